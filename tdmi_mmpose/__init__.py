@@ -1,0 +1,11 @@
+"""TDMI for MMPose: mutual-information-based temporal difference learning for
+video human pose estimation (Feng et al., CVPR 2023).
+
+Importing this package registers every component into mmpose's registries
+(scope ``mmpose``), so configs that list ``custom_imports=['tdmi_mmpose']``
+build them by name.
+"""
+from . import apis, datasets, evaluation, models, utils  # noqa: F401
+from .version import __version__
+
+__all__ = ['__version__']

@@ -1,0 +1,1 @@
+# Copyright (c) tdmi_mmpose contributors.

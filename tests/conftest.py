@@ -1,0 +1,18 @@
+"""Shared pytest fixtures.
+
+``sample_data_root`` generates the project's synthetic PoseTrack18-format
+sample dataset once per test session (fixed seed), in a temporary folder.
+"""
+import os
+
+import pytest
+
+os.environ.setdefault('MPLBACKEND', 'Agg')
+
+
+@pytest.fixture(scope='session')
+def sample_data_root(tmp_path_factory):
+    from tdmi_mmpose.datasets.sample_data import make_sample_posetrack
+    root = tmp_path_factory.mktemp('posetrack_sample')
+    make_sample_posetrack(str(root), seed=0)
+    return str(root)
