@@ -6,6 +6,9 @@ Importing this package registers every component into mmpose's registries
 build them by name.
 """
 from . import apis, datasets, evaluation, models, utils  # noqa: F401
+from .utils import register_checkpoint_safe_globals
 from .version import __version__
+
+register_checkpoint_safe_globals()
 
 __all__ = ['__version__']

@@ -1,1 +1,4 @@
 # Copyright (c) tdmi_mmpose contributors.
+from .video_topdown import VideoTopdownPoseEstimator
+
+__all__ = ['VideoTopdownPoseEstimator']

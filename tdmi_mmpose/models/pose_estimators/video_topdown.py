@@ -1,0 +1,281 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Top-down pose estimator on short clips (key frame + supporting frames)."""
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+from torch import Tensor, nn
+
+from mmpose.models.pose_estimators import TopdownPoseEstimator
+from mmpose.registry import MODELS
+from mmpose.utils.typing import (ConfigType, OptConfigType, OptMultiConfig,
+                                 OptSampleList, SampleList)
+
+
+@MODELS.register_module()
+class VideoTopdownPoseEstimator(TopdownPoseEstimator):
+    """Top-down pose estimator predicting the key frame of a clip.
+
+    The clip ``inputs`` of shape (B, T, 3, H, W) holds T frames in time
+    order; ``key_frame_index`` (from the data samples' metainfo, centre frame
+    ``T // 2`` by default) is the frame whose pose is predicted. The backbone
+    runs once on (B*T, 3, H, W); each of its outputs is reshaped to
+    (B, T, C, h, w) and the video necks, applied in order, take and return
+    the feature dict (see ``docs/architecture.md``)::
+
+        {'stage_feats': tuple[Tensor (B, T, C, h, w)], 'key_frame_index': int}
+
+    The head gets ``(feats['out'],)``. Without necks, ``feats['out']`` is the
+    key frame's last backbone output. In training, the optional
+    ``mi_loss(feats)`` losses are added to the head losses.
+
+    Args:
+        backbone (dict): The backbone config.
+        neck (dict | list[dict], optional): Video neck config(s), applied in
+            order. They are kept in an ``nn.ModuleList`` named ``neck``
+            (parameter names ``neck.0.*``, ``neck.1.*``, ...).
+            Defaults to ``None``.
+        head (dict, optional): The head config (e.g. ``HeatmapHead``).
+            Defaults to ``None``.
+        mi_loss (dict, optional): Config of a loss module called as
+            ``mi_loss(feats)`` in training, returning a dict of losses (e.g.
+            ``dict(type='MutualInformationLoss')``). Defaults to ``None``.
+        train_cfg (dict, optional): The runtime config for training process.
+            Defaults to ``None``.
+        test_cfg (dict, optional): The runtime config for testing process,
+            e.g. ``dict(flip_test=True, flip_mode='heatmap',
+            shift_heatmap=True)``. Defaults to ``None``.
+        data_preprocessor (dict, optional): The data preprocessor config
+            (e.g. ``VideoPoseDataPreprocessor``). Defaults to ``None``.
+        init_cfg (dict, optional): The config to control the
+            initialization. Defaults to ``None``.
+        metainfo (dict, optional): Dataset meta information overriding that
+            of the data samples in prediction. Defaults to ``None``.
+    """
+
+    def __init__(self,
+                 backbone: ConfigType,
+                 neck: Union[OptConfigType, Sequence[ConfigType]] = None,
+                 head: OptConfigType = None,
+                 mi_loss: OptConfigType = None,
+                 train_cfg: OptConfigType = None,
+                 test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None,
+                 metainfo: Optional[dict] = None):
+        super().__init__(
+            backbone=backbone,
+            neck=None,
+            head=head,
+            train_cfg=train_cfg,
+            test_cfg=test_cfg,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg,
+            metainfo=metainfo)
+        if neck is None:
+            neck = []
+        elif isinstance(neck, dict):
+            neck = [neck]
+        self.neck = nn.ModuleList([MODELS.build(cfg) for cfg in neck])
+        self.mi_loss = MODELS.build(mi_loss) if mi_loss is not None else None
+
+    @property
+    def with_neck(self) -> bool:
+        """bool: whether the pose estimator has at least one neck."""
+        return len(self.neck) > 0
+
+    @property
+    def with_mi_loss(self) -> bool:
+        """bool: whether the pose estimator has a mutual information loss."""
+        return self.mi_loss is not None
+
+    @staticmethod
+    def get_key_frame_index(num_frames: int,
+                            data_samples: OptSampleList = None) -> int:
+        """Key frame position shared by the samples of a batch.
+
+        Args:
+            num_frames (int): Number of frames T of the clips.
+            data_samples (list[:obj:`PoseDataSample`], optional): The batch
+                data samples; their metainfo may hold ``key_frame_index``.
+
+        Returns:
+            int: ``key_frame_index`` of the samples, or ``num_frames // 2``
+            if none of them has one.
+        """
+        indices = [
+            sample.metainfo.get('key_frame_index', None)
+            for sample in (data_samples or [])
+        ]
+        given = [int(k) for k in indices if k is not None]
+        if not given:
+            return num_frames // 2
+        if len(given) != len(indices) or len(set(given)) > 1:
+            raise ValueError(
+                'All samples of a batch must share the same key_frame_index, '
+                f'got {indices}')
+        key_frame_index = given[0]
+        if not 0 <= key_frame_index < num_frames:
+            raise ValueError(f'key_frame_index {key_frame_index} is out of '
+                             f'range for clips of {num_frames} frames')
+        return key_frame_index
+
+    def extract_video_feats(self,
+                            inputs: Tensor,
+                            key_frame_index: Optional[int] = None
+                            ) -> Dict[str, object]:
+        """Run the backbone on all frames and the video necks.
+
+        Args:
+            inputs (Tensor): Clips of shape (B, T, 3, H, W).
+            key_frame_index (int, optional): Position of the key frame.
+                Defaults to ``T // 2``.
+
+        Returns:
+            dict: The neck feature dict, with at least ``stage_feats`` (tuple
+            of (B, T, C, h, w)), ``key_frame_index`` and ``out`` (the head
+            input, (B, C, h, w)).
+        """
+        if inputs.dim() != 5:
+            raise ValueError('VideoTopdownPoseEstimator expects inputs of '
+                             'shape (B, T, 3, H, W), got '
+                             f'{tuple(inputs.shape)}')
+        batch_size, num_frames = inputs.shape[:2]
+        if key_frame_index is None:
+            key_frame_index = num_frames // 2
+
+        stage_feats = self.backbone(inputs.flatten(0, 1))
+        if isinstance(stage_feats, Tensor):
+            stage_feats = (stage_feats, )
+        stage_feats = tuple(
+            feat.reshape(batch_size, num_frames, *feat.shape[1:])
+            for feat in stage_feats)
+
+        feats = dict(
+            stage_feats=stage_feats, key_frame_index=key_frame_index)
+        for neck in self.neck:
+            feats = neck(feats)
+        if 'out' not in feats:
+            if self.with_neck:
+                raise KeyError('The video necks did not set feats["out"], '
+                               f'got keys {sorted(feats)}')
+            feats['out'] = feats['stage_feats'][-1][:, key_frame_index]
+        return feats
+
+    def extract_feat(self,
+                     inputs: Tensor,
+                     key_frame_index: Optional[int] = None) -> Tuple[Tensor]:
+        """Extract the head input features.
+
+        Args:
+            inputs (Tensor): Clips of shape (B, T, 3, H, W).
+            key_frame_index (int, optional): Position of the key frame.
+                Defaults to ``T // 2``.
+
+        Returns:
+            tuple[Tensor]: ``(feats['out'],)``, a (B, C, h, w) feature.
+        """
+        return (self.extract_video_feats(inputs, key_frame_index)['out'], )
+
+    def forward(self,
+                inputs: Union[Tensor, List[Tensor]],
+                data_samples: OptSampleList = None,
+                mode: str = 'tensor'):
+        """The unified entry of :class:`BasePoseEstimator`; in ``tensor``
+        mode the data samples (if given) provide ``key_frame_index``."""
+        if mode == 'tensor':
+            if isinstance(inputs, list):
+                inputs = torch.stack(inputs)
+            return self._forward(inputs, data_samples)
+        return super().forward(inputs, data_samples, mode)
+
+    def _forward(self,
+                 inputs: Tensor,
+                 data_samples: OptSampleList = None
+                 ) -> Union[Tensor, Tuple[Tensor]]:
+        """Network forward without post-processing.
+
+        Args:
+            inputs (Tensor): Clips of shape (B, T, 3, H, W).
+            data_samples (list[:obj:`PoseDataSample`], optional): Used for
+                ``key_frame_index``. Defaults to ``None``.
+
+        Returns:
+            Tensor: The head output, e.g. heatmaps of shape (B, K, h, w).
+        """
+        key_frame_index = self.get_key_frame_index(inputs.shape[1],
+                                                   data_samples)
+        x = self.extract_feat(inputs, key_frame_index)
+        if self.with_head:
+            x = self.head.forward(x)
+        return x
+
+    def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
+        """Calculate losses from a batch of clips and data samples.
+
+        Args:
+            inputs (Tensor): Clips of shape (B, T, 3, H, W).
+            data_samples (list[:obj:`PoseDataSample`]): The batch data
+                samples.
+
+        Returns:
+            dict: The head losses (``loss_kpt``, ``acc_pose``) and, with an
+            ``mi_loss``, its losses (e.g. ``loss_mi``, ``loss_mi_q``,
+            ``loss_con``).
+        """
+        key_frame_index = self.get_key_frame_index(inputs.shape[1],
+                                                   data_samples)
+        feats = self.extract_video_feats(inputs, key_frame_index)
+
+        losses = dict()
+        if self.with_head:
+            losses.update(
+                self.head.loss((feats['out'], ),
+                               data_samples,
+                               train_cfg=self.train_cfg))
+        if self.with_mi_loss:
+            mi_losses = self.mi_loss(feats)
+            clashes = set(mi_losses) & set(losses)
+            if clashes:
+                raise KeyError(f'mi_loss returns keys {sorted(clashes)} '
+                               'that the head losses already use')
+            losses.update(mi_losses)
+        return losses
+
+    def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
+        """Predict the key frame poses, with optional flip test.
+
+        With ``test_cfg['flip_test']``, every frame of the clip is flipped
+        horizontally and the head averages the original heatmaps with the
+        flipped-back ones (as :class:`TopdownPoseEstimator` does).
+
+        Args:
+            inputs (Tensor): Clips of shape (B, T, 3, H, W).
+            data_samples (list[:obj:`PoseDataSample`]): The batch data
+                samples.
+
+        Returns:
+            list[:obj:`PoseDataSample`]: The data samples with
+            ``pred_instances`` (keypoints in image coordinates, keypoint
+            scores) and optionally ``pred_fields`` (heatmaps).
+        """
+        assert self.with_head, (
+            'The model must have head to perform prediction.')
+        key_frame_index = self.get_key_frame_index(inputs.shape[1],
+                                                   data_samples)
+        if self.test_cfg.get('flip_test', False):
+            _feats = self.extract_feat(inputs, key_frame_index)
+            _feats_flip = self.extract_feat(inputs.flip(-1), key_frame_index)
+            feats = [_feats, _feats_flip]
+        else:
+            feats = self.extract_feat(inputs, key_frame_index)
+
+        preds = self.head.predict(feats, data_samples, test_cfg=self.test_cfg)
+
+        if isinstance(preds, tuple):
+            batch_pred_instances, batch_pred_fields = preds
+        else:
+            batch_pred_instances = preds
+            batch_pred_fields = None
+
+        return self.add_pred_to_datasample(batch_pred_instances,
+                                           batch_pred_fields, data_samples)

@@ -1,0 +1,55 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Evaluate a checkpoint (mmpose-style; used by ``mim test``).
+
+Example::
+
+    mim test tdmi_mmpose configs/tdmi_tiny_posetrack_sample.py \
+        --checkpoint work_dirs/tdmi_tiny/epoch_2.pth \
+        --cfg-options data_root=data/posetrack_sample/
+"""
+import argparse
+import os.path as osp
+
+import mmengine
+from mmengine.runner import Runner
+
+from tdmi_mmpose.utils.runner_args import (add_common_args, build_config,
+                                           export_local_rank)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Evaluate a pose model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--out', help='save the metric results to this JSON/YAML/pickle file')
+    parser.add_argument(
+        '--dump', help='dump the predictions to this pickle file')
+    add_common_args(parser)
+    args = parser.parse_args(argv)
+    export_local_rank(args)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint!r}')
+    cfg = build_config(args)
+    cfg.load_from = args.checkpoint
+    if args.dump is not None:
+        if not args.dump.endswith(('.pkl', '.pickle')):
+            raise ValueError(f'--dump must be a .pkl file, got {args.dump!r}')
+        cfg.test_evaluator = list(
+            cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple))
+            else [cfg.test_evaluator])
+        cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.dump))
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    if args.out is not None and runner.rank == 0:
+        mmengine.dump({k: float(v) for k, v in metrics.items()}, args.out)
+    return metrics
+
+
+if __name__ == '__main__':
+    main()
