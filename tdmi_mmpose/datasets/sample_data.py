@@ -297,17 +297,21 @@ def make_sample_posetrack(out_dir: str,
         det_score_range (tuple[float, float]): score range of true
             detections. Defaults to (0.6, 0.99).
         num_false_positives (int): low-score false-positive detections per
-            val video (at least 1 in total is required). Defaults to 2.
+            val video, at least 1. Defaults to 2.
 
     Returns:
         dict: a summary with ``root``, ``seed``, ``det_file`` (or None when
-        val is not written), ``num_detections`` and, per split,
+        val is not written), ``num_detections``, ``ignore_regions`` (number
+        of ignore polygons) and, per split,
         ``videos``, ``frames``, ``labeled_frames``, ``instances`` and
         ``ann_files`` (paths of the per-video annotation files).
     """
+    if num_false_positives < 1:
+        raise ValueError('num_false_positives must be at least 1, got '
+                         f'{num_false_positives}')
     rng = np.random.default_rng(seed)
     summary: Dict = {'root': out_dir, 'seed': seed, 'det_file': None,
-                     'num_detections': 0}
+                     'num_detections': 0, 'ignore_regions': 0}
     detections: List[Dict] = []
     for split, name, nframes, step, templates in _VIDEOS:
         # Draw every random number of a video even when the split is
@@ -336,6 +340,9 @@ def make_sample_posetrack(out_dir: str,
         stats['labeled_frames'] += sum(
             1 for im in video['json']['images'] if im['is_labeled'])
         stats['instances'] += len(video['json']['annotations'])
+        summary['ignore_regions'] += sum(
+            len(im.get('ignore_regions_x', []))
+            for im in video['json']['images'])
         stats['ann_files'].append(ann_file)
         detections.extend(video['detections'])
 

@@ -2,7 +2,6 @@
 """HRNet that returns the high-resolution feature of every stage."""
 import logging
 import os.path as osp
-import pickle
 from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
@@ -273,22 +272,10 @@ class MultiStageHRNet(HRNet):
                     'MultiStageHRNet: pretrained checkpoint file not found: '
                     f'{path!r}. Set `init_cfg.checkpoint` of the backbone to '
                     'an existing HRNet checkpoint.')
-            try:
-                ckpt = torch.load(
-                    path, map_location=map_location, weights_only=True)
-            except pickle.UnpicklingError:
-                # Checkpoints written by mmengine's runner keep non-tensor
-                # metadata; the file is the one the config points to.
-                print_log(
-                    f'{path} holds non-tensor objects; loading it with '
-                    '`weights_only=False`.',
-                    logger='current',
-                    level=logging.WARNING)
-                ckpt = torch.load(
-                    path, map_location=map_location, weights_only=False)
-        else:
-            ckpt = CheckpointLoader.load_checkpoint(
-                checkpoint, map_location=map_location)
+        # torch.load(weights_only=True) underneath; importing tdmi_mmpose
+        # allow-lists the non-tensor types of mmengine checkpoints.
+        ckpt = CheckpointLoader.load_checkpoint(
+            checkpoint, map_location=map_location)
         if isinstance(ckpt, dict) and 'state_dict' in ckpt:
             ckpt = ckpt['state_dict']
         if not isinstance(ckpt, dict):

@@ -1,0 +1,123 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Representation Disentanglement Module (RDM), Sec. 3.3 of the paper."""
+from typing import Dict, Optional, Union
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from mmpose.registry import MODELS
+
+from ..utils import make_basic_blocks
+
+
+class ChannelAttentionMLP(nn.Sequential):
+    """C -> hidden -> C MLP with a ReLU between, followed by a sigmoid.
+
+    Args:
+        channels (int): Input and output channels C.
+        hidden_channels (int): Hidden width.
+    """
+
+    def __init__(self, channels: int, hidden_channels: int):
+        super().__init__(
+            nn.Linear(channels, hidden_channels), nn.ReLU(inplace=True),
+            nn.Linear(hidden_channels, channels), nn.Sigmoid())
+
+
+@MODELS.register_module()
+class RepresentationDisentanglement(BaseModule):
+    """Representation Disentanglement Module (RDM) and feature aggregation.
+
+    g = GAP(M_t); a_u = σ(MLP_u(g)), a_n = σ(MLP_n(g)) (per-channel
+    attention, (B, C)); M_u = a_u ⊙ M_t (useful), M_n = a_n ⊙ M_t (noisy);
+    F̃ = ``num_aggregation_blocks`` basic blocks on concat[M_u, F_t]
+    (2C -> C).
+
+    Reads ``feats['motion']`` (M_t) and ``feats['key_feat']`` (F_t), both
+    (B, C, h, w); returns a new dict with everything from ``feats`` plus
+    ``useful`` (M_u), ``noisy`` (M_n), ``aggregated`` (F̃), all (B, C, h, w),
+    and ``out`` (= ``aggregated``). With ``bypass=True`` there is no
+    ``useful``/``noisy`` and F̃ aggregates M_t directly.
+
+    Args:
+        in_channels (int): Channels C of M_t and F_t. Default: 48.
+        hidden_channels (int): Hidden width of MLP_u and MLP_n.
+            Default: 128.
+        num_aggregation_blocks (int): Basic blocks of the feature
+            aggregation. Default: 3.
+        bypass (bool): No disentanglement: aggregate concat[M_t, F_t]
+            (paper ablation "w/o RDM"; use it without the MI loss).
+            Default: False.
+        conv_cfg (dict, optional): Conv config of the basic blocks.
+            Default: None.
+        norm_cfg (dict): Norm config of the basic blocks.
+            Default: ``dict(type='BN')``.
+        init_cfg (dict | list[dict], optional): Initialisation config.
+            Default: None.
+    """
+
+    def __init__(self,
+                 in_channels: int = 48,
+                 hidden_channels: int = 128,
+                 num_aggregation_blocks: int = 3,
+                 bypass: bool = False,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: dict = dict(type='BN'),
+                 init_cfg: Optional[Union[dict, list]] = None):
+        super().__init__(init_cfg=init_cfg)
+        self.in_channels = in_channels
+        self.bypass = bypass
+        if not bypass:
+            self.useful_attention = ChannelAttentionMLP(
+                in_channels, hidden_channels)
+            self.noisy_attention = ChannelAttentionMLP(
+                in_channels, hidden_channels)
+        self.aggregation = make_basic_blocks(
+            2 * in_channels,
+            in_channels,
+            num_aggregation_blocks,
+            conv_cfg=conv_cfg,
+            norm_cfg=norm_cfg)
+
+    def _check_input(self, name: str, feat: torch.Tensor) -> None:
+        if feat.dim() != 4 or feat.shape[1] != self.in_channels:
+            raise ValueError(
+                f'feats[{name!r}] must be (B, {self.in_channels}, h, w), got '
+                f'shape {tuple(feat.shape)}')
+
+    def forward(self, feats: Dict) -> Dict:
+        """Forward.
+
+        Args:
+            feats (dict): Neck dict with ``motion`` and ``key_feat``, both
+                (B, C, h, w) (from :class:`TemporalDifferenceEncoder`).
+
+        Returns:
+            dict: ``feats`` plus ``useful``, ``noisy`` (unless ``bypass``),
+            ``aggregated`` and ``out``, all (B, C, h, w).
+        """
+        for key in ('motion', 'key_feat'):
+            if key not in feats:
+                raise KeyError(f'RepresentationDisentanglement needs '
+                               f'feats[{key!r}]; put a '
+                               'TemporalDifferenceEncoder neck before it')
+        motion, key_feat = feats['motion'], feats['key_feat']
+        self._check_input('motion', motion)
+        self._check_input('key_feat', key_feat)
+        if motion.shape != key_feat.shape:
+            raise ValueError(f'motion {tuple(motion.shape)} and key_feat '
+                             f'{tuple(key_feat.shape)} must have one shape')
+
+        outputs = dict(feats)
+        if self.bypass:
+            motion_to_aggregate = motion
+        else:
+            pooled = motion.mean(dim=(2, 3))
+            useful = self.useful_attention(pooled)[..., None, None] * motion
+            noisy = self.noisy_attention(pooled)[..., None, None] * motion
+            outputs.update(useful=useful, noisy=noisy)
+            motion_to_aggregate = useful
+        aggregated = self.aggregation(
+            torch.cat([motion_to_aggregate, key_feat], dim=1))
+        outputs.update(aggregated=aggregated, out=aggregated)
+        return outputs

@@ -1,0 +1,276 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Multi-stage Temporal Difference Encoder (TDE), Sec. 3.2 of the paper."""
+from typing import Dict, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from mmpose.registry import MODELS
+
+from ..utils import DCN_BACKENDS, DeformConvV2, make_basic_block
+from ..utils import make_basic_blocks
+
+
+def temporal_differences(x: torch.Tensor) -> torch.Tensor:
+    """Differences of consecutive frames, concatenated along channels.
+
+    Args:
+        x (Tensor): Features in time order, (B, T, C, h, w), T >= 2.
+
+    Returns:
+        Tensor: (B, (T-1)·C, h, w); channels ``[k·C, (k+1)·C)`` hold
+        ``x[:, k+1] - x[:, k]``.
+    """
+    if x.dim() != 5:
+        raise ValueError(f'expected (B, T, C, h, w), got shape '
+                         f'{tuple(x.shape)}')
+    if x.shape[1] < 2:
+        raise ValueError('temporal differences need at least 2 frames, got '
+                         f'T={x.shape[1]}')
+    diffs = x[:, 1:] - x[:, :-1]
+    return diffs.flatten(1, 2)
+
+
+@MODELS.register_module()
+class TemporalDifferenceEncoder(BaseModule):
+    """Multi-stage Temporal Difference Encoder (TDE).
+
+    For every used backbone stage j, with the T stage features in time
+    order:
+
+    1. the T-1 consecutive differences F_{k+1} - F_k are concatenated
+       ((T-1)·C channels) and encoded by ``num_blocks[j]`` basic blocks (the
+       first projects (T-1)·C -> C) into D^j;
+    2. a DCN v2 3x3 on D^j, whose offsets and masks are predicted from
+       concat[F_t (key frame, last stage), D^j] by one basic block (2C -> C)
+       and a 3x3 conv with dilation 3 (masks through a sigmoid);
+    3. the incremental cascade M^1 = B_1(DCN^1), M^j = B_j(M^{j-1} + DCN^j),
+       each B_j one basic block; M_t is the last M^j.
+
+    The offset/mask conv is zero-initialised (standard DCN v2 practice): at
+    the start of training every DCN samples the regular 3x3 grid with mask
+    0.5, i.e. it behaves as a plain conv scaled by 0.5.
+
+    Reads ``feats['stage_feats']`` (tuple of (B, T, C, h, w)) and
+    ``feats['key_frame_index']``; returns a new dict with everything from
+    ``feats`` plus ``motion`` (M_t, (B, C, h, w)), ``key_feat`` (the key
+    frame's last-stage feature, (B, C, h, w)) and ``out`` (= ``motion``).
+
+    Args:
+        in_channels (int): Channels C of every stage feature. Default: 48.
+        num_frames (int): Frames T per sample (2δ+1). The first difference
+            block has (T-1)·C input channels, so T is fixed at construction;
+            inputs with another T are an error. Default: 5.
+        num_blocks (int | Sequence[int]): Basic blocks of each stage's
+            difference encoder, indexed by stage index (an int applies to
+            all stages). Default: (3, 3, 3, 2).
+        stages (Sequence[int]): Indices into ``stage_feats`` of the stages
+            used, 1 to 4 of them, cascaded in increasing order (paper
+            ablation "number of stages"). Default: (0, 1, 2, 3).
+        use_dcn (bool): DCN v2 on D^j; False uses a plain 3x3 conv and no
+            offset branch (paper ablation "w/o DCN"). Default: True.
+        cascade (bool): Incremental cascade; False sums the per-stage
+            DCN outputs and applies one basic block (paper ablation "w/o
+            incremental cascade"). Default: True.
+        deform_groups (int): Deformable groups of the DCN; must divide
+            ``in_channels``. Default: 12.
+        dcn_backend (str): ``'auto'``, ``'mmcv'`` or ``'torchvision'``, see
+            :class:`DeformConvV2`. Default: ``'auto'``.
+        key_stage (int): Index into ``stage_feats`` of the key-frame feature
+            used for the offsets and returned as ``key_feat``. Default: -1
+            (the last stage, F_t^4).
+        offset_dilation (int): Dilation (and padding) of the 3x3 offset/mask
+            conv. Default: 3.
+        conv_cfg (dict, optional): Conv config of the basic blocks.
+            Default: None.
+        norm_cfg (dict): Norm config of the basic blocks.
+            Default: ``dict(type='BN')``.
+        init_cfg (dict | list[dict], optional): Initialisation config.
+            Default: None.
+    """
+
+    def __init__(self,
+                 in_channels: int = 48,
+                 num_frames: int = 5,
+                 num_blocks: Union[int, Sequence[int]] = (3, 3, 3, 2),
+                 stages: Sequence[int] = (0, 1, 2, 3),
+                 use_dcn: bool = True,
+                 cascade: bool = True,
+                 deform_groups: int = 12,
+                 dcn_backend: str = 'auto',
+                 key_stage: int = -1,
+                 offset_dilation: int = 3,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: dict = dict(type='BN'),
+                 init_cfg: Optional[Union[dict, list]] = None):
+        super().__init__(init_cfg=init_cfg)
+        stages = tuple(int(s) for s in stages)
+        if not 1 <= len(stages) <= 4:
+            raise ValueError(f'use 1 to 4 stages, got stages={stages}')
+        if any(s < 0 for s in stages) or len(set(stages)) != len(stages):
+            raise ValueError('stages must be distinct non-negative indices, '
+                             f'got {stages}')
+        if num_frames < 2:
+            raise ValueError('the TDE needs num_frames >= 2 (temporal '
+                             f'differences), got {num_frames}')
+        if isinstance(num_blocks, int):
+            num_blocks = (num_blocks, ) * (max(stages) + 1)
+        num_blocks = tuple(num_blocks)
+        if len(num_blocks) <= max(stages):
+            raise ValueError(f'num_blocks={num_blocks} has no entry for '
+                             f'stage {max(stages)}')
+        if use_dcn and in_channels % deform_groups:
+            raise ValueError(f'in_channels ({in_channels}) must be divisible '
+                             f'by deform_groups ({deform_groups})')
+        if dcn_backend not in DCN_BACKENDS:
+            raise ValueError(f'dcn_backend must be one of {DCN_BACKENDS}, '
+                             f'got {dcn_backend!r}')
+
+        self.in_channels = in_channels
+        self.num_frames = num_frames
+        self.num_blocks = num_blocks
+        self.stages = stages
+        self.use_dcn = use_dcn
+        self.cascade = cascade
+        self.deform_groups = deform_groups
+        self.key_stage = key_stage
+
+        C = in_channels
+        block_kwargs = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg)
+        self.difference_encoders = nn.ModuleList([
+            make_basic_blocks((num_frames - 1) * C, C, num_blocks[s],
+                              **block_kwargs) for s in stages
+        ])
+        if use_dcn:
+            self.offset_blocks = nn.ModuleList([
+                make_basic_block(2 * C, C, **block_kwargs) for _ in stages
+            ])
+            self.dcns = nn.ModuleList([
+                DeformConvV2(
+                    C,
+                    C,
+                    3,
+                    padding=1,
+                    deform_groups=deform_groups,
+                    backend=dcn_backend) for _ in stages
+            ])
+            self.offset_convs = nn.ModuleList([
+                nn.Conv2d(
+                    C,
+                    dcn.offset_channels + dcn.mask_channels,
+                    3,
+                    padding=offset_dilation,
+                    dilation=offset_dilation) for dcn in self.dcns
+            ])
+            self._zero_init_offset_convs()
+        else:
+            self.convs = nn.ModuleList(
+                [nn.Conv2d(C, C, 3, padding=1) for _ in stages])
+        num_fusion_blocks = len(stages) if cascade else 1
+        self.fusion_blocks = nn.ModuleList([
+            make_basic_block(C, C, **block_kwargs)
+            for _ in range(num_fusion_blocks)
+        ])
+
+    def _zero_init_offset_convs(self) -> None:
+        for conv in self.offset_convs:
+            nn.init.zeros_(conv.weight)
+            nn.init.zeros_(conv.bias)
+
+    def init_weights(self) -> None:
+        """Apply ``init_cfg``, then zero the offset/mask convs again unless
+        the weights come from a checkpoint (``type='Pretrained'``)."""
+        super().init_weights()
+        cfgs = self.init_cfg if isinstance(self.init_cfg,
+                                           list) else [self.init_cfg]
+        pretrained = any(
+            isinstance(cfg, dict) and cfg.get('type') == 'Pretrained'
+            for cfg in cfgs)
+        if self.use_dcn and not pretrained:
+            self._zero_init_offset_convs()
+
+    def _check_inputs(self, stage_feats: Sequence[torch.Tensor],
+                      key_frame_index: int) -> None:
+        num_stages = len(stage_feats)
+        for s in self.stages + (self.key_stage, ):
+            if not -num_stages <= s < num_stages:
+                raise ValueError(f'stage index {s} is out of range for '
+                                 f'{num_stages} stage features')
+        ref_size = None
+        for s in self.stages + (self.key_stage, ):
+            feat = stage_feats[s]
+            if feat.dim() != 5:
+                raise ValueError(f'stage_feats[{s}] must be (B, T, C, h, w), '
+                                 f'got shape {tuple(feat.shape)}')
+            B, T, C, h, w = feat.shape
+            if T < 2:
+                raise ValueError('the TDE needs at least 2 frames per sample '
+                                 f'(temporal differences), got T={T}')
+            if T != self.num_frames:
+                raise ValueError(f'stage_feats[{s}] has T={T} frames but '
+                                 f'the TDE was built with num_frames='
+                                 f'{self.num_frames}')
+            if C != self.in_channels:
+                raise ValueError(
+                    f'stage_feats[{s}] has {C} channels but the TDE was '
+                    f'built with in_channels={self.in_channels} (put a '
+                    'StageFeatureAdapter neck before it)')
+            if ref_size is None:
+                ref_size = (h, w)
+            elif (h, w) != ref_size:
+                raise ValueError(
+                    'all used stage features must share one spatial size, '
+                    f'got {ref_size} and {(h, w)} (put a StageFeatureAdapter '
+                    'neck before the TDE)')
+        if not -self.num_frames <= key_frame_index < self.num_frames:
+            raise ValueError(f'key_frame_index={key_frame_index} is out of '
+                             f'range for T={self.num_frames}')
+
+    def forward(self, feats: Dict) -> Dict:
+        """Forward.
+
+        Args:
+            feats (dict): Neck dict with ``stage_feats`` (tuple of
+                (B, T, C, h, w), time order) and ``key_frame_index`` (int).
+
+        Returns:
+            dict: ``feats`` plus ``motion`` (B, C, h, w), ``key_feat``
+            (B, C, h, w) and ``out`` (= ``motion``).
+        """
+        stage_feats = feats['stage_feats']
+        key_frame_index = int(feats['key_frame_index'])
+        self._check_inputs(stage_feats, key_frame_index)
+        key_feat = stage_feats[self.key_stage][:, key_frame_index]
+
+        stage_outputs = []
+        for i, s in enumerate(self.stages):
+            diff_feat = self.difference_encoders[i](
+                temporal_differences(stage_feats[s]))
+            if self.use_dcn:
+                offset_mask = self.offset_convs[i](self.offset_blocks[i](
+                    torch.cat([key_feat, diff_feat], dim=1)))
+                offset, mask = self._split_offset_mask(offset_mask,
+                                                       self.dcns[i])
+                stage_outputs.append(self.dcns[i](diff_feat, offset, mask))
+            else:
+                stage_outputs.append(self.convs[i](diff_feat))
+
+        if self.cascade:
+            motion = self.fusion_blocks[0](stage_outputs[0])
+            for block, stage_out in zip(self.fusion_blocks[1:],
+                                        stage_outputs[1:]):
+                motion = block(motion + stage_out)
+        else:
+            motion = self.fusion_blocks[0](torch.stack(stage_outputs).sum(0))
+
+        outputs = dict(feats)
+        outputs.update(motion=motion, key_feat=key_feat, out=motion)
+        return outputs
+
+    @staticmethod
+    def _split_offset_mask(
+            offset_mask: torch.Tensor,
+            dcn: DeformConvV2) -> Tuple[torch.Tensor, torch.Tensor]:
+        offset, mask = offset_mask.split(
+            [dcn.offset_channels, dcn.mask_channels], dim=1)
+        return offset, torch.sigmoid(mask)

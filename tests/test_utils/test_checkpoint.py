@@ -1,0 +1,69 @@
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging.history_buffer import HistoryBuffer
+
+import tdmi_mmpose  # noqa: F401  (registers the allow-list)
+
+
+class NotAllowed:
+
+    def __init__(self):
+        self.x = 1
+
+
+def test_mmengine_style_checkpoint_loads_with_weights_only(tmp_path):
+    buf = HistoryBuffer()
+    buf.update(1.5)
+    ckpt = {
+        'state_dict': {'w': torch.ones(2)},
+        'meta': {
+            'dataset_meta': {
+                'sigmas': np.array([0.026, 0.025], dtype=np.float32),
+                'flip_indices': [1, 0],
+                'num': np.int64(17),
+                'score': np.float64(0.5),
+            },
+            'seed': 3,
+        },
+        'message_hub': {'log_scalars': {'train/loss': buf}},
+    }
+    path = tmp_path / 'ckpt.pth'
+    torch.save(ckpt, path)
+    loaded = torch.load(path, map_location='cpu', weights_only=True)
+    np.testing.assert_array_equal(loaded['meta']['dataset_meta']['sigmas'],
+                                  ckpt['meta']['dataset_meta']['sigmas'])
+    assert loaded['meta']['dataset_meta']['num'] == 17
+    assert loaded['message_hub']['log_scalars']['train/loss'].current() == 1.5
+
+
+def test_other_objects_are_still_refused(tmp_path):
+    path = tmp_path / 'evil.pth'
+    torch.save({'obj': NotAllowed()}, path)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(path, map_location='cpu', weights_only=True)
+
+
+def test_history_buffer_round_trip_keeps_statistics(tmp_path):
+    buf = HistoryBuffer(max_length=5)
+    for v in (1.0, 2.0, 6.0):
+        buf.update(v)
+    path = tmp_path / 'hb.pth'
+    torch.save({'hb': buf}, path)
+    loaded = torch.load(path, weights_only=True)['hb']
+    assert isinstance(loaded, HistoryBuffer)
+    assert loaded.max_length == 5
+    assert loaded.mean() == pytest.approx(3.0)
+    assert loaded.current() == 6.0
+    loaded.update(7.0)  # still a working buffer
+    assert loaded.max() == 7.0
+
+
+def test_getattr_is_not_allow_listed(tmp_path):
+    # A bound method pickles as getattr(obj, name): that must stay refused.
+    path = tmp_path / 'getattr.pth'
+    torch.save({'f': HistoryBuffer().mean}, path)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(path, weights_only=True)
