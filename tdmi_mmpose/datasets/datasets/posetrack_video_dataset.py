@@ -56,6 +56,16 @@ def _file_name_for_index(key_file_name: str, index: int) -> str:
         str(index).zfill(len(stem)) + ext)
 
 
+def _posetrack18_metainfo_file() -> str:
+    """mmpose's PoseTrack18 metainfo config, as an absolute path when the
+    installed mmpose ships it (avoids mmpose's "file does not exist, using the
+    matched one" warning)."""
+    import mmpose
+    rel = 'configs/_base_/datasets/posetrack18.py'
+    path = osp.join(osp.dirname(mmpose.__file__), '.mim', rel)
+    return path if osp.isfile(path) else rel
+
+
 def _read_image_size(path: str) -> Optional[Tuple[int, int]]:
     """(width, height) from an image file header, ``None`` if unreadable."""
     try:
@@ -161,7 +171,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             ``images/val/<video>/000000.jpg``).
     """
 
-    METAINFO: dict = dict(from_file='configs/_base_/datasets/posetrack18.py')
+    METAINFO: dict = dict(from_file=_posetrack18_metainfo_file())
 
     def __init__(self,
                  ann_file: str = '',

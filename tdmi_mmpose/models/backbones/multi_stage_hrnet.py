@@ -319,7 +319,8 @@ def _select_prefix(state_dict: Dict[str, Tensor],
                                  if k.startswith(prefix))
         if not state_dict:
             raise RuntimeError(
-                f'MultiStageHRNet: no checkpoint key starts with {prefix!r}')
+                f'MultiStageHRNet: no checkpoint key starts with {prefix!r} '
+                '(prefix=None detects `backbone.` or takes every key)')
     return state_dict
 
 

@@ -1,0 +1,75 @@
+# PoseTrack2018 (PoseTrack18 JSON layout, one file per video), video top-down.
+# Every path below derives from `data_root`: retarget them all with
+# `--cfg-options data_root=DIR` (tools/train.py, tools/test.py, mim).
+dataset_type = 'PoseTrackVideoDataset'
+data_mode = 'topdown'
+data_root = 'data/posetrack18/'
+# time-ordered offsets of the supporting frames; delta = 2 (SPEC 1)
+frame_offsets = [-2, -1, 0, 1, 2]
+
+codec = dict(
+    type='MSRAHeatmap', input_size=(288, 384), heatmap_size=(72, 96), sigma=3)
+
+# One augmentation is sampled per sample and applied to all T frames
+# (mmpose's TopdownAffine/RandomFlip act on the whole list of frames).
+train_pipeline = [
+    dict(type='LoadVideoFrames'),
+    dict(type='GetBBoxCenterScale', padding=1.25),
+    dict(type='RandomFlip', direction='horizontal', prob=0.5),
+    dict(type='RandomHalfBody', prob=0.3),
+    # SPEC 1: rotation factor 45 (p=0.6), scale in [0.65, 1.35], no shift
+    dict(
+        type='RandomBBoxTransform',
+        shift_prob=0.0,
+        rotate_factor=45.0,
+        rotate_prob=0.6,
+        scale_factor=(0.65, 1.35)),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackVideoPoseInputs'),
+]
+val_pipeline = [
+    dict(type='LoadVideoFrames'),
+    dict(type='GetBBoxCenterScale', padding=1.25),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackVideoPoseInputs'),
+]
+
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/train/',
+        data_prefix=dict(img=''),
+        frame_offsets=frame_offsets,
+        pipeline=train_pipeline,
+    ))
+# Validation on detected person boxes (SPEC 3). `round_up=False`: no padded
+# duplicates in distributed evaluation.
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=4,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/val/',
+        data_prefix=dict(img=''),
+        bbox_file=data_root + 'person_detections/val_human_detections.json',
+        frame_offsets=frame_offsets,
+        test_mode=True,
+        pipeline=val_pipeline,
+    ))
+test_dataloader = val_dataloader
+
+val_evaluator = dict(
+    type='PoseTrackAPMetric', ann_file=data_root + 'annotations/val/')
+test_evaluator = val_evaluator

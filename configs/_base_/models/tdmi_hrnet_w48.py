@@ -1,0 +1,79 @@
+# TDMI (SPEC 2): frozen multi-stage HRNet-W48 -> Temporal Difference Encoder
+# -> Representation Disentanglement -> HeatmapHead, plus the MI loss.
+# The experiment config sets `model.head.decoder` to its dataset's codec.
+
+# A pose-trained HRNet-W48 (e.g. mmpose's COCO 384x288 top-down model);
+# override with `--cfg-options backbone_checkpoint=PATH`.
+backbone_checkpoint = ('checkpoints/'
+                       'td-hm_hrnet-w48_8xb32-210e_coco-384x288.pth')
+num_keypoints = 17
+feat_channels = 48
+
+model = dict(
+    type='VideoTopdownPoseEstimator',
+    data_preprocessor=dict(
+        type='VideoPoseDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
+    backbone=dict(
+        type='MultiStageHRNet',
+        in_channels=3,
+        frozen=True,
+        extra=dict(
+            stage1=dict(
+                num_modules=1,
+                num_branches=1,
+                block='BOTTLENECK',
+                num_blocks=(4, ),
+                num_channels=(64, )),
+            stage2=dict(
+                num_modules=1,
+                num_branches=2,
+                block='BASIC',
+                num_blocks=(4, 4),
+                num_channels=(48, 96)),
+            stage3=dict(
+                num_modules=4,
+                num_branches=3,
+                block='BASIC',
+                num_blocks=(4, 4, 4),
+                num_channels=(48, 96, 192)),
+            stage4=dict(
+                num_modules=3,
+                num_branches=4,
+                block='BASIC',
+                num_blocks=(4, 4, 4, 4),
+                num_channels=(48, 96, 192, 384),
+                multiscale_output=False)),
+        init_cfg=dict(
+            type='Pretrained',
+            prefix='backbone.',
+            checkpoint=backbone_checkpoint),
+    ),
+    neck=[
+        dict(
+            type='TemporalDifferenceEncoder',
+            in_channels=feat_channels,
+            num_frames=5,
+            num_blocks=(3, 3, 3, 2),
+            stages=(0, 1, 2, 3),
+            use_dcn=True,
+            cascade=True,
+            deform_groups=12),
+        dict(
+            type='RepresentationDisentanglement',
+            in_channels=feat_channels,
+            hidden_channels=128,
+            num_aggregation_blocks=3),
+    ],
+    head=dict(
+        type='HeatmapHead',
+        in_channels=feat_channels,
+        out_channels=num_keypoints,
+        deconv_out_channels=None,
+        final_layer=dict(kernel_size=3, padding=1),
+        loss=dict(type='KeypointMSELoss', use_target_weight=True)),
+    mi_loss=dict(type='MutualInformationLoss', in_channels=feat_channels),
+    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True),
+)

@@ -1,0 +1,303 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Mutual information minimisation between the useful and the noisy motion
+components (vCLUB upper bound, Cheng et al., ICML 2020)."""
+import math
+from typing import Dict, Optional, Tuple, Union
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+from mmpose.registry import MODELS
+
+LOG_2PI = math.log(2 * math.pi)
+NEGATIVE_MODES = ('all_pairs', 'shuffle')
+SAMPLE_MODES = ('pooled', 'per_location')
+
+
+def gaussian_log_likelihood(x: torch.Tensor,
+                            mean: torch.Tensor,
+                            log_var: torch.Tensor,
+                            channel_reduction: str = 'sum') -> torch.Tensor:
+    """Log-density of a diagonal Gaussian, reduced over the last dim.
+
+    log N(x; μ, diag(σ²)) = -1/2 Σ_c [(x_c - μ_c)² / σ_c² + log σ_c² + log 2π]
+
+    Args:
+        x (Tensor): Samples, (..., C).
+        mean (Tensor): μ, broadcastable to ``x``.
+        log_var (Tensor): log σ², broadcastable to ``x``.
+        channel_reduction (str): ``'sum'`` (the log-density) or ``'mean'``
+            (divided by C). Default: ``'sum'``.
+
+    Returns:
+        Tensor: (...,) log-likelihoods.
+    """
+    per_channel = -0.5 * ((x - mean)**2 * torch.exp(-log_var) + log_var +
+                          LOG_2PI)
+    if channel_reduction == 'sum':
+        return per_channel.sum(-1)
+    if channel_reduction == 'mean':
+        return per_channel.mean(-1)
+    raise ValueError(f'channel_reduction must be "sum" or "mean", got '
+                     f'{channel_reduction!r}')
+
+
+def vclub_estimate(mean: torch.Tensor,
+                   log_var: torch.Tensor,
+                   n: torch.Tensor,
+                   negative_mode: str = 'all_pairs',
+                   channel_reduction: str = 'sum') -> torch.Tensor:
+    """vCLUB estimate of I(u; n) from q(n|u) = N(mean(u), diag(exp(log_var)))
+    evaluated on N paired samples (u_i, n_i).
+
+    I_vCLUB = 1/N Σ_i log q(n_i|u_i) - 1/N Σ_i E_{n ~ p(n)} log q(n|u_i)
+
+    The second term (the product of marginals) is estimated with
+
+    - ``'all_pairs'``: 1/N² Σ_i Σ_j log q(n_j|u_i), all N² pairs including
+      i = j (as in the CLUB paper). Computed in closed form per channel:
+      1/N Σ_j (n_j - μ_i)² = Var_j(n) + (n̄ - μ_i)², so it costs O(N·C).
+    - ``'shuffle'``: log q(n_π(i)|u_i) for a random permutation π.
+
+    With N = 1 both give exactly 0.
+
+    Args:
+        mean (Tensor): μ(u_i), (N, C).
+        log_var (Tensor): log σ²(u_i), (N, C).
+        n (Tensor): n_i, (N, C).
+        negative_mode (str): ``'all_pairs'`` or ``'shuffle'``.
+            Default: ``'all_pairs'``.
+        channel_reduction (str): See :func:`gaussian_log_likelihood`.
+            Default: ``'sum'``.
+
+    Returns:
+        Tensor: scalar estimate.
+    """
+    positive = gaussian_log_likelihood(n, mean, log_var, channel_reduction)
+    if negative_mode == 'all_pairs':
+        n_mean = n.mean(0, keepdim=True)
+        n_var = ((n - n_mean)**2).mean(0, keepdim=True)
+        # E_j[log q(n_j|u_i)] with E_j[(n_j - μ_i)²] = Var(n) + (n̄ - μ_i)²
+        per_channel = -0.5 * (
+            (n_var + (n_mean - mean)**2) * torch.exp(-log_var) + log_var +
+            LOG_2PI)
+        if channel_reduction == 'sum':
+            negative = per_channel.sum(-1)
+        elif channel_reduction == 'mean':
+            negative = per_channel.mean(-1)
+        else:
+            raise ValueError('channel_reduction must be "sum" or "mean", '
+                             f'got {channel_reduction!r}')
+    elif negative_mode == 'shuffle':
+        permutation = torch.randperm(n.shape[0], device=n.device)
+        negative = gaussian_log_likelihood(n[permutation], mean, log_var,
+                                           channel_reduction)
+    else:
+        raise ValueError(f'negative_mode must be one of {NEGATIVE_MODES}, '
+                         f'got {negative_mode!r}')
+    return (positive - negative).mean()
+
+
+class GaussianVariationalNet(nn.Module):
+    """q_θ(n|u): a diagonal Gaussian whose mean and log-variance are two
+    MLPs (C_u -> hidden -> C_n, ReLU between) of u.
+
+    The log-variance is soft-clamped to (-log_var_bound, log_var_bound) by
+    ``bound * tanh(raw / bound)``, which keeps a gradient everywhere.
+
+    Args:
+        in_channels (int): Channels of u.
+        out_channels (int): Channels of n.
+        hidden_channels (int): Hidden width of both MLPs.
+        log_var_bound (float): Bound of |log σ²|.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int,
+                 hidden_channels: int, log_var_bound: float):
+        super().__init__()
+        self.log_var_bound = log_var_bound
+        self.mean_mlp = nn.Sequential(
+            nn.Linear(in_channels, hidden_channels), nn.ReLU(),
+            nn.Linear(hidden_channels, out_channels))
+        self.log_var_mlp = nn.Sequential(
+            nn.Linear(in_channels, hidden_channels), nn.ReLU(),
+            nn.Linear(hidden_channels, out_channels))
+
+    @staticmethod
+    def _mlp(mlp: nn.Sequential, x: torch.Tensor,
+             detach_params: bool) -> torch.Tensor:
+        first, _, second = mlp
+        params = [first.weight, first.bias, second.weight, second.bias]
+        if detach_params:
+            params = [p.detach() for p in params]
+        hidden = F.relu(F.linear(x, params[0], params[1]))
+        return F.linear(hidden, params[2], params[3])
+
+    def forward(self,
+                u: torch.Tensor,
+                detach_params: bool = False
+                ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Forward.
+
+        Args:
+            u (Tensor): (N, in_channels).
+            detach_params (bool): Use detached copies of the parameters, so
+                that gradients reach ``u`` but not θ. Default: False.
+
+        Returns:
+            tuple[Tensor, Tensor]: mean and log-variance, (N, out_channels).
+        """
+        mean = self._mlp(self.mean_mlp, u, detach_params)
+        raw_log_var = self._mlp(self.log_var_mlp, u, detach_params)
+        bound = self.log_var_bound
+        return mean, bound * torch.tanh(raw_log_var / bound)
+
+
+@MODELS.register_module()
+class MutualInformationLoss(BaseModule):
+    """Minimise I(M_u; M_n) with the vCLUB upper bound, and make
+    M_u + M_n reconstruct M_t.
+
+    Returns three losses:
+
+    - ``loss_mi`` = ``loss_weight`` · I_vCLUB(u; n) (see
+      :func:`vclub_estimate`), computed with q_θ's parameters detached: its
+      gradient reaches the features, never θ;
+    - ``loss_mi_q`` = ``q_weight`` · (-1/N Σ_i log q_θ(n_i|u_i)) on detached
+      (u, n): it trains q_θ only;
+    - ``loss_con`` = ``con_weight`` · mean((M_t - (M_u + M_n))²), left out
+      when ``con_weight == 0``.
+
+    Everything is computed in float32 with autocast off, so it is finite
+    under bf16/fp16 autocast.
+
+    Args:
+        in_channels (int): Channels C of M_u and M_n. Default: 48.
+        hidden_channels (int): Hidden width of q_θ's MLPs. Default: 64.
+        loss_weight (float): α, the weight of ``loss_mi``. Default: 1.0.
+        q_weight (float): Weight of ``loss_mi_q``. Default: 1.0.
+        con_weight (float): Weight of ``loss_con``; 0 turns it off.
+            Default: 1.0.
+        sample_mode (str): How (u, n) samples are drawn: ``'pooled'`` (the
+            global-average-pooled (B, C) descriptors) or ``'per_location'``
+            (C-vectors at ``num_locations`` random positions out of all
+            B·h·w). Default: ``'pooled'``.
+        num_locations (int): Samples drawn in ``'per_location'`` mode (all
+            positions if there are fewer). Default: 256.
+        negative_mode (str): Product-of-marginals term, ``'all_pairs'`` or
+            ``'shuffle'``, see :func:`vclub_estimate`.
+            Default: ``'all_pairs'``.
+        channel_reduction (str): ``'sum'`` over channels (log-densities in
+            nats) or ``'mean'``. Default: ``'sum'``.
+        log_var_bound (float): Bound of q_θ's |log σ²|. Default: 8.0.
+        init_cfg (dict | list[dict], optional): Initialisation config.
+            Default: None.
+    """
+
+    def __init__(self,
+                 in_channels: int = 48,
+                 hidden_channels: int = 64,
+                 loss_weight: float = 1.0,
+                 q_weight: float = 1.0,
+                 con_weight: float = 1.0,
+                 sample_mode: str = 'pooled',
+                 num_locations: int = 256,
+                 negative_mode: str = 'all_pairs',
+                 channel_reduction: str = 'sum',
+                 log_var_bound: float = 8.0,
+                 init_cfg: Optional[Union[dict, list]] = None):
+        super().__init__(init_cfg=init_cfg)
+        if sample_mode not in SAMPLE_MODES:
+            raise ValueError(f'sample_mode must be one of {SAMPLE_MODES}, '
+                             f'got {sample_mode!r}')
+        if negative_mode not in NEGATIVE_MODES:
+            raise ValueError(f'negative_mode must be one of {NEGATIVE_MODES}'
+                             f', got {negative_mode!r}')
+        if channel_reduction not in ('sum', 'mean'):
+            raise ValueError('channel_reduction must be "sum" or "mean", got '
+                             f'{channel_reduction!r}')
+        if log_var_bound <= 0:
+            raise ValueError(f'log_var_bound must be > 0, got '
+                             f'{log_var_bound}')
+        self.in_channels = in_channels
+        self.loss_weight = loss_weight
+        self.q_weight = q_weight
+        self.con_weight = con_weight
+        self.sample_mode = sample_mode
+        self.num_locations = num_locations
+        self.negative_mode = negative_mode
+        self.channel_reduction = channel_reduction
+        self.variational_net = GaussianVariationalNet(in_channels,
+                                                      in_channels,
+                                                      hidden_channels,
+                                                      log_var_bound)
+
+    def sample_pairs(self, useful: torch.Tensor,
+                     noisy: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Draw the paired (u, n) samples from M_u and M_n.
+
+        Args:
+            useful (Tensor): M_u, (B, C, h, w).
+            noisy (Tensor): M_n, (B, C, h, w).
+
+        Returns:
+            tuple[Tensor, Tensor]: u and n, (N, C) each; N = B in
+            ``'pooled'`` mode, min(num_locations, B·h·w) otherwise.
+        """
+        if self.sample_mode == 'pooled':
+            return useful.mean(dim=(2, 3)), noisy.mean(dim=(2, 3))
+        u = useful.permute(0, 2, 3, 1).flatten(0, 2)
+        n = noisy.permute(0, 2, 3, 1).flatten(0, 2)
+        if u.shape[0] > self.num_locations:
+            index = torch.randperm(
+                u.shape[0], device=u.device)[:self.num_locations]
+            u, n = u[index], n[index]
+        return u, n
+
+    def forward(self, feats: Dict) -> Dict[str, torch.Tensor]:
+        """Compute the losses.
+
+        Args:
+            feats (dict): Neck dict with ``motion`` (M_t), ``useful`` (M_u)
+                and ``noisy`` (M_n), all (B, C, h, w).
+
+        Returns:
+            dict[str, Tensor]: scalar ``loss_mi``, ``loss_mi_q`` and (if
+            ``con_weight > 0``) ``loss_con``, float32.
+        """
+        for key in ('motion', 'useful', 'noisy'):
+            if key not in feats:
+                raise KeyError(
+                    f'MutualInformationLoss needs feats[{key!r}] (from '
+                    'TemporalDifferenceEncoder + RepresentationDisentangle'
+                    'ment with bypass=False); drop the MI loss otherwise')
+        motion, useful, noisy = feats['motion'], feats['useful'], feats['noisy']
+        for key, feat in (('motion', motion), ('useful', useful), ('noisy',
+                                                                   noisy)):
+            if feat.dim() != 4 or feat.shape[1] != self.in_channels:
+                raise ValueError(f'feats[{key!r}] must be (B, '
+                                 f'{self.in_channels}, h, w), got shape '
+                                 f'{tuple(feat.shape)}')
+
+        with torch.autocast(device_type=motion.device.type, enabled=False):
+            motion, useful, noisy = motion.float(), useful.float(), \
+                noisy.float()
+            u, n = self.sample_pairs(useful, noisy)
+
+            mean, log_var = self.variational_net(u, detach_params=True)
+            mi = vclub_estimate(mean, log_var, n, self.negative_mode,
+                                self.channel_reduction)
+
+            q_mean, q_log_var = self.variational_net(u.detach())
+            q_nll = -gaussian_log_likelihood(
+                n.detach(), q_mean, q_log_var,
+                self.channel_reduction).mean()
+
+            losses = dict(
+                loss_mi=self.loss_weight * mi,
+                loss_mi_q=self.q_weight * q_nll)
+            if self.con_weight > 0:
+                losses['loss_con'] = self.con_weight * F.mse_loss(
+                    useful + noisy, motion)
+        return losses
