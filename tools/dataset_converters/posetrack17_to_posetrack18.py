@@ -31,6 +31,10 @@ Output, one file per video named after the image folder (e.g.
 - ``bbox`` (PT17 has no person box): the box around the annotated joints
   and the head box, enlarged by ``BBOX_MARGIN`` (15%) of its width and
   height on every side, clipped at 0 (the image size is unknown here).
+- ``images``: every frame of the video, labelled or not, so neighbouring
+  frames are found through the list. Frames missing from ``annolist`` are
+  taken from disk with ``--img-root``, else named by file-name arithmetic;
+  both are reported. ``nframes`` = last frame index + 1.
 - ``file_name``: the PT17 image name unchanged, so the data root stays the
   PT17 root. Image id ``T SSSSSS FFFF`` as in poseval (T: 1 mpii, 2 bonn,
   3 mpiinew; S: sequence number; F: 0-based frame index, which is the PT17
@@ -354,8 +358,10 @@ def convert_posetrack17_video(data: dict,
         src (str): file name used in error messages and the report.
         img_root (str, optional): the PT17 data root. When given, frames
             that exist on disk in the video's image folder but are missing
-            from ``annolist`` are added as unlabelled images, so that
-            ``nframes`` and the neighbouring frames are complete.
+            from ``annolist`` are added as unlabelled images. Frames still
+            missing between the first frame and the last one are then added
+            by file-name arithmetic (not checked on disk), so that the
+            ``images`` list is complete and ``nframes`` right.
         frame_base (int): number of the first frame in PT17 file names
             (PT17 counts from 1). Defaults to 1.
         drop_invisible (bool): write joints marked ``is_visible: 0`` as
@@ -440,15 +446,11 @@ def convert_posetrack17_video(data: dict,
         frames[index] = (img, anns)
 
     if img_root is not None:
-        _add_frames_from_disk(frames, img_root, folder, seq, frame_base, src,
-                              report)
-    indices = sorted(frames)
-    if indices[-1] - indices[0] + 1 != len(indices):
-        report.note('videos whose frame numbers have gaps (pass img_root to '
-                    'list every frame on disk)', src)
+        _add_frames_from_disk(frames, img_root, seq, frame_base, src, report)
+    _fill_gaps(frames, seq, frame_base, src, report)
 
     images, annotations = [], []
-    for index in indices:
+    for index in sorted(frames):
         img, anns = frames[index]
         img['nframes'] = len(frames)
         images.append(img)
@@ -469,7 +471,39 @@ def convert_posetrack17_video(data: dict,
                                categories=categories)
 
 
-def _add_frames_from_disk(frames: dict, img_root: str, folder: str,
+def _unlabeled_image(file_name: str, seq: Tuple[int, int],
+                     index: int) -> OrderedDict:
+    image_id = int(f'{seq[0]}{seq[1]:06d}{index:04d}')
+    return OrderedDict(file_name=file_name, id=image_id, frame_id=image_id,
+                       vid_id=f'{seq[0]}{seq[1]:06d}', nframes=0,
+                       is_labeled=False, has_no_densepose=True)
+
+
+def _fill_gaps(frames: dict, seq: Tuple[int, int], frame_base: int,
+               src: str, report: ConversionReport) -> None:
+    """Make the frame list complete (frames ``0 .. max``), so ``nframes``
+    and the neighbours of every frame are right: frames still missing are
+    added as unlabelled images named by file-name arithmetic, following the
+    listed names (same folder, zero padding and extension)."""
+    missing = [i for i in range(max(frames) + 1) if i not in frames]
+    if not missing:
+        return
+    name = next(iter(frames.values()))[0]['file_name']
+    stem, ext = osp.splitext(osp.basename(name))
+    if not stem.isdigit():
+        report.note('videos with gaps in their frame numbers that cannot be '
+                    'filled (file names are not plain numbers)', src)
+        return
+    for index in missing:
+        file_name = '/'.join(
+            [osp.dirname(name), f'{index + frame_base:0{len(stem)}d}{ext}'])
+        frames[index] = (_unlabeled_image(file_name, seq, index), [])
+    report.note('frames missing from annolist added by file-name '
+                'arithmetic, not checked on disk (img_root takes them from '
+                'disk)', src, len(missing))
+
+
+def _add_frames_from_disk(frames: dict, img_root: str,
                           seq: Tuple[int, int], frame_base: int, src: str,
                           report: ConversionReport) -> None:
     """Add the frames found on disk but missing from ``annolist``."""
@@ -497,11 +531,8 @@ def _add_frames_from_disk(frames: dict, img_root: str, folder: str,
             report.skip('image files with an unexpected number or '
                         'extension', osp.join(img_dir, fname))
             continue
-        image_id = int(f'{seq[0]}{seq[1]:06d}{index:04d}')
-        frames[index] = (OrderedDict(
-            file_name=f'{rel_dir}/{fname}', id=image_id, frame_id=image_id,
-            vid_id=f'{seq[0]}{seq[1]:06d}', nframes=0, is_labeled=False,
-            has_no_densepose=True), [])
+        frames[index] = (_unlabeled_image(f'{rel_dir}/{fname}', seq,
+                                          index), [])
         added += 1
     if added:
         report.note('unlabelled frames added from disk', img_dir, added)

@@ -33,8 +33,8 @@ def gaussian_log_likelihood(x: torch.Tensor,
     Returns:
         Tensor: (...,) log-likelihoods.
     """
-    per_channel = -0.5 * ((x - mean)**2 * torch.exp(-log_var) + log_var +
-                          LOG_2PI)
+    per_channel = -0.5 * (
+        (x - mean)**2 * torch.exp(-log_var) + log_var + LOG_2PI)
     if channel_reduction == 'sum':
         return per_channel.sum(-1)
     if channel_reduction == 'mean':
@@ -80,8 +80,8 @@ def vclub_estimate(mean: torch.Tensor,
         n_var = ((n - n_mean)**2).mean(0, keepdim=True)
         # E_j[log q(n_j|u_i)] with E_j[(n_j - μ_i)²] = Var(n) + (n̄ - μ_i)²
         per_channel = -0.5 * (
-            (n_var + (n_mean - mean)**2) * torch.exp(-log_var) + log_var +
-            LOG_2PI)
+            (n_var +
+             (n_mean - mean)**2) * torch.exp(-log_var) + log_var + LOG_2PI)
         if channel_reduction == 'sum':
             negative = per_channel.sum(-1)
         elif channel_reduction == 'mean':
@@ -134,10 +134,10 @@ class GaussianVariationalNet(nn.Module):
         hidden = F.relu(F.linear(x, params[0], params[1]))
         return F.linear(hidden, params[2], params[3])
 
-    def forward(self,
-                u: torch.Tensor,
-                detach_params: bool = False
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+            self,
+            u: torch.Tensor,
+            detach_params: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
         """Forward.
 
         Args:
@@ -228,8 +228,7 @@ class MutualInformationLoss(BaseModule):
         self.num_locations = num_locations
         self.negative_mode = negative_mode
         self.channel_reduction = channel_reduction
-        self.variational_net = GaussianVariationalNet(in_channels,
-                                                      in_channels,
+        self.variational_net = GaussianVariationalNet(in_channels, in_channels,
                                                       hidden_channels,
                                                       log_var_bound)
 
@@ -272,7 +271,8 @@ class MutualInformationLoss(BaseModule):
                     f'MutualInformationLoss needs feats[{key!r}] (from '
                     'TemporalDifferenceEncoder + RepresentationDisentangle'
                     'ment with bypass=False); drop the MI loss otherwise')
-        motion, useful, noisy = feats['motion'], feats['useful'], feats['noisy']
+        motion, useful, noisy = feats['motion'], feats['useful'], feats[
+            'noisy']
         for key, feat in (('motion', motion), ('useful', useful), ('noisy',
                                                                    noisy)):
             if feat.dim() != 4 or feat.shape[1] != self.in_channels:
@@ -290,13 +290,11 @@ class MutualInformationLoss(BaseModule):
                                 self.channel_reduction)
 
             q_mean, q_log_var = self.variational_net(u.detach())
-            q_nll = -gaussian_log_likelihood(
-                n.detach(), q_mean, q_log_var,
-                self.channel_reduction).mean()
+            q_nll = -gaussian_log_likelihood(n.detach(), q_mean, q_log_var,
+                                             self.channel_reduction).mean()
 
             losses = dict(
-                loss_mi=self.loss_weight * mi,
-                loss_mi_q=self.q_weight * q_nll)
+                loss_mi=self.loss_weight * mi, loss_mi_q=self.q_weight * q_nll)
             if self.con_weight > 0:
                 losses['loss_con'] = self.con_weight * F.mse_loss(
                     useful + noisy, motion)

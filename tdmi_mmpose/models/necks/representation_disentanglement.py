@@ -70,8 +70,8 @@ class RepresentationDisentanglement(BaseModule):
         if not bypass:
             self.useful_attention = ChannelAttentionMLP(
                 in_channels, hidden_channels)
-            self.noisy_attention = ChannelAttentionMLP(
-                in_channels, hidden_channels)
+            self.noisy_attention = ChannelAttentionMLP(in_channels,
+                                                       hidden_channels)
         self.aggregation = make_basic_blocks(
             2 * in_channels,
             in_channels,

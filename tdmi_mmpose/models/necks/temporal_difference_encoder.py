@@ -142,9 +142,8 @@ class TemporalDifferenceEncoder(BaseModule):
                               **block_kwargs) for s in stages
         ])
         if use_dcn:
-            self.offset_blocks = nn.ModuleList([
-                make_basic_block(2 * C, C, **block_kwargs) for _ in stages
-            ])
+            self.offset_blocks = nn.ModuleList(
+                [make_basic_block(2 * C, C, **block_kwargs) for _ in stages])
             self.dcns = nn.ModuleList([
                 DeformConvV2(
                     C,
@@ -247,8 +246,9 @@ class TemporalDifferenceEncoder(BaseModule):
             diff_feat = self.difference_encoders[i](
                 temporal_differences(stage_feats[s]))
             if self.use_dcn:
-                offset_mask = self.offset_convs[i](self.offset_blocks[i](
-                    torch.cat([key_feat, diff_feat], dim=1)))
+                offset_mask = self.offset_convs[i](
+                    self.offset_blocks[i](torch.cat([key_feat, diff_feat],
+                                                    dim=1)))
                 offset, mask = self._split_offset_mask(offset_mask,
                                                        self.dcns[i])
                 stage_outputs.append(self.dcns[i](diff_feat, offset, mask))

@@ -44,7 +44,9 @@ def mmcv_dcn_available(device: Union[str, torch.device]) -> bool:
         return False
     if device.type not in _MMCV_DEVICE_SUPPORT:
         try:
-            with torch.autocast(device_type=device.type, enabled=False):
+            # the caller may be under no_grad/inference_mode/autocast
+            with torch.inference_mode(False), torch.enable_grad(), \
+                    torch.autocast(device_type=device.type, enabled=False):
                 x = torch.ones(1, 1, 3, 3, device=device, requires_grad=True)
                 offset = torch.zeros(1, 18, 3, 3, device=device)
                 mask = torch.ones(1, 9, 3, 3, device=device)

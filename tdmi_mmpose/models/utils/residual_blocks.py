@@ -7,10 +7,12 @@ from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmpose.models.backbones.resnet import BasicBlock
 
 
-def make_projection(in_channels: int,
-                    out_channels: int,
-                    conv_cfg: Optional[dict] = None,
-                    norm_cfg: dict = dict(type='BN')) -> nn.Sequential:
+def make_projection(
+    in_channels: int,
+    out_channels: int,
+    conv_cfg: Optional[dict] = None,
+    norm_cfg: dict = dict(type='BN')
+) -> nn.Sequential:
     """1x1 conv + norm that maps a block's identity branch to its output
     channels (the ResNet "projection shortcut").
 
@@ -29,10 +31,12 @@ def make_projection(in_channels: int,
         build_norm_layer(norm_cfg, out_channels)[1])
 
 
-def make_basic_block(in_channels: int,
-                     out_channels: int,
-                     conv_cfg: Optional[dict] = None,
-                     norm_cfg: dict = dict(type='BN')) -> BasicBlock:
+def make_basic_block(
+    in_channels: int,
+    out_channels: int,
+    conv_cfg: Optional[dict] = None,
+    norm_cfg: dict = dict(type='BN')
+) -> BasicBlock:
     """One mmpose ``BasicBlock`` (two 3x3 convs, stride 1); a projection
     shortcut is added when ``in_channels != out_channels``.
 
@@ -58,11 +62,13 @@ def make_basic_block(in_channels: int,
         norm_cfg=norm_cfg)
 
 
-def make_basic_blocks(in_channels: int,
-                      out_channels: int,
-                      num_blocks: int,
-                      conv_cfg: Optional[dict] = None,
-                      norm_cfg: dict = dict(type='BN')) -> nn.Sequential:
+def make_basic_blocks(
+    in_channels: int,
+    out_channels: int,
+    num_blocks: int,
+    conv_cfg: Optional[dict] = None,
+    norm_cfg: dict = dict(type='BN')
+) -> nn.Sequential:
     """A stack of ``num_blocks`` basic blocks; the first one projects
     ``in_channels`` to ``out_channels``, the others keep ``out_channels``.
 

@@ -18,8 +18,8 @@ def _resnet_like_feats(batch=2, frames=3, seed=0):
 
 
 def _adapter(**kwargs):
-    cfg = dict(type='StageFeatureAdapter', in_channels=IN_CHANNELS,
-               out_channels=6)
+    cfg = dict(
+        type='StageFeatureAdapter', in_channels=IN_CHANNELS, out_channels=6)
     cfg.update(kwargs)
     return MODELS.build(cfg)
 

@@ -55,8 +55,7 @@ def test_output_shapes_and_key_feat(frames):
                                feats['stage_feats'][-1][:, frames // 2])
     assert out['stage_feats'] is feats['stage_feats']
     assert 'motion' not in feats  # the input dict is not modified
-    assert tde.difference_encoders[0][0].conv1.in_channels == (frames -
-                                                               1) * C
+    assert tde.difference_encoders[0][0].conv1.in_channels == (frames - 1) * C
 
 
 def test_default_config_matches_spec():
@@ -111,8 +110,8 @@ def test_cascade_wiring_matches_hand_computation():
     for i, s in enumerate((0, 1, 3)):
         d = tde.difference_encoders[i](
             temporal_differences(feats['stage_feats'][s]))
-        om = tde.offset_convs[i](tde.offset_blocks[i](
-            torch.cat([key_feat, d], 1)))
+        om = tde.offset_convs[i](
+            tde.offset_blocks[i](torch.cat([key_feat, d], 1)))
         offset, mask = om[:, :36], torch.sigmoid(om[:, 36:])
         dcn_outs.append(tde.dcns[i](d, offset, mask))
     m = tde.fusion_blocks[0](dcn_outs[0])
@@ -128,24 +127,24 @@ def test_cascade_wiring_matches_hand_computation():
 
 def test_offset_conv_zero_init_makes_dcn_a_half_conv():
     tde = _tiny_tde(
-        stages=(2, ),
-        init_cfg=dict(type='Kaiming', layer='Conv2d')).eval()
+        stages=(2, ), init_cfg=dict(type='Kaiming', layer='Conv2d')).eval()
     tde.init_weights()
     conv = tde.offset_convs[0]
     assert conv.weight.abs().sum() == 0 and conv.bias.abs().sum() == 0
     feats = _feats()
-    d = tde.difference_encoders[0](temporal_differences(
-        feats['stage_feats'][2]))
+    d = tde.difference_encoders[0](
+        temporal_differences(feats['stage_feats'][2]))
     dcn = tde.dcns[0]
-    half_conv = 0.5 * F.conv2d(d, dcn.weight, padding=1) + dcn.bias.view(
-        1, -1, 1, 1)
+    half_conv = 0.5 * F.conv2d(
+        d, dcn.weight, padding=1) + dcn.bias.view(1, -1, 1, 1)
     expected = tde.fusion_blocks[0](half_conv)
     torch.testing.assert_close(
         tde(feats)['motion'], expected, atol=1e-5, rtol=1e-5)
 
 
-@pytest.mark.parametrize('kwargs', [dict(), dict(use_dcn=False),
-                                    dict(cascade=False)])
+@pytest.mark.parametrize(
+    'kwargs', [dict(), dict(use_dcn=False),
+               dict(cascade=False)])
 def test_gradients_reach_every_parameter(kwargs):
     tde = _tiny_tde(**kwargs)
     if tde.use_dcn:

@@ -44,14 +44,13 @@ def test_backends_agree_forward_and_backward(dtype, tol):
     dcn_mmcv, dcn_tv = _pair_of_dcns(dtype=dtype)
     outputs, grads = [], []
     for dcn in (dcn_mmcv, dcn_tv):
-        x, offset, mask = (t.requires_grad_()
-                           for t in _random_inputs(dtype))
+        x, offset, mask = (t.requires_grad_() for t in _random_inputs(dtype))
         out = dcn(x, offset, mask)
         upstream = torch.linspace(-1, 1, out.numel(), dtype=dtype)
         (out * upstream.view_as(out)).sum().backward()
         outputs.append(out.detach())
-        grads.append([x.grad, offset.grad, mask.grad, dcn.weight.grad,
-                      dcn.bias.grad])
+        grads.append(
+            [x.grad, offset.grad, mask.grad, dcn.weight.grad, dcn.bias.grad])
     assert outputs[0].abs().max() > 0.1
     torch.testing.assert_close(outputs[0], outputs[1], atol=tol, rtol=tol)
     for grad_mmcv, grad_tv in zip(*grads):
@@ -70,9 +69,8 @@ def test_zero_offset_unit_mask_equals_plain_conv(backend):
     torch.testing.assert_close(out, expected)
     # the mask scales each sample: mask = 0.5 halves the conv (bias kept)
     half = dcn(x, torch.zeros_like(offset), 0.5 * torch.ones_like(mask))
-    torch.testing.assert_close(
-        half - dcn.bias.view(1, -1, 1, 1),
-        0.5 * (expected - dcn.bias.view(1, -1, 1, 1)))
+    torch.testing.assert_close(half - dcn.bias.view(1, -1, 1, 1),
+                               0.5 * (expected - dcn.bias.view(1, -1, 1, 1)))
 
 
 @pytest.mark.parametrize('backend', ['mmcv', 'torchvision'])
@@ -106,13 +104,11 @@ def test_state_dict_matches_mmcv_module():
     reloaded = DeformConvV2(6, 4, deform_groups=3, backend='torchvision')
     reloaded.load_state_dict(ours.state_dict())
     torch.testing.assert_close(
-        reloaded(x, offset, mask), ours(x, offset, mask), atol=1e-5,
-        rtol=1e-5)
+        reloaded(x, offset, mask), ours(x, offset, mask), atol=1e-5, rtol=1e-5)
 
 
 def test_auto_backend_falls_back_to_torchvision(monkeypatch):
-    monkeypatch.setitem(deform_conv_module._MMCV_DEVICE_SUPPORT, 'cpu',
-                        False)
+    monkeypatch.setitem(deform_conv_module._MMCV_DEVICE_SUPPORT, 'cpu', False)
     assert DeformConvV2(4, 4).resolve_backend('cpu') == 'torchvision'
     forced = DeformConvV2(4, 4, backend='mmcv')
     x = torch.randn(1, 4, 3, 3)
@@ -163,3 +159,16 @@ def test_basic_block_stack_projects_channels():
     assert make_basic_blocks(4, 4, 1)[0].downsample is None
     with pytest.raises(ValueError):
         make_basic_blocks(4, 4, 0)
+
+
+@requires_mmcv_cpu
+@pytest.mark.parametrize('context', [torch.no_grad, torch.inference_mode])
+def test_probe_is_not_fooled_by_grad_mode(monkeypatch, context):
+    monkeypatch.delitem(deform_conv_module._MMCV_DEVICE_SUPPORT, 'cpu')
+    dcn = DeformConvV2(4, 4)
+    with context():
+        assert dcn.resolve_backend('cpu') == 'mmcv'
+        out = dcn(
+            torch.randn(1, 4, 3, 3), torch.zeros(1, 18, 3, 3),
+            torch.ones(1, 9, 3, 3))
+    assert out.shape == (1, 4, 3, 3)

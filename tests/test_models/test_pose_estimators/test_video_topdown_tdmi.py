@@ -1,0 +1,163 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""VideoTopdownPoseEstimator with the real TDMI necks and MI loss."""
+import copy
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from mmpose.registry import MODELS
+from mmpose.structures import PoseDataSample
+
+from test_video_topdown import (IMG_H, IMG_W, heatmap_head, make_clips,
+                                make_data_samples, randomize_bn_statistics_,
+                                tiny_hrnet)
+
+TINY_CHANNELS = 12
+
+
+def tiny_tdmi(num_frames=5, test_cfg=None, con_weight=1.0):
+    torch.manual_seed(0)
+    model = MODELS.build(
+        dict(
+            type='VideoTopdownPoseEstimator',
+            backbone=tiny_hrnet(widths=(TINY_CHANNELS, 16, 32, 64)),
+            neck=[
+                dict(
+                    type='TemporalDifferenceEncoder',
+                    in_channels=TINY_CHANNELS,
+                    num_frames=num_frames,
+                    num_blocks=(1, 1, 1, 1),
+                    deform_groups=4),
+                dict(
+                    type='RepresentationDisentanglement',
+                    in_channels=TINY_CHANNELS,
+                    hidden_channels=16,
+                    num_aggregation_blocks=1),
+            ],
+            head=heatmap_head(channels=TINY_CHANNELS),
+            mi_loss=dict(
+                type='MutualInformationLoss',
+                in_channels=TINY_CHANNELS,
+                hidden_channels=16,
+                con_weight=con_weight),
+            test_cfg=test_cfg or dict(flip_test=False)))
+    randomize_bn_statistics_(model)
+    return model
+
+
+@pytest.mark.parametrize('num_frames', [3, 5])
+def test_tdmi_loss_and_gradient_flow(num_frames):
+    model = tiny_tdmi(num_frames)
+    model.train()
+    key_frame_index = num_frames // 2
+    losses = model(
+        make_clips(2, num_frames),
+        make_data_samples(2, key_frame_index),
+        mode='loss')
+
+    assert set(losses) == {
+        'loss_kpt', 'acc_pose', 'loss_mi', 'loss_mi_q', 'loss_con'
+    }
+    assert all(torch.isfinite(v).all() for v in losses.values())
+    sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+
+    assert all(p.grad is None for p in model.backbone.parameters())
+    trained = {
+        n: p
+        for n, p in model.named_parameters() if not n.startswith('backbone.')
+    }
+    for prefix in ('neck.0.', 'neck.1.', 'head.', 'mi_loss.'):
+        assert any(n.startswith(prefix) for n in trained), prefix
+    no_grad = [n for n, p in trained.items() if p.grad is None]
+    assert not no_grad
+
+
+def test_tdmi_predict_with_flip_test():
+    model = tiny_tdmi(
+        test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+    model.eval()
+    # positive heatmaps: mmpose decodes non-positive maxima to -1
+    torch.nn.init.constant_(model.head.final_layer.bias, 1.)
+    with torch.no_grad():
+        results = model(make_clips(), make_data_samples(), mode='predict')
+    assert len(results) == 2
+    for result in results:
+        assert isinstance(result, PoseDataSample)
+        keypoints = result.pred_instances.keypoints
+        assert keypoints.shape == (1, 4, 2) and np.isfinite(keypoints).all()
+        x1, y1, x2, y2 = result.gt_instances.bboxes[0]
+        assert ((keypoints[0, :, 0] >= x1) & (keypoints[0, :, 0] <= x2)).all()
+        assert ((keypoints[0, :, 1] >= y1) & (keypoints[0, :, 1] <= y2)).all()
+
+
+def test_tdmi_checkpoint_round_trip(tmp_path):
+    model = tiny_tdmi()
+    model.eval()
+    torch.save(model.state_dict(), tmp_path / 'tdmi.pth')
+    torch.manual_seed(7)
+    restored = copy.deepcopy(model)
+    for p in restored.parameters():
+        torch.nn.init.normal_(p)
+    restored.load_state_dict(torch.load(tmp_path / 'tdmi.pth'), strict=True)
+    clips = make_clips()
+    with torch.no_grad():
+        torch.testing.assert_close(
+            restored(clips, mode='tensor'),
+            model(clips, mode='tensor'),
+            rtol=0,
+            atol=0)
+
+
+W48_EXTRA = dict(
+    stage1=dict(
+        num_modules=1,
+        num_branches=1,
+        block='BOTTLENECK',
+        num_blocks=(4, ),
+        num_channels=(64, )),
+    stage2=dict(
+        num_modules=1,
+        num_branches=2,
+        block='BASIC',
+        num_blocks=(4, 4),
+        num_channels=(48, 96)),
+    stage3=dict(
+        num_modules=4,
+        num_branches=3,
+        block='BASIC',
+        num_blocks=(4, 4, 4),
+        num_channels=(48, 96, 192)),
+    stage4=dict(
+        num_modules=3,
+        num_branches=4,
+        block='BASIC',
+        num_blocks=(4, 4, 4, 4),
+        num_channels=(48, 96, 192, 384),
+        multiscale_output=False))
+
+
+@pytest.mark.slow  # 20-45 s on 2 shared CPU cores
+def test_full_size_w48_forward():
+    """TDMI on HRNet-W48, (2, 5, 3, 384, 288) -> (2, 17, 96, 72)."""
+    model = MODELS.build(
+        dict(
+            type='VideoTopdownPoseEstimator',
+            backbone=dict(type='MultiStageHRNet', extra=W48_EXTRA),
+            neck=[
+                dict(type='TemporalDifferenceEncoder', in_channels=48),
+                dict(type='RepresentationDisentanglement', in_channels=48),
+            ],
+            head=heatmap_head(
+                channels=48, num_keypoints=17, input_size=(288, 384)),
+            mi_loss=dict(type='MutualInformationLoss', in_channels=48)))
+    model.eval()
+    assert sum(p.numel() for p in model.backbone.parameters()) == 63_594_912
+    clips = torch.randn(2, 5, 3, 384, 288)
+    start = time.time()
+    with torch.no_grad():
+        heatmaps = model(clips, mode='tensor')
+    print(f'full-size forward: {time.time() - start:.1f} s')
+    assert heatmaps.shape == (2, 17, 96, 72)
+    assert torch.isfinite(heatmaps).all()

@@ -1,0 +1,77 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Evaluate PoseTrack prediction files with poseval's AP, without poseval.
+
+Usage::
+
+    python tools/posetrack_eval.py --gt-dir GT --pred-dir PRED \
+        [--out-json FILE]
+
+``GT`` is a folder of per-video PoseTrack18 JSON files (poseval's ``-g``),
+``PRED`` a folder with one prediction file per GT video under the same file
+name (poseval's ``-p``). The script prints poseval's table and a per-joint
+table, and optionally writes the numbers (percent, NaN as null) to FILE.
+"""
+import argparse
+import json
+import math
+import sys
+from typing import List, Optional
+
+from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINT_NAMES,
+                                               evaluate_posetrack_folders,
+                                               format_table, results_to_json)
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog='posetrack_eval',
+        description='PoseTrack multi-person pose estimation AP, computed '
+        'like poseval (python -m poseval.evaluate -e).')
+    parser.add_argument(
+        '--gt-dir', required=True,
+        help='folder of per-video ground-truth JSON files (PoseTrack18)')
+    parser.add_argument(
+        '--pred-dir', required=True,
+        help='folder of per-video prediction JSON files, same file names')
+    parser.add_argument(
+        '--out-json', default=None,
+        help='write Head..Total and per-joint ap/precision/recall here')
+    return parser.parse_args(argv)
+
+
+def _cell(value: float) -> str:
+    return '     nan' if math.isnan(value) else f'{value:8.2f}'
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the evaluation; returns the exit status (0 ok, 1 bad input)."""
+    args = parse_args(argv)
+    try:
+        result = evaluate_posetrack_folders(args.gt_dir, args.pred_dir)
+    except (FileNotFoundError, ValueError) as error:
+        print(f'posetrack_eval: error: {error}', file=sys.stderr)
+        return 1
+
+    header, row = format_table(result['table'])
+    print(f'# frames evaluated: {result["internals"]["n_frames_evaluated"]}')
+    print('Average Precision (AP) metric:')
+    print(header)
+    print(row)
+    print(f'{"joint":<16}{"AP":>8}{"Prec":>8}{"Rec":>8}')
+    for name in POSEVAL_JOINT_NAMES:
+        values = result['per_joint'][name]
+        print(f'{name:<16}{_cell(values["ap"])}{_cell(values["precision"])}'
+              f'{_cell(values["recall"])}')
+    total = result['total']
+    print(f'{"total":<16}{_cell(total["ap"])}{_cell(total["precision"])}'
+          f'{_cell(total["recall"])}')
+
+    if args.out_json:
+        with open(args.out_json, 'w', encoding='utf-8') as f:
+            json.dump(results_to_json(result), f, indent=2)
+        print(f'results written to {args.out_json}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
