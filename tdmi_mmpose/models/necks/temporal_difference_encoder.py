@@ -7,8 +7,8 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 
-from ..utils import DCN_BACKENDS, DeformConvV2, make_basic_block
-from ..utils import make_basic_blocks
+from ..utils import (DCN_BACKENDS, DeformConvV2, make_basic_block,
+                     make_basic_blocks)
 
 
 def temporal_differences(x: torch.Tensor) -> torch.Tensor:
