@@ -114,8 +114,8 @@ def _draw_pose(img: np.ndarray, keypoints: np.ndarray, visible: np.ndarray,
             colour = (255, 255, 255) if link_colours is None else tuple(
                 int(c) for c in link_colours[i][::-1])
             cv2.line(img, (int(round(pa[0])), int(round(pa[1]))),
-                     (int(round(pb[0])), int(round(pb[1]))), colour,
-                     thickness, cv2.LINE_AA)
+                     (int(round(pb[0])), int(round(pb[1]))), colour, thickness,
+                     cv2.LINE_AA)
     kpt_colours = metainfo.get('keypoint_colors')
     for k, p in enumerate(keypoints):
         if visible[k] > 0 and inside(p):
@@ -170,8 +170,8 @@ def render_sample(packed: dict, metainfo: dict) -> np.ndarray:
             _draw_pose(panel, keypoints, visible, metainfo)
         is_key = t == key
         colour = KEY_COLOUR if is_key else FRAME_COLOUR
-        panel = cv2.copyMakeBorder(panel, 3, 3, 3, 3, cv2.BORDER_CONSTANT,
-                                   value=colour)
+        panel = cv2.copyMakeBorder(
+            panel, 3, 3, 3, 3, cv2.BORDER_CONSTANT, value=colour)
         text = f't{int(offsets[t]):+d}' + (' key' if is_key else '')
         panels.append(_label(panel, text, colour))
 
@@ -181,8 +181,8 @@ def render_sample(packed: dict, metainfo: dict) -> np.ndarray:
         heat = cv2.applyColorMap(
             np.clip(heat * 255, 0, 255).astype(np.uint8), cv2.COLORMAP_JET)
         panel = cv2.addWeighted(frames[key], 0.5, heat, 0.5, 0)
-        panel = cv2.copyMakeBorder(panel, 3, 3, 3, 3, cv2.BORDER_CONSTANT,
-                                   value=FRAME_COLOUR)
+        panel = cv2.copyMakeBorder(
+            panel, 3, 3, 3, 3, cv2.BORDER_CONSTANT, value=FRAME_COLOUR)
         panels.append(_label(panel, 'target', (0, 0, 0)))
 
     spacer = np.full((panels[0].shape[0], GAP, 3), 255, dtype=np.uint8)
@@ -190,8 +190,9 @@ def render_sample(packed: dict, metainfo: dict) -> np.ndarray:
     for panel in panels[1:]:
         row += [spacer, panel]
     canvas = np.concatenate(row, axis=1)
-    title = (f'{meta.get("video_name", "")} frame {meta.get("frame_index", "")}'
-             f' id {meta.get("id", "")}  flip={meta.get("flip", False)}')
+    title = (
+        f'{meta.get("video_name", "")} frame {meta.get("frame_index", "")}'
+        f' id {meta.get("id", "")}  flip={meta.get("flip", False)}')
     return _label(canvas, title, (0, 0, 0))
 
 

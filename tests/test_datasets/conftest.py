@@ -33,8 +33,15 @@ def image_id(vid_id: str, t: int) -> int:
     return int(f'1{vid_id}{t:04d}')
 
 
-def person(img_id: int, ann_id: int, x=10.0, y=8.0, w=30.0, h=30.0,
-           track_id=0, visible=True, **extra) -> dict:
+def person(img_id: int,
+           ann_id: int,
+           x=10.0,
+           y=8.0,
+           w=30.0,
+           h=30.0,
+           track_id=0,
+           visible=True,
+           **extra) -> dict:
     """A PoseTrack18 annotation: 17 keypoints spread over the box."""
     kpts = []
     for k in range(NUM_KPTS):
@@ -116,11 +123,15 @@ class PoseTrackWriter:
             if t in labeled:
                 for p in range(people_per_frame):
                     annotations.append(
-                        person(img_id, img_id * 100 + p, x=10.0 + 5 * p,
-                               track_id=p))
-        return dict(images=images, annotations=annotations, categories=[
-            dict(id=1, name='person', supercategory='person')
-        ])
+                        person(
+                            img_id,
+                            img_id * 100 + p,
+                            x=10.0 + 5 * p,
+                            track_id=p))
+        return dict(
+            images=images,
+            annotations=annotations,
+            categories=[dict(id=1, name='person', supercategory='person')])
 
     def write_json(self, obj, rel_path: str) -> str:
         path = osp.join(self.root, rel_path)

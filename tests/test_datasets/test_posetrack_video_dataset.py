@@ -28,8 +28,9 @@ def by_frame(dataset):
 
 @pytest.fixture
 def one_video(writer):
-    writer.write_json(writer.video(VIDEO, nframes=6, labeled=(0, 3, 5)),
-                      f'annotations/val/{VIDEO}.json')
+    writer.write_json(
+        writer.video(VIDEO, nframes=6, labeled=(0, 3, 5)),
+        f'annotations/val/{VIDEO}.json')
     return writer
 
 
@@ -55,8 +56,7 @@ def test_registered_and_metainfo(one_video, build_dataset):
     np.testing.assert_allclose(meta['sigmas'], ref['sigmas'])
     assert len(meta['skeleton_links']) == len(ref['skeleton_info'])
     assert meta['keypoint_colors'].shape == (17, 3)
-    assert meta['skeleton_link_colors'].shape == (len(ref['skeleton_info']),
-                                                  3)
+    assert meta['skeleton_link_colors'].shape == (len(ref['skeleton_info']), 3)
     assert meta['upper_body_ids'] == list(range(11))
 
 
@@ -110,7 +110,8 @@ def test_asymmetric_offsets_key_index(one_video, build_dataset):
 
 def test_single_frame(one_video, build_dataset):
     ds = build_dataset(
-        data_root=one_video.root, ann_file='annotations/val',
+        data_root=one_video.root,
+        ann_file='annotations/val',
         frame_offsets=[0])
     info = ds.get_data_info(0)
     assert info['frame_paths'] == [info['img_path']]
@@ -120,6 +121,7 @@ def test_single_frame(one_video, build_dataset):
 def test_neighbours_come_from_images_list(writer, build_dataset):
     """File names that do not follow frame-number arithmetic, listed out of
     order: neighbours must be found through the ``images`` list."""
+
     def name(t):
         return f'images/val/{VIDEO}/{t * 10:06d}.jpg'
 
@@ -137,8 +139,7 @@ def test_neighbours_come_from_images_list(writer, build_dataset):
 def test_incomplete_images_list_falls_back_to_file_names(
         writer, build_dataset):
     # nframes = 8 but only frames 0, 4, 7 are listed (labeled ones)
-    video = writer.video(
-        VIDEO, nframes=8, labeled=(0, 4, 7), listed=(0, 4, 7))
+    video = writer.video(VIDEO, nframes=8, labeled=(0, 4, 7), listed=(0, 4, 7))
     writer.write_json(video, f'annotations/val/{VIDEO}.json')
     ds = build_dataset(data_root=writer.root, ann_file='annotations/val')
     infos = by_frame(ds)
@@ -154,6 +155,7 @@ def test_listed_frame_preferred_over_arithmetic_when_incomplete(
         writer, build_dataset):
     """With an incomplete list, a neighbour that *is* listed is taken from
     the list (its own folder), not rebuilt from the key frame's name."""
+
     def name(t):
         folder = 'other' if t == 3 else VIDEO
         return f'images/val/{folder}/{t:06d}.jpg'
@@ -195,11 +197,12 @@ def test_merged_file_matches_folder_and_keeps_videos_apart(
         assert f['nframes'] == s['nframes']
         # never a frame of another video
         assert all(f'/{f["video_name"]}/' in p for p in f['frame_paths'])
-    last_a = [f for f in fi if f['vid_id'] == '000001' and
-              f['frame_index'] == 3][0]
+    last_a = [
+        f for f in fi if f['vid_id'] == '000001' and f['frame_index'] == 3
+    ][0]
     assert frame_numbers(last_a['frame_paths']) == [1, 2, 3, 3, 3]
-    assert {f['video_name'] for f in fi} == {'000001_mpii_test',
-                                             '000002_mpii_test'}
+    assert {f['video_name']
+            for f in fi} == {'000001_mpii_test', '000002_mpii_test'}
 
 
 def test_random_sampling(one_video, build_dataset):
@@ -254,7 +257,9 @@ def test_metric_keys(writer, build_dataset):
     ann['track_id'] = 7
     writer.write_json(video, f'annotations/val/{VIDEO}.json')
     ds = build_dataset(
-        data_root=writer.root, ann_file='annotations/val', test_mode=True,
+        data_root=writer.root,
+        ann_file='annotations/val',
+        test_mode=True,
         missing_frame='key_frame')
     info = by_frame(ds)[3]
     assert info['img_id'] == img3['id']
@@ -309,11 +314,12 @@ def test_skips_are_counted_and_logged(writer, build_dataset, monkeypatch):
     for test_mode in (False, True):
         logs.clear()
         ds = build_dataset(
-            data_root=writer.root, ann_file='annotations/val',
+            data_root=writer.root,
+            ann_file='annotations/val',
             test_mode=test_mode)
         assert len(ds) == 4
-        assert {ds.get_data_info(i)['id'] for i in range(4)}.isdisjoint(
-            {900, 901, 902, 903})
+        assert {ds.get_data_info(i)['id']
+                for i in range(4)}.isdisjoint({900, 901, 902, 903})
         assert ds.skip_counts == {
             'no_visible_keypoints': 1,
             'crowd': 1,
@@ -331,8 +337,7 @@ def test_box_partly_outside_is_clipped(writer, build_dataset, with_size):
     ann['bbox'] = [-5.0, 20.0, 30.0, 40.0]  # image is 64 x 48
     writer.write_json(video, f'annotations/val/{VIDEO}.json')
     ds = build_dataset(data_root=writer.root, ann_file='annotations/val')
-    np.testing.assert_allclose(ds.get_data_info(0)['bbox'],
-                               [[0, 20, 25, 47]])
+    np.testing.assert_allclose(ds.get_data_info(0)['bbox'], [[0, 20, 25, 47]])
 
 
 @pytest.mark.parametrize('with_size', [True, False])
@@ -358,8 +363,7 @@ def test_unknown_image_size_warns_and_keeps_box(writer, build_dataset,
     monkeypatch.setattr(ptv_mod, 'print_log',
                         lambda msg, *a, **k: logs.append(msg))
     ds = build_dataset(data_root=writer.root, ann_file='annotations/val')
-    np.testing.assert_allclose(ds.get_data_info(0)['bbox'],
-                               [[-5, 20, 25, 60]])
+    np.testing.assert_allclose(ds.get_data_info(0)['bbox'], [[-5, 20, 25, 60]])
     assert ds.skip_counts['videos_without_image_size'] == 1
     assert any('cannot read the size' in m for m in logs)
 
@@ -377,10 +381,16 @@ def test_detected_boxes(writer, build_dataset):
         dict(image_id=iid, category_id=1, bbox=[5, 6, 20, 30], score=0.9),
         dict(image_id=iid, category_id=1, bbox=[5, 6, 20, 30], score=0.1),
         dict(image_id=iid, category_id=2, bbox=[5, 6, 20, 30], score=0.9),
-        dict(image_id=writer.image_id('000001', 1), category_id=1,
-             bbox=[1, 1, 10, 10], score=0.8),  # unlabeled frame
-        dict(image_name=f'images/val/{VIDEO}/000000.jpg', category_id=1,
-             bbox=[50, 40, 30, 30], score=0.7),  # clipped to 63 x 47
+        dict(
+            image_id=writer.image_id('000001', 1),
+            category_id=1,
+            bbox=[1, 1, 10, 10],
+            score=0.8),  # unlabeled frame
+        dict(
+            image_name=f'images/val/{VIDEO}/000000.jpg',
+            category_id=1,
+            bbox=[50, 40, 30, 30],
+            score=0.7),  # clipped to 63 x 47
     ]
     bbox_file = _detections(writer, dets)
     ds = build_dataset(
@@ -398,8 +408,7 @@ def test_detected_boxes(writer, build_dataset):
     np.testing.assert_allclose(det['bbox'], [[5, 6, 25, 36]])
     np.testing.assert_allclose(det['bbox_score'], [0.9])
     assert det['track_id'] == -1 and det['bbox_head'] is None
-    assert not det['keypoints'].any() and det['keypoints'].shape == (1, 17,
-                                                                     2)
+    assert not det['keypoints'].any() and det['keypoints'].shape == (1, 17, 2)
     assert det['num_keypoints'] == 0
     assert {first['id'], det['id']} == {0, 1}
     assert frame_numbers(det['frame_paths']) == [1, 2, 3, 4, 5]
@@ -419,14 +428,14 @@ def test_detected_boxes(writer, build_dataset):
 
 
 @pytest.mark.parametrize('det,match', [
-    (dict(image_id=123, category_id=1, bbox=[1, 1, 5, 5], score=0.9),
-     'detection #0 refers to image 123'),
-    (dict(category_id=1, bbox=[1, 1, 5, 5], score=0.9),
-     'neither "image_id" nor "image_name"'),
+    (dict(image_id=123, category_id=1, bbox=[1, 1, 5, 5],
+          score=0.9), 'detection #0 refers to image 123'),
+    (dict(category_id=1, bbox=[1, 1, 5, 5],
+          score=0.9), 'neither "image_id" nor "image_name"'),
     (dict(image_id='X', category_id=1, score=0.9), "'bbox'"),
     (dict(image_id='X', category_id=1, bbox=[1, 1], score=0.9), '"bbox"'),
-    (dict(image_id='X', category_id=1, bbox=[100, 1, 5, 5], score=0.9),
-     'outside'),
+    (dict(image_id='X', category_id=1, bbox=[100, 1, 5, 5],
+          score=0.9), 'outside'),
 ])
 def test_bad_detections(writer, build_dataset, det, match):
     writer.write_json(
@@ -538,19 +547,26 @@ def test_annotations_optional_with_detections(writer, build_dataset):
     del video['annotations']  # PoseTrack test-set style
     writer.write_json(video, f'annotations/val/{VIDEO}.json')
     bbox_file = _detections(writer, [
-        dict(image_id=writer.image_id('000001', 1), category_id=1,
-             bbox=[1, 1, 20, 20], score=0.5)
+        dict(
+            image_id=writer.image_id('000001', 1),
+            category_id=1,
+            bbox=[1, 1, 20, 20],
+            score=0.5)
     ])
     ds = build_dataset(
-        data_root=writer.root, ann_file='annotations/val',
-        bbox_file=bbox_file, test_mode=True)
+        data_root=writer.root,
+        ann_file='annotations/val',
+        bbox_file=bbox_file,
+        test_mode=True)
     assert len(ds) == 1
 
 
 def test_serialised_dataset_and_subset(one_video, build_dataset):
     ds = build_dataset(
-        data_root=one_video.root, ann_file='annotations/val',
-        serialize_data=True, indices=[2])
+        data_root=one_video.root,
+        ann_file='annotations/val',
+        serialize_data=True,
+        indices=[2])
     assert len(ds) == 1
     info = ds.get_data_info(0)
     assert info['frame_index'] == 5

@@ -11,8 +11,7 @@ from mmengine.dataset import Compose
 
 from mmpose.registry import TRANSFORMS
 from mmpose.structures.bbox import get_warp_matrix
-from tdmi_mmpose.datasets.transforms import (MMPOSE_META_KEYS,
-                                             VIDEO_META_KEYS,
+from tdmi_mmpose.datasets.transforms import (MMPOSE_META_KEYS, VIDEO_META_KEYS,
                                              CorruptFrameError,
                                              LoadVideoFrames,
                                              PackVideoPoseInputs)
@@ -29,8 +28,11 @@ def frame_paths(writer, numbers, name=VIDEO):
 
 
 def load(paths, key, **kwargs):
-    results = dict(frame_paths=paths, key_frame_index=key,
-                   img_path=paths[key], video_name=VIDEO)
+    results = dict(
+        frame_paths=paths,
+        key_frame_index=key,
+        img_path=paths[key],
+        video_name=VIDEO)
     results.update(kwargs.pop('results', {}))
     return LoadVideoFrames(**kwargs)(results)
 
@@ -140,8 +142,8 @@ def test_fallback_to_key_frame_warns_once_per_video(six_frames, monkeypatch):
         f.write(b'garbage')
     paths[0] = missing
     transform = LoadVideoFrames(missing_frame='key_frame')
-    results = transform(dict(frame_paths=list(paths), key_frame_index=2,
-                             video_name=VIDEO))
+    results = transform(
+        dict(frame_paths=list(paths), key_frame_index=2, video_name=VIDEO))
     imgs = results['img']
     assert results['replaced_frames'] == [0, 4]
     np.testing.assert_array_equal(imgs[0], imgs[2])
@@ -149,11 +151,14 @@ def test_fallback_to_key_frame_warns_once_per_video(six_frames, monkeypatch):
     assert abs(int(np.median(imgs[1])) - w.frame_value(2)) <= 1
     assert len(logs) == 1 and missing in logs[0] and VIDEO in logs[0]
     # same video again: no new warning; another video: one more
-    transform(dict(frame_paths=list(paths), key_frame_index=2,
-                   video_name=VIDEO))
+    transform(
+        dict(frame_paths=list(paths), key_frame_index=2, video_name=VIDEO))
     assert len(logs) == 1
-    transform(dict(frame_paths=list(paths), key_frame_index=2,
-                   video_name='other_video'))
+    transform(
+        dict(
+            frame_paths=list(paths),
+            key_frame_index=2,
+            video_name='other_video'))
     assert len(logs) == 2
 
 
@@ -164,8 +169,11 @@ def test_fallback_policy_from_the_dataset(six_frames):
     assert results['replaced_frames'] == [0]
     # the transform's own setting wins over the data info's
     with pytest.raises(FileNotFoundError):
-        load(paths, key=1, missing_frame='error',
-             results=dict(missing_frame='key_frame'))
+        load(
+            paths,
+            key=1,
+            missing_frame='error',
+            results=dict(missing_frame='key_frame'))
 
 
 def test_missing_key_frame_is_always_an_error(six_frames):
@@ -179,7 +187,10 @@ def test_load_bad_arguments(six_frames):
     with pytest.raises(ValueError, match='missing_frame'):
         LoadVideoFrames(missing_frame='skip')
     with pytest.raises(ValueError, match='key_frame_index'):
-        load(frame_paths(six_frames, [0, 1]), key=2)
+        LoadVideoFrames()(
+            dict(
+                frame_paths=frame_paths(six_frames, [0, 1]),
+                key_frame_index=2))
 
 
 # ---------------------------------------------------------------------------
@@ -224,8 +235,12 @@ def _augment(half_body):
     ]
     if half_body:
         steps.append(
-            dict(type='RandomHalfBody', prob=1.0, min_total_keypoints=4,
-                 min_upper_keypoints=2, min_lower_keypoints=2))
+            dict(
+                type='RandomHalfBody',
+                prob=1.0,
+                min_total_keypoints=4,
+                min_upper_keypoints=2,
+                min_lower_keypoints=2))
     steps += [
         dict(
             type='RandomBBoxTransform',
@@ -260,12 +275,13 @@ def test_same_augmentation_for_all_frames(seed, half_body):
     for t, crop in enumerate(crops):
         diff = crop.astype(np.int16) - crops[0].astype(np.int16)
         assert (diff == 20 * t).all(), f'frame {t} got another transform'
-        warp = get_warp_matrix(out['input_center'], out['input_scale'],
-                               float(out['bbox_rotation'][0]),
-                               output_size=(IN_W, IN_H))
+        warp = get_warp_matrix(
+            out['bbox_center'][0],
+            out['bbox_scale'][0],
+            out['bbox_rotation'][0],
+            output_size=(IN_W, IN_H))
         expected = cv2.warpAffine(
-            cv2.flip(frames[t], 1), warp, (IN_W, IN_H),
-            flags=cv2.INTER_LINEAR)
+            cv2.flip(frames[t], 1), warp, (IN_W, IN_H), flags=cv2.INTER_LINEAR)
         np.testing.assert_array_equal(crop, expected)
     # and it is not the identity crop
     assert not np.array_equal(crops[0], crops[0][:, ::-1])
@@ -312,7 +328,9 @@ def test_marker_pixel_follows_the_keypoint_in_every_frame(seed):
 def test_heatmap_target_from_key_frame_keypoints():
     frames = [np.zeros((H, W, 3), np.uint8) for _ in range(3)]
     codec = dict(
-        type='MSRAHeatmap', input_size=(288, 384), heatmap_size=(72, 96),
+        type='MSRAHeatmap',
+        input_size=(288, 384),
+        heatmap_size=(72, 96),
         sigma=3)
     pipeline = Compose([
         dict(type='GetBBoxCenterScale', padding=1.25),
@@ -384,8 +402,8 @@ def test_pack_video_inputs_and_meta_keys():
 
 def test_pack_single_image_is_t1_and_custom_meta_keys():
     img = np.zeros((8, 6, 3), np.uint8)
-    packed = PackVideoPoseInputs(meta_keys=('id', ))(dict(img=img, id=3,
-                                                          vid_id='x'))
+    packed = PackVideoPoseInputs(meta_keys=('id', ))(
+        dict(img=img, id=3, vid_id='x'))
     assert packed['inputs'].shape == (1, 3, 8, 6)
     assert dict(packed['data_samples'].metainfo) == {'id': 3}
     with pytest.raises(KeyError, match='img'):
@@ -411,12 +429,13 @@ def test_full_pipeline_on_tiny_video(writer, build_dataset):
     packed = ds[1]  # key frame 3 -> frames 1..5
     assert packed['inputs'].shape == (5, 3, 64, 48)
     centre = packed['inputs'][:, 0, 32, 24].tolist()
-    assert [abs(c - writer.frame_value(t)) <= 1
-            for c, t in zip(centre, [1, 2, 3, 4, 5])] == [True] * 5
+    assert [
+        abs(c - writer.frame_value(t)) <= 1
+        for c, t in zip(centre, [1, 2, 3, 4, 5])
+    ] == [True] * 5
     meta = packed['data_samples'].metainfo
     assert meta['frame_index'] == 3 and meta['nframes'] == 6
-    assert [osp.basename(p) for p in meta['frame_paths']] == [
-        f'{t:06d}.jpg' for t in [1, 2, 3, 4, 5]
-    ]
+    assert [osp.basename(p) for p in meta['frame_paths']
+            ] == [f'{t:06d}.jpg' for t in [1, 2, 3, 4, 5]]
     assert meta['bbox_head'].shape == (4, )
     assert meta['is_labeled'] is True

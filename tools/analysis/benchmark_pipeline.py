@@ -135,8 +135,8 @@ def run(args: argparse.Namespace) -> dict:
             processor=platform.processor() or platform.machine(),
             cpu_count=os.cpu_count(),
             load_avg_1min_before=load_before,
-            load_avg_1min_after=os.getloadavg()[0]
-            if hasattr(os, 'getloadavg') else None),
+            load_avg_1min_after=os.getloadavg()[0] if hasattr(
+                os, 'getloadavg') else None),
         results=results)
 
 
@@ -147,9 +147,10 @@ def format_table(report: dict) -> str:
     ]
     for name, r in report['results'].items():
         t = r['inputs_shape'][0]
-        lines.append(f'{name:<8} {str(tuple(r["inputs_shape"])):<18} '
-                     f'{r["samples_per_s"]:>10.1f} {r["ms_per_sample"]:>10.2f} '
-                     f'{r["samples_per_s"] * t:>10.1f}')
+        lines.append(
+            f'{name:<8} {str(tuple(r["inputs_shape"])):<18} '
+            f'{r["samples_per_s"]:>10.1f} {r["ms_per_sample"]:>10.2f} '
+            f'{r["samples_per_s"] * t:>10.1f}')
     m = report['machine']
     lines.append(f'{report["num_samples"]} samples x {report["rounds"]} '
                  f'rounds (median), {m["cpu_count"]} CPUs, 1-min load average '

@@ -25,6 +25,7 @@ Example::
 """
 import argparse
 import os.path as osp
+import warnings
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -34,9 +35,6 @@ from mmengine.analysis.jit_handles import get_shape
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from torch import nn
-
-DCN_OPS = ('prim::PythonOp.ModulatedDeformConv2dFunction',
-           'torchvision::deform_conv2d')
 
 
 def parse_args():
@@ -69,20 +67,23 @@ def _conv_macs(output_shape: List[int], weight_shape: List[int]) -> int:
     return macs
 
 
-def deform_conv_flop_jit(inputs: List[Any], outputs: List[Any]) -> int:
-    """FlopAnalyzer handle of mmcv's and torchvision's DCN v2 ops.
+def mmcv_deform_conv_flop_jit(inputs: List[Any], outputs: List[Any]) -> int:
+    """FlopAnalyzer handle of mmcv's ``ModulatedDeformConv2dFunction``,
+    whose inputs are (input, offset, mask, weight[, bias])."""
+    return _conv_macs(get_shape(outputs[0]), get_shape(inputs[3]))
 
-    mmcv's op takes (input, offset, mask, weight, bias) and torchvision's
-    (input, weight, offset, mask, bias, ...); the weight is the 4-d input
-    whose first dimension is the output channels.
-    """
-    output_shape = get_shape(outputs[0])
-    candidates = [get_shape(v) for v in inputs[1:4]]
-    weight_shape = next(
-        shape for shape in candidates
-        if shape is not None and len(shape) == 4
-        and shape[0] == output_shape[1] and shape[2:] != output_shape[2:])
-    return _conv_macs(output_shape, weight_shape)
+
+def torchvision_deform_conv_flop_jit(inputs: List[Any],
+                                     outputs: List[Any]) -> int:
+    """FlopAnalyzer handle of ``torchvision::deform_conv2d``, whose inputs
+    are (input, weight, offset, mask, bias, ...)."""
+    return _conv_macs(get_shape(outputs[0]), get_shape(inputs[1]))
+
+
+DCN_OP_HANDLES = {
+    'prim::PythonOp.ModulatedDeformConv2dFunction': mmcv_deform_conv_flop_jit,
+    'torchvision::deform_conv2d': torchvision_deform_conv_flop_jit,
+}
 
 
 class ComplexityWrapper(nn.Module):
@@ -152,6 +153,16 @@ def input_shape_for(model: nn.Module, shape: Sequence[int]) -> tuple:
     return (1, 3, height, width)
 
 
+def _probe_dcn_backend() -> None:
+    """Let tdmi_mmpose's DCN choose its backend before tracing, so that its
+    one-off probe convolution is not traced into the model's count."""
+    try:
+        from tdmi_mmpose.models.utils.deform_conv import mmcv_dcn_available
+    except ImportError:
+        return
+    mmcv_dcn_available('cpu')
+
+
 def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
     """Count parameters and FLOPs of ``model`` per part.
 
@@ -165,14 +176,16 @@ def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
         (op name -> count of ops the counter skipped).
     """
     key_frame_index = input_shape[1] // 2 if len(input_shape) == 5 else 0
+    _probe_dcn_backend()
     wrapper = ComplexityWrapper(model, key_frame_index)
     inputs = torch.zeros(input_shape)
     analyzer = FlopAnalyzer(wrapper, (inputs, ))
-    for op in DCN_OPS:
-        analyzer.set_op_handle(op, deform_conv_flop_jit)
+    for op, handle in DCN_OP_HANDLES.items():
+        analyzer.set_op_handle(op, handle)
     analyzer.unsupported_ops_warnings(False)
     analyzer.uncalled_modules_warnings(False)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter('ignore', torch.jit.TracerWarning)
         by_module = analyzer.by_module()
         unsupported = dict(analyzer.unsupported_ops())
 
@@ -203,7 +216,7 @@ def format_table(result: Dict[str, Any]) -> str:
     for r in result['rows'] + [result['total']]:
         name = f'**{r["name"]}**' if r['name'] == 'total' else r['name']
         lines.append(f'| {name} | {r["type"]} | {r["params"] / 1e6:.3f} | '
-                     f'{r["trainable"] / 1e6:.3f} | {r["flops"] / 1e9:.2f} |')
+                     f'{r["trainable"] / 1e6:.3f} | {r["flops"] / 1e9:.3f} |')
     return '\n'.join(lines)
 
 

@@ -315,8 +315,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         for vid, vid_images in by_video.items():
             key = len(self.videos)
             listed = len(vid_images)
-            nframes_values = {img['nframes'] for img in vid_images
-                              if 'nframes' in img}
+            nframes_values = {
+                img['nframes']
+                for img in vid_images if 'nframes' in img
+            }
             if len(nframes_values) > 1:
                 raise PoseTrackAnnotationError(
                     f'{path}: video {vid!r} has inconsistent "nframes" '
@@ -345,7 +347,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     f'{self.__class__.__name__}: the "images" list of video '
                     f'{vid!r} in {path} has {listed} of its {nframes} frames;'
                     ' frames missing from it are located by file-name '
-                    'arithmetic.', logger='current')
+                    'arithmetic.',
+                    logger='current')
                 for img in ordered:
                     index = _frame_number(img['file_name'])
                     if index is None or not 0 <= index < nframes:
@@ -367,8 +370,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 video_name = osp.basename(
                     osp.dirname(ordered[0]['file_name'])) or str(vid)
             self.videos[key] = dict(
-                frames=frames, nframes=nframes, vid_id=vid,
-                video_name=video_name, ann_file=path, size=None,
+                frames=frames,
+                nframes=nframes,
+                vid_id=vid,
+                video_name=video_name,
+                ann_file=path,
+                size=None,
                 size_checked=False)
             for img in vid_images:
                 img['_video_key'] = key
@@ -393,7 +400,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     f'video {video["video_name"]!r} (no width/height in the '
                     'annotation, frame not readable); its boxes are not '
                     'clipped to the image.',
-                    logger='current', level=30)
+                    logger='current',
+                    level=30)
         return video['size']
 
     def _clip_bbox(self, xywh: Sequence[float], img: dict,
@@ -413,8 +421,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             y1, y2 = np.clip([y1, y2], 0, img_h - 1)
         return np.array([x1, y1, x2, y2], dtype=np.float32).reshape(1, 4)
 
-    def _parse_ignore_regions(self, img: dict,
-                              path: str) -> List[np.ndarray]:
+    def _parse_ignore_regions(self, img: dict, path: str) -> List[np.ndarray]:
         xs = img.get('ignore_regions_x') or []
         ys = img.get('ignore_regions_y') or []
         if len(xs) != len(ys) or any(
@@ -423,9 +430,11 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 f'{path}: image {img["id"]} has "ignore_regions_x" and '
                 '"ignore_regions_y" of different lengths.')
         return [
-            np.stack([np.asarray(px, dtype=np.float32),
-                      np.asarray(py, dtype=np.float32)], axis=-1)
-            for px, py in zip(xs, ys)
+            np.stack([
+                np.asarray(px, dtype=np.float32),
+                np.asarray(py, dtype=np.float32)
+            ],
+                     axis=-1) for px, py in zip(xs, ys)
         ]
 
     def _frame_info(self, img: dict, path: str) -> dict:
@@ -548,11 +557,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             print_log(
                 f'{self.__class__.__name__} ({self.ann_file}): kept '
                 f'{len(data_list)} samples; skipped/flagged: '
-                f'{dict(self.skip_counts)}', logger='current')
+                f'{dict(self.skip_counts)}',
+                logger='current')
         if not data_list:
             print_log(
                 f'{self.__class__.__name__}: no samples in {self.ann_file}.',
-                logger='current', level=30)
+                logger='current',
+                level=30)
         return data_list
 
     def _load_detections(self, all_images: dict,
@@ -563,8 +574,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             raise PoseTrackAnnotationError(
                 f'{self.bbox_file}: expected a list of detections, got '
                 f'{type(dets).__name__}.')
-        name_to_id = {img['file_name']: img_id
-                      for img_id, (img, _) in all_images.items()}
+        name_to_id = {
+            img['file_name']: img_id
+            for img_id, (img, _) in all_images.items()
+        }
         data_list = []
         for i, det in enumerate(dets):
             what = f'{self.bbox_file}: detection #{i}'
@@ -626,8 +639,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             return list(self.frame_offsets)
         n_before = self.key_frame_index
         n_after = len(self.frame_offsets) - 1 - n_before
-        gaps = np.random.randint(1, self.max_frame_gap + 1,
-                                 size=n_before + n_after)
+        gaps = np.random.randint(
+            1, self.max_frame_gap + 1, size=n_before + n_after)
         before = -np.cumsum(gaps[:n_before])[::-1]
         after = np.cumsum(gaps[n_before:])
         return [int(o) for o in before] + [0] + [int(o) for o in after]

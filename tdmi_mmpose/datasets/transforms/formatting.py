@@ -11,10 +11,10 @@ MMPOSE_META_KEYS = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
                     'raw_ann_info', 'dataset_name')
 
 #: Keys a video model and the PoseTrack metric read from a sample's metainfo.
-VIDEO_META_KEYS = ('key_frame_index', 'frame_offsets', 'frame_paths',
-                   'vid_id', 'frame_id', 'frame_index', 'nframes',
-                   'video_name', 'track_id', 'bbox_score', 'is_labeled',
-                   'bbox_head', 'ignore_regions', 'replaced_frames')
+VIDEO_META_KEYS = ('key_frame_index', 'frame_offsets', 'frame_paths', 'vid_id',
+                   'frame_id', 'frame_index', 'nframes', 'video_name',
+                   'track_id', 'bbox_score', 'is_labeled', 'bbox_head',
+                   'ignore_regions', 'replaced_frames')
 
 
 @TRANSFORMS.register_module()

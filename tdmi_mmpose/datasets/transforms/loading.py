@@ -117,8 +117,8 @@ class LoadVideoFrames(LoadImageFromFile):
         Returns:
             dict: The result dict with ``img`` as a list of T images.
         """
-        paths: List[str] = list(results.get('frame_paths')
-                                or [results['img_path']])
+        paths: List[str] = list(
+            results.get('frame_paths') or [results['img_path']])
         key = int(results.get('key_frame_index', 0))
         if not 0 <= key < len(paths):
             raise ValueError(f'key_frame_index {key} is out of range for '
@@ -164,8 +164,8 @@ class LoadVideoFrames(LoadImageFromFile):
 
     def _warn_fallback(self, results: Dict, path: str,
                        error: Exception) -> None:
-        video = results.get('video_name', results.get('vid_id',
-                                                      osp.dirname(path)))
+        video = results.get('video_name',
+                            results.get('vid_id', osp.dirname(path)))
         if video in self._warned_videos:
             return
         self._warned_videos.add(video)

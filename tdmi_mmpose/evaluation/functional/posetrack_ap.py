@@ -307,7 +307,7 @@ def assign_predictions(hits: np.ndarray, gt_present: np.ndarray) -> np.ndarray:
     best_gt = np.argmax(pck, axis=1)
     kept = np.zeros_like(pck)
     rows = np.arange(num_pred)
-    kept[rows, best_gt] = pck[rows, best_gt]
+    kept = pck
     gt_to_pred = np.argmax(kept, axis=0)
     gt_to_pred[np.max(kept, axis=0) == 0] = -1
     for gt_idx, pred_idx in enumerate(gt_to_pred):

@@ -2,8 +2,8 @@
 from typing import Optional, Sequence, Union
 
 import torch
+import torch.nn.functional as F
 from mmengine.model import ImgDataPreprocessor
-from mmengine.model.utils import stack_batch
 from mmengine.utils import is_seq_of
 
 from mmpose.registry import MODELS
@@ -87,6 +87,11 @@ class VideoPoseDataPreprocessor(ImgDataPreprocessor):
             frames = (frames - self.mean) / self.std
         return frames
 
+    def _round_up(self, size: Sequence[int]) -> tuple:
+        """(h, w) rounded up to multiples of ``pad_size_divisor``."""
+        d = self.pad_size_divisor
+        return tuple(int(-(-int(s) // d) * d) for s in size)
+
     def forward(self, data: dict, training: bool = False) -> dict:
         """Normalise and batch video inputs.
 
@@ -125,11 +130,14 @@ class VideoPoseDataPreprocessor(ImgDataPreprocessor):
                 f'{self.__class__.__name__}: all samples of a batch need the '
                 f'same number of frames T, got {[v.shape[0] for v in videos]}'
                 '.')
-        pad_shapes = [
-            tuple(-(-s // self.pad_size_divisor) * self.pad_size_divisor
-                  for s in v.shape[-2:]) for v in videos
-        ]
-        batch = stack_batch(videos, self.pad_size_divisor, self.pad_value)
+        pad_shapes = [self._round_up(v.shape[-2:]) for v in videos]
+        batch_h, batch_w = self._round_up((max(v.shape[-2] for v in videos),
+                                           max(v.shape[-1] for v in videos)))
+        batch = torch.stack([
+            F.pad(
+                v, (0, batch_w - v.shape[-1], 0, batch_h - v.shape[-2]),
+                value=self.pad_value) for v in videos
+        ])
 
         data_samples = data.get('data_samples', None)
         if data_samples is not None:

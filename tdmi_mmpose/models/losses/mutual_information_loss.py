@@ -189,7 +189,16 @@ class MutualInformationLoss(BaseModule):
             ``'shuffle'``, see :func:`vclub_estimate`.
             Default: ``'all_pairs'``.
         channel_reduction (str): ``'sum'`` over channels (log-densities in
-            nats) or ``'mean'``. Default: ``'sum'``.
+            nats) or ``'mean'`` (per channel, which keeps ``loss_mi`` and
+            ``loss_mi_q`` on the scale of the heatmap loss whatever C is; our
+            choice). Default: ``'mean'``.
+        mi_clamp_min (float, optional): Lower clamp of the vCLUB estimate in
+            ``loss_mi``. MI is non-negative: a negative estimate only says
+            that q_θ lags behind the features, and minimising it further
+            rewards features that fool q_θ rather than independent parts
+            (seen as a runaway negative ``loss_mi`` in training). At the
+            clamp the term gives no gradient until q_θ catches up (our
+            choice). ``None`` disables the clamp. Default: 0.0.
         log_var_bound (float): Bound of q_θ's |log σ²|. Default: 8.0.
         init_cfg (dict | list[dict], optional): Initialisation config.
             Default: None.
@@ -204,7 +213,8 @@ class MutualInformationLoss(BaseModule):
                  sample_mode: str = 'pooled',
                  num_locations: int = 256,
                  negative_mode: str = 'all_pairs',
-                 channel_reduction: str = 'sum',
+                 channel_reduction: str = 'mean',
+                 mi_clamp_min: Optional[float] = 0.0,
                  log_var_bound: float = 8.0,
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(init_cfg=init_cfg)
@@ -224,6 +234,7 @@ class MutualInformationLoss(BaseModule):
         self.loss_weight = loss_weight
         self.q_weight = q_weight
         self.con_weight = con_weight
+        self.mi_clamp_min = mi_clamp_min
         self.sample_mode = sample_mode
         self.num_locations = num_locations
         self.negative_mode = negative_mode
@@ -288,6 +299,8 @@ class MutualInformationLoss(BaseModule):
             mean, log_var = self.variational_net(u, detach_params=True)
             mi = vclub_estimate(mean, log_var, n, self.negative_mode,
                                 self.channel_reduction)
+            if self.mi_clamp_min is not None:
+                mi = mi.clamp(min=self.mi_clamp_min)
 
             q_mean, q_log_var = self.variational_net(u.detach())
             q_nll = -gaussian_log_likelihood(n.detach(), q_mean, q_log_var,

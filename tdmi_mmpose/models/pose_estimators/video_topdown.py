@@ -119,10 +119,10 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                              f'range for clips of {num_frames} frames')
         return key_frame_index
 
-    def extract_video_feats(self,
-                            inputs: Tensor,
-                            key_frame_index: Optional[int] = None
-                            ) -> Dict[str, object]:
+    def extract_video_feats(
+            self,
+            inputs: Tensor,
+            key_frame_index: Optional[int] = None) -> Dict[str, object]:
         """Run the backbone on all frames and the video necks.
 
         Args:
@@ -150,8 +150,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             feat.reshape(batch_size, num_frames, *feat.shape[1:])
             for feat in stage_feats)
 
-        feats = dict(
-            stage_feats=stage_feats, key_frame_index=key_frame_index)
+        feats = dict(stage_feats=stage_feats, key_frame_index=key_frame_index)
         for neck in self.neck:
             feats = neck(feats)
         if 'out' not in feats:
@@ -188,10 +187,11 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             return self._forward(inputs, data_samples)
         return super().forward(inputs, data_samples, mode)
 
-    def _forward(self,
-                 inputs: Tensor,
-                 data_samples: OptSampleList = None
-                 ) -> Union[Tensor, Tuple[Tensor]]:
+    def _forward(
+            self,
+            inputs: Tensor,
+            data_samples: OptSampleList = None
+    ) -> Union[Tensor, Tuple[Tensor]]:
         """Network forward without post-processing.
 
         Args:

@@ -123,6 +123,16 @@ def test_loss_is_float32_and_finite_under_bf16_autocast():
         torch.testing.assert_close(losses[key], reference[key])
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
+def test_loss_is_float32_and_finite_under_cuda_fp16_autocast():
+    loss = _loss().cuda()
+    feats = {k: v.cuda().half() for k, v in _feats().items()}
+    with torch.autocast('cuda', dtype=torch.float16):
+        losses = loss(feats)
+    for value in losses.values():
+        assert value.dtype == torch.float32 and torch.isfinite(value)
+
+
 def test_loss_q_updates_only_the_variational_net():
     loss = _loss()
     feats = _feats(requires_grad=True)
@@ -135,7 +145,7 @@ def test_loss_q_updates_only_the_variational_net():
 
 
 def test_loss_mi_updates_only_the_features():
-    loss = _loss()
+    loss = _loss(mi_clamp_min=None)
     feats = _feats(requires_grad=True)
     loss_mi = loss(feats)['loss_mi']
     assert loss_mi.requires_grad
@@ -170,8 +180,13 @@ def _fit_variational_net(dependent, steps=300, seed=0):
     """Train q_θ alone on (u, n) pairs; return the mean log-likelihood
     before/after and the final vCLUB estimate."""
     torch.manual_seed(seed)
+    # the estimator itself: log-densities in nats, no clamp
     loss = MutualInformationLoss(
-        in_channels=4, hidden_channels=32, con_weight=0)
+        in_channels=4,
+        hidden_channels=32,
+        con_weight=0,
+        channel_reduction='sum',
+        mi_clamp_min=None)
     optimizer = torch.optim.Adam(loss.parameters(), lr=1e-2)
     g = torch.Generator().manual_seed(seed)
 
@@ -259,3 +274,41 @@ def test_end_to_end_with_the_necks_under_bf16_autocast():
     grads = [p.grad for p in tde.parameters() if p.grad is not None]
     assert len(grads) > 0 and any(g.abs().sum() > 0 for g in grads)
     assert all(torch.isfinite(g).all() for g in grads)
+
+
+def test_negative_estimate_is_clamped_without_gradient():
+    torch.manual_seed(0)
+    feats = _feats(requires_grad=True)
+    raw = _loss(mi_clamp_min=None)
+    clamped = _loss(mi_clamp_min=0.)
+    clamped.load_state_dict(raw.state_dict())
+    mi_raw = raw(feats)['loss_mi']
+    mi = clamped(feats)['loss_mi']
+    assert mi.item() == pytest.approx(max(mi_raw.item(), 0.))
+    if mi_raw.item() < 0:
+        grad, = torch.autograd.grad(mi, feats['useful'])
+        assert grad.abs().sum() == 0
+    # a strongly positive estimate passes unchanged
+    u = torch.randn(16, C, 1, 1)
+    dep = dict(motion=2 * u, useful=u, noisy=u.clone())
+    loss = _loss(mi_clamp_min=0., channel_reduction='sum')
+    opt = torch.optim.Adam(loss.parameters(), lr=1e-2)
+    for _ in range(200):
+        opt.zero_grad()
+        loss(dep)['loss_mi_q'].backward()
+        opt.step()
+    unclamped = _loss(mi_clamp_min=None, channel_reduction='sum')
+    unclamped.load_state_dict(loss.state_dict())
+    assert loss(dep)['loss_mi'].item() > 1
+    assert loss(dep)['loss_mi'].item() == pytest.approx(
+        unclamped(dep)['loss_mi'].item())
+
+
+def test_mean_reduction_is_sum_over_channels():
+    feats = _feats()
+    a = _loss(channel_reduction='sum', mi_clamp_min=None, con_weight=0.)
+    b = _loss(channel_reduction='mean', mi_clamp_min=None, con_weight=0.)
+    b.load_state_dict(a.state_dict())
+    la, lb = a(feats), b(feats)
+    for key in ('loss_mi', 'loss_mi_q'):
+        torch.testing.assert_close(la[key], lb[key] * C)

@@ -37,9 +37,9 @@ class StandInTemporalNeck(nn.Module):
         last_stage = feats['stage_feats'][-1]  # (B, T, C, h, w)
         key_feat = last_stage[:, feats['key_frame_index']]
         differences = (last_stage[:, 1:] - last_stage[:, :-1]).mean(1)
-        motion = self.motion_conv(differences + sum(
-            stage[:, feats['key_frame_index']]
-            for stage in feats['stage_feats'][:-1]))
+        motion = self.motion_conv(differences +
+                                  sum(stage[:, feats['key_frame_index']]
+                                      for stage in feats['stage_feats'][:-1]))
         return dict(feats, motion=motion, key_feat=key_feat, out=motion)
 
 
@@ -118,7 +118,8 @@ def tiny_hrnet(frozen=True, widths=(CHANNELS, 16, 32, 64), init_cfg=None):
     return cfg
 
 
-def heatmap_head(channels=CHANNELS, num_keypoints=NUM_KEYPOINTS,
+def heatmap_head(channels=CHANNELS,
+                 num_keypoints=NUM_KEYPOINTS,
                  input_size=(IMG_W, IMG_H)):
     return dict(
         type='HeatmapHead',
@@ -298,8 +299,7 @@ def test_loss_keys_values_and_gradient_flow():
     total.backward()
 
     backbone_params = list(model.backbone.parameters())
-    assert all(not p.requires_grad and p.grad is None
-               for p in backbone_params)
+    assert all(not p.requires_grad and p.grad is None for p in backbone_params)
     trained = {
         name: p
         for name, p in model.named_parameters()
@@ -378,15 +378,13 @@ def test_predict_keypoints_in_image_coordinates(flip_test):
 
     assert len(results) == 2
     assert all(isinstance(r, PoseDataSample) for r in results)
-    predicted = np.stack(
-        [r.pred_instances.keypoints for r in results])[:, 0]
+    predicted = np.stack([r.pred_instances.keypoints for r in results])[:, 0]
     torch.testing.assert_close(
         torch.stack([r.pred_fields.heatmaps for r in results]),
         expected_heatmaps)
     np.testing.assert_allclose(
         predicted,
-        decode_to_image(model, expected_heatmaps,
-                        make_data_samples())[:, 0],
+        decode_to_image(model, expected_heatmaps, make_data_samples())[:, 0],
         rtol=1e-5)
     for r in results:
         assert r.pred_instances.keypoint_scores.shape == (1, NUM_KEYPOINTS)

@@ -172,3 +172,23 @@ def test_probe_is_not_fooled_by_grad_mode(monkeypatch, context):
             torch.randn(1, 4, 3, 3), torch.zeros(1, 18, 3, 3),
             torch.ones(1, 9, 3, 3))
     assert out.shape == (1, 4, 3, 3)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
+def test_cuda_backends_agree_and_fp16_autocast_is_finite():
+    backends = ['torchvision']
+    if mmcv_dcn_available('cuda'):
+        backends.append('mmcv')
+    x, offset, mask = (t.cuda() for t in _random_inputs(torch.float32))
+    torch.manual_seed(0)
+    reference = DeformConvV2(6, 4, deform_groups=3, backend='torchvision')
+    reference.cuda()
+    expected = reference(x, offset, mask)
+    for backend in backends:
+        dcn = DeformConvV2(6, 4, deform_groups=3, backend=backend).cuda()
+        dcn.load_state_dict(reference.state_dict())
+        torch.testing.assert_close(
+            dcn(x, offset, mask), expected, atol=1e-4, rtol=1e-4)
+        with torch.autocast('cuda', dtype=torch.float16):
+            out = dcn(x.half(), offset.half(), mask.half())
+        assert out.dtype == torch.float32 and torch.isfinite(out).all()

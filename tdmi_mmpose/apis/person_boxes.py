@@ -1,0 +1,288 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""User-supplied person boxes for video inference: per-frame lists and
+COCO-style JSON files, mapped to the frames of a stream."""
+import json
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+from mmengine.logging import print_log
+
+#: ``category_id`` of a person in COCO and PoseTrack files.
+PERSON_CATEGORY_ID = 1
+
+BoxesType = Union[str, dict, Sequence]
+
+
+def as_box_array(boxes, bbox_format: str = 'xyxy',
+                 what: str = 'boxes') -> np.ndarray:
+    """Normalise the boxes of one frame to an (N, 5) array.
+
+    Args:
+        boxes (array-like): (N, 4) boxes or (N, 5) boxes with a score in the
+            last column; ``None`` or an empty list means no box.
+        bbox_format (str): ``'xyxy'`` (x1, y1, x2, y2) or ``'xywh'``
+            (x, y, w, h). Defaults to ``'xyxy'``.
+        what (str): How to name the boxes in errors.
+
+    Returns:
+        np.ndarray: float32 (N, 5) boxes, x1, y1, x2, y2, score (1 where no
+        score was given).
+    """
+    if bbox_format not in ('xyxy', 'xywh'):
+        raise ValueError(f"bbox_format must be 'xyxy' or 'xywh', got "
+                         f'{bbox_format!r}.')
+    if boxes is None:
+        return np.zeros((0, 5), dtype=np.float32)
+    arr = np.asarray(boxes, dtype=np.float32)
+    if arr.size == 0:
+        return np.zeros((0, 5), dtype=np.float32)
+    if arr.ndim == 1:
+        arr = arr[None]
+    if arr.ndim != 2 or arr.shape[1] not in (4, 5):
+        raise ValueError(f'{what}: expected an (N, 4) or (N, 5) array of '
+                         f'{bbox_format} boxes [with scores], got shape '
+                         f'{np.asarray(boxes).shape}.')
+    if arr.shape[1] == 4:
+        arr = np.concatenate([arr, np.ones((len(arr), 1), np.float32)], 1)
+    else:
+        arr = arr.copy()
+    if bbox_format == 'xywh':
+        arr[:, 2:4] += arr[:, 0:2]
+    return arr
+
+
+def check_person_boxes(boxes: np.ndarray, img_shape: Tuple[int, int],
+                       what: str) -> Tuple[np.ndarray, bool]:
+    """Check boxes against their image and clip them to it.
+
+    A box partly outside the image is clipped to ``[0, w] x [0, h]`` (as
+    :class:`PoseTrackVideoDataset` clips annotation boxes). A box that is
+    not finite, has ``x2 <= x1`` or ``y2 <= y1`` (e.g. x, y, w, h given as
+    x1, y1, x2, y2) or lies entirely outside the image is an error.
+
+    Args:
+        boxes (np.ndarray): (N, 5) boxes x1, y1, x2, y2, score.
+        img_shape (tuple[int, int]): The image's (h, w).
+        what (str): How to name the boxes in errors (e.g. the frame).
+
+    Returns:
+        tuple: ``(clipped, any_clipped)``, the clipped (N, 5) boxes and
+        whether any box was changed.
+    """
+    h, w = img_shape[:2]
+    if not np.isfinite(boxes).all():
+        raise ValueError(f'{what}: boxes must be finite, got {boxes}.')
+    for box in boxes:
+        x1, y1, x2, y2 = (float(v) for v in box[:4])
+        if x2 <= x1 or y2 <= y1:
+            raise ValueError(
+                f'{what}: box {box[:4].tolist()} has x2 <= x1 or y2 <= y1; '
+                'boxes must be x1, y1, x2, y2 (COCO JSON files use x, y, w, '
+                'h, which is converted).')
+        if x2 <= 0 or y2 <= 0 or x1 >= w or y1 >= h:
+            raise ValueError(
+                f'{what}: box {box[:4].tolist()} lies entirely outside the '
+                f'{w}x{h} image; are the boxes given for the right frames '
+                'and in image pixels?')
+    clipped = boxes.copy()
+    clipped[:, [0, 2]] = clipped[:, [0, 2]].clip(0, w)
+    clipped[:, [1, 3]] = clipped[:, [1, 3]].clip(0, h)
+    return clipped, bool((clipped != boxes).any())
+
+
+def _load_json(source: Union[str, dict, list]) -> Union[dict, list]:
+    if isinstance(source, str):
+        with open(source) as f:
+            return json.load(f)
+    return source
+
+
+def image_ids_from_annotation(ann: Union[str, dict]) -> List:
+    """The image ids of a video's frames, in frame order, from a COCO /
+    PoseTrack annotation file.
+
+    Frames are ordered by ``frame_id`` where every image has one, else by
+    ``file_name`` (PoseTrack file names are frame numbers). The file must
+    describe this one video (e.g. one PoseTrack per-video file).
+
+    Args:
+        ann (str | dict): The annotation file (or its loaded content) with
+            an ``images`` list of dicts with ``id`` and ``file_name`` or
+            ``frame_id``.
+
+    Returns:
+        list: The image id of frame 0, 1, ...
+    """
+    content = _load_json(ann)
+    images = content.get('images') if isinstance(content, dict) else None
+    if not isinstance(images, list) or not images:
+        raise ValueError(f'{ann if isinstance(ann, str) else "annotation"}: '
+                         'expected a COCO-style dict with a non-empty '
+                         '"images" list.')
+    if all('frame_id' in img for img in images):
+        images = sorted(images, key=lambda img: img['frame_id'])
+    else:
+        images = sorted(images, key=lambda img: img.get('file_name', ''))
+    return [img['id'] for img in images]
+
+
+class PersonBoxSource:
+    """The user's person boxes of every frame of a stream.
+
+    Accepted forms of ``boxes``:
+
+    - a sequence with one entry per frame, each an (N, 4) array-like of
+      x1, y1, x2, y2 boxes or (N, 5) with a score in the last column
+      (boxes without a score get 1); an empty entry is a frame without
+      people;
+    - a COCO-style JSON file (path or loaded content), boxes as COCO x, y,
+      w, h:
+
+      - a list of detections ``{"frame_index": i, "bbox": [x, y, w, h],
+        "score": s}`` (``frame_index`` is the 0-based position of the frame
+        in the stream);
+      - a list of COCO detection results ``{"image_id": id, "bbox": [...],
+        "score": s, "category_id": 1}``, with ``image_ids`` saying which
+        image id each frame has (a list, or a COCO / PoseTrack annotation
+        file whose ``images`` list, ordered by ``frame_id``, gives it; see
+        :func:`image_ids_from_annotation`);
+      - a COCO annotation dict with ``images`` and ``annotations`` (the
+        ``images`` list gives the frame order; annotations without a score
+        get 1).
+
+      Entries with a ``category_id`` other than 1 (person) are ignored.
+
+    Boxes with a score below ``score_thr`` are dropped (user boxes are not
+    suppressed by NMS).
+
+    Args:
+        boxes (str | dict | Sequence): The boxes, see above.
+        image_ids (str | dict | Sequence, optional): Image id of each frame,
+            for JSON detections keyed by ``image_id``. Defaults to ``None``.
+        score_thr (float): Minimum box score. Defaults to 0.
+        bbox_format (str): Format of per-frame list boxes, ``'xyxy'`` or
+            ``'xywh'``. Defaults to ``'xyxy'``.
+    """
+
+    def __init__(self,
+                 boxes: BoxesType,
+                 image_ids: Union[str, dict, Sequence, None] = None,
+                 score_thr: float = 0.0,
+                 bbox_format: str = 'xyxy') -> None:
+        self.score_thr = float(score_thr)
+        self._per_frame: Optional[List[np.ndarray]] = None
+        self._by_frame: Optional[Dict[int, np.ndarray]] = None
+        is_json = isinstance(boxes, (str, dict)) or (
+            isinstance(boxes, list) and boxes
+            and all(isinstance(b, dict) for b in boxes))
+        if is_json:
+            self.description = (f'boxes file {boxes}'
+                                if isinstance(boxes, str) else 'boxes')
+            self._by_frame = self._from_json(_load_json(boxes), image_ids)
+        else:
+            if isinstance(boxes, np.ndarray) and boxes.ndim == 2:
+                raise ValueError(
+                    'bboxes: pass one (N, 4) or (N, 5) array per frame (a '
+                    'list, e.g. [boxes] for a single image), got one 2-D '
+                    f'array of shape {boxes.shape}.')
+            self.description = 'bboxes'
+            self._per_frame = [
+                as_box_array(b, bbox_format, f'bboxes[{i}]')
+                for i, b in enumerate(boxes)
+            ]
+
+    def _from_json(self, content, image_ids) -> Dict[int, np.ndarray]:
+        if isinstance(content, dict):
+            if 'images' not in content or 'annotations' not in content:
+                raise ValueError(
+                    f'{self.description}: a JSON dict must be a COCO '
+                    'annotation file with "images" and "annotations"; '
+                    'detection results are a list.')
+            if image_ids is None:
+                image_ids = image_ids_from_annotation(content)
+            entries = content['annotations']
+        elif isinstance(content, list):
+            entries = content
+        else:
+            raise ValueError(f'{self.description}: expected a JSON list of '
+                             f'detections, got {type(content).__name__}.')
+
+        id_to_frame = None
+        if image_ids is not None:
+            if isinstance(image_ids, (str, dict)):
+                image_ids = image_ids_from_annotation(image_ids)
+            id_to_frame = {img_id: i for i, img_id in enumerate(image_ids)}
+
+        by_frame: Dict[int, List[List[float]]] = {}
+        for i, entry in enumerate(entries):
+            what = f'{self.description}: entry #{i}'
+            if not isinstance(entry, dict) or 'bbox' not in entry:
+                raise ValueError(f'{what} must be a dict with "bbox" '
+                                 '([x, y, w, h]).')
+            if entry.get('category_id', PERSON_CATEGORY_ID) != \
+                    PERSON_CATEGORY_ID:
+                continue
+            if 'frame_index' in entry:
+                frame = int(entry['frame_index'])
+            elif 'image_id' in entry:
+                if id_to_frame is None:
+                    raise ValueError(
+                        f'{what} is keyed by "image_id"; say which image id '
+                        'each frame has with bbox_image_ids (a list of ids in '
+                        'frame order, or the video\'s COCO/PoseTrack '
+                        'annotation file), or key the entries by '
+                        '"frame_index".')
+                if entry['image_id'] not in id_to_frame:
+                    continue  # another video's detection
+                frame = id_to_frame[entry['image_id']]
+            else:
+                raise ValueError(
+                    f'{what} has neither "frame_index" nor "image_id".')
+            bbox = entry['bbox']
+            if not isinstance(bbox, (list, tuple)) or len(bbox) < 4:
+                raise ValueError(
+                    f'{what}: "bbox" should be [x, y, w, h], got {bbox!r}.')
+            x, y, w, h = (float(v) for v in bbox[:4])
+            score = float(entry.get('score', 1.0))
+            by_frame.setdefault(frame, []).append([x, y, x + w, y + h, score])
+        return {
+            frame: np.asarray(rows, dtype=np.float32)
+            for frame, rows in by_frame.items()
+        }
+
+    @property
+    def num_frames(self) -> Optional[int]:
+        """int, optional: Number of frames of a per-frame list."""
+        return None if self._per_frame is None else len(self._per_frame)
+
+    def boxes_for(self, frame_index: int) -> np.ndarray:
+        """The boxes of one frame.
+
+        Args:
+            frame_index (int): 0-based frame index in the stream.
+
+        Returns:
+            np.ndarray: (N, 5) boxes x1, y1, x2, y2, score with
+            ``score >= score_thr`` (unclipped).
+        """
+        if self._per_frame is not None:
+            if frame_index >= len(self._per_frame):
+                raise ValueError(
+                    f'bboxes has {len(self._per_frame)} entries (one per '
+                    f'frame), but the input has a frame {frame_index}; give '
+                    'one entry per frame (an empty one for a frame without '
+                    'people).')
+            boxes = self._per_frame[frame_index]
+        else:
+            boxes = self._by_frame.get(frame_index,
+                                       np.zeros((0, 5), np.float32))
+        return boxes[boxes[:, 4] >= self.score_thr]
+
+    def check_length(self, num_frames: int) -> None:
+        """Warn if a per-frame list does not match the stream's length."""
+        if self._per_frame is not None and len(self._per_frame) != num_frames:
+            print_log(
+                f'bboxes has {len(self._per_frame)} entries but the input has '
+                f'{num_frames} frames; the extra entries are ignored.',
+                logger='current',
+                level=30)

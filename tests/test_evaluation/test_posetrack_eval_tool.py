@@ -1,0 +1,113 @@
+"""tools/posetrack_eval.py: the poseval-compatible command line."""
+import importlib.util
+import json
+import os.path as osp
+
+import pytest
+
+from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINT_NAMES,
+                                               TABLE_NAMES)
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+@pytest.fixture(scope='module')
+def tool():
+    spec = importlib.util.spec_from_file_location(
+        'posetrack_eval', osp.join(REPO_ROOT, 'tools', 'posetrack_eval.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write_case(tmp_path, pt, gt, pred, name='000001_mpii_test'):
+    (tmp_path / 'gt').mkdir(exist_ok=True)
+    (tmp_path / 'pred').mkdir(exist_ok=True)
+    (tmp_path / 'gt' / f'{name}.json').write_text(json.dumps(gt))
+    pred_file = tmp_path / 'pred' / f'{name}.json'
+    pred_file.write_text(pred if isinstance(pred, str) else json.dumps(pred))
+    return str(tmp_path / 'gt'), str(tmp_path / 'pred'), str(pred_file)
+
+
+def test_reference_case_table_and_json(tool, poseval_cases_dir, tmp_path,
+                                       capsys):
+    case_dir = osp.join(poseval_cases_dir, 'case06')
+    with open(osp.join(case_dir, 'expected.json')) as f:
+        expected = json.load(f)
+    out_json = tmp_path / 'ap.json'
+    status = tool.main([
+        '--gt-dir', osp.join(case_dir, 'gt'), '--pred-dir',
+        osp.join(case_dir, 'pred'), '--out-json', str(out_json)
+    ])
+    assert status == 0
+    stdout = capsys.readouterr().out
+    assert expected['table_printed']['header'] in stdout
+    assert expected['table_printed']['row'] in stdout
+
+    written = json.loads(out_json.read_text())
+    assert list(written) == list(TABLE_NAMES) + ['per_joint']
+    for name in TABLE_NAMES:
+        assert abs(written[name] - expected['table'][name]) <= 1e-9
+    assert list(written['per_joint']) == list(POSEVAL_JOINT_NAMES)
+    for name, values in expected['per_joint'].items():
+        assert set(written['per_joint'][name]) == {
+            'ap', 'precision', 'recall'
+        }
+        for key, value in values.items():
+            assert abs(written['per_joint'][name][key] - value) <= 1e-9
+
+
+def test_nan_is_written_as_null(tool, tmp_path, pt):
+    gt_joints = pt.body(100, 100, skip=['head_top'])
+    gt = pt.video('000001_mpii_test', [[pt.gt_person(gt_joints)]])
+    pred = pt.video('000001_mpii_test',
+                    [[pt.pred_person(pt.body(100, 100))]])
+    gt_dir, pred_dir, _ = _write_case(tmp_path, pt, gt, pred)
+    out_json = tmp_path / 'ap.json'
+    assert tool.main(['--gt-dir', gt_dir, '--pred-dir', pred_dir,
+                      '--out-json', str(out_json)]) == 0
+    text = out_json.read_text()
+    assert 'NaN' not in text
+    written = json.loads(text)
+    assert written['Head'] is None
+    assert written['per_joint']['head_top'] == dict(
+        ap=None, precision=0.0, recall=None)
+    assert written['Total'] == 100.0
+
+
+@pytest.mark.parametrize('problem,message', [
+    ('missing', 'does not exist'),
+    ('malformed', 'malformed JSON'),
+    ('keypoints', 'expected 17'),
+    ('bbox_head', 'bbox_head'),
+])
+def test_bad_input_names_the_file(tool, tmp_path, pt, capsys, problem,
+                                  message):
+    joints = pt.body(100, 100)
+    gt = pt.video('000001_mpii_test', [[
+        pt.gt_person(joints, bbox_head=None if problem == 'bbox_head' else
+                     (0, 0, 30, 40))
+    ]])
+    pred = pt.video('000001_mpii_test', [[pt.pred_person(joints)]])
+    if problem == 'keypoints':
+        pred['annotations'][0]['keypoints'] = [1.0] * 15 * 3
+    if problem == 'malformed':
+        pred = '{"images": [}'
+    gt_dir, pred_dir, pred_file = _write_case(tmp_path, pt, gt, pred)
+    if problem == 'missing':
+        (tmp_path / 'pred' / '000001_mpii_test.json').unlink()
+    bad_file = osp.join(gt_dir, '000001_mpii_test.json') \
+        if problem == 'bbox_head' else pred_file
+
+    status = tool.main(['--gt-dir', gt_dir, '--pred-dir', pred_dir])
+    stderr = capsys.readouterr().err
+    assert status == 1
+    assert message in stderr
+    assert bad_file in stderr
+
+
+def test_missing_gt_folder(tool, tmp_path, capsys):
+    status = tool.main(['--gt-dir', str(tmp_path / 'nope'), '--pred-dir',
+                        str(tmp_path)])
+    assert status == 1
+    assert 'nope' in capsys.readouterr().err
