@@ -77,9 +77,9 @@ def build_dataset(cfg: Config, phase: str):
     """Build the phase's dataset with ``transformed_keypoints`` packed."""
     from mmengine.registry import init_default_scope
     from mmengine.utils import import_modules_from_strings
+    from mmpose.registry import DATASETS
 
     import tdmi_mmpose  # noqa: F401  (registers the components)
-    from mmpose.registry import DATASETS
 
     if cfg.get('custom_imports', None):
         import_modules_from_strings(**cfg.custom_imports)

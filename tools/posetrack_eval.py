@@ -28,13 +28,16 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='PoseTrack multi-person pose estimation AP, computed '
         'like poseval (python -m poseval.evaluate -e).')
     parser.add_argument(
-        '--gt-dir', required=True,
+        '--gt-dir',
+        required=True,
         help='folder of per-video ground-truth JSON files (PoseTrack18)')
     parser.add_argument(
-        '--pred-dir', required=True,
+        '--pred-dir',
+        required=True,
         help='folder of per-video prediction JSON files, same file names')
     parser.add_argument(
-        '--out-json', default=None,
+        '--out-json',
+        default=None,
         help='write Head..Total and per-joint ap/precision/recall here')
     return parser.parse_args(argv)
 

@@ -51,25 +51,35 @@ def as_box_array(boxes, bbox_format: str = 'xyxy',
     return arr
 
 
-def check_person_boxes(boxes: np.ndarray, img_shape: Tuple[int, int],
-                       what: str) -> Tuple[np.ndarray, bool]:
+def check_person_boxes(boxes: np.ndarray,
+                       img_shape: Tuple[int, int],
+                       what: str,
+                       drop_invalid: bool = False) -> Tuple[np.ndarray, bool]:
     """Check boxes against their image and clip them to it.
 
     A box partly outside the image is clipped to ``[0, w] x [0, h]`` (as
     :class:`PoseTrackVideoDataset` clips annotation boxes). A box that is
     not finite, has ``x2 <= x1`` or ``y2 <= y1`` (e.g. x, y, w, h given as
-    x1, y1, x2, y2) or lies entirely outside the image is an error.
+    x1, y1, x2, y2) or lies entirely outside the image is an error, or
+    silently dropped with ``drop_invalid`` (for detector output).
 
     Args:
         boxes (np.ndarray): (N, 5) boxes x1, y1, x2, y2, score.
         img_shape (tuple[int, int]): The image's (h, w).
         what (str): How to name the boxes in errors (e.g. the frame).
+        drop_invalid (bool): Drop invalid boxes instead of raising an error.
+            Defaults to ``False``.
 
     Returns:
-        tuple: ``(clipped, any_clipped)``, the clipped (N, 5) boxes and
-        whether any box was changed.
+        tuple: ``(clipped, any_clipped)``, the clipped (M, 5) boxes and
+        whether any kept box was changed by clipping.
     """
     h, w = img_shape[:2]
+    if drop_invalid:
+        x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+        valid = (np.isfinite(boxes).all(axis=1) & (x2 > x1) & (y2 > y1)
+                 & (x2 > 0) & (y2 > 0) & (x1 < w) & (y1 < h))
+        boxes = boxes[valid]
     if not np.isfinite(boxes).all():
         raise ValueError(f'{what}: boxes must be finite, got {boxes}.')
     for box in boxes:

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import torch
 from mmengine.dataset import pseudo_collate
-
 from mmpose.registry import MODELS
 
 CODEC = dict(

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 from mmengine.dataset import Compose
-
 from mmpose.registry import TRANSFORMS
 from mmpose.structures.bbox import get_warp_matrix
+
 from tdmi_mmpose.datasets.transforms import (MMPOSE_META_KEYS, VIDEO_META_KEYS,
                                              CorruptFrameError,
                                              LoadVideoFrames,

@@ -22,8 +22,8 @@ CATEGORIES = [{
 
 
 def _index17(name: str) -> int:
-    return POSETRACK18_KEYPOINT_NAMES.index(
-        'head_bottom' if name == 'neck' else name)
+    return POSETRACK18_KEYPOINT_NAMES.index('head_bottom' if name ==
+                                            'neck' else name)
 
 
 def body(x0: float, y0: float, skip=(), invisible=()) -> dict:
@@ -37,8 +37,7 @@ def body(x0: float, y0: float, skip=(), invisible=()) -> dict:
     for j, name in enumerate(POSEVAL_JOINT_NAMES):
         if name in skip:
             continue
-        joints[name] = (x0 + 20 * j, y0 + 5 * j, 0 if name in invisible else
-                        1)
+        joints[name] = (x0 + 20 * j, y0 + 5 * j, 0 if name in invisible else 1)
     return joints
 
 
@@ -48,8 +47,8 @@ def keypoints(joints: dict) -> list:
     values = [0] * (3 * len(POSETRACK18_KEYPOINT_NAMES))
     for name, point in joints.items():
         i = _index17(name)
-        values[3 * i:3 * i + 3] = [point[0], point[1],
-                                   point[2] if len(point) > 2 else 1]
+        values[3 * i:3 * i +
+               3] = [point[0], point[1], point[2] if len(point) > 2 else 1]
     return values
 
 
@@ -75,7 +74,10 @@ def pred_person(joints: dict, score=0.5) -> dict:
     return ann
 
 
-def video(name: str, frames: list, ignore_regions=None, labeled=None,
+def video(name: str,
+          frames: list,
+          ignore_regions=None,
+          labeled=None,
           first_id=None) -> dict:
     """A PoseTrack18 video JSON.
 
@@ -100,15 +102,18 @@ def video(name: str, frames: list, ignore_regions=None, labeled=None,
             'is_labeled': bool(people) if labeled is None else labeled[index]
         }
         for polygon in (ignore_regions or {}).get(index, []):
-            image.setdefault('ignore_regions_x', []).append(
-                [p[0] for p in polygon])
-            image.setdefault('ignore_regions_y', []).append(
-                [p[1] for p in polygon])
+            image.setdefault('ignore_regions_x',
+                             []).append([p[0] for p in polygon])
+            image.setdefault('ignore_regions_y',
+                             []).append([p[1] for p in polygon])
         images.append(image)
         for track_id, person in enumerate(people):
             annotations.append(
-                dict(person, image_id=image_id, id=len(annotations),
-                     track_id=track_id))
+                dict(
+                    person,
+                    image_id=image_id,
+                    id=len(annotations),
+                    track_id=track_id))
     return {
         'images': images,
         'annotations': annotations,
@@ -120,8 +125,12 @@ def video(name: str, frames: list, ignore_regions=None, labeled=None,
 def pt():
     """Builders of small PoseTrack18 videos."""
     return SimpleNamespace(
-        body=body, keypoints=keypoints, gt_person=gt_person,
-        pred_person=pred_person, video=video, categories=CATEGORIES)
+        body=body,
+        keypoints=keypoints,
+        gt_person=gt_person,
+        pred_person=pred_person,
+        video=video,
+        categories=CATEGORIES)
 
 
 @pytest.fixture(scope='session')

@@ -158,8 +158,8 @@ def test_assignment_normalises_by_annotated_gt_joints():
 
 def test_assignment_zero_score_is_no_match():
     hits = np.zeros((2, 1, 15), dtype=bool)
-    assert assign_predictions(hits, np.ones(
-        (1, 15), bool)).tolist() == [-1, -1]
+    assert assign_predictions(hits, np.ones((1, 15),
+                                            bool)).tolist() == [-1, -1]
 
 
 def test_rpc_and_voc_ap_by_hand():
@@ -178,7 +178,8 @@ def test_rpc_and_voc_ap_by_hand():
 def test_ap_metrics_nan_without_gt_and_zero_without_predictions():
     scores = [np.array([0.5])] * 13 + [np.array([]), np.array([0.5, 0.4])]
     labels = [np.array([1], np.int8)] * 13 + [
-        np.array([], np.int8), np.array([0, 0], np.int8)
+        np.array([], np.int8),
+        np.array([0, 0], np.int8)
     ]
     num_gt = np.array([1] * 14 + [0])
     ap, precision, recall = compute_ap_metrics(scores, labels, num_gt)
@@ -226,8 +227,8 @@ def test_points_in_polygon_matches_shapely():
         angles = np.sort(rng.uniform(0, 2 * np.pi, n))
         radii = rng.uniform(2, 8, n)
         polygon = np.round(
-            np.stack([10 + radii * np.cos(angles),
-                      10 + radii * np.sin(angles)], 1))
+            np.stack(
+                [10 + radii * np.cos(angles), 10 + radii * np.sin(angles)], 1))
         shape = geometry.Polygon(polygon)
         if not shape.is_valid:
             continue
@@ -270,10 +271,10 @@ def test_lost_prediction_is_not_reassigned(pt):
     result = evaluate(
         pt.video('000001_mpii_test',
                  [[pt.gt_person(a), pt.gt_person(b)]]),
-        pt.video('000001_mpii_test', [[
-            pt.pred_person(a, score=0.9),
-            pt.pred_person(second, score=0.8)
-        ]]))
+        pt.video(
+            '000001_mpii_test',
+            [[pt.pred_person(a, score=0.9),
+              pt.pred_person(second, score=0.8)]]))
     # every joint: (0.9, hit), (0.8, miss) against 2 GT joints -> AP 50;
     # re-assigning the second prediction to B would make 3 joints 100.
     for name in POSEVAL_JOINT_NAMES:
@@ -285,10 +286,9 @@ def test_tied_predictions_first_one_wins(pt):
     a = pt.body(0, 0)
     result = evaluate(
         pt.video('000001_mpii_test', [[pt.gt_person(a)]]),
-        pt.video('000001_mpii_test', [[
-            pt.pred_person(a, score=0.3),
-            pt.pred_person(a, score=0.9)
-        ]]))
+        pt.video('000001_mpii_test',
+                 [[pt.pred_person(a, score=0.3),
+                   pt.pred_person(a, score=0.9)]]))
     # the first (low score) prediction gets the GT: ranking miss, hit
     assert result['table']['Total'] == 50.0
     assert result['internals']['n_true_positives']['nose'] == 1
@@ -297,14 +297,15 @@ def test_tied_predictions_first_one_wins(pt):
 def test_sparsely_annotated_gt_wins_by_normalised_score(pt):
     head = ('neck', 'nose', 'head_top')
     full = pt.body(0, 0)
-    head_only = pt.body(0, 0, skip=[n for n in POSEVAL_JOINT_NAMES
-                                    if n not in head])
+    head_only = pt.body(
+        0, 0, skip=[n for n in POSEVAL_JOINT_NAMES if n not in head])
     prediction = dict(full)
     for name in POSEVAL_JOINT_NAMES[:5]:  # 10/15 hits on the full GT
         prediction[name] = (5000, 5000)
     result = evaluate(
-        pt.video('000001_mpii_test',
-                 [[pt.gt_person(full), pt.gt_person(head_only)]]),
+        pt.video(
+            '000001_mpii_test',
+            [[pt.gt_person(full), pt.gt_person(head_only)]]),
         pt.video('000001_mpii_test', [[pt.pred_person(prediction)]]))
     # assigned to the head-only GT (3/3): body joints are all misses
     assert result['per_joint']['left_wrist']['ap'] == 0.0
@@ -315,11 +316,13 @@ def test_sparsely_annotated_gt_wins_by_normalised_score(pt):
 def test_frames_without_gt_people_are_skipped_with_predictions(pt):
     a = pt.body(0, 0)
     stray = pt.body(500, 500)
-    gt = pt.video('000001_mpii_test', [[pt.gt_person(a)], [], []],
-                  labeled=[True, True, False])
-    pred = pt.video('000001_mpii_test', [[pt.pred_person(a, score=0.5)],
-                                         [pt.pred_person(stray, score=0.9)],
-                                         [pt.pred_person(stray, score=0.95)]])
+    gt = pt.video(
+        '000001_mpii_test', [[pt.gt_person(a)], [], []],
+        labeled=[True, True, False])
+    pred = pt.video(
+        '000001_mpii_test',
+        [[pt.pred_person(a, score=0.5)], [pt.pred_person(stray, score=0.9)],
+         [pt.pred_person(stray, score=0.95)]])
     result = evaluate(gt, pred)
     assert result['table']['Total'] == 100.0
     assert result['internals']['n_frames_evaluated'] == 1
@@ -327,8 +330,8 @@ def test_frames_without_gt_people_are_skipped_with_predictions(pt):
 
 
 def test_joint_with_zero_visibility_counts_and_zero_triple_does_not(pt):
-    gt_joints = pt.body(100, 100, invisible=['right_ankle'],
-                        skip=['left_ankle'])
+    gt_joints = pt.body(
+        100, 100, invisible=['right_ankle'], skip=['left_ankle'])
     pred_joints = pt.body(100, 100)
     result = evaluate(
         pt.video('000001_mpii_test', [[pt.gt_person(gt_joints)]]),
@@ -367,8 +370,9 @@ def test_missing_prediction_scores_rank_last(pt):
             pt.video('000001_mpii_test', [[pt.gt_person(a)]]),
             pt.video('000001_mpii_test', [[
                 pt.pred_person(stray, score=None),
-                pt.pred_person(a, score=0.01)
+                pt.pred_person(a, score=-5.0)
             ]]))
+    # -9999 ranks below -5: the hit comes first
     assert result['table']['Total'] == 100.0
     assert MISSING_SCORE == -9999
 
@@ -378,8 +382,9 @@ def test_ignore_regions_remove_joints_and_empty_people(pt):
     inside_person = pt.body(3000, 3000)
     around_ankle = [(-10, -10), (20, -10), (20, 10), (-10, 10)]
     around_person = [(2900, 2900), (3400, 2900), (3400, 3200), (2900, 3200)]
-    gt = pt.video('000001_mpii_test', [[pt.gt_person(a)]],
-                  ignore_regions={0: [around_ankle, around_person]})
+    gt = pt.video(
+        '000001_mpii_test', [[pt.gt_person(a)]],
+        ignore_regions={0: [around_ankle, around_person]})
     pred = pt.video('000001_mpii_test', [[
         pt.pred_person(a, score=0.5),
         pt.pred_person(inside_person, score=0.9)
@@ -401,10 +406,12 @@ def test_ignore_regions_remove_joints_and_empty_people(pt):
 def test_frame_emptied_by_ignore_regions_still_counts(pt):
     a, b, c = pt.body(0, 0), pt.body(1000, 1000), pt.body(3000, 0)
     region = [(900, 900), (1400, 900), (1400, 1200), (900, 1200)]
-    gt = pt.video('000001_mpii_test', [[pt.gt_person(a)], [pt.gt_person(b)]],
-                  ignore_regions={1: [region]})
-    pred = pt.video('000001_mpii_test', [[pt.pred_person(a, score=0.5)],
-                                         [pt.pred_person(c, score=0.9)]])
+    gt = pt.video(
+        '000001_mpii_test', [[pt.gt_person(a)], [pt.gt_person(b)]],
+        ignore_regions={1: [region]})
+    pred = pt.video(
+        '000001_mpii_test',
+        [[pt.pred_person(a, score=0.5)], [pt.pred_person(c, score=0.9)]])
     result = evaluate(gt, pred)
     # frame 1 keeps no GT person, its prediction is a false positive
     assert result['internals']['n_frames_evaluated'] == 2
@@ -424,10 +431,8 @@ def test_videos_are_pooled(pt):
     a = pt.body(0, 0)
     stray = pt.body(900, 900)
     gts = {
-        '000001_mpii_test': pt.video('000001_mpii_test',
-                                     [[pt.gt_person(a)]]),
-        '000002_mpii_test': pt.video('000002_mpii_test',
-                                     [[pt.gt_person(a)]]),
+        '000001_mpii_test': pt.video('000001_mpii_test', [[pt.gt_person(a)]]),
+        '000002_mpii_test': pt.video('000002_mpii_test', [[pt.gt_person(a)]]),
     }
     preds = {
         '000001_mpii_test':
@@ -448,8 +453,8 @@ def test_videos_are_pooled(pt):
 # ---------------------------------------------------------------------------
 def _write(path, content):
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content if isinstance(content, str) else json.dumps(
-        content))
+    path.write_text(
+        content if isinstance(content, str) else json.dumps(content))
     return str(path)
 
 

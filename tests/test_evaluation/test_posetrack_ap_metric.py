@@ -109,10 +109,8 @@ def test_merged_ann_file(case03, tmp_path):
     metric = build_metric(
         str(ann_file), outfile_prefix=str(out_dir), nms_mode='none')
     samples = samples_from_prediction_files(case03['pred'])
-    metrics = metric.compute_metrics(
-        [_processed(metric, s) for s in samples])
-    assert abs(metrics['Total'] -
-               case03['expected']['table']['Total']) <= 1e-9
+    metrics = metric.compute_metrics([_processed(metric, s) for s in samples])
+    assert abs(metrics['Total'] - case03['expected']['table']['Total']) <= 1e-9
     # named like the official per-video files
     assert sorted(os.listdir(out_dir)) == sorted(os.listdir(case03['gt']))
 
@@ -153,8 +151,8 @@ def test_instances_sharing_a_sample_or_an_id_are_all_kept(pt, tmp_path):
     a, b = pt.body(100, 100), pt.body(600, 100)
     gt_dir = tmp_path / 'gt'
     gt_dir.mkdir()
-    gt = pt.video('000001_mpii_test', [[pt.gt_person(a), pt.gt_person(b)],
-                                       [pt.gt_person(a)]])
+    gt = pt.video('000001_mpii_test',
+                  [[pt.gt_person(a), pt.gt_person(b)], [pt.gt_person(a)]])
     (gt_dir / '000001_mpii_test.json').write_text(json.dumps(gt))
     image0, image1 = gt['images'][0]['id'], gt['images'][1]['id']
 
@@ -165,12 +163,19 @@ def test_instances_sharing_a_sample_or_an_id_are_all_kept(pt, tmp_path):
     # a bottom-up style sample with both people of frame 0, and a sample of
     # frame 1 that reuses the same instance id
     metric.process([], [
-        dict(id=7, img_id=image0, category_id=1,
-             pred_instances=dict(keypoints=np.stack([xy(a), xy(b)]),
-                                 keypoint_scores=np.full((2, 17), 0.9))),
-        dict(id=7, img_id=image1, category_id=1,
-             pred_instances=dict(keypoints=xy(a)[None],
-                                 keypoint_scores=np.full((1, 17), 0.9)))
+        dict(
+            id=7,
+            img_id=image0,
+            category_id=1,
+            pred_instances=dict(
+                keypoints=np.stack([xy(a), xy(b)]),
+                keypoint_scores=np.full((2, 17), 0.9))),
+        dict(
+            id=7,
+            img_id=image1,
+            category_id=1,
+            pred_instances=dict(
+                keypoints=xy(a)[None], keypoint_scores=np.full((1, 17), 0.9)))
     ])
     metrics = metric.evaluate(2)
     assert metrics['posetrack/Total'] == 100.0
@@ -185,15 +190,20 @@ def test_keypoint_score_is_heatmap_max_times_box_score(pt, tmp_path):
     keypoints = np.array(pt.keypoints(a), np.float64).reshape(17, 3)[:, :2]
     heatmap_max = np.linspace(0.1, 0.9, 17)
     sample = dict(
-        id=1, img_id=gt['images'][0]['id'], category_id=1,
-        pred_instances=dict(keypoints=keypoints[None],
-                            keypoint_scores=heatmap_max[None],
-                            bbox_scores=np.array([0.5])))
+        id=1,
+        img_id=gt['images'][0]['id'],
+        category_id=1,
+        pred_instances=dict(
+            keypoints=keypoints[None],
+            keypoint_scores=heatmap_max[None],
+            bbox_scores=np.array([0.5])))
     for use_box, factor in ((True, 0.5), (False, 1.0)):
         out_dir = tmp_path / f'out_{use_box}'
         metric = build_metric(
-            str(gt_dir), outfile_prefix=str(out_dir),
-            use_bbox_score_for_keypoints=use_box, keypoint_score_thr=0.5)
+            str(gt_dir),
+            outfile_prefix=str(out_dir),
+            use_bbox_score_for_keypoints=use_box,
+            keypoint_score_thr=0.5)
         metric.process([], [sample])
         metric.evaluate(1)
         with open(out_dir / '000001_mpii_test.json') as f:
@@ -214,10 +224,14 @@ def test_oks_nms_of_duplicate_detections(pt, tmp_path, nms_mode, kept):
     (gt_dir / '000001_mpii_test.json').write_text(json.dumps(gt))
     keypoints = np.array(pt.keypoints(a), np.float64).reshape(17, 3)[:, :2]
     samples = [
-        dict(id=i, img_id=gt['images'][0]['id'], category_id=1,
-             pred_instances=dict(keypoints=keypoints[None] + i,
-                                 keypoint_scores=np.full((1, 17), 0.8),
-                                 bbox_scores=np.array([score])))
+        dict(
+            id=i,
+            img_id=gt['images'][0]['id'],
+            category_id=1,
+            pred_instances=dict(
+                keypoints=keypoints[None] + i,
+                keypoint_scores=np.full((1, 17), 0.8),
+                bbox_scores=np.array([score])))
         for i, score in ((1, 0.6), (2, 0.9))
     ]
     out_dir = tmp_path / 'out'

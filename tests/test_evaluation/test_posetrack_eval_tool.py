@@ -36,8 +36,10 @@ def test_reference_case_table_and_json(tool, poseval_cases_dir, tmp_path,
         expected = json.load(f)
     out_json = tmp_path / 'ap.json'
     status = tool.main([
-        '--gt-dir', osp.join(case_dir, 'gt'), '--pred-dir',
-        osp.join(case_dir, 'pred'), '--out-json', str(out_json)
+        '--gt-dir',
+        osp.join(case_dir, 'gt'), '--pred-dir',
+        osp.join(case_dir, 'pred'), '--out-json',
+        str(out_json)
     ])
     assert status == 0
     stdout = capsys.readouterr().out
@@ -50,9 +52,7 @@ def test_reference_case_table_and_json(tool, poseval_cases_dir, tmp_path,
         assert abs(written[name] - expected['table'][name]) <= 1e-9
     assert list(written['per_joint']) == list(POSEVAL_JOINT_NAMES)
     for name, values in expected['per_joint'].items():
-        assert set(written['per_joint'][name]) == {
-            'ap', 'precision', 'recall'
-        }
+        assert set(written['per_joint'][name]) == {'ap', 'precision', 'recall'}
         for key, value in values.items():
             assert abs(written['per_joint'][name][key] - value) <= 1e-9
 
@@ -60,12 +60,13 @@ def test_reference_case_table_and_json(tool, poseval_cases_dir, tmp_path,
 def test_nan_is_written_as_null(tool, tmp_path, pt):
     gt_joints = pt.body(100, 100, skip=['head_top'])
     gt = pt.video('000001_mpii_test', [[pt.gt_person(gt_joints)]])
-    pred = pt.video('000001_mpii_test',
-                    [[pt.pred_person(pt.body(100, 100))]])
+    pred = pt.video('000001_mpii_test', [[pt.pred_person(pt.body(100, 100))]])
     gt_dir, pred_dir, _ = _write_case(tmp_path, pt, gt, pred)
     out_json = tmp_path / 'ap.json'
-    assert tool.main(['--gt-dir', gt_dir, '--pred-dir', pred_dir,
-                      '--out-json', str(out_json)]) == 0
+    assert tool.main([
+        '--gt-dir', gt_dir, '--pred-dir', pred_dir, '--out-json',
+        str(out_json)
+    ]) == 0
     text = out_json.read_text()
     assert 'NaN' not in text
     written = json.loads(text)
@@ -85,8 +86,9 @@ def test_bad_input_names_the_file(tool, tmp_path, pt, capsys, problem,
                                   message):
     joints = pt.body(100, 100)
     gt = pt.video('000001_mpii_test', [[
-        pt.gt_person(joints, bbox_head=None if problem == 'bbox_head' else
-                     (0, 0, 30, 40))
+        pt.gt_person(
+            joints,
+            bbox_head=None if problem == 'bbox_head' else (0, 0, 30, 40))
     ]])
     pred = pt.video('000001_mpii_test', [[pt.pred_person(joints)]])
     if problem == 'keypoints':
@@ -107,7 +109,9 @@ def test_bad_input_names_the_file(tool, tmp_path, pt, capsys, problem,
 
 
 def test_missing_gt_folder(tool, tmp_path, capsys):
-    status = tool.main(['--gt-dir', str(tmp_path / 'nope'), '--pred-dir',
-                        str(tmp_path)])
+    status = tool.main(
+        ['--gt-dir',
+         str(tmp_path / 'nope'), '--pred-dir',
+         str(tmp_path)])
     assert status == 1
     assert 'nope' in capsys.readouterr().err

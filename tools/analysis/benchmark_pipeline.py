@@ -65,9 +65,9 @@ def build_datasets(cfg, phase: str, settings: Dict[str, List[int]]) -> dict:
 
     from mmengine.registry import init_default_scope
     from mmengine.utils import import_modules_from_strings
+    from mmpose.registry import DATASETS
 
     import tdmi_mmpose  # noqa: F401  (registers the components)
-    from mmpose.registry import DATASETS
 
     if cfg.get('custom_imports', None):
         import_modules_from_strings(**cfg.custom_imports)

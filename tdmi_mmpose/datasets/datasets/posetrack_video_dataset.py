@@ -9,7 +9,6 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmengine.fileio import exists, get_text, isdir, list_dir_or_file
 from mmengine.logging import print_log
-
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
@@ -165,9 +164,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         data_mode (str): Only ``'topdown'`` is supported.
         metainfo, data_root, data_prefix, filter_cfg, indices,
         serialize_data, pipeline, test_mode, lazy_init, max_refetch: As in
-            :class:`mmpose.datasets.BaseCocoStyleDataset`. ``data_prefix['img']``
-            is joined with the images' ``file_name`` (PoseTrack file names are
-            relative to the dataset root, e.g.
+            :class:`mmpose.datasets.BaseCocoStyleDataset`.
+            ``data_prefix['img']`` is joined with the images' ``file_name``
+            (PoseTrack file names are relative to the dataset root, e.g.
             ``images/val/<video>/000000.jpg``).
     """
 

@@ -7,7 +7,6 @@ import numpy as np
 from mmcv.transforms import LoadImageFromFile
 from mmengine import fileio
 from mmengine.logging import print_log
-
 from mmpose.registry import TRANSFORMS
 
 

@@ -48,17 +48,18 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 #: PoseTrack18 keypoint names, in annotation order.
-POSETRACK18_KEYPOINT_NAMES = (
-    'nose', 'head_bottom', 'head_top', 'left_ear', 'right_ear',
-    'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-    'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee',
-    'right_knee', 'left_ankle', 'right_ankle')
+POSETRACK18_KEYPOINT_NAMES = ('nose', 'head_bottom', 'head_top', 'left_ear',
+                              'right_ear', 'left_shoulder', 'right_shoulder',
+                              'left_elbow', 'right_elbow', 'left_wrist',
+                              'right_wrist', 'left_hip', 'right_hip',
+                              'left_knee', 'right_knee', 'left_ankle',
+                              'right_ankle')
 
 #: poseval's 15 joints, in its order ("neck" is PoseTrack18's head_bottom).
-POSEVAL_JOINT_NAMES = (
-    'right_ankle', 'right_knee', 'right_hip', 'left_hip', 'left_knee',
-    'left_ankle', 'right_wrist', 'right_elbow', 'right_shoulder',
-    'left_shoulder', 'left_elbow', 'left_wrist', 'neck', 'nose', 'head_top')
+POSEVAL_JOINT_NAMES = ('right_ankle', 'right_knee', 'right_hip', 'left_hip',
+                       'left_knee', 'left_ankle', 'right_wrist', 'right_elbow',
+                       'right_shoulder', 'left_shoulder', 'left_elbow',
+                       'left_wrist', 'neck', 'nose', 'head_top')
 
 # The PoseTrack18 keypoint name behind each poseval joint.
 _POSEVAL_SOURCE_NAMES = tuple('head_bottom' if name == 'neck' else name
@@ -141,8 +142,9 @@ def pckh_hits(pred_points: np.ndarray,
     pred_points = np.asarray(pred_points, dtype=np.float64)
     gt_points = np.asarray(gt_points, dtype=np.float64)
     head_sizes = np.asarray(head_sizes, dtype=np.float64)
-    both = (np.asarray(pred_present, dtype=bool)[:, None, :]
-            & np.asarray(gt_present, dtype=bool)[None, :, :])
+    both = (
+        np.asarray(pred_present, dtype=bool)[:, None, :]
+        & np.asarray(gt_present, dtype=bool)[None, :, :])
     diff = gt_points[None, :, :, :] - pred_points[:, None, :, :]
     with np.errstate(divide='ignore', invalid='ignore'):
         dist = np.sqrt(diff[..., 0] * diff[..., 0] +
@@ -213,11 +215,12 @@ def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
         active &= ~at_vertex
         if y1 == y2:
             horizontal = active & (py == y1)
-            on_boundary |= (horizontal & (px >= min(x1, x2))
-                            & (px <= max(x1, x2)))
+            on_boundary |= (
+                horizontal & (px >= min(x1, x2))
+                & (px <= max(x1, x2)))
             continue
-        straddle = active & (((y1 > py) & (y2 <= py)) |
-                             ((y2 > py) & (y1 <= py)))
+        straddle = active & (((y1 > py) & (y2 <= py)) | ((y2 > py) &
+                                                         (y1 <= py)))
         idx = np.nonzero(straddle)[0]
         if len(idx) == 0:
             continue
@@ -250,9 +253,9 @@ def ignored_points_mask(points: np.ndarray,
     return inside
 
 
-def remove_ignored_joints(points: np.ndarray, present: np.ndarray,
-                          polygons: Sequence[np.ndarray]
-                          ) -> Tuple[np.ndarray, np.ndarray]:
+def remove_ignored_joints(
+        points: np.ndarray, present: np.ndarray,
+        polygons: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
     """Remove the joints inside ignore regions, and the people left empty.
 
     Args:
@@ -307,7 +310,7 @@ def assign_predictions(hits: np.ndarray, gt_present: np.ndarray) -> np.ndarray:
     best_gt = np.argmax(pck, axis=1)
     kept = np.zeros_like(pck)
     rows = np.arange(num_pred)
-    kept = pck
+    kept[rows, best_gt] = pck[rows, best_gt]
     gt_to_pred = np.argmax(kept, axis=0)
     gt_to_pred[np.max(kept, axis=0) == 0] = -1
     for gt_idx, pred_idx in enumerate(gt_to_pred):
@@ -316,14 +319,15 @@ def assign_predictions(hits: np.ndarray, gt_present: np.ndarray) -> np.ndarray:
     return pred_to_gt
 
 
-def match_frame(pred_points: np.ndarray,
-                pred_present: np.ndarray,
-                pred_scores: np.ndarray,
-                gt_points: np.ndarray,
-                gt_present: np.ndarray,
-                head_sizes: np.ndarray,
-                thr: float = PCKH_THRESHOLD
-                ) -> Tuple[List[np.ndarray], List[np.ndarray], np.ndarray]:
+def match_frame(
+    pred_points: np.ndarray,
+    pred_present: np.ndarray,
+    pred_scores: np.ndarray,
+    gt_points: np.ndarray,
+    gt_present: np.ndarray,
+    head_sizes: np.ndarray,
+    thr: float = PCKH_THRESHOLD
+) -> Tuple[List[np.ndarray], List[np.ndarray], np.ndarray]:
     """Score and label every predicted joint of one frame.
 
     Args:
@@ -343,11 +347,10 @@ def match_frame(pred_points: np.ndarray,
           otherwise (int8), aligned with ``scores``.
         - num_gt (np.ndarray): Annotated GT joints per joint, shape (J, ).
     """
-    pred_present = np.asarray(pred_present, dtype=bool).reshape(
-        -1, NUM_JOINTS)
+    pred_present = np.asarray(pred_present, dtype=bool).reshape(-1, NUM_JOINTS)
     gt_present = np.asarray(gt_present, dtype=bool).reshape(-1, NUM_JOINTS)
-    pred_scores = np.asarray(pred_scores, dtype=np.float64).reshape(
-        -1, NUM_JOINTS)
+    pred_scores = np.asarray(
+        pred_scores, dtype=np.float64).reshape(-1, NUM_JOINTS)
     num_pred, num_gt = len(pred_present), len(gt_present)
     labels = np.zeros((num_pred, NUM_JOINTS), dtype=np.int8)
     if num_pred and num_gt:
@@ -369,8 +372,8 @@ def match_frame(pred_points: np.ndarray,
 # ---------------------------------------------------------------------------
 # Precision / recall / AP and the table
 # ---------------------------------------------------------------------------
-def compute_rpc(scores: np.ndarray, labels: np.ndarray, num_gt: float
-                ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def compute_rpc(scores: np.ndarray, labels: np.ndarray,
+                num_gt: float) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Precision and recall after each prediction, ranked by score.
 
     Ranking is poseval's: ``argsort`` of the scores (numpy's default kind),
@@ -417,8 +420,7 @@ def voc_ap(recall: np.ndarray, precision: np.ndarray) -> float:
     mpre = np.maximum.accumulate(mpre[::-1])[::-1]
     steps = np.nonzero(mrec[1:] != mrec[:-1])[0] + 1
     with np.errstate(invalid='ignore'):
-        return float(
-            np.sum((mrec[steps] - mrec[steps - 1]) * mpre[steps]))
+        return float(np.sum((mrec[steps] - mrec[steps - 1]) * mpre[steps]))
 
 
 def _nanless_mean(values: np.ndarray) -> float:
@@ -429,10 +431,9 @@ def _nanless_mean(values: np.ndarray) -> float:
     return float(values.mean())
 
 
-def compute_ap_metrics(scores: Sequence[np.ndarray],
-                       labels: Sequence[np.ndarray],
-                       num_gt: np.ndarray
-                       ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def compute_ap_metrics(
+        scores: Sequence[np.ndarray], labels: Sequence[np.ndarray],
+        num_gt: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """AP, precision and recall per joint plus their total, in percent.
 
     Args:
@@ -586,8 +587,7 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool,
     return person
 
 
-def parse_posetrack_video(video: dict, source: str,
-                          is_gt: bool) -> List[dict]:
+def parse_posetrack_video(video: dict, source: str, is_gt: bool) -> List[dict]:
     """Read one video in PoseTrack18 JSON layout into poseval's frames.
 
     As poseval, only the images of the first video in the file are used (the
@@ -684,7 +684,8 @@ def _parse_ignore_regions(image: dict, source: str) -> List[np.ndarray]:
         polygon = np.stack([
             _numbers(xs[:n], 'ignore_regions_x', source),
             _numbers(ys[:n], 'ignore_regions_y', source)
-        ], axis=1) if n else np.zeros((0, 2))
+        ],
+                           axis=1) if n else np.zeros((0, 2))
         polygons.append(polygon)
     return polygons
 
@@ -721,12 +722,13 @@ def _video_entries(gt_frames: List[dict], pred_frames: List[dict],
         pred_points, pred_present = pred['points'], pred['present']
         pred_scores = pred['scores']
         if gt['ignore_regions']:
-            gt_present, keep = remove_ignored_joints(
-                gt_points, gt_present, gt['ignore_regions'])
+            gt_present, keep = remove_ignored_joints(gt_points, gt_present,
+                                                     gt['ignore_regions'])
             gt_points, gt_present = gt_points[keep], gt_present[keep]
             head_sizes = head_sizes[keep]
-            pred_present, keep = remove_ignored_joints(
-                pred_points, pred_present, gt['ignore_regions'])
+            pred_present, keep = remove_ignored_joints(pred_points,
+                                                       pred_present,
+                                                       gt['ignore_regions'])
             pred_points, pred_present = pred_points[keep], pred_present[keep]
             pred_scores = pred_scores[keep]
         frame_scores, frame_labels, frame_num_gt = match_frame(
@@ -752,15 +754,16 @@ def _video_entries(gt_frames: List[dict], pred_frames: List[dict],
 
 def _metrics_dict(ap, precision, recall) -> dict:
     return dict(
-        ap=_nan_to_none(ap), pre=_nan_to_none(precision),
+        ap=_nan_to_none(ap),
+        pre=_nan_to_none(precision),
         rec=_nan_to_none(recall))
 
 
-def evaluate_posetrack_ap(gt_videos: Dict[str, dict],
-                          pred_videos: Dict[str, dict],
-                          gt_sources: Optional[Dict[str, str]] = None,
-                          pred_sources: Optional[Dict[str, str]] = None
-                          ) -> dict:
+def evaluate_posetrack_ap(
+        gt_videos: Dict[str, dict],
+        pred_videos: Dict[str, dict],
+        gt_sources: Optional[Dict[str, str]] = None,
+        pred_sources: Optional[Dict[str, str]] = None) -> dict:
     """Evaluate PoseTrack multi-person pose estimation AP like poseval.
 
     Args:
@@ -809,12 +812,14 @@ def evaluate_posetrack_ap(gt_videos: Dict[str, dict],
 
     def pooled(entries: List[dict]) -> Tuple[list, list, np.ndarray]:
         scores = [
-            np.concatenate([e['scores'][j] for e in entries])
-            if entries else np.zeros(0) for j in range(NUM_JOINTS)
+            np.concatenate([e['scores'][j]
+                            for e in entries]) if entries else np.zeros(0)
+            for j in range(NUM_JOINTS)
         ]
         labels = [
-            np.concatenate([e['labels'][j] for e in entries])
-            if entries else np.zeros(0, np.int8) for j in range(NUM_JOINTS)
+            np.concatenate([e['labels'][j]
+                            for e in entries]) if entries else np.zeros(
+                                0, np.int8) for j in range(NUM_JOINTS)
         ]
         num_gt = np.sum([e['num_gt'] for e in entries], axis=0) if entries \
             else np.zeros(NUM_JOINTS, dtype=np.int64)
@@ -828,10 +833,12 @@ def evaluate_posetrack_ap(gt_videos: Dict[str, dict],
         per_sequence[name] = _metrics_dict(*compute_ap_metrics(
             entries['scores'], entries['labels'], entries['num_gt']))
 
-    per_joint = OrderedDict(
-        (name, dict(ap=float(ap[j]), precision=float(precision[j]),
-                    recall=float(recall[j])))
-        for j, name in enumerate(POSEVAL_JOINT_NAMES))
+    per_joint = OrderedDict((name,
+                             dict(
+                                 ap=float(ap[j]),
+                                 precision=float(precision[j]),
+                                 recall=float(recall[j])))
+                            for j, name in enumerate(POSEVAL_JOINT_NAMES))
     internals = dict(
         n_gt_joints={
             name: int(num_gt[j])
@@ -878,10 +885,10 @@ def results_to_json(result: dict) -> dict:
 
     summary = OrderedDict(
         (name, clean(value)) for name, value in result['table'].items())
-    summary['per_joint'] = OrderedDict(
-        (name, {key: clean(value)
-                for key, value in values.items()})
-        for name, values in result['per_joint'].items())
+    summary['per_joint'] = OrderedDict((name, {
+        key: clean(value)
+        for key, value in values.items()
+    }) for name, values in result['per_joint'].items())
     return summary
 
 
@@ -925,8 +932,7 @@ def split_posetrack_videos(data: dict, source: str) -> Dict[str, dict]:
     Returns:
         dict[str, dict]: Video name -> PoseTrack18 JSON of that video.
     """
-    if not isinstance(data, dict) or not isinstance(data.get('images'),
-                                                    list):
+    if not isinstance(data, dict) or not isinstance(data.get('images'), list):
         raise ValueError(f'{source}: missing "images" list.')
     if not isinstance(data.get('annotations'), list):
         raise ValueError(f'{source}: missing "annotations" list.')
@@ -987,8 +993,9 @@ def load_posetrack_gt(path: str) -> Tuple[Dict[str, dict], Dict[str, str]]:
     return videos, sources
 
 
-def load_posetrack_predictions(pred_dir: str, video_names: Sequence[str]
-                               ) -> Tuple[Dict[str, dict], Dict[str, str]]:
+def load_posetrack_predictions(
+        pred_dir: str,
+        video_names: Sequence[str]) -> Tuple[Dict[str, dict], Dict[str, str]]:
     """Load ``<pred_dir>/<video>.json`` for each GT video.
 
     Args:

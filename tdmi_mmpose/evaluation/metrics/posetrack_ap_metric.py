@@ -20,10 +20,14 @@ from ..functional.posetrack_ap import (POSETRACK18_KEYPOINT_NAMES,
 
 #: The ``categories`` entry written to the prediction files.
 POSETRACK18_CATEGORIES = [{
-    'supercategory': 'person',
-    'id': 1,
-    'name': 'person',
-    'keypoints': list(POSETRACK18_KEYPOINT_NAMES),
+    'supercategory':
+    'person',
+    'id':
+    1,
+    'name':
+    'person',
+    'keypoints':
+    list(POSETRACK18_KEYPOINT_NAMES),
     'skeleton': [[16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12],
                  [7, 13], [6, 7], [6, 8], [7, 9], [8, 10], [9, 11], [2, 3],
                  [1, 2], [1, 3], [2, 4], [3, 5], [4, 6], [5, 7]],
@@ -168,7 +172,8 @@ class PoseTrackAPMetric(BaseMetric):
                 self._load_gt(ann_file)
                 print_log(
                     f'{self.__class__.__name__} uses the ground truth of the '
-                    f'dataset: {ann_file}', logger='current')
+                    f'dataset: {ann_file}',
+                    logger='current')
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
@@ -213,8 +218,7 @@ class PoseTrackAPMetric(BaseMetric):
                 bbox_scores = data_sample['bbox_score']
             if bbox_scores is None:
                 bbox_scores = np.ones(num_instances)
-            bbox_scores = _to_numpy(bbox_scores).astype(np.float64).reshape(
-                -1)
+            bbox_scores = _to_numpy(bbox_scores).astype(np.float64).reshape(-1)
             if len(bbox_scores) == 1 and num_instances != 1:
                 bbox_scores = np.repeat(bbox_scores, num_instances)
             if len(bbox_scores) != num_instances:
@@ -296,8 +300,8 @@ class PoseTrackAPMetric(BaseMetric):
                         id=result['id'],
                         img_id=result['img_id'],
                         category_id=result['category_id'],
-                        keypoints=np.concatenate(
-                            [keypoints, scores[:, None]], axis=1),
+                        keypoints=np.concatenate([keypoints, scores[:, None]],
+                                                 axis=1),
                         keypoint_scores=scores,
                         bbox_score=bbox_score,
                         area=area,
@@ -325,10 +329,9 @@ class PoseTrackAPMetric(BaseMetric):
         for name, gt_video in self.gt_videos.items():
             images, annotations = [], []
             for image in gt_video['images']:
-                images.append({
-                    key: image[key]
-                    for key in _IMAGE_FIELDS if key in image
-                })
+                images.append(
+                    {key: image[key]
+                     for key in _IMAGE_FIELDS if key in image})
                 for track_id, instance in enumerate(
                         instances.get(image['id'], [])):
                     keypoint_scores = instance['keypoint_scores']
@@ -336,8 +339,8 @@ class PoseTrackAPMetric(BaseMetric):
                         keypoint_scores = keypoint_scores * instance[
                             'bbox_score']
                     xy = instance['keypoints'][:, :2]
-                    keypoints = np.concatenate(
-                        [xy, np.ones((len(xy), 1))], axis=1)
+                    keypoints = np.concatenate([xy, np.ones((len(xy), 1))],
+                                               axis=1)
                     annotations.append(
                         dict(
                             id=len(annotations),
@@ -369,9 +372,9 @@ class PoseTrackAPMetric(BaseMetric):
                 '`ann_file` (a folder of per-video PoseTrack18 JSON files or '
                 'a merged annotation file).')
         results = self._unique_samples(results)
-        unknown = sorted({r['img_id']
-                          for r in results} - set(self.image_to_video),
-                         key=str)
+        unknown = sorted(
+            {r['img_id']
+             for r in results} - set(self.image_to_video), key=str)
         if unknown:
             raise ValueError(
                 f'{self.__class__.__name__}: predictions for {len(unknown)} '
@@ -412,13 +415,14 @@ class PoseTrackAPMetric(BaseMetric):
             tmp_dir.cleanup()
 
         header, row = format_table(evaluation['table'])
-        lines = ['PoseTrack Average Precision (AP) metric (poseval):', header,
-                 row, 'per joint: AP / precision / recall']
+        lines = [
+            'PoseTrack Average Precision (AP) metric (poseval):', header, row,
+            'per joint: AP / precision / recall'
+        ]
         for name in POSEVAL_JOINT_NAMES:
             values = evaluation['per_joint'][name]
             lines.append(f'  {name:<15}{values["ap"]:8.2f}'
                          f'{values["precision"]:8.2f}{values["recall"]:8.2f}')
         logger.info('\n'.join(lines))
-        return OrderedDict(
-            (name, float(value))
-            for name, value in evaluation['table'].items())
+        return OrderedDict((name, float(value))
+                           for name, value in evaluation['table'].items())

@@ -5,7 +5,6 @@ import torch
 import torch.nn.functional as F
 from mmengine.model import ImgDataPreprocessor
 from mmengine.utils import is_seq_of
-
 from mmpose.registry import MODELS
 
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 from mmengine.structures import InstanceData
-
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
+
 from tdmi_mmpose.models.data_preprocessors import VideoPoseDataPreprocessor
 
 MEAN = [123.675, 116.28, 103.53]

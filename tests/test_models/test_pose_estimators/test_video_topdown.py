@@ -396,6 +396,46 @@ def test_predict_keypoints_in_image_coordinates(flip_test):
                                       r.gt_instances.bboxes)
 
 
+def test_init_weights_loads_backbone_from_pose_checkpoint(tmp_path):
+    """The backbone of an mmpose TopdownPoseEstimator checkpoint initialises
+    the frozen backbone; a missing file fails in init_weights."""
+    image_model = MODELS.build(
+        dict(
+            type='TopdownPoseEstimator',
+            backbone=dict(
+                type='HRNet', extra=tiny_hrnet(frozen=False)['extra']),
+            head=heatmap_head()))
+    randomize_bn_statistics_(image_model)
+    path = tmp_path / 'topdown_hrnet.pth'
+    torch.save(dict(state_dict=image_model.state_dict()), path)
+
+    for prefix in ('backbone.', None):
+        model = MODELS.build(
+            dict(
+                type='VideoTopdownPoseEstimator',
+                backbone=tiny_hrnet(
+                    init_cfg=dict(
+                        type='Pretrained', checkpoint=str(path),
+                        prefix=prefix)),
+                neck=STAND_IN_NECKS,
+                head=heatmap_head()))
+        model.init_weights()
+        expected = image_model.backbone.state_dict()
+        loaded = model.backbone.state_dict()
+        assert list(loaded) == list(expected)
+        assert all(torch.equal(loaded[k], v) for k, v in expected.items())
+
+    missing = str(tmp_path / 'missing_hrnet_w48.pth')
+    model = MODELS.build(
+        dict(
+            type='VideoTopdownPoseEstimator',
+            backbone=tiny_hrnet(
+                init_cfg=dict(type='Pretrained', checkpoint=missing)),
+            head=heatmap_head()))
+    with pytest.raises(FileNotFoundError, match='missing_hrnet_w48.pth'):
+        model.init_weights()
+
+
 def test_checkpoint_round_trip(tmp_path):
     model = build_estimator(seed=0)
     model.eval()

@@ -10,9 +10,8 @@ import torch
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 
-from test_video_topdown import (IMG_H, IMG_W, heatmap_head, make_clips,
-                                make_data_samples, randomize_bn_statistics_,
-                                tiny_hrnet)
+from test_video_topdown import (heatmap_head, make_clips, make_data_samples,
+                                randomize_bn_statistics_, tiny_hrnet)
 
 TINY_CHANNELS = 12
 
@@ -161,3 +160,45 @@ def test_full_size_w48_forward():
     print(f'full-size forward: {time.time() - start:.1f} s')
     assert heatmaps.shape == (2, 17, 96, 72)
     assert torch.isfinite(heatmaps).all()
+
+
+def test_train_and_test_step_through_data_preprocessor():
+    """The runner's path: uint8 (T, 3, H, W) samples -> preprocessor ->
+    model; train_step updates the necks/head, never the frozen backbone."""
+    from mmengine.optim import OptimWrapper
+
+    model = tiny_tdmi(
+        test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+    model.data_preprocessor = MODELS.build(
+        dict(
+            type='VideoPoseDataPreprocessor',
+            mean=[123.675, 116.28, 103.53],
+            std=[58.395, 57.12, 57.375],
+            bgr_to_rgb=True))
+    gen = torch.Generator().manual_seed(3)
+    frames = [
+        torch.randint(0, 256, (5, 3, 64, 32), generator=gen).to(torch.uint8)
+        for _ in range(2)
+    ]
+    backbone_before = copy.deepcopy(model.backbone.state_dict())
+    neck_before = copy.deepcopy(model.neck.state_dict())
+
+    model.train()
+    optim_wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    log_vars = model.train_step(
+        dict(inputs=frames, data_samples=make_data_samples(2)), optim_wrapper)
+    assert {'loss', 'loss_kpt', 'loss_mi', 'loss_mi_q',
+            'loss_con'} <= set(log_vars)
+    assert torch.isfinite(log_vars['loss'])
+    for key, value in model.backbone.state_dict().items():
+        assert torch.equal(value, backbone_before[key]), key
+    assert any(not torch.equal(v, neck_before[k])
+               for k, v in model.neck.state_dict().items())
+
+    model.eval()
+    results = model.test_step(
+        dict(
+            inputs=frames,
+            data_samples=make_data_samples(2, with_targets=False)))
+    assert len(results) == 2
+    assert all(r.pred_instances.keypoints.shape == (1, 4, 2) for r in results)

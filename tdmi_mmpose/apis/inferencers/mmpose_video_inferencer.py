@@ -1,0 +1,106 @@
+# Copyright (c) tdmi_mmpose contributors.
+import os.path as osp
+from typing import List, Optional, Union
+
+from mmengine.config import Config, ConfigDict
+from mmengine.infer.infer import ModelType
+
+from mmpose.apis.inferencers import MMPoseInferencer
+from mmpose.registry import MODELS
+from ...models.pose_estimators import VideoTopdownPoseEstimator
+from .video_pose2d_inferencer import VideoPose2DInferencer
+
+
+def is_video_pose_config(model: Union[ModelType, str, None]) -> bool:
+    """Whether a pose model (config path or loaded config) is a video
+    top-down model (:class:`VideoTopdownPoseEstimator` or a subclass).
+
+    Args:
+        model (str | dict | Config, optional): A config file path, a loaded
+            config, or anything else (a metafile alias is not a video
+            model).
+
+    Returns:
+        bool: ``True`` for a video pose model config.
+    """
+    if isinstance(model, str):
+        if not osp.isfile(model):
+            return False
+        cfg = Config.fromfile(model)
+    elif isinstance(model, (Config, ConfigDict, dict)):
+        cfg = model
+    else:
+        return False
+    model_cfg = cfg.get('model') or {}
+    model_type = model_cfg.get('type')
+    if isinstance(model_type, str):
+        model_type = MODELS.module_dict.get(model_type.split('.')[-1])
+    return isinstance(model_type, type) and issubclass(
+        model_type, VideoTopdownPoseEstimator)
+
+
+class MMPoseVideoInferencer(MMPoseInferencer):
+    """A drop-in :class:`mmpose.apis.MMPoseInferencer` that routes video pose
+    models to :class:`VideoPose2DInferencer`.
+
+    mmpose 1.3's ``MMPoseInferencer`` always builds its own
+    ``Pose2DInferencer`` for ``pose2d``, which runs a video model on single
+    images (and ignores user boxes), and it offers no hook to choose another
+    class. This subclass has the identical constructor and call signature:
+    for a video pose config (e.g. ``configs/tdmi_*.py``) it uses
+    :class:`VideoPose2DInferencer` (real neighbouring frames through a
+    sliding window, detector or user-supplied boxes); for every other model
+    it behaves exactly as ``MMPoseInferencer``.
+
+    Its call accepts mmpose's keyword arguments plus ``bbox_image_ids`` (see
+    :meth:`VideoPose2DInferencer.preprocess`).
+
+    Args:
+        pose2d (str, optional): Pose model config path (or mmpose alias).
+            Defaults to ``None``.
+        pose2d_weights (str, optional): Pose model checkpoint. Defaults to
+            ``None``.
+        pose3d (str, optional): 3D pose model, as mmpose's. Defaults to
+            ``None``.
+        pose3d_weights (str, optional): Defaults to ``None``.
+        device (str, optional): Device to run on. Defaults to ``None``.
+        scope (str): The model's scope. Defaults to ``'mmpose'``.
+        det_model (str, optional): mmdet config path (or
+            ``'whole_image'``). Defaults to ``None``.
+        det_weights (str, optional): Detector checkpoint. Defaults to
+            ``None``.
+        det_cat_ids (int | list, optional): Detector labels kept as persons.
+            Defaults to ``None``.
+        show_progress (bool): Show a progress bar. Defaults to ``False``.
+    """
+
+    preprocess_kwargs: set = MMPoseInferencer.preprocess_kwargs | {
+        'bbox_image_ids'
+    }
+
+    def __init__(self,
+                 pose2d: Optional[str] = None,
+                 pose2d_weights: Optional[str] = None,
+                 pose3d: Optional[str] = None,
+                 pose3d_weights: Optional[str] = None,
+                 device: Optional[str] = None,
+                 scope: str = 'mmpose',
+                 det_model: Optional[Union[ModelType, str]] = None,
+                 det_weights: Optional[str] = None,
+                 det_cat_ids: Optional[Union[int, List]] = None,
+                 show_progress: bool = False) -> None:
+        if pose3d is None and is_video_pose_config(pose2d):
+            self.visualizer = None
+            self.show_progress = show_progress
+            self.inferencer = VideoPose2DInferencer(
+                pose2d, pose2d_weights, device, scope, det_model,
+                det_weights, det_cat_ids, show_progress)
+        else:
+            super().__init__(pose2d, pose2d_weights, pose3d, pose3d_weights,
+                             device, scope, det_model, det_weights,
+                             det_cat_ids, show_progress)
+
+    def preprocess(self, inputs, batch_size: int = 1, **kwargs):
+        """The wrapped inferencer's :meth:`preprocess` (its sized result
+        gives progress bars their total)."""
+        return self.inferencer.preprocess(inputs, batch_size, **kwargs)

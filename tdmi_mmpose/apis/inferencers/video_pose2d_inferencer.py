@@ -1,0 +1,300 @@
+# Copyright (c) tdmi_mmpose contributors.
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.dataset import Compose
+from mmengine.infer.infer import ModelType
+from mmengine.logging import print_log
+
+from mmpose.apis.inferencers import Pose2DInferencer
+from mmpose.evaluation.functional import nms
+from mmpose.registry import INFERENCERS
+from mmpose.structures import PoseDataSample
+from ...models.pose_estimators import VideoTopdownPoseEstimator
+from ..frame_window import (ClipWindow, SizedIterable, iter_clip_windows,
+                            list_frame_files)
+from ..inference import (_num_keypoints, build_clip_pipeline,
+                         empty_pose_data_sample, frame_name,
+                         get_frame_offsets, make_clip_data_list)
+from ..person_boxes import BoxesType, PersonBoxSource, check_person_boxes
+
+#: ``det_model`` values that make every whole frame one person box.
+WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
+
+
+@INFERENCERS.register_module(name='video-pose-estimation')
+@INFERENCERS.register_module()
+class VideoPose2DInferencer(Pose2DInferencer):
+    """mmpose's 2D pose inferencer for video top-down models (TDMI).
+
+    A :class:`mmpose.apis.inferencers.Pose2DInferencer` whose every key frame
+    is predicted from the *real* neighbouring frames of the input stream:
+    the frames at the config's ``frame_offsets`` (e.g. ``[-2..2]``), clamped
+    at the stream's ends, each person cropped in all of them with the key
+    frame's box. The stream is decoded once, frame by frame, with at most
+    ``max(frame_offsets)`` frames read ahead and at most
+    ``len(frame_offsets)`` frames held (see
+    :func:`~tdmi_mmpose.apis.iter_clip_windows`).
+
+    Inputs (``__call__``): a video file, a folder of frames (sorted by file
+    name), one image, one array, or a list of image files / BGR arrays. A
+    folder or list is **one** video in time order. A single image is a
+    one-frame video: all its "neighbours" are the image itself (a warning
+    says so once per inferencer).
+
+    Person boxes of each key frame, in this order of precedence:
+
+    1. ``bboxes`` given to ``__call__``: see
+       :class:`~tdmi_mmpose.apis.PersonBoxSource` (a per-frame list of
+       (N, 4) / (N, 5) x1, y1, x2, y2 [score] arrays, or a COCO-style JSON
+       detection file; JSON detections keyed by ``image_id`` need
+       ``bbox_image_ids``). Boxes with a score below ``bbox_thr`` are
+       dropped; no NMS.
+    2. The mmdet detector (``det_model`` / ``det_weights``): boxes of the
+       labels ``det_cat_ids`` (default ``(0, )``, the person class of COCO
+       detectors) with a score above ``bbox_thr``, then NMS at ``nms_thr``.
+    3. ``det_model='whole_image'``: each whole frame is one box.
+
+    With none of them, ``__call__`` raises an error saying what to pass. A
+    frame without boxes gets an empty result (no instances). Boxes partly
+    outside the frame are clipped to it (a warning is logged once per call);
+    a user box with ``x2 <= x1`` / ``y2 <= y1`` or entirely outside its
+    frame is an error (such detector boxes are dropped).
+
+    Visualisation (``show``, ``vis_out_dir``: an output video for a video
+    file input, one image per frame otherwise) and JSON output
+    (``pred_out_dir``: one ``<video>.json`` with ``frame_id`` and
+    ``instances`` per frame for a video file, one ``<frame>.json`` per
+    frame otherwise) are mmpose's.
+
+    Args:
+        model (str | dict | Config): A video pose model config (path or
+            loaded), e.g. ``configs/tdmi_tiny_posetrack_sample.py``.
+        weights (str, optional): Checkpoint path. Defaults to ``None``
+            (random weights, with mmpose's warning).
+        device (str, optional): Device to run on. Defaults to ``None``
+            (CUDA if available).
+        scope (str, optional): The model's scope. Defaults to ``'mmpose'``.
+        det_model (str, optional): mmdet config path (or ``'whole_image'``).
+            Defaults to ``None``.
+        det_weights (str, optional): Detector checkpoint path. Defaults to
+            ``None``.
+        det_cat_ids (int | Sequence[int], optional): Detector labels kept as
+            persons. Defaults to ``None`` (``(0, )``).
+        show_progress (bool): Show a progress bar over the frames.
+            Defaults to ``False``.
+    """
+
+    preprocess_kwargs: set = Pose2DInferencer.preprocess_kwargs | {
+        'bbox_image_ids'
+    }
+
+    def __init__(self,
+                 model: Union[ModelType, str],
+                 weights: Optional[str] = None,
+                 device: Optional[str] = None,
+                 scope: Optional[str] = 'mmpose',
+                 det_model: Optional[Union[ModelType, str]] = None,
+                 det_weights: Optional[str] = None,
+                 det_cat_ids: Optional[Union[int, Tuple]] = None,
+                 show_progress: bool = False) -> None:
+        super().__init__(
+            model=model,
+            weights=weights,
+            device=device,
+            scope=scope,
+            det_model=det_model,
+            det_weights=det_weights,
+            det_cat_ids=det_cat_ids,
+            show_progress=show_progress)
+        if not isinstance(self.model, VideoTopdownPoseEstimator):
+            raise TypeError(
+                f'{type(self).__name__} needs a video pose model '
+                '(VideoTopdownPoseEstimator), got '
+                f'{type(self.model).__name__}; use mmpose\'s '
+                'MMPoseInferencer for single-image models.')
+        self.frame_offsets: List[int] = get_frame_offsets(self.cfg)
+        self.whole_image_boxes = (
+            isinstance(det_model, str) and det_model in WHOLE_IMAGE_DETECTORS)
+        if not hasattr(self, 'detector'):
+            self.detector = None
+        if self.detector is not None and det_cat_ids is None:
+            self.det_cat_ids = (0, )
+        self._warned_single_image = False
+
+    def _init_pipeline(self, cfg: Union[Config, ConfigDict]) -> Compose:
+        """The test pipeline without its loading step (frames are decoded
+        once by the sliding window)."""
+        return build_clip_pipeline(cfg)
+
+    def _inputs_to_list(self, inputs) -> Iterable:
+        """As mmpose's, but a folder lists only its image files (others are
+        skipped instead of failing)."""
+        if isinstance(inputs, str) and not inputs.startswith('webcam'):
+            import os.path as osp
+            if osp.isdir(inputs):
+                self._video_input = False
+                files = list_frame_files(inputs)
+                if not files:
+                    raise ValueError(f'No image files in the folder {inputs}.')
+                return files
+        return super()._inputs_to_list(inputs)
+
+    def preprocess(self,
+                   inputs: Iterable,
+                   batch_size: int = 1,
+                   bboxes: Optional[BoxesType] = None,
+                   bbox_thr: float = 0.3,
+                   nms_thr: float = 0.3,
+                   bbox_image_ids: Union[str, Sequence, None] = None,
+                   **kwargs) -> SizedIterable:
+        """Turn the stream into one model batch per frame.
+
+        Args:
+            inputs (Iterable): The frames (from :meth:`_inputs_to_list`).
+            batch_size (int): Unused; each frame's persons are one batch.
+            bboxes (str | dict | Sequence, optional): User person boxes (see
+                the class docstring). Defaults to ``None``.
+            bbox_thr (float): Minimum box score. Defaults to 0.3.
+            nms_thr (float): NMS IoU threshold for detector boxes.
+                Defaults to 0.3.
+            bbox_image_ids (str | Sequence, optional): Image id of each
+                frame, for JSON boxes keyed by ``image_id``: a list, or a
+                COCO/PoseTrack annotation file of this video.
+                Defaults to ``None``.
+
+        Returns:
+            SizedIterable: Yields ``(batch, [key_frame])`` per frame, where
+            ``batch`` is the collated persons of the frame (``inputs``,
+            ``data_samples``), or holds ``empty_frame``, the frame's empty
+            result, when it has no person box. Its length is the number of
+            frames, where known (for progress bars).
+        """
+        box_source = None
+        if bboxes is not None and not (isinstance(bboxes, (list, tuple))
+                                       and len(bboxes) == 0):
+            box_source = PersonBoxSource(
+                bboxes, bbox_image_ids, score_thr=bbox_thr)
+        elif self.detector is None and not self.whole_image_boxes:
+            raise ValueError(
+                'No person boxes: pass det_model= and det_weights= (an mmdet '
+                'config and checkpoint) to the inferencer, or bboxes= to the '
+                'call (one (N, 4) x1, y1, x2, y2 array per frame, or a '
+                'COCO-style detection JSON file, with bbox_image_ids= if its '
+                'entries are keyed by image_id), or det_model="whole_image" '
+                'to use each whole frame as one box.')
+        try:
+            length = len(inputs)
+        except TypeError:
+            length = None
+        return SizedIterable(
+            self._iter_frame_batches(inputs, box_source, bbox_thr, nms_thr),
+            length)
+
+    def _iter_frame_batches(self, inputs: Iterable,
+                            box_source: Optional[PersonBoxSource],
+                            bbox_thr: float,
+                            nms_thr: float) -> Iterator[Tuple[dict, list]]:
+        warned_clipping = False
+        num_frames = 0
+        for window in iter_clip_windows(inputs, self.frame_offsets):
+            num_frames += 1
+            if not window.has_temporal_context:
+                self._warn_single_image()
+            img_path = window.key_frame_path or frame_name(window.frame_index)
+            boxes, clipped = self._person_boxes(window, img_path, box_source,
+                                                bbox_thr, nms_thr)
+            if clipped and not warned_clipping:
+                warned_clipping = True
+                print_log(
+                    'Some person boxes reach outside their frame; they are '
+                    f'clipped to it (first: {img_path}).',
+                    logger='current',
+                    level=30)
+            data_list = make_clip_data_list(self.pipeline, window, boxes,
+                                            self.frame_offsets,
+                                            self.model.dataset_meta, img_path)
+            if data_list:
+                batch = self.collate_fn(data_list)
+            else:
+                batch = dict(
+                    empty_frame=empty_pose_data_sample(
+                        window, _num_keypoints(self.model), img_path))
+            yield batch, [window.key_frame]
+        if box_source is not None:
+            box_source.check_length(num_frames)
+
+    def _warn_single_image(self) -> None:
+        if self._warned_single_image:
+            return
+        self._warned_single_image = True
+        print_log(
+            'The input has a single frame: the video model sees that frame '
+            f'as all {len(self.frame_offsets)} frames of its clip, so no '
+            'temporal context is used. Give a video, a folder of frames or '
+            'a list of frames for temporal context.',
+            logger='current',
+            level=30)
+
+    def _person_boxes(self, window: ClipWindow, img_path: str,
+                      box_source: Optional[PersonBoxSource], bbox_thr: float,
+                      nms_thr: float) -> Tuple[np.ndarray, bool]:
+        """The (N, 5) person boxes of a key frame and whether any was
+        clipped."""
+        key_frame = window.key_frame
+        h, w = key_frame.shape[:2]
+        what = f'frame {window.frame_index} ({img_path})'
+        if box_source is not None:
+            return check_person_boxes(
+                box_source.boxes_for(window.frame_index), (h, w), what)
+        if self.detector is not None:
+            return check_person_boxes(
+                self._detect_persons(key_frame, bbox_thr, nms_thr), (h, w),
+                what,
+                drop_invalid=True)
+        return np.array([[0, 0, w, h, 1]], dtype=np.float32), False
+
+    def _detect_persons(self, frame: np.ndarray, bbox_thr: float,
+                        nms_thr: float) -> np.ndarray:
+        """Person boxes (N, 5) of one frame from the mmdet detector."""
+        det = self.detector(
+            frame, return_datasamples=True)['predictions'][0]
+        pred = det.pred_instances.cpu().numpy()
+        keep = np.isin(pred.labels, np.asarray(self.det_cat_ids)) & (
+            pred.scores > bbox_thr)
+        boxes = np.concatenate([pred.bboxes, pred.scores[:, None]],
+                               axis=1)[keep].astype(np.float32)
+        if len(boxes) == 0:
+            return np.zeros((0, 5), dtype=np.float32)
+        return boxes[nms(boxes, nms_thr)]
+
+    @torch.no_grad()
+    def forward(self,
+                inputs: dict,
+                merge_results: bool = True,
+                bbox_thr: float = -1,
+                pose_based_nms: bool = False) -> List[PoseDataSample]:
+        """Predict the persons of one frame; a frame without person boxes
+        gets its empty result.
+
+        Args:
+            inputs (dict): One batch from :meth:`preprocess`.
+            merge_results (bool): Merge the persons of the frame into one
+                data sample. Defaults to ``True``.
+            bbox_thr (float): Drop predictions with a lower box score.
+                Defaults to -1 (keep all).
+            pose_based_nms (bool): Apply pose-based NMS. Defaults to
+                ``False``.
+
+        Returns:
+            list[:obj:`PoseDataSample`]: The frame's prediction(s).
+        """
+        if 'empty_frame' in inputs:
+            return [inputs['empty_frame']]
+        return super().forward(
+            inputs,
+            merge_results=merge_results,
+            bbox_thr=bbox_thr,
+            pose_based_nms=pose_based_nms)

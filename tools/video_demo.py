@@ -1,0 +1,161 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Video pose estimation demo: run a TDMI (video) pose model on a video
+file, a folder of frames or an image, with real neighbouring frames.
+
+Person boxes come from an mmdet detector (``--det-model``/``--det-weights``)
+or from a COCO-style detection JSON file (``--bboxes``). Poses are rendered
+with mmpose's visualiser (``--vis-out-dir``: an .mp4 for a video file, one
+image per frame otherwise) and written as JSON (``--pred-out-dir``).
+See ``docs/inference.md``.
+
+Examples::
+
+    # sample data, boxes from the sample detection file
+    python tools/video_demo.py \\
+        data/posetrack_sample/images/val/000101_sample_val \\
+        --pose2d configs/tdmi_tiny_posetrack_sample.py \\
+        --pose2d-weights work_dirs/tdmi_tiny_posetrack_sample/epoch_6.pth \\
+        --bboxes data/posetrack_sample/person_detections/val_human_detections.json \\
+        --bbox-image-ids data/posetrack_sample/annotations/val/000101_sample_val.json \\
+        --out-dir outputs/000101 --draw-bbox
+
+    # a video file with an mmdet detector
+    python tools/video_demo.py my_video.mp4 \\
+        --pose2d configs/tdmi_hrnet_w48_posetrack18.py \\
+        --pose2d-weights tdmi_hrnet_w48_posetrack18.pth \\
+        --det-model rtmdet_m_640-8xb32_coco-person.py \\
+        --det-weights rtmdet_m_coco-person.pth --out-dir outputs/my_video
+"""
+import argparse
+import sys
+from typing import List, Optional
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Video pose estimation with a TDMI model (sliding window '
+        'over the real neighbouring frames).')
+    parser.add_argument(
+        'inputs',
+        help='a video file, a folder of frames (sorted by name, one video) '
+        'or an image')
+    parser.add_argument(
+        '--pose2d', required=True, help='video pose model config file')
+    parser.add_argument(
+        '--pose2d-weights', default=None, help='pose model checkpoint')
+    parser.add_argument(
+        '--det-model',
+        default=None,
+        help='mmdet config file of the person detector, or "whole_image"')
+    parser.add_argument(
+        '--det-weights', default=None, help='detector checkpoint')
+    parser.add_argument(
+        '--det-cat-ids',
+        type=int,
+        nargs='+',
+        default=None,
+        help='detector labels kept as persons (default: 0)')
+    parser.add_argument(
+        '--bboxes',
+        default=None,
+        help='COCO-style person detection JSON: a list of {"frame_index" or '
+        '"image_id", "bbox": [x, y, w, h], "score"}; used instead of a '
+        'detector')
+    parser.add_argument(
+        '--bbox-image-ids',
+        default=None,
+        help='for --bboxes keyed by image_id: the COCO/PoseTrack annotation '
+        'file of this video, whose "images" (ordered by frame_id) give each '
+        "frame's image id")
+    parser.add_argument(
+        '--bbox-thr', type=float, default=0.3, help='minimum box score')
+    parser.add_argument(
+        '--nms-thr',
+        type=float,
+        default=0.3,
+        help='NMS IoU threshold for detector boxes')
+    parser.add_argument(
+        '--kpt-thr',
+        type=float,
+        default=0.3,
+        help='minimum keypoint score to draw a keypoint')
+    parser.add_argument(
+        '--out-dir',
+        default=None,
+        help='write visualizations/ and predictions/ under this folder')
+    parser.add_argument(
+        '--vis-out-dir', default=None, help='folder for the rendered poses')
+    parser.add_argument(
+        '--pred-out-dir', default=None, help='folder for the JSON results')
+    parser.add_argument(
+        '--show', action='store_true', help='display the frames')
+    parser.add_argument(
+        '--draw-bbox', action='store_true', help='draw the person boxes')
+    parser.add_argument(
+        '--radius', type=int, default=3, help='keypoint radius')
+    parser.add_argument(
+        '--thickness', type=int, default=1, help='link thickness')
+    parser.add_argument(
+        '--skeleton-style',
+        default='mmpose',
+        choices=['mmpose', 'openpose'],
+        help='skeleton style of the visualiser')
+    parser.add_argument(
+        '--device', default=None, help='e.g. cpu or cuda:0 (default: auto)')
+    parser.add_argument(
+        '--no-progress',
+        action='store_true',
+        help='do not show the progress bar')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    from tdmi_mmpose.apis import MMPoseVideoInferencer
+
+    inferencer = MMPoseVideoInferencer(
+        pose2d=args.pose2d,
+        pose2d_weights=args.pose2d_weights,
+        device=args.device,
+        det_model=args.det_model,
+        det_weights=args.det_weights,
+        det_cat_ids=args.det_cat_ids,
+        show_progress=not args.no_progress)
+
+    call_kwargs = dict(
+        bbox_thr=args.bbox_thr,
+        nms_thr=args.nms_thr,
+        kpt_thr=args.kpt_thr,
+        show=args.show,
+        draw_bbox=args.draw_bbox,
+        radius=args.radius,
+        thickness=args.thickness,
+        skeleton_style=args.skeleton_style)
+    if args.bboxes is not None:
+        call_kwargs['bboxes'] = args.bboxes
+        call_kwargs['bbox_image_ids'] = args.bbox_image_ids
+    if args.out_dir is not None:
+        call_kwargs['out_dir'] = args.out_dir
+    if args.vis_out_dir is not None:
+        call_kwargs['vis_out_dir'] = args.vis_out_dir
+    if args.pred_out_dir is not None:
+        call_kwargs['pred_out_dir'] = args.pred_out_dir
+
+    num_frames = num_persons = 0
+    for result in inferencer(args.inputs, **call_kwargs):
+        num_frames += 1
+        num_persons += sum(len(p) for p in result['predictions'])
+    print(f'{num_frames} frames, {num_persons} person poses.')
+    if args.out_dir or args.vis_out_dir or args.pred_out_dir:
+        print('Outputs: '
+              + ', '.join(d for d in (
+                  args.vis_out_dir or (args.out_dir and
+                                       f'{args.out_dir}/visualizations'),
+                  args.pred_out_dir or (args.out_dir and
+                                        f'{args.out_dir}/predictions'))
+                          if d))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
