@@ -84,3 +84,9 @@ def predictions_as_arrays(results):
              np.array([inst['keypoint_scores'] for inst in instances]),
              np.array([inst['bbox'][0] for inst in instances])))
     return frames
+
+
+@pytest.fixture(scope='session')
+def as_arrays():
+    """:func:`predictions_as_arrays`, for the tests."""
+    return predictions_as_arrays

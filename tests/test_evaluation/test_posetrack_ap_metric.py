@@ -284,3 +284,44 @@ def test_bad_options():
         PoseTrackAPMetric(score_mode='bbox_rle')
     with pytest.raises(ValueError, match='nms_mode'):
         PoseTrackAPMetric(nms_mode='nms')
+
+
+@pytest.mark.parametrize('box_score_in', ['pred', 'gt', 'metainfo', 'none'])
+def test_pose_data_sample_input_and_box_score_sources(pt, tmp_path,
+                                                      box_score_in):
+    import torch
+    from mmengine.structures import InstanceData
+
+    from mmpose.structures import PoseDataSample
+    a = pt.body(100, 100)
+    gt_dir = tmp_path / 'gt'
+    gt_dir.mkdir()
+    gt = pt.video('000001_mpii_test', [[pt.gt_person(a)]])
+    (gt_dir / '000001_mpii_test.json').write_text(json.dumps(gt))
+    keypoints = np.array(pt.keypoints(a), np.float32).reshape(17, 3)[:, :2]
+
+    metainfo = dict(id=1, img_id=gt['images'][0]['id'], category_id=1)
+    if box_score_in == 'metainfo':
+        metainfo['bbox_score'] = np.array([0.25], np.float32)
+    sample = PoseDataSample(metainfo=metainfo)
+    sample.gt_instances = InstanceData(
+        bbox_scales=np.array([[200., 300.]], np.float32))
+    if box_score_in == 'gt':
+        sample.gt_instances.bbox_scores = np.array([0.25], np.float32)
+    sample.pred_instances = InstanceData(
+        keypoints=torch.from_numpy(keypoints[None]),
+        keypoint_scores=torch.full((1, 17), 0.8))
+    if box_score_in == 'pred':
+        sample.pred_instances.bbox_scores = np.array([0.25], np.float32)
+
+    out_dir = tmp_path / 'out'
+    metric = build_metric(str(gt_dir), outfile_prefix=str(out_dir))
+    metric.process([], [sample.to_dict()])
+    metrics = metric.evaluate(1)
+    assert metrics['posetrack/Total'] == 100.0
+    with open(out_dir / '000001_mpii_test.json') as f:
+        ann = json.load(f)['annotations'][0]
+    box_score = 1.0 if box_score_in == 'none' else 0.25
+    np.testing.assert_allclose(ann['scores'], 0.8 * box_score, rtol=1e-6)
+    np.testing.assert_allclose(
+        np.array(ann['keypoints']).reshape(17, 3)[:, :2], keypoints)

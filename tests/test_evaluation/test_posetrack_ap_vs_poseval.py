@@ -63,8 +63,11 @@ def _random_case(rng, root):
         for f in range(nframes):
             image_id = int(f'1{10000 + v:06d}{f:04d}')
             image = dict(
-                id=image_id, file_name=f'images/val/{name}/{f:06d}.jpg',
-                vid_id=str(10000 + v), frame_id=image_id, nframes=nframes)
+                id=image_id,
+                file_name=f'images/val/{name}/{f:06d}.jpg',
+                vid_id=str(10000 + v),
+                frame_id=image_id,
+                nframes=nframes)
             labeled = rng.random() < 0.8
             gt_image = dict(image, is_labeled=labeled)
             people = []
@@ -80,16 +83,21 @@ def _random_case(rng, root):
                         round(float(rng.uniform(15, 45)), 2)]
                 people.append((keypoints, bbox_head))
                 gt['annotations'].append(
-                    dict(id=len(gt['annotations']), image_id=image_id,
-                         track_id=t, category_id=1, keypoints=keypoints,
-                         bbox_head=bbox_head))
+                    dict(
+                        id=len(gt['annotations']),
+                        image_id=image_id,
+                        track_id=t,
+                        category_id=1,
+                        keypoints=keypoints,
+                        bbox_head=bbox_head))
             if people and rng.random() < 0.4:
                 keypoints = people[0][0]
                 k = int(np.argmax(np.array(keypoints[0::3]) != 0))
                 x, y = keypoints[3 * k], keypoints[3 * k + 1]
                 gt_image['ignore_regions_x'] = [[x, x + 100, x + 100, x]]
-                gt_image['ignore_regions_y'] = [[y - 50, y - 50, y + 50,
-                                                 y + 50]]
+                gt_image['ignore_regions_y'] = [[
+                    y - 50, y - 50, y + 50, y + 50
+                ]]
             gt['images'].append(gt_image)
             pred['images'].append(dict(image, is_labeled=labeled))
             for t in range(int(rng.integers(0, 5))):
@@ -108,10 +116,15 @@ def _random_case(rng, root):
                 else:
                     keypoints = _random_person(rng, 500, 300, 0.0)
                 keypoints[3 * never_pred:3 * never_pred + 3] = [0, 0, 0]
-                ann = dict(id=len(pred['annotations']), image_id=image_id,
-                           track_id=t, category_id=1, keypoints=keypoints,
-                           scores=[float(np.round(rng.random(), 1))
-                                   for _ in range(17)])
+                ann = dict(
+                    id=len(pred['annotations']),
+                    image_id=image_id,
+                    track_id=t,
+                    category_id=1,
+                    keypoints=keypoints,
+                    scores=[
+                        float(np.round(rng.random(), 1)) for _ in range(17)
+                    ])
                 if rng.random() < 0.05:
                     del ann['scores']
                 pred['annotations'].append(ann)
@@ -124,8 +137,8 @@ def _poseval(gt_dir, pred_dir):
     with contextlib.redirect_stdout(io.StringIO()):
         gt_frames, pred_frames = eval_helpers.load_data_dir(
             ['', gt_dir + '/', pred_dir + '/'])
-        ap, precision, recall = evaluate_ap.evaluateAP(
-            gt_frames, pred_frames, None, False, False)
+        ap, precision, recall = evaluate_ap.evaluateAP(gt_frames, pred_frames,
+                                                       None, False, False)
     return ap.ravel(), precision.ravel(), recall.ravel()
 
 

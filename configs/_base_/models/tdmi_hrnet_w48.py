@@ -46,10 +46,9 @@ model = dict(
                 num_blocks=(4, 4, 4, 4),
                 num_channels=(48, 96, 192, 384),
                 multiscale_output=False)),
-        init_cfg=dict(
-            type='Pretrained',
-            prefix='backbone.',
-            checkpoint=backbone_checkpoint),
+        # a whole mmpose top-down checkpoint (keys `backbone.*`) or a plain
+        # HRNet one: both are detected; mismatching keys are an error.
+        init_cfg=dict(type='Pretrained', checkpoint=backbone_checkpoint),
     ),
     neck=[
         dict(

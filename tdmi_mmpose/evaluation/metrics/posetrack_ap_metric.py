@@ -199,9 +199,9 @@ class PoseTrackAPMetric(BaseMetric):
                 np.float64)
             keypoint_scores = _to_numpy(
                 pred_instances['keypoint_scores']).astype(np.float64)
-            if keypoints.ndim == 2:
-                keypoints, keypoint_scores = keypoints[None], keypoint_scores[
-                    None]
+            if keypoints.ndim == 2:  # a single instance without the N axis
+                keypoints = keypoints[None]
+                keypoint_scores = keypoint_scores.reshape(1, -1)
             if keypoint_scores.shape != keypoints.shape[:2]:
                 raise ValueError(
                     f'keypoint_scores {keypoint_scores.shape} do not match '
