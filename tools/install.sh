@@ -37,8 +37,12 @@ assert (3, 8) <= sys.version_info[:2] <= (3, 11), sys.version
 print(sys.executable, sys.version.split()[0])
 PYEOF
 
-step "build tools (pip, setuptools<81 for mmcv's pkg_resources, wheel, ninja)"
-pipi -q "setuptools>=64,<81" wheel ninja "pip>=23"
+# setuptools: torch 2.14 needs >=77.0.3; mmcv's setup.py and mim import
+# pkg_resources, which setuptools 81 removed. Every step below re-states the
+# pin so that no dependency can upgrade it.
+SETUPTOOLS="setuptools>=77.0.3,<81"
+step "build tools (pip, $SETUPTOOLS, wheel, ninja)"
+pipi -q "$SETUPTOOLS" wheel ninja "pip>=23"
 
 step "torch / torchvision (${TORCH_MODE})"
 if [ "$TORCH_MODE" = keep ]; then
@@ -49,13 +53,13 @@ else
   if [ "$have" = "$TORCH_VERSION $TORCHVISION_VERSION" ]; then
     echo "torch $TORCH_VERSION and torchvision $TORCHVISION_VERSION already installed"
   else
-    pipi "torch==$TORCH_VERSION" "torchvision==$TORCHVISION_VERSION" \
+    pipi "torch==$TORCH_VERSION" "torchvision==$TORCHVISION_VERSION" "$SETUPTOOLS" "numpy>=1.23,<2" \
       || fail "could not install torch==$TORCH_VERSION torchvision==$TORCHVISION_VERSION"
   fi
 fi
 
 step "numpy<2, OpenCV, mmengine and the pure-Python dependencies"
-pipi -q "numpy>=1.23,<2" "opencv-python==4.11.0.86" "mmengine==0.10.7" \
+pipi -q "$SETUPTOOLS" "numpy>=1.23,<2" "opencv-python==4.11.0.86" "mmengine==0.10.7" \
   addict packaging pillow pyyaml yapf regex \
   "matplotlib<3.10" json_tricks munkres scipy "pycocotools>=2.0.7" "xtcocotools>=1.14" \
   shapely six terminaltables tqdm \
@@ -84,7 +88,7 @@ else
   if [ -z "$installed" ]; then
     step "build mmcv $MMCV_VERSION from source with ops (about 25 min on 2 cores)"
     BUILD=$(mktemp -d)
-    pipi -q "numpy<2" "setuptools<81"
+    pipi -q "numpy<2" "$SETUPTOOLS"
     "$PY" -m pip download --no-deps --no-binary :all: --no-build-isolation -d "$BUILD" "mmcv==$MMCV_VERSION" \
       || fail "could not download the mmcv $MMCV_VERSION sdist"
     tar -xzf "$BUILD"/mmcv-$MMCV_VERSION.tar.gz -C "$BUILD"
