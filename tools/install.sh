@@ -17,6 +17,9 @@
 set -euo pipefail
 
 PY=${PYTHON:-python3}
+# An absolute interpreter path: later steps run from other directories.
+PY=$("$PY" -c 'import sys; print(sys.executable)') \
+  || { echo "*** tdmi_mmpose install FAILED: cannot run the interpreter '${PYTHON:-python3}'" >&2; exit 1; }
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WHEEL_DIR=${TDMI_WHEEL_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tdmi_mmpose/wheels}
 TORCH_MODE=${TDMI_TORCH:-pinned}
