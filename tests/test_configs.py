@@ -102,3 +102,46 @@ def test_tiny_config_forward_shape():
         out = model(torch.randn(2, 5, 3, h, w), None, mode='tensor')
     hw, hh = cfg.codec['heatmap_size']
     assert out.shape == (2, 17, hh, hw)
+
+
+@pytest.mark.parametrize('backbone', ['resnet50', 'hrnet_w32'])
+def test_user_config_swaps_the_backbone_by_registry_name(backbone, tmp_path):
+    """The README's "Your own configs" recipe: inherit the main config and
+    swap the backbone (mmpose's ResNet through a StageFeatureAdapter, or a
+    W32 MultiStageHRNet) without code changes."""
+    from mmpose.registry import MODELS
+    main = osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack18.py')
+    if backbone == 'resnet50':
+        body = (
+            "model = dict(\n"
+            "    backbone=dict(_delete_=True, type='ResNet', depth=50,\n"
+            "                  out_indices=(0, 1, 2, 3)),\n"
+            "    neck=[dict(type='StageFeatureAdapter',\n"
+            "               in_channels=[256, 512, 1024, 2048],\n"
+            "               out_channels=48),\n"
+            "          _base_.model.neck[0], _base_.model.neck[1]])\n")
+        channels = 48
+    else:
+        body = (
+            "w32 = dict(stage2=(32, 64), stage3=(32, 64, 128),\n"
+            "           stage4=(32, 64, 128, 256))\n"
+            "model = dict(\n"
+            "    backbone=dict(init_cfg=None, extra={k: dict(num_channels=v)\n"
+            "                                        for k, v in w32.items()}),\n"
+            "    neck=[dict(_base_.model.neck[0], in_channels=32, "
+            "deform_groups=8),\n"
+            "          dict(_base_.model.neck[1], in_channels=32)],\n"
+            "    head=dict(in_channels=32), mi_loss=dict(in_channels=32))\n")
+        channels = 32
+    user_cfg = tmp_path / f'my_tdmi_{backbone}.py'
+    user_cfg.write_text(f'_base_ = [{main!r}]\n' + body)
+    cfg = Config.fromfile(str(user_cfg))
+    init_default_scope(cfg.default_scope)
+    model = MODELS.build(cfg.model).eval()
+    assert type(model.backbone).__name__ == (
+        'ResNet' if backbone == 'resnet50' else 'MultiStageHRNet')
+    with torch.no_grad():
+        feats = model.extract_video_feats(torch.randn(1, 5, 3, 128, 96))
+        heatmaps = model.head((feats['out'], ))
+    assert feats['motion'].shape == (1, channels, 32, 24)
+    assert heatmaps.shape == (1, 17, 32, 24)
