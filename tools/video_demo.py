@@ -5,19 +5,21 @@ file, a folder of frames or an image, with real neighbouring frames.
 Person boxes come from an mmdet detector (``--det-model``/``--det-weights``)
 or from a COCO-style detection JSON file (``--bboxes``). Poses are rendered
 with mmpose's visualiser (``--vis-out-dir``: an .mp4 for a video file, one
-image per frame otherwise) and written as JSON (``--pred-out-dir``).
+image per frame otherwise, or a video when ``--vis-out-dir`` ends in .mp4)
+and written as JSON (``--pred-out-dir``). A progress bar shows the frames.
 See ``docs/inference.md``.
 
 Examples::
 
-    # sample data, boxes from the sample detection file
-    python tools/video_demo.py \\
-        data/posetrack_sample/images/val/000101_sample_val \\
+    # sample data (after bash tools/run_sample.sh), boxes from the sample
+    # detection file
+    D=outputs/sample_run/data/posetrack_sample
+    python tools/video_demo.py $D/images/val/000101_sample_val \\
         --pose2d configs/tdmi_tiny_posetrack_sample.py \\
-        --pose2d-weights work_dirs/tdmi_tiny_posetrack_sample/epoch_6.pth \\
-        --bboxes data/posetrack_sample/person_detections/val_human_detections.json \\
-        --bbox-image-ids data/posetrack_sample/annotations/val/000101_sample_val.json \\
-        --out-dir outputs/000101 --draw-bbox
+        --pose2d-weights outputs/sample_run/work_dir/epoch_6.pth \\
+        --bboxes $D/person_detections/val_human_detections.json \\
+        --bbox-image-ids $D/annotations/val/000101_sample_val.json \\
+        --out-dir outputs/demo_000101 --draw-bbox
 
     # a video file with an mmdet detector
     python tools/video_demo.py my_video.mp4 \\
@@ -84,9 +86,18 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=None,
         help='write visualizations/ and predictions/ under this folder')
     parser.add_argument(
-        '--vis-out-dir', default=None, help='folder for the rendered poses')
+        '--vis-out-dir',
+        default=None,
+        help='folder for the rendered poses, or a video file name (e.g. '
+        'poses.mp4) to render a folder of frames into one video')
     parser.add_argument(
         '--pred-out-dir', default=None, help='folder for the JSON results')
+    parser.add_argument(
+        '--vis-fps',
+        type=float,
+        default=25.0,
+        help='frame rate of the rendered video when the input is a folder or '
+        'an image and --vis-out-dir is a video file name (e.g. poses.mp4)')
     parser.add_argument(
         '--show', action='store_true', help='display the frames')
     parser.add_argument(
@@ -106,11 +117,21 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--no-progress',
         action='store_true',
         help='do not show the progress bar')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.bboxes is None and args.det_model is None:
+        parser.error('no person boxes: give --det-model and --det-weights (an '
+                     'mmdet config and checkpoint), --bboxes (a COCO-style '
+                     'detection JSON file) or --det-model whole_image')
+    if args.bbox_image_ids is not None and args.bboxes is None:
+        parser.error('--bbox-image-ids needs --bboxes')
+    return args
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
+    import os.path as osp
+    import time
+
     from tdmi_mmpose.apis import MMPoseVideoInferencer
 
     inferencer = MMPoseVideoInferencer(
@@ -122,6 +143,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         det_cat_ids=args.det_cat_ids,
         show_progress=not args.no_progress)
 
+    vis_out_dir = args.vis_out_dir or (
+        args.out_dir and osp.join(args.out_dir, 'visualizations'))
+    pred_out_dir = args.pred_out_dir or (
+        args.out_dir and osp.join(args.out_dir, 'predictions'))
     call_kwargs = dict(
         bbox_thr=args.bbox_thr,
         nms_thr=args.nms_thr,
@@ -130,30 +155,36 @@ def main(argv: Optional[List[str]] = None) -> int:
         draw_bbox=args.draw_bbox,
         radius=args.radius,
         thickness=args.thickness,
-        skeleton_style=args.skeleton_style)
+        skeleton_style=args.skeleton_style,
+        vis_fps=args.vis_fps)
     if args.bboxes is not None:
         call_kwargs['bboxes'] = args.bboxes
         call_kwargs['bbox_image_ids'] = args.bbox_image_ids
-    if args.out_dir is not None:
-        call_kwargs['out_dir'] = args.out_dir
-    if args.vis_out_dir is not None:
-        call_kwargs['vis_out_dir'] = args.vis_out_dir
-    if args.pred_out_dir is not None:
-        call_kwargs['pred_out_dir'] = args.pred_out_dir
+    if vis_out_dir:
+        call_kwargs['vis_out_dir'] = vis_out_dir
+    if pred_out_dir:
+        call_kwargs['pred_out_dir'] = pred_out_dir
 
     num_frames = num_persons = 0
+    start = time.perf_counter()
     for result in inferencer(args.inputs, **call_kwargs):
         num_frames += 1
         num_persons += sum(len(p) for p in result['predictions'])
-    print(f'{num_frames} frames, {num_persons} person poses.')
-    if args.out_dir or args.vis_out_dir or args.pred_out_dir:
-        print('Outputs: '
-              + ', '.join(d for d in (
-                  args.vis_out_dir or (args.out_dir and
-                                       f'{args.out_dir}/visualizations'),
-                  args.pred_out_dir or (args.out_dir and
-                                        f'{args.out_dir}/predictions'))
-                          if d))
+    elapsed = time.perf_counter() - start
+    print(f'{num_frames} frames, {num_persons} person poses, '
+          f'{num_frames / max(elapsed, 1e-9):.2f} frames/s (everything '
+          'after model loading: decoding, boxes, poses, outputs).')
+    video_info = getattr(inferencer, 'video_info', None) \
+        if inferencer._video_input else None
+    if vis_out_dir:
+        rendered = (video_info or {}).get('output_file', vis_out_dir)
+        print(f'rendered poses: {rendered}')
+    if pred_out_dir:
+        if video_info is not None:
+            stem = osp.splitext(osp.basename(video_info['name']))[0]
+            print(f'predictions: {osp.join(pred_out_dir, stem + ".json")}')
+        else:
+            print(f'predictions (one JSON per frame): {pred_out_dir}')
     return 0
 
 

@@ -184,12 +184,16 @@ class SizedIterable:
         return self._length
 
 
-def _is_image_file(path: str) -> bool:
+def is_image_file(path: str) -> bool:
+    """Whether a file name is an image's (by its MIME type, from the
+    extension)."""
     mime = mimetypes.guess_type(path)[0]
     return mime is not None and mime.split('/')[0] == 'image'
 
 
-def _is_video_file(path: str) -> bool:
+def is_video_file(path: str) -> bool:
+    """Whether a file name is a video's (by its MIME type, from the
+    extension)."""
     mime = mimetypes.guess_type(path)[0]
     return mime is not None and mime.split('/')[0] == 'video'
 
@@ -205,7 +209,7 @@ def list_frame_files(folder: str) -> List[str]:
     """
     return sorted(
         osp.join(folder, name) for name in os.listdir(folder)
-        if osp.isfile(osp.join(folder, name)) and _is_image_file(name))
+        if osp.isfile(osp.join(folder, name)) and is_image_file(name))
 
 
 def open_frame_stream(video: Union[str, np.ndarray, Iterable[FrameType]]
@@ -231,10 +235,15 @@ def open_frame_stream(video: Union[str, np.ndarray, Iterable[FrameType]]
             return files
         if not osp.isfile(video):
             raise FileNotFoundError(f'No such video, image or folder: {video}')
-        if _is_video_file(video):
-            return mmcv.VideoReader(video)
-        if _is_image_file(video):
+        if is_video_file(video):
+            reader = mmcv.VideoReader(video)
+            if not reader.opened or len(reader) == 0:
+                raise ValueError(f'Cannot decode the video file {video} (no '
+                                 'frames could be read).')
+            return reader
+        if is_image_file(video):
             return [video]
-        raise ValueError(f'Expected a video file, an image or a folder of '
-                         f'frames, got {video}.')
+        raise ValueError(f'{video} is neither a video file nor an image (by '
+                         'its extension, e.g. .mp4, .avi, .jpg, .png), nor a '
+                         'folder of frames.')
     return video

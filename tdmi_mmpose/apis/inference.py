@@ -224,9 +224,9 @@ def inference_video_topdown(model: nn.Module,
     for frame, img in zip(frames, images):
         if img.shape != key_shape:
             name = frame if isinstance(frame, str) else 'an array frame'
-            raise ValueError(f'{name} has shape {img.shape}, but the key frame '
-                             f'has shape {key_shape}; all frames of a clip '
-                             'must have the same size.')
+            raise ValueError(
+                f'{name} has shape {img.shape}, but the key frame has shape '
+                f'{key_shape}; all frames of a clip must have the same size.')
     key_frame = frames[key_frame_index]
     window = ClipWindow(
         frame_index=0,

@@ -101,9 +101,17 @@ def check_person_boxes(boxes: np.ndarray,
 
 
 def _load_json(source: Union[str, dict, list]) -> Union[dict, list]:
+    """Load a JSON file (errors name the file); loaded content is returned
+    as is."""
     if isinstance(source, str):
-        with open(source) as f:
-            return json.load(f)
+        try:
+            with open(source) as f:
+                return json.load(f)
+        except FileNotFoundError as e:
+            raise FileNotFoundError(
+                f'Person box / annotation file not found: {source}') from e
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f'{source} is not a valid JSON file: {e}') from e
     return source
 
 
@@ -252,8 +260,14 @@ class PersonBoxSource:
             if not isinstance(bbox, (list, tuple)) or len(bbox) < 4:
                 raise ValueError(
                     f'{what}: "bbox" should be [x, y, w, h], got {bbox!r}.')
-            x, y, w, h = (float(v) for v in bbox[:4])
-            score = float(entry.get('score', 1.0))
+            try:
+                x, y, w, h = (float(v) for v in bbox[:4])
+                score = float(entry.get('score', 1.0))
+            except (TypeError, ValueError) as e:
+                raise ValueError(
+                    f'{what}: "bbox" must be 4 numbers [x, y, w, h] and '
+                    f'"score" a number, got bbox={bbox!r}, '
+                    f'score={entry.get("score")!r}.') from e
             by_frame.setdefault(frame, []).append([x, y, x + w, y + h, score])
         return {
             frame: np.asarray(rows, dtype=np.float32)

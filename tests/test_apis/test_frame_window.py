@@ -84,3 +84,22 @@ def test_open_frame_stream_folder_is_sorted_images_only(tmp_path):
     assert open_frame_stream(str(tmp_path)) == expected
     with pytest.raises(FileNotFoundError):
         open_frame_stream(str(tmp_path / 'missing.mp4'))
+
+
+def test_open_frame_stream_video_file_and_bad_paths(tmp_path):
+    frames = [np.full((16, 16, 3), 40 * i, np.uint8) for i in range(3)]
+    path = str(tmp_path / 'clip.mp4')
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), 5,
+                             (16, 16))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    decoded = list(open_frame_stream(path))
+    assert len(decoded) == 3
+    assert [int(round(f.mean() / 40)) for f in decoded] == [0, 1, 2]
+    (tmp_path / 'empty.mp4').write_bytes(b'')
+    with pytest.raises(ValueError, match='Cannot decode the video file'):
+        open_frame_stream(str(tmp_path / 'empty.mp4'))
+    (tmp_path / 'notes.txt').write_text('x')
+    with pytest.raises(ValueError, match='neither a video file nor an image'):
+        open_frame_stream(str(tmp_path / 'notes.txt'))

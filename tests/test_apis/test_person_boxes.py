@@ -84,3 +84,36 @@ def test_invalid_boxes_are_errors_or_dropped(box, match):
     kept, _ = check_person_boxes(
         boxes, (240, 320), 'frame 3', drop_invalid=True)
     np.testing.assert_array_equal(kept, [[1, 1, 2, 2, 1]])
+
+
+@pytest.mark.parametrize('content, match', [
+    ('[{"frame_index": 0, "bbox": [1, 2, 3', r'boxes\.json is not a valid'),
+    ('[{"frame_index": 0, "bbox": [1, 2, "a", 4]}]',
+     r'boxes\.json: entry #0: "bbox" must be 4 numbers'),
+    ('[{"frame_index": 0, "bbox": [1, 2, 3, 4], "score": null}]',
+     r'entry #0: .*score=None'),
+    ('{"annotations": []}', r'boxes\.json: a JSON dict must be a COCO'),
+])
+def test_bad_json_files_name_the_file_and_entry(tmp_path, content, match):
+    path = tmp_path / 'boxes.json'
+    path.write_text(content)
+    with pytest.raises(ValueError, match=match):
+        PersonBoxSource(str(path))
+
+
+def test_missing_json_file_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nope.json'):
+        PersonBoxSource(str(tmp_path / 'nope.json'))
+
+
+def test_coco_annotation_dict_uses_its_images_for_the_frame_order():
+    ann = dict(
+        images=[dict(id=7, frame_id=101), dict(id=5, frame_id=100)],
+        annotations=[
+            dict(image_id=7, bbox=[10, 20, 30, 40], category_id=1),
+            dict(image_id=5, bbox=[1, 2, 3, 4], score=0.5),
+            dict(image_id=99, bbox=[1, 2, 3, 4]),  # not this video
+        ])
+    source = PersonBoxSource(ann)
+    np.testing.assert_allclose(source.boxes_for(0), [[1, 2, 4, 6, 0.5]])
+    np.testing.assert_allclose(source.boxes_for(1), [[10, 20, 40, 60, 1]])

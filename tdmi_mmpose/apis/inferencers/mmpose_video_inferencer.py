@@ -6,6 +6,7 @@ from mmengine.config import Config, ConfigDict
 from mmengine.infer.infer import ModelType
 
 from mmpose.apis.inferencers import MMPoseInferencer
+from mmpose.apis.inferencers.mmpose_inferencer import InputsType
 from mmpose.registry import MODELS
 from ...models.pose_estimators import VideoTopdownPoseEstimator
 from .video_pose2d_inferencer import VideoPose2DInferencer
@@ -52,8 +53,20 @@ class MMPoseVideoInferencer(MMPoseInferencer):
     sliding window, detector or user-supplied boxes); for every other model
     it behaves exactly as ``MMPoseInferencer``.
 
+    Why a drop-in: ``mmpose.apis.MMPoseInferencer.__init__`` constructs
+    ``Pose2DInferencer`` by name, with no registry lookup or hook that a
+    plugin could use, and ``Pose2DInferencer.preprocess_single`` feeds one
+    image per person (T = 1) and, for top-down models, discards user
+    ``bboxes``. So with our configs the stock class cannot be made to give
+    the model its neighbouring frames short of patching mmpose; this
+    subclass is the supported entry point (``isinstance(inferencer,
+    MMPoseInferencer)`` holds).
+
     Its call accepts mmpose's keyword arguments plus ``bbox_image_ids`` (see
-    :meth:`VideoPose2DInferencer.preprocess`).
+    :meth:`VideoPose2DInferencer.preprocess`) and ``vis_fps`` (see
+    :meth:`VideoPose2DInferencer.visualize`). For a video model an unknown
+    keyword is an error (mmpose drops keywords its 2D inferencer does not
+    use; those stay accepted and ignored).
 
     Args:
         pose2d (str, optional): Pose model config path (or mmpose alias).
@@ -77,6 +90,7 @@ class MMPoseVideoInferencer(MMPoseInferencer):
     preprocess_kwargs: set = MMPoseInferencer.preprocess_kwargs | {
         'bbox_image_ids'
     }
+    visualize_kwargs: set = MMPoseInferencer.visualize_kwargs | {'vis_fps'}
 
     def __init__(self,
                  pose2d: Optional[str] = None,
@@ -99,6 +113,49 @@ class MMPoseVideoInferencer(MMPoseInferencer):
             super().__init__(pose2d, pose2d_weights, pose3d, pose3d_weights,
                              device, scope, det_model, det_weights,
                              det_cat_ids, show_progress)
+
+    def __call__(self,
+                 inputs: InputsType,
+                 return_datasamples: bool = False,
+                 batch_size: int = 1,
+                 out_dir: Optional[str] = None,
+                 **kwargs):
+        """Run the inferencer; see ``MMPoseInferencer.__call__``.
+
+        Args:
+            inputs (str | np.ndarray | list): A video file, a folder of
+                frames, an image, or a list of image files / BGR arrays (one
+                video, in time order).
+            return_datasamples (bool): Return :obj:`PoseDataSample` instead
+                of dicts. Defaults to ``False``.
+            batch_size (int): Unused by video models (each frame's persons
+                are one batch). Defaults to 1.
+            out_dir (str, optional): Write ``visualizations/`` and
+                ``predictions/`` under this folder. Defaults to ``None``.
+            **kwargs: ``bboxes``, ``bbox_image_ids``, ``bbox_thr``,
+                ``nms_thr``, ``show``, ``vis_out_dir``, ``vis_fps``,
+                ``pred_out_dir``, ``draw_bbox``, ``kpt_thr``, ... (see
+                :class:`VideoPose2DInferencer`).
+
+        Returns:
+            Generator[dict]: One result per frame, in order, with
+            ``predictions`` (``[instances]``) and ``visualization``.
+        """
+        if isinstance(self.inferencer, VideoPose2DInferencer):
+            unknown = set(kwargs) - (
+                self.preprocess_kwargs | self.forward_kwargs
+                | self.visualize_kwargs | self.postprocess_kwargs)
+            if unknown:
+                accepted = sorted(
+                    self.inferencer.preprocess_kwargs
+                    | self.inferencer.forward_kwargs
+                    | self.inferencer.visualize_kwargs
+                    | self.inferencer.postprocess_kwargs)
+                raise ValueError(
+                    f'Unknown keyword argument(s) {sorted(unknown)}; a video '
+                    f'pose model takes {accepted}.')
+        return super().__call__(inputs, return_datasamples, batch_size,
+                                out_dir, **kwargs)
 
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
         """The wrapped inferencer's :meth:`preprocess` (its sized result

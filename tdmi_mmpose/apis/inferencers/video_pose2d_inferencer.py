@@ -1,19 +1,24 @@
 # Copyright (c) tdmi_mmpose contributors.
+import os.path as osp
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
+import cv2
+import mmcv
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose
 from mmengine.infer.infer import ModelType
 from mmengine.logging import print_log
+from mmengine.utils import mkdir_or_exist
 
 from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.evaluation.functional import nms
 from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
 from ...models.pose_estimators import VideoTopdownPoseEstimator
-from ..frame_window import (ClipWindow, SizedIterable, iter_clip_windows,
+from ..frame_window import (ClipWindow, SizedIterable, is_image_file,
+                            is_video_file, iter_clip_windows,
                             list_frame_files)
 from ..inference import (_num_keypoints, build_clip_pipeline,
                          empty_pose_data_sample, frame_name,
@@ -63,11 +68,24 @@ class VideoPose2DInferencer(Pose2DInferencer):
     a user box with ``x2 <= x1`` / ``y2 <= y1`` or entirely outside its
     frame is an error (such detector boxes are dropped).
 
-    Visualisation (``show``, ``vis_out_dir``: an output video for a video
-    file input, one image per frame otherwise) and JSON output
-    (``pred_out_dir``: one ``<video>.json`` with ``frame_id`` and
-    ``instances`` per frame for a video file, one ``<frame>.json`` per
-    frame otherwise) are mmpose's.
+    Visualisation (``show``, ``vis_out_dir``) and JSON output
+    (``pred_out_dir``) are mmpose's:
+
+    - a video file input renders to ``<vis_out_dir>/<video name>`` (or to
+      ``vis_out_dir`` itself if it is a video file name) and writes one
+      ``<pred_out_dir>/<video stem>.json``, a list of ``{"frame_id": i,
+      "instances": [...]}``;
+    - a folder, list or image renders one image per frame
+      (``<vis_out_dir>/<frame file name>``, arrays are named
+      ``000000.jpg``, ``000001.jpg``, ...) and writes one
+      ``<pred_out_dir>/<frame stem>.json`` per frame (a list of
+      instances). Here ``vis_out_dir`` may also be a video file name
+      (e.g. ``poses.mp4``): the frames are then rendered into that video
+      at ``vis_fps`` frames/s (default 25).
+
+    Each instance is ``{"keypoints": [[x, y], ...], "keypoint_scores":
+    [...], "bbox": [[x1, y1, x2, y2]], "bbox_score": s}`` in pixels of the
+    frame.
 
     Args:
         model (str | dict | Config): A video pose model config (path or
@@ -90,6 +108,7 @@ class VideoPose2DInferencer(Pose2DInferencer):
     preprocess_kwargs: set = Pose2DInferencer.preprocess_kwargs | {
         'bbox_image_ids'
     }
+    visualize_kwargs: set = Pose2DInferencer.visualize_kwargs | {'vis_fps'}
 
     def __init__(self,
                  model: Union[ModelType, str],
@@ -123,6 +142,13 @@ class VideoPose2DInferencer(Pose2DInferencer):
         if self.detector is not None and det_cat_ids is None:
             self.det_cat_ids = (0, )
         self._warned_single_image = False
+        # per-call state of the rendering of a frame sequence
+        self._num_input_frames: Optional[int] = None
+        self._frames_writer: Optional[cv2.VideoWriter] = None
+        self._frames_video_file: Optional[str] = None
+        self._rendered_dir: Optional[str] = None
+        self._num_rendered = 0
+        self._vis_fps = 25.0
 
     def _init_pipeline(self, cfg: Union[Config, ConfigDict]) -> Compose:
         """The test pipeline without its loading step (frames are decoded
@@ -130,17 +156,39 @@ class VideoPose2DInferencer(Pose2DInferencer):
         return build_clip_pipeline(cfg)
 
     def _inputs_to_list(self, inputs) -> Iterable:
-        """As mmpose's, but a folder lists only its image files (others are
-        skipped instead of failing)."""
+        """As mmpose's, with clear errors for paths that are not a video, an
+        image or a folder, and a folder listing only its image files.
+
+        Args:
+            inputs (str | np.ndarray | Iterable): The input of ``__call__``.
+
+        Returns:
+            Iterable: The frames (file paths or arrays, or an
+            ``mmcv.VideoReader`` for a video file).
+        """
         if isinstance(inputs, str) and not inputs.startswith('webcam'):
-            import os.path as osp
             if osp.isdir(inputs):
                 self._video_input = False
                 files = list_frame_files(inputs)
                 if not files:
-                    raise ValueError(f'No image files in the folder {inputs}.')
+                    raise ValueError(
+                        f'No image files in the folder {inputs}.')
                 return files
-        return super()._inputs_to_list(inputs)
+            if not osp.isfile(inputs):
+                raise FileNotFoundError(
+                    f'No such video file, image or folder of frames: '
+                    f'{inputs}')
+            if not (is_video_file(inputs) or is_image_file(inputs)):
+                raise ValueError(
+                    f'{inputs} is neither a video file nor an image (by its '
+                    'extension, e.g. .mp4, .avi, .jpg, .png), nor a folder '
+                    'of frames.')
+        frames = super()._inputs_to_list(inputs)
+        if isinstance(frames, mmcv.VideoReader) and (not frames.opened
+                                                     or len(frames) == 0):
+            raise ValueError(f'Cannot decode the video file {inputs} (no '
+                             'frames could be read).')
+        return frames
 
     def preprocess(self,
                    inputs: Iterable,
@@ -189,6 +237,11 @@ class VideoPose2DInferencer(Pose2DInferencer):
             length = len(inputs)
         except TypeError:
             length = None
+        self._num_input_frames = length
+        self._frames_writer = None
+        self._frames_video_file = None
+        self._rendered_dir = None
+        self._num_rendered = 0
         return SizedIterable(
             self._iter_frame_batches(inputs, box_source, bbox_thr, nms_thr),
             length)
@@ -197,6 +250,18 @@ class VideoPose2DInferencer(Pose2DInferencer):
                             box_source: Optional[PersonBoxSource],
                             bbox_thr: float,
                             nms_thr: float) -> Iterator[Tuple[dict, list]]:
+        try:
+            yield from self._frame_batches(inputs, box_source, bbox_thr,
+                                           nms_thr)
+        finally:
+            # runs after the last frame was visualised (or when the call is
+            # stopped early): close a rendered video of a frame sequence
+            self._close_frames_rendering()
+
+    def _frame_batches(self, inputs: Iterable,
+                       box_source: Optional[PersonBoxSource],
+                       bbox_thr: float,
+                       nms_thr: float) -> Iterator[Tuple[dict, list]]:
         warned_clipping = False
         num_frames = 0
         for window in iter_clip_windows(inputs, self.frame_offsets):
@@ -225,6 +290,100 @@ class VideoPose2DInferencer(Pose2DInferencer):
             yield batch, [window.key_frame]
         if box_source is not None:
             box_source.check_length(num_frames)
+
+    def visualize(self,
+                  inputs: list,
+                  preds: List[PoseDataSample],
+                  vis_out_dir: str = '',
+                  vis_fps: float = 25.0,
+                  **kwargs) -> List[np.ndarray]:
+        """Render the predictions of one frame with mmpose's visualiser.
+
+        Args:
+            inputs (list): ``[key_frame]`` from :meth:`preprocess`.
+            preds (list[:obj:`PoseDataSample`]): The frame's prediction.
+            vis_out_dir (str): Folder (or video file) for the rendered
+                frames, see the class docstring. Defaults to ``''`` (none).
+            vis_fps (float): Frame rate of a video rendered from a frame
+                sequence (``vis_out_dir`` a video file name, the input not a
+                video file). Defaults to 25.
+            **kwargs: Other arguments of mmpose's ``visualize``
+                (``show``, ``draw_bbox``, ``kpt_thr``, ``radius``, ...).
+
+        Returns:
+            list[np.ndarray]: The rendered frame if ``return_vis``, else
+            an empty list.
+        """
+        if vis_out_dir and not self._video_input:
+            ext = osp.splitext(vis_out_dir)[1]
+            if ext and not is_video_file(vis_out_dir) and \
+                    self._num_input_frames != 1:
+                raise ValueError(
+                    f'vis_out_dir={vis_out_dir!r} is an image file name, but '
+                    'the input has several frames; give a folder (one image '
+                    'per frame) or a video file name such as poses.mp4.')
+            if vis_fps <= 0:
+                raise ValueError(f'vis_fps must be positive, got {vis_fps}.')
+            self._vis_fps = float(vis_fps)
+        return super().visualize(
+            inputs, preds, vis_out_dir=vis_out_dir, **kwargs)
+
+    def save_visualization(self,
+                           visualization: np.ndarray,
+                           vis_out_dir: str,
+                           img_name: Optional[str] = None) -> None:
+        """Save one rendered frame (RGB).
+
+        A video file input and a single image are saved by mmpose. The
+        frames of a folder or list go into a video (``vis_out_dir`` a video
+        file name) or one image each (logged once at the end of the call,
+        not per frame, so that progress bars stay readable).
+
+        Args:
+            visualization (np.ndarray): The rendered frame, RGB.
+            vis_out_dir (str): See :meth:`visualize`.
+            img_name (str, optional): The frame's file name.
+        """
+        if self._video_input or (self._num_input_frames == 1
+                                 and not is_video_file(vis_out_dir)):
+            super().save_visualization(visualization, vis_out_dir, img_name)
+            return
+        out_img = mmcv.rgb2bgr(visualization)
+        if is_video_file(vis_out_dir):
+            if self._frames_writer is None:
+                mkdir_or_exist(osp.dirname(osp.abspath(vis_out_dir)))
+                self._frames_writer = cv2.VideoWriter(
+                    vis_out_dir, cv2.VideoWriter_fourcc(*'mp4v'),
+                    self._vis_fps, (out_img.shape[1], out_img.shape[0]))
+                if not self._frames_writer.isOpened():
+                    self._frames_writer = None
+                    raise OSError(f'Cannot write the video {vis_out_dir} '
+                                  '(OpenCV has no mp4v encoder for it).')
+                self._frames_video_file = vis_out_dir
+            self._frames_writer.write(out_img)
+        else:
+            mmcv.imwrite(out_img, osp.join(vis_out_dir, img_name))
+            self._rendered_dir = vis_out_dir
+        self._num_rendered += 1
+
+    def _close_frames_rendering(self) -> None:
+        """Release the video writer of a rendered frame sequence and log
+        where the rendered frames are."""
+        if self._frames_writer is not None:
+            self._frames_writer.release()
+            self._frames_writer = None
+            print_log(
+                f'{self._num_rendered} rendered frames have been saved in '
+                f'the video {self._frames_video_file}',
+                logger='current',
+                level=20)
+        elif self._rendered_dir is not None:
+            print_log(
+                f'{self._num_rendered} rendered frames have been saved in '
+                f'{self._rendered_dir}',
+                logger='current',
+                level=20)
+            self._rendered_dir = None
 
     def _warn_single_image(self) -> None:
         if self._warned_single_image:

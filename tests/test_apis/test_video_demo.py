@@ -1,0 +1,88 @@
+"""tools/video_demo.py end to end on sample frames, with the boxes of the
+sample detection file."""
+import importlib.util
+import json
+import os.path as osp
+import shutil
+
+import cv2
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+@pytest.fixture(scope='module')
+def demo():
+    path = osp.join(REPO, 'tools', 'video_demo.py')
+    spec = importlib.util.spec_from_file_location('video_demo', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _count_frames(path):
+    cap = cv2.VideoCapture(path)
+    count = 0
+    while cap.read()[0]:
+        count += 1
+    cap.release()
+    return count
+
+
+def test_video_file_with_detection_json(demo, tiny_cfg_file, tiny_checkpoint,
+                                        sample_clip, tmp_path, capsys):
+    video = str(tmp_path / 'clip.mp4')
+    h, w = sample_clip['arrays'][0].shape[:2]
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 10,
+                             (w, h))
+    for frame in sample_clip['arrays']:
+        writer.write(frame)
+    writer.release()
+    num_frames = len(sample_clip['arrays'])
+
+    out_dir = tmp_path / 'out'
+    assert demo.main([
+        video, '--pose2d', tiny_cfg_file, '--pose2d-weights',
+        tiny_checkpoint, '--bboxes', sample_clip['det_file'],
+        '--bbox-image-ids', sample_clip['ann_file'], '--out-dir',
+        str(out_dir), '--device', 'cpu', '--draw-bbox'
+    ]) == 0
+    printed = capsys.readouterr().out
+    assert f'{num_frames} frames' in printed
+    assert 'frames/s' in printed
+    assert 'Inference' in printed  # the progress bar (rich)
+
+    with open(out_dir / 'predictions' / 'clip.json') as f:
+        saved = json.load(f)
+    assert len(saved) == num_frames
+    # the sample detections (score >= 0.3) give 2 people in these frames
+    assert [len(entry['instances']) for entry in saved] == [2] * num_frames
+    rendered = out_dir / 'visualizations' / 'clip.mp4'
+    assert str(rendered) in printed
+    assert _count_frames(str(rendered)) == num_frames
+
+
+def test_folder_rendered_into_a_video(demo, tiny_cfg_file, tiny_checkpoint,
+                                      sample_clip, tmp_path, capsys):
+    folder = tmp_path / 'frames'
+    folder.mkdir()
+    for path in sample_clip['paths']:
+        shutil.copy(path, folder)
+    vis = str(tmp_path / 'poses.mp4')
+    assert demo.main([
+        str(folder), '--pose2d', tiny_cfg_file, '--pose2d-weights',
+        tiny_checkpoint, '--bboxes', sample_clip['det_file'],
+        '--bbox-image-ids', sample_clip['ann_file'], '--vis-out-dir', vis,
+        '--vis-fps', '5', '--device', 'cpu', '--no-progress'
+    ]) == 0
+    printed = capsys.readouterr().out
+    assert 'Inference' not in printed
+    assert _count_frames(vis) == len(sample_clip['paths'])
+
+
+def test_no_boxes_is_a_usage_error(demo, tiny_cfg_file, sample_clip, capsys):
+    with pytest.raises(SystemExit) as info:
+        demo.main([sample_clip['paths'][0], '--pose2d', tiny_cfg_file])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert '--det-model' in err and '--bboxes' in err
