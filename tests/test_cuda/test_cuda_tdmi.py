@@ -98,7 +98,7 @@ def test_amp_training_is_finite_and_trains_only_the_temporal_parts():
     for _ in range(8):
         losses = model.train_step(_batch(), optim_wrapper)
         assert all(torch.isfinite(v).all() for v in losses.values()), losses
-        history.append({k: float(v) for k, v in losses.items()})
+        history.append({k: float(v.detach()) for k, v in losses.items()})
     assert {'loss_kpt', 'loss_mi', 'loss_mi_q', 'loss_con'} <= set(history[0])
     changed = {
         n
