@@ -14,7 +14,8 @@ import mmengine
 from mmengine.runner import Runner
 
 from tdmi_mmpose.utils.runner_args import (add_common_args, build_config,
-                                           export_local_rank)
+                                           export_local_rank,
+                                           setup_distributed)
 
 
 def parse_args(argv=None):
@@ -44,6 +45,7 @@ def main(argv=None):
             cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple))
             else [cfg.test_evaluator])
         cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.dump))
+    setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     if args.out is not None and runner.rank == 0:

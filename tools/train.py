@@ -13,7 +13,8 @@ import argparse
 from mmengine.runner import Runner
 
 from tdmi_mmpose.utils.runner_args import (add_common_args, build_config,
-                                           export_local_rank)
+                                           export_local_rank,
+                                           setup_distributed)
 
 
 def parse_args(argv=None):
@@ -74,6 +75,7 @@ def merge_train_args(cfg, args):
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_train_args(build_config(args), args)
+    setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

@@ -17,7 +17,15 @@ default_hooks = dict(
         max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='PoseVisualizationHook', enable=False),
+    # distributed runs: average the BN statistics of the ranks at the end of
+    # every epoch, so that validation and checkpoints see the same model on
+    # every rank (a no-op in a single process)
+    sync_buffers=dict(type='SyncBuffersHook'),
 )
+
+# SyncBatchNorm in distributed training (CUDA only): 'torch' or 'mmcv',
+# e.g. `--cfg-options sync_bn=torch`.
+sync_bn = None
 
 env_cfg = dict(
     cudnn_benchmark=False,

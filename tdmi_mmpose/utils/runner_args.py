@@ -8,8 +8,11 @@ and ``torch.distributed`` launchers.
 import argparse
 import os
 import os.path as osp
+from datetime import timedelta
 
+import torch
 from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
 
 from .config import load_config
 
@@ -80,4 +83,68 @@ def build_config(args: argparse.Namespace) -> Config:
             vis.wait_time = args.wait_time
         vis.out_dir = args.show_dir
         vis.interval = args.interval
+    return cfg
+
+
+def setup_distributed(cfg: Config) -> Config:
+    """Make ``--launcher pytorch`` work where there is no GPU.
+
+    mmengine 0.10.7 assumes CUDA in distributed runs: its launcher calls
+    ``torch.cuda.set_device`` and its DDP wrapper passes
+    ``device_ids=[LOCAL_RANK]``, both of which fail for CPU processes. With
+    the ``pytorch`` launcher and no usable GPU this function
+
+    - switches ``env_cfg.dist_cfg.backend`` from ``nccl`` to ``gloo``,
+    - initialises the default process group itself (from the ``RANK``,
+      ``WORLD_SIZE``, ``MASTER_ADDR`` and ``MASTER_PORT`` that
+      ``torchrun`` / ``torch.distributed.launch`` set), so that mmengine
+      skips its own CUDA-only initialisation,
+    - builds the DDP wrapper with ``device_ids=None`` (CPU modules),
+      otherwise as mmengine does (``broadcast_buffers=False``, the config's
+      ``find_unused_parameters``).
+
+    With GPUs, or with another launcher, the config is left as it is and
+    mmengine does the usual CUDA set-up. ``sync_bn`` (``'torch'`` or
+    ``'mmcv'``) needs CUDA: requesting it on CPU raises an error here
+    rather than in the first training iteration.
+
+    Args:
+        cfg (Config): The config, with ``launcher`` set.
+
+    Returns:
+        Config: The same config, modified in place.
+    """
+    if cfg.get('launcher', 'none') != 'pytorch' or torch.cuda.is_available():
+        return cfg
+    if cfg.get('sync_bn', None):
+        raise RuntimeError(
+            f'sync_bn={cfg.sync_bn!r} needs CUDA (SyncBatchNorm has no CPU '
+            'implementation); drop it for CPU training')
+    env_cfg = cfg.setdefault('env_cfg', {})
+    dist_cfg = dict(env_cfg.get('dist_cfg', None) or {})
+    if dist_cfg.get('backend', 'nccl') == 'nccl':
+        print_log(
+            'No GPU: the `pytorch` launcher uses the gloo backend instead of '
+            'nccl.',
+            logger='current')
+        dist_cfg['backend'] = 'gloo'
+    env_cfg['dist_cfg'] = dist_cfg
+    if not torch.distributed.is_initialized():
+        kwargs = {k: v for k, v in dist_cfg.items() if k != 'backend'}
+        if isinstance(kwargs.get('timeout'), (int, float)):
+            kwargs['timeout'] = timedelta(seconds=kwargs['timeout'])
+        torch.distributed.init_process_group(
+            backend=dist_cfg['backend'], init_method='env://', **kwargs)
+    wrapper = cfg.get('model_wrapper_cfg', None)
+    if wrapper is None:
+        # mmengine's own defaults, but for CPU modules
+        cfg.model_wrapper_cfg = dict(
+            type='MMDistributedDataParallel',
+            device_ids=None,
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
+    else:
+        wrapper_type = str(wrapper.get('type', 'MMDistributedDataParallel'))
+        if wrapper_type.endswith('DistributedDataParallel'):
+            wrapper.setdefault('device_ids', None)
     return cfg

@@ -35,10 +35,13 @@ val_pipeline = [
     dict(type='PackVideoPoseInputs'),
 ]
 
+# Non-persistent train workers are restarted (and reseeded) every epoch, so
+# a run resumed with `--resume` repeats the uninterrupted run's
+# augmentations (ResumableEpochBasedTrainLoop); persistent ones would not.
 train_dataloader = dict(
     batch_size=8,
     num_workers=4,
-    persistent_workers=True,
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,

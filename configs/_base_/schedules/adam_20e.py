@@ -1,6 +1,10 @@
 # SPEC section 3: Adam, lr 1e-3, x0.1 at epochs 6, 12, 18, 20 epochs,
 # 8 GPUs x 8 clips; `--auto-scale-lr` rescales lr to the actual batch size.
-train_cfg = dict(by_epoch=True, max_epochs=20, val_interval=1)
+# mmengine's epoch loop, but a run resumed from an iteration checkpoint
+# continues mid-epoch with the same batches and random draws
+# (tdmi_mmpose/engine/runner/loops.py).
+train_cfg = dict(
+    type='ResumableEpochBasedTrainLoop', max_epochs=20, val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
 

@@ -315,6 +315,31 @@ def test_loss_keys_values_and_gradient_flow():
     assert not zero_grad
 
 
+def test_frozen_backbone_builds_no_autograd_graph_in_training():
+    """In training mode the frozen backbone runs once on the B*T frames
+    without recording a graph (its features have no ``grad_fn``) and keeps
+    its BN statistics, while the necks' outputs are differentiable."""
+    model = build_estimator()
+    model.train()
+    bns = [
+        m for m in model.backbone.modules()
+        if isinstance(m, nn.modules.batchnorm._BatchNorm)
+    ]
+    assert bns and not any(bn.training for bn in bns)
+    calls = []
+    model.backbone.register_forward_hook(
+        lambda module, args, out: calls.append(
+            (tuple(args[0].shape), torch.is_grad_enabled())))
+    feats = model.extract_video_feats(
+        make_clips(2, 5).requires_grad_(), key_frame_index=2)
+    assert calls == [((10, 3, IMG_H, IMG_W), True)]
+    for stage in feats['stage_feats']:
+        assert stage.grad_fn is None and not stage.requires_grad
+    assert torch.is_grad_enabled()
+    for key in ('motion', 'useful', 'noisy', 'out'):
+        assert feats[key].requires_grad and feats[key].grad_fn is not None
+
+
 def test_loss_with_unfrozen_backbone_trains_backbone():
     model = build_estimator(frozen=False)
     model.train()

@@ -1,0 +1,4 @@
+# Copyright (c) tdmi_mmpose contributors.
+from .loops import ResumableEpochBasedTrainLoop
+
+__all__ = ['ResumableEpochBasedTrainLoop']
