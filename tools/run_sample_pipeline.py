@@ -82,7 +82,10 @@ def parse_args(argv=None):
         default=osp.join(ROOT, 'outputs', 'sample_run'),
         help='where data, checkpoints, metrics and renders go')
     parser.add_argument(
-        '--epochs', type=int, default=None, help='training epochs')
+        '--epochs',
+        type=int,
+        default=None,
+        help='training epochs (default: the config\'s, 30)')
     parser.add_argument(
         '--quick',
         action='store_true',
@@ -99,7 +102,10 @@ def main(argv=None):
     out = osp.abspath(args.out_dir)
     data_root = osp.join(out, 'data', 'posetrack_sample') + '/'
     work_dir = osp.join(out, 'work_dir')
-    epochs = args.epochs or (1 if args.quick else 6)
+    from mmengine.config import Config
+    config_epochs = Config.fromfile(osp.join(ROOT,
+                                             CONFIG)).train_cfg.max_epochs
+    epochs = args.epochs or (1 if args.quick else config_epochs)
     t_start = time.time()
     common = [f'data_root={data_root}', f'randomness.seed={args.seed}']
 
@@ -152,11 +158,14 @@ def main(argv=None):
     curves = plot_curves(work_dir, osp.join(out, 'training_curves.png'))
     train, _ = read_scalars(find_scalars(work_dir))
     first_loss, last_loss = train['loss'][0][1], train['loss'][-1][1]
+    first_kpt, last_kpt = train['loss_kpt'][0][1], train['loss_kpt'][-1][1]
     total = metrics.get('posetrack/Total')
     summary = {
         'epochs': epochs,
         'first_loss': first_loss,
         'final_loss': last_loss,
+        'first_heatmap_loss': first_kpt,
+        'final_heatmap_loss': last_kpt,
         'posetrack_total_ap': total,
         'inference_frames_per_s': infer.get('fps'),
         'checkpoint': ckpt,
@@ -174,7 +183,8 @@ def main(argv=None):
     print('tdmi_mmpose sample run: done')
     print(f"  epochs trained        : {epochs}")
     print(f"  train loss            : {first_loss:.4f} (first logged) -> "
-          f"{last_loss:.4f} (last)")
+          f"{last_loss:.4f} (last); heatmap loss_kpt {first_kpt:.5f} -> "
+          f"{last_kpt:.5f}")
     print('  PoseTrack AP (sample) : ' + ', '.join(
         f"{k.split('/')[-1]} {v:.1f}" for k, v in metrics.items()
         if k.startswith('posetrack/')))

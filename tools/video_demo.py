@@ -16,7 +16,7 @@ Examples::
     D=outputs/sample_run/data/posetrack_sample
     python tools/video_demo.py $D/images/val/000101_sample_val \\
         --pose2d configs/tdmi_tiny_posetrack_sample.py \\
-        --pose2d-weights outputs/sample_run/work_dir/epoch_6.pth \\
+        --pose2d-weights outputs/sample_run/work_dir/epoch_30.pth \\
         --bboxes $D/person_detections/val_human_detections.json \\
         --bbox-image-ids $D/annotations/val/000101_sample_val.json \\
         --out-dir outputs/demo_000101 --draw-bbox

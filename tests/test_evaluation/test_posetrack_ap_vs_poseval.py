@@ -6,6 +6,9 @@ imported (with its dependencies shapely, click and tqdm), e.g.::
     git clone https://github.com/leonid-pishchulin/poseval /tmp/poseval
     PYTHONPATH=/tmp/poseval python -m pytest \
         tests/test_evaluation/test_posetrack_ap_vs_poseval.py
+
+(its dependencies: ``pip install shapely click tqdm motmetrics``);
+``TDMI_POSEVAL_CASES=600`` runs 600 random cases instead of 40.
 """
 import contextlib
 import io
@@ -154,7 +157,8 @@ def test_random_cases_match_poseval(tmp_path, monkeypatch):
     monkeypatch.setattr(eval_helpers.glob, 'glob',
                         lambda pattern: sorted(listing(pattern)))
     rng = np.random.default_rng(2023)
-    for index in range(40):
+    # TDMI_POSEVAL_CASES=600 for a longer sweep
+    for index in range(int(os.environ.get('TDMI_POSEVAL_CASES', 40))):
         root = str(tmp_path / f'case{index}')
         _random_case(rng, root)
         with warnings.catch_warnings():
