@@ -212,6 +212,52 @@ def list_frame_files(folder: str) -> List[str]:
         if osp.isfile(osp.join(folder, name)) and is_image_file(name))
 
 
+def frame_source_kind(path: str) -> str:
+    """What a path given as a video is, or a clear error.
+
+    Args:
+        path (str): A video file, an image file or a folder of frames.
+
+    Returns:
+        str: ``'folder'``, ``'video'`` or ``'image'``.
+
+    Raises:
+        FileNotFoundError: If nothing exists at ``path``.
+        ValueError: If it is a file that is neither a video nor an image
+            (by its extension).
+    """
+    if osp.isdir(path):
+        return 'folder'
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'No such video file, image or folder of frames: {path}')
+    if is_video_file(path):
+        return 'video'
+    if is_image_file(path):
+        return 'image'
+    raise ValueError(f'{path} is neither a video file nor an image (by its '
+                     'extension, e.g. .mp4, .avi, .jpg, .png), nor a folder '
+                     'of frames.')
+
+
+def folder_frame_files(folder: str) -> List[str]:
+    """:func:`list_frame_files`, with an error for a folder without
+    images."""
+    files = list_frame_files(folder)
+    if not files:
+        raise ValueError(f'No image files in the folder {folder}.')
+    return files
+
+
+def check_video_reader(reader: mmcv.VideoReader,
+                       path: str) -> mmcv.VideoReader:
+    """``reader`` if it can decode frames, else an error naming ``path``."""
+    if not reader.opened or len(reader) == 0:
+        raise ValueError(f'Cannot decode the video file {path} (no frames '
+                         'could be read).')
+    return reader
+
+
 def open_frame_stream(video: Union[str, np.ndarray, Iterable[FrameType]]
                       ) -> Iterable[FrameType]:
     """Turn a video given in any supported form into a stream of frames.
@@ -228,22 +274,10 @@ def open_frame_stream(video: Union[str, np.ndarray, Iterable[FrameType]]
     if isinstance(video, np.ndarray):
         return [video]
     if isinstance(video, str):
-        if osp.isdir(video):
-            files = list_frame_files(video)
-            if not files:
-                raise ValueError(f'No image files in the folder {video}.')
-            return files
-        if not osp.isfile(video):
-            raise FileNotFoundError(f'No such video, image or folder: {video}')
-        if is_video_file(video):
-            reader = mmcv.VideoReader(video)
-            if not reader.opened or len(reader) == 0:
-                raise ValueError(f'Cannot decode the video file {video} (no '
-                                 'frames could be read).')
-            return reader
-        if is_image_file(video):
-            return [video]
-        raise ValueError(f'{video} is neither a video file nor an image (by '
-                         'its extension, e.g. .mp4, .avi, .jpg, .png), nor a '
-                         'folder of frames.')
+        kind = frame_source_kind(video)
+        if kind == 'folder':
+            return folder_frame_files(video)
+        if kind == 'video':
+            return check_video_reader(mmcv.VideoReader(video), video)
+        return [video]
     return video

@@ -17,9 +17,9 @@ from mmpose.evaluation.functional import nms
 from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
 from ...models.pose_estimators import VideoTopdownPoseEstimator
-from ..frame_window import (ClipWindow, SizedIterable, is_image_file,
-                            is_video_file, iter_clip_windows,
-                            list_frame_files)
+from ..frame_window import (ClipWindow, SizedIterable, check_video_reader,
+                            folder_frame_files, frame_source_kind,
+                            is_video_file, iter_clip_windows)
 from ..inference import (_num_keypoints, build_clip_pipeline,
                          empty_pose_data_sample, frame_name,
                          get_frame_offsets, make_clip_data_list)
@@ -167,27 +167,12 @@ class VideoPose2DInferencer(Pose2DInferencer):
             ``mmcv.VideoReader`` for a video file).
         """
         if isinstance(inputs, str) and not inputs.startswith('webcam'):
-            if osp.isdir(inputs):
+            if frame_source_kind(inputs) == 'folder':
                 self._video_input = False
-                files = list_frame_files(inputs)
-                if not files:
-                    raise ValueError(
-                        f'No image files in the folder {inputs}.')
-                return files
-            if not osp.isfile(inputs):
-                raise FileNotFoundError(
-                    f'No such video file, image or folder of frames: '
-                    f'{inputs}')
-            if not (is_video_file(inputs) or is_image_file(inputs)):
-                raise ValueError(
-                    f'{inputs} is neither a video file nor an image (by its '
-                    'extension, e.g. .mp4, .avi, .jpg, .png), nor a folder '
-                    'of frames.')
+                return folder_frame_files(inputs)
         frames = super()._inputs_to_list(inputs)
-        if isinstance(frames, mmcv.VideoReader) and (not frames.opened
-                                                     or len(frames) == 0):
-            raise ValueError(f'Cannot decode the video file {inputs} (no '
-                             'frames could be read).')
+        if isinstance(frames, mmcv.VideoReader):
+            check_video_reader(frames, inputs)
         return frames
 
     def preprocess(self,
