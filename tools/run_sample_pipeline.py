@@ -206,20 +206,16 @@ RENDER = dict(kpt_thr=0.1, radius=3, thickness=2, draw_bbox=True)
 INPUT_FPS = 10
 
 
-def _frames_to_video(frame_files, path, fps):
-    """Write JPEG frames into an .mp4 (mp4v) file."""
-    import cv2
-    first = cv2.imread(frame_files[0])
-    h, w = first.shape[:2]
+def _frames_to_video(frame_dir, num_frames, path, fps):
+    """Join a video's frames ``000000.jpg``, ... into an .mp4 (mp4v) file,
+    written under a temporary name first so that an interrupted run leaves
+    no partial video to reuse."""
+    import mmcv
     os.makedirs(osp.dirname(path), exist_ok=True)
     tmp = path + '.part.mp4'
-    writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                             (w, h))
-    if not writer.isOpened():
-        raise RuntimeError(f'OpenCV cannot write {path} (no mp4v encoder)')
-    for frame_file in frame_files:
-        writer.write(cv2.imread(frame_file))
-    writer.release()
+    mmcv.frames2video(
+        frame_dir, tmp, fps=fps, fourcc='mp4v', end=num_frames,
+        show_progress=False)
     os.replace(tmp, path)
 
 
@@ -271,7 +267,9 @@ def run_inference(out, data_root, ckpt):
     frame_files = list_frame_files(osp.join(val_dir, name))
     input_video = osp.join(infer_dir, 'input', f'{name}.mp4')
     if not osp.exists(input_video):
-        _frames_to_video(frame_files, input_video, INPUT_FPS)
+        _frames_to_video(
+            osp.join(val_dir, name), len(frame_files), input_video,
+            INPUT_FPS)
     print(f'input: {input_video} ({len(frame_files)} frames of '
           f'{osp.join(val_dir, name)})')
 
