@@ -15,7 +15,6 @@ Run it through ``bash tools/run_sample.sh`` (which sets up the environment
 first), or directly: ``python tools/run_sample_pipeline.py --out-dir DIR``.
 """
 import argparse
-import glob
 import json
 import os
 import os.path as osp
@@ -72,7 +71,6 @@ def last_checkpoint(work_dir):
     with open(path) as f:
         ckpt = f.read().strip()
     return ckpt if osp.exists(ckpt) else None
-
 
 
 def parse_args(argv=None):

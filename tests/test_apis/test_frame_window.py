@@ -6,6 +6,7 @@ import pytest
 
 from tdmi_mmpose.apis import (iter_clip_windows, list_frame_files,
                               open_frame_stream)
+from video_files import write_video
 
 
 def _frames(n, shape=(4, 6, 3)):
@@ -89,11 +90,7 @@ def test_open_frame_stream_folder_is_sorted_images_only(tmp_path):
 def test_open_frame_stream_video_file_and_bad_paths(tmp_path):
     frames = [np.full((16, 16, 3), 40 * i, np.uint8) for i in range(3)]
     path = str(tmp_path / 'clip.mp4')
-    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), 5,
-                             (16, 16))
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
+    write_video(path, frames, 5)
     decoded = list(open_frame_stream(path))
     assert len(decoded) == 3
     assert [int(round(f.mean() / 40)) for f in decoded] == [0, 1, 2]

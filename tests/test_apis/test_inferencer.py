@@ -16,6 +16,7 @@ from tdmi_mmpose.apis import (MMPoseVideoInferencer, VideoPose2DInferencer,
                               check_person_boxes, inference_video,
                               inference_video_topdown)
 from tdmi_mmpose.apis.inferencers import video_pose2d_inferencer
+from video_files import read_video, write_video
 
 FPS = 10
 #: the sample clip of ``conftest.sample_clip``: its video and frame count
@@ -38,19 +39,6 @@ def _parameters(function):
     """Names, kinds and defaults of a function's parameters."""
     return [(p.name, p.kind, p.default)
             for p in inspect.signature(function).parameters.values()]
-
-
-def _read_video(path):
-    cap = cv2.VideoCapture(path)
-    frames = []
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        frames.append(frame)
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    cap.release()
-    return frames, fps
 
 
 # ---------------------------------------------------------------- fixtures
@@ -77,13 +65,8 @@ def clip_folder(sample_clip, work_dir):
 def clip_video(sample_clip, work_dir):
     """The same frames as an .mp4 (lossy), and its frames decoded back."""
     path = str(work_dir / f'{VIDEO}.mp4')
-    h, w = sample_clip['arrays'][0].shape[:2]
-    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), FPS,
-                             (w, h))
-    for frame in sample_clip['arrays']:
-        writer.write(frame)
-    writer.release()
-    decoded, _ = _read_video(path)
+    write_video(path, sample_clip['arrays'], FPS)
+    decoded, _ = read_video(path)
     assert len(decoded) == NUM_CLIP_FRAMES
     return dict(path=path, decoded=decoded)
 
@@ -256,7 +239,7 @@ def test_video_file_writes_one_json_and_a_rendered_video(
             np.testing.assert_allclose(
                 inst_saved['keypoints'], inst['keypoints'], rtol=1e-6)
             assert np.shape(inst_saved['keypoints']) == (17, 2)
-    rendered, _ = _read_video(
+    rendered, _ = read_video(
         osp.join(out_dir, 'visualizations', f'{VIDEO}.mp4'))
     assert len(rendered) == NUM_CLIP_FRAMES
     for frame, original in zip(rendered, clip_video['decoded']):
@@ -286,7 +269,7 @@ def test_folder_writes_one_json_and_one_image_per_frame(
 
 def test_frame_list_renders_into_a_video_file(arrays_run, sample_clip):
     """``vis_out_dir`` naming a video renders a frame list into it."""
-    rendered, fps = _read_video(arrays_run['vis_file'])
+    rendered, fps = read_video(arrays_run['vis_file'])
     assert len(rendered) == NUM_CLIP_FRAMES
     assert fps == pytest.approx(5)
     assert rendered[0].shape == sample_clip['arrays'][0].shape

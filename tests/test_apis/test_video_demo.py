@@ -5,8 +5,8 @@ import json
 import os.path as osp
 import shutil
 
-import cv2
 import pytest
+from video_files import read_video, write_video
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -20,24 +20,10 @@ def demo():
     return module
 
 
-def _count_frames(path):
-    cap = cv2.VideoCapture(path)
-    count = 0
-    while cap.read()[0]:
-        count += 1
-    cap.release()
-    return count
-
-
 def test_video_file_with_detection_json(demo, tiny_cfg_file, tiny_checkpoint,
                                         sample_clip, tmp_path, capsys):
     video = str(tmp_path / 'clip.mp4')
-    h, w = sample_clip['arrays'][0].shape[:2]
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 10,
-                             (w, h))
-    for frame in sample_clip['arrays']:
-        writer.write(frame)
-    writer.release()
+    write_video(video, sample_clip['arrays'], 10)
     num_frames = len(sample_clip['arrays'])
 
     out_dir = tmp_path / 'out'
@@ -59,7 +45,7 @@ def test_video_file_with_detection_json(demo, tiny_cfg_file, tiny_checkpoint,
     assert [len(entry['instances']) for entry in saved] == [2] * num_frames
     rendered = out_dir / 'visualizations' / 'clip.mp4'
     assert str(rendered) in printed
-    assert _count_frames(str(rendered)) == num_frames
+    assert len(read_video(str(rendered))[0]) == num_frames
 
 
 def test_folder_rendered_into_a_video(demo, tiny_cfg_file, tiny_checkpoint,
@@ -77,7 +63,7 @@ def test_folder_rendered_into_a_video(demo, tiny_cfg_file, tiny_checkpoint,
     ]) == 0
     printed = capsys.readouterr().out
     assert 'Inference' not in printed
-    assert _count_frames(vis) == len(sample_clip['paths'])
+    assert len(read_video(vis)[0]) == len(sample_clip['paths'])
 
 
 def test_no_boxes_is_a_usage_error(demo, tiny_cfg_file, sample_clip, capsys):
