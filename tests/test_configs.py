@@ -15,7 +15,12 @@ from tdmi_mmpose.utils import load_config
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
-                         recursive=True) if '_base_' not in p)
+                         recursive=True)
+    if '_base_' not in p and 'ablation_studies' not in p)
+W48_CONFIGS = [
+    osp.join(ROOT, 'configs', f'tdmi_hrnet_w48_posetrack{v}.py')
+    for v in ('17', '18', '21')
+]
 
 
 def test_configs_are_found():
@@ -145,3 +150,59 @@ def test_user_config_swaps_the_backbone_by_registry_name(backbone, tmp_path):
         heatmaps = model.head((feats['out'], ))
     assert feats['motion'].shape == (1, channels, 32, 24)
     assert heatmaps.shape == (1, 17, 32, 24)
+
+
+def _step(pipeline, name):
+    steps = [step for step in pipeline if step['type'] == name]
+    assert len(steps) == 1, f'{name} appears {len(steps)} times'
+    return steps[0]
+
+
+@pytest.mark.parametrize('path', W48_CONFIGS, ids=osp.basename)
+def test_shipped_configs_carry_the_spec_values(path):
+    """SPEC 1-3, read from the shipped configs themselves."""
+    cfg = load_config(path)
+    # SPEC 3: Adam 1e-3, x0.1 at 6/12/18, 20 epochs, 8 clips per GPU (x8)
+    assert cfg.optim_wrapper.optimizer.type == 'Adam'
+    assert cfg.optim_wrapper.optimizer.lr == 1e-3
+    (scheduler, ) = cfg.param_scheduler
+    assert scheduler.type == 'MultiStepLR' and scheduler.by_epoch
+    assert list(scheduler.milestones) == [6, 12, 18]
+    assert scheduler.gamma == 0.1
+    assert cfg.train_cfg.max_epochs == 20
+    assert cfg.train_dataloader.batch_size == 8
+    assert cfg.auto_scale_lr.base_batch_size == 64
+    # SPEC 1: augmentation
+    train = cfg.train_dataloader.dataset.pipeline
+    assert _step(train, 'RandomFlip').prob == 0.5
+    assert _step(train, 'RandomHalfBody').prob == 0.3
+    bbox_transform = _step(train, 'RandomBBoxTransform')
+    assert bbox_transform.rotate_factor == 45.0
+    assert bbox_transform.rotate_prob == 0.6
+    assert tuple(bbox_transform.scale_factor) == (0.65, 1.35)
+    # SPEC 1: 384x288 input, 96x72 heatmaps, sigma 3, in every place
+    codecs = [cfg.model.head.decoder, _step(train, 'GenerateTarget').encoder]
+    for codec in codecs:
+        assert codec.type == 'MSRAHeatmap'
+        assert tuple(codec.input_size) == (288, 384)
+        assert tuple(codec.heatmap_size) == (72, 96)
+        assert codec.sigma == 3
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[key].dataset
+        assert tuple(_step(dataset.pipeline,
+                           'TopdownAffine').input_size) == (288, 384)
+        # delta = 2, time order
+        assert list(dataset.frame_offsets) == [-2, -1, 0, 1, 2]
+    # SPEC 2: TDE and RDM
+    tde, rdm = cfg.model.neck
+    assert tde.type == 'TemporalDifferenceEncoder'
+    assert tde.num_frames == 5
+    assert tuple(tde.num_blocks) == (3, 3, 3, 2)
+    assert tde.deform_groups == 12
+    assert tde.offset_dilation == 3
+    assert rdm.type == 'RepresentationDisentanglement'
+    assert rdm.hidden_channels == 128
+    assert rdm.num_aggregation_blocks == 3
+    assert cfg.model.backbone.frozen is True
+    assert cfg.model.test_cfg.flip_test is True
+    assert cfg.model.mi_loss.type == 'MutualInformationLoss'

@@ -180,9 +180,9 @@ def main(argv=None):
     print('\n' + '=' * 72)
     print('tdmi_mmpose sample run: done')
     print(f"  epochs trained        : {epochs}")
-    print(f"  train loss            : {first_loss:.4f} (first logged) -> "
-          f"{last_loss:.4f} (last); heatmap loss_kpt {first_kpt:.5f} -> "
-          f"{last_kpt:.5f}")
+    print(f"  heatmap loss (loss_kpt): {first_kpt:.5f} (first logged) -> "
+          f"{last_kpt:.5f} (last); pose objective loss {first_loss:.4f} -> "
+          f"{last_loss:.4f}")
     print('  PoseTrack AP (sample) : ' + ', '.join(
         f"{k.split('/')[-1]} {v:.1f}" for k, v in metrics.items()
         if k.startswith('posetrack/')))

@@ -19,7 +19,7 @@ import json
 import math
 import os
 import os.path as osp
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -259,6 +259,122 @@ def _ignore_polygon(joints: np.ndarray) -> Tuple[List[float], List[float]]:
     return [_r2(v) for v in poly_x], [_r2(v) for v in poly_y]
 
 
+def generated_layout(rng: np.random.Generator, num_videos: Tuple[int, int],
+                     nframes: int, step: int) -> List[Tuple]:
+    """Video specs ``(split, name, nframes, step, templates)`` of a
+    generated layout: ``num_videos = (train, val)`` videos, each with one or
+    two people whose motion templates (see ``_VIDEOS``) are drawn from
+    ``rng``.
+
+    Args:
+        rng (np.random.Generator): Source of the templates.
+        num_videos (tuple[int, int]): Numbers of train and val videos.
+        nframes (int): Frames per video, >= 2.
+        step (int): Labelling step, >= 1.
+
+    Returns:
+        list[tuple]: One spec per video, train first.
+    """
+    if len(num_videos) != 2 or min(num_videos) < 0 or sum(num_videos) < 1:
+        raise ValueError('num_videos must be (train, val) counts >= 0 with '
+                         f'at least one video, got {num_videos}')
+    if nframes < 2:
+        raise ValueError(f'frames_per_video must be >= 2, got {nframes}')
+    if step < 1:
+        raise ValueError(f'label_step must be >= 1, got {step}')
+    specs = []
+    for split, count, first_id in (('train', num_videos[0], 1),
+                                   ('val', num_videos[1], 501)):
+        for i in range(count):
+            templates = []
+            for _ in range(int(rng.integers(1, 3))):
+                templates.append(
+                    (float(rng.uniform(0.15, 0.85)),
+                     float(rng.uniform(0.8, 3.0)) * float(rng.choice([-1, 1])),
+                     float(rng.uniform(115, 170)),
+                     float(rng.uniform(-0.005, 0.005)),
+                     float(rng.uniform(0, 2 * math.pi))))
+            specs.append((split, f'{first_id + i:06d}_synthetic_{split}',
+                          nframes, step, templates))
+    return specs
+
+
+def with_distractor(templates: List[Tuple], nframes: int,
+                    width: int) -> List[Tuple]:
+    """Add a person who walks the other way and meets the first person of
+    ``templates`` half-way through the video.
+
+    Args:
+        templates (list[tuple]): The video's motion templates.
+        nframes (int): Frames of the video.
+        width (int): Image width.
+
+    Returns:
+        list[tuple]: ``templates`` plus the distractor's template.
+    """
+    x0, speed, h, dscale, phase = templates[0]
+    speed = speed if abs(speed) >= 0.8 else math.copysign(0.8, speed or 1)
+    meet = 0.5 * (nframes - 1)
+    meet_x = x0 * width + speed * meet
+    other_speed = -1.3 * speed
+    other_x0 = (meet_x - other_speed * meet) / width
+    return list(templates) + [(other_x0, other_speed, 0.92 * h, dscale,
+                               phase + math.pi / 2)]
+
+
+def hide_joints(img: np.ndarray, background: np.ndarray, people: List,
+                rng: np.random.Generator, prob: float,
+                radius: float) -> List[List[int]]:
+    """Paint the background back over randomly chosen joints, in place.
+
+    Args:
+        img (np.ndarray): The frame with the people drawn, (H, W, 3) uint8.
+        background (np.ndarray): The same frame before the people were
+            drawn.
+        people (list): ``(track_id, joints (K, 2), height, occluded)`` per
+            person.
+        rng (np.random.Generator): Draws which joints are hidden (one draw
+            per joint and person, whatever ``prob``).
+        prob (float): Probability that a joint is hidden.
+        radius (float): Disc radius as a fraction of the person's height.
+
+    Returns:
+        list[list[int]]: ``[track_id, keypoint index]`` of every hidden
+        joint.
+    """
+    mask = np.zeros(img.shape[:2], dtype=np.uint8)
+    hidden = []
+    for p, joints, h, _ in people:
+        draws = rng.uniform(size=len(joints))
+        for k in np.flatnonzero(draws < prob):
+            centre = tuple(int(round(v * 16)) for v in joints[k])
+            cv2.circle(mask, centre, int(round(radius * h * 16)), 1, -1,
+                       cv2.LINE_8, 4)
+            hidden.append([int(p), int(k)])
+    img[mask > 0] = background[mask > 0]
+    return hidden
+
+
+def motion_blur(img: np.ndarray, length: int, angle: float) -> np.ndarray:
+    """Blur a frame with a line kernel (camera or subject motion).
+
+    Args:
+        img (np.ndarray): (H, W, 3) uint8 frame.
+        length (int): Kernel length in pixels.
+        angle (float): Direction of the motion in degrees.
+
+    Returns:
+        np.ndarray: The blurred frame, (H, W, 3) uint8.
+    """
+    kernel = np.zeros((length, length), dtype=np.float32)
+    c = (length - 1) / 2
+    dx, dy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    cv2.line(kernel, (int(round(c - dx * c)), int(round(c - dy * c))),
+             (int(round(c + dx * c)), int(round(c + dy * c))), 1.0, 1)
+    kernel /= kernel.sum()
+    return cv2.filter2D(img, -1, kernel, borderType=cv2.BORDER_REFLECT)
+
+
 def _write_json(path: str, obj) -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
@@ -272,7 +388,15 @@ def make_sample_posetrack(out_dir: str,
                           jpeg_quality: int = 85,
                           splits: Sequence[str] = ('train', 'val'),
                           det_score_range: Tuple[float, float] = (0.6, 0.99),
-                          num_false_positives: int = 2) -> Dict:
+                          num_false_positives: int = 2,
+                          num_videos: Optional[Tuple[int, int]] = None,
+                          frames_per_video: int = 20,
+                          label_step: int = 2,
+                          occlusion_prob: float = 0.0,
+                          occluder_radius: float = 0.08,
+                          blur_prob: float = 0.0,
+                          blur_length: int = 9,
+                          distractor: bool = False) -> Dict:
     """Generate the synthetic PoseTrack18-format sample dataset.
 
     Five short videos (train: 3 videos of 12-16 frames, every other frame
@@ -298,28 +422,82 @@ def make_sample_posetrack(out_dir: str,
             detections. Defaults to (0.6, 0.99).
         num_false_positives (int): low-score false-positive detections per
             val video, at least 1. Defaults to 2.
+        num_videos (tuple[int, int], optional): ``(train, val)`` numbers of
+            videos of a *generated* layout: each video has
+            ``frames_per_video`` frames, every ``label_step``-th frame (and
+            the last) labelled, and one or two walking people drawn from the
+            seed. ``None`` (default) writes the fixed five-video sample.
+        frames_per_video (int): frames per video of a generated layout.
+            Defaults to 20.
+        label_step (int): labelling step of a generated layout.
+            Defaults to 2.
+        occlusion_prob (float): probability that a joint is hidden in a
+            frame, independently per joint, person and frame. A hidden
+            joint's pixels (a disc of radius ``occluder_radius`` × the
+            person's height) are painted over with the frame's background,
+            so neighbouring frames show what this one hides. The joint stays
+            annotated at its true position. Defaults to 0.
+        occluder_radius (float): radius of the hiding disc as a fraction
+            of the person's height. Defaults to 0.08.
+        blur_prob (float): probability that a frame is motion-blurred
+            (a line kernel of ``blur_length`` px at an angle drawn per
+            frame). Defaults to 0.
+        blur_length (int): length of the blur kernel in pixels, >= 2.
+            Defaults to 9.
+        distractor (bool): add to every video a person of similar size who
+            walks the other way and crosses the first person half-way
+            through the video (annotated, with its own track id and, in
+            val, detections). Defaults to False.
 
     Returns:
         dict: a summary with ``root``, ``seed``, ``det_file`` (or None when
         val is not written), ``num_detections``, ``ignore_regions`` (number
-        of ignore polygons) and, per split,
+        of ignore polygons), ``hidden_joints`` (``{frame file name:
+        [[track_id, keypoint index], ...]}`` for every frame with a hidden
+        joint), ``blurred_frames`` (file names) and, per split,
         ``videos``, ``frames``, ``labeled_frames``, ``instances`` and
         ``ann_files`` (paths of the per-video annotation files).
     """
     if num_false_positives < 1:
         raise ValueError('num_false_positives must be at least 1, got '
                          f'{num_false_positives}')
+    for name, value in (('occlusion_prob', occlusion_prob),
+                        ('blur_prob', blur_prob)):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f'{name} must be in [0, 1], got {value}')
+    if not 0.0 < occluder_radius <= 0.5:
+        raise ValueError(
+            f'occluder_radius must be in (0, 0.5], got {occluder_radius}')
+    if blur_length < 2:
+        raise ValueError(f'blur_length must be >= 2, got {blur_length}')
     rng = np.random.default_rng(seed)
+    if num_videos is None:
+        videos = _VIDEOS
+    else:
+        videos = generated_layout(
+            np.random.default_rng([seed, 1]), num_videos, frames_per_video,
+            label_step)
+    effects = dict(
+        occlusion_prob=occlusion_prob,
+        occluder_radius=occluder_radius,
+        blur_prob=blur_prob,
+        blur_length=blur_length)
     summary: Dict = {'root': out_dir, 'seed': seed, 'det_file': None,
-                     'num_detections': 0, 'ignore_regions': 0}
+                     'num_detections': 0, 'ignore_regions': 0,
+                     'hidden_joints': {}, 'blurred_frames': []}
     detections: List[Dict] = []
-    for split, name, nframes, step, templates in _VIDEOS:
+    for index, (split, name, nframes, step, templates) in enumerate(videos):
         # Draw every random number of a video even when the split is
         # skipped, so a video's content does not depend on ``splits``.
         vid_rng = np.random.default_rng(rng.integers(0, 2**31))
+        if distractor:
+            templates = with_distractor(templates, nframes, width)
+        # The effects draw from their own stream: switching them on leaves
+        # the people, backgrounds and detections of a seed as they were.
+        effect_rng = np.random.default_rng([seed, 2, index])
         video = _make_video(vid_rng, split, name, nframes, step, templates,
                             width, height, det_score_range,
-                            num_false_positives)
+                            num_false_positives, effect_rng, **effects)
         if split not in splits:
             continue
         stats = summary.setdefault(split, {
@@ -345,6 +523,8 @@ def make_sample_posetrack(out_dir: str,
             for im in video['json']['images'])
         stats['ann_files'].append(ann_file)
         detections.extend(video['detections'])
+        summary['hidden_joints'].update(video['hidden_joints'])
+        summary['blurred_frames'].extend(video['blurred_frames'])
 
     if 'val' in splits:
         det_file = osp.join(out_dir, 'person_detections',
@@ -359,9 +539,16 @@ def _make_video(rng: np.random.Generator, split: str, name: str,
                 nframes: int, step: int, templates: List[Tuple],
                 width: int, height: int,
                 det_score_range: Tuple[float, float],
-                num_false_positives: int) -> Dict:
-    """Render one video; returns its frames, its PoseTrack18 JSON dict and
-    its detections (val only)."""
+                num_false_positives: int,
+                effect_rng: Optional[np.random.Generator] = None,
+                occlusion_prob: float = 0.0,
+                occluder_radius: float = 0.08,
+                blur_prob: float = 0.0,
+                blur_length: int = 9) -> Dict:
+    """Render one video; returns its frames (``(file name, BGR uint8)``),
+    the backgrounds they were drawn on, its PoseTrack18 JSON dict, its
+    detections (val only), its hidden joints and blurred frames (see
+    :func:`make_sample_posetrack`)."""
     vid_id = name.split('_')[0]
     pad = 24
     texture = _texture(rng, width + 2 * pad, height + 2 * pad)
@@ -372,6 +559,7 @@ def _make_video(rng: np.random.Generator, split: str, name: str,
     fp_frames = rng.integers(0, nframes, size=num_false_positives)
 
     images, annotations, frames, detections = [], [], [], []
+    backgrounds, hidden_joints, blurred_frames = [], {}, []
     for t in range(nframes):
         img_id = _image_id(vid_id, t)
         file_name = f'images/{split}/{name}/{t:06d}.jpg'
@@ -401,10 +589,21 @@ def _make_video(rng: np.random.Generator, split: str, name: str,
             joints, h, occluded = _pose(template, jitters[p], t, width,
                                         height)
             people.append((p, joints, h, occluded))
+        background = img.copy()
         # Smaller (farther) people are drawn first.
         for p, joints, h, _ in sorted(people, key=lambda x: x[2]):
             _draw_person(img, joints, h, colours[p])
+        if occlusion_prob > 0:
+            hidden = hide_joints(img, background, people, effect_rng,
+                                 occlusion_prob, occluder_radius)
+            if hidden:
+                hidden_joints[file_name] = hidden
+        if blur_prob > 0 and effect_rng.uniform() < blur_prob:
+            img = motion_blur(img, blur_length,
+                              float(effect_rng.uniform(0, 180)))
+            blurred_frames.append(file_name)
         frames.append((file_name, img))
+        backgrounds.append(background)
 
         inst = 0
         for p, joints, h, occluded in people:
@@ -468,6 +667,9 @@ def _make_video(rng: np.random.Generator, split: str, name: str,
 
     return {
         'frames': frames,
+        'backgrounds': backgrounds,
+        'hidden_joints': hidden_joints,
+        'blurred_frames': blurred_frames,
         'json': {
             'images': images,
             'annotations': annotations,

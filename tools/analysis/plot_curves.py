@@ -15,6 +15,8 @@ import os.path as osp
 from collections import defaultdict
 from typing import Dict, List, Tuple
 
+from tdmi_mmpose.utils.atomic import atomic_output
+
 os.environ.setdefault('MPLBACKEND', 'Agg')
 
 
@@ -59,25 +61,40 @@ def read_scalars(path: str) -> Tuple[Dict[str, List[Tuple[int, float]]],
 
 
 def plot_curves(work_dir: str, out: str) -> str:
-    """Draw the loss curves and the validation metrics to ``out``."""
+    """Draw the curves to ``out``: the heatmap loss on its own first (what
+    the pose model learns), then the other training terms (the total, MI
+    terms, the ``mi_overlap`` diagnostic), then the validation metrics."""
     import matplotlib.pyplot as plt
     train, val = read_scalars(find_scalars(work_dir))
-    losses = {k: v for k, v in train.items() if k.startswith('loss')}
-    if not losses:
-        raise ValueError(f'no loss records in {work_dir!r}')
-    ncols = 2 if val else 1
-    fig, axes = plt.subplots(1, ncols, figsize=(6 * ncols, 4), squeeze=False)
-    ax = axes[0][0]
-    for name, points in sorted(losses.items()):
-        steps, values = zip(*points)
-        ax.plot(steps, values, label=name, lw=1.5 if name == 'loss' else 1)
+    if 'loss_kpt' not in train:
+        raise ValueError(f'no heatmap loss (loss_kpt) records in '
+                         f'{work_dir!r}')
+    others = {k: v for k, v in train.items()
+              if (k.startswith('loss') or k.startswith('mi_'))
+              and k != 'loss_kpt'}
+    panels = 1 + bool(others) + bool(val)
+    fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4),
+                             squeeze=False)
+    axes = list(axes[0])
+    ax = axes.pop(0)
+    steps, values = zip(*train['loss_kpt'])
+    ax.plot(steps, values, color='tab:red')
     ax.set_xlabel('iteration')
-    ax.set_yscale('symlog', linthresh=1e-2)
-    ax.set_title('training losses')
-    ax.legend(fontsize=7)
+    ax.set_title('heatmap loss (loss_kpt)')
     ax.grid(alpha=.3)
+    if others:
+        ax = axes.pop(0)
+        for name, points in sorted(others.items()):
+            steps, values = zip(*points)
+            ax.plot(steps, values, label=name, lw=1)
+        ax.set_xlabel('iteration')
+        ax.set_yscale('symlog', linthresh=1e-2)
+        ax.set_title('other terms (loss = pose objective, without loss_mi_q)',
+                     fontsize=9)
+        ax.legend(fontsize=7)
+        ax.grid(alpha=.3)
     if val:
-        ax = axes[0][1]
+        ax = axes.pop(0)
         for name, points in sorted(val.items()):
             steps, values = zip(*points)
             ax.plot(steps, values, marker='o', label=name)
@@ -86,8 +103,8 @@ def plot_curves(work_dir: str, out: str) -> str:
         ax.legend(fontsize=7)
         ax.grid(alpha=.3)
     fig.tight_layout()
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    fig.savefig(out, dpi=100)
+    with atomic_output(out) as tmp:
+        fig.savefig(tmp, dpi=100, format='png')
     plt.close(fig)
     return out
 

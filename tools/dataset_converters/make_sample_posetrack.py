@@ -1,9 +1,16 @@
 """Generate the synthetic PoseTrack18-format sample dataset.
 
-Example::
+Examples::
 
+    # the bundled sample (what the main job uses)
     python tools/dataset_converters/make_sample_posetrack.py \\
         --out-dir data/posetrack_sample --seed 0
+    # controlled video where temporal context matters (the ablation data):
+    # 24 + 8 videos of 20 frames, each joint hidden in a frame with
+    # probability 0.35, 20% of the frames motion-blurred, a crossing person
+    python tools/dataset_converters/make_sample_posetrack.py \\
+        --out-dir data/occluded --num-videos 24 8 --occlusion-prob 0.35 \\
+        --blur-prob 0.2 --distractor
 
 The data are synthetic (stick figures on textured backgrounds); they
 exercise the code, and say nothing about accuracy on real videos.
@@ -29,6 +36,13 @@ def format_summary(summary: dict) -> str:
         lines.append(f'  val detections: {summary["num_detections"]} boxes '
                      f'in {summary["det_file"]}')
     lines.append(f'  ignore regions: {summary["ignore_regions"]}')
+    hidden = sum(len(v) for v in summary['hidden_joints'].values())
+    if hidden:
+        lines.append(f'  hidden joints: {hidden} in '
+                     f'{len(summary["hidden_joints"])} frames')
+    if summary['blurred_frames']:
+        lines.append(
+            f'  motion-blurred frames: {len(summary["blurred_frames"])}')
     return '\n'.join(lines)
 
 
@@ -39,8 +53,46 @@ def main(argv=None) -> int:
     parser.add_argument('--out-dir', required=True, help='output folder')
     parser.add_argument('--seed', type=int, default=0,
                         help='random seed (default 0)')
+    parser.add_argument(
+        '--num-videos', type=int, nargs=2, metavar=('TRAIN', 'VAL'),
+        help='generate this many train and val videos instead of the fixed '
+        'five-video sample')
+    parser.add_argument(
+        '--frames-per-video', type=int, default=20,
+        help='frames per generated video (default 20)')
+    parser.add_argument(
+        '--label-step', type=int, default=2,
+        help='label every N-th frame of a generated video (default 2)')
+    parser.add_argument(
+        '--occlusion-prob', type=float, default=0.0,
+        help='probability that a joint is hidden in a frame, independently '
+        'per joint and frame; it stays annotated (default 0)')
+    parser.add_argument(
+        '--occluder-radius', type=float, default=0.08,
+        help='radius of the hiding disc, fraction of the person height '
+        '(default 0.08)')
+    parser.add_argument(
+        '--blur-prob', type=float, default=0.0,
+        help='probability that a frame is motion-blurred (default 0)')
+    parser.add_argument(
+        '--blur-length', type=int, default=9,
+        help='motion-blur kernel length in px (default 9)')
+    parser.add_argument(
+        '--distractor', action='store_true',
+        help='add a person who crosses the first person of every video')
     args = parser.parse_args(argv)
-    print(format_summary(make_sample_posetrack(args.out_dir, args.seed)))
+    summary = make_sample_posetrack(
+        args.out_dir,
+        args.seed,
+        num_videos=args.num_videos,
+        frames_per_video=args.frames_per_video,
+        label_step=args.label_step,
+        occlusion_prob=args.occlusion_prob,
+        occluder_radius=args.occluder_radius,
+        blur_prob=args.blur_prob,
+        blur_length=args.blur_length,
+        distractor=args.distractor)
+    print(format_summary(summary))
     return 0
 
 

@@ -59,7 +59,8 @@ model = dict(
             stages=(0, 1, 2, 3),
             use_dcn=True,
             cascade=True,
-            deform_groups=12),
+            deform_groups=12,
+            offset_dilation=3),
         dict(
             type='RepresentationDisentanglement',
             in_channels=feat_channels,

@@ -99,6 +99,22 @@ def vclub_estimate(mean: torch.Tensor,
     return (positive - negative).mean()
 
 
+def pair_overlap(u: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
+    """Mean cosine similarity of paired descriptors, a cheap training
+    diagnostic of the split: 1 when the useful and noisy parts point the
+    same way (the attention vectors coincide), 0 when they use disjoint
+    channels.
+
+    Args:
+        u (Tensor): (N, C).
+        n (Tensor): (N, C).
+
+    Returns:
+        Tensor: scalar in [-1, 1]; 0 for all-zero pairs.
+    """
+    return F.cosine_similarity(u, n, dim=-1, eps=1e-12).mean()
+
+
 class GaussianVariationalNet(nn.Module):
     """q_θ(n|u): a diagonal Gaussian whose mean and log-variance are two
     MLPs (C_u -> hidden -> C_n, ReLU between) of u.
@@ -274,7 +290,9 @@ class MutualInformationLoss(BaseModule):
 
         Returns:
             dict[str, Tensor]: scalar ``loss_mi``, ``loss_mi_q`` and (if
-            ``con_weight > 0``) ``loss_con``, float32.
+            ``con_weight > 0``) ``loss_con``, float32, and the diagnostic
+            ``mi_overlap`` (see :func:`pair_overlap`; no gradient, and not a
+            loss: mmengine logs it but does not add it to ``loss``).
         """
         for key in ('motion', 'useful', 'noisy'):
             if key not in feats:
@@ -307,7 +325,9 @@ class MutualInformationLoss(BaseModule):
                                              self.channel_reduction).mean()
 
             losses = dict(
-                loss_mi=self.loss_weight * mi, loss_mi_q=self.q_weight * q_nll)
+                loss_mi=self.loss_weight * mi,
+                loss_mi_q=self.q_weight * q_nll,
+                mi_overlap=pair_overlap(u.detach(), n.detach()))
             if self.con_weight > 0:
                 losses['loss_con'] = self.con_weight * F.mse_loss(
                     useful + noisy, motion)

@@ -1,6 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Representation Disentanglement Module (RDM), Sec. 3.3 of the paper."""
-from typing import Dict, Optional, Union
+from typing import Dict, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -8,6 +8,8 @@ from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 
 from ..utils import make_basic_blocks
+
+MI_GRADIENT_MODES = ('attention', 'all')
 
 
 class ChannelAttentionMLP(nn.Sequential):
@@ -36,8 +38,10 @@ class RepresentationDisentanglement(BaseModule):
     Reads ``feats['motion']`` (M_t) and ``feats['key_feat']`` (F_t), both
     (B, C, h, w); returns a new dict with everything from ``feats`` plus
     ``useful`` (M_u), ``noisy`` (M_n), ``aggregated`` (F̃), all (B, C, h, w),
-    and ``out`` (= ``aggregated``). With ``bypass=True`` there is no
-    ``useful``/``noisy`` and F̃ aggregates M_t directly.
+    ``out`` (= ``aggregated``) and ``mi_inputs``, the dict of ``motion``,
+    ``useful`` and ``noisy`` that the MI loss reads (see ``mi_gradient``).
+    With ``bypass=True`` there is no ``useful``/``noisy``/``mi_inputs`` and
+    F̃ aggregates M_t directly.
 
     Args:
         in_channels (int): Channels C of M_t and F_t. Default: 48.
@@ -48,6 +52,15 @@ class RepresentationDisentanglement(BaseModule):
         bypass (bool): No disentanglement: aggregate concat[M_t, F_t]
             (paper ablation "w/o RDM"; use it without the MI loss).
             Default: False.
+        mi_gradient (str): Where the MI loss's gradient may go.
+            ``'attention'``: only into the two attention MLPs; ``mi_inputs``
+            is recomputed from a detached M_t (the MI loss then chooses the
+            split, it cannot reshape the motion feature, the TDE or the
+            backbone). ``'all'``: ``mi_inputs`` are M_t, M_u, M_n
+            themselves, so the gradient also reaches M_t and everything
+            before it. Measured in docs/model.md: with ``'all'`` the MI term
+            drives the motion feature towards carrying no information and
+            training degrades. Default: ``'attention'``.
         conv_cfg (dict, optional): Conv config of the basic blocks.
             Default: None.
         norm_cfg (dict): Norm config of the basic blocks.
@@ -61,12 +74,17 @@ class RepresentationDisentanglement(BaseModule):
                  hidden_channels: int = 128,
                  num_aggregation_blocks: int = 3,
                  bypass: bool = False,
+                 mi_gradient: str = 'attention',
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: dict = dict(type='BN'),
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(init_cfg=init_cfg)
+        if mi_gradient not in MI_GRADIENT_MODES:
+            raise ValueError(f'mi_gradient must be one of '
+                             f'{MI_GRADIENT_MODES}, got {mi_gradient!r}')
         self.in_channels = in_channels
         self.bypass = bypass
+        self.mi_gradient = mi_gradient
         if not bypass:
             self.useful_attention = ChannelAttentionMLP(
                 in_channels, hidden_channels)
@@ -85,6 +103,21 @@ class RepresentationDisentanglement(BaseModule):
                 f'feats[{name!r}] must be (B, {self.in_channels}, h, w), got '
                 f'shape {tuple(feat.shape)}')
 
+    def split(self,
+              motion: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """M_u = σ(MLP_u(GAP(M_t))) ⊙ M_t and M_n = σ(MLP_n(GAP(M_t))) ⊙ M_t.
+
+        Args:
+            motion (Tensor): M_t, (B, C, h, w).
+
+        Returns:
+            tuple[Tensor, Tensor]: M_u and M_n, (B, C, h, w) each.
+        """
+        pooled = motion.mean(dim=(2, 3))
+        useful = self.useful_attention(pooled)[..., None, None] * motion
+        noisy = self.noisy_attention(pooled)[..., None, None] * motion
+        return useful, noisy
+
     def forward(self, feats: Dict) -> Dict:
         """Forward.
 
@@ -93,8 +126,9 @@ class RepresentationDisentanglement(BaseModule):
                 (B, C, h, w) (from :class:`TemporalDifferenceEncoder`).
 
         Returns:
-            dict: ``feats`` plus ``useful``, ``noisy`` (unless ``bypass``),
-            ``aggregated`` and ``out``, all (B, C, h, w).
+            dict: ``feats`` plus ``useful``, ``noisy`` and ``mi_inputs``
+            (unless ``bypass``), ``aggregated`` and ``out``, all
+            (B, C, h, w).
         """
         for key in ('motion', 'key_feat'):
             if key not in feats:
@@ -112,10 +146,15 @@ class RepresentationDisentanglement(BaseModule):
         if self.bypass:
             motion_to_aggregate = motion
         else:
-            pooled = motion.mean(dim=(2, 3))
-            useful = self.useful_attention(pooled)[..., None, None] * motion
-            noisy = self.noisy_attention(pooled)[..., None, None] * motion
-            outputs.update(useful=useful, noisy=noisy)
+            useful, noisy = self.split(motion)
+            if self.mi_gradient == 'all':
+                mi_inputs = dict(motion=motion, useful=useful, noisy=noisy)
+            else:
+                detached = motion.detach()
+                mi_useful, mi_noisy = self.split(detached)
+                mi_inputs = dict(
+                    motion=detached, useful=mi_useful, noisy=mi_noisy)
+            outputs.update(useful=useful, noisy=noisy, mi_inputs=mi_inputs)
             motion_to_aggregate = useful
         aggregated = self.aggregation(
             torch.cat([motion_to_aggregate, key_feat], dim=1))

@@ -1,5 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Top-down pose estimator on short clips (key frame + supporting frames)."""
+from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -233,13 +234,47 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                                data_samples,
                                train_cfg=self.train_cfg))
         if self.with_mi_loss:
-            mi_losses = self.mi_loss(feats)
+            if 'mi_inputs' not in feats:
+                raise KeyError(
+                    'mi_loss needs feats["mi_inputs"] from a '
+                    'RepresentationDisentanglement neck with bypass=False; '
+                    f'the necks gave {sorted(feats)}. Drop mi_loss '
+                    '(mi_loss=None) for models without one.')
+            mi_losses = self.mi_loss(feats['mi_inputs'])
             clashes = set(mi_losses) & set(losses)
             if clashes:
                 raise KeyError(f'mi_loss returns keys {sorted(clashes)} '
                                'that the head losses already use')
             losses.update(mi_losses)
         return losses
+
+    def parse_losses(self, losses: Dict[str, Tensor]
+                     ) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """mmengine's loss parsing, with a log a person can read first.
+
+        The returned loss (what is back-propagated) is mmengine's: the sum
+        of every ``loss*`` term. In the logged values, ``loss_kpt`` (the
+        heatmap loss) comes first, and ``loss`` is the pose model's
+        objective: the sum without ``loss_mi_q``, which trains only the MI
+        loss's variational net q (its gradient reaches no other parameter)
+        and, being a negative log-likelihood, can be any real number.
+
+        Args:
+            losses (dict[str, Tensor]): The losses of :meth:`loss`.
+
+        Returns:
+            tuple[Tensor, dict[str, Tensor]]: The loss to back-propagate and
+            the values to log.
+        """
+        total, log_vars = super().parse_losses(losses)
+        if 'loss_mi_q' in log_vars:
+            log_vars['loss'] = log_vars['loss'] - log_vars['loss_mi_q']
+        order = [key for key in ('loss_kpt', 'loss') if key in log_vars]
+        ordered = OrderedDict((key, log_vars[key]) for key in order)
+        ordered.update(
+            (key, value) for key, value in log_vars.items()
+            if key not in ordered)
+        return total, ordered
 
     def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
         """Predict the key frame poses, with optional flip test.

@@ -312,3 +312,13 @@ def test_mean_reduction_is_sum_over_channels():
     la, lb = a(feats), b(feats)
     for key in ('loss_mi', 'loss_mi_q'):
         torch.testing.assert_close(la[key], lb[key] * C)
+
+
+def test_pair_overlap_is_the_mean_cosine():
+    from tdmi_mmpose.models.losses.mutual_information_loss import pair_overlap
+    u = torch.tensor([[1.0, 0.0], [1.0, 1.0]])
+    n = torch.tensor([[0.0, 2.0], [2.0, 2.0]])
+    assert pair_overlap(u, n).item() == pytest.approx(0.5)  # (0 + 1) / 2
+    assert pair_overlap(torch.zeros(3, 4), torch.ones(3, 4)).item() == 0.0
+    losses = _loss()(_feats())
+    assert not losses['mi_overlap'].requires_grad

@@ -102,3 +102,8 @@ def test_clear_errors_on_bad_input():
     feats['key_feat'] = feats['key_feat'][..., :3]
     with pytest.raises(ValueError, match='one shape'):
         rdm(feats)
+
+
+def test_unknown_mi_gradient_mode_is_an_error():
+    with pytest.raises(ValueError, match="mi_gradient must be one of"):
+        RepresentationDisentanglement(in_channels=8, mi_gradient='motion')

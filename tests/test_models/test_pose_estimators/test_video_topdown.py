@@ -45,7 +45,8 @@ class StandInTemporalNeck(nn.Module):
 
 @MODELS.register_module(name='TestOnlyDisentangleNeck', force=True)
 class StandInDisentangleNeck(nn.Module):
-    """Sets ``useful``, ``noisy``, ``aggregated`` and ``out``."""
+    """Sets ``useful``, ``noisy``, ``mi_inputs``, ``aggregated`` and
+    ``out``."""
 
     def __init__(self, channels):
         super().__init__()
@@ -57,10 +58,12 @@ class StandInDisentangleNeck(nn.Module):
         gate = torch.sigmoid(self.gate(motion.mean((2, 3))))[..., None, None]
         useful = gate * motion
         aggregated = self.aggregate(torch.cat([useful, feats['key_feat']], 1))
+        noisy = motion - useful
         return dict(
             feats,
             useful=useful,
-            noisy=motion - useful,
+            noisy=noisy,
+            mi_inputs=dict(motion=motion, useful=useful, noisy=noisy),
             aggregated=aggregated,
             out=aggregated)
 

@@ -57,9 +57,13 @@ def test_tdmi_loss_and_gradient_flow(num_frames):
         mode='loss')
 
     assert set(losses) == {
-        'loss_kpt', 'acc_pose', 'loss_mi', 'loss_mi_q', 'loss_con'
+        'loss_kpt', 'acc_pose', 'loss_mi', 'loss_mi_q', 'loss_con',
+        'mi_overlap'
     }
     assert all(torch.isfinite(v).all() for v in losses.values())
+    # the split diagnostic: a cosine, logged, never back-propagated
+    assert -1 <= losses['mi_overlap'] <= 1
+    assert not losses['mi_overlap'].requires_grad
     sum(v for k, v in losses.items() if k.startswith('loss')).backward()
 
     assert all(p.grad is None for p in model.backbone.parameters())
@@ -188,8 +192,14 @@ def test_train_and_test_step_through_data_preprocessor():
     log_vars = model.train_step(
         dict(inputs=frames, data_samples=make_data_samples(2)), optim_wrapper)
     assert {'loss', 'loss_kpt', 'loss_mi', 'loss_mi_q',
-            'loss_con'} <= set(log_vars)
+            'loss_con', 'mi_overlap'} <= set(log_vars)
     assert torch.isfinite(log_vars['loss'])
+    # the log shows the heatmap loss first, and `loss` is the pose model's
+    # objective: every term but q's negative log-likelihood
+    assert list(log_vars)[:2] == ['loss_kpt', 'loss']
+    torch.testing.assert_close(
+        log_vars['loss'],
+        log_vars['loss_kpt'] + log_vars['loss_mi'] + log_vars['loss_con'])
     for key, value in model.backbone.state_dict().items():
         assert torch.equal(value, backbone_before[key]), key
     assert any(not torch.equal(v, neck_before[k])
@@ -202,3 +212,21 @@ def test_train_and_test_step_through_data_preprocessor():
             data_samples=make_data_samples(2, with_targets=False)))
     assert len(results) == 2
     assert all(r.pred_instances.keypoints.shape == (1, 4, 2) for r in results)
+
+
+def test_parse_losses_backpropagates_every_term():
+    model = tiny_tdmi(5)
+    losses = dict(
+        loss_kpt=torch.tensor(0.5, requires_grad=True),
+        acc_pose=torch.tensor(0.1),
+        loss_mi=torch.tensor(0.25, requires_grad=True),
+        loss_mi_q=torch.tensor(-3.0, requires_grad=True),
+        mi_overlap=torch.tensor(0.9))
+    total, log_vars = model.parse_losses(losses)
+    # back-propagated: all loss terms, q's included (it trains q only)
+    assert total.item() == pytest.approx(0.5 + 0.25 - 3.0)
+    total.backward()
+    assert losses['loss_mi_q'].grad is not None
+    assert log_vars['loss'].item() == pytest.approx(0.75)
+    assert list(log_vars) == ['loss_kpt', 'loss', 'acc_pose', 'loss_mi',
+                              'loss_mi_q', 'mi_overlap']

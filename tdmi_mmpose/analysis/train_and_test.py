@@ -1,0 +1,128 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""One run of an ablation study: train a config, test the final model, and
+write ``result.json`` (metrics, times, the training curves).
+
+Run as ``python -m tdmi_mmpose.analysis.train_and_test`` by
+:func:`tdmi_mmpose.analysis.run_study`, one process per run, so that runs
+cannot leak state (registries, loggers, random generators) into each other.
+"""
+import argparse
+import json
+import math
+import os.path as osp
+import time
+from typing import Dict, List, Optional
+
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from tdmi_mmpose.utils.atomic import atomic_write_json
+from tdmi_mmpose.utils.config import load_config
+
+#: Per-iteration training scalars kept in ``result.json`` (when logged).
+CURVE_KEYS = ('loss_kpt', 'loss_mi', 'loss_mi_q', 'loss_con', 'mi_overlap')
+
+
+def prepare_run_config(config: str, cfg_options: Dict, seed: int,
+                       work_dir: str) -> Config:
+    """The config of one run: ``cfg_options`` applied (``data_root``
+    retargeted), the seed set with deterministic algorithms, validation
+    during training off, only the last checkpoint kept.
+
+    Args:
+        config (str): Config file path.
+        cfg_options (dict): Dotted overrides, as ``--cfg-options`` takes.
+        seed (int): The run's seed.
+        work_dir (str): The run's work dir.
+
+    Returns:
+        Config: The run's config.
+    """
+    cfg = load_config(config, dict(cfg_options))
+    cfg.work_dir = work_dir
+    cfg.randomness = dict(seed=seed, deterministic=True)
+    cfg.launcher = 'none'
+    max_epochs = cfg.train_cfg.max_epochs
+    cfg.train_cfg.val_interval = max_epochs + 1
+    cfg.val_cfg = None
+    cfg.val_dataloader = None
+    cfg.val_evaluator = None
+    cfg.default_hooks.checkpoint = dict(
+        type='CheckpointHook', interval=max_epochs, save_best=None,
+        max_keep_ckpts=1)
+    return cfg
+
+
+def finite_or_none(value) -> Optional[float]:
+    """``float(value)``, or None for NaN/infinity (strict JSON)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def training_curves(runner: Runner) -> Dict[str, List[float]]:
+    """Per-iteration values of :data:`CURVE_KEYS` from the message hub."""
+    curves = {}
+    for key in CURVE_KEYS:
+        buffer = runner.message_hub.log_scalars.get(f'train/{key}')
+        if buffer is not None:
+            values, _ = buffer.data
+            curves[key] = [float(v) for v in values]
+    return curves
+
+
+def train_and_test(config: str, cfg_options: Dict, seed: int,
+                   work_dir: str) -> Dict:
+    """Train, test, and return the run's record (also written atomically to
+    ``<work_dir>/result.json``).
+
+    Args:
+        config (str): Config file path.
+        cfg_options (dict): Dotted overrides.
+        seed (int): The run's seed.
+        work_dir (str): The run's work dir.
+
+    Returns:
+        dict: ``metrics`` (the test metrics), ``train_seconds``,
+        ``test_seconds``, ``iterations``, ``curves``.
+    """
+    cfg = prepare_run_config(config, cfg_options, seed, work_dir)
+    runner = Runner.from_cfg(cfg)
+    start = time.perf_counter()
+    runner.train()
+    train_seconds = time.perf_counter() - start
+    curves = training_curves(runner)
+    start = time.perf_counter()
+    metrics = runner.test()
+    test_seconds = time.perf_counter() - start
+    result = dict(
+        metrics={k: finite_or_none(v)
+                 for k, v in metrics.items()},
+        train_seconds=round(train_seconds, 2),
+        test_seconds=round(test_seconds, 2),
+        iterations=int(runner.iter),
+        curves=curves)
+    atomic_write_json(result, osp.join(work_dir, 'result.json'))
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description='Train and test one ablation run (used by '
+        'tools/analysis/ablation_study.py).')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('--work-dir', required=True)
+    parser.add_argument('--seed', type=int, required=True)
+    parser.add_argument(
+        '--options-json',
+        help='JSON file with the dotted config overrides of the run')
+    args = parser.parse_args(argv)
+    options = {}
+    if args.options_json:
+        with open(args.options_json) as f:
+            options = json.load(f)
+    train_and_test(args.config, options, args.seed, args.work_dir)
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

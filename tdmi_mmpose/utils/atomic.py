@@ -1,0 +1,51 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Outputs that appear under their final name only when complete."""
+import contextlib
+import json
+import os
+import os.path as osp
+import tempfile
+from typing import Any, Iterator
+
+
+@contextlib.contextmanager
+def atomic_output(path: str) -> Iterator[str]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` when
+    the block ends without an exception, delete it otherwise.
+
+    A run that fails or is killed inside the block leaves no file under the
+    final name (at most a hidden ``.<name>.*.tmp`` beside it).
+
+    Args:
+        path (str): The final path; its folder is created if missing.
+
+    Yields:
+        str: The temporary path to write to.
+    """
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
+def atomic_write_json(obj: Any, path: str, **kwargs) -> None:
+    """Write ``obj`` as strict JSON (no NaN/Infinity) to ``path`` atomically.
+
+    Args:
+        obj: JSON-serialisable object.
+        path (str): Output path.
+        **kwargs: Passed to :func:`json.dump` (e.g. ``indent``).
+
+    Raises:
+        ValueError: ``obj`` holds a NaN or an infinity.
+    """
+    with atomic_output(path) as tmp:
+        with open(tmp, 'w') as f:
+            json.dump(obj, f, allow_nan=False, **kwargs)

@@ -1,0 +1,193 @@
+"""tools/analysis/ablation_study.py and tdmi_mmpose.analysis: the study spec,
+statistics, report, and a micro study end to end (train + test in
+subprocesses, resume, determinism)."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from mmengine.registry import init_default_scope
+
+from tdmi_mmpose.analysis import (format_markdown_table, load_study_spec,
+                                  plan_runs, run_study, summarize_study)
+from tdmi_mmpose.analysis.ablation_report import mean_and_std
+from tdmi_mmpose.analysis.train_and_test import prepare_run_config
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+SHIPPED_SPEC = osp.join(REPO, 'configs', 'ablation_studies',
+                        'occluded_video.py')
+
+
+def test_shipped_spec_variants_build(tmp_path):
+    """Every variant of the shipped study is a valid model and data setup."""
+    from mmpose.registry import MODELS
+    spec = load_study_spec(SHIPPED_SPEC)
+    assert len(spec.seeds) >= 3
+    assert {'key_frame_only', 'tde_only', 'tde_rdm', 'full',
+            'single_stage_tde', 'no_dcn', 'delta1'} <= set(spec.variants)
+    init_default_scope('mmpose')
+    for name, options in spec.variants.items():
+        cfg = prepare_run_config(spec.base_config, options, 0,
+                                 str(tmp_path / name))
+        model = MODELS.build(cfg.model)
+        offsets = cfg.train_dataloader.dataset.frame_offsets
+        assert list(offsets) == list(cfg.test_dataloader.dataset.frame_offsets)
+        if name == 'key_frame_only':
+            assert not model.with_neck and model.mi_loss is None
+            assert list(offsets) == [0]
+            continue
+        tde, rdm = model.neck
+        assert tde.num_frames == len(offsets)
+        assert (model.mi_loss is not None) == name.startswith('full')
+        assert rdm.bypass == (name == 'tde_only')
+        assert tde.use_dcn == (name != 'no_dcn')
+        assert len(tde.stages) == (1 if name == 'single_stage_tde' else 4)
+        assert rdm.mi_gradient == ('all' if name == 'full_mi_grad_all' else
+                                   'attention')
+        assert cfg.randomness == dict(seed=0, deterministic=True)
+
+
+def test_mean_and_std():
+    stat = mean_and_std([1.0, 2.0, 4.0, None])
+    assert stat['n'] == 3
+    assert stat['mean'] == pytest.approx(7 / 3)
+    assert stat['std'] == pytest.approx(np.std([1, 2, 4], ddof=1))
+    assert mean_and_std([5.0]) == dict(mean=5.0, std=0.0, n=1)
+    assert mean_and_std([None, float('nan')]) == dict(mean=None, std=None,
+                                                      n=0)
+
+
+def _record(variant, seed, total, head=50.0):
+    groups = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle')
+    metrics = {f'posetrack/{k}': head for k in groups}
+    metrics['posetrack/Total'] = total
+    return dict(variant=variant, seed=seed, metrics=metrics,
+                train_seconds=10.0, test_seconds=2.0)
+
+
+def test_summary_table_from_a_hand_made_study(tmp_path):
+    study = dict(spec='s.py', seeds=[0, 1], variants={'a': {}, 'b': {}},
+                 runs=[_record('a', 0, 80.0), _record('a', 1, 84.0),
+                       _record('b', 0, 60.0), _record('b', 1, 60.0)])
+    rows = summarize_study(study)
+    assert [r['variant'] for r in rows] == ['a', 'b']
+    assert rows[0]['values'] == [80.0, 84.0]
+    table = format_markdown_table(rows)
+    lines = table.strip().split('\n')
+    assert lines[0].startswith('| variant | seeds | Total | Head |')
+    assert '| a | 2 | 82.0 ± 2.8 | 50.0 ± 0.0 |' in lines[2]
+    assert lines[3].startswith('| b | 2 | 60.0 ± 0.0 |')
+    assert lines[2].endswith('| 12 |')
+
+
+@pytest.mark.parametrize('body, match', [
+    ("seeds = [0]\nvariants = dict(a={})\n", 'base_config'),
+    ("base_config = 'missing.py'\nseeds = [0]\nvariants = dict(a={})\n",
+     'not found'),
+    ("base_config = '{base}'\nseeds = [0, 0]\nvariants = dict(a={{}})\n",
+     'seeds'),
+    ("base_config = '{base}'\nseeds = [0]\nvariants = dict(a=1)\n",
+     "variant 'a'"),
+])
+def test_bad_spec_is_a_clear_error(tmp_path, body, match):
+    base = osp.join(REPO, 'configs', 'tdmi_tiny_occluded_video.py')
+    path = tmp_path / 'spec.py'
+    path.write_text(body.format(base=base))
+    with pytest.raises((ValueError, FileNotFoundError), match=match):
+        load_study_spec(str(path))
+    spec = load_study_spec(SHIPPED_SPEC)
+    with pytest.raises(ValueError, match='unknown variants'):
+        plan_runs(spec, variants=['nope'])
+
+
+MICRO_SPEC = '''
+base_config = {base!r}
+seeds = [0, 1]
+sample_data = dict(seed=0, num_videos=(1, 1), frames_per_video=6,
+                   label_step=2, occlusion_prob=0.35)
+cfg_options = {{
+    'train_cfg.max_epochs': 1,
+    'param_scheduler.0.end': 1,
+    'train_dataloader.num_workers': 0,
+    'test_dataloader.num_workers': 0,
+    'model.test_cfg.flip_test': False,
+}}
+variants = dict(
+    key_frame_only={key_frame_only!r},
+    full={full!r},
+)
+'''
+
+
+def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
+    shipped = load_study_spec(SHIPPED_SPEC)
+    spec_file = tmp_path / 'micro.py'
+    spec_file.write_text(
+        MICRO_SPEC.format(
+            base=osp.join(REPO, 'configs', 'tdmi_tiny_occluded_video.py'),
+            key_frame_only=shipped.variants['key_frame_only'],
+            full=shipped.variants['full']))
+    work_dir = str(tmp_path / 'study')
+    spec = load_study_spec(str(spec_file))
+    lines = []
+    # interrupted study: only one variant ran
+    run_study(spec, work_dir, variants=['key_frame_only'],
+              progress=lines.append)
+    assert sum('training' in line for line in lines) == 2
+
+    # the tool's command line finishes it, reusing the two runs
+    out = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'analysis',
+                                  'ablation_study.py'), str(spec_file),
+         '--work-dir', work_dir],
+        capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.count('done before, reused') == 2
+    assert out.stdout.count(': training ...') == 2
+    with open(osp.join(work_dir, 'study.json')) as f:
+        study = json.load(f)
+    assert [(r['variant'], r['seed']) for r in study['runs']] == [
+        ('key_frame_only', 0), ('key_frame_only', 1), ('full', 0),
+        ('full', 1)]
+    for run in study['runs']:
+        assert 0.0 <= run['metrics']['posetrack/Total'] <= 100.0
+        assert run['iterations'] > 0 and run['train_seconds'] > 0
+        assert len(run['curves']['loss_kpt']) == run['iterations']
+        assert ('loss_mi' in run['curves']) == (run['variant'] == 'full')
+    table = open(osp.join(work_dir, 'table.md')).read()
+    assert table.count('\n') == 4 and '| full | 2 |' in table
+    assert open(osp.join(work_dir, 'chart.png'), 'rb').read(4) == \
+        b'\x89PNG'
+    # a run done again from scratch gives the same numbers (deterministic)
+    first = study['runs'][2]
+    os.remove(osp.join(work_dir, 'runs', 'full__seed0', 'result.json'))
+    again = run_study(spec, work_dir, variants=['full'], seeds=[0],
+                      progress=lines.append)
+    assert again['runs'][0]['metrics'] == first['metrics']
+    assert again['runs'][0]['curves'] == first['curves']
+
+    # the report alone, redrawn from the JSON elsewhere
+    out_dir = tmp_path / 'report'
+    out = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'analysis',
+                                  'ablation_study.py'), '--report',
+         osp.join(work_dir, 'study.json'), '--out-dir', str(out_dir)],
+        capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert sorted(os.listdir(out_dir)) == ['chart.png', 'table.md']
+
+
+def test_failed_run_names_its_log(tmp_path):
+    spec_file = tmp_path / 'bad.py'
+    spec_file.write_text(
+        f"base_config = {osp.join(REPO, 'configs', 'tdmi_tiny_occluded_video.py')!r}\n"  # noqa: E501
+        "seeds = [0]\n"
+        "cfg_options = {'data_root': '/nonexistent/'}\n"
+        "variants = dict(full={})\n")
+    spec = load_study_spec(str(spec_file))
+    with pytest.raises(RuntimeError, match=r'full__seed0.*run\.log'):
+        run_study(spec, str(tmp_path / 'w'), progress=lambda line: None)
+    assert not osp.exists(tmp_path / 'w' / 'study.json')
