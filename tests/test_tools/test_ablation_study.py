@@ -41,7 +41,7 @@ def test_shipped_spec_variants_build(tmp_path):
             continue
         tde, rdm = model.neck
         assert tde.num_frames == len(offsets)
-        assert (model.mi_loss is not None) == name.startswith('full')
+        assert (model.mi_loss is None) == (name in ('tde_only', 'tde_rdm'))
         assert rdm.bypass == (name == 'tde_only')
         assert tde.use_dcn == (name != 'no_dcn')
         assert len(tde.stages) == (1 if name == 'single_stage_tde' else 4)
