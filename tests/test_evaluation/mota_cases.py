@@ -82,16 +82,16 @@ def _ignore_region(rng, people):
     return [x0, x1, x1, x0], [y0, y0, y1, y1]
 
 
-def _frames_with_people(rng, nframes):
-    """Which frames get GT people: never exactly one (poseval crashes on a
-    video with one such frame)."""
-    while True:
-        labeled = rng.random(nframes) < 0.75
-        if labeled.sum() != 1:
-            return labeled
-
-
 def _random_video(rng, v):
+    """One video (see ``_try_random_video``) with zero or at least two
+    frames with GT people (poseval crashes on one)."""
+    while True:
+        name, gt, pred = _try_random_video(rng, v)
+        if len({ann['image_id'] for ann in gt['annotations']}) != 1:
+            return name, gt, pred
+
+
+def _try_random_video(rng, v):
     """One video: GT tracks that enter and leave, predictions with misses,
     false positives, id switches, duplicates and dropped joints."""
     name = f'{10000 + v:06d}_mpii_test'
@@ -116,7 +116,7 @@ def _random_video(rng, v):
                     round(float(rng.uniform(15, 40)), 2),
                     round(float(rng.uniform(15, 45)), 2)
                 ]))
-    with_people = _frames_with_people(rng, nframes)
+    with_people = rng.random(nframes) < 0.75
     gt = dict(images=[], annotations=[], categories=CATEGORIES)
     pred = dict(images=[], annotations=[], categories=CATEGORIES)
     next_pred_id = 200
