@@ -1,19 +1,17 @@
 """Differential test against the real ``poseval`` on random cases.
 
-``poseval`` is not on PyPI, so this module is skipped unless it can be
-imported (with its dependencies shapely, click and tqdm), e.g.::
-
-    git clone https://github.com/leonid-pishchulin/poseval /tmp/poseval
-    PYTHONPATH=/tmp/poseval python -m pytest \
-        tests/test_evaluation/test_posetrack_ap_vs_poseval.py
-
-(its dependencies: ``pip install shapely click tqdm motmetrics``);
-``TDMI_POSEVAL_CASES=600`` runs 600 random cases instead of 40.
+``poseval`` is not on PyPI: it is imported from ``../shared/poseval`` beside
+the repository when it is there (else from ``PYTHONPATH``), and this module
+is skipped, saying so, when it cannot be imported (its dependencies:
+shapely, click, tqdm, motmetrics). ``TDMI_POSEVAL_CASES=600`` runs 600
+random cases instead of 40.
 """
 import contextlib
 import io
 import json
 import os
+import os.path as osp
+import sys
 import warnings
 
 import numpy as np
@@ -22,8 +20,19 @@ import pytest
 from tdmi_mmpose.evaluation.functional import (POSETRACK18_KEYPOINT_NAMES,
                                                evaluate_posetrack_folders)
 
-eval_helpers = pytest.importorskip('poseval.eval_helpers')
-evaluate_ap = pytest.importorskip('poseval.evaluateAP')
+SHARED_POSEVAL = osp.normpath(
+    osp.join(osp.abspath(__file__), '..', '..', '..', '..', 'shared',
+             'poseval'))
+if osp.isdir(SHARED_POSEVAL) and SHARED_POSEVAL not in sys.path:
+    sys.path.append(SHARED_POSEVAL)
+try:
+    from poseval import eval_helpers
+    from poseval import evaluateAP as evaluate_ap
+except ImportError as error:
+    pytest.skip(
+        f'poseval is not importable ({error}); it is looked up in '
+        f'{SHARED_POSEVAL} and on PYTHONPATH',
+        allow_module_level=True)
 
 CATEGORIES = [{
     'supercategory': 'person',

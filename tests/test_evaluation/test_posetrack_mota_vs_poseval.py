@@ -20,8 +20,9 @@ from tdmi_mmpose.evaluation.functional.posetrack_mota import (
     POSEVAL_JOINT_NAMES, evaluate_posetrack_mota)
 from mota_cases import load_tracking_folder, write_random_mota_case
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SHARED_POSEVAL = osp.join(REPO_ROOT, '..', 'shared', 'poseval')
+SHARED_POSEVAL = osp.normpath(
+    osp.join(osp.abspath(__file__), '..', '..', '..', '..', 'shared',
+             'poseval'))
 if osp.isdir(SHARED_POSEVAL) and SHARED_POSEVAL not in sys.path:
     sys.path.append(SHARED_POSEVAL)
 
