@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from tdmi_mmpose.evaluation.functional.posetrack_mota import (
-    POSEVAL_JOINT_NAMES, evaluate_posetrack_mota)
+    POSEVAL_JOINT_NAMES, evaluate_posetrack_mota, format_mota_table)
 from mota_cases import load_tracking_folder, write_random_mota_case
 
 SHARED_POSEVAL = osp.normpath(
@@ -59,6 +59,19 @@ def _poseval(gt_dir, pred_dir, out_dir):
     return {key: total[key].ravel() for key in KEYS}, per_sequence
 
 
+def _poseval_table(total):
+    """The table poseval prints for ``-t`` (as in its evaluate.main)."""
+    num_joints = len(POSEVAL_JOINT_NAMES)
+    metrics = np.zeros([num_joints + 4, 1])
+    metrics[:num_joints + 1, 0] = total['mota']
+    metrics[num_joints + 1:, 0] = [
+        total[key][num_joints] for key in ('motp', 'pre', 'rec')
+    ]
+    with contextlib.redirect_stdout(io.StringIO()):
+        header, row = eval_helpers.printTable(metrics, motHeader=True)
+    return header.rstrip('\n'), row.rstrip('\n')
+
+
 def _max_diff(mine, theirs):
     """Largest |difference|; inf if only one side is NaN."""
     mine = np.array(mine, dtype=np.float64)
@@ -95,6 +108,8 @@ def test_random_cases_match_poseval(tmp_path, monkeypatch):
             assert diff <= 1e-9, (index, key, result[OURS[key]],
                                   expected[key])
             worst = max(worst, diff)
+        assert format_mota_table(result['table']) == \
+            _poseval_table(expected), index
         assert sorted(result['per_sequence']) == sorted(expected_seq), index
         for name, values in result['per_sequence'].items():
             for key in KEYS:
