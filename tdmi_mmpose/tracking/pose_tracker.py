@@ -108,8 +108,7 @@ def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
-def match_hungarian(similarity: np.ndarray,
-                    allowed: np.ndarray) -> np.ndarray:
+def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Maximum-similarity matching of the allowed pairs.
 
     Args:
@@ -267,8 +266,8 @@ class PoseTracker:
             shared = (confident & (track['scores'] > self.kpt_thr)).sum(1)
             by_oks = shared >= self.min_keypoints
             similarity[t] = np.where(by_oks, oks, ious[t])
-            allowed[t] = np.where(by_oks, oks >= self.oks_thr,
-                                  ious[t] >= self.iou_thr)
+            allowed[t] = np.where(by_oks, oks >= self.oks_thr, ious[t]
+                                  >= self.iou_thr)
         return similarity, allowed
 
     def update(self,
@@ -328,9 +327,10 @@ def _field(frame: Union[Mapping, object], name: str):
     return getattr(frame, name, None)
 
 
-def track_video(frames: Sequence[Union[Mapping, object]],
-                tracker: Optional[Union[PoseTracker, dict]] = None
-                ) -> List[np.ndarray]:
+def track_video(
+        frames: Sequence[Union[Mapping, object]],
+        tracker: Optional[Union[PoseTracker,
+                                dict]] = None) -> List[np.ndarray]:
     """Track ids for the people of every frame of one video.
 
     Args:
@@ -355,6 +355,6 @@ def track_video(frames: Sequence[Union[Mapping, object]],
             raise ValueError(f'frame {index}: needs "keypoints" and '
                              '"keypoint_scores".')
         ids.append(
-            tracker.update(keypoints, keypoint_scores,
-                           _field(frame, 'bboxes')))
+            tracker.update(keypoints, keypoint_scores, _field(frame,
+                                                              'bboxes')))
     return ids

@@ -18,10 +18,11 @@ CATEGORIES = [{
 }]
 
 # Offsets of the 17 keypoints from a person's centre (ears are never set).
-_TEMPLATE = np.array([[0, -80], [0, -60], [0, -100], [0, 0], [0, 0],
-                      [-20, -50], [20, -50], [-30, -20], [30, -20],
-                      [-35, 10], [35, 10], [-15, 20], [15, 20], [-15, 60],
-                      [15, 60], [-15, 100], [15, 100]], dtype=np.float64)
+_TEMPLATE = np.array(
+    [[0, -80], [0, -60], [0, -100], [0, 0], [0, 0], [-20, -50], [20, -50],
+     [-30, -20], [30, -20], [-35, 10], [35, 10], [-15, 20], [15, 20],
+     [-15, 60], [15, 60], [-15, 100], [15, 100]],
+    dtype=np.float64)
 
 
 def _gt_keypoints(rng, cx, cy, p_missing):
@@ -145,8 +146,10 @@ def _try_random_video(rng, v):
                                           p_missing)
                 if rng.random() < 0.05:
                     keypoints = [0] * 51  # a GT person without joints
-                head = [round(track['cx'] - 15, 2), round(track['cy'] - 110, 2)
-                        ] + track['head']
+                head = [
+                    round(track['cx'] - 15, 2),
+                    round(track['cy'] - 110, 2)
+                ] + track['head']
                 people.append(dict(track, keypoints=keypoints, bbox=head))
         if not with_people[f]:
             people_gt = []
@@ -205,8 +208,7 @@ def _try_random_video(rng, v):
                     track_id=int(track_id),
                     category_id=1,
                     keypoints=keypoints,
-                    scores=[round(float(rng.random()), 2)
-                            for _ in range(17)]))
+                    scores=[round(float(rng.random()), 2) for _ in range(17)]))
     return name, gt, pred
 
 
@@ -229,8 +231,8 @@ def tracking_frames(video, source, is_gt):
     frames = parse_posetrack_video(video, source, is_gt)
     ids_by_image = {}
     for ann in video['annotations']:
-        ids_by_image.setdefault(ann['image_id'], []).append(
-            ann.get('track_id'))
+        ids_by_image.setdefault(ann['image_id'],
+                                []).append(ann.get('track_id'))
     for frame in frames:
         frame['track_ids'] = ids_by_image.get(frame['image_id'], [])
     return frames

@@ -26,8 +26,9 @@ def gt(*people, ignore=()):
     """A GT frame from ``(track_id, points[, present])`` tuples."""
     return dict(
         points=np.array([p[1] for p in people]).reshape(-1, J, 2),
-        present=np.array([p[2] if len(p) > 2 else np.ones(J, bool)
-                          for p in people]).reshape(-1, J),
+        present=np.array([
+            p[2] if len(p) > 2 else np.ones(J, bool) for p in people
+        ]).reshape(-1, J),
         head_sizes=np.full(len(people), 30.0),
         track_ids=[p[0] for p in people],
         ignore_regions=[np.array(r, np.float64) for r in ignore])
@@ -46,8 +47,9 @@ def evaluate(gt_frames, pred_frames):
 
 
 def totals(result):
-    return [result['total'][k] for k in ('mota', 'motp', 'precision',
-                                         'recall')]
+    return [
+        result['total'][k] for k in ('mota', 'motp', 'precision', 'recall')
+    ]
 
 
 A, B, C = body(0), body(1000), body(2000)
@@ -82,8 +84,12 @@ def test_identity_switches():
     # frames 0-2 evaluated; the predicted ids of A and B swap in frame 1:
     # 2 switches out of 6 objects.
     frames = [gt((1, A), (2, B))] * 4
-    preds = [pred((5, A), (6, B)), pred((6, A), (5, B)),
-             pred((6, A), (5, B)), pred((6, A), (5, B))]
+    preds = [
+        pred((5, A), (6, B)),
+        pred((6, A), (5, B)),
+        pred((6, A), (5, B)),
+        pred((6, A), (5, B))
+    ]
     result = evaluate(frames, preds)
     assert result['internals']['num_switches']['nose'] == 2
     assert result['total']['mota'] == pytest.approx(100 * (1 - 2 / 6))
@@ -101,8 +107,7 @@ def test_misses_false_positives_and_unlabeled_frames():
     counts = result['internals']
     assert (counts['num_objects']['nose'], counts['num_misses']['nose'],
             counts['num_false_positives']['nose']) == (3, 1, 1)
-    assert totals(result) == pytest.approx(
-        [100 / 3, 100.0, 200 / 3, 200 / 3])
+    assert totals(result) == pytest.approx([100 / 3, 100.0, 200 / 3, 200 / 3])
 
 
 def test_a_frame_without_predictions_counts_one_miss_and_one_fp():
@@ -129,12 +134,16 @@ def test_pckh_threshold_is_inclusive():
 def test_ignore_regions_remove_joints_and_people():
     around_b = [(990, 50), (1400, 50), (1400, 300), (990, 300)]
     head_top_a = A[HEAD_TOP]
-    around_head_top = [head_top_a + d for d in ([-5, -5], [5, -5], [5, 5],
-                                                [-5, 5])]
+    around_head_top = [
+        head_top_a + d for d in ([-5, -5], [5, -5], [5, 5], [-5, 5])
+    ]
     # frame 0: B (GT and its prediction) lies in a region, so does A's
     # head_top; the unmatched prediction of B would otherwise be an FP.
-    frames = [gt((1, A), (2, B), ignore=[around_b, around_head_top]),
-              gt((1, A)), gt((1, A))]
+    frames = [
+        gt((1, A), (2, B), ignore=[around_b, around_head_top]),
+        gt((1, A)),
+        gt((1, A))
+    ]
     preds = [pred((1, A), (2, B + [500, 0])), pred((1, A)), pred()]
     result = evaluate(frames, preds)
     counts = result['internals']
@@ -174,8 +183,13 @@ def test_joint_without_gt_is_nan_and_left_out_of_the_totals():
 def test_per_sequence_and_pooled_counts():
     good = ([gt((1, A))] * 3, [pred((1, A))] * 3)
     bad = ([gt((1, A))] * 3, [pred((1, A + [100, 0]))] * 3)
-    result = evaluate_posetrack_mota({'a': good[0], 'b': bad[0]},
-                                     {'a': good[1], 'b': bad[1]})
+    result = evaluate_posetrack_mota({
+        'a': good[0],
+        'b': bad[0]
+    }, {
+        'a': good[1],
+        'b': bad[1]
+    })
     assert result['per_sequence']['a']['mota'] == [100.0] * (J + 1)
     assert result['per_sequence']['b']['mota'] == [-100.0] * (J + 1)
     assert result['per_sequence']['b']['pre'] == [0.0] * (J + 1)
@@ -217,14 +231,15 @@ def test_bad_input_names_the_video_and_frame():
     frames = [gt((1, A))] * 3
     duplicate = pred((1, A), (1, B))
     # a duplicate in a frame that is not even evaluated (as poseval)
-    with pytest.raises(ValueError,
-                       match=r"prediction video 'v', frame 2: track_id 1"):
+    with pytest.raises(
+            ValueError, match=r"prediction video 'v', frame 2: track_id 1"):
         evaluate_posetrack_mota({'v': frames},
                                 {'v': [pred((1, A))] * 2 + [duplicate]})
     missing = gt((1, A))
     del missing['track_ids']
-    with pytest.raises(ValueError, match=r"GT video 'v', frame 0: missing "
-                       r'"track_ids"'):
+    with pytest.raises(
+            ValueError, match=r"GT video 'v', frame 0: missing "
+            r'"track_ids"'):
         evaluate_posetrack_mota({'v': [missing] * 2}, {'v': [pred()] * 2})
     with pytest.raises(ValueError, match="No predictions for video 'v'"):
         evaluate_posetrack_mota({'v': frames}, {'w': frames})

@@ -21,8 +21,8 @@ from tdmi_mmpose.evaluation.functional.posetrack_mota import (
 from mota_cases import load_tracking_folder, write_random_mota_case
 
 SHARED_POSEVAL = osp.normpath(
-    osp.join(osp.abspath(__file__), '..', '..', '..', '..', 'shared',
-             'poseval'))
+    osp.join(
+        osp.abspath(__file__), '..', '..', '..', '..', 'shared', 'poseval'))
 if osp.isdir(SHARED_POSEVAL) and SHARED_POSEVAL not in sys.path:
     sys.path.append(SHARED_POSEVAL)
 
@@ -64,9 +64,8 @@ def _poseval_table(total):
     num_joints = len(POSEVAL_JOINT_NAMES)
     metrics = np.zeros([num_joints + 4, 1])
     metrics[:num_joints + 1, 0] = total['mota']
-    metrics[num_joints + 1:, 0] = [
-        total[key][num_joints] for key in ('motp', 'pre', 'rec')
-    ]
+    metrics[num_joints + 1:,
+            0] = [total[key][num_joints] for key in ('motp', 'pre', 'rec')]
     with contextlib.redirect_stdout(io.StringIO()):
         header, row = eval_helpers.printTable(metrics, motHeader=True)
     return header.rstrip('\n'), row.rstrip('\n')
@@ -105,8 +104,7 @@ def test_random_cases_match_poseval(tmp_path, monkeypatch):
                 load_tracking_folder(root + '/pred', False))
         for key in KEYS:
             diff = _max_diff(result[OURS[key]], expected[key])
-            assert diff <= 1e-9, (index, key, result[OURS[key]],
-                                  expected[key])
+            assert diff <= 1e-9, (index, key, result[OURS[key]], expected[key])
             worst = max(worst, diff)
         assert format_mota_table(result['table']) == \
             _poseval_table(expected), index

@@ -18,11 +18,11 @@ POSETRACK18_SIGMAS = [
 ]
 
 # Keypoint offsets from a person's centre: a 100 x 200 px upright body.
-BODY = np.array([[0, -80], [0, -60], [0, -100], [-8, -80], [8, -80],
-                 [-20, -50], [20, -50], [-30, -20], [30, -20], [-35, 10],
-                 [35, 10], [-15, 20], [15, 20], [-15, 60], [15, 60],
-                 [-15, 100], [15, 100]],
-                dtype=np.float64)
+BODY = np.array(
+    [[0, -80], [0, -60], [0, -100], [-8, -80], [8, -80], [-20, -50], [20, -50],
+     [-30, -20], [30, -20], [-35, 10], [35, 10], [-15, 20], [15, 20],
+     [-15, 60], [15, 60], [-15, 100], [15, 100]],
+    dtype=np.float64)
 
 
 def person(cx, cy, score=1.0):
@@ -120,10 +120,14 @@ def test_few_confident_keypoints_are_matched_by_box_iou():
     iou = 80 * 200 / (120 * 200)
     assert iou == pytest.approx(2 / 3)
     video = [
-        dict(keypoints=kpts[None], keypoint_scores=scores[None],
-             bboxes=box[None]),
-        dict(keypoints=moved[None], keypoint_scores=scores[None],
-             bboxes=(box + [20, 0, 20, 0])[None]),
+        dict(
+            keypoints=kpts[None],
+            keypoint_scores=scores[None],
+            bboxes=box[None]),
+        dict(
+            keypoints=moved[None],
+            keypoint_scores=scores[None],
+            bboxes=(box + [20, 0, 20, 0])[None]),
     ]
     tracker = PoseTracker()
     tracker.update(**video[0])
@@ -158,10 +162,14 @@ def test_keypoint_threshold_is_strict():
     kpts, _, box = person(100, 200)
     scores = np.full(17, 0.3)  # == kpt_thr: not confident -> box IoU
     video = [
-        dict(keypoints=kpts[None], keypoint_scores=scores[None],
-             bboxes=box[None]),
-        dict(keypoints=(kpts + [40, 30])[None], keypoint_scores=scores[None],
-             bboxes=box[None]),
+        dict(
+            keypoints=kpts[None],
+            keypoint_scores=scores[None],
+            bboxes=box[None]),
+        dict(
+            keypoints=(kpts + [40, 30])[None],
+            keypoint_scores=scores[None],
+            bboxes=box[None]),
     ]
     assert ids(video) == [[0], [0]]  # IoU 1
     assert ids(video, kpt_thr=0.29) == [[0], [1]]  # OKS < 0.3
@@ -206,8 +214,10 @@ def test_deterministic_and_accepts_instance_data():
     frames = []
     for f in range(12):
         people = [
-            person(100 * k + 10 * f + rng.normal(0, 5), 200 + rng.normal(0, 5),
-                   score=rng.uniform(0.1, 1.0))
+            person(
+                100 * k + 10 * f + rng.normal(0, 5),
+                200 + rng.normal(0, 5),
+                score=rng.uniform(0.1, 1.0))
             for k in range(int(rng.integers(0, 6)))
         ]
         frames.append(frame(*people))
@@ -261,9 +271,10 @@ def test_bad_frames():
     with pytest.raises(ValueError, match=r'keypoint_scores: expected'):
         tracker.update(np.zeros((2, 17, 2)), np.zeros((3, 17)))
     with pytest.raises(ValueError, match=r'bboxes: expected'):
-        tracker.update(np.zeros((2, 17, 2)), np.zeros((2, 17)),
-                       np.zeros((1, 4)))
+        tracker.update(
+            np.zeros((2, 17, 2)), np.zeros((2, 17)), np.zeros((1, 4)))
     with pytest.raises(ValueError, match='frame 1: needs'):
-        track_video([frame(person(0, 0)), dict(keypoints=np.zeros((0, 17,
-                                                                   2)))])
+        track_video(
+            [frame(person(0, 0)),
+             dict(keypoints=np.zeros((0, 17, 2)))])
     assert ids([frame(), frame(person(1, 2)), frame()]) == [[], [0], []]

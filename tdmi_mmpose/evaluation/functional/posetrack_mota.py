@@ -63,8 +63,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from tdmi_mmpose.evaluation.functional import (NUM_JOINTS, PCKH_THRESHOLD,
-                                               POSEVAL_JOINT_NAMES,
-                                               pckh_hits,
+                                               POSEVAL_JOINT_NAMES, pckh_hits,
                                                remove_ignored_joints,
                                                summarize_table)
 
@@ -152,8 +151,8 @@ def _frame_name(source: str, index: int, frame: dict) -> str:
 
 def _check_frame(frame: dict, where: str, is_gt: bool) -> dict:
     """The frame's arrays, shapes checked, with ``track_ids`` as int64."""
-    fields = ('points', 'present', 'track_ids') + (('head_sizes', )
-                                                   if is_gt else ())
+    fields = ('points', 'present', 'track_ids') + (
+        ('head_sizes', ) if is_gt else ())
     if not isinstance(frame, dict):
         raise ValueError(f'{where}: expected a frame dict, got '
                          f'{type(frame).__name__}.')
@@ -188,17 +187,19 @@ def _remove_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
     without joints, when there are regions)."""
     present, keep = remove_ignored_joints(frame['points'], frame['present'],
                                           polygons)
-    filtered = {key: value[keep] for key, value in frame.items()
-                if isinstance(value, np.ndarray)}
+    filtered = {
+        key: value[keep]
+        for key, value in frame.items() if isinstance(value, np.ndarray)
+    }
     filtered['present'] = present[keep]
     return filtered
 
 
-def evaluated_frame_pairs(gt_frames: Sequence[dict],
-                          pred_frames: Sequence[dict],
-                          gt_source: str = 'GT',
-                          pred_source: str = 'predictions'
-                          ) -> List[Tuple[dict, dict]]:
+def evaluated_frame_pairs(
+        gt_frames: Sequence[dict],
+        pred_frames: Sequence[dict],
+        gt_source: str = 'GT',
+        pred_source: str = 'predictions') -> List[Tuple[dict, dict]]:
     """The (GT, prediction) frame pairs of one video that poseval's tracking
     evaluation looks at, ignore regions applied.
 
@@ -228,8 +229,7 @@ def evaluated_frame_pairs(gt_frames: Sequence[dict],
     pairs = []
     for index, (gt, pred) in enumerate(zip(gt_frames, pred_frames)):
         gt = _check_frame(gt, _frame_name(gt_source, index, gt), True)
-        pred = _check_frame(pred, _frame_name(pred_source, index, pred),
-                            False)
+        pred = _check_frame(pred, _frame_name(pred_source, index, pred), False)
         if len(gt['track_ids']) == 0:
             continue
         polygons = gt['ignore_regions']
@@ -240,11 +240,12 @@ def evaluated_frame_pairs(gt_frames: Sequence[dict],
     return pairs[:-1]
 
 
-def frame_mot_inputs(gt: dict,
-                     pred: dict,
-                     id_offset: int = 0,
-                     thr: float = PCKH_THRESHOLD
-                     ) -> List[Tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def frame_mot_inputs(
+    gt: dict,
+    pred: dict,
+    id_offset: int = 0,
+    thr: float = PCKH_THRESHOLD
+) -> List[Tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per joint, the objects, hypotheses and distances of one frame, as
     poseval feeds them to ``MOTAccumulator.update``.
 
@@ -283,8 +284,9 @@ def frame_mot_inputs(gt: dict,
     for j in range(NUM_JOINTS):
         gt_idx = np.nonzero(gt['present'][:, j])[0]
         pred_idx = np.nonzero(pred['present'][:, j])[0]
-        inputs.append((gt_ids[gt_idx], pred_ids[pred_idx],
-                       dist[pred_idx][:, gt_idx, j].T))
+        inputs.append(
+            (gt_ids[gt_idx], pred_ids[pred_idx], dist[pred_idx][:, gt_idx,
+                                                                j].T))
     return inputs
 
 
@@ -308,8 +310,9 @@ def video_mot_counts(frame_pairs: Sequence[Tuple[dict, dict]],
     mm = _import_motmetrics()
     accumulators = [mm.MOTAccumulator(auto_id=True) for _ in range(NUM_JOINTS)]
     for gt, pred in frame_pairs:
-        for acc, (oids, hids, dists) in zip(
-                accumulators, frame_mot_inputs(gt, pred, id_offset)):
+        for acc, (oids, hids,
+                  dists) in zip(accumulators,
+                                frame_mot_inputs(gt, pred, id_offset)):
             acc.update(oids, hids, dists)
     counts = {name: np.zeros(NUM_JOINTS) for name in MOT_COUNT_NAMES}
     counts['sum_distances'] = np.zeros(NUM_JOINTS)
@@ -371,8 +374,8 @@ def mot_metrics_from_counts(
     return metrics
 
 
-def summarize_mota_table(metrics: Dict[str, np.ndarray]
-                         ) -> 'OrderedDict[str, float]':
+def summarize_mota_table(
+        metrics: Dict[str, np.ndarray]) -> 'OrderedDict[str, float]':
     """poseval's tracking table: MOTA of Head .. Ankle and Total, then the
     MOTP, precision and recall totals.
 
@@ -400,7 +403,9 @@ def format_mota_table(table: Dict[str, float]) -> Tuple[str, str]:
     Returns:
         tuple[str, str]: The (two-line) header and the value line.
     """
-    cells = ['{:>5}'.format('%1.1f' % table[name]) for name in MOTA_TABLE_NAMES]
+    cells = [
+        '{:>5}'.format('%1.1f' % table[name]) for name in MOTA_TABLE_NAMES
+    ]
     return _MOTA_TABLE_HEADER, '&' + ' &'.join(cells) + ' \\\\'
 
 
@@ -478,13 +483,15 @@ def evaluate_posetrack_mota(
 
     metrics = mot_metrics_from_counts(totals)
     keys = ('mota', 'motp', 'precision', 'recall')
-    per_joint = OrderedDict(
-        (joint, {key: float(metrics[key][j])
-                 for key in keys})
-        for j, joint in enumerate(POSEVAL_JOINT_NAMES))
+    per_joint = OrderedDict((joint, {
+        key: float(metrics[key][j])
+        for key in keys
+    }) for j, joint in enumerate(POSEVAL_JOINT_NAMES))
     internals = {
-        key: {joint: float(values[j])
-              for j, joint in enumerate(POSEVAL_JOINT_NAMES)}
+        key: {
+            joint: float(values[j])
+            for j, joint in enumerate(POSEVAL_JOINT_NAMES)
+        }
         for key, values in totals.items()
     }
     internals['n_frames_evaluated'] = num_frames
