@@ -219,6 +219,8 @@ def test_table_format():
     ([1.5, 2], "track_id 1.5; track ids must be integers"),
     (['1', 2], "track_id '1'; track ids must be integers"),
     ([True, 2], 'track ids must be integers'),
+    ([float('nan'), 2], 'track_id nan; track ids must be integers'),
+    ([np.int64(3), np.float64(3.0)], 'track_id 3 is used by more than'),
     ([MAX_TRACK_ID, 2], f'poseval requires track ids below {MAX_TRACK_ID}'),
     ([1], '1 track ids for 2 people'),
 ])

@@ -128,7 +128,7 @@ def check_track_ids(track_ids: Sequence, num_people: int,
             raise ValueError(f'{where}: person {person} has no track_id.')
         if (isinstance(track_id, bool)
                 or not isinstance(track_id, numbers.Real)
-                or track_id != int(track_id)):
+                or not float(track_id).is_integer()):
             raise ValueError(f'{where}: person {person} has track_id '
                              f'{track_id!r}; track ids must be integers.')
         if track_id >= MAX_TRACK_ID:
