@@ -6,43 +6,27 @@ code (github.com/leonid-pishchulin/poseval, ``evaluate.py -t``:
 ``eval_helpers.assignGTmulti`` and ``evaluateTracking.computeMetrics``). The
 CLEAR-MOT bookkeeping (matches, misses, false positives, identity switches)
 is done by ``motmetrics`` accumulators, exactly as poseval does, so the
-numbers are poseval's, quirks included:
+numbers are poseval's, quirks included (docs/tracking.md explains each):
 
-- **Frames.** Per video, the frames whose ground truth has at least one
-  person are kept (with the prediction frame at the same position); frames
-  are paired by position. Of those, **the last one is not evaluated**
-  (poseval drops it). poseval crashes on a video with exactly one such
-  frame; here that video contributes nothing and a warning is issued.
-- **Ignore regions** of a GT frame: joints strictly inside a polygon are
-  removed from GT and predictions, and then people without joints are
-  removed (in frames that have ignore regions only; elsewhere a person
-  without joints stays and makes the frame "non-empty").
-- **Joints.** Each of poseval's 15 joints has its own accumulator per video.
-  The objects of a frame are the GT people with that joint annotated, the
-  hypotheses the predicted people with that joint present; **scores are not
-  looked at**: every present predicted joint, however low its score, is a
-  hypothesis. A pair may be matched only if the joint is a PCKh@0.5 hit
-  (distance / head size <= 0.5); its distance is distance / head size.
-  ``motmetrics`` then assigns (previous matches first, then Hungarian) and
-  counts misses, false positives and switches.
-- **Empty frames.** A kept frame whose GT or predictions are empty (after
-  the ignore regions) gets, for every joint, one object with id 0 and one
-  hypothesis with id 0 that cannot match: one miss and one false positive,
-  whatever the number of people.
-- **Track ids.** Must be unique within a frame (poseval checks this for the
-  predictions of every frame) and below :data:`MAX_TRACK_ID`; poseval adds
-  ``video index * MAX_TRACK_ID`` to them (done here too; videos are indexed
-  in the order given, which callers make the sorted name order).
-- **Metrics**, per joint, from the counts summed over videos:
-  ``MOTA = 100 * (1 - (misses + switches + false positives) / objects)``
-  (NaN without objects), ``MOTP = 100 * (1 - sumD / detections)`` (0 without
-  detections), ``precision = 100 * detections / (detections + false
-  positives)`` (NaN if both are 0), ``recall = 100 * detections / objects``,
-  where detections = matches + switches. **sumD is the sum of the ``D``
-  column of all the accumulator's events, RAW events included** (poseval's
-  ``acc.events['D'].sum()``; with ``motmetrics >= 1.2`` this counts the
-  distance of every matchable pair, not only of the matches). Each total is
-  the mean of the non-NaN joint values.
+- frames are paired by position; frames without GT people are skipped, and
+  so is **the last remaining frame of each video**; a video with only one
+  such frame (poseval crashes on it) adds nothing, with a warning;
+- joints strictly inside ignore regions are removed from GT and predictions,
+  then, in such frames, the people left without joints;
+- one accumulator per joint and video; objects = GT people with the joint
+  annotated, hypotheses = predicted people with the joint present, **scores
+  are not used**; a pair may match only if it is a PCKh@0.5 hit, at distance
+  ``distance / head size``;
+- a frame whose GT or predictions are empty gives every joint one object and
+  one hypothesis with id 0 that cannot match (1 miss + 1 FP);
+- track ids must be unique within each frame, integers below
+  :data:`MAX_TRACK_ID`; they are offset by ``video index * MAX_TRACK_ID``;
+- per joint, from counts summed over videos: ``MOTA = 100 (1 - (misses +
+  switches + FP) / objects)``, ``MOTP = 100 (1 - sumD / detections)`` (0
+  without detections), ``precision = 100 detections / (detections + FP)``,
+  ``recall = 100 detections / objects`` (detections = matches + switches),
+  **sumD summing the ``D`` of all events, RAW ones included**
+  (``acc.events['D'].sum()``); totals are means of the non-NaN joint values.
 
 Input data structure: per video, a list of frame dicts (the frame dicts of
 ``parse_posetrack_video`` plus ``track_ids``), joints in poseval's order
