@@ -338,14 +338,18 @@ def track_video(
             ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K) and
             optionally ``bboxes`` (N, 4) (mmpose's ``pred_instances`` fields).
         tracker (PoseTracker | dict, optional): The tracker (it is reset
-            first) or the keyword arguments of one. Defaults to
-            ``PoseTracker()``.
+            first), a config (``dict(type='PoseTracker', ...)``, built by
+            ``TASK_UTILS``) or the keyword arguments of a
+            :class:`PoseTracker`. Defaults to ``PoseTracker()``.
 
     Returns:
         list[np.ndarray]: Per frame, the track ids (N, ), int64.
     """
-    if not isinstance(tracker, PoseTracker):
+    if tracker is None or (isinstance(tracker, dict)
+                           and 'type' not in tracker):
         tracker = PoseTracker(**(tracker or {}))
+    elif isinstance(tracker, dict):
+        tracker = TASK_UTILS.build(tracker)
     tracker.reset()
     ids = []
     for index, frame in enumerate(frames):

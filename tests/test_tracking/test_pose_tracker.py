@@ -250,6 +250,11 @@ def test_built_from_the_registry():
         dict(type='PoseTracker', matcher='greedy', max_age=5))
     assert isinstance(tracker, PoseTracker)
     assert (tracker.matcher, tracker.max_age) == ('greedy', 5)
+    video = [frame(person(100, 200)), frame(person(104, 203))]
+    assert [
+        a.tolist()
+        for a in track_video(video, dict(type='PoseTracker', start_id=4))
+    ] == [[4], [4]]
 
 
 @pytest.mark.parametrize('kwargs, message', [
