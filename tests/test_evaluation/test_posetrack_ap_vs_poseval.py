@@ -10,8 +10,6 @@ import contextlib
 import io
 import json
 import os
-import os.path as osp
-import sys
 import warnings
 
 import numpy as np
@@ -19,20 +17,9 @@ import pytest
 
 from tdmi_mmpose.evaluation.functional import (POSETRACK18_KEYPOINT_NAMES,
                                                evaluate_posetrack_folders)
+from poseval_oracle import import_poseval
 
-SHARED_POSEVAL = osp.normpath(
-    osp.join(osp.abspath(__file__), '..', '..', '..', '..', 'shared',
-             'poseval'))
-if osp.isdir(SHARED_POSEVAL) and SHARED_POSEVAL not in sys.path:
-    sys.path.append(SHARED_POSEVAL)
-try:
-    from poseval import eval_helpers
-    from poseval import evaluateAP as evaluate_ap
-except ImportError as error:
-    pytest.skip(
-        f'poseval is not importable ({error}); it is looked up in '
-        f'{SHARED_POSEVAL} and on PYTHONPATH',
-        allow_module_level=True)
+eval_helpers, evaluate_ap = import_poseval('eval_helpers', 'evaluateAP')
 
 CATEGORIES = [{
     'supercategory': 'person',

@@ -10,7 +10,6 @@ import io
 import json
 import os
 import os.path as osp
-import sys
 import warnings
 
 import numpy as np
@@ -19,23 +18,13 @@ import pytest
 from tdmi_mmpose.evaluation.functional.posetrack_mota import (
     POSEVAL_JOINT_NAMES, evaluate_posetrack_mota, format_mota_table)
 from mota_cases import load_tracking_folder, write_random_mota_case
-
-SHARED_POSEVAL = osp.normpath(
-    osp.join(
-        osp.abspath(__file__), '..', '..', '..', '..', 'shared', 'poseval'))
-if osp.isdir(SHARED_POSEVAL) and SHARED_POSEVAL not in sys.path:
-    sys.path.append(SHARED_POSEVAL)
+from poseval_oracle import import_poseval
 
 pytest.importorskip(
     'motmetrics',
     reason='motmetrics is not installed (pip install motmetrics==1.4.0)')
-try:
-    from poseval import eval_helpers, evaluateTracking
-except ImportError as error:
-    pytest.skip(
-        f'poseval is not importable ({error}); it is looked up in '
-        f'{SHARED_POSEVAL} and on PYTHONPATH',
-        allow_module_level=True)
+eval_helpers, evaluateTracking = import_poseval('eval_helpers',
+                                                'evaluateTracking')
 
 NUM_CASES = int(os.environ.get('TDMI_POSEVAL_CASES', 40))
 KEYS = ('mota', 'motp', 'pre', 'rec')
