@@ -268,9 +268,8 @@ def frame_mot_inputs(
     for j in range(NUM_JOINTS):
         gt_idx = np.nonzero(gt['present'][:, j])[0]
         pred_idx = np.nonzero(pred['present'][:, j])[0]
-        inputs.append(
-            (gt_ids[gt_idx], pred_ids[pred_idx], dist[pred_idx][:, gt_idx,
-                                                                j].T))
+        pair_dist = dist[pred_idx][:, gt_idx, j].T
+        inputs.append((gt_ids[gt_idx], pred_ids[pred_idx], pair_dist))
     return inputs
 
 
@@ -294,9 +293,8 @@ def video_mot_counts(frame_pairs: Sequence[Tuple[dict, dict]],
     mm = _import_motmetrics()
     accumulators = [mm.MOTAccumulator(auto_id=True) for _ in range(NUM_JOINTS)]
     for gt, pred in frame_pairs:
-        for acc, (oids, hids,
-                  dists) in zip(accumulators,
-                                frame_mot_inputs(gt, pred, id_offset)):
+        joint_inputs = frame_mot_inputs(gt, pred, id_offset)
+        for acc, (oids, hids, dists) in zip(accumulators, joint_inputs):
             acc.update(oids, hids, dists)
     counts = {name: np.zeros(NUM_JOINTS) for name in MOT_COUNT_NAMES}
     counts['sum_distances'] = np.zeros(NUM_JOINTS)
