@@ -5,7 +5,8 @@ Importing this package registers every component into mmpose's registries
 (scope ``mmpose``), so configs that list ``custom_imports=['tdmi_mmpose']``
 build them by name.
 """
-from . import apis, datasets, engine, evaluation, models, utils  # noqa: F401
+from . import (apis, datasets, engine, evaluation, models,  # noqa: F401
+               tracking, utils)
 from .utils import register_checkpoint_safe_globals
 from .version import __version__
 

@@ -26,6 +26,7 @@ export PATH="$(dirname "$PYTHON"):$PATH"
 if ! (cd /tmp && "$PYTHON" - "$ROOT" <<'PYEOF') >/dev/null 2>&1; then
 import filecmp, os, sys
 import torch, torchvision, mmcv, mmcv.ops, mmengine, mmpose, mmdet, mim  # noqa
+import motmetrics  # noqa (PoseTrack MOTA)
 import tdmi_mmpose
 root = sys.argv[1]
 pkg = os.path.dirname(os.path.realpath(tdmi_mmpose.__file__))

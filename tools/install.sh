@@ -67,7 +67,7 @@ pipi -q "$SETUPTOOLS" "numpy>=1.23,<2" "opencv-python==4.11.0.86" "mmengine==0.1
   "matplotlib<3.10" json_tricks munkres scipy "pycocotools>=2.0.7" "xtcocotools>=1.14" \
   shapely six terminaltables tqdm \
   click colorama model-index "pandas<3" requests rich tabulate \
-  pytest \
+  "motmetrics==1.4.0" pytest \
   || fail "pip could not install the pinned dependencies"
 
 TORCH_TAG=$("$PY" -c "import torch; print(torch.__version__.replace('+', '_'))")

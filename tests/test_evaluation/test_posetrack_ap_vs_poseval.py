@@ -1,14 +1,10 @@
 """Differential test against the real ``poseval`` on random cases.
 
-``poseval`` is not on PyPI, so this module is skipped unless it can be
-imported (with its dependencies shapely, click and tqdm), e.g.::
-
-    git clone https://github.com/leonid-pishchulin/poseval /tmp/poseval
-    PYTHONPATH=/tmp/poseval python -m pytest \
-        tests/test_evaluation/test_posetrack_ap_vs_poseval.py
-
-(its dependencies: ``pip install shapely click tqdm motmetrics``);
-``TDMI_POSEVAL_CASES=600`` runs 600 random cases instead of 40.
+``poseval`` is not on PyPI: it is imported from ``../shared/poseval`` beside
+the repository when it is there (else from ``PYTHONPATH``), and this module
+is skipped, saying so, when it cannot be imported (its dependencies:
+shapely, click, tqdm, motmetrics). ``TDMI_POSEVAL_CASES=600`` runs 600
+random cases instead of 40.
 """
 import contextlib
 import io
@@ -21,9 +17,9 @@ import pytest
 
 from tdmi_mmpose.evaluation.functional import (POSETRACK18_KEYPOINT_NAMES,
                                                evaluate_posetrack_folders)
+from poseval_oracle import import_poseval
 
-eval_helpers = pytest.importorskip('poseval.eval_helpers')
-evaluate_ap = pytest.importorskip('poseval.evaluateAP')
+eval_helpers, evaluate_ap = import_poseval('eval_helpers', 'evaluateAP')
 
 CATEGORIES = [{
     'supercategory': 'person',

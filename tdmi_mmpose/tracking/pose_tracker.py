@@ -1,0 +1,364 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""A small, deterministic pose tracker: track ids for the people of a video
+from the poses of the previous frames.
+
+Rules, applied frame by frame (see ``docs/tracking.md``):
+
+1. **Candidates.** Every live track (matched within the last ``max_age``
+   frames) is a candidate; a track keeps the pose, keypoint scores and box of
+   the last detection it was matched to (no motion model).
+2. **Similarity** of a track and a detection. A keypoint is *confident* if
+   its score is ``> kpt_thr``. If the two share at least ``min_keypoints``
+   confident keypoints, their similarity is the OKS over those keypoints
+   (mmpose's ``oks_iou`` with PoseTrack18 sigmas by default and the mean of
+   the two box areas as the scale), and a pair needs ``OKS >= oks_thr``.
+   Otherwise (few confident keypoints) it is the IoU of the two person boxes
+   (mmpose's ``bbox_overlaps``), and a pair needs ``IoU >= iou_thr``.
+3. **Matching** of the allowed pairs: ``'hungarian'`` maximises the summed
+   similarity (``scipy.optimize.linear_sum_assignment``); ``'greedy'`` takes
+   pairs by decreasing similarity (ties: older track first, then lower
+   detection index).
+4. **Ids.** A matched detection takes its track's id and refreshes the
+   track. Unmatched detections start new tracks with consecutive ids
+   (``start_id``, ``start_id + 1``, ...) in detection order. A track not
+   matched for more than ``max_age`` consecutive frames is dropped, so a
+   person who comes back later gets a new id.
+
+The same input always gives the same ids (no randomness; ties are broken by
+index).
+"""
+from functools import lru_cache
+from typing import List, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import torch
+from scipy.optimize import linear_sum_assignment
+
+from mmpose.evaluation.functional.nms import oks_iou
+from mmpose.registry import TASK_UTILS
+from mmpose.structures.bbox import bbox_overlaps
+
+MATCHERS = ('hungarian', 'greedy')
+
+
+@lru_cache()
+def posetrack18_sigmas() -> tuple:
+    """The OKS sigmas of the 17 PoseTrack18 keypoints, as mmpose's
+    ``configs/_base_/datasets/posetrack18.py`` (the metainfo of
+    :class:`PoseTrackVideoDataset`) defines them.
+
+    Returns:
+        tuple[float]: 17 sigmas.
+    """
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    from tdmi_mmpose.datasets.datasets.posetrack_video_dataset import \
+        PoseTrackVideoDataset
+    metainfo = parse_pose_metainfo(dict(PoseTrackVideoDataset.METAINFO))
+    return tuple(float(s) for s in metainfo['sigmas'])
+
+
+def keypoint_boxes(keypoints: np.ndarray, keypoint_scores: np.ndarray,
+                   kpt_thr: float) -> np.ndarray:
+    """Boxes around the confident keypoints of each person (all keypoints
+    where fewer than two are confident).
+
+    Args:
+        keypoints (np.ndarray): Shape (N, K, 2).
+        keypoint_scores (np.ndarray): Shape (N, K).
+        kpt_thr (float): A keypoint is confident if its score is above it.
+
+    Returns:
+        np.ndarray: (N, 4) boxes ``x1, y1, x2, y2``.
+    """
+    boxes = np.zeros((len(keypoints), 4))
+    for n, (points, scores) in enumerate(zip(keypoints, keypoint_scores)):
+        confident = scores > kpt_thr
+        if confident.sum() >= 2:
+            points = points[confident]
+        boxes[n, :2] = points.min(axis=0)
+        boxes[n, 2:] = points.max(axis=0)
+    return boxes
+
+
+def _box_areas(boxes: np.ndarray) -> np.ndarray:
+    return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+
+
+def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Greedy matching by decreasing similarity.
+
+    Args:
+        similarity (np.ndarray): Shape (T, N).
+        allowed (np.ndarray): Which pairs may match, bool (T, N).
+
+    Returns:
+        np.ndarray: Matched (track, detection) index pairs, shape (M, 2),
+        in the order they were taken. Ties: lower track index, then lower
+        detection index first.
+    """
+    rows, cols = np.nonzero(allowed)
+    order = np.lexsort((cols, rows, -similarity[rows, cols]))
+    used_rows, used_cols, pairs = set(), set(), []
+    for k in order:
+        r, c = int(rows[k]), int(cols[k])
+        if r not in used_rows and c not in used_cols:
+            used_rows.add(r)
+            used_cols.add(c)
+            pairs.append((r, c))
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Maximum-similarity matching of the allowed pairs.
+
+    Args:
+        similarity (np.ndarray): Shape (T, N).
+        allowed (np.ndarray): Which pairs may match, bool (T, N).
+
+    Returns:
+        np.ndarray: Matched (track, detection) index pairs, shape (M, 2),
+        sorted by track index.
+    """
+    if similarity.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    # A disallowed pair costs 0, like leaving both unmatched, so the optimum
+    # is the maximum-weight matching; its disallowed pairs are then dropped.
+    cost = np.where(allowed, -similarity, 0.0)
+    rows, cols = linear_sum_assignment(cost)
+    keep = allowed[rows, cols]
+    return np.stack([rows[keep], cols[keep]], axis=1).astype(np.int64)
+
+
+@TASK_UTILS.register_module()
+class PoseTracker:
+    """Assign track ids to the people of consecutive video frames.
+
+    Build it directly or from a config with mmpose's ``TASK_UTILS`` registry
+    (``TASK_UTILS.build(dict(type='PoseTracker', max_age=3))``); call
+    :meth:`update` once per frame, in time order, and :meth:`reset` before a
+    new video. See the module docstring for the rules.
+
+    Args:
+        matcher (str): ``'hungarian'`` (maximum summed similarity) or
+            ``'greedy'``. Defaults to ``'hungarian'``.
+        oks_thr (float): Minimum OKS for a keypoint-based match.
+            Defaults to 0.3.
+        iou_thr (float): Minimum box IoU for a box-based match (a pair with
+            fewer than ``min_keypoints`` shared confident keypoints).
+            Defaults to 0.3.
+        kpt_thr (float): A keypoint is confident if its score is above this.
+            Defaults to 0.3.
+        min_keypoints (int): Shared confident keypoints needed to compare
+            two poses by OKS instead of box IoU. Defaults to 3.
+        max_age (int): Frames a track may go unmatched and still be
+            continued; 0 allows no gap. Defaults to 3.
+        sigmas (Sequence[float], optional): Per-keypoint OKS sigmas. Defaults
+            to the 17 PoseTrack18 sigmas of mmpose's dataset metainfo.
+        start_id (int): The first track id. Defaults to 0.
+    """
+
+    def __init__(self,
+                 matcher: str = 'hungarian',
+                 oks_thr: float = 0.3,
+                 iou_thr: float = 0.3,
+                 kpt_thr: float = 0.3,
+                 min_keypoints: int = 3,
+                 max_age: int = 3,
+                 sigmas: Optional[Sequence[float]] = None,
+                 start_id: int = 0):
+        if matcher not in MATCHERS:
+            raise ValueError(f'matcher must be one of {MATCHERS}, got '
+                             f'{matcher!r}.')
+        for name, value in (('oks_thr', oks_thr), ('iou_thr', iou_thr)):
+            if not 0 < value <= 1:
+                raise ValueError(f'{name} must be in (0, 1], got {value!r}.')
+        if int(min_keypoints) != min_keypoints or min_keypoints < 1:
+            raise ValueError('min_keypoints must be an integer >= 1, got '
+                             f'{min_keypoints!r}.')
+        if int(max_age) != max_age or max_age < 0:
+            raise ValueError(f'max_age must be an integer >= 0, got '
+                             f'{max_age!r}.')
+        self.matcher = matcher
+        self.oks_thr = float(oks_thr)
+        self.iou_thr = float(iou_thr)
+        self.kpt_thr = float(kpt_thr)
+        self.min_keypoints = int(min_keypoints)
+        self.max_age = int(max_age)
+        self.sigmas = np.asarray(
+            posetrack18_sigmas() if sigmas is None else sigmas,
+            dtype=np.float64)
+        self.start_id = int(start_id)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all tracks (call before a new video); ids restart at
+        ``start_id``."""
+        self.tracks: List[dict] = []
+        self.next_id = self.start_id
+
+    def _check(self, keypoints, keypoint_scores, bboxes):
+        keypoints = np.asarray(keypoints, dtype=np.float64)
+        num_keypoints = len(self.sigmas)
+        if keypoints.size == 0:
+            keypoints = keypoints.reshape(0, num_keypoints, 2)
+        if keypoints.ndim != 3 or keypoints.shape[1:] != (num_keypoints, 2):
+            raise ValueError(
+                f'keypoints: expected shape (N, {num_keypoints}, 2) '
+                f'({num_keypoints} = number of sigmas), got '
+                f'{keypoints.shape}.')
+        num = len(keypoints)
+        scores = np.asarray(keypoint_scores, dtype=np.float64)
+        if scores.shape != (num, num_keypoints):
+            raise ValueError(f'keypoint_scores: expected shape ({num}, '
+                             f'{num_keypoints}), got {scores.shape}.')
+        if bboxes is None:
+            boxes = keypoint_boxes(keypoints, scores, self.kpt_thr)
+        else:
+            boxes = np.asarray(bboxes, dtype=np.float64)
+            if boxes.size == 0:
+                boxes = boxes.reshape(0, 4)
+            if boxes.ndim != 2 or len(boxes) != num or \
+                    boxes.shape[1] not in (4, 5):
+                raise ValueError(
+                    f'bboxes: expected shape ({num}, 4) x1, y1, x2, y2 '
+                    f'(or ({num}, 5) with scores), got {boxes.shape}.')
+            boxes = boxes[:, :4]
+        return keypoints, scores, boxes
+
+    def similarity(self, keypoints: np.ndarray, keypoint_scores: np.ndarray,
+                   boxes: np.ndarray):
+        """Similarity of every live track to every detection.
+
+        Args:
+            keypoints (np.ndarray): Detections, shape (N, K, 2).
+            keypoint_scores (np.ndarray): Shape (N, K).
+            boxes (np.ndarray): Shape (N, 4), x1, y1, x2, y2.
+
+        Returns:
+            tuple:
+            - similarity (np.ndarray): OKS or box IoU, shape (T, N).
+            - allowed (np.ndarray): Which pairs may match, bool (T, N).
+        """
+        num_tracks, num = len(self.tracks), len(keypoints)
+        if num_tracks == 0 or num == 0:
+            empty = np.zeros((num_tracks, num))
+            return empty, empty.astype(bool)
+        track_boxes = np.stack([t['bbox'] for t in self.tracks])
+        ious = bbox_overlaps(
+            torch.from_numpy(track_boxes),
+            torch.from_numpy(np.ascontiguousarray(boxes))).numpy()
+        flat = np.concatenate([keypoints, keypoint_scores[..., None]],
+                              axis=2).reshape(num, -1)
+        areas = _box_areas(boxes)
+        confident = keypoint_scores > self.kpt_thr
+        similarity = np.zeros((num_tracks, num))
+        allowed = np.zeros((num_tracks, num), dtype=bool)
+        for t, track in enumerate(self.tracks):
+            track_flat = np.concatenate(
+                [track['keypoints'], track['scores'][:, None]], axis=1)
+            oks = oks_iou(
+                track_flat.reshape(-1),
+                flat,
+                _box_areas(track['bbox'][None])[0],
+                areas,
+                sigmas=self.sigmas,
+                vis_thr=self.kpt_thr).astype(np.float64)
+            shared = (confident & (track['scores'] > self.kpt_thr)).sum(1)
+            by_oks = shared >= self.min_keypoints
+            similarity[t] = np.where(by_oks, oks, ious[t])
+            allowed[t] = np.where(by_oks, oks >= self.oks_thr, ious[t]
+                                  >= self.iou_thr)
+        return similarity, allowed
+
+    def update(self,
+               keypoints: np.ndarray,
+               keypoint_scores: np.ndarray,
+               bboxes: Optional[np.ndarray] = None) -> np.ndarray:
+        """Track the people of the next frame.
+
+        Args:
+            keypoints (np.ndarray): Poses, shape (N, K, 2).
+            keypoint_scores (np.ndarray): Keypoint scores, shape (N, K).
+            bboxes (np.ndarray, optional): Person boxes x1, y1, x2, y2,
+                shape (N, 4) (or (N, 5) with a score column). Defaults to
+                the boxes around each person's confident keypoints.
+
+        Returns:
+            np.ndarray: The track id of each person, int64, shape (N, ).
+        """
+        keypoints, scores, boxes = self._check(keypoints, keypoint_scores,
+                                               bboxes)
+        similarity, allowed = self.similarity(keypoints, scores, boxes)
+        match = match_hungarian if self.matcher == 'hungarian' \
+            else match_greedy
+        pairs = match(similarity, allowed)
+        ids = np.full(len(keypoints), -1, dtype=np.int64)
+        matched_tracks = set()
+        for t, n in pairs:
+            ids[n] = self.tracks[t]['id']
+            matched_tracks.add(int(t))
+        survivors = []
+        for t, track in enumerate(self.tracks):
+            if t not in matched_tracks:
+                track['missed'] += 1
+            if track['missed'] <= self.max_age:
+                survivors.append(track)
+        self.tracks = survivors
+        for n in range(len(keypoints)):
+            if ids[n] < 0:
+                ids[n] = self.next_id
+                self.next_id += 1
+                self.tracks.append(dict(id=int(ids[n])))
+        by_id = {track['id']: track for track in self.tracks}
+        for n, track_id in enumerate(ids):
+            by_id[int(track_id)].update(
+                keypoints=keypoints[n],
+                scores=scores[n],
+                bbox=boxes[n],
+                missed=0)
+        return ids
+
+
+def _field(frame: Union[Mapping, object], name: str):
+    """``frame[name]`` of a dict or ``frame.name`` of an ``InstanceData``;
+    ``None`` if absent."""
+    if isinstance(frame, Mapping):
+        return frame.get(name)
+    return getattr(frame, name, None)
+
+
+def track_video(
+        frames: Sequence[Union[Mapping, object]],
+        tracker: Optional[Union[PoseTracker,
+                                dict]] = None) -> List[np.ndarray]:
+    """Track ids for the people of every frame of one video.
+
+    Args:
+        frames (Sequence[dict | InstanceData]): In time order; each has
+            ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K) and
+            optionally ``bboxes`` (N, 4) (mmpose's ``pred_instances`` fields).
+        tracker (PoseTracker | dict, optional): The tracker (it is reset
+            first), a config (``dict(type='PoseTracker', ...)``, built by
+            ``TASK_UTILS``) or the keyword arguments of a
+            :class:`PoseTracker`. Defaults to ``PoseTracker()``.
+
+    Returns:
+        list[np.ndarray]: Per frame, the track ids (N, ), int64.
+    """
+    if tracker is None or (isinstance(tracker, dict)
+                           and 'type' not in tracker):
+        tracker = PoseTracker(**(tracker or {}))
+    elif isinstance(tracker, dict):
+        tracker = TASK_UTILS.build(tracker)
+    tracker.reset()
+    ids = []
+    for index, frame in enumerate(frames):
+        keypoints = _field(frame, 'keypoints')
+        keypoint_scores = _field(frame, 'keypoint_scores')
+        if keypoints is None or keypoint_scores is None:
+            raise ValueError(f'frame {index}: needs "keypoints" and '
+                             '"keypoint_scores".')
+        ids.append(
+            tracker.update(keypoints, keypoint_scores, _field(frame,
+                                                              'bboxes')))
+    return ids
