@@ -45,6 +45,13 @@ variants = {
     'full_mi_grad_all': {
         'model.neck.1.mi_gradient': 'all',
     },
+    # the MI and consistency terms at 1/100 of their weight: on the RDM
+    # attention their gradients are ~800x the heatmap loss's at the defaults
+    # (tools/analysis/mi_gradient_probe.py, docs/model.md)
+    'full_low_mi_weights': {
+        'model.mi_loss.loss_weight': 0.01,
+        'model.mi_loss.con_weight': 0.01,
+    },
     'single_stage_tde': {
         'model.neck.0.stages': [3],
     },

@@ -30,6 +30,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from tdmi_mmpose.utils.atomic import atomic_write_json
+from .train_and_test import config_digest, prepare_run_config
 
 STUDY_FILE = 'study.json'
 
@@ -181,7 +182,8 @@ def run_study(spec: StudySpec,
     ``<work_dir>/study.json`` after every run.
 
     A run whose ``result.json`` exists is not run again, so an interrupted
-    study continues where it stopped. Each run is a separate process
+    study continues where it stopped; a finished run whose config now
+    resolves differently (the spec or a config file changed) is an error. Each run is a separate process
     (:mod:`tdmi_mmpose.analysis.train_and_test`) with one compute thread
     (so its numbers do not depend on ``jobs``), logging to
     ``<run dir>/run.log``.
@@ -197,7 +199,9 @@ def run_study(spec: StudySpec,
 
     Returns:
         dict: ``spec``, ``base_config``, ``seeds``, ``variants`` (name ->
-        overrides), ``sample_data`` and ``runs`` (in plan order, each
+        overrides), ``sample_data``, ``sessions`` (one ``{jobs, runs,
+        wall_seconds}`` per call that ran something) and ``runs`` (in plan
+        order, each
         ``{variant, seed, metrics, train_seconds, test_seconds, iterations,
         curves}``).
 
@@ -218,6 +222,12 @@ def run_study(spec: StudySpec,
                   for name in dict.fromkeys(n for n, _ in runs)},
         sample_data=spec.sample_data,
         runs=[])
+    study_file = osp.join(work_dir, STUDY_FILE)
+    sessions = []
+    if osp.isfile(study_file):
+        with open(study_file) as f:
+            sessions = json.load(f).get('sessions', [])
+    session = dict(jobs=jobs, runs=0, wall_seconds=0.0)
     results: Dict[Tuple[str, int], Dict] = {}
 
     def save():
@@ -225,7 +235,9 @@ def run_study(spec: StudySpec,
             dict(variant=v, seed=s, **results[(v, s)]) for v, s in runs
             if (v, s) in results
         ]
-        atomic_write_json(study, osp.join(work_dir, STUDY_FILE), indent=1)
+        session['wall_seconds'] = round(time.perf_counter() - started, 1)
+        study['sessions'] = sessions + ([session] if session['runs'] else [])
+        atomic_write_json(study, study_file, indent=1)
 
     def run_options(variant):
         options = dict(spec.cfg_options)
@@ -239,30 +251,35 @@ def run_study(spec: StudySpec,
         run_dir = osp.join(work_dir, run_dir_name(variant, seed))
         result_file = osp.join(run_dir, 'result.json')
         if osp.isfile(result_file):
-            with open(osp.join(run_dir, 'options.json')) as f:
-                if json.load(f) != _plain(run_options(variant)):
-                    raise RuntimeError(
-                        f'{run_dir} was run with other options than '
-                        f'{spec.path} gives now; delete it or use another '
-                        '--work-dir')
             with open(result_file) as f:
-                results[(variant, seed)] = json.load(f)
+                result = json.load(f)
+            digest = config_digest(
+                prepare_run_config(spec.base_config, run_options(variant),
+                                   seed, run_dir))
+            if result.get('config_sha1') != digest:
+                raise RuntimeError(
+                    f'{run_dir} was run with another config than '
+                    f'{spec.path} and its base config give now; delete it '
+                    'or use another --work-dir')
+            results[(variant, seed)] = result
             progress(f'[{index}/{len(runs)}] {variant} seed {seed}: done '
                      'before, reused')
         else:
             todo.append((index, variant, seed))
+    started = time.perf_counter()
     if results:
         save()
 
-    started = time.perf_counter()
     failures = []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {}
         for index, variant, seed in todo:
             options = run_options(variant)
             run_dir = osp.join(work_dir, run_dir_name(variant, seed))
+            label = f'[{index}/{len(runs)}] {variant} seed {seed}'
             futures[pool.submit(_run_one, python, spec.base_config, options,
-                                seed, run_dir)] = (index, variant, seed)
+                                seed, run_dir, label,
+                                progress)] = (index, variant, seed)
         for done, future in enumerate(as_completed(futures), 1):
             index, variant, seed = futures[future]
             label = f'[{index}/{len(runs)}] {variant} seed {seed}'
@@ -273,6 +290,7 @@ def run_study(spec: StudySpec,
                 progress(f'{label}: FAILED: {err}')
                 continue
             results[(variant, seed)] = result
+            session['runs'] += 1
             save()
             elapsed = time.perf_counter() - started
             left = elapsed / done * (len(todo) - done)
@@ -291,8 +309,10 @@ def _fmt(value: Optional[float]) -> str:
 
 
 def _run_one(python: str, config: str, options: Dict, seed: int,
-             run_dir: str) -> Dict:
+             run_dir: str, label: str,
+             progress: Callable[[str], None]) -> Dict:
     """Train and test one run in a subprocess; returns its result."""
+    progress(f'{label}: training ...')
     os.makedirs(run_dir, exist_ok=True)
     options_file = osp.join(run_dir, 'options.json')
     atomic_write_json(options, options_file, indent=1)

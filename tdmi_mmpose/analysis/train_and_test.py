@@ -7,6 +7,7 @@ Run as ``python -m tdmi_mmpose.analysis.train_and_test`` by
 cannot leak state (registries, loggers, random generators) into each other.
 """
 import argparse
+import hashlib
 import json
 import math
 import os.path as osp
@@ -53,6 +54,12 @@ def prepare_run_config(config: str, cfg_options: Dict, seed: int,
     return cfg
 
 
+def config_digest(cfg: Config) -> str:
+    """SHA-1 of a run's resolved config text: a finished run is reused only
+    while its config resolves to the same text."""
+    return hashlib.sha1(cfg.pretty_text.encode()).hexdigest()
+
+
 def finite_or_none(value) -> Optional[float]:
     """``float(value)``, or None for NaN/infinity (strict JSON)."""
     value = float(value)
@@ -83,7 +90,8 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
 
     Returns:
         dict: ``metrics`` (the test metrics), ``train_seconds``,
-        ``test_seconds``, ``iterations``, ``curves``.
+        ``test_seconds``, ``iterations``, ``config_sha1`` (see
+        :func:`config_digest`), ``curves``.
     """
     cfg = prepare_run_config(config, cfg_options, seed, work_dir)
     runner = Runner.from_cfg(cfg)
@@ -100,6 +108,7 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
         train_seconds=round(train_seconds, 2),
         test_seconds=round(test_seconds, 2),
         iterations=int(runner.iter),
+        config_sha1=config_digest(cfg),
         curves=curves)
     atomic_write_json(result, osp.join(work_dir, 'result.json'))
     return result

@@ -1,6 +1,7 @@
 """tools/analysis/ablation_study.py and tdmi_mmpose.analysis: the study spec,
 statistics, report, and a micro study end to end (train + test in
 subprocesses, resume, determinism)."""
+import glob
 import json
 import os
 import os.path as osp
@@ -84,8 +85,8 @@ def test_summary_table_from_a_hand_made_study(tmp_path):
 
 
 @pytest.mark.parametrize('body, match', [
-    ("seeds = [0]\nvariants = dict(a={})\n", 'base_config'),
-    ("base_config = 'missing.py'\nseeds = [0]\nvariants = dict(a={})\n",
+    ("seeds = [0]\nvariants = dict(a={{}})\n", 'base_config'),
+    ("base_config = 'missing.py'\nseeds = [0]\nvariants = dict(a={{}})\n",
      'not found'),
     ("base_config = '{base}'\nseeds = [0, 0]\nvariants = dict(a={{}})\n",
      'seeds'),
@@ -191,3 +192,30 @@ def test_failed_run_names_its_log(tmp_path):
     with pytest.raises(RuntimeError, match=r'full__seed0.*run\.log'):
         run_study(spec, str(tmp_path / 'w'), progress=lambda line: None)
     assert not osp.exists(tmp_path / 'w' / 'study.json')
+
+
+STUDIES = sorted(
+    glob.glob(osp.join(REPO, 'docs', 'ablation', '*', 'study.json')))
+
+
+@pytest.mark.parametrize('study_file', STUDIES,
+                         ids=lambda p: osp.basename(osp.dirname(p)))
+def test_published_tables_are_generated_from_the_committed_studies(
+        study_file):
+    """docs/ablation.md and the committed table.md show exactly what the
+    committed study.json gives: no number is typed by hand."""
+    with open(study_file) as f:
+        study = json.load(f)
+    table = format_markdown_table(summarize_study(study))
+    folder = osp.dirname(study_file)
+    with open(osp.join(folder, 'table.md')) as f:
+        assert f.read() == table
+    with open(osp.join(REPO, 'docs', 'ablation.md')) as f:
+        assert table in f.read()
+    assert osp.isfile(osp.join(folder, 'chart.png'))
+    # every published run is complete: all variants x all seeds
+    assert len(study['runs']) == len(study['variants']) * len(study['seeds'])
+
+
+def test_there_is_a_published_study():
+    assert STUDIES, 'docs/ablation/*/study.json is missing'
