@@ -1,4 +1,4 @@
-# The ablation study of docs/ablation.md, for
+# The ablation study of docs/ablation.md (the paper's ablations), for
 #   python tools/analysis/ablation_study.py \
 #       configs/ablation_studies/occluded_video.py --work-dir DIR
 # Each variant is a dict of dotted overrides of the base config (as
@@ -40,18 +40,6 @@ variants = {
     },
     # TDE + RDM + MI: the shipped model
     'full': {},
-    # the MI loss as it was before the fix: its gradient reaches M_t, the
-    # TDE and the backbone (docs/model.md, "The MI loss")
-    'full_mi_grad_all': {
-        'model.neck.1.mi_gradient': 'all',
-    },
-    # the MI and consistency terms at 1/100 of their weight: on the RDM
-    # attention their gradients are ~800x the heatmap loss's at the defaults
-    # (tools/analysis/mi_gradient_probe.py, docs/model.md)
-    'full_low_mi_weights': {
-        'model.mi_loss.loss_weight': 0.01,
-        'model.mi_loss.con_weight': 0.01,
-    },
     'single_stage_tde': {
         'model.neck.0.stages': [3],
     },

@@ -132,3 +132,72 @@ def plot_study_chart(rows: List[Dict], out_file: str,
     with atomic_output(out_file) as tmp:
         fig.savefig(tmp, dpi=110, format='png')
     plt.close(fig)
+
+
+def mean_curves(study: Dict, key: str) -> Dict[str, np.ndarray]:
+    """Per-variant mean over seeds of one training curve.
+
+    Args:
+        study (dict): A study record.
+        key (str): A curve key (e.g. ``'loss_kpt'``).
+
+    Returns:
+        dict[str, np.ndarray]: variant -> per-iteration mean, for the
+        variants whose runs all logged ``key`` (truncated to the shortest
+        run).
+    """
+    out = {}
+    for variant in study['variants']:
+        curves = [r.get('curves', {}).get(key) for r in study['runs']
+                  if r['variant'] == variant]
+        if not curves or any(c is None or not c for c in curves):
+            continue
+        length = min(len(c) for c in curves)
+        out[variant] = np.mean([c[:length] for c in curves], axis=0)
+    return out
+
+
+def plot_study_curves(study: Dict,
+                      out_file: str,
+                      keys: Sequence[str] = ('loss_kpt', 'loss_mi',
+                                             'loss_con', 'mi_overlap'),
+                      smooth: int = 5) -> None:
+    """Training curves of every variant (mean over seeds, moving average of
+    ``smooth`` iterations), one panel per key, the heatmap loss first.
+
+    Args:
+        study (dict): A study record.
+        out_file (str): Output PNG path.
+        keys (Sequence[str]): Curve keys, one panel each (keys no variant
+            logged are left out).
+        smooth (int): Moving-average window. Default: 5.
+    """
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    from tdmi_mmpose.utils.atomic import atomic_output
+
+    panels = [(key, mean_curves(study, key)) for key in keys]
+    panels = [(key, curves) for key, curves in panels if curves]
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
+    kernel = np.ones(smooth) / smooth
+    for ax, (key, curves) in zip(axes[0], panels):
+        for variant, values in curves.items():
+            shown = np.convolve(values, kernel, mode='valid') \
+                if len(values) >= smooth else values
+            ax.plot(np.arange(len(shown)) + (len(values) - len(shown)),
+                    shown, label=variant, lw=1.2)
+        ax.set_title(key + (' (heatmap loss)' if key == 'loss_kpt' else ''),
+                     fontsize=9)
+        ax.set_xlabel('iteration')
+        ax.grid(alpha=0.3)
+        if key != 'mi_overlap':
+            ax.set_yscale('symlog', linthresh=1e-3)
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle(f'mean over seeds {study["seeds"]}', fontsize=9)
+    fig.tight_layout()
+    with atomic_output(out_file) as tmp:
+        fig.savefig(tmp, dpi=100, format='png')
+    plt.close(fig)

@@ -35,6 +35,14 @@ from .train_and_test import config_digest, prepare_run_config
 STUDY_FILE = 'study.json'
 
 
+def study_dir(spec: 'StudySpec', work_dir: str) -> str:
+    """Folder of a study's record and report inside a work dir:
+    ``<work_dir>/studies/<spec file stem>/``. Several specs can share one
+    work dir (and the runs they have in common)."""
+    stem = osp.splitext(osp.basename(spec.path))[0]
+    return osp.join(work_dir, 'studies', stem)
+
+
 @dataclass
 class StudySpec:
     """A parsed study spec (see the module docstring).
@@ -179,7 +187,7 @@ def run_study(spec: StudySpec,
               python: str = sys.executable,
               progress: Callable[[str], None] = print) -> Dict:
     """Run (or resume) a study; returns the study record, also written to
-    ``<work_dir>/study.json`` after every run.
+    ``study.json`` in :func:`study_dir` after every run.
 
     A run whose ``result.json`` exists is not run again, so an interrupted
     study continues where it stopped; a finished run whose config now
@@ -222,7 +230,7 @@ def run_study(spec: StudySpec,
                   for name in dict.fromkeys(n for n, _ in runs)},
         sample_data=spec.sample_data,
         runs=[])
-    study_file = osp.join(work_dir, STUDY_FILE)
+    study_file = osp.join(study_dir(spec, work_dir), STUDY_FILE)
     sessions = []
     if osp.isfile(study_file):
         with open(study_file) as f:

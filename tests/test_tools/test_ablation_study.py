@@ -148,7 +148,8 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.count('done before, reused') == 2
     assert out.stdout.count(': training ...') == 2
-    with open(osp.join(work_dir, 'study.json')) as f:
+    report_dir = osp.join(work_dir, 'studies', 'micro')
+    with open(osp.join(report_dir, 'study.json')) as f:
         study = json.load(f)
     assert [(r['variant'], r['seed']) for r in study['runs']] == [
         ('key_frame_only', 0), ('key_frame_only', 1), ('full', 0),
@@ -158,9 +159,9 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
         assert run['iterations'] > 0 and run['train_seconds'] > 0
         assert len(run['curves']['loss_kpt']) == run['iterations']
         assert ('loss_mi' in run['curves']) == (run['variant'] == 'full')
-    table = open(osp.join(work_dir, 'table.md')).read()
+    table = open(osp.join(report_dir, 'table.md')).read()
     assert table.count('\n') == 4 and '| full | 2 |' in table
-    assert open(osp.join(work_dir, 'chart.png'), 'rb').read(4) == \
+    assert open(osp.join(report_dir, 'chart.png'), 'rb').read(4) == \
         b'\x89PNG'
     # a run done again from scratch gives the same numbers (deterministic)
     first = study['runs'][2]
@@ -175,10 +176,11 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
     out = subprocess.run(
         [sys.executable, osp.join(REPO, 'tools', 'analysis',
                                   'ablation_study.py'), '--report',
-         osp.join(work_dir, 'study.json'), '--out-dir', str(out_dir)],
+         osp.join(report_dir, 'study.json'), '--out-dir', str(out_dir)],
         capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert sorted(os.listdir(out_dir)) == ['chart.png', 'table.md']
+    assert sorted(os.listdir(out_dir)) == ['chart.png', 'curves.png',
+                                           'table.md']
 
 
 def test_failed_run_names_its_log(tmp_path):
@@ -191,7 +193,7 @@ def test_failed_run_names_its_log(tmp_path):
     spec = load_study_spec(str(spec_file))
     with pytest.raises(RuntimeError, match=r'full__seed0.*run\.log'):
         run_study(spec, str(tmp_path / 'w'), progress=lambda line: None)
-    assert not osp.exists(tmp_path / 'w' / 'study.json')
+    assert not osp.exists(tmp_path / 'w' / 'studies')
 
 
 STUDIES = sorted(

@@ -2,24 +2,26 @@
 """Run a seeded ablation study, or redraw its report.
 
 Every (variant, seed) run trains and tests the study's base config with the
-variant's overrides, in its own process, with deterministic settings. The
-study's folder gets ``study.json`` (every run's metrics, times and training
+variant's overrides, in its own process, with deterministic settings, under
+``WORK_DIR/runs/``. The study's folder ``WORK_DIR/studies/<spec name>/`` gets
+``study.json`` (every run's metrics, times and training
 curves), ``table.md`` (mean ± std over seeds of Total and the seven joint
-groups) and ``chart.png`` (Total AP with error bars). An interrupted study
+groups), ``chart.png`` (Total AP with error bars) and ``curves.png`` (the
+training curves, heatmap loss first). An interrupted study
 resumes without redoing finished runs.
 
 Examples::
 
-    # the occluded-video study of docs/ablation.md (about 55 min, 2 cores)
+    # the occluded-video study of docs/ablation.md (time: see there)
     python tools/analysis/ablation_study.py \\
         configs/ablation_studies/occluded_video.py \\
-        --work-dir work_dirs/ablation_occluded_video
+        --work-dir work_dirs/ablation_occluded_video --jobs 2
     # a subset, other seeds
     python tools/analysis/ablation_study.py SPEC --work-dir DIR \\
         --variants key_frame_only full --seeds 0 1 2 3 4
     # redraw the table and chart of a finished study
     python tools/analysis/ablation_study.py \\
-        --report docs/ablation/study.json --out-dir docs/ablation
+        --report docs/ablation/occluded_video/study.json
 """
 import argparse
 import json
@@ -27,13 +29,14 @@ import os.path as osp
 import sys
 
 from tdmi_mmpose.analysis import (format_markdown_table, load_study_spec,
-                                  plot_study_chart, run_study,
-                                  summarize_study)
+                                  plot_study_chart, plot_study_curves,
+                                  run_study, study_dir, summarize_study)
 from tdmi_mmpose.utils.atomic import atomic_output
 
 
 def write_report(study: dict, out_dir: str) -> None:
-    """``table.md`` and ``chart.png`` of ``study`` in ``out_dir``."""
+    """``table.md``, ``chart.png`` and ``curves.png`` of ``study`` in
+    ``out_dir``."""
     rows = summarize_study(study)
     with atomic_output(osp.join(out_dir, 'table.md')) as tmp:
         with open(tmp, 'w') as f:
@@ -41,6 +44,7 @@ def write_report(study: dict, out_dir: str) -> None:
     plot_study_chart(
         rows, osp.join(out_dir, 'chart.png'),
         title=f'{osp.basename(study["spec"])}: seeds {study["seeds"]}')
+    plot_study_curves(study, osp.join(out_dir, 'curves.png'))
     print(format_markdown_table(rows))
     print(f'table and chart written to {out_dir}')
 
@@ -76,7 +80,7 @@ def main(argv=None) -> int:
             spec, args.work_dir, variants=args.variants, seeds=args.seeds,
             jobs=args.jobs,
             progress=lambda line: print(line, flush=True))
-        write_report(study, args.work_dir)
+        write_report(study, study_dir(spec, args.work_dir))
     except (FileNotFoundError, ValueError, RuntimeError) as err:
         print(f'ablation_study: error: {err}', file=sys.stderr)
         return 1
