@@ -337,7 +337,7 @@ def test_box_partly_outside_is_clipped(writer, build_dataset, with_size):
     ann['bbox'] = [-5.0, 20.0, 30.0, 40.0]  # image is 64 x 48
     writer.write_json(video, f'annotations/val/{VIDEO}.json')
     ds = build_dataset(data_root=writer.root, ann_file='annotations/val')
-    np.testing.assert_allclose(ds.get_data_info(0)['bbox'], [[0, 20, 25, 47]])
+    np.testing.assert_allclose(ds.get_data_info(0)['bbox'], [[0, 20, 25, 48]])
 
 
 @pytest.mark.parametrize('with_size', [True, False])
@@ -390,7 +390,7 @@ def test_detected_boxes(writer, build_dataset):
             image_name=f'images/val/{VIDEO}/000000.jpg',
             category_id=1,
             bbox=[50, 40, 30, 30],
-            score=0.7),  # clipped to 63 x 47
+            score=0.7),  # clipped to the 64 x 48 image
     ]
     bbox_file = _detections(writer, dets)
     ds = build_dataset(
@@ -403,7 +403,7 @@ def test_detected_boxes(writer, build_dataset):
     infos = sorted((ds.get_data_info(i) for i in range(2)),
                    key=lambda x: x['frame_index'])
     first, det = infos
-    np.testing.assert_allclose(first['bbox'], [[50, 40, 63, 47]])
+    np.testing.assert_allclose(first['bbox'], [[50, 40, 64, 48]])
     assert det['frame_index'] == 3 and det['img_id'] == iid
     np.testing.assert_allclose(det['bbox'], [[5, 6, 25, 36]])
     np.testing.assert_allclose(det['bbox_score'], [0.9])

@@ -3,66 +3,29 @@
 estimation: one sample = one person box in one key frame plus its supporting
 frames."""
 import os.path as osp
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from mmengine.fileio import exists, get_text, isdir, list_dir_or_file
+from mmengine.fileio import exists, isdir, list_dir_or_file
 from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
+from ..posetrack_format import (PERSON_CATEGORY_ID, PoseTrackFormatError,
+                                annotation_where, boxes_outside,
+                                check_fields, check_image_record, clip_boxes,
+                                frame_file_name, frame_table, group_videos,
+                                load_json, parse_detection,
+                                parse_ignore_regions, parse_keypoints,
+                                parse_xywh, posetrack18_metainfo_file,
+                                read_video_file, video_name, xywh_to_xyxy)
+
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
 
-
-class PoseTrackAnnotationError(ValueError):
-    """A PoseTrack annotation or detection file is empty or malformed.
-
-    The message always names the file and, where it applies, the record (image
-    or annotation id) and the field.
-    """
-
-
-def _load_json_file(path: str) -> object:
-    """Read a JSON file with errors that name the file."""
-    import json
-    if not exists(path):
-        raise FileNotFoundError(f'Annotation file not found: {path}')
-    text = get_text(path)
-    if not text.strip():
-        raise PoseTrackAnnotationError(f'Annotation file {path} is empty.')
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise PoseTrackAnnotationError(
-            f'Annotation file {path} is not valid JSON: {e}') from e
-
-
-def _frame_number(file_name: str) -> Optional[int]:
-    """``'images/val/x/000012.jpg'`` -> 12; ``None`` if the stem is not a
-    number."""
-    stem = osp.splitext(osp.basename(file_name))[0]
-    return int(stem) if stem.isdigit() else None
-
-
-def _file_name_for_index(key_file_name: str, index: int) -> str:
-    """Build a neighbour's file name from the key frame's by file-name
-    arithmetic (PoseTrack's zero-padded frame numbers)."""
-    stem, ext = osp.splitext(osp.basename(key_file_name))
-    return osp.join(
-        osp.dirname(key_file_name),
-        str(index).zfill(len(stem)) + ext)
-
-
-def _posetrack18_metainfo_file() -> str:
-    """mmpose's PoseTrack18 metainfo config, as an absolute path when the
-    installed mmpose ships it (avoids mmpose's "file does not exist, using the
-    matched one" warning)."""
-    import mmpose
-    rel = 'configs/_base_/datasets/posetrack18.py'
-    path = osp.join(osp.dirname(mmpose.__file__), '.mim', rel)
-    return path if osp.isfile(path) else rel
+#: The dataset's name for :class:`PoseTrackFormatError`.
+PoseTrackAnnotationError = PoseTrackFormatError
 
 
 def _read_image_size(path: str) -> Optional[Tuple[int, int]]:
@@ -117,7 +80,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     ``image_name``, ``bbox`` as xywh, ``score``, ``category_id``) replaces
     them, keeping detections of category 1 with ``score >= bbox_score_thr``
     (on labeled frames only if ``labeled_frames_only``). A box partly outside
-    its image is clipped to it; a box entirely outside is an error naming the
+    its image is clipped to it (``[0, w] x [0, h]``, the one rule of
+    :func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`); a box
+    entirely outside is an error naming the
     annotation (or detection) and the file. The image size comes from the
     ``images`` entry's ``width``/``height`` or else from the header of the
     video's first key frame; if neither is available the box is not checked
@@ -170,7 +135,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             ``images/val/<video>/000000.jpg``).
     """
 
-    METAINFO: dict = dict(from_file=_posetrack18_metainfo_file())
+    METAINFO: dict = dict(from_file=posetrack18_metainfo_file())
 
     def __init__(self,
                  ann_file: str = '',
@@ -257,127 +222,49 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 f'Annotation file or folder not found: {self.ann_file}')
         return [self.ann_file]
 
-    def _check_fields(self, record: object, fields: Sequence[str], what: str,
-                      path: str) -> None:
-        if not isinstance(record, dict):
-            raise PoseTrackAnnotationError(
-                f'{path}: {what} should be a dict, got {type(record).__name__}'
-                '.')
-        for field in fields:
-            if field not in record:
-                raise PoseTrackAnnotationError(
-                    f'{path}: {what} lacks the required field {field!r}.')
-
-    def _read_annotation_file(self, path: str) -> Tuple[list, list]:
-        """Load one file and check its top-level structure."""
-        data = _load_json_file(path)
-        if not isinstance(data, dict):
-            raise PoseTrackAnnotationError(
-                f'{path}: expected a JSON object with "images" and '
-                f'"annotations", got {type(data).__name__}.')
-        images = data.get('images')
-        if not isinstance(images, list) or not images:
-            raise PoseTrackAnnotationError(
-                f'{path}: field "images" is missing, empty or not a list.')
-        annotations = data.get('annotations')
-        if annotations is None:
-            if not self.bbox_file:
-                raise PoseTrackAnnotationError(
-                    f'{path}: field "annotations" is missing (needed for '
-                    'ground-truth boxes).')
-            annotations = []
-        if not isinstance(annotations, list):
-            raise PoseTrackAnnotationError(
-                f'{path}: field "annotations" is not a list.')
-        return images, annotations
-
     def _register_videos(self, path: str, images: list,
                          name_from_file: bool) -> Dict[object, dict]:
-        """Group a file's images by video and build each video's frame table.
+        """Group a file's images by video and build each video's frame table
+        (:func:`~tdmi_mmpose.datasets.posetrack_format.frame_table`).
 
         Returns:
             dict: image id -> image record, with ``_video_key`` and
             ``_frame_index`` added.
         """
-        by_video = defaultdict(list)
         img_by_id = {}
         for img in images:
-            self._check_fields(img, ('file_name', 'id'), 'an entry of '
-                               '"images"', path)
+            check_image_record(img, path)
             if img['id'] in img_by_id:
-                raise PoseTrackAnnotationError(
+                raise PoseTrackFormatError(
                     f'{path}: image id {img["id"]} appears twice in "images".')
             img_by_id[img['id']] = img
-            vid = img.get('vid_id', osp.dirname(img['file_name']))
-            by_video[vid].append(img)
 
-        for vid, vid_images in by_video.items():
+        for vid, vid_images in group_videos(images).items():
             key = len(self.videos)
-            listed = len(vid_images)
-            nframes_values = {
-                img['nframes']
-                for img in vid_images if 'nframes' in img
-            }
-            if len(nframes_values) > 1:
-                raise PoseTrackAnnotationError(
-                    f'{path}: video {vid!r} has inconsistent "nframes" '
-                    f'values {sorted(nframes_values)}.')
-            nframes = int(nframes_values.pop()) if nframes_values else listed
-            if nframes < listed:
-                raise PoseTrackAnnotationError(
-                    f'{path}: video {vid!r} lists {listed} images but its '
-                    f'"nframes" is {nframes}.')
-            if all('frame_id' in img for img in vid_images):
-                ordered = sorted(vid_images, key=lambda x: x['frame_id'])
-                ids = [img['frame_id'] for img in ordered]
-                if len(set(ids)) != len(ids):
-                    raise PoseTrackAnnotationError(
-                        f'{path}: video {vid!r} has duplicate "frame_id"s.')
-            else:
-                ordered = sorted(vid_images, key=lambda x: x['file_name'])
-
-            frames: List[Optional[str]] = [None] * nframes
-            if listed == nframes:
-                for index, img in enumerate(ordered):
-                    img['_frame_index'] = index
-                    frames[index] = img['file_name']
-            else:
+            frames, index, complete = frame_table(vid_images,
+                                                  f'{path}: video {vid!r}')
+            if not complete:
                 print_log(
                     f'{self.__class__.__name__}: the "images" list of video '
-                    f'{vid!r} in {path} has {listed} of its {nframes} frames;'
-                    ' frames missing from it are located by file-name '
-                    'arithmetic.',
+                    f'{vid!r} in {path} has {len(vid_images)} of its '
+                    f'{len(frames)} frames; frames missing from it are '
+                    'located by file-name arithmetic.',
                     logger='current')
-                for img in ordered:
-                    index = _frame_number(img['file_name'])
-                    if index is None or not 0 <= index < nframes:
-                        raise PoseTrackAnnotationError(
-                            f'{path}: video {vid!r} is incomplete and the '
-                            f'frame number of {img["file_name"]!r} cannot be '
-                            f'read from its file name (expected 0..'
-                            f'{nframes - 1}).')
-                    if frames[index] is not None:
-                        raise PoseTrackAnnotationError(
-                            f'{path}: video {vid!r} lists frame number '
-                            f'{index} twice.')
-                    img['_frame_index'] = index
-                    frames[index] = img['file_name']
-
             if name_from_file:
-                video_name = osp.splitext(osp.basename(path))[0]
+                name = osp.splitext(osp.basename(path))[0]
             else:
-                video_name = osp.basename(
-                    osp.dirname(ordered[0]['file_name'])) or str(vid)
+                first = next(f for f in frames if f is not None)
+                name = video_name([dict(file_name=first)], vid)
             self.videos[key] = dict(
                 frames=frames,
-                nframes=nframes,
+                nframes=len(frames),
                 vid_id=vid,
-                video_name=video_name,
-                ann_file=path,
+                video_name=name,
                 size=None,
                 size_checked=False)
             for img in vid_images:
                 img['_video_key'] = key
+                img['_frame_index'] = index[img['id']]
         return img_by_id
 
     def _video_image_size(self, img: dict) -> Optional[Tuple[int, int]]:
@@ -403,38 +290,21 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     level=30)
         return video['size']
 
-    def _clip_bbox(self, xywh: Sequence[float], img: dict,
-                   what: str) -> np.ndarray:
-        """xywh -> clipped xyxy (1, 4) float32; error if entirely outside."""
-        x, y, w, h = (float(v) for v in xywh)
-        x1, y1, x2, y2 = x, y, x + w, y + h
+    def _box_xyxy(self, xywh: np.ndarray, img: dict,
+                  what: str) -> np.ndarray:
+        """xywh -> xyxy (1, 4) float32, clipped to the image
+        (:func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`); an
+        error if it lies entirely outside."""
+        xyxy = xywh_to_xyxy(xywh)
         size = self._video_image_size(img)
         if size is not None:
-            img_w, img_h = size
-            if x1 >= img_w or y1 >= img_h or x2 <= 0 or y2 <= 0:
-                raise ValueError(
-                    f'{what}: box (x, y, w, h) = {list(xywh)} lies entirely '
-                    f'outside its {img_w}x{img_h} image '
+            if boxes_outside(xyxy, size)[0]:
+                raise PoseTrackFormatError(
+                    f'{what}: box (x, y, w, h) = {xywh.tolist()} lies '
+                    f'entirely outside its {size[0]}x{size[1]} image '
                     f'{img["file_name"]!r}.')
-            x1, x2 = np.clip([x1, x2], 0, img_w - 1)
-            y1, y2 = np.clip([y1, y2], 0, img_h - 1)
-        return np.array([x1, y1, x2, y2], dtype=np.float32).reshape(1, 4)
-
-    def _parse_ignore_regions(self, img: dict, path: str) -> List[np.ndarray]:
-        xs = img.get('ignore_regions_x') or []
-        ys = img.get('ignore_regions_y') or []
-        if len(xs) != len(ys) or any(
-                len(px) != len(py) for px, py in zip(xs, ys)):
-            raise PoseTrackAnnotationError(
-                f'{path}: image {img["id"]} has "ignore_regions_x" and '
-                '"ignore_regions_y" of different lengths.')
-        return [
-            np.stack([
-                np.asarray(px, dtype=np.float32),
-                np.asarray(py, dtype=np.float32)
-            ],
-                     axis=-1) for px, py in zip(xs, ys)
-        ]
+            xyxy = clip_boxes(xyxy, size)
+        return xyxy.astype(np.float32)
 
     def _frame_info(self, img: dict, path: str) -> dict:
         """Data info fields shared by every instance of a key frame."""
@@ -447,11 +317,14 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             frame_index=img['_frame_index'],
             nframes=video['nframes'],
             is_labeled=bool(img.get('is_labeled', True)),
-            ignore_regions=self._parse_ignore_regions(img, path),
+            ignore_regions=[
+                region.astype(np.float32) for region in parse_ignore_regions(
+                    img, f'{path}: image {img["id"]!r}')
+            ],
             video_name=video['video_name'],
             video_key=img['_video_key'],
             missing_frame=self.missing_frame,
-            category_id=1,
+            category_id=PERSON_CATEGORY_ID,
         )
 
     def _skip(self, reason: str) -> None:
@@ -460,14 +333,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def _parse_instance(self, ann: dict, img: dict, path: str,
                         num_keypoints: int) -> Optional[dict]:
         """Parse one GT person; ``None`` (counted) if it is skipped."""
-        what = f'{path}: annotation {ann.get("id")!r}'
-        kpts = ann.get('keypoints')
-        if not isinstance(kpts, list) or len(kpts) != num_keypoints * 3:
-            raise PoseTrackAnnotationError(
-                f'{what}: field "keypoints" should be a list of '
-                f'{num_keypoints * 3} numbers (x, y, v per keypoint), got '
-                f'{len(kpts) if isinstance(kpts, list) else type(kpts)}.')
-        kpts = np.asarray(kpts, dtype=np.float32).reshape(1, -1, 3)
+        what = annotation_where(ann, path)
+        kpts = parse_keypoints(ann, num_keypoints, what).astype(
+            np.float32)[None]
         keypoints = kpts[..., :2]
         keypoints_visible = np.minimum(1, kpts[..., 2]).astype(np.float32)
         num_visible = int(np.count_nonzero(keypoints_visible))
@@ -475,23 +343,14 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         if ann.get('iscrowd', 0):
             self._skip('crowd')
             return None
-        bbox = ann.get('bbox')
-        if bbox is None or (isinstance(bbox, list) and len(bbox) == 0):
+        bbox = parse_xywh(ann.get('bbox'), 'bbox', what)
+        if bbox is None:
             self._skip('no_bbox')
             return None
-        if not isinstance(bbox, list) or len(bbox) != 4:
-            raise PoseTrackAnnotationError(
-                f'{what}: field "bbox" should be [x, y, w, h], got {bbox!r}.')
-        bbox_head = ann.get('bbox_head')
-        if bbox_head is not None and bbox_head != []:
-            if not isinstance(bbox_head, list) or len(bbox_head) != 4:
-                raise PoseTrackAnnotationError(
-                    f'{what}: field "bbox_head" should be [x, y, w, h], got '
-                    f'{bbox_head!r}.')
-            bbox_head = np.asarray(bbox_head, dtype=np.float32)
-        else:
-            bbox_head = None
-        bbox_xyxy = self._clip_bbox(bbox, img, what)
+        bbox_head = parse_xywh(ann.get('bbox_head'), 'bbox_head', what)
+        if bbox_head is not None:
+            bbox_head = bbox_head.astype(np.float32)
+        bbox_xyxy = self._box_xyxy(bbox, img, what)
         if (bbox_xyxy[0, 2] <= bbox_xyxy[0, 0]
                 or bbox_xyxy[0, 3] <= bbox_xyxy[0, 1]):
             self._skip('empty_bbox')
@@ -527,11 +386,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         data_list = []
         all_images = {}
         for path in files:
-            images, annotations = self._read_annotation_file(path)
+            images, annotations = read_video_file(
+                path, need_annotations=not self.bbox_file)
             img_by_id = self._register_videos(path, images, name_from_file)
             for img_id, img in img_by_id.items():
                 if img_id in all_images and self.bbox_file:
-                    raise PoseTrackAnnotationError(
+                    raise PoseTrackFormatError(
                         f'Image id {img_id} appears in both '
                         f'{all_images[img_id][1]} and {path}; detections '
                         'cannot be matched to images by id.')
@@ -539,11 +399,11 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             if self.bbox_file:
                 continue
             for ann in annotations:
-                self._check_fields(ann, ('image_id', 'id', 'keypoints'),
-                                   'an entry of "annotations"', path)
+                check_fields(ann, ('image_id', 'id', 'keypoints'),
+                             f'{path}: an entry of "annotations"')
                 img = img_by_id.get(ann['image_id'])
                 if img is None:
-                    raise PoseTrackAnnotationError(
+                    raise PoseTrackFormatError(
                         f'{path}: annotation {ann["id"]!r} refers to unknown '
                         f'image_id {ann["image_id"]!r} (not in "images").')
                 info = self._parse_instance(ann, img, path, num_keypoints)
@@ -568,9 +428,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def _load_detections(self, all_images: dict,
                          num_keypoints: int) -> List[dict]:
         """Data infos from a COCO-style detection file (dummy keypoints)."""
-        dets = _load_json_file(self.bbox_file)
+        dets = load_json(self.bbox_file, 'Detection file')
         if not isinstance(dets, list):
-            raise PoseTrackAnnotationError(
+            raise PoseTrackFormatError(
                 f'{self.bbox_file}: expected a list of detections, got '
                 f'{type(dets).__name__}.')
         name_to_id = {
@@ -580,23 +440,22 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         data_list = []
         for i, det in enumerate(dets):
             what = f'{self.bbox_file}: detection #{i}'
-            self._check_fields(det, ('bbox', 'score'), f'detection #{i}',
-                               self.bbox_file)
+            record = parse_detection(det, what)
             if 'image_id' in det:
                 img_id = det['image_id']
             elif 'image_name' in det:
                 img_id = name_to_id.get(det['image_name'], det['image_name'])
             else:
-                raise PoseTrackAnnotationError(
+                raise PoseTrackFormatError(
                     f'{what} has neither "image_id" nor "image_name".')
             if img_id not in all_images:
-                raise PoseTrackAnnotationError(
+                raise PoseTrackFormatError(
                     f'{what} refers to image {img_id!r}, which is not in the '
                     f'annotation files ({self.ann_file}).')
-            if det.get('category_id', 1) != 1:
+            if record['category_id'] != PERSON_CATEGORY_ID:
                 self._skip('det_not_person')
                 continue
-            if float(det['score']) < self.bbox_score_thr:
+            if record['score'] < self.bbox_score_thr:
                 self._skip('det_below_score_thr')
                 continue
             img, path = all_images[img_id]
@@ -604,11 +463,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     and not bool(img.get('is_labeled', True))):
                 self._skip('det_on_unlabeled_frame')
                 continue
-            if not isinstance(det['bbox'], list) or len(det['bbox']) < 4:
-                raise PoseTrackAnnotationError(
-                    f'{what}: field "bbox" should be [x, y, w, h], got '
-                    f'{det["bbox"]!r}.')
-            bbox = self._clip_bbox(det['bbox'][:4], img, what)
+            bbox = self._box_xyxy(record['bbox'], img, what)
             if bbox[0, 2] <= bbox[0, 0] or bbox[0, 3] <= bbox[0, 1]:
                 self._skip('empty_bbox')
                 continue
@@ -616,7 +471,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             info.update(
                 id=len(data_list),
                 bbox=bbox,
-                bbox_score=np.array([det['score']], dtype=np.float32),
+                bbox_score=np.array([record['score']], dtype=np.float32),
                 keypoints=np.zeros((1, num_keypoints, 2), dtype=np.float32),
                 keypoints_visible=np.ones((1, num_keypoints),
                                           dtype=np.float32),
@@ -656,7 +511,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             index = min(max(frame_index + offset, 0), video['nframes'] - 1)
             name = frames[index]
             if name is None:
-                name = _file_name_for_index(key_name, index)
+                name = frame_file_name(key_name, index)
             paths.append(osp.join(self.data_prefix['img'], name))
         return paths
 
