@@ -19,8 +19,8 @@ import warnings
 import numpy as np
 import pytest
 
-from tdmi_mmpose.evaluation.functional import (POSETRACK18_KEYPOINT_NAMES,
-                                               evaluate_posetrack_folders)
+from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
 
 eval_helpers = pytest.importorskip('poseval.eval_helpers')
 evaluate_ap = pytest.importorskip('poseval.evaluateAP')

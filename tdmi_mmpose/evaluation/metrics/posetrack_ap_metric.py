@@ -12,26 +12,10 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
-from ..functional.posetrack_ap import (POSETRACK18_KEYPOINT_NAMES,
-                                       POSEVAL_JOINT_NAMES,
-                                       evaluate_posetrack_ap, format_table,
-                                       load_posetrack_gt,
-                                       parse_posetrack_video)
-
-#: The ``categories`` entry written to the prediction files.
-POSETRACK18_CATEGORIES = [{
-    'supercategory':
-    'person',
-    'id':
-    1,
-    'name':
-    'person',
-    'keypoints':
-    list(POSETRACK18_KEYPOINT_NAMES),
-    'skeleton': [[16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12],
-                 [7, 13], [6, 7], [6, 8], [7, 9], [8, 10], [9, 11], [2, 3],
-                 [1, 2], [1, 3], [2, 4], [3, 5], [4, 6], [5, 7]],
-}]
+from ...datasets.posetrack_format import posetrack_categories
+from ..functional import POSEVAL_JOINT_NAMES
+from .posetrack_io import (evaluate_posetrack_ap, format_table,
+                           load_posetrack_gt, parse_posetrack_video)
 
 # Image fields copied from the GT into the prediction files.
 _IMAGE_FIELDS = ('id', 'file_name', 'vid_id', 'frame_id', 'nframes',
@@ -353,7 +337,7 @@ class PoseTrackAPMetric(BaseMetric):
             videos[name] = dict(
                 images=images,
                 annotations=annotations,
-                categories=POSETRACK18_CATEGORIES)
+                categories=posetrack_categories())
         return videos
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
