@@ -273,9 +273,19 @@ class MultiStageHRNet(HRNet):
                     f'{path!r}. Set `init_cfg.checkpoint` of the backbone to '
                     'an existing HRNet checkpoint.')
         # torch.load(weights_only=True) underneath; importing tdmi_mmpose
-        # allow-lists the non-tensor types of mmengine checkpoints.
-        ckpt = CheckpointLoader.load_checkpoint(
-            checkpoint, map_location=map_location)
+        # allow-lists the non-tensor types of mmengine checkpoints. URLs are
+        # downloaded once and cached by mmengine (torch.hub's cache).
+        try:
+            ckpt = CheckpointLoader.load_checkpoint(
+                checkpoint, map_location=map_location)
+        except OSError as error:  # URLError, HTTPError, no network
+            if '://' not in checkpoint:
+                raise
+            raise RuntimeError(
+                f'MultiStageHRNet: cannot download the pretrained checkpoint '
+                f'{checkpoint} ({error}). Offline, download it on another '
+                'machine and pass the local file with `--cfg-options '
+                'backbone_checkpoint=PATH`.') from error
         if isinstance(ckpt, dict) and 'state_dict' in ckpt:
             ckpt = ckpt['state_dict']
         if not isinstance(ckpt, dict):
