@@ -31,8 +31,8 @@ from typing import Dict, List, Optional, Sequence, Union
 from mmengine.fileio import dump
 from tqdm import tqdm
 
-from ..posetrack_format import (PoseTrackFormatError, image_folder, load_json,
-                                split_videos)
+from ..posetrack_format import (PoseTrackFormatError, image_folder,
+                                json_files, load_json, split_videos)
 
 #: Malformed or inconsistent input; the message names file and field (the
 #: format module's error, under the tool's name).
@@ -64,20 +64,7 @@ def _check_video_dict(data, path: str) -> None:
 def _list_inputs(inputs: Union[str, Sequence[str]]) -> List[str]:
     if isinstance(inputs, str):
         inputs = [inputs]
-    files = []
-    for item in inputs:
-        if osp.isdir(item):
-            found = sorted(
-                osp.join(item, f) for f in os.listdir(item)
-                if f.endswith('.json'))
-            if not found:
-                raise MergeSplitError(f'{item}: no .json files in folder')
-            files += found
-        elif osp.isfile(item):
-            files.append(item)
-        else:
-            raise FileNotFoundError(f'{item}: no such file or folder')
-    return files
+    return [path for item in inputs for path in json_files(item)]
 
 
 def merge_posetrack(inputs: Union[str, Sequence[str]],

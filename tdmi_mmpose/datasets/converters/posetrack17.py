@@ -55,14 +55,15 @@ import os.path as osp
 import re
 import sys
 from collections import OrderedDict
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 from mmengine.fileio import dump
 from tqdm import tqdm
 
 from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES,
                                 PoseTrackFormatError, frame_file_name,
-                                frame_number, load_json, posetrack_categories)
+                                frame_number, json_files, load_json,
+                                posetrack_categories)
 from .pt17_fields import (ConversionError, ConversionReport, as_list, scalar,
                           string)
 
@@ -454,22 +455,14 @@ def convert_posetrack17(in_path: str,
     Returns:
         ConversionReport: what was converted and what was skipped and why.
     """
-    if osp.isdir(in_path):
-        files = sorted(
-            osp.join(in_path, f) for f in os.listdir(in_path)
-            if f.endswith('.json'))
-        if not files:
-            raise ConversionError(f'{in_path}: no .json files in folder')
-    elif osp.isfile(in_path):
-        files = [in_path]
-    else:
-        raise FileNotFoundError(f'{in_path}: no such file or folder')
+    files = json_files(in_path)
 
     report = ConversionReport()
     outputs = {}
     for path in tqdm(files, desc='PT17 -> PT18', disable=not progress):
         name, video = convert_posetrack17_video(
-            load_json(path, 'PoseTrack2017 file'), path, img_root, frame_base, drop_invisible,
+            load_json(path, 'PoseTrack2017 file'), path, img_root,
+            frame_base, drop_invisible,
             report)
         if name in outputs:
             raise ConversionError(

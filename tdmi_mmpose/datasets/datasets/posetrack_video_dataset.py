@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from mmengine.fileio import exists, isdir, list_dir_or_file
+from mmengine.fileio import isdir
 from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
@@ -16,7 +16,7 @@ from ..posetrack_format import (PERSON_CATEGORY_ID, PoseTrackFormatError,
                                 annotation_where, boxes_outside,
                                 check_fields, check_image_record, clip_boxes,
                                 frame_file_name, frame_table, group_videos,
-                                load_json, parse_detection,
+                                json_files, load_json, parse_detection,
                                 parse_ignore_regions, parse_keypoints,
                                 parse_xywh, posetrack18_metainfo_file,
                                 read_video_file, video_name, xywh_to_xyxy)
@@ -209,18 +209,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         """The JSON files behind ``ann_file`` (a folder or one file)."""
         if not self.ann_file:
             raise ValueError(f'{self.__class__.__name__} needs an ann_file.')
-        if isdir(self.ann_file):
-            files = sorted(
-                osp.join(self.ann_file, f) for f in list_dir_or_file(
-                    self.ann_file, list_dir=False, suffix='.json'))
-            if not files:
-                raise FileNotFoundError(
-                    f'Annotation folder {self.ann_file} has no .json files.')
-            return files
-        if not exists(self.ann_file):
-            raise FileNotFoundError(
-                f'Annotation file or folder not found: {self.ann_file}')
-        return [self.ann_file]
+        return json_files(self.ann_file)
 
     def _register_videos(self, path: str, images: list,
                          name_from_file: bool) -> Dict[object, dict]:

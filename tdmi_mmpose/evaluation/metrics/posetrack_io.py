@@ -6,7 +6,6 @@ Shared by :class:`PoseTrackAPMetric` and ``tools/posetrack_eval.py``; the
 computation is in :mod:`tdmi_mmpose.evaluation.functional`, the file format
 in :mod:`tdmi_mmpose.datasets.posetrack_format`.
 """
-import os
 import os.path as osp
 import warnings
 from collections import OrderedDict
@@ -14,12 +13,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ...datasets.posetrack_format import (POSETRACK18_KEYPOINT_NAMES,
-                                          PoseTrackFormatError,
-                                          annotation_where, as_numbers,
-                                          load_json, parse_ignore_regions,
-                                          parse_keypoints, parse_xywh,
-                                          split_videos)
+from ...datasets.posetrack_format import (
+    POSETRACK18_KEYPOINT_NAMES, PoseTrackFormatError, annotation_where,
+    as_numbers, check_fields, json_files, load_json, parse_ignore_regions,
+    parse_keypoints, parse_xywh, split_videos)
 from ..functional import (MISSING_SCORE, NUM_JOINTS, POSETRACK18_TO_POSEVAL,
                           POSEVAL_SOURCE_NAMES, TABLE_NAMES, head_size,
                           summarize_videos, video_entries)
@@ -90,8 +87,8 @@ def _keypoint_mapping(video: dict, source: str) -> List[int]:
             'keypoints.')
     missing = [n for n in POSEVAL_SOURCE_NAMES if n not in names]
     if missing:
-        raise PoseTrackFormatError(f'{source}: "categories[0].keypoints" lacks '
-                         f'{missing}.')
+        raise PoseTrackFormatError(
+            f'{source}: "categories[0].keypoints" lacks {missing}.')
     return [list(names).index(n) for n in POSEVAL_SOURCE_NAMES]
 
 
@@ -165,8 +162,7 @@ def parse_posetrack_video(video: dict, source: str, is_gt: bool) -> List[dict]:
 
     images = video['images']
     for image in images:
-        if not isinstance(image, dict) or 'id' not in image:
-            raise PoseTrackFormatError(f'{source}: an entry of "images" has no "id".')
+        check_fields(image, ('id', ), f'{source}: an entry of "images"')
     if images:
         first_key = _video_group_key(images[0])
         kept = [im for im in images if _video_group_key(im) == first_key]
@@ -180,9 +176,7 @@ def parse_posetrack_video(video: dict, source: str, is_gt: bool) -> List[dict]:
     people_by_image = {image['id']: [] for image in images}
     missing_scores = False
     for ann in video['annotations']:
-        if not isinstance(ann, dict):
-            raise PoseTrackFormatError(f'{source}: an entry of "annotations" is not '
-                             'an object.')
+        check_fields(ann, (), f'{source}: an entry of "annotations"')
         if ann.get('image_id') not in people_by_image:
             continue
         person = _parse_person(ann, mapping, is_gt, source)
@@ -269,15 +263,11 @@ def load_posetrack_gt(path: str) -> Tuple[Dict[str, dict], Dict[str, str]]:
         - sources (dict[str, str]): Video name -> where it was read from.
     """
     if osp.isdir(path):
-        names = sorted(f for f in os.listdir(path) if f.endswith('.json'))
-        if not names:
-            raise FileNotFoundError(f'No .json files in {path}')
         videos, sources = OrderedDict(), OrderedDict()
-        for file_name in names:
-            file_path = osp.join(path, file_name)
-            videos[file_name[:-len('.json')]] = load_json(
-                file_path, 'Ground-truth file')
-            sources[file_name[:-len('.json')]] = file_path
+        for file_path in json_files(path):
+            name = osp.splitext(osp.basename(file_path))[0]
+            videos[name] = load_json(file_path, 'Ground-truth file')
+            sources[name] = file_path
         return videos, sources
     videos = split_videos(load_json(path, 'Ground-truth file'), path)
     sources = OrderedDict(
