@@ -32,7 +32,8 @@ from mmengine.fileio import dump
 from tqdm import tqdm
 
 from ..posetrack_format import (PoseTrackFormatError, image_folder,
-                                json_files, load_json, split_videos)
+                                json_files, load_json, register_image_ids,
+                                split_videos)
 
 #: Malformed or inconsistent input; the message names file and field (the
 #: format module's error, under the tool's name).
@@ -108,12 +109,8 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
 
         file_vids = set()
         file_img_ids = set()
+        register_image_ids(data['images'], path, image_src)
         for img in data['images']:
-            if img['id'] in image_src:
-                raise MergeSplitError(
-                    f'{path}: image id {img["id"]} (field "images.id") '
-                    f'collides with an image of {image_src[img["id"]]}')
-            image_src[img['id']] = path
             file_img_ids.add(img['id'])
             file_vids.add(img['vid_id'])
         for vid in file_vids:

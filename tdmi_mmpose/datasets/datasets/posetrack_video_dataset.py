@@ -12,14 +12,12 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..posetrack_format import (PERSON_CATEGORY_ID, PoseTrackFormatError,
-                                annotation_where, boxes_outside,
-                                check_fields, check_image_record, clip_boxes,
-                                frame_file_name, frame_table, group_videos,
-                                json_files, load_json, parse_detection,
-                                parse_ignore_regions, parse_keypoints,
-                                parse_xywh, posetrack18_metainfo_file,
-                                read_video_file, video_name, xywh_to_xyxy)
+from ..posetrack_format import (
+    PERSON_CATEGORY_ID, PoseTrackFormatError, annotation_where, boxes_outside,
+    check_fields, check_image_record, clip_boxes, frame_file_name, frame_table,
+    group_videos, json_files, load_json, parse_detection, parse_ignore_regions,
+    parse_keypoints, parse_xywh, posetrack18_metainfo_file, read_video_file,
+    register_image_ids, video_name, xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
@@ -373,19 +371,16 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         num_keypoints = self.metainfo['num_keypoints']
 
         data_list = []
-        all_images = {}
+        all_images, image_files = {}, {}
         for path in files:
             images, annotations = read_video_file(
                 path, need_annotations=not self.bbox_file)
             img_by_id = self._register_videos(path, images, name_from_file)
             for img_id, img in img_by_id.items():
-                if img_id in all_images and self.bbox_file:
-                    raise PoseTrackFormatError(
-                        f'Image id {img_id} appears in both '
-                        f'{all_images[img_id][1]} and {path}; detections '
-                        'cannot be matched to images by id.')
                 all_images[img_id] = (img, path)
             if self.bbox_file:
+                # detections are matched to images by id
+                register_image_ids(images, path, image_files)
                 continue
             for ann in annotations:
                 check_fields(ann, ('image_id', 'id', 'keypoints'),

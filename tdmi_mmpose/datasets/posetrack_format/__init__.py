@@ -31,7 +31,7 @@ from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
                         posetrack18_metainfo_file, posetrack_categories)
 from .records import (annotation_where, as_numbers, check_image_record,
                       parse_detection, parse_ignore_regions, parse_keypoints,
-                      parse_xywh)
+                      parse_xywh, register_image_ids)
 from .videos import (frame_file_name, frame_number, frame_table, group_videos,
                      image_folder, order_frames, split_videos, video_key,
                      video_name)
@@ -44,6 +44,7 @@ __all__ = [
     'group_videos', 'image_folder', 'json_files', 'load_json',
     'order_frames', 'parse_detection', 'parse_ignore_regions',
     'parse_keypoints', 'parse_xywh', 'posetrack18_metainfo_file',
-    'posetrack_categories', 'read_video_file', 'split_videos', 'video_key',
+    'posetrack_categories', 'read_video_file', 'register_image_ids',
+    'split_videos', 'video_key',
     'video_name', 'xywh_to_xyxy'
 ]

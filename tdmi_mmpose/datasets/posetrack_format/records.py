@@ -2,7 +2,7 @@
 """One PoseTrack record at a time: images, annotations (keypoints, boxes),
 detections and ignore regions. Errors name the file, record and field."""
 import numbers
-from typing import List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -50,6 +50,27 @@ def check_image_record(image: object, source: str) -> None:
         source (str): Its file.
     """
     check_fields(image, ('file_name', 'id'), f'{source}: an entry of "images"')
+
+
+def register_image_ids(images: Sequence[dict], source: str,
+                       owners: Dict[object, str],
+                       owner: Optional[str] = None) -> None:
+    """Record the file (or video) of each image id: image ids are unique
+    across the files and videos of a dataset.
+
+    Args:
+        images (Sequence[dict]): Entries of ``images`` (with ``id``).
+        source (str): Their file, for errors.
+        owners (dict): Image id -> owner so far; updated in place.
+        owner (str, optional): What to record for these images. Defaults
+            to ``source``.
+    """
+    for image in images:
+        if image['id'] in owners:
+            raise PoseTrackFormatError(
+                f'{source}: image id {image["id"]} (field "images.id") '
+                f'collides with an image of {owners[image["id"]]}.')
+        owners[image['id']] = source if owner is None else owner
 
 
 def parse_keypoints(ann: dict, num_keypoints: int, where: str) -> np.ndarray:

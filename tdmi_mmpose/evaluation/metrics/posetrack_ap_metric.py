@@ -12,7 +12,8 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
-from ...datasets.posetrack_format import posetrack_categories
+from ...datasets.posetrack_format import (posetrack_categories,
+                                          register_image_ids)
 from ..functional import POSEVAL_JOINT_NAMES
 from .posetrack_io import (evaluate_posetrack_ap, format_table,
                            load_posetrack_gt, parse_posetrack_video)
@@ -127,12 +128,8 @@ class PoseTrackAPMetric(BaseMetric):
         for name, video in gt_videos.items():
             # Checks bbox_head, keypoint counts, ... before inference starts.
             parse_posetrack_video(video, gt_sources[name], is_gt=True)
-            for image in video['images']:
-                if image['id'] in image_to_video:
-                    raise ValueError(
-                        f'{gt_sources[name]}: image id {image["id"]} also '
-                        f'appears in video {image_to_video[image["id"]]!r}.')
-                image_to_video[image['id']] = name
+            register_image_ids(video['images'], gt_sources[name],
+                               image_to_video, name)
         self.ann_file = ann_file
         self.gt_videos = gt_videos
         self.gt_sources = gt_sources
