@@ -31,7 +31,8 @@ from typing import Dict, List, Optional, Sequence, Union
 from mmengine.fileio import dump
 from tqdm import tqdm
 
-from ..posetrack_format import (PoseTrackFormatError, image_folder,
+from ..posetrack_format import (PoseTrackFormatError, check_video_lists,
+                                image_folder,
                                 json_files, load_json, register_image_ids,
                                 split_videos)
 
@@ -44,12 +45,7 @@ def _check_video_dict(data, path: str) -> None:
     """A file to merge: ``images`` with ``id``, ``file_name`` and ``vid_id``
     (so that the merged file splits back into the same videos) and
     ``annotations`` with ``id`` and ``image_id``."""
-    if not isinstance(data, dict):
-        raise MergeSplitError(f'{path}: top level must be an object')
-    for field in ('images', 'annotations'):
-        if not isinstance(data.get(field), list):
-            raise MergeSplitError(
-                f'{path}: field "{field}" is missing or not a list')
+    check_video_lists(data, path)
     for i, img in enumerate(data['images']):
         for field in ('id', 'file_name', 'vid_id'):
             if not isinstance(img, dict) or field not in img:

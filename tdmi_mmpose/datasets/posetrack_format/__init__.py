@@ -24,8 +24,8 @@ this package, so each rule of the format is written once:
   (:func:`clip_boxes`, ``[0, w] x [0, h]`` as mmpose's ``bbox_clip_border``).
 """
 from .boxes import boxes_outside, clip_boxes, xywh_to_xyxy
-from .files import (PoseTrackFormatError, check_fields, json_files, load_json,
-                    read_video_file)
+from .files import (PoseTrackFormatError, check_fields, check_video_lists,
+                    json_files, load_json, read_video_file)
 from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
                         POSETRACK18_METAINFO, POSETRACK18_SKELETON,
                         posetrack18_metainfo_file, posetrack_categories)
@@ -40,6 +40,7 @@ __all__ = [
     'PERSON_CATEGORY_ID', 'POSETRACK18_KEYPOINT_NAMES', 'POSETRACK18_METAINFO',
     'POSETRACK18_SKELETON', 'PoseTrackFormatError', 'annotation_where',
     'as_numbers', 'boxes_outside', 'check_fields', 'check_image_record',
+    'check_video_lists',
     'clip_boxes', 'frame_file_name', 'frame_number', 'frame_table',
     'group_videos', 'image_folder', 'json_files', 'load_json',
     'order_frames', 'parse_detection', 'parse_ignore_regions',

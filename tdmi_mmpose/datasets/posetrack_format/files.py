@@ -102,23 +102,39 @@ def read_video_file(path: str,
     Returns:
         tuple[list, list]: ``images`` (non-empty) and ``annotations``.
     """
-    data = load_json(path, 'Annotation file')
+    images, annotations = check_video_lists(
+        load_json(path, 'Annotation file'), path, need_annotations)
+    if not images:
+        raise PoseTrackFormatError(f'{path}: field "images" is empty.')
+    return images, annotations
+
+
+def check_video_lists(data: object,
+                      source: str,
+                      need_annotations: bool = True) -> Tuple[list, list]:
+    """Check the top level of a PoseTrack18-layout object: a dict with the
+    lists ``images`` and ``annotations``.
+
+    Args:
+        data (object): The loaded JSON.
+        source (str): Its file, for errors.
+        need_annotations (bool): Whether a missing ``annotations`` field is
+            an error (else it reads as empty). Defaults to ``True``.
+
+    Returns:
+        tuple[list, list]: ``images`` and ``annotations``.
+    """
     if not isinstance(data, dict):
         raise PoseTrackFormatError(
-            f'{path}: expected a JSON object with "images" and '
+            f'{source}: expected a JSON object with "images" and '
             f'"annotations", got {type(data).__name__}.')
-    images = data.get('images')
-    if not isinstance(images, list) or not images:
+    if not isinstance(data.get('images'), list):
         raise PoseTrackFormatError(
-            f'{path}: field "images" is missing, empty or not a list.')
+            f'{source}: field "images" is missing or not a list.')
     annotations = data.get('annotations')
-    if annotations is None:
-        if need_annotations:
-            raise PoseTrackFormatError(
-                f'{path}: field "annotations" is missing (needed for '
-                'ground-truth boxes).')
+    if annotations is None and not need_annotations:
         annotations = []
     if not isinstance(annotations, list):
         raise PoseTrackFormatError(
-            f'{path}: field "annotations" is not a list.')
-    return images, annotations
+            f'{source}: field "annotations" is missing or not a list.')
+    return data['images'], annotations

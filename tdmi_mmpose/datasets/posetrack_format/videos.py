@@ -7,7 +7,7 @@ import re
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .files import PoseTrackFormatError, check_fields
+from .files import PoseTrackFormatError, check_fields, check_video_lists
 from .records import check_image_record
 
 
@@ -77,17 +77,13 @@ def split_videos(data: object, source: str) -> 'OrderedDict[str, dict]':
         OrderedDict[str, dict]: Video name -> ``images``, ``annotations``,
         ``categories`` (the file's).
     """
-    if not isinstance(data, dict):
-        raise PoseTrackFormatError(f'{source}: top level must be an object.')
-    for field in ('images', 'annotations'):
-        if not isinstance(data.get(field), list):
-            raise PoseTrackFormatError(
-                f'{source}: field "{field}" is missing or not a list.')
+    all_images, all_annotations = check_video_lists(data, source)
+    for image in all_images:
+        check_image_record(image, source)
     image_video = {}
-    groups = group_videos(data['images'])
+    groups = group_videos(all_images)
     for key, images in groups.items():
         for image in images:
-            check_image_record(image, source)
             if image['id'] in image_video:
                 raise PoseTrackFormatError(
                     f'{source}: image id {image["id"]} (field "images.id") '
@@ -95,7 +91,7 @@ def split_videos(data: object, source: str) -> 'OrderedDict[str, dict]':
             image_video[image['id']] = key
     annotations = OrderedDict((key, []) for key in groups)
     seen = set()
-    for ann in data['annotations']:
+    for ann in all_annotations:
         check_fields(ann, ('id', 'image_id'),
                      f'{source}: an entry of "annotations"')
         if ann['id'] in seen:
