@@ -571,3 +571,30 @@ def test_serialised_dataset_and_subset(one_video, build_dataset):
     info = ds.get_data_info(0)
     assert info['frame_index'] == 5
     assert frame_numbers(info['frame_paths']) == [3, 4, 5, 5, 5]
+
+
+def test_bbox_score_thr_is_mmposes_filter_cfg(writer, build_dataset):
+    writer.write_json(
+        writer.video(VIDEO, nframes=6, labeled=(0, 3)),
+        f'annotations/val/{VIDEO}.json')
+    iid = writer.image_id('000001', 3)
+    bbox_file = _detections(writer, [
+        dict(image_id=iid, category_id=1, bbox=[5, 6, 20, 30], score=s)
+        for s in (0.1, 0.9, 0.2, 0.5)
+    ])
+    kwargs = dict(
+        data_root=writer.root,
+        ann_file='annotations/val',
+        bbox_file=bbox_file,
+        test_mode=True)
+    shorthand = build_dataset(bbox_score_thr=0.3, **kwargs)
+    mmpose_way = build_dataset(filter_cfg=dict(bbox_score_thr=0.3), **kwargs)
+    for ds in (shorthand, mmpose_way):
+        infos = [ds.get_data_info(i) for i in range(len(ds))]
+        assert [float(i['bbox_score'][0]) for i in infos] == pytest.approx(
+            [0.9, 0.5])
+        assert [i['id'] for i in infos] == [0, 1]
+        assert ds.skip_counts == {'det_below_score_thr': 2}
+    with pytest.raises(ValueError, match='contradicts'):
+        build_dataset(
+            bbox_score_thr=0.3, filter_cfg=dict(bbox_score_thr=0.5), **kwargs)

@@ -76,8 +76,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     Boxes: ground-truth boxes in training and by default in test mode; in test
     mode a ``bbox_file`` (COCO detection results: ``image_id`` or
     ``image_name``, ``bbox`` as xywh, ``score``, ``category_id``) replaces
-    them, keeping detections of category 1 with ``score >= bbox_score_thr``
-    (on labeled frames only if ``labeled_frames_only``). A box partly outside
+    them, keeping detections of category 1 (on labeled frames only if
+    ``labeled_frames_only``) with ``score >= bbox_score_thr`` (mmpose's
+    ``filter_cfg=dict(bbox_score_thr=...)``, applied by mmpose's
+    ``filter_data``; the dropped ones are counted). A box partly outside
     its image is clipped to it (``[0, w] x [0, h]``, the one rule of
     :func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`); a box
     entirely outside is an error naming the
@@ -107,8 +109,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             file. Relative paths are joined with ``data_root``.
         bbox_file (str, optional): Detection results to use instead of GT
             boxes; test mode only. Defaults to ``None`` (GT boxes).
-        bbox_score_thr (float): Detections with a lower score are dropped.
-            Defaults to 0.0.
+        bbox_score_thr (float, optional): Detections with a lower score are
+            dropped; a shorthand for mmpose's ``filter_cfg=dict(
+            bbox_score_thr=...)``. Defaults to ``None`` (no threshold).
         labeled_frames_only (bool): With ``bbox_file``, keep only detections
             on frames with ``is_labeled`` true (the only frames PoseTrack
             evaluates). Defaults to ``True``.
@@ -138,7 +141,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def __init__(self,
                  ann_file: str = '',
                  bbox_file: Optional[str] = None,
-                 bbox_score_thr: float = 0.0,
+                 bbox_score_thr: Optional[float] = None,
                  labeled_frames_only: bool = True,
                  frame_offsets: Sequence[int] = (-2, -1, 0, 1, 2),
                  frame_sampling: str = 'fixed',
@@ -179,12 +182,18 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         self.frame_sampling = frame_sampling
         self.max_frame_gap = int(max_frame_gap)
         self.missing_frame = missing_frame
-        self.bbox_score_thr = float(bbox_score_thr)
         self.labeled_frames_only = labeled_frames_only
         self.skip_counts: Counter = Counter()
         # video key -> dict(frames=[file_name or None]*nframes, ...)
         self.videos: Dict[int, dict] = {}
 
+        if bbox_score_thr is not None:
+            filter_cfg = dict(filter_cfg or {})
+            if filter_cfg.setdefault('bbox_score_thr',
+                                     bbox_score_thr) != bbox_score_thr:
+                raise ValueError(
+                    f'bbox_score_thr={bbox_score_thr} contradicts filter_cfg '
+                    f'{filter_cfg}; give the threshold once.')
         super().__init__(
             ann_file=ann_file,
             bbox_file=bbox_file,
@@ -396,6 +405,22 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
 
         if self.bbox_file:
             data_list = self._load_detections(all_images, num_keypoints)
+        return data_list
+
+    def filter_data(self) -> List[dict]:
+        """mmpose's filtering (``filter_cfg=dict(bbox_score_thr=...)`` drops
+        boxes with a lower score), counted in ``skip_counts``; detections
+        are then numbered ``0 .. N-1`` (their ``id``). Logs what was kept
+        and skipped."""
+        data_list = super().filter_data()
+        dropped = len(self.data_list) - len(data_list)
+        if dropped:
+            reason = 'det_below_score_thr' if self.bbox_file else \
+                'below_score_thr'
+            self.skip_counts[reason] += dropped
+        if self.bbox_file:
+            for index, info in enumerate(data_list):
+                info['id'] = index
         if self.skip_counts:
             print_log(
                 f'{self.__class__.__name__} ({self.ann_file}): kept '
@@ -438,9 +463,6 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     f'annotation files ({self.ann_file}).')
             if record['category_id'] != PERSON_CATEGORY_ID:
                 self._skip('det_not_person')
-                continue
-            if record['score'] < self.bbox_score_thr:
-                self._skip('det_below_score_thr')
                 continue
             img, path = all_images[img_id]
             if (self.labeled_frames_only
