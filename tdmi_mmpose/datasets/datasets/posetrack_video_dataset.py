@@ -14,10 +14,11 @@ from mmpose.registry import DATASETS
 
 from ..posetrack_format import (
     PERSON_CATEGORY_ID, PoseTrackFormatError, annotation_where, boxes_outside,
-    check_fields, check_image_record, clip_boxes, frame_file_name, frame_table,
-    group_videos, json_files, load_json, parse_detection, parse_ignore_regions,
-    parse_keypoints, parse_xywh, posetrack18_metainfo_file, read_video_file,
-    register_image_ids, video_name, xywh_to_xyxy)
+    check_fields, check_image_record, clip_boxes, clip_frame_names,
+    frame_table, group_videos, json_files, load_json, parse_detection,
+    parse_ignore_regions, parse_keypoints, parse_xywh,
+    posetrack18_metainfo_file, read_video_file, register_image_ids,
+    video_name, xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
@@ -57,11 +58,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     name built from the key frame's by frame-number arithmetic. Frame indices
     are clamped to ``[0, nframes - 1]`` (the edge frame is repeated).
 
-    Frame index of an image: when a video's ``images`` list is complete
-    (``nframes`` entries) it is the image's rank in the video ordered by
-    ``frame_id`` (by ``file_name`` if a ``frame_id`` is missing). When the list
-    is incomplete it is the file name's frame number (PoseTrack numbers frames
-    from ``000000``).
+    Videos, frame indices and neighbouring file names follow the format
+    module (:mod:`tdmi_mmpose.datasets.posetrack_format`: ``group_videos``,
+    ``frame_table``, ``clip_frame_names``).
 
     Frame sampling:
 
@@ -94,14 +93,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     persons). Malformed records are errors naming the file, the record and the
     field (:class:`PoseTrackAnnotationError`).
 
-    Data info keys (see ``docs/architecture.md``, section 1): ``img_path``,
-    ``frame_paths``, ``frame_offsets``, ``key_frame_index``, ``img_id``,
-    ``id``, ``bbox`` (1, 4) xyxy, ``bbox_score`` (1,), ``keypoints``
-    (1, 17, 2), ``keypoints_visible`` (1, 17), ``num_keypoints``,
-    ``bbox_head`` (4,) xywh or None, ``track_id``, ``vid_id``, ``frame_id``,
-    ``frame_index``, ``nframes``, ``is_labeled``, ``ignore_regions`` (list of
-    (N, 2) float32 polygons), ``video_name``, ``category_id``, ``iscrowd``,
-    ``missing_frame``, ``raw_ann_info`` (GT only), plus mmpose's metainfo keys
+    Data info keys: see ``docs/architecture.md``, section 1 (plus
+    ``iscrowd``, ``missing_frame``, ``raw_ann_info`` for GT and mmpose's
+    metainfo keys
     (``flip_indices``, ``upper_body_ids``, ...).
 
     Args:
@@ -509,17 +503,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                         offsets: Sequence[int]) -> List[str]:
         """Paths of the frames at ``offsets`` from ``frame_index``, clamped
         to the video, looked up in the video's ``images`` list first."""
-        video = self.videos[video_key]
-        frames = video['frames']
-        key_name = frames[frame_index]
-        paths = []
-        for offset in offsets:
-            index = min(max(frame_index + offset, 0), video['nframes'] - 1)
-            name = frames[index]
-            if name is None:
-                name = frame_file_name(key_name, index)
-            paths.append(osp.join(self.data_prefix['img'], name))
-        return paths
+        names = clip_frame_names(self.videos[video_key]['frames'],
+                                 frame_index, offsets)
+        return [osp.join(self.data_prefix['img'], name) for name in names]
 
     def get_data_info(self, idx: int) -> dict:
         """Data info of sample ``idx`` with its frames (see the class

@@ -32,15 +32,15 @@ from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
 from .records import (annotation_where, as_numbers, check_image_record,
                       parse_detection, parse_ignore_regions, parse_keypoints,
                       parse_xywh, register_image_ids)
-from .videos import (frame_file_name, frame_number, frame_table, group_videos,
-                     image_folder, order_frames, split_videos, video_key,
-                     video_name)
+from .videos import (clip_frame_names, frame_file_name, frame_number,
+                     frame_table, group_videos, image_folder, order_frames,
+                     split_videos, video_key, video_name)
 
 __all__ = [
     'PERSON_CATEGORY_ID', 'POSETRACK18_KEYPOINT_NAMES', 'POSETRACK18_METAINFO',
     'POSETRACK18_SKELETON', 'PoseTrackFormatError', 'annotation_where',
     'as_numbers', 'boxes_outside', 'check_fields', 'check_image_record',
-    'check_video_lists',
+    'check_video_lists', 'clip_frame_names',
     'clip_boxes', 'frame_file_name', 'frame_number', 'frame_table',
     'group_videos', 'image_folder', 'json_files', 'load_json',
     'order_frames', 'parse_detection', 'parse_ignore_regions',

@@ -160,6 +160,32 @@ def frame_file_name(key_file_name: str, number: int) -> str:
         str(number).zfill(len(stem)) + ext)
 
 
+def clip_frame_names(frames: Sequence[Optional[str]], frame_index: int,
+                     offsets: Sequence[int]) -> List[str]:
+    """The file names of the frames at ``offsets`` from ``frame_index``,
+    clamped to the video (the edge frame is repeated). A frame the
+    ``images`` list lacks is named by frame-number arithmetic from the key
+    frame's name (:func:`frame_file_name`).
+
+    Args:
+        frames (Sequence[str | None]): The video's frame table (see
+            :func:`frame_table`).
+        frame_index (int): The key frame's index.
+        offsets (Sequence[int]): Offsets from the key frame.
+
+    Returns:
+        list[str]: One file name per offset.
+    """
+    names = []
+    for offset in offsets:
+        index = min(max(frame_index + offset, 0), len(frames) - 1)
+        name = frames[index]
+        if name is None:
+            name = frame_file_name(frames[frame_index], index)
+        names.append(name)
+    return names
+
+
 def order_frames(images: Sequence[dict]) -> List[dict]:
     """A video's images in time order: by ``frame_id`` when every image has
     one, else by ``file_name`` (PoseTrack file names are frame numbers).
