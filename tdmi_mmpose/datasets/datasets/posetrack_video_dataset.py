@@ -12,6 +12,7 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
+from ..frame_offsets import check_frame_offsets, random_frame_offsets
 from ..posetrack_format import (
     PERSON_CATEGORY_ID, PoseTrackFormatError, annotation_where, boxes_outside,
     check_fields, check_image_record, clip_boxes, clip_frame_names,
@@ -155,13 +156,6 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         if data_mode != 'topdown':
             raise ValueError(f'{self.__class__.__name__} only supports '
                              f'data_mode="topdown", got {data_mode!r}.')
-        offsets = [int(o) for o in frame_offsets]
-        if (len(offsets) == 0 or 0 not in offsets
-                or len(set(offsets)) != len(offsets)
-                or any(o != f for o, f in zip(offsets, frame_offsets))):
-            raise ValueError(
-                'frame_offsets must be distinct integers containing 0 (the '
-                f'key frame), got {list(frame_offsets)!r}.')
         if frame_sampling not in FRAME_SAMPLING_MODES:
             raise ValueError(f'Unknown frame_sampling {frame_sampling!r}; '
                              f'expected one of {FRAME_SAMPLING_MODES}.')
@@ -171,7 +165,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         if missing_frame not in MISSING_FRAME_MODES:
             raise ValueError(f'Unknown missing_frame {missing_frame!r}; '
                              f'expected one of {MISSING_FRAME_MODES}.')
-        self.frame_offsets = sorted(offsets)
+        self.frame_offsets = check_frame_offsets(frame_offsets)
         self.key_frame_index = self.frame_offsets.index(0)
         self.frame_sampling = frame_sampling
         self.max_frame_gap = int(max_frame_gap)
@@ -491,13 +485,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         mode)."""
         if self.frame_sampling == 'fixed':
             return list(self.frame_offsets)
-        n_before = self.key_frame_index
-        n_after = len(self.frame_offsets) - 1 - n_before
-        gaps = np.random.randint(
-            1, self.max_frame_gap + 1, size=n_before + n_after)
-        before = -np.cumsum(gaps[:n_before])[::-1]
-        after = np.cumsum(gaps[n_before:])
-        return [int(o) for o in before] + [0] + [int(o) for o in after]
+        return random_frame_offsets(
+            self.key_frame_index,
+            len(self.frame_offsets) - 1 - self.key_frame_index,
+            self.max_frame_gap)
 
     def frame_paths_for(self, video_key: int, frame_index: int,
                         offsets: Sequence[int]) -> List[str]:
