@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Tuple
 import torch
 from mmengine.logging import print_log
 from mmengine.model.weight_init import update_init_info
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from torch import Tensor
 from torch.nn.modules.batchnorm import _BatchNorm
 
@@ -252,9 +252,12 @@ class MultiStageHRNet(HRNet):
         state_dict = self._read_checkpoint(checkpoint, map_location)
         state_dict = _select_prefix(state_dict, prefix)
         self._check_state_dict(state_dict, checkpoint)
-        missing, _ = self.load_state_dict(state_dict, strict=False)
-        # Only optional buffers can be missing after _check_state_dict.
-        assert all(k.endswith(_OPTIONAL_KEY_SUFFIXES) for k in missing)
+        # mmengine's loader (it ignores absent num_batches_tracked buffers).
+        # Its load_checkpoint is not used as a whole: it copies the matching
+        # tensors before reporting mismatches, and its revise_keys cannot
+        # drop a pose estimator checkpoint's head keys; _check_state_dict
+        # made this all or nothing.
+        load_state_dict(self, state_dict, strict=True)
         print_log(
             f'MultiStageHRNet: loaded {len(state_dict)} tensors from '
             f'{checkpoint}',
