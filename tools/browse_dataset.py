@@ -26,6 +26,8 @@ import cv2
 import numpy as np
 from mmengine.config import Config, DictAction
 
+from tdmi_mmpose.utils.config import load_config
+
 PACK_TYPES = ('PackVideoPoseInputs', 'PackPoseInputs')
 KEY_COLOUR = (0, 0, 255)  # BGR red
 FRAME_COLOUR = (160, 160, 160)
@@ -63,13 +65,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 
 def load_cfg(path: str, options: dict) -> Config:
-    """Config with overrides (``data_root`` retargeting when available)."""
-    try:
-        from tdmi_mmpose.utils.config import load_config
-    except ImportError:  # pragma: no cover - older checkouts
-        cfg = Config.fromfile(path)
-        cfg.merge_from_dict(options or {})
-        return cfg
+    """Config with overrides (``data_root`` retargeting)."""
     return load_config(path, options)
 
 

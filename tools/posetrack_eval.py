@@ -17,9 +17,9 @@ import math
 import sys
 from typing import List, Optional
 
-from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINT_NAMES,
-                                               evaluate_posetrack_folders,
-                                               format_table, results_to_json)
+from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
+from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_folders,
+                                            format_table, results_to_json)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

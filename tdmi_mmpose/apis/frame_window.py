@@ -9,6 +9,8 @@ from typing import (Callable, Dict, Iterable, Iterator, List, NamedTuple,
 import mmcv
 import numpy as np
 
+from ..datasets.frame_offsets import check_frame_offsets
+
 FrameType = Union[str, np.ndarray]
 
 
@@ -42,23 +44,6 @@ class ClipWindow(NamedTuple):
         """bool: ``False`` when every frame of the clip is the key frame
         (a one-frame stream, e.g. a single image)."""
         return len(set(self.frame_indices)) > 1 or len(self.frames) == 1
-
-
-def check_frame_offsets(frame_offsets: Sequence[int]) -> List[int]:
-    """Validate frame offsets and return them in time order.
-
-    Args:
-        frame_offsets (Sequence[int]): Offsets of the clip frames relative
-            to the key frame, e.g. ``[-2, -1, 0, 1, 2]``.
-
-    Returns:
-        list[int]: The sorted offsets.
-    """
-    offsets = [int(o) for o in frame_offsets]
-    if not offsets or 0 not in offsets or len(set(offsets)) != len(offsets):
-        raise ValueError('frame_offsets must be distinct integers containing '
-                         f'0 (the key frame), got {list(frame_offsets)!r}.')
-    return sorted(offsets)
 
 
 def read_frame(frame: FrameType) -> np.ndarray:

@@ -6,7 +6,8 @@ key frame and person boxes in; :obj:`PoseDataSample` out.
 Build the model with mmpose's own ``mmpose.apis.init_model`` (our configs
 load ``tdmi_mmpose`` through ``custom_imports``).
 """
-from typing import Iterator, List, Optional, Sequence, Union
+from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
+                    Union)
 
 import numpy as np
 import torch
@@ -19,8 +20,9 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
 from mmpose.structures import PoseDataSample, merge_data_samples
-from .frame_window import (ClipWindow, FrameType, check_frame_offsets,
-                           iter_clip_windows, open_frame_stream, read_frame)
+from ..datasets.frame_offsets import check_frame_offsets
+from .frame_window import (ClipWindow, FrameType, iter_clip_windows,
+                           open_frame_stream, read_frame)
 from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
                            check_person_boxes)
 
@@ -290,35 +292,107 @@ def inference_video(model: nn.Module,
         frame merged (``pred_instances`` with N rows; N may be 0).
     """
     offsets = get_frame_offsets(model.cfg)
-    pipeline = build_clip_pipeline(model.cfg)
     box_source = None
     if bboxes is not None:
         box_source = PersonBoxSource(
             bboxes, bbox_image_ids, score_thr=bbox_thr,
             bbox_format=bbox_format)
+    windows = iter_clip_windows(open_frame_stream(video), offsets)
+    for _, item in iter_clip_data(model, windows, build_clip_pipeline(
+            model.cfg), offsets, box_source):
+        if isinstance(item, PoseDataSample):
+            yield item
+            continue
+        with torch.no_grad():
+            results = model.test_step(pseudo_collate(item))
+        yield merge_data_samples(results)
+
+
+def key_frame_boxes(window: ClipWindow,
+                    what: str,
+                    box_source: Optional[PersonBoxSource] = None,
+                    detect: Optional[Callable[[np.ndarray],
+                                              np.ndarray]] = None):
+    """The person boxes of a clip's key frame, checked and clipped.
+
+    Args:
+        window (:obj:`ClipWindow`): The clip.
+        what (str): How to name the frame in errors.
+        box_source (:obj:`PersonBoxSource`, optional): User boxes; invalid
+            ones are errors. Defaults to ``None``.
+        detect (Callable, optional): Returns the (N, 5) boxes of a frame (a
+            detector); invalid ones are dropped. Used without
+            ``box_source``. Defaults to ``None``.
+
+    Returns:
+        tuple: ``(boxes, clipped)``, (N, 5) boxes x1, y1, x2, y2, score
+        (the whole frame without ``box_source`` and ``detect``) and whether
+        any was clipped (see :func:`check_person_boxes`).
+    """
+    h, w = window.key_frame.shape[:2]
+    if box_source is not None:
+        return check_person_boxes(
+            box_source.boxes_for(window.frame_index), (h, w), what)
+    if detect is not None:
+        return check_person_boxes(
+            detect(window.key_frame), (h, w), what, drop_invalid=True)
+    return np.array([[0, 0, w, h, 1]], dtype=np.float32), False
+
+
+def iter_clip_data(
+    model: nn.Module,
+    windows: Iterable[ClipWindow],
+    pipeline: Compose,
+    frame_offsets: Sequence[int],
+    box_source: Optional[PersonBoxSource] = None,
+    detect: Optional[Callable[[np.ndarray], np.ndarray]] = None
+) -> Iterator[tuple]:
+    """The sliding-window inference loop, shared by :func:`inference_video`
+    and :class:`VideoPose2DInferencer`.
+
+    For each clip: the key frame's person boxes (:func:`key_frame_boxes`;
+    one warning per call if boxes are clipped), then the packed samples of
+    its persons (:func:`make_clip_data_list`) or, without any box, its empty
+    result (:func:`empty_pose_data_sample`). At the end, a per-frame box
+    list of another length than the stream is reported.
+
+    Args:
+        model (nn.Module): The video pose estimator (for its
+            ``dataset_meta`` and number of keypoints).
+        windows (Iterable[:obj:`ClipWindow`]): The clips, e.g. from
+            :func:`iter_clip_windows`.
+        pipeline (:obj:`Compose`): See :func:`build_clip_pipeline`.
+        frame_offsets (Sequence[int]): The clips' offsets (time order).
+        box_source (:obj:`PersonBoxSource`, optional): User boxes.
+        detect (Callable, optional): A person detector, see
+            :func:`key_frame_boxes`.
+
+    Yields:
+        tuple: ``(window, item)``: ``item`` is the list of packed samples of
+        the key frame's persons, or its empty :obj:`PoseDataSample`.
+    """
     num_keypoints = _num_keypoints(model)
     warned_clipping = False
-    for window in iter_clip_windows(open_frame_stream(video), offsets):
-        h, w = window.key_frame.shape[:2]
-        if box_source is None:
-            boxes = np.array([[0, 0, w, h, 1]], dtype=np.float32)
-        else:
-            boxes, clipped = check_person_boxes(
-                box_source.boxes_for(window.frame_index), (h, w),
-                f'frame {window.frame_index}')
-            if clipped and not warned_clipping:
-                warned_clipping = True
-                print_log(
-                    'Some person boxes reach outside their frame; they are '
-                    'clipped to it (first: frame '
-                    f'{window.frame_index}).',
-                    logger='current',
-                    level=30)
+    num_frames = 0
+    for window in windows:
+        num_frames += 1
+        img_path = window.key_frame_path or frame_name(window.frame_index)
+        boxes, clipped = key_frame_boxes(
+            window, f'frame {window.frame_index} ({img_path})', box_source,
+            detect)
+        if clipped and not warned_clipping:
+            warned_clipping = True
+            print_log(
+                'Some person boxes reach outside their frame; they are '
+                f'clipped to it (first: {img_path}).',
+                logger='current',
+                level=30)
         if len(boxes) == 0:
-            yield empty_pose_data_sample(window, num_keypoints)
-            continue
-        data_list = make_clip_data_list(pipeline, window, boxes, offsets,
-                                        model.dataset_meta)
-        with torch.no_grad():
-            results = model.test_step(pseudo_collate(data_list))
-        yield merge_data_samples(results)
+            yield window, empty_pose_data_sample(window, num_keypoints,
+                                                 img_path)
+        else:
+            yield window, make_clip_data_list(pipeline, window, boxes,
+                                              frame_offsets,
+                                              model.dataset_meta, img_path)
+    if box_source is not None:
+        box_source.check_length(num_frames)

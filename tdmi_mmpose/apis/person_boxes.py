@@ -1,14 +1,14 @@
 # Copyright (c) tdmi_mmpose contributors.
 """User-supplied person boxes for video inference: per-frame lists and
 COCO-style JSON files, mapped to the frames of a stream."""
-import json
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.logging import print_log
 
-#: ``category_id`` of a person in COCO and PoseTrack files.
-PERSON_CATEGORY_ID = 1
+from ..datasets.posetrack_format import (PERSON_CATEGORY_ID, boxes_outside,
+                                         clip_boxes, load_json, order_frames,
+                                         parse_detection, xywh_to_xyxy)
 
 BoxesType = Union[str, dict, Sequence]
 
@@ -57,8 +57,9 @@ def check_person_boxes(boxes: np.ndarray,
                        drop_invalid: bool = False) -> Tuple[np.ndarray, bool]:
     """Check boxes against their image and clip them to it.
 
-    A box partly outside the image is clipped to ``[0, w] x [0, h]`` (as
-    :class:`PoseTrackVideoDataset` clips annotation boxes). A box that is
+    A box partly outside the image is clipped to ``[0, w] x [0, h]`` (the
+    one rule of :func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`,
+    also used by :class:`PoseTrackVideoDataset`). A box that is
     not finite, has ``x2 <= x1`` or ``y2 <= y1`` (e.g. x, y, w, h given as
     x1, y1, x2, y2) or lies entirely outside the image is an error, or
     silently dropped with ``drop_invalid`` (for detector output).
@@ -78,25 +79,24 @@ def check_person_boxes(boxes: np.ndarray,
     if drop_invalid:
         x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
         valid = (np.isfinite(boxes).all(axis=1) & (x2 > x1) & (y2 > y1)
-                 & (x2 > 0) & (y2 > 0) & (x1 < w) & (y1 < h))
+                 & ~boxes_outside(boxes, (w, h)))
         boxes = boxes[valid]
     if not np.isfinite(boxes).all():
         raise ValueError(f'{what}: boxes must be finite, got {boxes}.')
-    for box in boxes:
+    outside = boxes_outside(boxes, (w, h))
+    for box, is_outside in zip(boxes, outside):
         x1, y1, x2, y2 = (float(v) for v in box[:4])
         if x2 <= x1 or y2 <= y1:
             raise ValueError(
                 f'{what}: box {box[:4].tolist()} has x2 <= x1 or y2 <= y1; '
                 'boxes must be x1, y1, x2, y2 (COCO JSON files use x, y, w, '
                 'h, which is converted).')
-        if x2 <= 0 or y2 <= 0 or x1 >= w or y1 >= h:
+        if is_outside:
             raise ValueError(
                 f'{what}: box {box[:4].tolist()} lies entirely outside the '
                 f'{w}x{h} image; are the boxes given for the right frames '
                 'and in image pixels?')
-    clipped = boxes.copy()
-    clipped[:, [0, 2]] = clipped[:, [0, 2]].clip(0, w)
-    clipped[:, [1, 3]] = clipped[:, [1, 3]].clip(0, h)
+    clipped = clip_boxes(boxes, (w, h))
     return clipped, bool((clipped != boxes).any())
 
 
@@ -104,14 +104,7 @@ def _load_json(source: Union[str, dict, list]) -> Union[dict, list]:
     """Load a JSON file (errors name the file); loaded content is returned
     as is."""
     if isinstance(source, str):
-        try:
-            with open(source) as f:
-                return json.load(f)
-        except FileNotFoundError as e:
-            raise FileNotFoundError(
-                f'Person box / annotation file not found: {source}') from e
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise ValueError(f'{source} is not a valid JSON file: {e}') from e
+        return load_json(source, 'Person box / annotation file')
     return source
 
 
@@ -137,11 +130,7 @@ def image_ids_from_annotation(ann: Union[str, dict]) -> List:
         raise ValueError(f'{ann if isinstance(ann, str) else "annotation"}: '
                          'expected a COCO-style dict with a non-empty '
                          '"images" list.')
-    if all('frame_id' in img for img in images):
-        images = sorted(images, key=lambda img: img['frame_id'])
-    else:
-        images = sorted(images, key=lambda img: img.get('file_name', ''))
-    return [img['id'] for img in images]
+    return [img['id'] for img in order_frames(images)]
 
 
 class PersonBoxSource:
@@ -234,11 +223,8 @@ class PersonBoxSource:
         by_frame: Dict[int, List[List[float]]] = {}
         for i, entry in enumerate(entries):
             what = f'{self.description}: entry #{i}'
-            if not isinstance(entry, dict) or 'bbox' not in entry:
-                raise ValueError(f'{what} must be a dict with "bbox" '
-                                 '([x, y, w, h]).')
-            if entry.get('category_id', PERSON_CATEGORY_ID) != \
-                    PERSON_CATEGORY_ID:
+            record = parse_detection(entry, what)
+            if record['category_id'] != PERSON_CATEGORY_ID:
                 continue
             if 'frame_index' in entry:
                 frame = int(entry['frame_index'])
@@ -256,19 +242,9 @@ class PersonBoxSource:
             else:
                 raise ValueError(
                     f'{what} has neither "frame_index" nor "image_id".')
-            bbox = entry['bbox']
-            if not isinstance(bbox, (list, tuple)) or len(bbox) < 4:
-                raise ValueError(
-                    f'{what}: "bbox" should be [x, y, w, h], got {bbox!r}.')
-            try:
-                x, y, w, h = (float(v) for v in bbox[:4])
-                score = float(entry.get('score', 1.0))
-            except (TypeError, ValueError) as e:
-                raise ValueError(
-                    f'{what}: "bbox" must be 4 numbers [x, y, w, h] and '
-                    f'"score" a number, got bbox={bbox!r}, '
-                    f'score={entry.get("score")!r}.') from e
-            by_frame.setdefault(frame, []).append([x, y, x + w, y + h, score])
+            xyxy = xywh_to_xyxy(record['bbox'])[0]
+            by_frame.setdefault(frame, []).append(
+                [*xyxy.tolist(), record['score']])
         return {
             frame: np.asarray(rows, dtype=np.float32)
             for frame, rows in by_frame.items()

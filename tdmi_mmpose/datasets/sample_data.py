@@ -15,7 +15,6 @@ The output depends only on ``seed`` (and the keyword arguments): the JSON
 files are byte-identical between runs, and so are the JPEG files for a given
 OpenCV build.
 """
-import json
 import math
 import os
 import os.path as osp
@@ -23,28 +22,15 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
+from mmengine.fileio import dump
 
-#: PoseTrack18 keypoint names, in annotation order.
-POSETRACK18_KEYPOINTS = [
-    'nose', 'head_bottom', 'head_top', 'left_ear', 'right_ear',
-    'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-    'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee',
-    'right_knee', 'left_ankle', 'right_ankle'
-]
+from .posetrack_format import POSETRACK18_KEYPOINT_NAMES, posetrack_categories
 
-#: PoseTrack18 skeleton (1-based keypoint indices, as in the release).
-POSETRACK18_SKELETON = [[16, 14], [14, 12], [17, 15], [15, 13], [12, 13],
-                        [6, 12], [7, 13], [6, 7], [6, 8], [7, 9], [8, 10],
-                        [9, 11], [2, 3], [1, 2], [1, 3], [2, 4], [3, 5],
-                        [4, 6], [5, 7]]
+#: PoseTrack18 keypoint names, in annotation order (from the format module).
+POSETRACK18_KEYPOINTS = list(POSETRACK18_KEYPOINT_NAMES)
 
-POSETRACK18_CATEGORIES = [{
-    'supercategory': 'person',
-    'name': 'person',
-    'id': 1,
-    'keypoints': POSETRACK18_KEYPOINTS,
-    'skeleton': POSETRACK18_SKELETON,
-}]
+#: The ``categories`` of the written files.
+POSETRACK18_CATEGORIES = posetrack_categories()
 
 NUM_KEYPOINTS = len(POSETRACK18_KEYPOINTS)
 _K = {name: i for i, name in enumerate(POSETRACK18_KEYPOINTS)}
@@ -377,8 +363,7 @@ def motion_blur(img: np.ndarray, length: int, angle: float) -> np.ndarray:
 
 def _write_json(path: str, obj) -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'w') as f:
-        json.dump(obj, f)
+    dump(obj, path, file_format='json')
 
 
 def make_sample_posetrack(out_dir: str,

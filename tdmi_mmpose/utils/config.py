@@ -4,7 +4,7 @@ inference APIs."""
 import os.path as osp
 from typing import Any, Dict, List, Optional, Tuple
 
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config
 
 DATA_ROOT_KEY = 'data_root'
 # Top-level variables whose value other entries are derived from by string
@@ -124,8 +124,3 @@ def load_config(path: str,
     if options:
         cfg.merge_from_dict(options)
     return cfg
-
-
-def is_config_dict(obj: Any) -> bool:
-    """Whether ``obj`` is a dict-like config node."""
-    return isinstance(obj, (dict, ConfigDict))

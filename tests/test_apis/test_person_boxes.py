@@ -87,7 +87,7 @@ def test_invalid_boxes_are_errors_or_dropped(box, match):
 
 
 @pytest.mark.parametrize('content, match', [
-    ('[{"frame_index": 0, "bbox": [1, 2, 3', r'boxes\.json is not a valid'),
+    ('[{"frame_index": 0, "bbox": [1, 2, 3', r'boxes\.json: not valid JSON'),
     ('[{"frame_index": 0, "bbox": [1, 2, "a", 4]}]',
      r'boxes\.json: entry #0: "bbox" must be 4 numbers'),
     ('[{"frame_index": 0, "bbox": [1, 2, 3, 4], "score": null}]',

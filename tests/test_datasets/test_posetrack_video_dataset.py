@@ -337,7 +337,7 @@ def test_box_partly_outside_is_clipped(writer, build_dataset, with_size):
     ann['bbox'] = [-5.0, 20.0, 30.0, 40.0]  # image is 64 x 48
     writer.write_json(video, f'annotations/val/{VIDEO}.json')
     ds = build_dataset(data_root=writer.root, ann_file='annotations/val')
-    np.testing.assert_allclose(ds.get_data_info(0)['bbox'], [[0, 20, 25, 47]])
+    np.testing.assert_allclose(ds.get_data_info(0)['bbox'], [[0, 20, 25, 48]])
 
 
 @pytest.mark.parametrize('with_size', [True, False])
@@ -390,7 +390,7 @@ def test_detected_boxes(writer, build_dataset):
             image_name=f'images/val/{VIDEO}/000000.jpg',
             category_id=1,
             bbox=[50, 40, 30, 30],
-            score=0.7),  # clipped to 63 x 47
+            score=0.7),  # clipped to the 64 x 48 image
     ]
     bbox_file = _detections(writer, dets)
     ds = build_dataset(
@@ -403,7 +403,7 @@ def test_detected_boxes(writer, build_dataset):
     infos = sorted((ds.get_data_info(i) for i in range(2)),
                    key=lambda x: x['frame_index'])
     first, det = infos
-    np.testing.assert_allclose(first['bbox'], [[50, 40, 63, 47]])
+    np.testing.assert_allclose(first['bbox'], [[50, 40, 64, 48]])
     assert det['frame_index'] == 3 and det['img_id'] == iid
     np.testing.assert_allclose(det['bbox'], [[5, 6, 25, 36]])
     np.testing.assert_allclose(det['bbox_score'], [0.9])
@@ -571,3 +571,30 @@ def test_serialised_dataset_and_subset(one_video, build_dataset):
     info = ds.get_data_info(0)
     assert info['frame_index'] == 5
     assert frame_numbers(info['frame_paths']) == [3, 4, 5, 5, 5]
+
+
+def test_bbox_score_thr_is_mmposes_filter_cfg(writer, build_dataset):
+    writer.write_json(
+        writer.video(VIDEO, nframes=6, labeled=(0, 3)),
+        f'annotations/val/{VIDEO}.json')
+    iid = writer.image_id('000001', 3)
+    bbox_file = _detections(writer, [
+        dict(image_id=iid, category_id=1, bbox=[5, 6, 20, 30], score=s)
+        for s in (0.1, 0.9, 0.2, 0.5)
+    ])
+    kwargs = dict(
+        data_root=writer.root,
+        ann_file='annotations/val',
+        bbox_file=bbox_file,
+        test_mode=True)
+    shorthand = build_dataset(bbox_score_thr=0.3, **kwargs)
+    mmpose_way = build_dataset(filter_cfg=dict(bbox_score_thr=0.3), **kwargs)
+    for ds in (shorthand, mmpose_way):
+        infos = [ds.get_data_info(i) for i in range(len(ds))]
+        assert [float(i['bbox_score'][0]) for i in infos] == pytest.approx(
+            [0.9, 0.5])
+        assert [i['id'] for i in infos] == [0, 1]
+        assert ds.skip_counts == {'det_below_score_thr': 2}
+    with pytest.raises(ValueError, match='contradicts'):
+        build_dataset(
+            bbox_score_thr=0.3, filter_cfg=dict(bbox_score_thr=0.5), **kwargs)

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tdmi_mmpose.evaluation.functional import (POSETRACK18_KEYPOINT_NAMES,
-                                               POSEVAL_JOINT_NAMES)
+from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 POSEVAL_CASES = osp.join(REPO_ROOT, '..', 'shared', 'data', 'poseval_cases')

@@ -7,8 +7,8 @@ import os.path as osp
 
 import numpy as np
 
-from tdmi_mmpose.evaluation.functional import (POSETRACK18_KEYPOINT_NAMES,
-                                               parse_posetrack_video)
+from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.evaluation.metrics.posetrack_io import parse_posetrack_video
 
 CATEGORIES = [{
     'supercategory': 'person',

@@ -8,9 +8,11 @@ import pytest
 
 from tdmi_mmpose.evaluation.functional import (
     MISSING_SCORE, POSEVAL_JOINT_NAMES, TABLE_NAMES, assign_predictions,
-    compute_ap_metrics, compute_rpc, evaluate_posetrack_ap,
-    evaluate_posetrack_folders, format_table, head_size, load_posetrack_gt,
-    pckh_hits, points_in_polygon, summarize_table, voc_ap)
+    compute_ap_metrics, compute_rpc, head_size, pckh_hits, points_in_polygon,
+    summarize_table, voc_ap)
+from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_ap,
+                                            evaluate_posetrack_folders,
+                                            format_table, load_posetrack_gt)
 
 CASES = ('case01', 'case03', 'case06', 'case10')
 J = {name: j for j, name in enumerate(POSEVAL_JOINT_NAMES)}

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from mmpose.registry import METRICS
-from tdmi_mmpose.evaluation.functional import (TABLE_NAMES,
-                                               evaluate_posetrack_folders,
-                                               load_posetrack_gt)
-from tdmi_mmpose.evaluation.metrics import PoseTrackAPMetric
+from tdmi_mmpose.evaluation.functional import TABLE_NAMES
+from tdmi_mmpose.evaluation.metrics import (PoseTrackAPMetric,
+                                            evaluate_posetrack_folders,
+                                            load_posetrack_gt)
 
 
 def samples_from_prediction_files(pred_dir, bbox_score=1.0):

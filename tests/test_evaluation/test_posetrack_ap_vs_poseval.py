@@ -15,9 +15,10 @@ import warnings
 import numpy as np
 import pytest
 
-from tdmi_mmpose.evaluation.functional import (POSETRACK18_KEYPOINT_NAMES,
-                                               evaluate_posetrack_folders)
 from poseval_oracle import import_poseval
+
+from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
 
 eval_helpers, evaluate_ap = import_poseval('eval_helpers', 'evaluateAP')
 

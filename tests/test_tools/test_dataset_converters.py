@@ -1,6 +1,6 @@
-"""Tests of tools/dataset_converters: PT17 -> PT18 and merge/split."""
+"""Tests of the dataset converters (tdmi_mmpose.datasets.converters, behind
+tools/dataset_converters): PT17 -> PT18 and merge/split."""
 import copy
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -8,19 +8,8 @@ import shutil
 
 import pytest
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def _load_tool(name):
-    path = osp.join(REPO, 'tools', 'dataset_converters', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pt17 = _load_tool('posetrack17_to_posetrack18')
-merge_split = _load_tool('posetrack_merge_split')
+from tdmi_mmpose.datasets.converters import merge_split
+from tdmi_mmpose.datasets.converters import posetrack17 as pt17
 
 FOLDER = 'images/bonn_5sec/000342_mpii'
 

@@ -486,8 +486,7 @@ def bench_training(models: dict, clips: torch.Tensor, args,
 
 
 def bench_pipeline(args, num_frames: int) -> dict:
-    sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-    import benchmark_pipeline
+    from tdmi_mmpose.datasets.pipeline_benchmark import run
     tmp_dir = None
     data_root = args.data_root
     if data_root is None:
@@ -509,7 +508,7 @@ def bench_pipeline(args, num_frames: int) -> dict:
     log(f'[pipeline] train pipeline of {osp.basename(args.config)}, '
         f'{args.pipeline_samples} samples x {args.pipeline_rounds} rounds')
     try:
-        report = benchmark_pipeline.run(pipeline_args)
+        report = run(pipeline_args)
     finally:
         if tmp_dir is not None:
             tmp_dir.cleanup()

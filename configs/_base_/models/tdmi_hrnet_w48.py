@@ -2,10 +2,13 @@
 # -> Representation Disentanglement -> HeatmapHead, plus the MI loss.
 # The experiment config sets `model.head.decoder` to its dataset's codec.
 
-# A pose-trained HRNet-W48 (e.g. mmpose's COCO 384x288 top-down model);
-# override with `--cfg-options backbone_checkpoint=PATH`.
-backbone_checkpoint = ('checkpoints/'
-                       'td-hm_hrnet-w48_8xb32-210e_coco-384x288.pth')
+# mmpose's COCO HRNet-W48 384x288 top-down model (model zoo URL; mmengine
+# downloads and caches it when online). Offline, pass a local copy with
+# `--cfg-options backbone_checkpoint=PATH`.
+backbone_checkpoint = (
+    'https://download.openmmlab.com/mmpose/v1/body_2d_keypoint/'
+    'topdown_heatmap/coco/'
+    'td-hm_hrnet-w48_8xb32-210e_coco-384x288-c161b7de_20220915.pth')
 num_keypoints = 17
 feat_channels = 48
 

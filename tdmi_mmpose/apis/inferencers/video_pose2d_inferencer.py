@@ -1,5 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 import os.path as osp
+from functools import partial
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 import cv2
@@ -20,10 +21,8 @@ from ...models.pose_estimators import VideoTopdownPoseEstimator
 from ..frame_window import (ClipWindow, SizedIterable, check_video_reader,
                             folder_frame_files, frame_source_kind,
                             is_video_file, iter_clip_windows)
-from ..inference import (_num_keypoints, build_clip_pipeline,
-                         empty_pose_data_sample, frame_name,
-                         get_frame_offsets, make_clip_data_list)
-from ..person_boxes import BoxesType, PersonBoxSource, check_person_boxes
+from ..inference import build_clip_pipeline, get_frame_offsets, iter_clip_data
+from ..person_boxes import BoxesType, PersonBoxSource
 
 #: ``det_model`` values that make every whole frame one person box.
 WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
@@ -247,34 +246,26 @@ class VideoPose2DInferencer(Pose2DInferencer):
                        box_source: Optional[PersonBoxSource],
                        bbox_thr: float,
                        nms_thr: float) -> Iterator[Tuple[dict, list]]:
-        warned_clipping = False
-        num_frames = 0
+        detect = None
+        if self.detector is not None:
+            detect = partial(
+                self._detect_persons, bbox_thr=bbox_thr, nms_thr=nms_thr)
+        for window, item in iter_clip_data(self.model,
+                                           self._windows(inputs),
+                                           self.pipeline, self.frame_offsets,
+                                           box_source, detect):
+            if isinstance(item, PoseDataSample):
+                batch = dict(empty_frame=item)
+            else:
+                batch = self.collate_fn(item)
+            yield batch, [window.key_frame]
+
+    def _windows(self, inputs: Iterable) -> Iterator[ClipWindow]:
+        """The clips of the stream; warns once if it has a single frame."""
         for window in iter_clip_windows(inputs, self.frame_offsets):
-            num_frames += 1
             if not window.has_temporal_context:
                 self._warn_single_image()
-            img_path = window.key_frame_path or frame_name(window.frame_index)
-            boxes, clipped = self._person_boxes(window, img_path, box_source,
-                                                bbox_thr, nms_thr)
-            if clipped and not warned_clipping:
-                warned_clipping = True
-                print_log(
-                    'Some person boxes reach outside their frame; they are '
-                    f'clipped to it (first: {img_path}).',
-                    logger='current',
-                    level=30)
-            data_list = make_clip_data_list(self.pipeline, window, boxes,
-                                            self.frame_offsets,
-                                            self.model.dataset_meta, img_path)
-            if data_list:
-                batch = self.collate_fn(data_list)
-            else:
-                batch = dict(
-                    empty_frame=empty_pose_data_sample(
-                        window, _num_keypoints(self.model), img_path))
-            yield batch, [window.key_frame]
-        if box_source is not None:
-            box_source.check_length(num_frames)
+            yield window
 
     def visualize(self,
                   inputs: list,
@@ -381,24 +372,6 @@ class VideoPose2DInferencer(Pose2DInferencer):
             'a list of frames for temporal context.',
             logger='current',
             level=30)
-
-    def _person_boxes(self, window: ClipWindow, img_path: str,
-                      box_source: Optional[PersonBoxSource], bbox_thr: float,
-                      nms_thr: float) -> Tuple[np.ndarray, bool]:
-        """The (N, 5) person boxes of a key frame and whether any was
-        clipped."""
-        key_frame = window.key_frame
-        h, w = key_frame.shape[:2]
-        what = f'frame {window.frame_index} ({img_path})'
-        if box_source is not None:
-            return check_person_boxes(
-                box_source.boxes_for(window.frame_index), (h, w), what)
-        if self.detector is not None:
-            return check_person_boxes(
-                self._detect_persons(key_frame, bbox_thr, nms_thr), (h, w),
-                what,
-                drop_invalid=True)
-        return np.array([[0, 0, w, h, 1]], dtype=np.float32), False
 
     def _detect_persons(self, frame: np.ndarray, bbox_thr: float,
                         nms_thr: float) -> np.ndarray:

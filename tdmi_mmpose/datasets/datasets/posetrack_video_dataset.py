@@ -3,66 +3,29 @@
 estimation: one sample = one person box in one key frame plus its supporting
 frames."""
 import os.path as osp
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from mmengine.fileio import exists, get_text, isdir, list_dir_or_file
+from mmengine.fileio import isdir
 from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
+from ..frame_offsets import check_frame_offsets, random_frame_offsets
+from ..posetrack_format import (
+    PERSON_CATEGORY_ID, PoseTrackFormatError, annotation_where, boxes_outside,
+    check_fields, check_image_record, clip_boxes, clip_frame_names,
+    frame_table, group_videos, json_files, load_json, parse_detection,
+    parse_ignore_regions, parse_keypoints, parse_xywh,
+    posetrack18_metainfo_file, read_video_file, register_image_ids,
+    video_name, xywh_to_xyxy)
+
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
 
-
-class PoseTrackAnnotationError(ValueError):
-    """A PoseTrack annotation or detection file is empty or malformed.
-
-    The message always names the file and, where it applies, the record (image
-    or annotation id) and the field.
-    """
-
-
-def _load_json_file(path: str) -> object:
-    """Read a JSON file with errors that name the file."""
-    import json
-    if not exists(path):
-        raise FileNotFoundError(f'Annotation file not found: {path}')
-    text = get_text(path)
-    if not text.strip():
-        raise PoseTrackAnnotationError(f'Annotation file {path} is empty.')
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise PoseTrackAnnotationError(
-            f'Annotation file {path} is not valid JSON: {e}') from e
-
-
-def _frame_number(file_name: str) -> Optional[int]:
-    """``'images/val/x/000012.jpg'`` -> 12; ``None`` if the stem is not a
-    number."""
-    stem = osp.splitext(osp.basename(file_name))[0]
-    return int(stem) if stem.isdigit() else None
-
-
-def _file_name_for_index(key_file_name: str, index: int) -> str:
-    """Build a neighbour's file name from the key frame's by file-name
-    arithmetic (PoseTrack's zero-padded frame numbers)."""
-    stem, ext = osp.splitext(osp.basename(key_file_name))
-    return osp.join(
-        osp.dirname(key_file_name),
-        str(index).zfill(len(stem)) + ext)
-
-
-def _posetrack18_metainfo_file() -> str:
-    """mmpose's PoseTrack18 metainfo config, as an absolute path when the
-    installed mmpose ships it (avoids mmpose's "file does not exist, using the
-    matched one" warning)."""
-    import mmpose
-    rel = 'configs/_base_/datasets/posetrack18.py'
-    path = osp.join(osp.dirname(mmpose.__file__), '.mim', rel)
-    return path if osp.isfile(path) else rel
+#: The dataset's name for :class:`PoseTrackFormatError`.
+PoseTrackAnnotationError = PoseTrackFormatError
 
 
 def _read_image_size(path: str) -> Optional[Tuple[int, int]]:
@@ -96,11 +59,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     name built from the key frame's by frame-number arithmetic. Frame indices
     are clamped to ``[0, nframes - 1]`` (the edge frame is repeated).
 
-    Frame index of an image: when a video's ``images`` list is complete
-    (``nframes`` entries) it is the image's rank in the video ordered by
-    ``frame_id`` (by ``file_name`` if a ``frame_id`` is missing). When the list
-    is incomplete it is the file name's frame number (PoseTrack numbers frames
-    from ``000000``).
+    Videos, frame indices and neighbouring file names follow the format
+    module (:mod:`tdmi_mmpose.datasets.posetrack_format`: ``group_videos``,
+    ``frame_table``, ``clip_frame_names``).
 
     Frame sampling:
 
@@ -115,9 +76,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     Boxes: ground-truth boxes in training and by default in test mode; in test
     mode a ``bbox_file`` (COCO detection results: ``image_id`` or
     ``image_name``, ``bbox`` as xywh, ``score``, ``category_id``) replaces
-    them, keeping detections of category 1 with ``score >= bbox_score_thr``
-    (on labeled frames only if ``labeled_frames_only``). A box partly outside
-    its image is clipped to it; a box entirely outside is an error naming the
+    them, keeping detections of category 1 (on labeled frames only if
+    ``labeled_frames_only``) with ``score >= bbox_score_thr`` (mmpose's
+    ``filter_cfg=dict(bbox_score_thr=...)``, applied by mmpose's
+    ``filter_data``; the dropped ones are counted). A box partly outside
+    its image is clipped to it (``[0, w] x [0, h]``, the one rule of
+    :func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`); a box
+    entirely outside is an error naming the
     annotation (or detection) and the file. The image size comes from the
     ``images`` entry's ``width``/``height`` or else from the header of the
     video's first key frame; if neither is available the box is not checked
@@ -129,14 +94,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     persons). Malformed records are errors naming the file, the record and the
     field (:class:`PoseTrackAnnotationError`).
 
-    Data info keys (see ``docs/architecture.md``, section 1): ``img_path``,
-    ``frame_paths``, ``frame_offsets``, ``key_frame_index``, ``img_id``,
-    ``id``, ``bbox`` (1, 4) xyxy, ``bbox_score`` (1,), ``keypoints``
-    (1, 17, 2), ``keypoints_visible`` (1, 17), ``num_keypoints``,
-    ``bbox_head`` (4,) xywh or None, ``track_id``, ``vid_id``, ``frame_id``,
-    ``frame_index``, ``nframes``, ``is_labeled``, ``ignore_regions`` (list of
-    (N, 2) float32 polygons), ``video_name``, ``category_id``, ``iscrowd``,
-    ``missing_frame``, ``raw_ann_info`` (GT only), plus mmpose's metainfo keys
+    Data info keys: see ``docs/architecture.md``, section 1 (plus
+    ``iscrowd``, ``missing_frame``, ``raw_ann_info`` for GT and mmpose's
+    metainfo keys
     (``flip_indices``, ``upper_body_ids``, ...).
 
     Args:
@@ -144,8 +104,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             file. Relative paths are joined with ``data_root``.
         bbox_file (str, optional): Detection results to use instead of GT
             boxes; test mode only. Defaults to ``None`` (GT boxes).
-        bbox_score_thr (float): Detections with a lower score are dropped.
-            Defaults to 0.0.
+        bbox_score_thr (float, optional): Detections with a lower score are
+            dropped; a shorthand for mmpose's ``filter_cfg=dict(
+            bbox_score_thr=...)``. Defaults to ``None`` (no threshold).
         labeled_frames_only (bool): With ``bbox_file``, keep only detections
             on frames with ``is_labeled`` true (the only frames PoseTrack
             evaluates). Defaults to ``True``.
@@ -170,12 +131,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             ``images/val/<video>/000000.jpg``).
     """
 
-    METAINFO: dict = dict(from_file=_posetrack18_metainfo_file())
+    METAINFO: dict = dict(from_file=posetrack18_metainfo_file())
 
     def __init__(self,
                  ann_file: str = '',
                  bbox_file: Optional[str] = None,
-                 bbox_score_thr: float = 0.0,
+                 bbox_score_thr: Optional[float] = None,
                  labeled_frames_only: bool = True,
                  frame_offsets: Sequence[int] = (-2, -1, 0, 1, 2),
                  frame_sampling: str = 'fixed',
@@ -195,13 +156,6 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         if data_mode != 'topdown':
             raise ValueError(f'{self.__class__.__name__} only supports '
                              f'data_mode="topdown", got {data_mode!r}.')
-        offsets = [int(o) for o in frame_offsets]
-        if (len(offsets) == 0 or 0 not in offsets
-                or len(set(offsets)) != len(offsets)
-                or any(o != f for o, f in zip(offsets, frame_offsets))):
-            raise ValueError(
-                'frame_offsets must be distinct integers containing 0 (the '
-                f'key frame), got {list(frame_offsets)!r}.')
         if frame_sampling not in FRAME_SAMPLING_MODES:
             raise ValueError(f'Unknown frame_sampling {frame_sampling!r}; '
                              f'expected one of {FRAME_SAMPLING_MODES}.')
@@ -211,17 +165,23 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         if missing_frame not in MISSING_FRAME_MODES:
             raise ValueError(f'Unknown missing_frame {missing_frame!r}; '
                              f'expected one of {MISSING_FRAME_MODES}.')
-        self.frame_offsets = sorted(offsets)
+        self.frame_offsets = check_frame_offsets(frame_offsets)
         self.key_frame_index = self.frame_offsets.index(0)
         self.frame_sampling = frame_sampling
         self.max_frame_gap = int(max_frame_gap)
         self.missing_frame = missing_frame
-        self.bbox_score_thr = float(bbox_score_thr)
         self.labeled_frames_only = labeled_frames_only
         self.skip_counts: Counter = Counter()
         # video key -> dict(frames=[file_name or None]*nframes, ...)
         self.videos: Dict[int, dict] = {}
 
+        if bbox_score_thr is not None:
+            filter_cfg = dict(filter_cfg or {})
+            if filter_cfg.setdefault('bbox_score_thr',
+                                     bbox_score_thr) != bbox_score_thr:
+                raise ValueError(
+                    f'bbox_score_thr={bbox_score_thr} contradicts filter_cfg '
+                    f'{filter_cfg}; give the threshold once.')
         super().__init__(
             ann_file=ann_file,
             bbox_file=bbox_file,
@@ -244,140 +204,51 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         """The JSON files behind ``ann_file`` (a folder or one file)."""
         if not self.ann_file:
             raise ValueError(f'{self.__class__.__name__} needs an ann_file.')
-        if isdir(self.ann_file):
-            files = sorted(
-                osp.join(self.ann_file, f) for f in list_dir_or_file(
-                    self.ann_file, list_dir=False, suffix='.json'))
-            if not files:
-                raise FileNotFoundError(
-                    f'Annotation folder {self.ann_file} has no .json files.')
-            return files
-        if not exists(self.ann_file):
-            raise FileNotFoundError(
-                f'Annotation file or folder not found: {self.ann_file}')
-        return [self.ann_file]
-
-    def _check_fields(self, record: object, fields: Sequence[str], what: str,
-                      path: str) -> None:
-        if not isinstance(record, dict):
-            raise PoseTrackAnnotationError(
-                f'{path}: {what} should be a dict, got {type(record).__name__}'
-                '.')
-        for field in fields:
-            if field not in record:
-                raise PoseTrackAnnotationError(
-                    f'{path}: {what} lacks the required field {field!r}.')
-
-    def _read_annotation_file(self, path: str) -> Tuple[list, list]:
-        """Load one file and check its top-level structure."""
-        data = _load_json_file(path)
-        if not isinstance(data, dict):
-            raise PoseTrackAnnotationError(
-                f'{path}: expected a JSON object with "images" and '
-                f'"annotations", got {type(data).__name__}.')
-        images = data.get('images')
-        if not isinstance(images, list) or not images:
-            raise PoseTrackAnnotationError(
-                f'{path}: field "images" is missing, empty or not a list.')
-        annotations = data.get('annotations')
-        if annotations is None:
-            if not self.bbox_file:
-                raise PoseTrackAnnotationError(
-                    f'{path}: field "annotations" is missing (needed for '
-                    'ground-truth boxes).')
-            annotations = []
-        if not isinstance(annotations, list):
-            raise PoseTrackAnnotationError(
-                f'{path}: field "annotations" is not a list.')
-        return images, annotations
+        return json_files(self.ann_file)
 
     def _register_videos(self, path: str, images: list,
                          name_from_file: bool) -> Dict[object, dict]:
-        """Group a file's images by video and build each video's frame table.
+        """Group a file's images by video and build each video's frame table
+        (:func:`~tdmi_mmpose.datasets.posetrack_format.frame_table`).
 
         Returns:
             dict: image id -> image record, with ``_video_key`` and
             ``_frame_index`` added.
         """
-        by_video = defaultdict(list)
         img_by_id = {}
         for img in images:
-            self._check_fields(img, ('file_name', 'id'), 'an entry of '
-                               '"images"', path)
+            check_image_record(img, path)
             if img['id'] in img_by_id:
-                raise PoseTrackAnnotationError(
+                raise PoseTrackFormatError(
                     f'{path}: image id {img["id"]} appears twice in "images".')
             img_by_id[img['id']] = img
-            vid = img.get('vid_id', osp.dirname(img['file_name']))
-            by_video[vid].append(img)
 
-        for vid, vid_images in by_video.items():
+        for vid, vid_images in group_videos(images).items():
             key = len(self.videos)
-            listed = len(vid_images)
-            nframes_values = {
-                img['nframes']
-                for img in vid_images if 'nframes' in img
-            }
-            if len(nframes_values) > 1:
-                raise PoseTrackAnnotationError(
-                    f'{path}: video {vid!r} has inconsistent "nframes" '
-                    f'values {sorted(nframes_values)}.')
-            nframes = int(nframes_values.pop()) if nframes_values else listed
-            if nframes < listed:
-                raise PoseTrackAnnotationError(
-                    f'{path}: video {vid!r} lists {listed} images but its '
-                    f'"nframes" is {nframes}.')
-            if all('frame_id' in img for img in vid_images):
-                ordered = sorted(vid_images, key=lambda x: x['frame_id'])
-                ids = [img['frame_id'] for img in ordered]
-                if len(set(ids)) != len(ids):
-                    raise PoseTrackAnnotationError(
-                        f'{path}: video {vid!r} has duplicate "frame_id"s.')
-            else:
-                ordered = sorted(vid_images, key=lambda x: x['file_name'])
-
-            frames: List[Optional[str]] = [None] * nframes
-            if listed == nframes:
-                for index, img in enumerate(ordered):
-                    img['_frame_index'] = index
-                    frames[index] = img['file_name']
-            else:
+            frames, index, complete = frame_table(vid_images,
+                                                  f'{path}: video {vid!r}')
+            if not complete:
                 print_log(
                     f'{self.__class__.__name__}: the "images" list of video '
-                    f'{vid!r} in {path} has {listed} of its {nframes} frames;'
-                    ' frames missing from it are located by file-name '
-                    'arithmetic.',
+                    f'{vid!r} in {path} has {len(vid_images)} of its '
+                    f'{len(frames)} frames; frames missing from it are '
+                    'located by file-name arithmetic.',
                     logger='current')
-                for img in ordered:
-                    index = _frame_number(img['file_name'])
-                    if index is None or not 0 <= index < nframes:
-                        raise PoseTrackAnnotationError(
-                            f'{path}: video {vid!r} is incomplete and the '
-                            f'frame number of {img["file_name"]!r} cannot be '
-                            f'read from its file name (expected 0..'
-                            f'{nframes - 1}).')
-                    if frames[index] is not None:
-                        raise PoseTrackAnnotationError(
-                            f'{path}: video {vid!r} lists frame number '
-                            f'{index} twice.')
-                    img['_frame_index'] = index
-                    frames[index] = img['file_name']
-
             if name_from_file:
-                video_name = osp.splitext(osp.basename(path))[0]
+                name = osp.splitext(osp.basename(path))[0]
             else:
-                video_name = osp.basename(
-                    osp.dirname(ordered[0]['file_name'])) or str(vid)
+                first = next(f for f in frames if f is not None)
+                name = video_name([dict(file_name=first)], vid)
             self.videos[key] = dict(
                 frames=frames,
-                nframes=nframes,
+                nframes=len(frames),
                 vid_id=vid,
-                video_name=video_name,
-                ann_file=path,
+                video_name=name,
                 size=None,
                 size_checked=False)
             for img in vid_images:
                 img['_video_key'] = key
+                img['_frame_index'] = index[img['id']]
         return img_by_id
 
     def _video_image_size(self, img: dict) -> Optional[Tuple[int, int]]:
@@ -403,38 +274,21 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     level=30)
         return video['size']
 
-    def _clip_bbox(self, xywh: Sequence[float], img: dict,
-                   what: str) -> np.ndarray:
-        """xywh -> clipped xyxy (1, 4) float32; error if entirely outside."""
-        x, y, w, h = (float(v) for v in xywh)
-        x1, y1, x2, y2 = x, y, x + w, y + h
+    def _box_xyxy(self, xywh: np.ndarray, img: dict,
+                  what: str) -> np.ndarray:
+        """xywh -> xyxy (1, 4) float32, clipped to the image
+        (:func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`); an
+        error if it lies entirely outside."""
+        xyxy = xywh_to_xyxy(xywh)
         size = self._video_image_size(img)
         if size is not None:
-            img_w, img_h = size
-            if x1 >= img_w or y1 >= img_h or x2 <= 0 or y2 <= 0:
-                raise ValueError(
-                    f'{what}: box (x, y, w, h) = {list(xywh)} lies entirely '
-                    f'outside its {img_w}x{img_h} image '
+            if boxes_outside(xyxy, size)[0]:
+                raise PoseTrackFormatError(
+                    f'{what}: box (x, y, w, h) = {xywh.tolist()} lies '
+                    f'entirely outside its {size[0]}x{size[1]} image '
                     f'{img["file_name"]!r}.')
-            x1, x2 = np.clip([x1, x2], 0, img_w - 1)
-            y1, y2 = np.clip([y1, y2], 0, img_h - 1)
-        return np.array([x1, y1, x2, y2], dtype=np.float32).reshape(1, 4)
-
-    def _parse_ignore_regions(self, img: dict, path: str) -> List[np.ndarray]:
-        xs = img.get('ignore_regions_x') or []
-        ys = img.get('ignore_regions_y') or []
-        if len(xs) != len(ys) or any(
-                len(px) != len(py) for px, py in zip(xs, ys)):
-            raise PoseTrackAnnotationError(
-                f'{path}: image {img["id"]} has "ignore_regions_x" and '
-                '"ignore_regions_y" of different lengths.')
-        return [
-            np.stack([
-                np.asarray(px, dtype=np.float32),
-                np.asarray(py, dtype=np.float32)
-            ],
-                     axis=-1) for px, py in zip(xs, ys)
-        ]
+            xyxy = clip_boxes(xyxy, size)
+        return xyxy.astype(np.float32)
 
     def _frame_info(self, img: dict, path: str) -> dict:
         """Data info fields shared by every instance of a key frame."""
@@ -447,11 +301,14 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             frame_index=img['_frame_index'],
             nframes=video['nframes'],
             is_labeled=bool(img.get('is_labeled', True)),
-            ignore_regions=self._parse_ignore_regions(img, path),
+            ignore_regions=[
+                region.astype(np.float32) for region in parse_ignore_regions(
+                    img, f'{path}: image {img["id"]!r}')
+            ],
             video_name=video['video_name'],
             video_key=img['_video_key'],
             missing_frame=self.missing_frame,
-            category_id=1,
+            category_id=PERSON_CATEGORY_ID,
         )
 
     def _skip(self, reason: str) -> None:
@@ -460,14 +317,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def _parse_instance(self, ann: dict, img: dict, path: str,
                         num_keypoints: int) -> Optional[dict]:
         """Parse one GT person; ``None`` (counted) if it is skipped."""
-        what = f'{path}: annotation {ann.get("id")!r}'
-        kpts = ann.get('keypoints')
-        if not isinstance(kpts, list) or len(kpts) != num_keypoints * 3:
-            raise PoseTrackAnnotationError(
-                f'{what}: field "keypoints" should be a list of '
-                f'{num_keypoints * 3} numbers (x, y, v per keypoint), got '
-                f'{len(kpts) if isinstance(kpts, list) else type(kpts)}.')
-        kpts = np.asarray(kpts, dtype=np.float32).reshape(1, -1, 3)
+        what = annotation_where(ann, path)
+        kpts = parse_keypoints(ann, num_keypoints, what).astype(
+            np.float32)[None]
         keypoints = kpts[..., :2]
         keypoints_visible = np.minimum(1, kpts[..., 2]).astype(np.float32)
         num_visible = int(np.count_nonzero(keypoints_visible))
@@ -475,23 +327,14 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         if ann.get('iscrowd', 0):
             self._skip('crowd')
             return None
-        bbox = ann.get('bbox')
-        if bbox is None or (isinstance(bbox, list) and len(bbox) == 0):
+        bbox = parse_xywh(ann.get('bbox'), 'bbox', what)
+        if bbox is None:
             self._skip('no_bbox')
             return None
-        if not isinstance(bbox, list) or len(bbox) != 4:
-            raise PoseTrackAnnotationError(
-                f'{what}: field "bbox" should be [x, y, w, h], got {bbox!r}.')
-        bbox_head = ann.get('bbox_head')
-        if bbox_head is not None and bbox_head != []:
-            if not isinstance(bbox_head, list) or len(bbox_head) != 4:
-                raise PoseTrackAnnotationError(
-                    f'{what}: field "bbox_head" should be [x, y, w, h], got '
-                    f'{bbox_head!r}.')
-            bbox_head = np.asarray(bbox_head, dtype=np.float32)
-        else:
-            bbox_head = None
-        bbox_xyxy = self._clip_bbox(bbox, img, what)
+        bbox_head = parse_xywh(ann.get('bbox_head'), 'bbox_head', what)
+        if bbox_head is not None:
+            bbox_head = bbox_head.astype(np.float32)
+        bbox_xyxy = self._box_xyxy(bbox, img, what)
         if (bbox_xyxy[0, 2] <= bbox_xyxy[0, 0]
                 or bbox_xyxy[0, 3] <= bbox_xyxy[0, 1]):
             self._skip('empty_bbox')
@@ -525,25 +368,23 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         num_keypoints = self.metainfo['num_keypoints']
 
         data_list = []
-        all_images = {}
+        all_images, image_files = {}, {}
         for path in files:
-            images, annotations = self._read_annotation_file(path)
+            images, annotations = read_video_file(
+                path, need_annotations=not self.bbox_file)
             img_by_id = self._register_videos(path, images, name_from_file)
             for img_id, img in img_by_id.items():
-                if img_id in all_images and self.bbox_file:
-                    raise PoseTrackAnnotationError(
-                        f'Image id {img_id} appears in both '
-                        f'{all_images[img_id][1]} and {path}; detections '
-                        'cannot be matched to images by id.')
                 all_images[img_id] = (img, path)
             if self.bbox_file:
+                # detections are matched to images by id
+                register_image_ids(images, path, image_files)
                 continue
             for ann in annotations:
-                self._check_fields(ann, ('image_id', 'id', 'keypoints'),
-                                   'an entry of "annotations"', path)
+                check_fields(ann, ('image_id', 'id', 'keypoints'),
+                             f'{path}: an entry of "annotations"')
                 img = img_by_id.get(ann['image_id'])
                 if img is None:
-                    raise PoseTrackAnnotationError(
+                    raise PoseTrackFormatError(
                         f'{path}: annotation {ann["id"]!r} refers to unknown '
                         f'image_id {ann["image_id"]!r} (not in "images").')
                 info = self._parse_instance(ann, img, path, num_keypoints)
@@ -552,6 +393,22 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
 
         if self.bbox_file:
             data_list = self._load_detections(all_images, num_keypoints)
+        return data_list
+
+    def filter_data(self) -> List[dict]:
+        """mmpose's filtering (``filter_cfg=dict(bbox_score_thr=...)`` drops
+        boxes with a lower score), counted in ``skip_counts``; detections
+        are then numbered ``0 .. N-1`` (their ``id``). Logs what was kept
+        and skipped."""
+        data_list = super().filter_data()
+        dropped = len(self.data_list) - len(data_list)
+        if dropped:
+            reason = 'det_below_score_thr' if self.bbox_file else \
+                'below_score_thr'
+            self.skip_counts[reason] += dropped
+        if self.bbox_file:
+            for index, info in enumerate(data_list):
+                info['id'] = index
         if self.skip_counts:
             print_log(
                 f'{self.__class__.__name__} ({self.ann_file}): kept '
@@ -568,9 +425,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def _load_detections(self, all_images: dict,
                          num_keypoints: int) -> List[dict]:
         """Data infos from a COCO-style detection file (dummy keypoints)."""
-        dets = _load_json_file(self.bbox_file)
+        dets = load_json(self.bbox_file, 'Detection file')
         if not isinstance(dets, list):
-            raise PoseTrackAnnotationError(
+            raise PoseTrackFormatError(
                 f'{self.bbox_file}: expected a list of detections, got '
                 f'{type(dets).__name__}.')
         name_to_id = {
@@ -580,35 +437,27 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         data_list = []
         for i, det in enumerate(dets):
             what = f'{self.bbox_file}: detection #{i}'
-            self._check_fields(det, ('bbox', 'score'), f'detection #{i}',
-                               self.bbox_file)
+            record = parse_detection(det, what)
             if 'image_id' in det:
                 img_id = det['image_id']
             elif 'image_name' in det:
                 img_id = name_to_id.get(det['image_name'], det['image_name'])
             else:
-                raise PoseTrackAnnotationError(
+                raise PoseTrackFormatError(
                     f'{what} has neither "image_id" nor "image_name".')
             if img_id not in all_images:
-                raise PoseTrackAnnotationError(
+                raise PoseTrackFormatError(
                     f'{what} refers to image {img_id!r}, which is not in the '
                     f'annotation files ({self.ann_file}).')
-            if det.get('category_id', 1) != 1:
+            if record['category_id'] != PERSON_CATEGORY_ID:
                 self._skip('det_not_person')
-                continue
-            if float(det['score']) < self.bbox_score_thr:
-                self._skip('det_below_score_thr')
                 continue
             img, path = all_images[img_id]
             if (self.labeled_frames_only
                     and not bool(img.get('is_labeled', True))):
                 self._skip('det_on_unlabeled_frame')
                 continue
-            if not isinstance(det['bbox'], list) or len(det['bbox']) < 4:
-                raise PoseTrackAnnotationError(
-                    f'{what}: field "bbox" should be [x, y, w, h], got '
-                    f'{det["bbox"]!r}.')
-            bbox = self._clip_bbox(det['bbox'][:4], img, what)
+            bbox = self._box_xyxy(record['bbox'], img, what)
             if bbox[0, 2] <= bbox[0, 0] or bbox[0, 3] <= bbox[0, 1]:
                 self._skip('empty_bbox')
                 continue
@@ -616,7 +465,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             info.update(
                 id=len(data_list),
                 bbox=bbox,
-                bbox_score=np.array([det['score']], dtype=np.float32),
+                bbox_score=np.array([record['score']], dtype=np.float32),
                 keypoints=np.zeros((1, num_keypoints, 2), dtype=np.float32),
                 keypoints_visible=np.ones((1, num_keypoints),
                                           dtype=np.float32),
@@ -636,29 +485,18 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         mode)."""
         if self.frame_sampling == 'fixed':
             return list(self.frame_offsets)
-        n_before = self.key_frame_index
-        n_after = len(self.frame_offsets) - 1 - n_before
-        gaps = np.random.randint(
-            1, self.max_frame_gap + 1, size=n_before + n_after)
-        before = -np.cumsum(gaps[:n_before])[::-1]
-        after = np.cumsum(gaps[n_before:])
-        return [int(o) for o in before] + [0] + [int(o) for o in after]
+        return random_frame_offsets(
+            self.key_frame_index,
+            len(self.frame_offsets) - 1 - self.key_frame_index,
+            self.max_frame_gap)
 
     def frame_paths_for(self, video_key: int, frame_index: int,
                         offsets: Sequence[int]) -> List[str]:
         """Paths of the frames at ``offsets`` from ``frame_index``, clamped
         to the video, looked up in the video's ``images`` list first."""
-        video = self.videos[video_key]
-        frames = video['frames']
-        key_name = frames[frame_index]
-        paths = []
-        for offset in offsets:
-            index = min(max(frame_index + offset, 0), video['nframes'] - 1)
-            name = frames[index]
-            if name is None:
-                name = _file_name_for_index(key_name, index)
-            paths.append(osp.join(self.data_prefix['img'], name))
-        return paths
+        names = clip_frame_names(self.videos[video_key]['frames'],
+                                 frame_index, offsets)
+        return [osp.join(self.data_prefix['img'], name) for name in names]
 
     def get_data_info(self, idx: int) -> dict:
         """Data info of sample ``idx`` with its frames (see the class

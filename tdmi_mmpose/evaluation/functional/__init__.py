@@ -1,21 +1,20 @@
 # Copyright (c) tdmi_mmpose contributors.
-from .posetrack_ap import (
-    MISSING_SCORE, NUM_JOINTS, PCKH_THRESHOLD, POSETRACK18_KEYPOINT_NAMES,
-    POSETRACK18_TO_POSEVAL, POSEVAL_JOINT_NAMES, TABLE_GROUPS, TABLE_NAMES,
-    assign_predictions, compute_ap_metrics, compute_rpc, evaluate_posetrack_ap,
-    evaluate_posetrack_folders, format_table, head_size, ignored_points_mask,
-    load_json_file, load_posetrack_gt, load_posetrack_predictions, match_frame,
-    parse_posetrack_video, pckh_hits, points_in_polygon, remove_ignored_joints,
-    results_to_json, split_posetrack_videos, summarize_table, voc_ap)
+"""poseval's AP as pure numpy computation (no file IO)."""
+from .average_precision import (compute_ap_metrics, compute_rpc,
+                                summarize_table, voc_ap)
+from .geometry import (head_size, ignored_points_mask, pckh_hits,
+                       points_in_polygon, remove_ignored_joints)
+from .joints import (MISSING_SCORE, NUM_JOINTS, PCKH_THRESHOLD,
+                     POSETRACK18_TO_POSEVAL, POSEVAL_JOINT_NAMES,
+                     POSEVAL_SOURCE_NAMES, TABLE_GROUPS, TABLE_NAMES)
+from .matching import assign_predictions, match_frame
+from .poseval_ap import summarize_videos, video_entries
 
 __all__ = [
-    'MISSING_SCORE', 'NUM_JOINTS', 'PCKH_THRESHOLD',
-    'POSETRACK18_KEYPOINT_NAMES', 'POSETRACK18_TO_POSEVAL',
-    'POSEVAL_JOINT_NAMES', 'TABLE_GROUPS', 'TABLE_NAMES', 'assign_predictions',
-    'compute_ap_metrics', 'compute_rpc', 'evaluate_posetrack_ap',
-    'evaluate_posetrack_folders', 'format_table', 'head_size',
-    'ignored_points_mask', 'load_json_file', 'load_posetrack_gt',
-    'load_posetrack_predictions', 'match_frame', 'parse_posetrack_video',
-    'pckh_hits', 'points_in_polygon', 'remove_ignored_joints',
-    'results_to_json', 'split_posetrack_videos', 'summarize_table', 'voc_ap'
+    'MISSING_SCORE', 'NUM_JOINTS', 'PCKH_THRESHOLD', 'POSETRACK18_TO_POSEVAL',
+    'POSEVAL_JOINT_NAMES', 'POSEVAL_SOURCE_NAMES', 'TABLE_GROUPS',
+    'TABLE_NAMES', 'assign_predictions', 'compute_ap_metrics', 'compute_rpc',
+    'head_size', 'ignored_points_mask', 'match_frame', 'pckh_hits',
+    'points_in_polygon', 'remove_ignored_joints', 'summarize_table',
+    'summarize_videos', 'video_entries', 'voc_ap'
 ]

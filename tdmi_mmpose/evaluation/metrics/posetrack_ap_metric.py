@@ -12,26 +12,11 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
-from ..functional.posetrack_ap import (POSETRACK18_KEYPOINT_NAMES,
-                                       POSEVAL_JOINT_NAMES,
-                                       evaluate_posetrack_ap, format_table,
-                                       load_posetrack_gt,
-                                       parse_posetrack_video)
-
-#: The ``categories`` entry written to the prediction files.
-POSETRACK18_CATEGORIES = [{
-    'supercategory':
-    'person',
-    'id':
-    1,
-    'name':
-    'person',
-    'keypoints':
-    list(POSETRACK18_KEYPOINT_NAMES),
-    'skeleton': [[16, 14], [14, 12], [17, 15], [15, 13], [12, 13], [6, 12],
-                 [7, 13], [6, 7], [6, 8], [7, 9], [8, 10], [9, 11], [2, 3],
-                 [1, 2], [1, 3], [2, 4], [3, 5], [4, 6], [5, 7]],
-}]
+from ...datasets.posetrack_format import (posetrack_categories,
+                                          register_image_ids)
+from ..functional import POSEVAL_JOINT_NAMES
+from .posetrack_io import (evaluate_posetrack_ap, format_table,
+                           load_posetrack_gt, parse_posetrack_video)
 
 # Image fields copied from the GT into the prediction files.
 _IMAGE_FIELDS = ('id', 'file_name', 'vid_id', 'frame_id', 'nframes',
@@ -143,12 +128,8 @@ class PoseTrackAPMetric(BaseMetric):
         for name, video in gt_videos.items():
             # Checks bbox_head, keypoint counts, ... before inference starts.
             parse_posetrack_video(video, gt_sources[name], is_gt=True)
-            for image in video['images']:
-                if image['id'] in image_to_video:
-                    raise ValueError(
-                        f'{gt_sources[name]}: image id {image["id"]} also '
-                        f'appears in video {image_to_video[image["id"]]!r}.')
-                image_to_video[image['id']] = name
+            register_image_ids(video['images'], gt_sources[name],
+                               image_to_video, name)
         self.ann_file = ann_file
         self.gt_videos = gt_videos
         self.gt_sources = gt_sources
@@ -353,7 +334,7 @@ class PoseTrackAPMetric(BaseMetric):
             videos[name] = dict(
                 images=images,
                 annotations=annotations,
-                categories=POSETRACK18_CATEGORIES)
+                categories=posetrack_categories())
         return videos
 
     def compute_metrics(self, results: list) -> Dict[str, float]:

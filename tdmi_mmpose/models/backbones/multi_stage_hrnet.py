@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Tuple
 import torch
 from mmengine.logging import print_log
 from mmengine.model.weight_init import update_init_info
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 from torch import Tensor
 from torch.nn.modules.batchnorm import _BatchNorm
 
@@ -252,9 +252,12 @@ class MultiStageHRNet(HRNet):
         state_dict = self._read_checkpoint(checkpoint, map_location)
         state_dict = _select_prefix(state_dict, prefix)
         self._check_state_dict(state_dict, checkpoint)
-        missing, _ = self.load_state_dict(state_dict, strict=False)
-        # Only optional buffers can be missing after _check_state_dict.
-        assert all(k.endswith(_OPTIONAL_KEY_SUFFIXES) for k in missing)
+        # mmengine's loader (it ignores absent num_batches_tracked buffers).
+        # Its load_checkpoint is not used as a whole: it copies the matching
+        # tensors before reporting mismatches, and its revise_keys cannot
+        # drop a pose estimator checkpoint's head keys; _check_state_dict
+        # made this all or nothing.
+        load_state_dict(self, state_dict, strict=True)
         print_log(
             f'MultiStageHRNet: loaded {len(state_dict)} tensors from '
             f'{checkpoint}',
@@ -273,9 +276,19 @@ class MultiStageHRNet(HRNet):
                     f'{path!r}. Set `init_cfg.checkpoint` of the backbone to '
                     'an existing HRNet checkpoint.')
         # torch.load(weights_only=True) underneath; importing tdmi_mmpose
-        # allow-lists the non-tensor types of mmengine checkpoints.
-        ckpt = CheckpointLoader.load_checkpoint(
-            checkpoint, map_location=map_location)
+        # allow-lists the non-tensor types of mmengine checkpoints. URLs are
+        # downloaded once and cached by mmengine (torch.hub's cache).
+        try:
+            ckpt = CheckpointLoader.load_checkpoint(
+                checkpoint, map_location=map_location)
+        except OSError as error:  # URLError, HTTPError, no network
+            if '://' not in checkpoint:
+                raise
+            raise RuntimeError(
+                f'MultiStageHRNet: cannot download the pretrained checkpoint '
+                f'{checkpoint} ({error}). Offline, download it on another '
+                'machine and pass the local file with `--cfg-options '
+                'backbone_checkpoint=PATH`.') from error
         if isinstance(ckpt, dict) and 'state_dict' in ckpt:
             ckpt = ckpt['state_dict']
         if not isinstance(ckpt, dict):

@@ -4,7 +4,8 @@ from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
-from torch import Tensor, nn
+from mmengine.model import ModuleList
+from torch import Tensor
 
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.registry import MODELS
@@ -32,8 +33,9 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
     Args:
         backbone (dict): The backbone config.
         neck (dict | list[dict], optional): Video neck config(s), applied in
-            order. They are kept in an ``nn.ModuleList`` named ``neck``
-            (parameter names ``neck.0.*``, ``neck.1.*``, ...).
+            order. They are kept in an ``mmengine.model.ModuleList`` named
+            ``neck`` (parameter names ``neck.0.*``, ``neck.1.*``, ...), so
+            ``init_weights`` applies each neck's ``init_cfg``.
             Defaults to ``None``.
         head (dict, optional): The head config (e.g. ``HeatmapHead``).
             Defaults to ``None``.
@@ -76,7 +78,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             neck = []
         elif isinstance(neck, dict):
             neck = [neck]
-        self.neck = nn.ModuleList([MODELS.build(cfg) for cfg in neck])
+        self.neck = ModuleList([MODELS.build(cfg) for cfg in neck])
         self.mi_loss = MODELS.build(mi_loss) if mi_loss is not None else None
 
     @property

@@ -218,3 +218,23 @@ def test_unfrozen_backbone_with_norm_eval():
     assert all(p.requires_grad for p in model.parameters())
     assert all(not m.training for m in model.modules()
                if isinstance(m, _BatchNorm))
+
+
+def test_unreachable_checkpoint_url_says_how_to_pass_a_local_file():
+    # a closed local port: the download fails at once, as offline
+    model = build_pretrained('http://127.0.0.1:9/hrnet_w48.pth')
+    with pytest.raises(RuntimeError, match='backbone_checkpoint=PATH'):
+        model.init_weights()
+
+
+def test_shipped_default_is_mmpose_model_zoo_url():
+    import os.path as osp
+
+    from mmengine.config import Config
+    root = osp.dirname(osp.dirname(osp.dirname(osp.dirname(__file__))))
+    cfg = Config.fromfile(
+        osp.join(root, 'configs/_base_/models/tdmi_hrnet_w48.py'))
+    url = cfg.backbone_checkpoint
+    assert url.startswith('https://download.openmmlab.com/mmpose/')
+    assert 'hrnet-w48' in url and 'coco-384x288' in url
+    assert cfg.model.backbone.init_cfg.checkpoint == url

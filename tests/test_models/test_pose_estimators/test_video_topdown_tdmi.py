@@ -230,3 +230,31 @@ def test_parse_losses_backpropagates_every_term():
     assert log_vars['loss'].item() == pytest.approx(0.75)
     assert list(log_vars) == ['loss_kpt', 'loss', 'acc_pose', 'loss_mi',
                               'loss_mi_q', 'mi_overlap']
+
+
+def test_neck_init_cfg_is_applied_by_init_weights():
+    """The necks live in an mmengine ModuleList, so a neck's ``init_cfg``
+    reaches its weights when the estimator's ``init_weights`` runs."""
+    model = MODELS.build(
+        dict(
+            type='VideoTopdownPoseEstimator',
+            backbone=tiny_hrnet(widths=(TINY_CHANNELS, 16, 32, 64)),
+            neck=[
+                dict(
+                    type='TemporalDifferenceEncoder',
+                    in_channels=TINY_CHANNELS,
+                    num_frames=5,
+                    num_blocks=(1, 1, 1, 1),
+                    use_dcn=False,
+                    init_cfg=dict(
+                        type='Constant', layer='Conv2d', val=0.25, bias=0.5))
+            ],
+            head=heatmap_head(channels=TINY_CHANNELS)))
+    convs = [
+        m for m in model.neck[0].modules() if isinstance(m, torch.nn.Conv2d)
+    ]
+    assert convs and not all(torch.all(c.weight == 0.25) for c in convs)
+    model.init_weights()
+    for conv in convs:
+        assert torch.all(conv.weight == 0.25)
+        assert conv.bias is None or torch.all(conv.bias == 0.5)

@@ -1,6 +1,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from tdmi_mmpose.models.utils import (DeformConvV2, make_basic_blocks,
                                       mmcv_dcn_available)
@@ -192,3 +193,25 @@ def test_cuda_backends_agree_and_fp16_autocast_is_finite():
         with torch.autocast('cuda', dtype=torch.float16):
             out = dcn(x.half(), offset.half(), mask.half())
         assert out.dtype == torch.float32 and torch.isfinite(out).all()
+
+
+def test_basic_block_stack_is_mmpose_reslayer_with_the_old_layout():
+    """mmpose's ResLayer gives the parameter layout (and the output) of the
+    hand-built stack it replaced: BasicBlocks, the first with a
+    Sequential(conv 1x1 without bias, BN) projection."""
+    from mmpose.models.backbones.resnet import BasicBlock
+    torch.manual_seed(0)
+    hand_built = nn.Sequential(
+        BasicBlock(
+            12,
+            4,
+            downsample=nn.Sequential(
+                nn.Conv2d(12, 4, 1, bias=False), nn.BatchNorm2d(4))),
+        BasicBlock(4, 4))
+    stack = make_basic_blocks(12, 4, 2)
+    assert list(stack.state_dict()) == list(hand_built.state_dict())
+    stack.load_state_dict(hand_built.state_dict(), strict=True)
+    hand_built.eval()
+    stack.eval()
+    x = torch.randn(2, 12, 5, 4)
+    torch.testing.assert_close(stack(x), hand_built(x), rtol=0, atol=0)

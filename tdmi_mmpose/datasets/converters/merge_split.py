@@ -1,0 +1,234 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Merge per-video PoseTrack18 JSON files into one file, or split it back.
+
+``merge`` concatenates the ``images`` and ``annotations`` of many per-video
+files (in file-name order) into one COCO-style file with one
+``categories`` list. Image ids, annotation ids and video ids (``vid_id``)
+must be unique across the inputs; a collision is an error naming both
+files. ``split`` groups a merged file's images into videos with the format
+module's one rule (:func:`~tdmi_mmpose.datasets.posetrack_format.split_videos`:
+by ``vid_id``, else by image folder) and writes one file per video, named
+after the folder of the video's image files (e.g.
+``images/val/000342_mpii_test/000000.jpg`` -> ``000342_mpii_test.json``),
+keeping the order of images and annotations; ``split(merge(files))``
+rewrites the input files exactly when each file is named after its image
+folder, as in the PoseTrack18 release.
+
+Command line (``tools/dataset_converters/posetrack_merge_split.py``)::
+
+    python tools/dataset_converters/posetrack_merge_split.py merge \\
+        data/posetrack18/annotations/val data/posetrack18/val_merged.json
+    python tools/dataset_converters/posetrack_merge_split.py split \\
+        data/posetrack18/val_merged.json data/posetrack18/annotations/val
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+from collections import OrderedDict
+from typing import Dict, List, Optional, Sequence, Union
+
+from mmengine.fileio import dump
+from tqdm import tqdm
+
+from ..posetrack_format import (PoseTrackFormatError, check_video_lists,
+                                image_folder,
+                                json_files, load_json, register_image_ids,
+                                split_videos)
+
+#: Malformed or inconsistent input; the message names file and field (the
+#: format module's error, under the tool's name).
+MergeSplitError = PoseTrackFormatError
+
+
+def _check_video_dict(data, path: str) -> None:
+    """A file to merge: ``images`` with ``id``, ``file_name`` and ``vid_id``
+    (so that the merged file splits back into the same videos) and
+    ``annotations`` with ``id`` and ``image_id``."""
+    check_video_lists(data, path)
+    for i, img in enumerate(data['images']):
+        for field in ('id', 'file_name', 'vid_id'):
+            if not isinstance(img, dict) or field not in img:
+                raise MergeSplitError(
+                    f'{path}: images[{i}] has no field "{field}"')
+    for i, ann in enumerate(data['annotations']):
+        for field in ('id', 'image_id'):
+            if not isinstance(ann, dict) or field not in ann:
+                raise MergeSplitError(
+                    f'{path}: annotations[{i}] has no field "{field}"')
+
+
+def _list_inputs(inputs: Union[str, Sequence[str]]) -> List[str]:
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    return [path for item in inputs for path in json_files(item)]
+
+
+def merge_posetrack(inputs: Union[str, Sequence[str]],
+                    out_file: str,
+                    progress: bool = True) -> Dict:
+    """Merge per-video PoseTrack18 files into one file.
+
+    Args:
+        inputs (str | Sequence[str]): per-video JSON files and/or folders
+            of them (``*.json``, not recursive; sorted by name).
+        out_file (str): the merged JSON file to write.
+        progress (bool): show a progress bar. Defaults to True.
+
+    Returns:
+        dict: report with ``files``, ``videos``, ``images``,
+        ``annotations`` and ``notes`` (list of str: things kept or dropped
+        that the user should know about, e.g. extra top-level fields).
+    """
+    files = _list_inputs(inputs)
+    images, annotations = [], []
+    categories = None
+    categories_from = None
+    image_src: Dict = {}
+    ann_src: Dict = {}
+    vid_src: Dict = {}
+    notes: List[str] = []
+    for path in tqdm(files, desc='merge', disable=not progress):
+        data = load_json(path, 'Annotation file')
+        _check_video_dict(data, path)
+        extra = sorted(set(data) - {'images', 'annotations', 'categories'})
+        if extra:
+            notes.append(f'{path}: top-level fields {extra} not merged')
+        if 'categories' not in data:
+            notes.append(f'{path}: no "categories"')
+        elif categories is None:
+            categories, categories_from = data['categories'], path
+        elif data['categories'] != categories:
+            raise MergeSplitError(
+                f'{path}: field "categories" differs from the one in '
+                f'{categories_from}')
+
+        file_vids = set()
+        file_img_ids = set()
+        register_image_ids(data['images'], path, image_src)
+        for img in data['images']:
+            file_img_ids.add(img['id'])
+            file_vids.add(img['vid_id'])
+        for vid in file_vids:
+            if vid in vid_src:
+                raise MergeSplitError(
+                    f'{path}: vid_id {vid!r} (field "images.vid_id") is '
+                    f'also used by {vid_src[vid]}')
+            vid_src[vid] = path
+        folders = {image_folder(img) for img in data['images']}
+        stem = osp.splitext(osp.basename(path))[0]
+        if len(file_vids) == 1 and folders != {stem}:
+            notes.append(f'{path}: image folder(s) {sorted(folders)} differ '
+                         'from the file name; split will name the video '
+                         'after its image folder')
+        for ann in data['annotations']:
+            if ann['id'] in ann_src:
+                raise MergeSplitError(
+                    f'{path}: annotation id {ann["id"]} (field '
+                    f'"annotations.id") collides with an annotation of '
+                    f'{ann_src[ann["id"]]}')
+            if ann['image_id'] not in file_img_ids:
+                raise MergeSplitError(
+                    f'{path}: annotation {ann["id"]} has image_id '
+                    f'{ann["image_id"]} (field "annotations.image_id"), '
+                    'which is not an image of this file')
+            ann_src[ann['id']] = path
+        images += data['images']
+        annotations += data['annotations']
+
+    merged = OrderedDict(images=images, annotations=annotations,
+                         categories=categories if categories else [])
+    out_parent = osp.dirname(osp.abspath(out_file))
+    os.makedirs(out_parent, exist_ok=True)
+    dump(merged, out_file, file_format='json')
+    return dict(files=len(files), videos=len(vid_src), images=len(images),
+                annotations=len(annotations), notes=notes)
+
+
+def split_posetrack(merged_file: str,
+                    out_dir: str,
+                    progress: bool = True) -> Dict:
+    """Split a merged PoseTrack18 file into per-video files.
+
+    Videos are found by
+    :func:`~tdmi_mmpose.datasets.posetrack_format.split_videos`; each
+    video's file is named after the folder of its image files and holds its
+    images and annotations in the merged file's order, and the merged file's
+    ``categories``.
+
+    Args:
+        merged_file (str): the merged JSON file.
+        out_dir (str): folder to write the per-video files to.
+        progress (bool): show a progress bar. Defaults to True.
+
+    Returns:
+        dict: report with ``videos``, ``images``, ``annotations``,
+        ``files`` (written paths) and ``notes`` (list of str).
+    """
+    data = load_json(merged_file, 'Annotation file')
+    videos = split_videos(data, merged_file)
+    notes = []
+    extra = sorted(set(data) - {'images', 'annotations', 'categories'})
+    if extra:
+        notes.append(f'{merged_file}: top-level fields {extra} not written')
+    os.makedirs(out_dir, exist_ok=True)
+    written = []
+    for name, video in tqdm(videos.items(), desc='split',
+                            disable=not progress):
+        path = osp.join(out_dir, f'{name}.json')
+        dump(video, path, file_format='json')
+        written.append(path)
+    return dict(videos=len(videos), images=len(data['images']),
+                annotations=len(data['annotations']), files=written,
+                notes=notes)
+
+
+def format_report(action: str, report: Dict) -> str:
+    """A human-readable summary of a merge/split report."""
+    lines = [f'{action}: ' + ', '.join(
+        f'{k} {report[k]}' for k in ('files', 'videos', 'images',
+                                     'annotations')
+        if isinstance(report.get(k), int))]
+    if action == 'split':
+        lines[0] += f', wrote {len(report["files"])} files'
+    lines += [f'Note: {n}' for n in report['notes']]
+    if not report['notes']:
+        lines.append('Nothing skipped.')
+    return '\n'.join(lines)
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """The command line of
+    ``tools/dataset_converters/posetrack_merge_split.py``."""
+    parser = argparse.ArgumentParser(
+        description='Merge per-video PoseTrack18 JSON files into one file, '
+        'or split a merged file into per-video files.')
+    sub = parser.add_subparsers(dest='action', required=True)
+    p_merge = sub.add_parser('merge', help='per-video files -> one file')
+    p_merge.add_argument('inputs', nargs='+',
+                         help='per-video JSON files and/or folders')
+    p_merge.add_argument('out_file', help='merged JSON file to write')
+    p_split = sub.add_parser('split', help='one file -> per-video files')
+    p_split.add_argument('merged_file', help='merged JSON file')
+    p_split.add_argument('out_dir', help='folder for the per-video files')
+    for p in (p_merge, p_split):
+        p.add_argument('--no-progress', action='store_true')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run merge or split; returns the exit status (0 ok, 1 bad input)."""
+    args = parse_args(argv)
+    try:
+        if args.action == 'merge':
+            report = merge_posetrack(args.inputs, args.out_file,
+                                     not args.no_progress)
+        else:
+            report = split_posetrack(args.merged_file, args.out_dir,
+                                     not args.no_progress)
+    except (PoseTrackFormatError, FileNotFoundError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    print(format_report(args.action, report))
+    return 0
+

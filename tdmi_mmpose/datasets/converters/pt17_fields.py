@@ -1,0 +1,99 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Reading PoseTrack2017's MATLAB-exported JSON fields, and the report of a
+conversion (what was converted, skipped and why)."""
+from collections import OrderedDict
+from typing import Dict, List
+
+from ..posetrack_format import PoseTrackFormatError
+
+#: Malformed input; the message names the file and the field (the format
+#: module's error, under the converter's name).
+ConversionError = PoseTrackFormatError
+
+
+class ConversionReport:
+    """Counts of what was converted, and of what was skipped and why."""
+
+    def __init__(self):
+        self.counts: Dict[str, int] = OrderedDict(
+            files=0, videos=0, frames=0, labeled_frames=0,
+            unlabeled_frames=0, people=0, keypoints=0)
+        self.skipped: Dict[str, List] = OrderedDict()  # reason -> [n, ex]
+        self.notes: Dict[str, List] = OrderedDict()
+
+    def skip(self, reason: str, where: str, n: int = 1) -> None:
+        """Record ``n`` things skipped for ``reason`` (first example kept)."""
+        entry = self.skipped.setdefault(reason, [0, where])
+        entry[0] += n
+
+    def note(self, what: str, where: str, n: int = 1) -> None:
+        """Record something kept but worth knowing (first example kept)."""
+        entry = self.notes.setdefault(what, [0, where])
+        entry[0] += n
+
+    def as_dict(self) -> Dict:
+        """The counts, skip reasons and notes as a plain dict."""
+        return {
+            'counts': dict(self.counts),
+            'skipped': {k: v[0] for k, v in self.skipped.items()},
+            'notes': {k: v[0] for k, v in self.notes.items()},
+        }
+
+    def format(self) -> str:
+        """A human-readable summary."""
+        lines = ['Converted: ' + ', '.join(
+            f'{k.replace("_", " ")} {v}' for k, v in self.counts.items())]
+        if self.skipped:
+            lines.append('Skipped:')
+            for reason, (n, where) in self.skipped.items():
+                lines.append(f'  {n} x {reason} (e.g. {where})')
+        else:
+            lines.append('Skipped: nothing')
+        for what, (n, where) in self.notes.items():
+            lines.append(f'Note: {n} x {what} (e.g. {where})')
+        return '\n'.join(lines)
+
+
+def as_list(value, where: str, field: str) -> list:
+    """A list field that MATLAB export may also write as a lone dict."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [value]
+    if not isinstance(value, list):
+        raise ConversionError(
+            f'{where}: field "{field}" must be a list or an object, got '
+            f'{type(value).__name__}')
+    return value
+
+
+def scalar(value, where: str, field: str):
+    """A number written either as a scalar or as a one-element list."""
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise ConversionError(
+                f'{where}: field "{field}" must be a number or a one-element '
+                f'list, got a list of {len(value)}')
+        value = value[0]
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return float(value) if '.' in value else int(value)
+        except ValueError:
+            pass
+    if not isinstance(value, (int, float)) or value != value:
+        raise ConversionError(
+            f'{where}: field "{field}" must be a number, got {value!r}')
+    return value
+
+
+def string(value, where: str, field: str) -> str:
+    """A non-empty string written either as is or as a one-element list."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, str) or not value:
+        raise ConversionError(
+            f'{where}: field "{field}" must be a non-empty string, got '
+            f'{value!r}')
+    return value

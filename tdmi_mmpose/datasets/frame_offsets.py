@@ -1,0 +1,49 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Frame offsets of a clip (key frame + supporting frames), shared by the
+dataset and video inference."""
+from typing import List, Sequence
+
+import numpy as np
+
+
+def check_frame_offsets(frame_offsets: Sequence[int]) -> List[int]:
+    """Validate frame offsets and return them in time order.
+
+    Args:
+        frame_offsets (Sequence[int]): Offsets of the clip frames relative
+            to the key frame, e.g. ``[-2, -1, 0, 1, 2]``: distinct integers
+            containing 0.
+
+    Returns:
+        list[int]: The sorted offsets.
+    """
+    try:
+        offsets = [int(o) for o in frame_offsets]
+    except (TypeError, ValueError):
+        offsets = []
+    if (not offsets or 0 not in offsets or len(set(offsets)) != len(offsets)
+            or any(o != f for o, f in zip(offsets, frame_offsets))):
+        raise ValueError('frame_offsets must be distinct integers containing '
+                         f'0 (the key frame), got {list(frame_offsets)!r}.')
+    return sorted(offsets)
+
+
+def random_frame_offsets(num_before: int, num_after: int,
+                         max_gap: int) -> List[int]:
+    """Random offsets in time order: going away from the key frame on each
+    side, every gap between consecutive frames is drawn uniformly from
+    ``{1, ..., max_gap}`` (with ``np.random``).
+
+    Args:
+        num_before (int): Frames before the key frame.
+        num_after (int): Frames after the key frame.
+        max_gap (int): The largest gap, at least 1.
+
+    Returns:
+        list[int]: ``num_before + 1 + num_after`` distinct offsets, 0 among
+        them.
+    """
+    gaps = np.random.randint(1, max_gap + 1, size=num_before + num_after)
+    before = -np.cumsum(gaps[:num_before])[::-1]
+    after = np.cumsum(gaps[num_before:])
+    return [int(o) for o in before] + [0] + [int(o) for o in after]

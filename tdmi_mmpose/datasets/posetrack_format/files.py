@@ -1,0 +1,140 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Reading PoseTrack JSON files: one loader, one error type."""
+import json
+import os.path as osp
+from typing import List, Sequence, Tuple
+
+from mmengine import fileio
+
+
+class PoseTrackFormatError(ValueError):
+    """A PoseTrack file (annotations, detections, predictions) is empty,
+    malformed or inconsistent.
+
+    The message always names the file and, where it applies, the record
+    (image, annotation or detection) and the field.
+    """
+
+
+def load_json(path: str, what: str = 'File') -> object:
+    """Load a JSON file with :func:`mmengine.fileio.load`.
+
+    Args:
+        path (str): The file (any mmengine file backend).
+        what (str): How to name the file in errors. Defaults to ``'File'``.
+
+    Returns:
+        object: The parsed JSON.
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        PoseTrackFormatError: The file is empty or not valid JSON.
+    """
+    if not fileio.exists(path):
+        raise FileNotFoundError(f'{what} not found: {path}')
+    try:
+        return fileio.load(path, file_format='json')
+    except json.JSONDecodeError as e:
+        if not e.doc.strip():
+            raise PoseTrackFormatError(f'{what} {path} is empty.') from None
+        detail = e
+    except UnicodeDecodeError as e:
+        detail = e
+    raise PoseTrackFormatError(
+        f'{path}: not valid JSON (malformed JSON: {detail}).')
+
+
+def json_files(path: str) -> List[str]:
+    """The JSON files behind a path: the ``*.json`` files of a folder
+    (sorted by name, not recursive), or the file itself.
+
+    Args:
+        path (str): A folder or a file.
+
+    Returns:
+        list[str]: The files.
+
+    Raises:
+        FileNotFoundError: The path does not exist, or the folder has no
+            ``.json`` file.
+    """
+    if fileio.isdir(path):
+        files = sorted(
+            osp.join(path, name) for name in fileio.list_dir_or_file(
+                path, list_dir=False, suffix='.json'))
+        if not files:
+            raise FileNotFoundError(f'{path}: no .json files in folder.')
+        return files
+    if not fileio.exists(path):
+        raise FileNotFoundError(f'{path}: no such file or folder.')
+    return [path]
+
+
+def check_fields(record: object, fields: Sequence[str], where: str) -> None:
+    """Check that a record is a dict with the given fields.
+
+    Args:
+        record (object): The record (an entry of ``images``,
+            ``annotations``, a detection, ...).
+        fields (Sequence[str]): The required fields.
+        where (str): The file and the record, for errors (e.g.
+            ``'a.json: an entry of "images"'``).
+    """
+    if not isinstance(record, dict):
+        raise PoseTrackFormatError(
+            f'{where} should be a dict, got {type(record).__name__}.')
+    for field in fields:
+        if field not in record:
+            raise PoseTrackFormatError(
+                f'{where} lacks the required field {field!r}.')
+
+
+def read_video_file(path: str,
+                    need_annotations: bool = True) -> Tuple[list, list]:
+    """Load a PoseTrack18-layout file and check its top-level structure.
+
+    Args:
+        path (str): The file (one video, or several merged).
+        need_annotations (bool): Whether a missing ``annotations`` field is
+            an error (else it reads as empty, as in PoseTrack test sets).
+            Defaults to ``True``.
+
+    Returns:
+        tuple[list, list]: ``images`` (non-empty) and ``annotations``.
+    """
+    images, annotations = check_video_lists(
+        load_json(path, 'Annotation file'), path, need_annotations)
+    if not images:
+        raise PoseTrackFormatError(f'{path}: field "images" is empty.')
+    return images, annotations
+
+
+def check_video_lists(data: object,
+                      source: str,
+                      need_annotations: bool = True) -> Tuple[list, list]:
+    """Check the top level of a PoseTrack18-layout object: a dict with the
+    lists ``images`` and ``annotations``.
+
+    Args:
+        data (object): The loaded JSON.
+        source (str): Its file, for errors.
+        need_annotations (bool): Whether a missing ``annotations`` field is
+            an error (else it reads as empty). Defaults to ``True``.
+
+    Returns:
+        tuple[list, list]: ``images`` and ``annotations``.
+    """
+    if not isinstance(data, dict):
+        raise PoseTrackFormatError(
+            f'{source}: expected a JSON object with "images" and '
+            f'"annotations", got {type(data).__name__}.')
+    if not isinstance(data.get('images'), list):
+        raise PoseTrackFormatError(
+            f'{source}: field "images" is missing or not a list.')
+    annotations = data.get('annotations')
+    if annotations is None and not need_annotations:
+        annotations = []
+    if not isinstance(annotations, list):
+        raise PoseTrackFormatError(
+            f'{source}: field "annotations" is missing or not a list.')
+    return data['images'], annotations

@@ -1,0 +1,97 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""poseval's per-frame assignment of predicted to ground-truth people."""
+from typing import List, Tuple
+
+import numpy as np
+
+from .geometry import pckh_hits
+from .joints import NUM_JOINTS, PCKH_THRESHOLD
+
+
+def assign_predictions(hits: np.ndarray, gt_present: np.ndarray) -> np.ndarray:
+    """Assign predicted people to GT people in one frame, as poseval does.
+
+    The score of a (prediction, GT) pair is its number of hits divided by the
+    GT's number of annotated joints. Each prediction keeps only its best GT
+    (first on ties); then each GT takes the prediction with the highest
+    remaining score (first on ties), or none if that score is 0. A
+    prediction that lost its best GT is left unassigned.
+
+    Args:
+        hits (np.ndarray): PCKh hits, shape (P, G, J).
+        gt_present (np.ndarray): Annotated GT joints, shape (G, J).
+
+    Returns:
+        np.ndarray: For each prediction the index of its GT, -1 if none,
+        shape (P, ).
+    """
+    hits = np.asarray(hits, dtype=bool)
+    num_pred, num_gt = hits.shape[:2]
+    pred_to_gt = np.full(num_pred, -1, dtype=np.int64)
+    if num_pred == 0 or num_gt == 0:
+        return pred_to_gt
+    num_annotated = np.asarray(gt_present, dtype=bool).sum(axis=1)
+    pck = hits.sum(axis=2).astype(np.float64)
+    annotated = num_annotated > 0
+    pck[:, annotated] = pck[:, annotated] / num_annotated[annotated]
+    best_gt = np.argmax(pck, axis=1)
+    kept = np.zeros_like(pck)
+    rows = np.arange(num_pred)
+    kept[rows, best_gt] = pck[rows, best_gt]
+    gt_to_pred = np.argmax(kept, axis=0)
+    gt_to_pred[np.max(kept, axis=0) == 0] = -1
+    for gt_idx, pred_idx in enumerate(gt_to_pred):
+        if pred_idx >= 0:
+            pred_to_gt[pred_idx] = gt_idx
+    return pred_to_gt
+
+
+def match_frame(
+    pred_points: np.ndarray,
+    pred_present: np.ndarray,
+    pred_scores: np.ndarray,
+    gt_points: np.ndarray,
+    gt_present: np.ndarray,
+    head_sizes: np.ndarray,
+    thr: float = PCKH_THRESHOLD
+) -> Tuple[List[np.ndarray], List[np.ndarray], np.ndarray]:
+    """Score and label every predicted joint of one frame.
+
+    Args:
+        pred_points (np.ndarray): Predicted joints, shape (P, J, 2).
+        pred_present (np.ndarray): Which predicted joints exist, (P, J).
+        pred_scores (np.ndarray): Joint scores, shape (P, J).
+        gt_points (np.ndarray): GT joints, shape (G, J, 2).
+        gt_present (np.ndarray): Which GT joints are annotated, (G, J).
+        head_sizes (np.ndarray): GT head sizes, shape (G, ).
+        thr (float): PCKh threshold. Defaults to 0.5.
+
+    Returns:
+        tuple:
+        - scores (list[np.ndarray]): Per joint, the scores of the predicted
+          joints, in prediction order.
+        - labels (list[np.ndarray]): Per joint, 1 for a true positive, 0
+          otherwise (int8), aligned with ``scores``.
+        - num_gt (np.ndarray): Annotated GT joints per joint, shape (J, ).
+    """
+    pred_present = np.asarray(pred_present, dtype=bool).reshape(-1, NUM_JOINTS)
+    gt_present = np.asarray(gt_present, dtype=bool).reshape(-1, NUM_JOINTS)
+    pred_scores = np.asarray(
+        pred_scores, dtype=np.float64).reshape(-1, NUM_JOINTS)
+    num_pred, num_gt = len(pred_present), len(gt_present)
+    labels = np.zeros((num_pred, NUM_JOINTS), dtype=np.int8)
+    if num_pred and num_gt:
+        hits = pckh_hits(pred_points, pred_present, gt_points, gt_present,
+                         head_sizes, thr)
+        pred_to_gt = assign_predictions(hits, gt_present)
+        for pred_idx, gt_idx in enumerate(pred_to_gt):
+            if gt_idx >= 0:
+                labels[pred_idx] = hits[pred_idx, gt_idx]
+    scores_per_joint = [
+        pred_scores[pred_present[:, j], j] for j in range(NUM_JOINTS)
+    ]
+    labels_per_joint = [
+        labels[pred_present[:, j], j] for j in range(NUM_JOINTS)
+    ]
+    return scores_per_joint, labels_per_joint, gt_present.sum(axis=0)
+
