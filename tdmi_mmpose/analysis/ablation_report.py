@@ -201,3 +201,42 @@ def plot_study_curves(study: Dict,
     with atomic_output(out_file) as tmp:
         fig.savefig(tmp, dpi=100, format='png')
     plt.close(fig)
+
+
+def format_curve_table(study: Dict,
+                       keys: Sequence[str] = ('loss_kpt', 'loss_mi',
+                                              'loss_con', 'mi_overlap'),
+                       tail: int = 20) -> str:
+    """A markdown table of where each training curve ended: per variant,
+    the mean over the last ``tail`` iterations, then mean ± std over seeds.
+
+    Args:
+        study (dict): A study record.
+        keys (Sequence[str]): Curve keys, one column each ('-' where a
+            variant did not log the key).
+        tail (int): Iterations averaged at the end of each run.
+            Default: 20.
+
+    Returns:
+        str: The table, ending with a newline.
+    """
+    lines = ['| variant | ' + ' | '.join(
+        f'{key} (last {tail} it.)' for key in keys) + ' |',
+             '|---' + '|---:' * len(keys) + '|']
+    for variant in study['variants']:
+        runs = [r for r in study['runs'] if r['variant'] == variant]
+        if not runs:
+            continue
+        cells = [variant]
+        for key in keys:
+            ends = [
+                float(np.mean(r['curves'][key][-tail:])) for r in runs
+                if r.get('curves', {}).get(key)
+            ]
+            if len(ends) != len(runs):
+                cells.append('-')
+                continue
+            stat = mean_and_std(ends)
+            cells.append(f'{stat["mean"]:.3g} ± {stat["std"]:.2g}')
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'

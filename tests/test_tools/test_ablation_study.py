@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
 
-from tdmi_mmpose.analysis import (format_markdown_table, load_study_spec,
-                                  plan_runs, run_study, summarize_study)
+from tdmi_mmpose.analysis import (format_curve_table, format_markdown_table,
+                                  load_study_spec, plan_runs, run_study,
+                                  summarize_study)
 from tdmi_mmpose.analysis.ablation_report import mean_and_std
 from tdmi_mmpose.analysis.train_and_test import prepare_run_config
 
@@ -179,8 +180,8 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
          osp.join(report_dir, 'study.json'), '--out-dir', str(out_dir)],
         capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert sorted(os.listdir(out_dir)) == ['chart.png', 'curves.png',
-                                           'table.md']
+    assert sorted(os.listdir(out_dir)) == ['chart.png', 'curve_ends.md',
+                                           'curves.png', 'table.md']
 
 
 def test_failed_run_names_its_log(tmp_path):
@@ -214,6 +215,8 @@ def test_published_tables_are_generated_from_the_committed_studies(
         assert f.read() == table
     with open(osp.join(REPO, 'docs', 'ablation.md')) as f:
         assert table in f.read()
+    with open(osp.join(folder, 'curve_ends.md')) as f:
+        assert f.read() == format_curve_table(study)
     assert osp.isfile(osp.join(folder, 'chart.png'))
     # every published run is complete: all variants x all seeds
     assert len(study['runs']) == len(study['variants']) * len(study['seeds'])
@@ -221,3 +224,22 @@ def test_published_tables_are_generated_from_the_committed_studies(
 
 def test_there_is_a_published_study():
     assert STUDIES, 'docs/ablation/*/study.json is missing'
+
+
+def test_curve_table_from_a_hand_made_study():
+    runs = []
+    for seed, end in ((0, 1.0), (1, 3.0)):
+        record = _record('a', seed, 80.0)
+        record['curves'] = dict(loss_kpt=[9.0] * 5 + [end] * 20)
+        runs.append(record)
+    record = _record('b', 0, 60.0)
+    record['curves'] = dict(loss_kpt=[4.0] * 25, loss_mi=[0.5] * 25)
+    runs.append(record)
+    study = dict(spec='s.py', seeds=[0, 1], variants={'a': {}, 'b': {}},
+                 runs=runs)
+    lines = format_curve_table(study, keys=('loss_kpt', 'loss_mi'),
+                               tail=20).strip().split('\n')
+    assert lines[0] == ('| variant | loss_kpt (last 20 it.) | '
+                        'loss_mi (last 20 it.) |')
+    assert lines[2] == '| a | 2 ± 1.4 | - |'
+    assert lines[3] == '| b | 4 ± 0 | 0.5 ± 0 |'

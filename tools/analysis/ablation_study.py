@@ -6,8 +6,9 @@ variant's overrides, in its own process, with deterministic settings, under
 ``WORK_DIR/runs/``. The study's folder ``WORK_DIR/studies/<spec name>/`` gets
 ``study.json`` (every run's metrics, times and training
 curves), ``table.md`` (mean ± std over seeds of Total and the seven joint
-groups), ``chart.png`` (Total AP with error bars) and ``curves.png`` (the
-training curves, heatmap loss first). An interrupted study
+groups), ``curve_ends.md`` (where the training curves ended), ``chart.png``
+(Total AP with error bars) and ``curves.png`` (the training curves, heatmap
+loss first). An interrupted study
 resumes without redoing finished runs.
 
 Examples::
@@ -28,19 +29,23 @@ import json
 import os.path as osp
 import sys
 
-from tdmi_mmpose.analysis import (format_markdown_table, load_study_spec,
+from tdmi_mmpose.analysis import (format_curve_table, format_markdown_table,
+                                  load_study_spec,
                                   plot_study_chart, plot_study_curves,
                                   run_study, study_dir, summarize_study)
 from tdmi_mmpose.utils.atomic import atomic_output
 
 
 def write_report(study: dict, out_dir: str) -> None:
-    """``table.md``, ``chart.png`` and ``curves.png`` of ``study`` in
-    ``out_dir``."""
+    """``table.md``, ``curve_ends.md``, ``chart.png`` and ``curves.png``
+    of ``study`` in ``out_dir``."""
     rows = summarize_study(study)
     with atomic_output(osp.join(out_dir, 'table.md')) as tmp:
         with open(tmp, 'w') as f:
             f.write(format_markdown_table(rows))
+    with atomic_output(osp.join(out_dir, 'curve_ends.md')) as tmp:
+        with open(tmp, 'w') as f:
+            f.write(format_curve_table(study))
     plot_study_chart(
         rows, osp.join(out_dir, 'chart.png'),
         title=f'{osp.basename(study["spec"])}: seeds {study["seeds"]}')
