@@ -12,11 +12,14 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
-from ...datasets.posetrack_format import (posetrack_categories,
+from ...datasets.posetrack_format import (order_frames,
+                                          posetrack_categories,
                                           register_image_ids)
-from ..functional import POSEVAL_JOINT_NAMES
-from .posetrack_io import (evaluate_posetrack_ap, format_table,
-                           load_posetrack_gt, parse_posetrack_video)
+from ...tracking import track_video
+from ..functional import POSEVAL_JOINT_NAMES, format_mota_table
+from .posetrack_io import (evaluate_posetrack_ap, evaluate_posetrack_tracking,
+                           format_table, load_posetrack_gt,
+                           parse_posetrack_video)
 
 # Image fields copied from the GT into the prediction files.
 _IMAGE_FIELDS = ('id', 'file_name', 'vid_id', 'frame_id', 'nframes',
@@ -43,15 +46,21 @@ def _hashable(value):
 
 @METRICS.register_module()
 class PoseTrackAPMetric(BaseMetric):
-    """PoseTrack multi-person pose estimation AP, computed like ``poseval``
-    without needing it.
+    """PoseTrack multi-person pose estimation AP (and, with ``track=True``,
+    pose tracking MOTA), computed like ``poseval`` without needing it.
 
     For every predicted instance the metric rescores and (OKS-)NMS-filters
     the instances of each image like mmpose's ``CocoMetric``, writes one
     PoseTrack18-format prediction JSON per GT video (the files ``poseval``
-    itself reads, with ``track_id`` placeholders and per-keypoint ``scores``),
-    and evaluates them with :func:`evaluate_posetrack_ap`, the numpy
-    reimplementation of poseval's AP. It works with
+    itself reads, with per-keypoint ``scores``), and evaluates them with
+    :func:`evaluate_posetrack_ap`, the numpy reimplementation of poseval's
+    AP. Without tracking, ``track_id`` is a placeholder (the instance's index
+    in its frame). With ``track=True`` the ``tracker`` runs over each video's
+    kept instances, frame by frame in time order (``order_frames`` of the
+    format module), the files carry its ids, only joints scoring at least
+    ``track_kpt_thr`` are written, and poseval's MOTA is computed from the
+    same files (:func:`evaluate_posetrack_tracking`; the GT needs
+    ``track_id``). It works with
     :class:`PoseTrackVideoDataset` and with mmpose's image
     ``PoseTrack18Dataset``: predictions are mapped to GT frames by
     ``img_id`` (the GT ``images[].id``).
@@ -82,14 +91,28 @@ class PoseTrackAPMetric(BaseMetric):
             written for poseval is the heatmap maximum times the instance's
             box score (``True``) or the heatmap maximum alone. Defaults to
             ``True``.
+        track (bool): Whether to track people and compute MOTA. Defaults to
+            ``False``.
+        tracker (dict): Config of the tracker, built by mmpose's
+            ``TASK_UTILS`` (see :class:`~tdmi_mmpose.tracking.PoseTracker`).
+            Defaults to ``dict(type='PoseTracker')``.
+        track_kpt_thr (float): With ``track=True``, a joint whose written
+            score (see ``use_bbox_score_for_keypoints``) is below this is
+            written as ``[0, 0, 0]`` (absent), and a person left without
+            joints is not written, as poseval-style tracking submissions do:
+            MOTA counts every written joint (it does not use scores). The AP
+            is computed from the same files. Unused without tracking.
+            Defaults to 0.5.
         collect_device (str): Device for collecting results across ranks,
             ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Prefix of the metric names. Defaults to
             ``'posetrack'``.
 
     The returned metrics are ``Head, Shoulder, Elbow, Wrist, Hip, Knee,
-    Ankle, Total`` in percent (NaN where poseval gives NaN), reported as
-    ``posetrack/Head`` etc.
+    Ankle, Total`` (AP) in percent (NaN where poseval gives NaN), reported as
+    ``posetrack/Head`` etc.; with ``track=True`` also poseval's totals
+    ``MOTA, MOTP, Precision, Recall`` (``posetrack/MOTA`` etc.), its
+    tracking table and per-joint values going to the log.
     """
     default_prefix: Optional[str] = 'posetrack'
 
@@ -101,6 +124,9 @@ class PoseTrackAPMetric(BaseMetric):
                  nms_mode: str = 'oks_nms',
                  nms_thr: float = 0.9,
                  use_bbox_score_for_keypoints: bool = True,
+                 track: bool = False,
+                 tracker: Optional[dict] = None,
+                 track_kpt_thr: float = 0.5,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -116,6 +142,10 @@ class PoseTrackAPMetric(BaseMetric):
         self.nms_thr = nms_thr
         self.use_bbox_score_for_keypoints = use_bbox_score_for_keypoints
         self.outfile_prefix = outfile_prefix
+        self.track = bool(track)
+        self.tracker = dict(type='PoseTracker') if tracker is None \
+            else dict(tracker)
+        self.track_kpt_thr = float(track_kpt_thr)
         self.ann_file = None
         self._expected_size = None
         if ann_file is not None:
@@ -126,8 +156,10 @@ class PoseTrackAPMetric(BaseMetric):
         gt_videos, gt_sources = load_posetrack_gt(ann_file)
         image_to_video = {}
         for name, video in gt_videos.items():
-            # Checks bbox_head, keypoint counts, ... before inference starts.
-            parse_posetrack_video(video, gt_sources[name], is_gt=True)
+            # Checks bbox_head, keypoint counts, track ids (for MOTA), ...
+            # before inference starts.
+            parse_posetrack_video(
+                video, gt_sources[name], is_gt=True, track=self.track)
             register_image_ids(video['images'], gt_sources[name],
                                image_to_video, name)
         self.ann_file = ann_file
@@ -304,17 +336,39 @@ class PoseTrackAPMetric(BaseMetric):
             kept[img_id] = [instances[k] for k in keep]
         return kept
 
+    def _track_ids(self, gt_video: dict, instances: Dict) -> Dict:
+        """Track ids of the instances of one video: ``{img_id: ids}``."""
+        images = order_frames(gt_video['images'])
+        per_frame = [instances.get(image['id'], []) for image in images]
+        num_keypoints = next(
+            (len(i['keypoint_scores']) for kept in per_frame for i in kept),
+            17)
+        frames = [
+            dict(
+                keypoints=np.array([i['keypoints'][:, :2] for i in kept
+                                    ]).reshape(len(kept), num_keypoints, 2),
+                keypoint_scores=np.array([
+                    i['keypoint_scores'] for i in kept
+                ]).reshape(len(kept), num_keypoints)) for kept in per_frame
+        ]
+        ids = track_video(frames, self.tracker)
+        return {image['id']: i for image, i in zip(images, ids)}
+
     def _prediction_videos(self, instances: Dict) -> Dict[str, dict]:
-        """PoseTrack18 prediction JSON of every GT video."""
+        """PoseTrack18 prediction JSON of every GT video (images in the GT's
+        order, which poseval pairs by position)."""
         videos = OrderedDict()
         for name, gt_video in self.gt_videos.items():
+            track_ids = self._track_ids(gt_video, instances) \
+                if self.track else {}
             images, annotations = [], []
             for image in gt_video['images']:
                 images.append(
                     {key: image[key]
                      for key in _IMAGE_FIELDS if key in image})
-                for track_id, instance in enumerate(
-                        instances.get(image['id'], [])):
+                kept = instances.get(image['id'], [])
+                ids = track_ids.get(image['id'], range(len(kept)))
+                for track_id, instance in zip(ids, kept):
                     keypoint_scores = instance['keypoint_scores']
                     if self.use_bbox_score_for_keypoints:
                         keypoint_scores = keypoint_scores * instance[
@@ -322,12 +376,19 @@ class PoseTrackAPMetric(BaseMetric):
                     xy = instance['keypoints'][:, :2]
                     keypoints = np.concatenate([xy, np.ones((len(xy), 1))],
                                                axis=1)
+                    if self.track:
+                        dropped = keypoint_scores < self.track_kpt_thr
+                        if dropped.all():
+                            continue
+                        keypoints[dropped] = 0
+                        keypoint_scores = np.where(dropped, 0.,
+                                                   keypoint_scores)
                     annotations.append(
                         dict(
                             id=len(annotations),
                             image_id=image['id'],
                             category_id=instance['category_id'],
-                            track_id=track_id,
+                            track_id=int(track_id),
                             keypoints=[float(v) for v in keypoints.ravel()],
                             scores=[float(v) for v in keypoint_scores],
                             score=float(instance['score'])))
@@ -338,13 +399,15 @@ class PoseTrackAPMetric(BaseMetric):
         return videos
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """Compute the PoseTrack AP from the collected results.
+        """Compute the PoseTrack AP (and MOTA) from the collected results.
 
         Args:
             results (list): The results of :meth:`process`, from all ranks.
 
         Returns:
-            dict[str, float]: ``Head .. Ankle`` and ``Total`` in percent.
+            dict[str, float]: ``Head .. Ankle`` and ``Total`` AP in percent;
+            with ``track=True`` also ``MOTA``, ``MOTP``, ``Precision`` and
+            ``Recall`` (poseval's totals) in percent.
         """
         logger = MMLogger.get_current_instance()
         if self.ann_file is None:
@@ -392,6 +455,9 @@ class PoseTrackAPMetric(BaseMetric):
 
         evaluation = evaluate_posetrack_ap(self.gt_videos, pred_videos,
                                            self.gt_sources, pred_sources)
+        tracking = evaluate_posetrack_tracking(
+            self.gt_videos, pred_videos, self.gt_sources,
+            pred_sources) if self.track else None
         if tmp_dir is not None:
             tmp_dir.cleanup()
 
@@ -404,6 +470,22 @@ class PoseTrackAPMetric(BaseMetric):
             values = evaluation['per_joint'][name]
             lines.append(f'  {name:<15}{values["ap"]:8.2f}'
                          f'{values["precision"]:8.2f}{values["recall"]:8.2f}')
+        metrics = OrderedDict((name, float(value))
+                              for name, value in evaluation['table'].items())
+        if tracking is not None:
+            header, row = format_mota_table(tracking['table'])
+            lines += [
+                'PoseTrack tracking (MOT) metrics (poseval):', header, row,
+                'per joint: MOTA / MOTP / precision / recall'
+            ]
+            for name in POSEVAL_JOINT_NAMES:
+                values = tracking['per_joint'][name]
+                lines.append(f'  {name:<15}' + ''.join(
+                    f'{values[key]:8.2f}'
+                    for key in ('mota', 'motp', 'precision', 'recall')))
+            metrics['MOTA'] = float(tracking['total']['mota'])
+            metrics['MOTP'] = float(tracking['total']['motp'])
+            metrics['Precision'] = float(tracking['total']['precision'])
+            metrics['Recall'] = float(tracking['total']['recall'])
         logger.info('\n'.join(lines))
-        return OrderedDict((name, float(value))
-                           for name, value in evaluation['table'].items())
+        return metrics
