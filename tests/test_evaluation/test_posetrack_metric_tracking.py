@@ -74,7 +74,9 @@ def _run(pt, tmp_path, **kwargs):
     samples = _samples(pt, video)
     metric.process([], samples)
     metrics = metric.evaluate(len(samples))
-    with open(osp.join(out_dir, f'{NAME}.json')) as f:
+    folder = osp.join(out_dir, 'tracking') if kwargs.get('track') \
+        else out_dir
+    with open(osp.join(folder, f'{NAME}.json')) as f:
         written = json.load(f)
     return metrics, written
 
@@ -137,6 +139,25 @@ def test_keypoint_threshold_decides_what_is_written(pt, tmp_path):
         pt, tmp_path / 'high', track=True, track_kpt_thr=0.95)
     assert written['annotations'] == []
     assert metrics['posetrack/Recall'] == pytest.approx(0.)
+
+
+def test_ap_does_not_depend_on_tracking(pt, tmp_path):
+    tracked, _ = _run(pt, tmp_path / 'tracked', track=True)
+    plain, _ = _run(pt, tmp_path / 'plain')
+    assert plain == {k: v for k, v in tracked.items() if k in plain}
+    assert len(tracked) == len(plain) + 4
+    # the AP files keep every joint, with the tracker's ids
+    with open(tmp_path / 'tracked' / 'preds' / f'{NAME}.json') as f:
+        ap_file = json.load(f)
+    with open(tmp_path / 'tracked' / 'preds' / 'tracking' /
+              f'{NAME}.json') as f:
+        mota_file = json.load(f)
+    assert len(ap_file['annotations']) == len(mota_file['annotations']) == 7
+    for ap_ann, mota_ann in zip(ap_file['annotations'],
+                                mota_file['annotations']):
+        assert ap_ann['track_id'] == mota_ann['track_id']
+    assert all(v != 0 for a in ap_file['annotations']
+               for v in a['keypoints'][3 * HEAD_TOP:3 * HEAD_TOP + 3])
 
 
 def test_without_tracking_no_mota_and_placeholder_ids(pt, tmp_path):

@@ -21,6 +21,9 @@ from .posetrack_io import (evaluate_posetrack_ap, evaluate_posetrack_tracking,
                            format_table, load_posetrack_gt,
                            parse_posetrack_video)
 
+#: Subfolder of ``outfile_prefix`` with the prediction files for MOTA.
+TRACKING_SUBDIR = 'tracking'
+
 # Image fields copied from the GT into the prediction files.
 _IMAGE_FIELDS = ('id', 'file_name', 'vid_id', 'frame_id', 'nframes',
                  'is_labeled', 'has_no_densepose')
@@ -57,10 +60,11 @@ class PoseTrackAPMetric(BaseMetric):
     AP. Without tracking, ``track_id`` is a placeholder (the instance's index
     in its frame). With ``track=True`` the ``tracker`` runs over each video's
     kept instances, frame by frame in time order (``order_frames`` of the
-    format module), the files carry its ids, only joints scoring at least
-    ``track_kpt_thr`` are written, and poseval's MOTA is computed from the
-    same files (:func:`evaluate_posetrack_tracking`; the GT needs
-    ``track_id``). It works with
+    format module), and the files carry its ids; a second set of files, in
+    ``<outfile_prefix>/tracking/``, holds only the joints scoring at least
+    ``track_kpt_thr``, and poseval's MOTA is computed from them
+    (:func:`evaluate_posetrack_tracking`; the GT needs ``track_id``). The AP
+    does not depend on tracking. It works with
     :class:`PoseTrackVideoDataset` and with mmpose's image
     ``PoseTrack18Dataset``: predictions are mapped to GT frames by
     ``img_id`` (the GT ``images[].id``).
@@ -76,7 +80,8 @@ class PoseTrackAPMetric(BaseMetric):
         outfile_prefix (str, optional): Folder for the per-video prediction
             files ``<outfile_prefix>/<video>.json`` (created if needed). If
             ``None``, a temporary folder is used and removed after the
-            evaluation. Defaults to ``None``.
+            evaluation. With ``track=True`` the MOTA files go to its
+            ``tracking/`` subfolder. Defaults to ``None``.
         score_mode (str): Instance score used for NMS and written as
             ``score``: ``'bbox'`` (box score), ``'keypoint'`` (mean keypoint
             score) or ``'bbox_keypoint'`` (box score x mean of the keypoint
@@ -96,12 +101,12 @@ class PoseTrackAPMetric(BaseMetric):
         tracker (dict): Config of the tracker, built by mmpose's
             ``TASK_UTILS`` (see :class:`~tdmi_mmpose.tracking.PoseTracker`).
             Defaults to ``dict(type='PoseTracker')``.
-        track_kpt_thr (float): With ``track=True``, a joint whose written
-            score (see ``use_bbox_score_for_keypoints``) is below this is
-            written as ``[0, 0, 0]`` (absent), and a person left without
-            joints is not written, as poseval-style tracking submissions do:
-            MOTA counts every written joint (it does not use scores). The AP
-            is computed from the same files. Unused without tracking.
+        track_kpt_thr (float): With ``track=True``, in the files for MOTA, a
+            joint whose written score (see ``use_bbox_score_for_keypoints``)
+            is below this is written as ``[0, 0, 0]`` (absent), and a person
+            left without joints is not written, as poseval-style tracking
+            submissions do: MOTA counts every written joint (it does not use
+            scores). The AP files keep every joint. Unused without tracking.
             Defaults to 0.5.
         collect_device (str): Device for collecting results across ranks,
             ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
@@ -354,13 +359,15 @@ class PoseTrackAPMetric(BaseMetric):
         ids = track_video(frames, self.tracker)
         return {image['id']: i for image, i in zip(images, ids)}
 
-    def _prediction_videos(self, instances: Dict) -> Dict[str, dict]:
+    def _prediction_videos(self, instances: Dict, track_ids: Dict,
+                           kpt_thr: Optional[float]) -> Dict[str, dict]:
         """PoseTrack18 prediction JSON of every GT video (images in the GT's
-        order, which poseval pairs by position)."""
+        order, which poseval pairs by position); ``track_ids`` maps an
+        ``img_id`` to its instances' ids (default: index in the frame); with
+        ``kpt_thr``, joints scoring below it are written absent and people
+        without joints are left out."""
         videos = OrderedDict()
         for name, gt_video in self.gt_videos.items():
-            track_ids = self._track_ids(gt_video, instances) \
-                if self.track else {}
             images, annotations = [], []
             for image in gt_video['images']:
                 images.append(
@@ -376,8 +383,8 @@ class PoseTrackAPMetric(BaseMetric):
                     xy = instance['keypoints'][:, :2]
                     keypoints = np.concatenate([xy, np.ones((len(xy), 1))],
                                                axis=1)
-                    if self.track:
-                        dropped = keypoint_scores < self.track_kpt_thr
+                    if kpt_thr is not None:
+                        dropped = keypoint_scores < kpt_thr
                         if dropped.all():
                             continue
                         keypoints[dropped] = 0
@@ -397,6 +404,19 @@ class PoseTrackAPMetric(BaseMetric):
                 annotations=annotations,
                 categories=posetrack_categories())
         return videos
+
+    @staticmethod
+    def _write_videos(videos: Dict[str, dict],
+                      out_dir: str) -> Dict[str, str]:
+        """Write ``<out_dir>/<video>.json`` files; returns their paths."""
+        os.makedirs(out_dir, exist_ok=True)
+        sources = OrderedDict()
+        for name, video in videos.items():
+            path = osp.join(out_dir, f'{name}.json')
+            with open(path, 'w', encoding='utf-8') as f:
+                json.dump(video, f)
+            sources[name] = path
+        return sources
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         """Compute the PoseTrack AP (and MOTA) from the collected results.
@@ -433,8 +453,12 @@ class PoseTrackAPMetric(BaseMetric):
                 f'{len(self.gt_videos)} GT videos have no predictions (e.g. '
                 f'{unpredicted[:3]}); their GT people count as missed.')
 
-        pred_videos = self._prediction_videos(
-            self._instances_per_image(results))
+        instances = self._instances_per_image(results)
+        track_ids = {}
+        if self.track:
+            for gt_video in self.gt_videos.values():
+                track_ids.update(self._track_ids(gt_video, instances))
+        pred_videos = self._prediction_videos(instances, track_ids, None)
 
         tmp_dir = None
         if self.outfile_prefix is None:
@@ -442,24 +466,27 @@ class PoseTrackAPMetric(BaseMetric):
             out_dir = tmp_dir.name
         else:
             out_dir = self.outfile_prefix
-            os.makedirs(out_dir, exist_ok=True)
-        pred_sources = OrderedDict()
-        for name, video in pred_videos.items():
-            path = osp.join(out_dir, f'{name}.json')
-            with open(path, 'w', encoding='utf-8') as f:
-                json.dump(video, f)
-            pred_sources[name] = path
-        if tmp_dir is None:
-            logger.info(f'PoseTrack prediction files (one per video) were '
-                        f'written to {out_dir}')
-
+        pred_sources = self._write_videos(pred_videos, out_dir)
         evaluation = evaluate_posetrack_ap(self.gt_videos, pred_videos,
                                            self.gt_sources, pred_sources)
-        tracking = evaluate_posetrack_tracking(
-            self.gt_videos, pred_videos, self.gt_sources,
-            pred_sources) if self.track else None
+        tracking = None
+        if self.track:
+            # MOTA counts every written joint: its files keep confident ones
+            track_videos = self._prediction_videos(instances, track_ids,
+                                                   self.track_kpt_thr)
+            track_sources = self._write_videos(
+                track_videos, osp.join(out_dir, TRACKING_SUBDIR))
+            tracking = evaluate_posetrack_tracking(self.gt_videos,
+                                                   track_videos,
+                                                   self.gt_sources,
+                                                   track_sources)
         if tmp_dir is not None:
             tmp_dir.cleanup()
+        else:
+            logger.info(
+                'PoseTrack prediction files (one per video) were written to '
+                f'{out_dir}' + (f', those for MOTA to {out_dir}/'
+                                f'{TRACKING_SUBDIR}' if self.track else ''))
 
         header, row = format_table(evaluation['table'])
         lines = [
