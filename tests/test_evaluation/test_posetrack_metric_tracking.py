@@ -13,8 +13,9 @@ pytest.importorskip('motmetrics')
 
 NAME = '000001_mpii_test'
 HEAD_TOP = POSETRACK18_KEYPOINT_NAMES.index('head_top')
-EARS = [POSETRACK18_KEYPOINT_NAMES.index(n) for n in ('left_ear',
-                                                        'right_ear')]
+EARS = [
+    POSETRACK18_KEYPOINT_NAMES.index(n) for n in ('left_ear', 'right_ear')
+]
 A, B, FP = (100, 100), (600, 100), (1200, 600)
 
 

@@ -171,7 +171,7 @@ def parse_posetrack_video(video: dict,
     """
     if not isinstance(video, dict):
         raise PoseTrackFormatError(f'{source}: expected a JSON object, got '
-                         f'{type(video).__name__}.')
+                                   f'{type(video).__name__}.')
     if 'annolist' in video:
         raise PoseTrackFormatError(
             f'{source}: PoseTrack17 "annolist" format is not supported; '
@@ -366,10 +366,13 @@ def load_posetrack_predictions(
     return videos, sources
 
 
+_Videos = Dict[str, dict]
+_Sources = Dict[str, str]
+
+
 def load_posetrack_folders(
-    gt_dir: str, pred_dir: str
-) -> Tuple[Dict[str, dict], Dict[str, dict], Dict[str, str], Dict[str,
-                                                                     str]]:
+        gt_dir: str,
+        pred_dir: str) -> Tuple[_Videos, _Videos, _Sources, _Sources]:
     """Load the GT and the prediction file of each GT video.
 
     Args:
