@@ -12,6 +12,7 @@ from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose
 from mmengine.infer.infer import ModelType
 from mmengine.logging import print_log
+from mmengine.registry import DefaultScope
 from mmengine.utils import mkdir_or_exist
 
 from mmpose.apis.inferencers import Pose2DInferencer
@@ -158,10 +159,12 @@ class VideoPose2DInferencer(Pose2DInferencer):
         tracker = dict(type='PoseTracker') if tracker is None \
             else dict(tracker)
         sigmas = (self.model.dataset_meta or {}).get('sigmas')
-        if TASK_UTILS.get(tracker['type']) is PoseTracker and \
-                'sigmas' not in tracker and sigmas is not None:
-            tracker['sigmas'] = [float(v) for v in sigmas]
-        self.tracker = TASK_UTILS.build(tracker)
+        # mmpose's registry, whatever scope a detector has set
+        with DefaultScope.overwrite_default_scope('mmpose'):
+            if TASK_UTILS.get(tracker['type']) is PoseTracker and \
+                    'sigmas' not in tracker and sigmas is not None:
+                tracker['sigmas'] = [float(v) for v in sigmas]
+            self.tracker = TASK_UTILS.build(tracker)
         self._track_call = True
         # per-call state of the rendering of a frame sequence
         self._num_input_frames: Optional[int] = None
