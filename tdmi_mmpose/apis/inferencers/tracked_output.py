@@ -1,7 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Track ids in the inferencer's outputs: the colour of each id in rendered
-frames (:data:`TRACK_PALETTE`, :func:`draw_tracked_instances`) and the ids
-in the JSON predictions (:func:`add_track_ids`)."""
+"""Track ids in the inferencer's outputs: tracking one frame
+(:func:`track_frame`), the colour of each id in rendered frames
+(:data:`TRACK_PALETTE`, :func:`draw_tracked_instances`) and the ids in the
+JSON predictions (:func:`add_track_ids`)."""
 from typing import Callable, List, Tuple
 
 import numpy as np
@@ -15,6 +16,27 @@ TRACK_PALETTE: Tuple[Tuple[int, int, int], ...] = (
     (245, 130, 48), (145, 30, 180), (70, 240, 240), (240, 50, 230),
     (210, 245, 60), (250, 190, 212), (0, 128, 128), (220, 190, 255),
     (170, 110, 40), (255, 250, 200), (128, 0, 0), (170, 255, 195))
+
+
+def track_frame(tracker, pred: PoseDataSample) -> None:
+    """Give the people of the next frame their track ids, in
+    ``pred.pred_instances.track_ids``.
+
+    Args:
+        tracker (PoseTracker): The tracker (its ``update`` is called once).
+        pred (PoseDataSample): The frame's merged prediction; a frame
+            without person boxes (no ``keypoints``) has no people.
+    """
+    instances = pred.pred_instances
+    num_keypoints = len(getattr(tracker, 'sigmas', [0] * 17))
+    if 'keypoints' in instances:
+        keypoints = instances.keypoints
+        scores = instances.keypoint_scores
+    else:  # a frame without person boxes
+        keypoints = np.zeros((0, num_keypoints, 2))
+        scores = np.zeros((0, num_keypoints))
+    instances.track_ids = tracker.update(keypoints, scores,
+                                         instances.get('bboxes'))
 
 
 def track_color(track_id: int) -> Tuple[int, int, int]:

@@ -21,7 +21,8 @@ from mmpose.registry import INFERENCERS, TASK_UTILS
 from mmpose.structures import PoseDataSample
 from ...models.pose_estimators import VideoTopdownPoseEstimator
 from ...tracking import PoseTracker
-from .tracked_output import add_track_ids, draw_tracked_instances
+from .tracked_output import (add_track_ids, draw_tracked_instances,
+                             track_frame)
 from ..frame_window import (ClipWindow, SizedIterable, check_video_reader,
                             folder_frame_files, frame_source_kind,
                             is_video_file, iter_clip_windows)
@@ -462,22 +463,8 @@ class VideoPose2DInferencer(Pose2DInferencer):
                 raise ValueError('Tracking needs merge_results=True (one '
                                  'prediction per frame); or pass '
                                  'track=False.')
-            self._track(preds[0])
+            track_frame(self.tracker, preds[0])
         return preds
-
-    def _track(self, pred: PoseDataSample) -> None:
-        """Give the people of the next frame their track ids
-        (``pred_instances.track_ids``)."""
-        instances = pred.pred_instances
-        num_keypoints = len(getattr(self.tracker, 'sigmas', [0] * 17))
-        if 'keypoints' in instances:
-            keypoints = instances.keypoints
-            scores = instances.keypoint_scores
-        else:  # a frame without person boxes
-            keypoints = np.zeros((0, num_keypoints, 2))
-            scores = np.zeros((0, num_keypoints))
-        instances.track_ids = self.tracker.update(keypoints, scores,
-                                                  instances.get('bboxes'))
 
     def postprocess(self,
                     preds: List[PoseDataSample],
