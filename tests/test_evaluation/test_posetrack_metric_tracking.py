@@ -180,3 +180,13 @@ def test_tracking_needs_gt_track_ids(pt, tmp_path):
         METRICS.build(
             dict(type='PoseTrackAPMetric', ann_file=gt_dir, track=True))
     METRICS.build(dict(type='PoseTrackAPMetric', ann_file=gt_dir))  # AP only
+    # ids used twice in a frame: found when the GT is loaded, not after
+    # the inference
+    video['annotations'][1]['track_id'] = video['annotations'][0]['track_id']
+    with open(osp.join(gt_dir, f'{NAME}.json'), 'w') as f:
+        json.dump(video, f)
+    with pytest.raises(
+            ValueError,
+            match=r"image 10001000: track_id 0 is used by more than one"):
+        METRICS.build(
+            dict(type='PoseTrackAPMetric', ann_file=gt_dir, track=True))

@@ -16,7 +16,8 @@ from ...datasets.posetrack_format import (order_frames,
                                           posetrack_categories,
                                           register_image_ids)
 from ...tracking import track_video
-from ..functional import POSEVAL_JOINT_NAMES, format_mota_table
+from ..functional import (POSEVAL_JOINT_NAMES, check_track_ids,
+                          format_mota_table)
 from .posetrack_io import (evaluate_posetrack_ap, evaluate_posetrack_tracking,
                            format_table, load_posetrack_gt,
                            parse_posetrack_video)
@@ -163,8 +164,12 @@ class PoseTrackAPMetric(BaseMetric):
         for name, video in gt_videos.items():
             # Checks bbox_head, keypoint counts, track ids (for MOTA), ...
             # before inference starts.
-            parse_posetrack_video(
+            frames = parse_posetrack_video(
                 video, gt_sources[name], is_gt=True, track=self.track)
+            for frame in frames if self.track else ():
+                check_track_ids(frame['track_ids'], len(frame['track_ids']),
+                                f'{gt_sources[name]}: image '
+                                f'{frame["image_id"]!r}')
             register_image_ids(video['images'], gt_sources[name],
                                image_to_video, name)
         self.ann_file = ann_file
