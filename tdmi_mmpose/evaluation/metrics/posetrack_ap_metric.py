@@ -12,7 +12,7 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
-from ...datasets.posetrack_format import (order_frames,
+from ...datasets.posetrack_format import (PoseTrackFormatError, order_frames,
                                           posetrack_categories,
                                           register_image_ids)
 from ...tracking import track_video
@@ -164,12 +164,19 @@ class PoseTrackAPMetric(BaseMetric):
         for name, video in gt_videos.items():
             # Checks bbox_head, keypoint counts, track ids (for MOTA), ...
             # before inference starts.
-            frames = parse_posetrack_video(
-                video, gt_sources[name], is_gt=True, track=self.track)
-            for frame in frames if self.track else ():
-                check_track_ids(frame['track_ids'], len(frame['track_ids']),
-                                f'{gt_sources[name]}: image '
-                                f'{frame["image_id"]!r}')
+            try:
+                frames = parse_posetrack_video(
+                    video, gt_sources[name], is_gt=True, track=self.track)
+                for frame in frames if self.track else ():
+                    check_track_ids(frame['track_ids'],
+                                    len(frame['track_ids']),
+                                    f'{gt_sources[name]}: image '
+                                    f'{frame["image_id"]!r}')
+            except ValueError as error:
+                if not self.track or isinstance(error, PoseTrackFormatError):
+                    raise
+                raise ValueError(f'{error} (MOTA needs GT track ids; '
+                                 'track=False computes AP only)') from error
             register_image_ids(video['images'], gt_sources[name],
                                image_to_video, name)
         self.ann_file = ann_file
