@@ -12,15 +12,14 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
-from ...datasets.posetrack_format import (PoseTrackFormatError, order_frames,
+from ...datasets.posetrack_format import (PoseTrackFormatError,
                                           posetrack_categories,
                                           register_image_ids)
-from ...tracking import track_video
-from ..functional import (POSEVAL_JOINT_NAMES, check_track_ids,
-                          format_mota_table)
+from ..functional import POSEVAL_JOINT_NAMES, format_mota_table
 from .posetrack_io import (evaluate_posetrack_ap, evaluate_posetrack_tracking,
                            format_table, load_posetrack_gt,
                            parse_posetrack_video)
+from .posetrack_tracking import check_gt_track_ids, track_instances
 
 #: Subfolder of ``outfile_prefix`` with the prediction files for MOTA.
 TRACKING_SUBDIR = 'tracking'
@@ -167,11 +166,8 @@ class PoseTrackAPMetric(BaseMetric):
             try:
                 frames = parse_posetrack_video(
                     video, gt_sources[name], is_gt=True, track=self.track)
-                for frame in frames if self.track else ():
-                    check_track_ids(frame['track_ids'],
-                                    len(frame['track_ids']),
-                                    f'{gt_sources[name]}: image '
-                                    f'{frame["image_id"]!r}')
+                if self.track:
+                    check_gt_track_ids(frames, gt_sources[name])
             except ValueError as error:
                 if not self.track or isinstance(error, PoseTrackFormatError):
                     raise
@@ -353,24 +349,6 @@ class PoseTrackAPMetric(BaseMetric):
             kept[img_id] = [instances[k] for k in keep]
         return kept
 
-    def _track_ids(self, gt_video: dict, instances: Dict) -> Dict:
-        """Track ids of the instances of one video: ``{img_id: ids}``."""
-        images = order_frames(gt_video['images'])
-        per_frame = [instances.get(image['id'], []) for image in images]
-        num_keypoints = next(
-            (len(i['keypoint_scores']) for kept in per_frame for i in kept),
-            17)
-        frames = [
-            dict(
-                keypoints=np.array([i['keypoints'][:, :2] for i in kept
-                                    ]).reshape(len(kept), num_keypoints, 2),
-                keypoint_scores=np.array([
-                    i['keypoint_scores'] for i in kept
-                ]).reshape(len(kept), num_keypoints)) for kept in per_frame
-        ]
-        ids = track_video(frames, self.tracker)
-        return {image['id']: i for image, i in zip(images, ids)}
-
     def _prediction_videos(self, instances: Dict, track_ids: Dict,
                            kpt_thr: Optional[float]) -> Dict[str, dict]:
         """PoseTrack18 prediction JSON of every GT video (images in the GT's
@@ -469,7 +447,8 @@ class PoseTrackAPMetric(BaseMetric):
         track_ids = {}
         if self.track:
             for gt_video in self.gt_videos.values():
-                track_ids.update(self._track_ids(gt_video, instances))
+                track_ids.update(
+                    track_instances(gt_video, instances, self.tracker))
         pred_videos = self._prediction_videos(instances, track_ids, None)
 
         tmp_dir = None
