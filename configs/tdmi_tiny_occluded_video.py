@@ -19,7 +19,12 @@ val_dataloader = dict(
         data_root=data_root,
         bbox_file=data_root + 'person_detections/val_human_detections.json'))
 test_dataloader = val_dataloader
-val_evaluator = dict(ann_file=data_root + 'annotations/val/')
+# AP only: the ablation study's runs (reused while their resolved config is
+# unchanged) do not track
+val_evaluator = dict(
+    _delete_=True,
+    type='PoseTrackAPMetric',
+    ann_file=data_root + 'annotations/val/')
 test_evaluator = val_evaluator
 
 # 6 epochs of 16 iterations (batch 8), lr x0.1 for the last one.

@@ -92,5 +92,6 @@ val_dataloader = dict(
         bbox_file=data_root + 'person_detections/val_human_detections.json',
         pipeline=val_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(ann_file=data_root + 'annotations/val/')
+# AP and poseval's MOTA of the PoseTracker's ids (docs/tracking.md)
+val_evaluator = dict(ann_file=data_root + 'annotations/val/', track=True)
 test_evaluator = val_evaluator

@@ -206,3 +206,21 @@ def test_shipped_configs_carry_the_spec_values(path):
     assert cfg.model.backbone.frozen is True
     assert cfg.model.test_cfg.flip_test is True
     assert cfg.model.mi_loss.type == 'MutualInformationLoss'
+
+
+def test_posetrack_evaluators_track_except_the_ablation_study():
+    """The sample and W48 configs report MOTA next to AP; the ablation
+    study's config stays AP-only (its finished runs are reused while the
+    resolved config text is unchanged)."""
+    for name in ('tdmi_tiny_posetrack_sample.py',
+                 'tdmi_hrnet_w48_posetrack17.py',
+                 'tdmi_hrnet_w48_posetrack18.py',
+                 'tdmi_hrnet_w48_posetrack21.py'):
+        cfg = Config.fromfile(osp.join(ROOT, 'configs', name))
+        for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
+            assert evaluator.type == 'PoseTrackAPMetric', name
+            assert evaluator.track is True, name
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', 'tdmi_tiny_occluded_video.py'))
+    assert dict(cfg.val_evaluator) == dict(
+        type='PoseTrackAPMetric', ann_file=cfg.data_root + 'annotations/val/')

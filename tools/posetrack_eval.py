@@ -1,15 +1,20 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Evaluate PoseTrack prediction files with poseval's AP, without poseval.
+"""Evaluate PoseTrack prediction files with poseval's AP (and MOTA),
+without poseval.
 
 Usage::
 
     python tools/posetrack_eval.py --gt-dir GT --pred-dir PRED \
-        [--out-json FILE]
+        [--track] [--out-json FILE]
 
 ``GT`` is a folder of per-video PoseTrack18 JSON files (poseval's ``-g``),
 ``PRED`` a folder with one prediction file per GT video under the same file
-name (poseval's ``-p``). The script prints poseval's table and a per-joint
-table, and optionally writes the numbers (percent, NaN as null) to FILE.
+name (poseval's ``-p``). The script prints poseval's AP table and a per-joint
+table (poseval's ``-e``); with ``--track`` also poseval's tracking table
+(MOTA per joint group, MOTP, precision, recall; poseval's ``-t``), which
+needs an integer ``track_id`` on every GT and predicted annotation. It
+optionally writes the numbers (percent, NaN as null) to FILE, the MOTA ones
+under ``"tracking"``.
 """
 import argparse
 import json
@@ -17,16 +22,21 @@ import math
 import sys
 from typing import List, Optional
 
-from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
-from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_folders,
-                                            format_table, results_to_json)
+from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINT_NAMES,
+                                               format_mota_table)
+from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_ap,
+                                            evaluate_posetrack_tracking,
+                                            format_table,
+                                            load_posetrack_folders,
+                                            results_to_json)
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog='posetrack_eval',
-        description='PoseTrack multi-person pose estimation AP, computed '
-        'like poseval (python -m poseval.evaluate -e).')
+        description='PoseTrack multi-person pose estimation AP (and '
+        'tracking MOTA), computed like poseval (python -m poseval.evaluate '
+        '-e [-t]).')
     parser.add_argument(
         '--gt-dir',
         required=True,
@@ -36,9 +46,16 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         required=True,
         help='folder of per-video prediction JSON files, same file names')
     parser.add_argument(
+        '--track',
+        action='store_true',
+        help='also compute poseval\'s tracking MOTA (needs track_id on '
+        'every annotation)')
+    parser.add_argument(
         '--out-json',
         default=None,
-        help='write Head..Total and per-joint ap/precision/recall here')
+        help='write Head..Total and per-joint ap/precision/recall here '
+        '(with --track, the MOTA table and per-joint mota/motp/precision/'
+        'recall under "tracking")')
     return parser.parse_args(argv)
 
 
@@ -50,7 +67,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Run the evaluation; returns the exit status (0 ok, 1 bad input)."""
     args = parse_args(argv)
     try:
-        result = evaluate_posetrack_folders(args.gt_dir, args.pred_dir)
+        videos = load_posetrack_folders(args.gt_dir, args.pred_dir)
+        result = evaluate_posetrack_ap(*videos)
+        tracking = evaluate_posetrack_tracking(*videos) if args.track \
+            else None
     except (FileNotFoundError, ValueError) as error:
         print(f'posetrack_eval: error: {error}', file=sys.stderr)
         return 1
@@ -68,10 +88,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     total = result['total']
     print(f'{"total":<16}{_cell(total["ap"])}{_cell(total["precision"])}'
           f'{_cell(total["recall"])}')
+    if tracking is not None:
+        header, row = format_mota_table(tracking['table'])
+        print('# frames evaluated for tracking: '
+              f'{tracking["internals"]["n_frames_evaluated"]}')
+        print('Multiple Object Tracking (MOT) metrics:')
+        print(header)
+        print(row)
 
     if args.out_json:
         with open(args.out_json, 'w', encoding='utf-8') as f:
-            json.dump(results_to_json(result), f, indent=2)
+            summary = results_to_json(result)
+            if tracking is not None:
+                summary['tracking'] = results_to_json(tracking)
+            json.dump(summary, f, indent=2)
         print(f'results written to {args.out_json}')
     return 0
 

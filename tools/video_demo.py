@@ -6,8 +6,10 @@ Person boxes come from an mmdet detector (``--det-model``/``--det-weights``)
 or from a COCO-style detection JSON file (``--bboxes``). Poses are rendered
 with mmpose's visualiser (``--vis-out-dir``: an .mp4 for a video file, one
 image per frame otherwise, or a video when ``--vis-out-dir`` ends in .mp4)
-and written as JSON (``--pred-out-dir``). A progress bar shows the frames.
-See ``docs/inference.md``.
+and written as JSON (``--pred-out-dir``). People are tracked by default
+(each gets a ``track_id`` in the JSON and is drawn in the colour of its id;
+``--no-track`` turns this off, see ``docs/tracking.md``). A progress bar
+shows the frames. See ``docs/inference.md``.
 
 Examples::
 
@@ -99,6 +101,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='frame rate of the rendered video when the input is a folder or '
         'an image and --vis-out-dir is a video file name (e.g. poses.mp4)')
     parser.add_argument(
+        '--no-track',
+        action='store_true',
+        help='do not track people (default: PoseTracker ids in the JSON, '
+        'one colour per id in the rendering)')
+    parser.add_argument(
         '--show', action='store_true', help='display the frames')
     parser.add_argument(
         '--draw-bbox', action='store_true', help='draw the person boxes')
@@ -156,7 +163,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         radius=args.radius,
         thickness=args.thickness,
         skeleton_style=args.skeleton_style,
-        vis_fps=args.vis_fps)
+        vis_fps=args.vis_fps,
+        track=not args.no_track)
     if args.bboxes is not None:
         call_kwargs['bboxes'] = args.bboxes
         call_kwargs['bbox_image_ids'] = args.bbox_image_ids

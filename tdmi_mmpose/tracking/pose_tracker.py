@@ -32,6 +32,7 @@ from typing import List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import torch
+from mmengine.registry import DefaultScope
 from scipy.optimize import linear_sum_assignment
 
 from mmpose.evaluation.functional.nms import oks_iou
@@ -349,7 +350,9 @@ def track_video(
                            and 'type' not in tracker):
         tracker = PoseTracker(**(tracker or {}))
     elif isinstance(tracker, dict):
-        tracker = TASK_UTILS.build(tracker)
+        # mmpose's registry, whatever the current default scope
+        with DefaultScope.overwrite_default_scope('mmpose'):
+            tracker = TASK_UTILS.build(tracker)
     tracker.reset()
     ids = []
     for index, frame in enumerate(frames):

@@ -43,6 +43,9 @@ def test_video_file_with_detection_json(demo, tiny_cfg_file, tiny_checkpoint,
     assert len(saved) == num_frames
     # the sample detections (score >= 0.3) give 2 people in these frames
     assert [len(entry['instances']) for entry in saved] == [2] * num_frames
+    # tracked by default: two distinct ids per frame
+    ids = [{i['track_id'] for i in entry['instances']} for entry in saved]
+    assert all(len(set(frame)) == 2 for frame in ids)
     rendered = out_dir / 'visualizations' / 'clip.mp4'
     assert str(rendered) in printed
     assert len(read_video(str(rendered))[0]) == num_frames
@@ -59,11 +62,18 @@ def test_folder_rendered_into_a_video(demo, tiny_cfg_file, tiny_checkpoint,
         str(folder), '--pose2d', tiny_cfg_file, '--pose2d-weights',
         tiny_checkpoint, '--bboxes', sample_clip['det_file'],
         '--bbox-image-ids', sample_clip['ann_file'], '--vis-out-dir', vis,
-        '--vis-fps', '5', '--device', 'cpu', '--no-progress'
+        '--vis-fps', '5', '--device', 'cpu', '--no-progress', '--no-track',
+        '--pred-out-dir',
+        str(tmp_path / 'pred')
     ]) == 0
     printed = capsys.readouterr().out
     assert 'Inference' not in printed
     assert len(read_video(vis)[0]) == len(sample_clip['paths'])
+    for path in sample_clip['paths']:
+        stem = osp.splitext(osp.basename(path))[0]
+        with open(tmp_path / 'pred' / f'{stem}.json') as f:
+            instances = json.load(f)
+        assert instances and all('track_id' not in i for i in instances)
 
 
 def test_no_boxes_is_a_usage_error(demo, tiny_cfg_file, sample_clip, capsys):

@@ -1,6 +1,6 @@
 """Random PoseTrack18 tracking cases (GT and prediction folders) for the MOTA
 tests, and the reader that turns such a folder into the frames
-:func:`evaluate_posetrack_mota` takes."""
+:func:`evaluate_posetrack_mota` takes (the package's ``posetrack_io``)."""
 import json
 import os
 import os.path as osp
@@ -8,7 +8,8 @@ import os.path as osp
 import numpy as np
 
 from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
-from tdmi_mmpose.evaluation.metrics.posetrack_io import parse_posetrack_video
+from tdmi_mmpose.evaluation.metrics.posetrack_io import (
+    load_posetrack_gt, parse_posetrack_video)
 
 CATEGORIES = [{
     'supercategory': 'person',
@@ -224,27 +225,11 @@ def write_random_mota_case(rng, root):
                 json.dump(content, f)
 
 
-def tracking_frames(video, source, is_gt):
-    """A PoseTrack18 video as the frames of ``evaluate_posetrack_mota``:
-    ``parse_posetrack_video``'s frames plus the annotations' ``track_id``
-    (``None`` where an annotation has none)."""
-    frames = parse_posetrack_video(video, source, is_gt)
-    ids_by_image = {}
-    for ann in video['annotations']:
-        ids_by_image.setdefault(ann['image_id'],
-                                []).append(ann.get('track_id'))
-    for frame in frames:
-        frame['track_ids'] = ids_by_image.get(frame['image_id'], [])
-    return frames
-
-
 def load_tracking_folder(folder, is_gt):
-    """``{video name: frames}`` of every ``<video>.json`` in a folder."""
-    videos = {}
-    for file_name in sorted(os.listdir(folder)):
-        if file_name.endswith('.json'):
-            with open(osp.join(folder, file_name)) as f:
-                video = json.load(f)
-            videos[file_name[:-5]] = tracking_frames(
-                video, osp.join(folder, file_name), is_gt)
-    return videos
+    """``{video name: frames}`` of every ``<video>.json`` in a folder, read
+    by the package's loader and ``parse_posetrack_video(track=True)``."""
+    videos, sources = load_posetrack_gt(folder)
+    return {
+        name: parse_posetrack_video(video, sources[name], is_gt, track=True)
+        for name, video in videos.items()
+    }

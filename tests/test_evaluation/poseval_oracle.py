@@ -34,3 +34,47 @@ def import_poseval(*modules: str) -> list:
             f'poseval is not importable ({error}); it is looked up in '
             f'{SHARED_POSEVAL} and on PYTHONPATH',
             allow_module_level=True)
+
+
+def poseval_totals(gt_dir: str, pred_dir: str, track_dir: str,
+                   out_dir: str) -> dict:
+    """poseval's Total AP of a prediction folder (``python -m
+    poseval.evaluate -e``) and Total MOTA, with MOTP, precision and recall,
+    of another (``-t``); videos in sorted order (like ours).
+
+    Args:
+        gt_dir (str): Folder of per-video GT files.
+        pred_dir (str): Folder of per-video prediction files for AP.
+        track_dir (str): Folder of per-video prediction files for MOTA.
+        out_dir (str): Folder for poseval's per-sequence output files.
+
+    Returns:
+        dict: ``ap``, ``mota``, ``motp``, ``precision``, ``recall`` totals
+        (percent; NaN as poseval gives it).
+    """
+    import contextlib
+    import io
+    import os
+    from unittest import mock
+    eval_helpers, evaluate_ap, evaluate_tracking = import_poseval(
+        'eval_helpers', 'evaluateAP', 'evaluateTracking')
+    listing = eval_helpers.glob.glob
+    os.makedirs(out_dir, exist_ok=True)
+    with contextlib.redirect_stdout(io.StringIO()), mock.patch.object(
+            eval_helpers.glob, 'glob', lambda p: sorted(listing(p))):
+        gt_frames, pred_frames = eval_helpers.load_data_dir(
+            ['', gt_dir + '/', pred_dir + '/'])
+        ap, _, _ = evaluate_ap.evaluateAP(gt_frames, pred_frames, None,
+                                          False, False)
+        gt_frames, pred_frames = eval_helpers.load_data_dir(
+            ['', gt_dir + '/', track_dir + '/'])
+        tracking = evaluate_tracking.evaluateTracking(gt_frames, pred_frames,
+                                                      out_dir + '/', True,
+                                                      False)
+    total = ap.ravel()[-1]
+    return dict(
+        ap=float(total),
+        mota=float(tracking['mota'].ravel()[-1]),
+        motp=float(tracking['motp'].ravel()[-1]),
+        precision=float(tracking['pre'].ravel()[-1]),
+        recall=float(tracking['rec'].ravel()[-1]))

@@ -120,3 +120,80 @@ def test_joint_names_are_posevals():
     assert list(POSEVAL_JOINT_NAMES) == [
         eval_helpers.Joint().name[i] for i in range(eval_helpers.Joint().count)
     ]
+
+
+def _load_tool():
+    import importlib.util
+    path = osp.join(
+        osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
+        'tools', 'posetrack_eval.py')
+    spec = importlib.util.spec_from_file_location('posetrack_eval', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_eval_tool_track_equals_poseval(tmp_path, monkeypatch, capsys):
+    """``tools/posetrack_eval.py --track`` prints poseval's tracking table
+    and writes its numbers."""
+    listing = eval_helpers.glob.glob
+    monkeypatch.setattr(eval_helpers.glob, 'glob',
+                        lambda pattern: sorted(listing(pattern)))
+    tool = _load_tool()
+    rng = np.random.default_rng(131)
+    checked = 0
+    for index in range(6):
+        root = str(tmp_path / f'case{index}')
+        write_random_mota_case(rng, root)
+        os.makedirs(root + '/out')
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            expected, _ = _poseval(root + '/gt', root + '/pred',
+                                   root + '/out')
+            capsys.readouterr()
+            status = tool.main([
+                '--gt-dir', root + '/gt', '--pred-dir', root + '/pred',
+                '--track', '--out-json', root + '/out.json'
+            ])
+        assert status == 0
+        stdout = capsys.readouterr().out
+        header, row = _poseval_table(expected)
+        ap_row = stdout.index('Average Precision (AP) metric:')
+        assert stdout.index(header + '\n' + row + '\n') > ap_row
+        with open(root + '/out.json') as f:
+            written = json.load(f)['tracking']
+        num_joints = len(POSEVAL_JOINT_NAMES)
+        for key, name in (('motp', 'MOTP'), ('pre', 'Precision'),
+                          ('rec', 'Recall')):
+            assert _max_diff([np.nan if written[name] is None else
+                              written[name]],
+                             [expected[key][num_joints]]) <= 1e-9
+        for j, joint in enumerate(POSEVAL_JOINT_NAMES):
+            for key in KEYS:
+                value = written['per_joint'][joint][OURS[key]]
+                assert _max_diff([np.nan if value is None else value],
+                                 [expected[key][j]]) <= 1e-9, (index, joint)
+        checked += not np.isnan(expected['mota'][num_joints])
+    assert checked >= 3  # most cases have a MOTA to compare
+
+
+def test_eval_tool_track_needs_track_ids(tmp_path, capsys):
+    tool = _load_tool()
+    root = str(tmp_path / 'case')
+    write_random_mota_case(np.random.default_rng(5), root)
+    name = sorted(os.listdir(root + '/pred'))[0]
+    path = osp.join(root, 'pred', name)
+    with open(path) as f:
+        video = json.load(f)
+    ann = video['annotations'][0]
+    del ann['track_id']
+    with open(path, 'w') as f:
+        json.dump(video, f)
+    args = ['--gt-dir', root + '/gt', '--pred-dir', root + '/pred']
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        assert tool.main(args) == 0  # AP alone needs no ids
+        assert tool.main(args + ['--track']) == 1
+    error = capsys.readouterr().err
+    assert f'{path}: annotation id={ann["id"]!r} ' \
+        f'(image_id={ann["image_id"]!r}) has no track_id' in error

@@ -283,3 +283,16 @@ def test_bad_frames():
             [frame(person(0, 0)),
              dict(keypoints=np.zeros((0, 17, 2)))])
     assert ids([frame(), frame(person(1, 2)), frame()]) == [[], [0], []]
+
+
+def test_config_builds_in_mmpose_scope_whatever_the_default_scope():
+    """A detector sets the default scope to mmdet; the tracker config still
+    builds from mmpose's TASK_UTILS."""
+    import numpy as np
+    from mmengine.registry import DefaultScope
+    from tdmi_mmpose.tracking import track_video
+    frames = [dict(keypoints=np.zeros((0, 17, 2)),
+                   keypoint_scores=np.zeros((0, 17)))] * 2
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        ids = track_video(frames, dict(type='PoseTracker'))
+    assert [len(i) for i in ids] == [0, 0]

@@ -73,6 +73,10 @@ val_dataloader = dict(
     ))
 test_dataloader = val_dataloader
 
+# AP and, with track=True, poseval's MOTA of the PoseTracker's ids (the GT
+# needs track_id; see docs/tracking.md).
 val_evaluator = dict(
-    type='PoseTrackAPMetric', ann_file=data_root + 'annotations/val/')
+    type='PoseTrackAPMetric',
+    ann_file=data_root + 'annotations/val/',
+    track=True)
 test_evaluator = val_evaluator

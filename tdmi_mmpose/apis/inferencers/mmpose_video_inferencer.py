@@ -85,10 +85,15 @@ class MMPoseVideoInferencer(MMPoseInferencer):
         det_cat_ids (int | list, optional): Detector labels kept as persons.
             Defaults to ``None``.
         show_progress (bool): Show a progress bar. Defaults to ``False``.
+
+    A video model's people get track ids (the call's ``track``, default
+    ``True``) from ``self.inferencer.tracker`` (a default
+    :class:`~tdmi_mmpose.tracking.PoseTracker`; the constructor stays
+    mmpose's).
     """
 
     preprocess_kwargs: set = MMPoseInferencer.preprocess_kwargs | {
-        'bbox_image_ids'
+        'bbox_image_ids', 'track'
     }
     visualize_kwargs: set = MMPoseInferencer.visualize_kwargs | {'vis_fps'}
 
@@ -132,7 +137,9 @@ class MMPoseVideoInferencer(MMPoseInferencer):
                 are one batch). Defaults to 1.
             out_dir (str, optional): Write ``visualizations/`` and
                 ``predictions/`` under this folder. Defaults to ``None``.
-            **kwargs: ``bboxes``, ``bbox_image_ids``, ``bbox_thr``,
+            **kwargs: ``track`` (default ``True``: track ids, see
+                :class:`VideoPose2DInferencer`), ``bboxes``,
+                ``bbox_image_ids``, ``bbox_thr``,
                 ``nms_thr``, ``show``, ``vis_out_dir``, ``vis_fps``,
                 ``pred_out_dir``, ``draw_bbox``, ``kpt_thr``, ... (see
                 :class:`VideoPose2DInferencer`).
@@ -161,3 +168,15 @@ class MMPoseVideoInferencer(MMPoseInferencer):
         """The wrapped inferencer's :meth:`preprocess` (its sized result
         gives progress bars their total)."""
         return self.inferencer.preprocess(inputs, batch_size, **kwargs)
+
+    def postprocess(self, preds, visualization, return_datasample=None,
+                    return_datasamples=False, pred_out_dir=''):
+        """The wrapped video inferencer's :meth:`postprocess` (with track
+        ids); mmpose's for other models."""
+        if isinstance(self.inferencer, VideoPose2DInferencer):
+            return self.inferencer.postprocess(preds, visualization,
+                                               return_datasample,
+                                               return_datasamples,
+                                               pred_out_dir)
+        return super().postprocess(preds, visualization, return_datasample,
+                                   return_datasamples, pred_out_dir)

@@ -5,19 +5,24 @@ from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import mmcv
+import mmengine
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose
 from mmengine.infer.infer import ModelType
 from mmengine.logging import print_log
+from mmengine.registry import DefaultScope
 from mmengine.utils import mkdir_or_exist
 
 from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.evaluation.functional import nms
-from mmpose.registry import INFERENCERS
+from mmpose.registry import INFERENCERS, TASK_UTILS
 from mmpose.structures import PoseDataSample
 from ...models.pose_estimators import VideoTopdownPoseEstimator
+from ...tracking import PoseTracker
+from .tracked_output import (add_track_ids, draw_tracked_instances,
+                             track_frame)
 from ..frame_window import (ClipWindow, SizedIterable, check_video_reader,
                             folder_frame_files, frame_source_kind,
                             is_video_file, iter_clip_windows)
@@ -83,8 +88,15 @@ class VideoPose2DInferencer(Pose2DInferencer):
       at ``vis_fps`` frames/s (default 25).
 
     Each instance is ``{"keypoints": [[x, y], ...], "keypoint_scores":
-    [...], "bbox": [[x1, y1, x2, y2]], "bbox_score": s}`` in pixels of the
-    frame.
+    [...], "bbox": [[x1, y1, x2, y2]], "bbox_score": s, "track_id": i}`` in
+    pixels of the frame.
+
+    Tracking (``track=True`` in the call, the default): the ``tracker``
+    assigns each person a track id, frame by frame in input order (reset at
+    the start of every call); the ids are in ``pred_instances.track_ids``
+    and the JSON's ``track_id``, and each person is rendered in the colour
+    of its id (:data:`~tdmi_mmpose.apis.inferencers.tracked_output.
+    TRACK_PALETTE`). ``track=False``: no ids, mmpose's colours.
 
     Args:
         model (str | dict | Config): A video pose model config (path or
@@ -102,10 +114,13 @@ class VideoPose2DInferencer(Pose2DInferencer):
             persons. Defaults to ``None`` (``(0, )``).
         show_progress (bool): Show a progress bar over the frames.
             Defaults to ``False``.
+        tracker (dict, optional): Config of the tracker, built by mmpose's
+            ``TASK_UTILS``. Defaults to ``dict(type='PoseTracker')`` with
+            the model's OKS ``sigmas``.
     """
 
     preprocess_kwargs: set = Pose2DInferencer.preprocess_kwargs | {
-        'bbox_image_ids'
+        'bbox_image_ids', 'track'
     }
     visualize_kwargs: set = Pose2DInferencer.visualize_kwargs | {'vis_fps'}
 
@@ -117,7 +132,8 @@ class VideoPose2DInferencer(Pose2DInferencer):
                  det_model: Optional[Union[ModelType, str]] = None,
                  det_weights: Optional[str] = None,
                  det_cat_ids: Optional[Union[int, Tuple]] = None,
-                 show_progress: bool = False) -> None:
+                 show_progress: bool = False,
+                 tracker: Optional[dict] = None) -> None:
         super().__init__(
             model=model,
             weights=weights,
@@ -141,6 +157,16 @@ class VideoPose2DInferencer(Pose2DInferencer):
         if self.detector is not None and det_cat_ids is None:
             self.det_cat_ids = (0, )
         self._warned_single_image = False
+        tracker = dict(type='PoseTracker') if tracker is None \
+            else dict(tracker)
+        sigmas = (self.model.dataset_meta or {}).get('sigmas')
+        # mmpose's registry, whatever scope a detector has set
+        with DefaultScope.overwrite_default_scope('mmpose'):
+            if TASK_UTILS.get(tracker['type']) is PoseTracker and \
+                    'sigmas' not in tracker and sigmas is not None:
+                tracker['sigmas'] = [float(v) for v in sigmas]
+            self.tracker = TASK_UTILS.build(tracker)
+        self._track_call = True
         # per-call state of the rendering of a frame sequence
         self._num_input_frames: Optional[int] = None
         self._frames_writer: Optional[cv2.VideoWriter] = None
@@ -181,6 +207,7 @@ class VideoPose2DInferencer(Pose2DInferencer):
                    bbox_thr: float = 0.3,
                    nms_thr: float = 0.3,
                    bbox_image_ids: Union[str, Sequence, None] = None,
+                   track: bool = True,
                    **kwargs) -> SizedIterable:
         """Turn the stream into one model batch per frame.
 
@@ -196,6 +223,8 @@ class VideoPose2DInferencer(Pose2DInferencer):
                 frame, for JSON boxes keyed by ``image_id``: a list, or a
                 COCO/PoseTrack annotation file of this video.
                 Defaults to ``None``.
+            track (bool): Give the people track ids (the tracker is reset
+                here). Defaults to ``True``.
 
         Returns:
             SizedIterable: Yields ``(batch, [key_frame])`` per frame, where
@@ -222,6 +251,8 @@ class VideoPose2DInferencer(Pose2DInferencer):
         except TypeError:
             length = None
         self._num_input_frames = length
+        self._track_call = bool(track)
+        self.tracker.reset()
         self._frames_writer = None
         self._frames_video_file = None
         self._rendered_dir = None
@@ -301,8 +332,19 @@ class VideoPose2DInferencer(Pose2DInferencer):
             if vis_fps <= 0:
                 raise ValueError(f'vis_fps must be positive, got {vis_fps}.')
             self._vis_fps = float(vis_fps)
-        return super().visualize(
-            inputs, preds, vis_out_dir=vis_out_dir, **kwargs)
+        if getattr(self, 'visualizer', None) is None:
+            return super().visualize(
+                inputs, preds, vis_out_dir=vis_out_dir, **kwargs)
+        # each person in the colour of its track id (if any)
+        add_datasample = self.visualizer.add_datasample
+        self.visualizer.add_datasample = partial(draw_tracked_instances,
+                                                 self.visualizer,
+                                                 add_datasample)
+        try:
+            return super().visualize(
+                inputs, preds, vis_out_dir=vis_out_dir, **kwargs)
+        finally:
+            del self.visualizer.add_datasample
 
     def save_visualization(self,
                            visualization: np.ndarray,
@@ -409,9 +451,57 @@ class VideoPose2DInferencer(Pose2DInferencer):
             list[:obj:`PoseDataSample`]: The frame's prediction(s).
         """
         if 'empty_frame' in inputs:
-            return [inputs['empty_frame']]
-        return super().forward(
-            inputs,
-            merge_results=merge_results,
-            bbox_thr=bbox_thr,
-            pose_based_nms=pose_based_nms)
+            preds = [inputs['empty_frame']]
+        else:
+            preds = super().forward(
+                inputs,
+                merge_results=merge_results,
+                bbox_thr=bbox_thr,
+                pose_based_nms=pose_based_nms)
+        if self._track_call:
+            if len(preds) != 1:
+                raise ValueError('Tracking needs merge_results=True (one '
+                                 'prediction per frame); or pass '
+                                 'track=False.')
+            track_frame(self.tracker, preds[0])
+        return preds
+
+    def postprocess(self,
+                    preds: List[PoseDataSample],
+                    visualization: List[np.ndarray],
+                    return_datasample=None,
+                    return_datasamples: bool = False,
+                    pred_out_dir: str = '') -> dict:
+        """mmpose's results (and JSON files), each instance with its
+        ``track_id`` when tracking.
+
+        Args:
+            preds (list[:obj:`PoseDataSample`]): The frame's predictions.
+            visualization (list[np.ndarray]): The rendered frames.
+            return_datasample: Deprecated alias of ``return_datasamples``.
+            return_datasamples (bool): Return data samples instead of dicts.
+                Defaults to ``False``.
+            pred_out_dir (str): Folder for the JSON predictions (see the
+                class docstring). Defaults to ``''`` (none).
+
+        Returns:
+            dict: ``predictions`` and ``visualization``.
+        """
+        if return_datasamples or return_datasample:
+            return super().postprocess(preds, visualization,
+                                       return_datasample, return_datasamples,
+                                       pred_out_dir)
+        result = super().postprocess(preds, visualization, None, False, '')
+        add_track_ids(result['predictions'], preds)
+        if pred_out_dir != '':  # as mmpose writes them
+            for pred, data_sample in zip(result['predictions'], preds):
+                if self._video_input:
+                    self.video_info['predictions'].append(pred)
+                else:
+                    fname = osp.splitext(
+                        osp.basename(data_sample.metainfo['img_path']))[0]
+                    mmengine.dump(
+                        pred,
+                        osp.join(pred_out_dir, fname + '.json'),
+                        indent='  ')
+        return result

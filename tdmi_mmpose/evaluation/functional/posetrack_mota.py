@@ -46,10 +46,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from tdmi_mmpose.evaluation.functional import (NUM_JOINTS, PCKH_THRESHOLD,
-                                               POSEVAL_JOINT_NAMES, pckh_hits,
-                                               remove_ignored_joints,
-                                               summarize_table)
+from .average_precision import summarize_table
+from .geometry import pckh_hits, remove_ignored_joints
+from .joints import NUM_JOINTS, PCKH_THRESHOLD, POSEVAL_JOINT_NAMES
 
 #: poseval's bound on track ids (it offsets them by video index x this).
 MAX_TRACK_ID = 10000
@@ -82,6 +81,34 @@ def _import_motmetrics():
 # ---------------------------------------------------------------------------
 # Input checks
 # ---------------------------------------------------------------------------
+def check_track_id(track_id: object, where: str) -> int:
+    """Check one person's track id.
+
+    Args:
+        track_id (object): The id; ``None`` marks a missing id.
+        where (str): The person, named in errors (e.g. ``"a.json:
+            annotation id=3 (image_id=7)"``).
+
+    Returns:
+        int: The id.
+
+    Raises:
+        ValueError: The id is missing, not an integer (``bool`` and
+            non-integral numbers included) or not below :data:`MAX_TRACK_ID`.
+    """
+    if track_id is None:
+        raise ValueError(f'{where} has no track_id (PoseTrack MOTA needs a '
+                         'track_id for every person).')
+    if (isinstance(track_id, bool) or not isinstance(track_id, numbers.Real)
+            or not float(track_id).is_integer()):
+        raise ValueError(f'{where} has track_id {track_id!r}; track ids must '
+                         'be integers.')
+    if track_id >= MAX_TRACK_ID:
+        raise ValueError(f'{where} has track_id {track_id}; poseval requires '
+                         f'track ids below {MAX_TRACK_ID}.')
+    return int(track_id)
+
+
 def check_track_ids(track_ids: Sequence, num_people: int,
                     where: str) -> np.ndarray:
     """Check the track ids of the people of one frame.
@@ -96,9 +123,8 @@ def check_track_ids(track_ids: Sequence, num_people: int,
         np.ndarray: The ids as int64, shape (num_people, ).
 
     Raises:
-        ValueError: An id is missing, not an integer, not below
-            :data:`MAX_TRACK_ID`, or used twice in the frame; or the number
-            of ids is not ``num_people``.
+        ValueError: An id fails :func:`check_track_id`, is used twice in the
+            frame, or the number of ids is not ``num_people``.
     """
     if track_ids is None:
         raise ValueError(f'{where}: no "track_ids" (PoseTrack MOTA needs a '
@@ -107,19 +133,11 @@ def check_track_ids(track_ids: Sequence, num_people: int,
     if len(track_ids) != num_people:
         raise ValueError(f'{where}: {len(track_ids)} track ids for '
                          f'{num_people} people.')
-    for person, track_id in enumerate(track_ids):
-        if track_id is None:
-            raise ValueError(f'{where}: person {person} has no track_id.')
-        if (isinstance(track_id, bool)
-                or not isinstance(track_id, numbers.Real)
-                or not float(track_id).is_integer()):
-            raise ValueError(f'{where}: person {person} has track_id '
-                             f'{track_id!r}; track ids must be integers.')
-        if track_id >= MAX_TRACK_ID:
-            raise ValueError(
-                f'{where}: person {person} has track_id {track_id}; poseval '
-                f'requires track ids below {MAX_TRACK_ID}.')
-    ids = np.array([int(t) for t in track_ids], dtype=np.int64)
+    ids = np.array([
+        check_track_id(track_id, f'{where}: person {person}')
+        for person, track_id in enumerate(track_ids)
+    ],
+                   dtype=np.int64)
     unique, counts = np.unique(ids, return_counts=True)
     if (counts > 1).any():
         raise ValueError(f'{where}: track_id {int(unique[counts > 1][0])} is '

@@ -12,11 +12,17 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
-from ...datasets.posetrack_format import (posetrack_categories,
+from ...datasets.posetrack_format import (PoseTrackFormatError,
+                                          posetrack_categories,
                                           register_image_ids)
-from ..functional import POSEVAL_JOINT_NAMES
-from .posetrack_io import (evaluate_posetrack_ap, format_table,
-                           load_posetrack_gt, parse_posetrack_video)
+from ..functional import POSEVAL_JOINT_NAMES, format_mota_table
+from .posetrack_io import (evaluate_posetrack_ap, evaluate_posetrack_tracking,
+                           format_table, load_posetrack_gt,
+                           parse_posetrack_video)
+from .posetrack_tracking import check_gt_track_ids, track_instances
+
+#: Subfolder of ``outfile_prefix`` with the prediction files for MOTA.
+TRACKING_SUBDIR = 'tracking'
 
 # Image fields copied from the GT into the prediction files.
 _IMAGE_FIELDS = ('id', 'file_name', 'vid_id', 'frame_id', 'nframes',
@@ -43,15 +49,22 @@ def _hashable(value):
 
 @METRICS.register_module()
 class PoseTrackAPMetric(BaseMetric):
-    """PoseTrack multi-person pose estimation AP, computed like ``poseval``
-    without needing it.
+    """PoseTrack multi-person pose estimation AP (and, with ``track=True``,
+    pose tracking MOTA), computed like ``poseval`` without needing it.
 
     For every predicted instance the metric rescores and (OKS-)NMS-filters
     the instances of each image like mmpose's ``CocoMetric``, writes one
     PoseTrack18-format prediction JSON per GT video (the files ``poseval``
-    itself reads, with ``track_id`` placeholders and per-keypoint ``scores``),
-    and evaluates them with :func:`evaluate_posetrack_ap`, the numpy
-    reimplementation of poseval's AP. It works with
+    itself reads, with per-keypoint ``scores``), and evaluates them with
+    :func:`evaluate_posetrack_ap`, the numpy reimplementation of poseval's
+    AP. Without tracking, ``track_id`` is a placeholder (the instance's index
+    in its frame). With ``track=True`` the ``tracker`` runs over each video's
+    kept instances, frame by frame in time order (``order_frames`` of the
+    format module), and the files carry its ids; a second set of files, in
+    ``<outfile_prefix>/tracking/``, holds only the joints scoring at least
+    ``track_kpt_thr``, and poseval's MOTA is computed from them
+    (:func:`evaluate_posetrack_tracking`; the GT needs ``track_id``). The AP
+    does not depend on tracking. It works with
     :class:`PoseTrackVideoDataset` and with mmpose's image
     ``PoseTrack18Dataset``: predictions are mapped to GT frames by
     ``img_id`` (the GT ``images[].id``).
@@ -67,7 +80,8 @@ class PoseTrackAPMetric(BaseMetric):
         outfile_prefix (str, optional): Folder for the per-video prediction
             files ``<outfile_prefix>/<video>.json`` (created if needed). If
             ``None``, a temporary folder is used and removed after the
-            evaluation. Defaults to ``None``.
+            evaluation. With ``track=True`` the MOTA files go to its
+            ``tracking/`` subfolder. Defaults to ``None``.
         score_mode (str): Instance score used for NMS and written as
             ``score``: ``'bbox'`` (box score), ``'keypoint'`` (mean keypoint
             score) or ``'bbox_keypoint'`` (box score x mean of the keypoint
@@ -82,14 +96,28 @@ class PoseTrackAPMetric(BaseMetric):
             written for poseval is the heatmap maximum times the instance's
             box score (``True``) or the heatmap maximum alone. Defaults to
             ``True``.
+        track (bool): Whether to track people and compute MOTA. Defaults to
+            ``False``.
+        tracker (dict): Config of the tracker, built by mmpose's
+            ``TASK_UTILS`` (see :class:`~tdmi_mmpose.tracking.PoseTracker`).
+            Defaults to ``dict(type='PoseTracker')``.
+        track_kpt_thr (float): With ``track=True``, in the files for MOTA, a
+            joint whose written score (see ``use_bbox_score_for_keypoints``)
+            is below this is written as ``[0, 0, 0]`` (absent), and a person
+            left without joints is not written, as poseval-style tracking
+            submissions do: MOTA counts every written joint (it does not use
+            scores). The AP files keep every joint. Unused without tracking.
+            Defaults to 0.5.
         collect_device (str): Device for collecting results across ranks,
             ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Prefix of the metric names. Defaults to
             ``'posetrack'``.
 
     The returned metrics are ``Head, Shoulder, Elbow, Wrist, Hip, Knee,
-    Ankle, Total`` in percent (NaN where poseval gives NaN), reported as
-    ``posetrack/Head`` etc.
+    Ankle, Total`` (AP) in percent (NaN where poseval gives NaN), reported as
+    ``posetrack/Head`` etc.; with ``track=True`` also poseval's totals
+    ``MOTA, MOTP, Precision, Recall`` (``posetrack/MOTA`` etc.), its
+    tracking table and per-joint values going to the log.
     """
     default_prefix: Optional[str] = 'posetrack'
 
@@ -101,6 +129,9 @@ class PoseTrackAPMetric(BaseMetric):
                  nms_mode: str = 'oks_nms',
                  nms_thr: float = 0.9,
                  use_bbox_score_for_keypoints: bool = True,
+                 track: bool = False,
+                 tracker: Optional[dict] = None,
+                 track_kpt_thr: float = 0.5,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -116,6 +147,10 @@ class PoseTrackAPMetric(BaseMetric):
         self.nms_thr = nms_thr
         self.use_bbox_score_for_keypoints = use_bbox_score_for_keypoints
         self.outfile_prefix = outfile_prefix
+        self.track = bool(track)
+        self.tracker = dict(type='PoseTracker') if tracker is None \
+            else dict(tracker)
+        self.track_kpt_thr = float(track_kpt_thr)
         self.ann_file = None
         self._expected_size = None
         if ann_file is not None:
@@ -126,8 +161,18 @@ class PoseTrackAPMetric(BaseMetric):
         gt_videos, gt_sources = load_posetrack_gt(ann_file)
         image_to_video = {}
         for name, video in gt_videos.items():
-            # Checks bbox_head, keypoint counts, ... before inference starts.
-            parse_posetrack_video(video, gt_sources[name], is_gt=True)
+            # Checks bbox_head, keypoint counts, track ids (for MOTA), ...
+            # before inference starts.
+            try:
+                frames = parse_posetrack_video(
+                    video, gt_sources[name], is_gt=True, track=self.track)
+                if self.track:
+                    check_gt_track_ids(frames, gt_sources[name])
+            except ValueError as error:
+                if not self.track or isinstance(error, PoseTrackFormatError):
+                    raise
+                raise ValueError(f'{error} (MOTA needs GT track ids; '
+                                 'track=False computes AP only)') from error
             register_image_ids(video['images'], gt_sources[name],
                                image_to_video, name)
         self.ann_file = ann_file
@@ -304,8 +349,13 @@ class PoseTrackAPMetric(BaseMetric):
             kept[img_id] = [instances[k] for k in keep]
         return kept
 
-    def _prediction_videos(self, instances: Dict) -> Dict[str, dict]:
-        """PoseTrack18 prediction JSON of every GT video."""
+    def _prediction_videos(self, instances: Dict, track_ids: Dict,
+                           kpt_thr: Optional[float]) -> Dict[str, dict]:
+        """PoseTrack18 prediction JSON of every GT video (images in the GT's
+        order, which poseval pairs by position); ``track_ids`` maps an
+        ``img_id`` to its instances' ids (default: index in the frame); with
+        ``kpt_thr``, joints scoring below it are written absent and people
+        without joints are left out."""
         videos = OrderedDict()
         for name, gt_video in self.gt_videos.items():
             images, annotations = [], []
@@ -313,8 +363,9 @@ class PoseTrackAPMetric(BaseMetric):
                 images.append(
                     {key: image[key]
                      for key in _IMAGE_FIELDS if key in image})
-                for track_id, instance in enumerate(
-                        instances.get(image['id'], [])):
+                kept = instances.get(image['id'], [])
+                ids = track_ids.get(image['id'], range(len(kept)))
+                for track_id, instance in zip(ids, kept):
                     keypoint_scores = instance['keypoint_scores']
                     if self.use_bbox_score_for_keypoints:
                         keypoint_scores = keypoint_scores * instance[
@@ -322,12 +373,19 @@ class PoseTrackAPMetric(BaseMetric):
                     xy = instance['keypoints'][:, :2]
                     keypoints = np.concatenate([xy, np.ones((len(xy), 1))],
                                                axis=1)
+                    if kpt_thr is not None:
+                        dropped = keypoint_scores < kpt_thr
+                        if dropped.all():
+                            continue
+                        keypoints[dropped] = 0
+                        keypoint_scores = np.where(dropped, 0.,
+                                                   keypoint_scores)
                     annotations.append(
                         dict(
                             id=len(annotations),
                             image_id=image['id'],
                             category_id=instance['category_id'],
-                            track_id=track_id,
+                            track_id=int(track_id),
                             keypoints=[float(v) for v in keypoints.ravel()],
                             scores=[float(v) for v in keypoint_scores],
                             score=float(instance['score'])))
@@ -337,14 +395,29 @@ class PoseTrackAPMetric(BaseMetric):
                 categories=posetrack_categories())
         return videos
 
+    @staticmethod
+    def _write_videos(videos: Dict[str, dict],
+                      out_dir: str) -> Dict[str, str]:
+        """Write ``<out_dir>/<video>.json`` files; returns their paths."""
+        os.makedirs(out_dir, exist_ok=True)
+        sources = OrderedDict()
+        for name, video in videos.items():
+            path = osp.join(out_dir, f'{name}.json')
+            with open(path, 'w', encoding='utf-8') as f:
+                json.dump(video, f)
+            sources[name] = path
+        return sources
+
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """Compute the PoseTrack AP from the collected results.
+        """Compute the PoseTrack AP (and MOTA) from the collected results.
 
         Args:
             results (list): The results of :meth:`process`, from all ranks.
 
         Returns:
-            dict[str, float]: ``Head .. Ankle`` and ``Total`` in percent.
+            dict[str, float]: ``Head .. Ankle`` and ``Total`` AP in percent;
+            with ``track=True`` also ``MOTA``, ``MOTP``, ``Precision`` and
+            ``Recall`` (poseval's totals) in percent.
         """
         logger = MMLogger.get_current_instance()
         if self.ann_file is None:
@@ -370,8 +443,13 @@ class PoseTrackAPMetric(BaseMetric):
                 f'{len(self.gt_videos)} GT videos have no predictions (e.g. '
                 f'{unpredicted[:3]}); their GT people count as missed.')
 
-        pred_videos = self._prediction_videos(
-            self._instances_per_image(results))
+        instances = self._instances_per_image(results)
+        track_ids = {}
+        if self.track:
+            for gt_video in self.gt_videos.values():
+                track_ids.update(
+                    track_instances(gt_video, instances, self.tracker))
+        pred_videos = self._prediction_videos(instances, track_ids, None)
 
         tmp_dir = None
         if self.outfile_prefix is None:
@@ -379,21 +457,27 @@ class PoseTrackAPMetric(BaseMetric):
             out_dir = tmp_dir.name
         else:
             out_dir = self.outfile_prefix
-            os.makedirs(out_dir, exist_ok=True)
-        pred_sources = OrderedDict()
-        for name, video in pred_videos.items():
-            path = osp.join(out_dir, f'{name}.json')
-            with open(path, 'w', encoding='utf-8') as f:
-                json.dump(video, f)
-            pred_sources[name] = path
-        if tmp_dir is None:
-            logger.info(f'PoseTrack prediction files (one per video) were '
-                        f'written to {out_dir}')
-
+        pred_sources = self._write_videos(pred_videos, out_dir)
         evaluation = evaluate_posetrack_ap(self.gt_videos, pred_videos,
                                            self.gt_sources, pred_sources)
+        tracking = None
+        if self.track:
+            # MOTA counts every written joint: its files keep confident ones
+            track_videos = self._prediction_videos(instances, track_ids,
+                                                   self.track_kpt_thr)
+            track_sources = self._write_videos(
+                track_videos, osp.join(out_dir, TRACKING_SUBDIR))
+            tracking = evaluate_posetrack_tracking(self.gt_videos,
+                                                   track_videos,
+                                                   self.gt_sources,
+                                                   track_sources)
         if tmp_dir is not None:
             tmp_dir.cleanup()
+        else:
+            logger.info(
+                'PoseTrack prediction files (one per video) were written to '
+                f'{out_dir}' + (f', those for MOTA to {out_dir}/'
+                                f'{TRACKING_SUBDIR}' if self.track else ''))
 
         header, row = format_table(evaluation['table'])
         lines = [
@@ -404,6 +488,22 @@ class PoseTrackAPMetric(BaseMetric):
             values = evaluation['per_joint'][name]
             lines.append(f'  {name:<15}{values["ap"]:8.2f}'
                          f'{values["precision"]:8.2f}{values["recall"]:8.2f}')
+        metrics = OrderedDict((name, float(value))
+                              for name, value in evaluation['table'].items())
+        if tracking is not None:
+            header, row = format_mota_table(tracking['table'])
+            lines += [
+                'PoseTrack tracking (MOT) metrics (poseval):', header, row,
+                'per joint: MOTA / MOTP / precision / recall'
+            ]
+            for name in POSEVAL_JOINT_NAMES:
+                values = tracking['per_joint'][name]
+                lines.append(f'  {name:<15}' + ''.join(
+                    f'{values[key]:8.2f}'
+                    for key in ('mota', 'motp', 'precision', 'recall')))
+            metrics['MOTA'] = float(tracking['total']['mota'])
+            metrics['MOTP'] = float(tracking['total']['motp'])
+            metrics['Precision'] = float(tracking['total']['precision'])
+            metrics['Recall'] = float(tracking['total']['recall'])
         logger.info('\n'.join(lines))
-        return OrderedDict((name, float(value))
-                           for name, value in evaluation['table'].items())
+        return metrics

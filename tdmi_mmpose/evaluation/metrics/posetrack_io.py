@@ -1,6 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack prediction and ground-truth files for poseval's AP: reading
-them into poseval's frames, evaluating folders, and poseval's table.
+"""PoseTrack prediction and ground-truth files for poseval's AP and MOTA:
+reading them into poseval's frames, evaluating folders, and poseval's
+tables.
 
 Shared by :class:`PoseTrackAPMetric` and ``tools/posetrack_eval.py``; the
 computation is in :mod:`tdmi_mmpose.evaluation.functional`, the file format
@@ -18,12 +19,12 @@ from ...datasets.posetrack_format import (
     as_numbers, check_fields, json_files, load_json, parse_ignore_regions,
     parse_keypoints, parse_xywh, split_videos)
 from ..functional import (MISSING_SCORE, NUM_JOINTS, POSETRACK18_TO_POSEVAL,
-                          POSEVAL_SOURCE_NAMES, TABLE_NAMES, head_size,
+                          POSEVAL_SOURCE_NAMES, TABLE_NAMES, check_track_id,
+                          evaluate_posetrack_mota, head_size,
                           summarize_videos, video_entries)
 
 _TABLE_HEADER = ('& Head & Shou & Elb  & Wri  & Hip  & Knee & Ankl & '
                  'Total\\\\')
-
 
 
 def format_table(table: Dict[str, float]) -> Tuple[str, str]:
@@ -44,11 +45,15 @@ def results_to_json(result: dict) -> dict:
     """The summary written by ``tools/posetrack_eval.py`` (NaN as None).
 
     Args:
-        result (dict): The output of :func:`evaluate_posetrack_ap`.
+        result (dict): The output of :func:`evaluate_posetrack_ap` (or of
+            :func:`evaluate_posetrack_tracking`).
 
     Returns:
-        dict: ``{Head .. Total: value, 'per_joint': {name: {'ap',
-        'precision', 'recall'}}}`` in percent, NaN as ``None``.
+        dict: ``{table name: value, 'per_joint': {name: {metric: value}}}``
+        in percent, NaN as ``None``: for AP the names are ``Head .. Total``
+        and the metrics ``ap, precision, recall``; for MOTA the names are
+        :data:`MOTA_TABLE_NAMES` and the metrics ``mota, motp, precision,
+        recall``.
     """
 
     def clean(value: float) -> Optional[float]:
@@ -92,9 +97,10 @@ def _keypoint_mapping(video: dict, source: str) -> List[int]:
     return [list(names).index(n) for n in POSEVAL_SOURCE_NAMES]
 
 
-def _parse_person(ann: dict, mapping: List[int], is_gt: bool,
-                  source: str) -> dict:
-    """One annotation (GT) or prediction as poseval's 15 joints."""
+def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
+                  track: bool) -> dict:
+    """One annotation (GT) or prediction as poseval's 15 joints (and its
+    ``track_id``: checked if ``track``, else as found, ``None`` if absent)."""
     where = annotation_where(ann, source)
     num_keypoints = len(POSETRACK18_KEYPOINT_NAMES)
     triples = parse_keypoints(ann, num_keypoints, where)[mapping]
@@ -103,6 +109,8 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool,
     present = ~((triples[:, 0] == 0) & (triples[:, 1] == 0)
                 & (triples[:, 2] == 0))
     person = dict(points=points, present=present)
+    person['track_id'] = check_track_id(ann.get('track_id'), where) \
+        if track else ann.get('track_id')
     if is_gt:
         bbox_head = ann.get('bbox_head')
         if parse_xywh(bbox_head, 'bbox_head', where) is None:
@@ -126,7 +134,10 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool,
     return person
 
 
-def parse_posetrack_video(video: dict, source: str, is_gt: bool) -> List[dict]:
+def parse_posetrack_video(video: dict,
+                          source: str,
+                          is_gt: bool,
+                          track: bool = False) -> List[dict]:
     """Read one video in PoseTrack18 JSON layout into poseval's frames.
 
     As poseval, only the images of the first video in the file are used (the
@@ -141,16 +152,26 @@ def parse_posetrack_video(video: dict, source: str, is_gt: bool) -> List[dict]:
         is_gt (bool): Ground truth (needs ``bbox_head``; ignore regions are
             read) or predictions (per-keypoint ``scores``; missing scores get
             :data:`MISSING_SCORE`).
+        track (bool): Whether the frames are for MOTA: every annotation
+            needs an integer ``track_id`` (checked by
+            :func:`~tdmi_mmpose.evaluation.functional.check_track_id`; the
+            error names the file, annotation and image). Defaults to
+            ``False`` (AP; ids are carried as found, ``None`` if absent).
 
     Returns:
         list[dict]: One dict per frame with ``image_id``, ``points`` (N, 15,
-        2), ``present`` (N, 15) and, for GT, ``head_sizes`` (N, ) and
+        2), ``present`` (N, 15), ``track_ids`` (N, ) (int64 if ``track``,
+        else an object array) and, for GT, ``head_sizes`` (N, ) and
         ``ignore_regions`` (list of (M, 2) arrays), for predictions
         ``scores`` (N, 15).
+
+    Raises:
+        PoseTrackFormatError: The file is malformed.
+        ValueError: ``track`` and an annotation has no valid ``track_id``.
     """
     if not isinstance(video, dict):
         raise PoseTrackFormatError(f'{source}: expected a JSON object, got '
-                         f'{type(video).__name__}.')
+                                   f'{type(video).__name__}.')
     if 'annolist' in video:
         raise PoseTrackFormatError(
             f'{source}: PoseTrack17 "annolist" format is not supported; '
@@ -179,7 +200,7 @@ def parse_posetrack_video(video: dict, source: str, is_gt: bool) -> List[dict]:
         check_fields(ann, (), f'{source}: an entry of "annotations"')
         if ann.get('image_id') not in people_by_image:
             continue
-        person = _parse_person(ann, mapping, is_gt, source)
+        person = _parse_person(ann, mapping, is_gt, source, track)
         missing_scores |= person.pop('missing_scores', False)
         people_by_image[ann['image_id']].append(person)
     if missing_scores:
@@ -194,7 +215,9 @@ def parse_posetrack_video(video: dict, source: str, is_gt: bool) -> List[dict]:
             points=np.array([p['points'] for p in people],
                             dtype=np.float64).reshape(-1, NUM_JOINTS, 2),
             present=np.array([p['present'] for p in people],
-                             dtype=bool).reshape(-1, NUM_JOINTS))
+                             dtype=bool).reshape(-1, NUM_JOINTS),
+            track_ids=np.array([p['track_id'] for p in people],
+                               dtype=np.int64 if track else object))
         if is_gt:
             frame['head_sizes'] = np.array([p['head_size'] for p in people],
                                            dtype=np.float64)
@@ -247,6 +270,45 @@ def evaluate_posetrack_ap(
         per_video[name] = video_entries(gt_frames, pred_frames, gt_source,
                                         pred_source)
     return summarize_videos(per_video)
+
+
+def evaluate_posetrack_tracking(
+        gt_videos: Dict[str, dict],
+        pred_videos: Dict[str, dict],
+        gt_sources: Optional[Dict[str, str]] = None,
+        pred_sources: Optional[Dict[str, str]] = None) -> dict:
+    """Evaluate PoseTrack multi-person pose tracking (MOTA) like poseval's
+    ``evaluateTracking``.
+
+    Args:
+        gt_videos (dict[str, dict]): Video name -> GT in PoseTrack18 JSON
+            layout, every annotation with an integer ``track_id``.
+        pred_videos (dict[str, dict]): Video name -> predictions listing the
+            same images in the same order, every annotation with an integer
+            ``track_id``. Videos absent from ``gt_videos`` are ignored.
+        gt_sources (dict[str, str], optional): Video name -> file named in
+            error messages. Defaults to the video name.
+        pred_sources (dict[str, str], optional): Same for the predictions.
+
+    Returns:
+        dict: See
+        :func:`~tdmi_mmpose.evaluation.functional.evaluate_posetrack_mota`.
+    """
+    gt_sources = gt_sources or {}
+    pred_sources = pred_sources or {}
+    gt_frames, pred_frames = OrderedDict(), OrderedDict()
+    for name in sorted(gt_videos):
+        gt_source = gt_sources.get(name, f'GT video {name!r}')
+        pred_source = pred_sources.get(name, f'prediction video {name!r}')
+        if name not in pred_videos:
+            raise ValueError(f'No predictions for video {name!r} '
+                             f'(ground truth: {gt_source}).')
+        gt_frames[name] = parse_posetrack_video(
+            gt_videos[name], gt_source, True, track=True)
+        pred_frames[name] = parse_posetrack_video(
+            pred_videos[name], pred_source, False, track=True)
+    return evaluate_posetrack_mota(gt_frames, pred_frames, gt_sources,
+                                   pred_sources)
 
 
 def load_posetrack_gt(path: str) -> Tuple[Dict[str, dict], Dict[str, str]]:
@@ -304,6 +366,31 @@ def load_posetrack_predictions(
     return videos, sources
 
 
+_Videos = Dict[str, dict]
+_Sources = Dict[str, str]
+
+
+def load_posetrack_folders(
+        gt_dir: str,
+        pred_dir: str) -> Tuple[_Videos, _Videos, _Sources, _Sources]:
+    """Load the GT and the prediction file of each GT video.
+
+    Args:
+        gt_dir (str): Folder of per-video GT JSON files (or one merged file).
+        pred_dir (str): Folder with one prediction JSON per GT video, same
+            file names.
+
+    Returns:
+        tuple: ``(gt_videos, pred_videos, gt_sources, pred_sources)``, the
+        arguments of :func:`evaluate_posetrack_ap` and
+        :func:`evaluate_posetrack_tracking`.
+    """
+    gt_videos, gt_sources = load_posetrack_gt(gt_dir)
+    pred_videos, pred_sources = load_posetrack_predictions(
+        pred_dir, list(gt_videos))
+    return gt_videos, pred_videos, gt_sources, pred_sources
+
+
 def evaluate_posetrack_folders(gt_dir: str, pred_dir: str) -> dict:
     """Evaluate a folder of per-video prediction files against the GT, like
     ``python -m poseval.evaluate -g GT -p PRED -e``.
@@ -316,8 +403,4 @@ def evaluate_posetrack_folders(gt_dir: str, pred_dir: str) -> dict:
     Returns:
         dict: See :func:`evaluate_posetrack_ap`.
     """
-    gt_videos, gt_sources = load_posetrack_gt(gt_dir)
-    pred_videos, pred_sources = load_posetrack_predictions(
-        pred_dir, list(gt_videos))
-    return evaluate_posetrack_ap(gt_videos, pred_videos, gt_sources,
-                                 pred_sources)
+    return evaluate_posetrack_ap(*load_posetrack_folders(gt_dir, pred_dir))
