@@ -183,19 +183,24 @@ def plot_study_curves(study: Dict,
     fig, axes = plt.subplots(
         1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
     kernel = np.ones(smooth) / smooth
+    colours = {
+        variant: f'C{i % 10}'
+        for i, variant in enumerate(study['variants'])
+    }
     for ax, (key, curves) in zip(axes[0], panels):
         for variant, values in curves.items():
             shown = np.convolve(values, kernel, mode='valid') \
                 if len(values) >= smooth else values
             ax.plot(np.arange(len(shown)) + (len(values) - len(shown)),
-                    shown, label=variant, lw=1.2)
+                    shown, label=variant, lw=1.2, color=colours[variant])
         ax.set_title(key + (' (heatmap loss)' if key == 'loss_kpt' else ''),
                      fontsize=9)
         ax.set_xlabel('iteration')
         ax.grid(alpha=0.3)
         if key != 'mi_overlap':
             ax.set_yscale('symlog', linthresh=1e-3)
-    axes[0][0].legend(fontsize=7)
+    for ax in axes[0]:
+        ax.legend(fontsize=7)
     fig.suptitle(f'mean over seeds {study["seeds"]}', fontsize=9)
     fig.tight_layout()
     with atomic_output(out_file) as tmp:
