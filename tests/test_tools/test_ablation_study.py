@@ -243,3 +243,31 @@ def test_curve_table_from_a_hand_made_study():
                         'loss_mi (last 20 it.) |')
     assert lines[2] == '| a | 2 ± 1.4 | - |'
     assert lines[3] == '| b | 4 ± 0 | 0.5 ± 0 |'
+
+
+def test_atomic_output_appears_only_when_complete(tmp_path):
+    from tdmi_mmpose.utils.atomic import atomic_output, atomic_write_json
+    path = tmp_path / 'out' / 'result.json'
+    with pytest.raises(RuntimeError):
+        with atomic_output(str(path)) as tmp:
+            with open(tmp, 'w') as f:
+                f.write('{"partial": ')
+            raise RuntimeError('killed')
+    assert not path.exists() and os.listdir(path.parent) == []
+    atomic_write_json({'a': 1}, str(path))
+    assert json.loads(path.read_text()) == {'a': 1}
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (path.stat().st_mode & 0o777) == (0o666 & ~umask)
+    with pytest.raises(ValueError):
+        atomic_write_json({'a': float('nan')}, str(path))
+    assert json.loads(path.read_text()) == {'a': 1}
+
+
+def test_model_doc_quotes_the_mi_study_curves():
+    """docs/model.md's MI-loss table is the committed study's, not typed."""
+    with open(osp.join(REPO, 'docs', 'ablation', 'occluded_video_mi_loss',
+                       'study.json')) as f:
+        study = json.load(f)
+    with open(osp.join(REPO, 'docs', 'model.md')) as f:
+        assert format_curve_table(study) in f.read()
