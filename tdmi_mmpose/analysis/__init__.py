@@ -1,8 +1,9 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Experiment tooling: seeded ablation studies (run, resume, summarise)."""
 from .ablation_report import (GROUP_KEYS, format_curve_table,
-                              format_markdown_table, mean_curves, plot_study_chart,
-                              plot_study_curves, summarize_study)
+                              format_markdown_table, mean_curves,
+                              plot_study_chart, plot_study_curves,
+                              summarize_study)
 from .ablation_study import (StudySpec, load_study_spec, plan_runs,
                              run_study, study_dir)
 

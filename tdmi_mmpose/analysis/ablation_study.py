@@ -191,7 +191,8 @@ def run_study(spec: StudySpec,
 
     A run whose ``result.json`` exists is not run again, so an interrupted
     study continues where it stopped; a finished run whose config now
-    resolves differently (the spec or a config file changed) is an error. Each run is a separate process
+    resolves differently (the spec or a config file changed) is an error.
+    Each run is a separate process
     (:mod:`tdmi_mmpose.analysis.train_and_test`) with one compute thread
     (so its numbers do not depend on ``jobs``), logging to
     ``<run dir>/run.log``.
