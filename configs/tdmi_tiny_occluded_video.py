@@ -27,7 +27,8 @@ val_evaluator = dict(
     ann_file=data_root + 'annotations/val/')
 test_evaluator = val_evaluator
 
-# 6 epochs of 16 iterations (batch 8), lr x0.1 for the last one.
+# 6 epochs of 18 iterations (batch 8), lr x0.1 for the
+# last one.
 max_epochs = 6
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
