@@ -12,6 +12,7 @@ this package, so each rule of the format is written once:
 - ``keypoints``: keypoint names (mmpose's ``posetrack18`` metainfo) and the
   ``categories`` entry written to files (:func:`posetrack_categories`);
 - ``records``: one record at a time: an image (:func:`check_image_record`),
+  finite numbers (:func:`as_numbers`, :func:`check_finite`),
   an annotation's keypoints (:func:`parse_keypoints`) and boxes
   (:func:`parse_xywh`), a detection (:func:`parse_detection`), ignore
   regions (:func:`parse_ignore_regions`, mismatched lengths are an error);
@@ -29,7 +30,8 @@ from .files import (PoseTrackFormatError, check_fields, check_video_lists,
 from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
                         POSETRACK18_METAINFO, POSETRACK18_SKELETON,
                         posetrack18_metainfo_file, posetrack_categories)
-from .records import (annotation_where, as_numbers, check_image_record,
+from .records import (annotation_where, as_numbers, check_finite,
+                      check_image_record,
                       parse_detection, parse_ignore_regions, parse_keypoints,
                       parse_xywh, register_image_ids)
 from .videos import (clip_frame_names, frame_file_name, frame_number,
@@ -39,7 +41,7 @@ from .videos import (clip_frame_names, frame_file_name, frame_number,
 __all__ = [
     'PERSON_CATEGORY_ID', 'POSETRACK18_KEYPOINT_NAMES', 'POSETRACK18_METAINFO',
     'POSETRACK18_SKELETON', 'PoseTrackFormatError', 'annotation_where',
-    'as_numbers', 'boxes_outside', 'check_fields', 'check_image_record',
+    'as_numbers', 'boxes_outside', 'check_finite', 'check_fields', 'check_image_record',
     'check_video_lists', 'clip_frame_names',
     'clip_boxes', 'frame_file_name', 'frame_number', 'frame_table',
     'group_videos', 'image_folder', 'json_files', 'load_json',

@@ -10,22 +10,56 @@ from .files import PoseTrackFormatError, check_fields
 from .keypoints import PERSON_CATEGORY_ID
 
 
-def as_numbers(values: object, where: str) -> np.ndarray:
-    """A list of numbers as a float64 array; ``null``, strings and nesting
-    are errors naming ``where``.
+def as_numbers(values: object, where: str, finite: bool = True) -> np.ndarray:
+    """A list of numbers as a float64 array; ``null``, booleans, strings,
+    nesting and (by default) NaN or infinite values are errors naming
+    ``where``.
 
     Args:
         values (object): The JSON value.
         where (str): The file, record and field, for errors.
+        finite (bool): Whether NaN and infinities are errors. Defaults to
+            ``True``.
 
     Returns:
         np.ndarray: float64, shape (N, ).
     """
     if not isinstance(values, (list, tuple)) or any(
-            not isinstance(v, numbers.Real) for v in values):
+            isinstance(v, bool) or not isinstance(v, numbers.Real)
+            for v in values):
         raise PoseTrackFormatError(
             f'{where} must be numbers, got {str(values)[:80]}.')
-    return np.array(values, dtype=np.float64).reshape(-1)
+    array = np.array(values, dtype=np.float64).reshape(-1)
+    if finite:
+        check_finite(array, where)
+    return array
+
+
+def check_finite(values: object, where: str) -> np.ndarray:
+    """Check that every value is a finite number (no NaN, no infinity).
+
+    Args:
+        values (object): Numbers (array-like of any shape: keypoints, boxes,
+            scores, from a file or a model).
+        where (str): The file, record and field (or the prediction), for
+            errors.
+
+    Returns:
+        np.ndarray: ``values`` as an array, unchanged.
+
+    Raises:
+        PoseTrackFormatError: Naming ``where``, the first bad value and its
+            (flat) index.
+    """
+    array = np.asarray(values)
+    if array.dtype.kind in 'fc':
+        bad = np.flatnonzero(~np.isfinite(array))
+        if bad.size:
+            raise PoseTrackFormatError(
+                f'{where}: value {array.reshape(-1)[bad[0]]!r} at index '
+                f'{int(bad[0])} is not a finite number ({bad.size} non-finite '
+                'value(s) in all).')
+    return array
 
 
 def annotation_where(ann: dict, source: str) -> str:
