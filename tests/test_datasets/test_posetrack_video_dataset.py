@@ -302,7 +302,7 @@ def test_skips_are_counted_and_logged(writer, build_dataset, monkeypatch):
     video['annotations'] += [
         person(iid[0], 900, visible=False),  # no visible keypoint
         person(iid[1], 901, iscrowd=1),
-        person(iid[2], 902, w=0.0),  # empty box
+        person(iid[2], 902, w=0.0, bbox_head=[10, 8, 4, 4]),  # empty box
     ]
     no_box = person(iid[3], 903)
     del no_box['bbox']

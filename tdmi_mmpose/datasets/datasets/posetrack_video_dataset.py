@@ -17,9 +17,9 @@ from ..posetrack_format import (
     PERSON_CATEGORY_ID, PoseTrackFormatError, annotation_where, boxes_outside,
     check_fields, check_image_record, clip_boxes, clip_frame_names,
     frame_table, group_videos, json_files, load_json, parse_detection,
-    parse_ignore_regions, parse_keypoints, parse_xywh,
-    posetrack18_metainfo_file, read_video_file, register_image_ids,
-    video_name, xywh_to_xyxy)
+    parse_head_box, parse_ignore_regions, parse_image_size, parse_keypoints,
+    parse_track_id, parse_xywh, posetrack18_metainfo_file, read_video_file,
+    register_image_ids, video_name, xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
@@ -92,7 +92,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     instances without a box or with an empty box, and instances with no
     visible keypoint (in test mode too, as mmpose and poseval drop such GT
     persons). Malformed records are errors naming the file, the record and the
-    field (:class:`PoseTrackAnnotationError`).
+    field (:class:`PoseTrackAnnotationError`): every number is checked by the
+    format module (finite, flags in ``VISIBILITY_FLAGS``, head boxes of
+    positive size, integer ``track_id``), image ids are unique across the
+    annotation files, and a dataset left with no sample (e.g. every detection
+    below ``bbox_score_thr``) is an error naming the files and the threshold
+    (``docs/datasets.md``, "Input validation").
 
     Data info keys: see ``docs/architecture.md``, section 1 (plus
     ``iscrowd``, ``missing_frame``, ``raw_ann_info`` for GT and mmpose's
@@ -251,13 +256,15 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 img['_frame_index'] = index[img['id']]
         return img_by_id
 
-    def _video_image_size(self, img: dict) -> Optional[Tuple[int, int]]:
+    def _video_image_size(self, img: dict,
+                          what: str) -> Optional[Tuple[int, int]]:
         """(w, h) of a video's frames, from the annotation or a file header.
 
         Cached per video; ``None`` (with one warning) if unknown.
         """
-        if 'width' in img and 'height' in img:
-            return int(img['width']), int(img['height'])
+        size = parse_image_size(img, f'{what}: its image {img["id"]!r}')
+        if size is not None:
+            return size
         video = self.videos[img['_video_key']]
         if not video['size_checked']:
             video['size_checked'] = True
@@ -280,7 +287,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         (:func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`); an
         error if it lies entirely outside."""
         xyxy = xywh_to_xyxy(xywh)
-        size = self._video_image_size(img)
+        size = self._video_image_size(img, what)
         if size is not None:
             if boxes_outside(xyxy, size)[0]:
                 raise PoseTrackFormatError(
@@ -323,15 +330,16 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         keypoints = kpts[..., :2]
         keypoints_visible = np.minimum(1, kpts[..., 2]).astype(np.float32)
         num_visible = int(np.count_nonzero(keypoints_visible))
+        bbox = parse_xywh(ann.get('bbox'), 'bbox', what)
+        bbox_head = parse_head_box(ann.get('bbox_head'), what)
+        track_id = parse_track_id(ann, what)
 
         if ann.get('iscrowd', 0):
             self._skip('crowd')
             return None
-        bbox = parse_xywh(ann.get('bbox'), 'bbox', what)
         if bbox is None:
             self._skip('no_bbox')
             return None
-        bbox_head = parse_xywh(ann.get('bbox_head'), 'bbox_head', what)
         if bbox_head is not None:
             bbox_head = bbox_head.astype(np.float32)
         bbox_xyxy = self._box_xyxy(bbox, img, what)
@@ -352,7 +360,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             keypoints_visible=keypoints_visible,
             num_keypoints=num_visible,
             bbox_head=bbox_head,
-            track_id=int(ann.get('track_id', -1)),
+            track_id=track_id,
             iscrowd=0,
             raw_ann_info=ann,
         )
@@ -373,11 +381,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             images, annotations = read_video_file(
                 path, need_annotations=not self.bbox_file)
             img_by_id = self._register_videos(path, images, name_from_file)
+            # ids are unique across files (e.g. a merged file left beside
+            # the per-video files would double the data)
+            register_image_ids(images, path, image_files)
             for img_id, img in img_by_id.items():
                 all_images[img_id] = (img, path)
             if self.bbox_file:
-                # detections are matched to images by id
-                register_image_ids(images, path, image_files)
                 continue
             for ann in annotations:
                 check_fields(ann, ('image_id', 'id', 'keypoints'),
@@ -416,10 +425,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 f'{dict(self.skip_counts)}',
                 logger='current')
         if not data_list:
-            print_log(
-                f'{self.__class__.__name__}: no samples in {self.ann_file}.',
-                logger='current',
-                level=30)
+            source = (f'the detections of {self.bbox_file} (on '
+                      f'{self.ann_file})' if self.bbox_file else self.ann_file)
+            thr = (self.filter_cfg or {}).get('bbox_score_thr')
+            raise PoseTrackFormatError(
+                f'{self.__class__.__name__}: no samples left in {source}: '
+                f'{len(self.data_list)} read, bbox_score_thr={thr}, '
+                f'skipped: {dict(self.skip_counts)}.')
         return data_list
 
     def _load_detections(self, all_images: dict,
@@ -430,6 +442,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             raise PoseTrackFormatError(
                 f'{self.bbox_file}: expected a list of detections, got '
                 f'{type(dets).__name__}.')
+        if not dets:
+            raise PoseTrackFormatError(
+                f'{self.bbox_file}: the detection list is empty.')
         name_to_id = {
             img['file_name']: img_id
             for img_id, (img, _) in all_images.items()

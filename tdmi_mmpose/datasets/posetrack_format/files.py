@@ -1,6 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Reading PoseTrack JSON files: one loader, one error type."""
 import json
+import math
 import os.path as osp
 from typing import List, Sequence, Tuple
 
@@ -28,20 +29,52 @@ def load_json(path: str, what: str = 'File') -> object:
 
     Raises:
         FileNotFoundError: The file does not exist.
-        PoseTrackFormatError: The file is empty or not valid JSON.
+        PoseTrackFormatError: The path is a folder, or the file is empty,
+            not UTF-8 or not valid JSON.
     """
     if not fileio.exists(path):
         raise FileNotFoundError(f'{what} not found: {path}')
+    if fileio.isdir(path):
+        raise PoseTrackFormatError(
+            f'{what} {path} is a folder, not a JSON file.')
     try:
         return fileio.load(path, file_format='json')
     except json.JSONDecodeError as e:
         if not e.doc.strip():
             raise PoseTrackFormatError(f'{what} {path} is empty.') from None
-        detail = e
+        detail = f'malformed JSON: {e}'
     except UnicodeDecodeError as e:
-        detail = e
-    raise PoseTrackFormatError(
-        f'{path}: not valid JSON (malformed JSON: {detail}).')
+        detail = f'not UTF-8 text: {e}'
+    raise PoseTrackFormatError(f'{path}: not valid JSON ({detail}).')
+
+
+def check_json_finite(data: object, source: str) -> None:
+    """Check that a loaded JSON object holds no NaN or infinity anywhere
+    (Python's ``json`` reads the non-standard ``NaN`` and ``Infinity``), so
+    that it can be written back as strict JSON.
+
+    Args:
+        data (object): The loaded JSON.
+        source (str): Its file, for errors.
+
+    Raises:
+        PoseTrackFormatError: Naming ``source``, the JSON path of the first
+            non-finite value (e.g. ``annotations[3].keypoints[7]``) and the
+            value.
+    """
+    stack = [(data, '')]
+    while stack:
+        value, key = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PoseTrackFormatError(
+                f'{source}: field {key or "(top level)"} is {value!r}, not a '
+                'finite number.')
+        if isinstance(value, dict):
+            stack += [(v, f'{key}.{k}' if key else str(k))
+                      for k, v in reversed(list(value.items()))]
+        elif isinstance(value, list):
+            stack += [(v, f'{key}[{i}]')
+                      for i, v in reversed(list(enumerate(value)))]
 
 
 def json_files(path: str) -> List[str]:

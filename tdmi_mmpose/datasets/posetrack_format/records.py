@@ -2,12 +2,23 @@
 """One PoseTrack record at a time: images, annotations (keypoints, boxes),
 detections and ignore regions. Errors name the file, record and field."""
 import numbers
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .files import PoseTrackFormatError, check_fields
 from .keypoints import PERSON_CATEGORY_ID
+
+#: Allowed keypoint visibility flags in ground truth, as COCO and PoseTrack18:
+#: 0 not annotated, 1 annotated (PoseTrack18 and PoseTrack21 use 0 and 1),
+#: 2 annotated and visible (COCO). Anything else (-1, NaN, 0.5) is an error.
+VISIBILITY_FLAGS = (0, 1, 2)
+
+#: Largest absolute pixel position or box size read from a file (keypoints,
+#: boxes, ignore regions): no video frame is that large, and a value above it
+#: (e.g. ``1e30`` from a broken export) is an error, not a far-away point.
+#: Well within float32 range, so no value turns infinite in training.
+COORDINATE_LIMIT = 1e5
 
 
 def as_numbers(values: object, where: str, finite: bool = True) -> np.ndarray:
@@ -107,16 +118,52 @@ def register_image_ids(images: Sequence[dict], source: str,
         owners[image['id']] = source if owner is None else owner
 
 
-def parse_keypoints(ann: dict, num_keypoints: int, where: str) -> np.ndarray:
+def check_coordinates(values: np.ndarray, where: str) -> np.ndarray:
+    """Check that positions (pixels) lie within :data:`COORDINATE_LIMIT`.
+
+    Args:
+        values (np.ndarray): Finite positions or sizes, any shape.
+        where (str): The file, record and field, for errors.
+
+    Returns:
+        np.ndarray: ``values``, unchanged.
+
+    Raises:
+        PoseTrackFormatError: Naming ``where`` and the first value out of
+            range.
+    """
+    bad = np.flatnonzero(np.abs(values) > COORDINATE_LIMIT)
+    if bad.size:
+        raise PoseTrackFormatError(
+            f'{where}: value {values.reshape(-1)[bad[0]]!r} at index '
+            f'{int(bad[0])} is not a pixel position or size (|value| > '
+            f'{COORDINATE_LIMIT:g}).')
+    return values
+
+
+def parse_keypoints(ann: dict,
+                    num_keypoints: int,
+                    where: str,
+                    ground_truth: bool = True) -> np.ndarray:
     """An annotation's ``keypoints``: ``num_keypoints`` triples x, y, v.
+
+    Every value must be a finite number. In ground truth the flags ``v``
+    must be one of :data:`VISIBILITY_FLAGS` and the positions lie within
+    :data:`COORDINATE_LIMIT`; in predictions the third value is a score and
+    only has to be finite.
 
     Args:
         ann (dict): The annotation (or prediction).
         num_keypoints (int): K, from the dataset's metainfo.
         where (str): The file and record, for errors.
+        ground_truth (bool): Whether ``ann`` is ground truth. Defaults to
+            ``True``.
 
     Returns:
         np.ndarray: float64, shape (K, 3).
+
+    Raises:
+        PoseTrackFormatError: Naming ``where``, the field and the value.
     """
     keypoints = ann.get('keypoints')
     if not isinstance(keypoints, list) or \
@@ -127,12 +174,23 @@ def parse_keypoints(ann: dict, num_keypoints: int, where: str) -> np.ndarray:
             f'{where}: field "keypoints" should be a list of x, y, v per '
             f'keypoint; got {got}, expected {num_keypoints} keypoints x 3 = '
             f'{3 * num_keypoints} numbers.')
-    return as_numbers(keypoints, f'{where}: field "keypoints"').reshape(
-        num_keypoints, 3)
+    field = f'{where}: field "keypoints"'
+    triples = as_numbers(keypoints, field).reshape(num_keypoints, 3)
+    if ground_truth:
+        check_coordinates(triples[:, :2], field)
+        bad = np.flatnonzero(~np.isin(triples[:, 2], VISIBILITY_FLAGS))
+        if bad.size:
+            k = int(bad[0])
+            raise PoseTrackFormatError(
+                f'{field}: visibility flag {triples[k, 2]:g} of keypoint {k} '
+                f'(value index {3 * k + 2}) is not one of '
+                f'{list(VISIBILITY_FLAGS)}.')
+    return triples
 
 
 def parse_xywh(value: object, field: str, where: str) -> Optional[np.ndarray]:
-    """A box field ``[x, y, w, h]`` (``bbox``, ``bbox_head``).
+    """A box field ``[x, y, w, h]`` (``bbox``, ``bbox_head``): finite numbers
+    within :data:`COORDINATE_LIMIT`.
 
     Args:
         value (object): The field's value.
@@ -148,7 +206,87 @@ def parse_xywh(value: object, field: str, where: str) -> Optional[np.ndarray]:
     if not isinstance(value, list) or len(value) != 4:
         raise PoseTrackFormatError(
             f'{where}: field "{field}" should be [x, y, w, h], got {value!r}.')
-    return as_numbers(value, f'{where}: field "{field}"')
+    return check_coordinates(
+        as_numbers(value, f'{where}: field "{field}"'),
+        f'{where}: field "{field}"')
+
+
+def parse_head_box(value: object, where: str) -> Optional[np.ndarray]:
+    """A ground-truth ``bbox_head`` ``[x, y, w, h]``: PoseTrack AP's head
+    size (PCKh), so its width and height must be positive.
+
+    Args:
+        value (object): The field's value.
+        where (str): The file and record, for errors.
+
+    Returns:
+        np.ndarray, optional: float64 (4, ); ``None`` if missing or empty.
+
+    Raises:
+        PoseTrackFormatError: Not 4 finite numbers, or a zero or negative
+            width or height (a head size of 0 would match no keypoint).
+    """
+    box = parse_xywh(value, 'bbox_head', where)
+    if box is not None and (box[2] <= 0 or box[3] <= 0):
+        raise PoseTrackFormatError(
+            f'{where}: field "bbox_head" {value!r} has a zero or negative '
+            'width or height; the head box gives the PCKh head size.')
+    return box
+
+
+def parse_track_id(ann: dict, where: str) -> int:
+    """An annotation's ``track_id``: an integer; absent reads as ``-1``.
+
+    Args:
+        ann (dict): The annotation.
+        where (str): The file and record, for errors.
+
+    Returns:
+        int: The id, ``-1`` if the annotation has no ``track_id``.
+
+    Raises:
+        PoseTrackFormatError: ``null``, a boolean, a string or a
+            non-integral number.
+    """
+    if 'track_id' not in ann:
+        return -1
+    track_id = ann['track_id']
+    if (isinstance(track_id, bool) or not isinstance(track_id, numbers.Real)
+            or not np.isfinite(track_id)
+            or not float(track_id).is_integer()):
+        raise PoseTrackFormatError(
+            f'{where}: field "track_id" must be an integer, got '
+            f'{track_id!r}.')
+    return int(track_id)
+
+
+def parse_image_size(image: dict, where: str) -> Optional[Tuple[int, int]]:
+    """An image's ``(width, height)``, when it has both fields.
+
+    Args:
+        image (dict): The entry of ``images``.
+        where (str): The file and record, for errors.
+
+    Returns:
+        tuple[int, int], optional: ``None`` if ``width`` or ``height`` is
+        absent.
+
+    Raises:
+        PoseTrackFormatError: A size that is not a positive integer.
+    """
+    if 'width' not in image or 'height' not in image:
+        return None
+    size = []
+    for field in ('width', 'height'):
+        value = image[field]
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                or not np.isfinite(value) or not float(value).is_integer()
+                or value <= 0):
+            raise PoseTrackFormatError(
+                f'{where}: field "{field}" must be a positive integer, got '
+                f'{value!r}.')
+        size.append(int(value))
+    return size[0], size[1]
 
 
 def parse_detection(det: object, where: str) -> dict:
@@ -167,15 +305,14 @@ def parse_detection(det: object, where: str) -> dict:
     """
     check_fields(det, ('bbox', ), where)
     bbox, score = det['bbox'], det.get('score', 1.0)
-    try:
-        if not isinstance(bbox, (list, tuple)) or len(bbox) < 4:
-            raise TypeError
-        xywh = as_numbers(list(bbox[:4]), where)
-        score = as_numbers([score], where)[0]
-    except (TypeError, PoseTrackFormatError):
+    if not isinstance(bbox, (list, tuple)) or len(bbox) < 4:
         raise PoseTrackFormatError(
-            f'{where}: "bbox" must be 4 numbers [x, y, w, h] and "score" a '
-            f'number, got bbox={bbox!r}, score={score!r}.') from None
+            f'{where}: field "bbox" must be 4 numbers [x, y, w, h], got '
+            f'{bbox!r}.')
+    xywh = check_coordinates(
+        as_numbers(list(bbox[:4]), f'{where}: field "bbox"'),
+        f'{where}: field "bbox"')
+    score = as_numbers([score], f'{where}: field "score"')[0]
     return dict(
         bbox=xywh,
         score=float(score),
@@ -204,9 +341,11 @@ def parse_ignore_regions(image: dict, where: str) -> List[np.ndarray]:
             f'{where}: "ignore_regions_x" and "ignore_regions_y" are not '
             'lists of polygons of matching lengths.')
     return [
-        np.stack([
-            as_numbers(xs, f'{where}: field "ignore_regions_x"'),
-            as_numbers(ys, f'{where}: field "ignore_regions_y"')
-        ],
-                 axis=1) for xs, ys in zip(regions_x, regions_y)
+        check_coordinates(
+            np.stack([
+                as_numbers(xs, f'{where}: field "ignore_regions_x"'),
+                as_numbers(ys, f'{where}: field "ignore_regions_y"')
+            ],
+                     axis=1), f'{where}: fields "ignore_regions_x/_y"')
+        for xs, ys in zip(regions_x, regions_y)
     ]

@@ -2,6 +2,8 @@
 """Videos and frames: which video an image belongs to, splitting a merged
 file into videos, frame numbers from file names, frame order and a video's
 frame table."""
+import math
+import numbers
 import os.path as osp
 import re
 from collections import OrderedDict
@@ -222,8 +224,18 @@ def frame_table(images: Sequence[dict], where: str
         - complete (bool): Whether the list has every frame.
     """
     listed = len(images)
-    nframes_values = {image['nframes'] for image in images
-                      if 'nframes' in image}
+    nframes_values = set()
+    for image in images:
+        if 'nframes' not in image:
+            continue
+        value = image['nframes']
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                or not math.isfinite(value)
+                or not float(value).is_integer() or value < 1):
+            raise PoseTrackFormatError(
+                f'{where}: image {image.get("id")!r}: field "nframes" must '
+                f'be a positive integer, got {value!r}.')
+        nframes_values.add(int(value))
     if len(nframes_values) > 1:
         raise PoseTrackFormatError(
             f'{where} has inconsistent "nframes" values '

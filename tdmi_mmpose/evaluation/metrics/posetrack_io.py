@@ -16,8 +16,8 @@ import numpy as np
 
 from ...datasets.posetrack_format import (
     POSETRACK18_KEYPOINT_NAMES, PoseTrackFormatError, annotation_where,
-    as_numbers, check_fields, json_files, load_json, parse_ignore_regions,
-    parse_keypoints, parse_xywh, split_videos)
+    as_numbers, check_fields, json_files, load_json, parse_head_box,
+    parse_ignore_regions, parse_keypoints, split_videos)
 from ..functional import (MISSING_SCORE, NUM_JOINTS, POSETRACK18_TO_POSEVAL,
                           POSEVAL_SOURCE_NAMES, TABLE_NAMES, check_track_id,
                           evaluate_posetrack_mota, head_size,
@@ -103,7 +103,8 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
     ``track_id``: checked if ``track``, else as found, ``None`` if absent)."""
     where = annotation_where(ann, source)
     num_keypoints = len(POSETRACK18_KEYPOINT_NAMES)
-    triples = parse_keypoints(ann, num_keypoints, where)[mapping]
+    triples = parse_keypoints(
+        ann, num_keypoints, where, ground_truth=is_gt)[mapping]
     points = triples[:, :2]
     # poseval drops [0, 0, 0] (unannotated) and keeps any other triple.
     present = ~((triples[:, 0] == 0) & (triples[:, 1] == 0)
@@ -113,7 +114,7 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
         if track else ann.get('track_id')
     if is_gt:
         bbox_head = ann.get('bbox_head')
-        if parse_xywh(bbox_head, 'bbox_head', where) is None:
+        if parse_head_box(bbox_head, where) is None:
             raise PoseTrackFormatError(
                 f'{where} has no valid "bbox_head" [x, y, w, h] (got '
                 f'{bbox_head!r}); the ground truth needs it for the PCKh '
