@@ -22,19 +22,21 @@ Command line (``tools/dataset_converters/posetrack_merge_split.py``)::
         data/posetrack18/val_merged.json data/posetrack18/annotations/val
 """
 import argparse
-import os
 import os.path as osp
 import sys
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Union
 
-from mmengine.fileio import dump
 from tqdm import tqdm
 
-from ..posetrack_format import (PoseTrackFormatError, check_video_lists,
-                                image_folder,
-                                json_files, load_json, register_image_ids,
-                                split_videos)
+from ...utils.atomic import atomic_write_json
+from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES,
+                                PoseTrackFormatError, annotation_where,
+                                check_json_finite, check_video_lists,
+                                image_folder, json_files, load_json,
+                                parse_annotation, parse_ignore_regions,
+                                register_image_ids, split_videos)
+from .outputs import check_output_file, write_json_files
 
 #: Malformed or inconsistent input; the message names file and field (the
 #: format module's error, under the tool's name).
@@ -58,6 +60,32 @@ def _check_video_dict(data, path: str) -> None:
                     f'{path}: annotations[{i}] has no field "{field}"')
 
 
+def _check_records(data: dict, path: str, keypoints: dict) -> None:
+    """Check every number of a file's records (the format module's rules:
+    :func:`~tdmi_mmpose.datasets.posetrack_format.parse_annotation`,
+    :func:`~tdmi_mmpose.datasets.posetrack_format.parse_ignore_regions`,
+    no NaN or infinity anywhere) and that every annotation has the
+    keypoint count of the first one read (``keypoints``: ``num`` and
+    ``source``, filled by the first annotation; shared across files)."""
+    check_json_finite(data, path)
+    for img in data['images']:
+        parse_ignore_regions(img, f'{path}: image {img.get("id")!r}')
+    for ann in data['annotations']:
+        where = annotation_where(ann, path)
+        values = ann.get('keypoints')
+        if isinstance(values, list) and len(values) % 3 == 0:
+            keypoints.setdefault('num', len(values) // 3)
+            keypoints.setdefault('source', where)
+            if len(values) != 3 * keypoints['num']:
+                raise MergeSplitError(
+                    f'{where}: field "keypoints" has {len(values) // 3} '
+                    f'keypoints, but {keypoints["source"]} has '
+                    f'{keypoints["num"]}; all files need the same '
+                    'keypoints.')
+        parse_annotation(
+            ann, keypoints.get('num', len(POSETRACK18_KEYPOINT_NAMES)), where)
+
+
 def _list_inputs(inputs: Union[str, Sequence[str]]) -> List[str]:
     if isinstance(inputs, str):
         inputs = [inputs]
@@ -68,6 +96,11 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
                     out_file: str,
                     progress: bool = True) -> Dict:
     """Merge per-video PoseTrack18 files into one file.
+
+    Every annotation is checked with the format module's rules (finite
+    numbers, visibility flags, head boxes, track ids) and must have as many
+    keypoints as the first one. The output is strict JSON, written to a
+    temporary name and renamed to ``out_file`` when complete.
 
     Args:
         inputs (str | Sequence[str]): per-video JSON files and/or folders
@@ -80,8 +113,10 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
         ``annotations`` and ``notes`` (list of str: things kept or dropped
         that the user should know about, e.g. extra top-level fields).
     """
+    check_output_file(out_file)
     files = _list_inputs(inputs)
     images, annotations = [], []
+    keypoints: Dict = {}
     categories = None
     categories_from = None
     image_src: Dict = {}
@@ -91,6 +126,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
     for path in tqdm(files, desc='merge', disable=not progress):
         data = load_json(path, 'Annotation file')
         _check_video_dict(data, path)
+        _check_records(data, path, keypoints)
         extra = sorted(set(data) - {'images', 'annotations', 'categories'})
         if extra:
             notes.append(f'{path}: top-level fields {extra} not merged')
@@ -138,9 +174,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
 
     merged = OrderedDict(images=images, annotations=annotations,
                          categories=categories if categories else [])
-    out_parent = osp.dirname(osp.abspath(out_file))
-    os.makedirs(out_parent, exist_ok=True)
-    dump(merged, out_file, file_format='json')
+    atomic_write_json(merged, out_file)
     return dict(files=len(files), videos=len(vid_src), images=len(images),
                 annotations=len(annotations), notes=notes)
 
@@ -154,7 +188,12 @@ def split_posetrack(merged_file: str,
     :func:`~tdmi_mmpose.datasets.posetrack_format.split_videos`; each
     video's file is named after the folder of its image files and holds its
     images and annotations in the merged file's order, and the merged file's
-    ``categories``.
+    ``categories``. Records are checked as in :func:`merge_posetrack`.
+
+    All or nothing: the files are written as strict JSON into a hidden
+    temporary folder and appear under their final names only when every one
+    is complete (:func:`~tdmi_mmpose.datasets.converters.outputs.
+    write_json_files`).
 
     Args:
         merged_file (str): the merged JSON file.
@@ -167,17 +206,14 @@ def split_posetrack(merged_file: str,
     """
     data = load_json(merged_file, 'Annotation file')
     videos = split_videos(data, merged_file)
+    _check_records(data, merged_file, {})
     notes = []
     extra = sorted(set(data) - {'images', 'annotations', 'categories'})
     if extra:
         notes.append(f'{merged_file}: top-level fields {extra} not written')
-    os.makedirs(out_dir, exist_ok=True)
-    written = []
-    for name, video in tqdm(videos.items(), desc='split',
-                            disable=not progress):
-        path = osp.join(out_dir, f'{name}.json')
-        dump(video, path, file_format='json')
-        written.append(path)
+    written = write_json_files(
+        OrderedDict((f'{name}.json', video) for name, video in tqdm(
+            videos.items(), desc='split', disable=not progress)), out_dir)
     return dict(videos=len(videos), images=len(data['images']),
                 annotations=len(data['annotations']), files=written,
                 notes=notes)
@@ -231,4 +267,3 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     print(format_report(args.action, report))
     return 0
-

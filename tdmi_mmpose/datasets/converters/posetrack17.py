@@ -29,6 +29,10 @@ Output, one file per video named after the image folder (e.g.
   (PoseTrack AP counts annotated joints whether or not PT17 marks them
   ``is_visible: 0``), unless ``drop_invisible`` is set.
 - ``bbox_head`` from the head rectangle ``x1, y1, x2, y2``.
+- Every coordinate must be a finite number within the format module's
+  ``COORDINATE_LIMIT`` (e.g. ``Infinity`` or ``1e30`` is an error naming the
+  file, frame, person and field); ``track_id`` must be an integer. Output
+  files are strict JSON.
 - ``bbox`` (PT17 has no person box): the box around the annotated joints
   and the head box, enlarged by ``BBOX_MARGIN`` (15%) of its width and
   height on every side, clipped at 0 (the image size is unknown here).
@@ -57,15 +61,15 @@ import sys
 from collections import OrderedDict
 from typing import List, Optional, Tuple
 
-from mmengine.fileio import dump
 from tqdm import tqdm
 
 from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES,
                                 PoseTrackFormatError, frame_file_name,
                                 frame_number, json_files, load_json,
-                                posetrack_categories)
-from .pt17_fields import (ConversionError, ConversionReport, as_list, scalar,
-                          string)
+                                parse_track_id, posetrack_categories)
+from .outputs import write_json_files
+from .pt17_fields import (ConversionError, ConversionReport, as_list,
+                          coordinate, scalar, string)
 
 #: PoseTrack2017 joint id -> PoseTrack18 keypoint index.
 PT17_TO_PT18 = {
@@ -129,8 +133,7 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
         if not isinstance(ap, dict):
             raise ConversionError(
                 f'{where}: field "annopoints[{k}]" must be an object')
-        points += as_list(ap.get('point'), where,
-                           f'annopoints[{k}].point')
+        points += as_list(ap.get('point'), where, f'annopoints[{k}].point')
     if not points:
         report.skip('people without annotated points', where)
         return None
@@ -156,8 +159,8 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
                 f'{pwhere}: field "id": joint id {joint_id} appears twice '
                 'in one person')
         seen.add(joint_id)
-        x = scalar(point['x'], pwhere, 'x')
-        y = scalar(point['y'], pwhere, 'y')
+        x = coordinate(point['x'], pwhere, 'x')
+        y = coordinate(point['y'], pwhere, 'y')
         visible = scalar(point.get('is_visible', 1), pwhere, 'is_visible')
         if not visible:
             if drop_invisible:
@@ -185,7 +188,7 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
                 raise ConversionError(
                     f'{where}: missing field "{field}" (head box needs x1, '
                     'y1, x2, y2)')
-        hx1, hy1, hx2, hy2 = (float(scalar(v, where, f)) for v, f in zip(
+        hx1, hy1, hx2, hy2 = (coordinate(v, where, f) for v, f in zip(
             head, ('x1', 'y1', 'x2', 'y2')))
         if hx2 < hx1 or hy2 < hy1:
             raise ConversionError(
@@ -202,7 +205,8 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
     bbox = [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)]
 
     if 'track_id' in rect:
-        track_id = int(scalar(rect['track_id'], where, 'track_id'))
+        track_id = parse_track_id(
+            dict(track_id=scalar(rect['track_id'], where, 'track_id')), where)
     else:
         track_id = -1
         report.note('people without track_id (set to -1)', where)
@@ -237,8 +241,8 @@ def _convert_ignore_regions(entry: dict, where: str,
                     'y' not in point:
                 raise ConversionError(
                     f'{pwhere}: must be an object with fields "x" and "y"')
-            xs.append(_r2(scalar(point['x'], pwhere, 'x')))
-            ys.append(_r2(scalar(point['y'], pwhere, 'y')))
+            xs.append(_r2(coordinate(point['x'], pwhere, 'x')))
+            ys.append(_r2(coordinate(point['y'], pwhere, 'y')))
         if len(xs) < 3:
             report.skip('ignore regions with fewer than 3 points', rwhere)
             continue
@@ -446,7 +450,10 @@ def convert_posetrack17(in_path: str,
         in_path (str): a PT17 JSON file, or a folder of them (``*.json``,
             not recursive).
         out_dir (str): output folder; one PoseTrack18 JSON per video,
-            named after the video's image folder.
+            named after the video's image folder. All or nothing: the files
+            appear under their final names only when every one was written
+            (:func:`~tdmi_mmpose.datasets.converters.outputs.
+            write_json_files`), as strict JSON.
         img_root (str, optional): see :func:`convert_posetrack17_video`.
         frame_base (int): see :func:`convert_posetrack17_video`.
         drop_invisible (bool): see :func:`convert_posetrack17_video`.
@@ -471,9 +478,9 @@ def convert_posetrack17(in_path: str,
         outputs[name] = (path, video)
         report.counts['files'] += 1
 
-    os.makedirs(out_dir, exist_ok=True)
-    for name, (_, video) in outputs.items():
-        dump(video, osp.join(out_dir, f'{name}.json'), file_format='json')
+    write_json_files(
+        OrderedDict((f'{name}.json', video)
+                    for name, (_, video) in outputs.items()), out_dir)
     return report
 
 
@@ -512,4 +519,3 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(report.format())
     print(f'Wrote {report.counts["videos"]} files to {args.out_dir}')
     return 0
-

@@ -1,10 +1,13 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Reading PoseTrack2017's MATLAB-exported JSON fields, and the report of a
 conversion (what was converted, skipped and why)."""
+import math
 from collections import OrderedDict
 from typing import Dict, List
 
-from ..posetrack_format import PoseTrackFormatError
+import numpy as np
+
+from ..posetrack_format import PoseTrackFormatError, check_coordinates
 
 #: Malformed input; the message names the file and the field (the format
 #: module's error, under the converter's name).
@@ -68,7 +71,8 @@ def as_list(value, where: str, field: str) -> list:
 
 
 def scalar(value, where: str, field: str):
-    """A number written either as a scalar or as a one-element list."""
+    """A finite number written either as a scalar or as a one-element list
+    (a numeric string is read as a number)."""
     if isinstance(value, list):
         if len(value) != 1:
             raise ConversionError(
@@ -82,10 +86,18 @@ def scalar(value, where: str, field: str):
             return float(value) if '.' in value else int(value)
         except ValueError:
             pass
-    if not isinstance(value, (int, float)) or value != value:
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConversionError(
             f'{where}: field "{field}" must be a number, got {value!r}')
     return value
+
+
+def coordinate(value, where: str, field: str) -> float:
+    """A pixel position (:func:`scalar` within the format module's
+    ``COORDINATE_LIMIT``)."""
+    number = float(scalar(value, where, field))
+    check_coordinates(np.array([number]), f'{where}: field "{field}"')
+    return number
 
 
 def string(value, where: str, field: str) -> str:

@@ -16,10 +16,10 @@ from ..frame_offsets import check_frame_offsets, random_frame_offsets
 from ..posetrack_format import (
     PERSON_CATEGORY_ID, PoseTrackFormatError, annotation_where, boxes_outside,
     check_fields, check_image_record, clip_boxes, clip_frame_names,
-    frame_table, group_videos, json_files, load_json, parse_detection,
-    parse_head_box, parse_ignore_regions, parse_image_size, parse_keypoints,
-    parse_track_id, parse_xywh, posetrack18_metainfo_file, read_video_file,
-    register_image_ids, video_name, xywh_to_xyxy)
+    frame_table, group_videos, json_files, load_json, parse_annotation,
+    parse_detection, parse_ignore_regions, parse_image_size,
+    posetrack18_metainfo_file, read_video_file, register_image_ids,
+    video_name, xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
@@ -325,14 +325,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                         num_keypoints: int) -> Optional[dict]:
         """Parse one GT person; ``None`` (counted) if it is skipped."""
         what = annotation_where(ann, path)
-        kpts = parse_keypoints(ann, num_keypoints, what).astype(
-            np.float32)[None]
+        parsed = parse_annotation(ann, num_keypoints, what)
+        kpts = parsed['keypoints'].astype(np.float32)[None]
         keypoints = kpts[..., :2]
         keypoints_visible = np.minimum(1, kpts[..., 2]).astype(np.float32)
         num_visible = int(np.count_nonzero(keypoints_visible))
-        bbox = parse_xywh(ann.get('bbox'), 'bbox', what)
-        bbox_head = parse_head_box(ann.get('bbox_head'), what)
-        track_id = parse_track_id(ann, what)
+        bbox, bbox_head = parsed['bbox'], parsed['bbox_head']
 
         if ann.get('iscrowd', 0):
             self._skip('crowd')
@@ -360,7 +358,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             keypoints_visible=keypoints_visible,
             num_keypoints=num_visible,
             bbox_head=bbox_head,
-            track_id=track_id,
+            track_id=parsed['track_id'],
             iscrowd=0,
             raw_ann_info=ann,
         )

@@ -18,7 +18,8 @@ this package, so each rule of the format is written once:
   (:func:`check_coordinates`), an annotation's keypoints
   (:func:`parse_keypoints`, flags in :data:`VISIBILITY_FLAGS`), boxes
   (:func:`parse_xywh`, :func:`parse_head_box`) and track id
-  (:func:`parse_track_id`), a detection (:func:`parse_detection`), ignore
+  (:func:`parse_track_id`), all of them (:func:`parse_annotation`), a
+  detection (:func:`parse_detection`), ignore
   regions (:func:`parse_ignore_regions`, mismatched lengths are an error),
   image ids unique across files (:func:`register_image_ids`);
 - ``videos``: which video an image belongs to (:func:`video_key`: ``vid_id``,
@@ -37,7 +38,8 @@ from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
                         posetrack18_metainfo_file, posetrack_categories)
 from .records import (COORDINATE_LIMIT, VISIBILITY_FLAGS, annotation_where,
                       as_numbers, check_coordinates, check_finite,
-                      check_image_record, parse_detection, parse_head_box,
+                      check_image_record, parse_annotation, parse_detection,
+                      parse_head_box,
                       parse_ignore_regions, parse_image_size, parse_keypoints,
                       parse_track_id, parse_xywh, register_image_ids)
 from .videos import (clip_frame_names, frame_file_name, frame_number,
@@ -52,7 +54,7 @@ __all__ = [
     'check_json_finite', 'check_video_lists', 'clip_boxes',
     'clip_frame_names', 'frame_file_name', 'frame_number', 'frame_table',
     'group_videos', 'image_folder', 'json_files', 'load_json',
-    'order_frames', 'parse_detection', 'parse_head_box',
+    'order_frames', 'parse_annotation', 'parse_detection', 'parse_head_box',
     'parse_ignore_regions', 'parse_image_size', 'parse_keypoints',
     'parse_track_id', 'parse_xywh', 'posetrack18_metainfo_file',
     'posetrack_categories', 'read_video_file', 'register_image_ids',

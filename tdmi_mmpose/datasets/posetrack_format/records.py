@@ -260,6 +260,27 @@ def parse_track_id(ann: dict, where: str) -> int:
     return int(track_id)
 
 
+def parse_annotation(ann: dict, num_keypoints: int, where: str) -> dict:
+    """The numbers of a ground-truth annotation, each checked by its rule:
+    :func:`parse_keypoints`, :func:`parse_xywh` (``bbox``),
+    :func:`parse_head_box` and :func:`parse_track_id`.
+
+    Args:
+        ann (dict): The annotation.
+        num_keypoints (int): K.
+        where (str): The file and record, for errors.
+
+    Returns:
+        dict: ``keypoints`` (K, 3), ``bbox`` and ``bbox_head`` ((4, ) or
+        ``None``) as float64, ``track_id`` (int, -1 if absent).
+    """
+    return dict(
+        keypoints=parse_keypoints(ann, num_keypoints, where),
+        bbox=parse_xywh(ann.get('bbox'), 'bbox', where),
+        bbox_head=parse_head_box(ann.get('bbox_head'), where),
+        track_id=parse_track_id(ann, where))
+
+
 def parse_image_size(image: dict, where: str) -> Optional[Tuple[int, int]]:
     """An image's ``(width, height)``, when it has both fields.
 

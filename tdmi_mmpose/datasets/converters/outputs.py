@@ -1,0 +1,83 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Writing the outputs of the converters: strict JSON, and a folder of files
+that appear under their final names only when all of them are complete."""
+import json
+import os
+import os.path as osp
+import shutil
+import tempfile
+from typing import Dict, List
+
+from ..posetrack_format import PoseTrackFormatError
+
+
+def check_output_file(path: str) -> None:
+    """Check that ``path`` can be written as a file (it is not a folder).
+
+    Raises:
+        PoseTrackFormatError: ``path`` is an existing folder.
+    """
+    if osp.isdir(path):
+        raise PoseTrackFormatError(
+            f'{path}: output path is a folder, not a file.')
+
+
+def write_json_files(files: Dict[str, object], out_dir: str) -> List[str]:
+    """Write JSON files into ``out_dir``, all or nothing.
+
+    The files are first written, as strict JSON (no NaN or Infinity), into
+    a hidden temporary folder (``.<out_dir name>.*.tmp``). When ``out_dir``
+    does not exist yet, that folder is renamed to ``out_dir`` in one step: a
+    run that fails or is killed leaves no ``out_dir`` at all. When
+    ``out_dir`` exists, the temporary folder lies inside it and the files are
+    renamed into it only after every one was written completely; a failure
+    before then leaves no new file under a final name. The temporary folder
+    is removed on failure (a killed run may leave it behind; it is hidden).
+
+    Args:
+        files (dict[str, object]): File name (no folder) -> JSON object.
+        out_dir (str): The output folder.
+
+    Returns:
+        list[str]: The written paths, in the order of ``files``.
+
+    Raises:
+        PoseTrackFormatError: An output path is an existing folder, or an
+            object holds a NaN or an infinity.
+    """
+    finals = [osp.join(out_dir, name) for name in files]
+    for path in finals:
+        check_output_file(path)
+    exists = osp.isdir(out_dir)
+    if exists:
+        tmp_parent = out_dir
+    else:
+        tmp_parent = osp.dirname(osp.abspath(out_dir))
+        os.makedirs(tmp_parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(
+        prefix=f'.{osp.basename(osp.normpath(out_dir))}.',
+        suffix='.tmp',
+        dir=tmp_parent)
+    try:
+        for name, obj in files.items():
+            with open(osp.join(tmp, name), 'w') as f:
+                try:
+                    json.dump(obj, f, allow_nan=False)
+                except ValueError as e:
+                    raise PoseTrackFormatError(
+                        f'{osp.join(out_dir, name)}: cannot be written as '
+                        f'strict JSON ({e}).') from None
+        if exists:
+            for name, path in zip(files, finals):
+                os.replace(osp.join(tmp, name), path)
+        else:
+            # mkdtemp makes the folder private (0700): give it the
+            # permissions a plain makedirs() would have
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o777 & ~umask)
+            os.rename(tmp, out_dir)
+    finally:
+        if osp.isdir(tmp):
+            shutil.rmtree(tmp)
+    return finals
