@@ -326,14 +326,16 @@ def parse_detection(det: object, where: str) -> dict:
     """
     check_fields(det, ('bbox', ), where)
     bbox, score = det['bbox'], det.get('score', 1.0)
-    if not isinstance(bbox, (list, tuple)) or len(bbox) < 4:
+    try:
+        if not isinstance(bbox, (list, tuple)) or len(bbox) < 4:
+            raise PoseTrackFormatError('field "bbox" is not 4 numbers')
+        xywh = check_coordinates(
+            as_numbers(list(bbox[:4]), 'field "bbox"'), 'field "bbox"')
+        score = as_numbers([score], 'field "score"')[0]
+    except PoseTrackFormatError as e:
         raise PoseTrackFormatError(
-            f'{where}: field "bbox" must be 4 numbers [x, y, w, h], got '
-            f'{bbox!r}.')
-    xywh = check_coordinates(
-        as_numbers(list(bbox[:4]), f'{where}: field "bbox"'),
-        f'{where}: field "bbox"')
-    score = as_numbers([score], f'{where}: field "score"')[0]
+            f'{where}: "bbox" must be 4 numbers [x, y, w, h] and "score" a '
+            f'number, got bbox={bbox!r}, score={score!r} ({e}).') from None
     return dict(
         bbox=xywh,
         score=float(score),
