@@ -81,15 +81,17 @@ def scalar(value, where: str, field: str):
         value = value[0]
     if isinstance(value, bool):
         return int(value)
+    number = value
     if isinstance(value, str):
         try:
-            return float(value) if '.' in value else int(value)
+            number = float(value) if '.' in value else int(value)
         except ValueError:
             pass
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not isinstance(number, (int, float)) or not math.isfinite(number):
         raise ConversionError(
-            f'{where}: field "{field}" must be a number, got {value!r}')
-    return value
+            f'{where}: field "{field}" must be a number (finite), got '
+            f'{value!r}')
+    return number
 
 
 def coordinate(value, where: str, field: str) -> float:
