@@ -219,6 +219,16 @@ def test_load_json_non_utf8_and_folder(tmp_path):
     assert str(folder) in str(e.value) and 'is a folder' in str(e.value)
 
 
+def test_folder_named_json_in_the_annotation_folder(
+        tmp_path, pt, build_dataset):
+    pt.write_json(tmp_path / f'annotations/val/{pt.VIDEO}.json', pt.video())
+    (tmp_path / 'annotations/val/x.json').mkdir()
+    with pytest.raises(PoseTrackFormatError) as e:
+        build_dataset(data_root=str(tmp_path), ann_file='annotations/val')
+    assert str(tmp_path / 'annotations/val/x.json') in str(e.value)
+    assert 'is a folder' in str(e.value)
+
+
 def test_check_json_finite_names_the_json_path(pt):
     data = pt.video()
     data['annotations'][0]['keypoints'][2] = NAN

@@ -92,12 +92,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     instances without a box or with an empty box, and instances with no
     visible keypoint (in test mode too, as mmpose and poseval drop such GT
     persons). Malformed records are errors naming the file, the record and the
-    field (:class:`PoseTrackAnnotationError`): every number is checked by the
-    format module (finite, flags in ``VISIBILITY_FLAGS``, head boxes of
-    positive size, integer ``track_id``), image ids are unique across the
-    annotation files, and a dataset left with no sample (e.g. every detection
-    below ``bbox_score_thr``) is an error naming the files and the threshold
-    (``docs/datasets.md``, "Input validation").
+    field (:class:`PoseTrackAnnotationError`), as are image ids repeated
+    across files and a dataset left without samples (the format module's
+    rules; ``docs/datasets.md``, "Input validation").
 
     Data info keys: see ``docs/architecture.md``, section 1 (plus
     ``iscrowd``, ``missing_frame``, ``raw_ann_info`` for GT and mmpose's
@@ -379,8 +376,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             images, annotations = read_video_file(
                 path, need_annotations=not self.bbox_file)
             img_by_id = self._register_videos(path, images, name_from_file)
-            # ids are unique across files (e.g. a merged file left beside
-            # the per-video files would double the data)
+            # e.g. a merged file beside the per-video files: an error
             register_image_ids(images, path, image_files)
             for img_id, img in img_by_id.items():
                 all_images[img_id] = (img, path)

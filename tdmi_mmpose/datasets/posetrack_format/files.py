@@ -90,8 +90,18 @@ def json_files(path: str) -> List[str]:
     Raises:
         FileNotFoundError: The path does not exist, or the folder has no
             ``.json`` file.
+        PoseTrackFormatError: The folder holds a folder named ``*.json``
+            (not skipped silently).
     """
     if fileio.isdir(path):
+        folders = sorted(
+            name for name in fileio.list_dir_or_file(
+                path, list_dir=True, list_file=False)
+            if name.endswith('.json'))
+        if folders:
+            raise PoseTrackFormatError(
+                f'{osp.join(path, folders[0])} is a folder, not a JSON file '
+                f'({len(folders)} such folder(s) in {path}).')
         files = sorted(
             osp.join(path, name) for name in fileio.list_dir_or_file(
                 path, list_dir=False, suffix='.json'))
