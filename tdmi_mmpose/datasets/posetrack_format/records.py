@@ -87,14 +87,43 @@ def annotation_where(ann: dict, source: str) -> str:
             f'(image_id={ann.get("image_id")!r})')
 
 
+def is_json_integer(value: object) -> bool:
+    """Whether a JSON value is an integral number (not a boolean)."""
+    return (not isinstance(value, bool) and isinstance(value, numbers.Real)
+            and bool(np.isfinite(value)) and float(value).is_integer())
+
+
 def check_image_record(image: object, source: str) -> None:
-    """Check an entry of ``images``: a dict with ``id`` and ``file_name``.
+    """Check an entry of ``images``: a dict with ``id`` (an integer or a
+    string) and ``file_name`` (a non-empty string); ``frame_id`` (an
+    integer) and ``is_labeled`` (a boolean, 0 or 1) where present.
 
     Args:
         image (object): The entry.
         source (str): Its file.
+
+    Raises:
+        PoseTrackFormatError: Naming the file, the image and the field.
     """
     check_fields(image, ('file_name', 'id'), f'{source}: an entry of "images"')
+    image_id = image['id']
+    if not (is_json_integer(image_id) or isinstance(image_id, str)):
+        raise PoseTrackFormatError(
+            f'{source}: an entry of "images": field "id" must be an integer '
+            f'or a string, got {image_id!r}.')
+    where = f'{source}: image {image_id!r}'
+    if not isinstance(image['file_name'], str) or not image['file_name']:
+        raise PoseTrackFormatError(
+            f'{where}: field "file_name" must be a non-empty string, got '
+            f'{image["file_name"]!r}.')
+    if 'frame_id' in image and not is_json_integer(image['frame_id']):
+        raise PoseTrackFormatError(
+            f'{where}: field "frame_id" must be an integer, got '
+            f'{image["frame_id"]!r}.')
+    if 'is_labeled' in image and image['is_labeled'] not in (True, False):
+        raise PoseTrackFormatError(
+            f'{where}: field "is_labeled" must be true or false, got '
+            f'{image["is_labeled"]!r}.')
 
 
 def register_image_ids(images: Sequence[dict], source: str,
@@ -251,9 +280,7 @@ def parse_track_id(ann: dict, where: str) -> int:
     if 'track_id' not in ann:
         return -1
     track_id = ann['track_id']
-    if (isinstance(track_id, bool) or not isinstance(track_id, numbers.Real)
-            or not np.isfinite(track_id)
-            or not float(track_id).is_integer()):
+    if not is_json_integer(track_id):
         raise PoseTrackFormatError(
             f'{where}: field "track_id" must be an integer, got '
             f'{track_id!r}.')
@@ -300,9 +327,7 @@ def parse_image_size(image: dict, where: str) -> Optional[Tuple[int, int]]:
     size = []
     for field in ('width', 'height'):
         value = image[field]
-        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-                or not np.isfinite(value) or not float(value).is_integer()
-                or value <= 0):
+        if not is_json_integer(value) or value <= 0:
             raise PoseTrackFormatError(
                 f'{where}: field "{field}" must be a positive integer, got '
                 f'{value!r}.')

@@ -2,15 +2,13 @@
 """Videos and frames: which video an image belongs to, splitting a merged
 file into videos, frame numbers from file names, frame order and a video's
 frame table."""
-import math
-import numbers
 import os.path as osp
 import re
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .files import PoseTrackFormatError, check_fields, check_video_lists
-from .records import check_image_record
+from .records import check_image_record, is_json_integer
 
 
 def video_key(image: dict) -> object:
@@ -229,9 +227,7 @@ def frame_table(images: Sequence[dict], where: str
         if 'nframes' not in image:
             continue
         value = image['nframes']
-        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-                or not math.isfinite(value)
-                or not float(value).is_integer() or value < 1):
+        if not is_json_integer(value) or value < 1:
             raise PoseTrackFormatError(
                 f'{where}: image {image.get("id")!r}: field "nframes" must '
                 f'be a positive integer, got {value!r}.')
