@@ -15,8 +15,9 @@ nothing about accuracy on real HiEve videos. Layout written under
 
 The 14 HiEve joints come from the renderer's PoseTrack18 joints: the same
 joints by name, and the chest is the midpoint of the shoulders (labelled
-when both shoulders are). In the all-track files some labelled joints are
-flagged 1 (invisible: kept, ``v = 1``) and the unlabelled ones -1.
+when both shoulders are). Some drawn joints are left unlabelled (-1), and in
+the all-track files some labelled ones are flagged 1 (invisible: kept,
+``v = 1``).
 """
 import os
 import os.path as osp
@@ -43,7 +44,10 @@ _VIDEOS = [
     ('20', None, 8, 1, [(0.10, 3.0, 145, 0.002, 1.2)]),
 ]
 
-#: Probability that a labelled all-track joint is flagged invisible (1).
+#: Probability that a drawn joint is left unlabelled (-1; left out of the
+#: PoseTrack2017-style files, flagged -1 with its coordinates in all-track
+#: files) and that a labelled all-track joint is flagged invisible (1).
+NOT_LABELLED_PROB = 0.1
 INVISIBLE_PROB = 0.15
 FPS = 10
 LABEL_DIR = 'labels/train/track2&3'
@@ -91,11 +95,12 @@ def _posetrack_labels(people_by_frame: Dict[int, list]) -> dict:
     annolist = []
     for t, people in people_by_frame.items():
         rects = []
-        for track_id, bbox, joints, _ in people:
+        for track_id, bbox, joints, flags in people:
             x1, y1, x2, y2 = _box_xyxy(bbox)
             points = [
                 dict(id=[k], x=[float(x)], y=[float(y)], score=[1.0])
-                for k, (x, y, v) in enumerate(joints.tolist()) if v
+                for k, ((x, y, _), flag) in enumerate(
+                    zip(joints.tolist(), flags)) if flag != -1
             ]
             rects.append(
                 dict(x1=[x1], y1=[y1], x2=[x2], y2=[y2], track_id=[track_id],
@@ -173,6 +178,7 @@ def make_sample_hieve(out_dir: str,
             t = index[ann['image_id']]
             joints = _hieve_joints(ann['keypoints'])
             flags = np.where(joints[:, 2] > 0, 0, -1)
+            flags[rng.uniform(size=len(flags)) < NOT_LABELLED_PROB] = -1
             if layout != 'posetrack':
                 flags[(flags == 0) &
                       (rng.uniform(size=len(flags)) < INVISIBLE_PROB)] = 1

@@ -182,12 +182,9 @@ def build_video(name: str, number: int, split: str, nframes: int,
         OrderedDict: ``images``, ``annotations``, ``categories``.
     """
     frames = frames or {}
-    beyond = sorted(i for i in frames if i >= nframes)
-    if beyond:
+    if any(i >= nframes for i in frames):
         raise ConversionError(
-            f'{source}: frame {beyond[0]} is labelled but video {name!r} has '
-            f'{nframes} frames (0..{nframes - 1}); labels and video do not '
-            'match')
+            f'{source}: labels beyond the last frame of video {name!r}')
     if nframes >= FRAMES_PER_VIDEO:
         raise ConversionError(f'video {name!r}: {nframes} frames exceed the '
                               f'id range ({FRAMES_PER_VIDEO})')
@@ -296,14 +293,15 @@ def convert_hieve(out_root: str,
     report = ConversionReport()
     outputs: Dict[str, List[Tuple[str, dict]]] = OrderedDict()
     for name, source in sources.items():
-        frames = read_labels(source, frame_base, report) if labels else None
-        if labels:
-            report.counts['files'] += 1
         if progress:
             print(f'HiEve video {name}:', flush=True)
         nframes, size = extract_frames(
             video_files.get(name), osp.join(out_root, 'images', split, name),
             name, progress)
+        frames = None
+        if labels:
+            frames = read_labels(source, frame_base, report, nframes)
+            report.counts['files'] += 1
         video = build_video(name, numbers[name], split, nframes, size, frames,
                             source or video_files[name], report)
         out_split = 'val' if name in val_videos else split

@@ -57,13 +57,22 @@ FRAME_FILE_EXTENSIONS = ('.xml', '.json')
 Frames = Dict[int, List[dict]]
 
 
-def _frame_index(name: str, frame_base: int, where: str) -> int:
+def _frame_index(name: str, frame_base: int, nframes: Optional[int],
+                 where: str) -> int:
+    """The frame index of a label's image or file name, checked against
+    the video's frame count."""
     number = frame_number(name)
     if number is None or number < frame_base:
         raise ConversionError(
             f'{where}: no frame number >= {frame_base} (frame_base) in '
             f'{name!r}')
-    return number - frame_base
+    index = number - frame_base
+    if nframes is not None and index >= nframes:
+        raise ConversionError(
+            f'{where}: frame {index} ({name!r}) is labelled but the video '
+            f'has {nframes} frames (0..{nframes - 1}); labels and video do '
+            'not match')
+    return index
 
 
 def _box(values: List, where: str) -> List[float]:
@@ -158,14 +167,18 @@ def _posetrack_person(rect: object, where: str,
     return _person(track_id, bbox, keypoints, where)
 
 
-def read_posetrack_labels(path: str, frame_base: int,
-                          report: ConversionReport) -> Frames:
+def read_posetrack_labels(path: str,
+                          frame_base: int,
+                          report: ConversionReport,
+                          nframes: Optional[int] = None) -> Frames:
     """Read one video's PoseTrack2017-style label file.
 
     Args:
         path (str): The ``<video>.json`` file.
         frame_base (int): The number of the first frame in image names.
         report (ConversionReport): Counts and notes are added to it.
+        nframes (int, optional): The video's frame count; a label beyond
+            it is an error.
 
     Returns:
         dict: Frame index -> people (see the module docstring).
@@ -185,8 +198,8 @@ def read_posetrack_labels(path: str, frame_base: int,
                 f'{where}: field "image" must hold exactly one object with '
                 '"name"')
         name = string(image[0].get('name'), where, 'image[0].name')
-        index = _frame_index(name, frame_base, f'{where}: field '
-                             '"image[0].name"')
+        index = _frame_index(name, frame_base, nframes,
+                             f'{where}: field "image[0].name"')
         people = [
             _posetrack_person(rect, f'{where}.annorect[{j}]', report)
             for j, rect in enumerate(
@@ -295,14 +308,18 @@ def read_alltrack_frame(path: str, report: ConversionReport) -> List[dict]:
     ]
 
 
-def read_alltrack_labels(folder: str, frame_base: int,
-                         report: ConversionReport) -> Frames:
+def read_alltrack_labels(folder: str,
+                         frame_base: int,
+                         report: ConversionReport,
+                         nframes: Optional[int] = None) -> Frames:
     """Read one video's all-track folder (one file per frame).
 
     Args:
         folder (str): The video's folder of ``.xml`` (or ``.json``) files.
         frame_base (int): The number of the first frame in file names.
         report (ConversionReport): Counts and notes are added to it.
+        nframes (int, optional): The video's frame count; a label beyond
+            it is an error.
 
     Returns:
         dict: Frame index -> people (see the module docstring).
@@ -315,7 +332,7 @@ def read_alltrack_labels(folder: str, frame_base: int,
     frames: Frames = {}
     for name in files:
         path = osp.join(folder, name)
-        index = _frame_index(name, frame_base, f'{path}: file name')
+        index = _frame_index(name, frame_base, nframes, f'{path}: file name')
         _add_frame(frames, index, read_alltrack_frame(path, report), path)
     return frames
 
@@ -353,10 +370,12 @@ def find_label_sources(labels: str) -> Dict[str, str]:
     return sources
 
 
-def read_labels(source: str, frame_base: int,
-                report: ConversionReport) -> Frames:
+def read_labels(source: str,
+                frame_base: int,
+                report: ConversionReport,
+                nframes: Optional[int] = None) -> Frames:
     """One video's labels, in either layout (a file: PoseTrack2017-style;
-    a folder: all-track)."""
+    a folder: all-track); see :func:`read_posetrack_labels`."""
     if osp.isdir(source):
-        return read_alltrack_labels(source, frame_base, report)
-    return read_posetrack_labels(source, frame_base, report)
+        return read_alltrack_labels(source, frame_base, report, nframes)
+    return read_posetrack_labels(source, frame_base, report, nframes)
