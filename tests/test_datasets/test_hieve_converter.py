@@ -338,3 +338,25 @@ def test_joint_tags_follow_the_metainfo():
     assert hieve_keypoint_names() == [
         tag.lower().replace('-', '_') for tag in HIEVE_JOINT_TAGS
     ]
+
+
+@pytest.mark.parametrize('name', ['tdmi_tiny_hieve_sample.py',
+                                  'tdmi_hrnet_w48_hieve.py'])
+def test_shipped_hieve_configs_build(sample, name):
+    """Model (14 heatmaps) and datasets build on the converted sample; the
+    evaluator is the local CocoMetric on the held-out videos' COCO GT."""
+    from mmpose.registry import MODELS
+
+    from tdmi_mmpose.utils import load_config
+    cfg = load_config(osp.join(ROOT, 'configs', name),
+                      {'data_root': sample['root'] + '/'})
+    model = MODELS.build(cfg.model)
+    assert model.head.out_channels == 14
+    for key in ('train_dataloader', 'val_dataloader'):
+        dataset = DATASETS.build(cfg[key].dataset)
+        assert dataset.metainfo['num_keypoints'] == 14 and len(dataset)
+    for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
+        assert dict(evaluator) == dict(
+            type='CocoMetric',
+            ann_file=sample['root'] + '/annotations/val_coco.json')
+    assert cfg.default_hooks.checkpoint.save_best == 'coco/AP'
