@@ -287,8 +287,19 @@ def test_unusual_but_valid_labels(frames_root):
     (labels / '7' / '000002.xml').write_text(
         _xml(Nose='10,20,-1', Chest='11,21,1', **{'Left-ankle': '5,6,0'}))
     (labels / '7' / '000003.xml').write_text(_xml(name='P-8', Nose=None))
-    report = convert_hieve(str(frames_root / 'out'), labels=str(labels),
+    # a video without labels is reported, not converted (nor opened)
+    (frames_root / 'videos').mkdir()
+    (frames_root / 'videos' / '21.mp4').write_bytes(b'')
+    report = convert_hieve(str(frames_root / 'out'),
+                           str(frames_root / 'videos'), str(labels),
                            progress=False)
+    assert report.as_dict()['skipped'] == {
+        'videos without labels (not converted; convert test videos without '
+        '--labels)': 1
+    }
+    assert os.listdir(frames_root / 'out' / 'annotations' / 'train') == [
+        '7.json'
+    ]
     video = _load(str(frames_root / 'out' / 'annotations' / 'train' /
                       '7.json'))
     first, second = (np.array(a['keypoints']).reshape(14, 3)

@@ -291,6 +291,10 @@ def convert_hieve(out_root: str,
                          f'videos {sorted(sources)}.')
     numbers = video_numbers(list(sources))
     report = ConversionReport()
+    for name in video_files:
+        if name not in sources:
+            report.skip('videos without labels (not converted; convert '
+                        'test videos without --labels)', video_files[name])
     outputs: Dict[str, List[Tuple[str, dict]]] = OrderedDict()
     for name, source in sources.items():
         if progress:
