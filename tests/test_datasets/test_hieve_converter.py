@@ -319,14 +319,21 @@ def test_unusual_but_valid_labels(frames_root):
     (labels / '7').rmdir()
     (labels / '7.json').write_text(json.dumps(dict(annolist=[dict(
         image=dict(name='000000.jpg'),
-        annorect=dict(x1=1, y1=2, x2=50, y2=58, track_id='3',
-                      annopoints=dict(point=[
-                          dict(id=2, x=7.5, y=8, is_visible=0),
-                          dict(id=[9], x=['9'], y=[10])])))])))
-    convert_hieve(str(frames_root / 'out'), labels=str(labels),
-                  progress=False)
+        annorect=[
+            dict(x1=1, y1=2, x2=50, y2=58, track_id='3',
+                 annopoints=dict(point=[
+                     dict(id=2, x=7.5, y=8, is_visible=0),
+                     dict(id=[9], x=['9'], y=[10])])),
+            dict(track_id=[5])  # neither box nor joint: skipped
+        ])])))
+    report = convert_hieve(str(frames_root / 'out'), labels=str(labels),
+                           progress=False)
+    assert report.as_dict()['skipped'] == {
+        'people with neither a box nor a joint': 1
+    }
     video = _load(str(frames_root / 'out' / 'annotations' / 'train' /
                       '7.json'))
+    assert len(video['annotations']) == 1
     kpts = np.array(video['annotations'][0]['keypoints']).reshape(14, 3)
     expected = np.zeros((14, 3))
     expected[2] = (7.5, 8, 1)

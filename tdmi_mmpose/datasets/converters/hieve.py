@@ -27,10 +27,11 @@ Rules:
   every name is a number, else its 1-based rank by name); ``frame_id`` =
   image id; ``vid_id`` = the video number as a string.
 - ``annotations``: the 14 HiEve joints in the official order (ids kept),
-  ``v`` from the HiEve flag (:data:`~..hieve_format.HIEVE_FLAG_TO_VISIBILITY`:
-  visible 2, invisible 1, not annotated ``0, 0, 0``), ``bbox`` xywh from the
-  person box (a person without one gets the box of its joints enlarged by
-  :data:`~.posetrack17.BBOX_MARGIN`), ``track_id`` from the person id,
+  ``v`` from the HiEve flag (visible 2, invisible 1, not annotated
+  ``0, 0, 0``; ``tdmi_mmpose.datasets.hieve_format.HIEVE_FLAG_TO_VISIBILITY``),
+  ``bbox`` xywh from the person box (a person without one gets the box of
+  its joints enlarged by ``posetrack17.BBOX_MARGIN``; one with neither box
+  nor joint is skipped and reported), ``track_id`` from the person id,
   ``area`` = box ``w * h`` (HiEve has no masks), ``num_keypoints``,
   ``iscrowd`` 0; annotation id = image id * 1000 + index. No ``bbox_head``
   (HiEve has no head boxes).
@@ -124,7 +125,7 @@ def _r2(v: float) -> float:
 
 
 def _annotation(person: dict, image_id: int, index: int,
-                report: ConversionReport) -> OrderedDict:
+                report: ConversionReport) -> Optional[OrderedDict]:
     keypoints = person['keypoints']
     labelled = keypoints[:, 2] > 0
     if person['bbox'] is not None:
@@ -136,8 +137,8 @@ def _annotation(person: dict, image_id: int, index: int,
         x1, y1, x2, y2 = max(0.0, x1 - mx), max(0.0, y1 - my), x2 + mx, \
             y2 + my
     else:
-        raise ConversionError(
-            f'{person["where"]}: the person has neither a box nor a joint')
+        report.skip('people with neither a box nor a joint', person['where'])
+        return None
     if index >= PEOPLE_PER_FRAME:
         raise ConversionError(
             f'{person["where"]}: more than {PEOPLE_PER_FRAME} people in one '
@@ -202,10 +203,12 @@ def build_video(name: str, number: int, split: str, nframes: int,
                 is_labeled=index in frames,
                 width=size[0],
                 height=size[1]))
-        people = frames.get(index, [])
-        annotations += [
-            _annotation(p, image_id, i, report) for i, p in enumerate(people)
-        ]
+        people = []
+        for person in frames.get(index, []):
+            ann = _annotation(person, image_id, len(people), report)
+            if ann is not None:
+                people.append(ann)
+        annotations += people
         report.counts['frames'] += 1
         report.counts['labeled_frames' if index in frames else
                       'unlabeled_frames'] += 1
