@@ -1,12 +1,15 @@
 # Copyright (c) tdmi_mmpose contributors.
 """PoseTrack annotation converters (library side of the
-``tools/dataset_converters`` command lines)."""
+``tools/dataset_converters`` command lines), and HiEve's converter and
+submission writer."""
+from .hieve import convert_hieve
+from .hieve_submission import write_hieve_submission
 from .merge_split import MergeSplitError, merge_posetrack, split_posetrack
 from .posetrack17 import convert_posetrack17, convert_posetrack17_video
 from .pt17_fields import ConversionError, ConversionReport
 
 __all__ = [
     'ConversionError', 'ConversionReport', 'MergeSplitError',
-    'convert_posetrack17', 'convert_posetrack17_video', 'merge_posetrack',
-    'split_posetrack'
+    'convert_hieve', 'convert_posetrack17', 'convert_posetrack17_video',
+    'merge_posetrack', 'split_posetrack', 'write_hieve_submission'
 ]

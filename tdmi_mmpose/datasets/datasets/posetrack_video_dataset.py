@@ -47,9 +47,11 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     ``id``, ``frame_id``, ``vid_id``, ``nframes``, ``is_labeled``,
     ``ignore_regions_x/_y``) and ``annotations`` (``keypoints``, ``bbox``,
     ``bbox_head``, ``track_id``, ...), either one file per video in a folder
-    or one merged file. 17 keypoints in PoseTrack18 order; the metainfo (flip
-    pairs, sigmas, skeleton, colours) is mmpose's
-    ``configs/_base_/datasets/posetrack18.py``.
+    or one merged file. By default 17 keypoints in PoseTrack18 order; the
+    metainfo (flip pairs, sigmas, skeleton, colours) is mmpose's
+    ``configs/_base_/datasets/posetrack18.py``. Another ``metainfo`` sets the
+    keypoints (e.g. HiEve's 14, ``configs/_base_/datasets/hieve.py``, on
+    files from the HiEve converter); the files' ``keypoints`` must match it.
 
     One sample is one person box in a key frame. Its frames are the key frame
     plus supporting frames at ``frame_offsets``, **in time order**, with the

@@ -1,0 +1,368 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Convert HiEve pose labels and videos to the PoseTrack18 per-video layout
+that :class:`~tdmi_mmpose.datasets.PoseTrackVideoDataset` reads.
+
+Input: the videos (``<video>.mp4``) and, for train videos, their labels in
+either HiEve layout (:mod:`.hieve_labels`). Output under ``out_root``::
+
+    images/<split>/<video>/000000.jpg ...    # frames of each video
+    annotations/<split>/<video>.json         # PoseTrack18 layout
+    annotations/<split>_coco.json            # COCO keypoints GT, for
+                                             # mmpose's CocoMetric
+    annotations/val/<video>.json, val_coco.json   # with val_videos
+
+``split`` is ``train`` (labels given) or ``test`` (no labels: ``images``
+only, for testing on detected boxes). ``val_videos`` moves labelled videos
+to ``annotations/val`` (their frames stay in ``images/train``), to validate
+locally on held-out train videos.
+
+Rules:
+
+- Frames: extracted with mmcv's ``VideoReader`` as ``000000.jpg`` ...; with
+  no video file, the frames already in ``images/<split>/<video>`` are used.
+  A labelled frame beyond the video's last frame is an error.
+- ``images``: every frame (``nframes``), ``is_labeled`` for the frames the
+  labels list, ``width``/``height`` of the video; image id =
+  ``video number * 1e6 + frame index`` (the video number is the name when
+  every name is a number, else its 1-based rank by name); ``frame_id`` =
+  image id; ``vid_id`` = the video number as a string.
+- ``annotations``: the 14 HiEve joints in the official order (ids kept),
+  ``v`` from the HiEve flag (visible 2, invisible 1, not annotated
+  ``0, 0, 0``; ``tdmi_mmpose.datasets.hieve_format.HIEVE_FLAG_TO_VISIBILITY``),
+  ``bbox`` xywh from the person box (a person without one gets the box of
+  its joints enlarged by ``posetrack17.BBOX_MARGIN``; one with neither box
+  nor joint is skipped and reported), ``track_id`` from the person id,
+  ``area`` = box ``w * h`` (HiEve has no masks), ``num_keypoints``,
+  ``iscrowd`` 0; annotation id = image id * 1000 + index. No ``bbox_head``
+  (HiEve has no head boxes).
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+from collections import OrderedDict
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cv2
+import mmcv
+
+from ...utils.atomic import atomic_write_json
+from ..hieve_format import hieve_categories
+from ..posetrack_format import (PERSON_CATEGORY_ID, PoseTrackFormatError,
+                                frame_number)
+from .hieve_labels import Frames, find_label_sources, read_labels
+from .posetrack17 import BBOX_MARGIN
+from .pt17_fields import ConversionError, ConversionReport
+
+VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv')
+FRAME_TEMPLATE = '{:06d}.jpg'
+#: Image ids are ``video number * FRAMES_PER_VIDEO + frame index``.
+FRAMES_PER_VIDEO = 1_000_000
+#: Annotation ids are ``image id * PEOPLE_PER_FRAME + index``.
+PEOPLE_PER_FRAME = 1000
+
+
+def find_videos(videos: Optional[str]) -> Dict[str, str]:
+    """Video name -> video file, for the video files of a folder."""
+    if videos is None:
+        return {}
+    if not osp.isdir(videos):
+        raise FileNotFoundError(f'{videos}: no such video folder')
+    return {
+        osp.splitext(f)[0]: osp.join(videos, f)
+        for f in sorted(os.listdir(videos))
+        if f.lower().endswith(VIDEO_EXTENSIONS)
+    }
+
+
+def video_numbers(names: Sequence[str]) -> Dict[str, int]:
+    """The number of each video: its name if every name is a number, else
+    its 1-based rank by name."""
+    if all(name.isdigit() for name in names):
+        return {name: int(name) for name in names}
+    return {name: i + 1 for i, name in enumerate(sorted(names))}
+
+
+def extract_frames(video: Optional[str], frame_dir: str, name: str,
+                   progress: bool = True) -> Tuple[int, Tuple[int, int]]:
+    """The frames of a video as ``000000.jpg`` ... in ``frame_dir``.
+
+    Args:
+        video (str, optional): The video file; ``None`` to use the frames
+            already in ``frame_dir``.
+        frame_dir (str): The video's image folder.
+        name (str): The video's name, for errors.
+        progress (bool): Show mmcv's progress bar. Defaults to True.
+
+    Returns:
+        tuple: ``nframes`` and the frame size ``(width, height)``.
+    """
+    if video is not None:
+        reader = mmcv.VideoReader(video)
+        if reader.frame_cnt <= 0:
+            raise ConversionError(f'{video}: the video has no frames')
+        reader.cvt2frames(frame_dir, filename_tmpl=FRAME_TEMPLATE,
+                          show_progress=progress)
+    elif not osp.isdir(frame_dir):
+        raise ConversionError(
+            f'video {name!r}: no video file and no frame folder {frame_dir}')
+    numbers = sorted(
+        n for n in (frame_number(f) for f in os.listdir(frame_dir)
+                    if f.endswith('.jpg')) if n is not None)
+    if not numbers or numbers != list(range(len(numbers))):
+        raise ConversionError(
+            f'{frame_dir}: frames must be numbered 000000.jpg, 000001.jpg, '
+            f'... without gaps (found {len(numbers)} numbered .jpg files)')
+    first = cv2.imread(osp.join(frame_dir, FRAME_TEMPLATE.format(0)))
+    if first is None:
+        raise ConversionError(
+            f'{frame_dir}: cannot read {FRAME_TEMPLATE.format(0)}')
+    return len(numbers), (first.shape[1], first.shape[0])
+
+
+def _r2(v: float) -> float:
+    return round(float(v), 2)
+
+
+def _annotation(person: dict, image_id: int, index: int,
+                report: ConversionReport) -> Optional[OrderedDict]:
+    keypoints = person['keypoints']
+    labelled = keypoints[:, 2] > 0
+    if person['bbox'] is not None:
+        x1, y1, x2, y2 = person['bbox']
+    elif labelled.any():
+        (x1, y1), (x2, y2) = (keypoints[labelled, :2].min(0),
+                              keypoints[labelled, :2].max(0))
+        mx, my = BBOX_MARGIN * (x2 - x1), BBOX_MARGIN * (y2 - y1)
+        x1, y1, x2, y2 = max(0.0, x1 - mx), max(0.0, y1 - my), x2 + mx, \
+            y2 + my
+    else:
+        report.skip('people with neither a box nor a joint', person['where'])
+        return None
+    if index >= PEOPLE_PER_FRAME:
+        raise ConversionError(
+            f'{person["where"]}: more than {PEOPLE_PER_FRAME} people in one '
+            'frame; annotation ids would collide')
+    num_keypoints = int(labelled.sum())
+    if not num_keypoints:
+        report.note('people without annotated joints (kept; not trained on)',
+                    person['where'])
+    report.counts['keypoints'] += num_keypoints
+    bbox = [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)]
+    flat = [v for x, y, vis in keypoints.tolist()
+            for v in (_r2(x), _r2(y), int(vis))]
+    return OrderedDict(
+        id=image_id * PEOPLE_PER_FRAME + index,
+        image_id=image_id,
+        category_id=PERSON_CATEGORY_ID,
+        track_id=person['track_id'],
+        bbox=bbox,
+        keypoints=flat,
+        num_keypoints=num_keypoints,
+        area=_r2(bbox[2] * bbox[3]),
+        iscrowd=0)
+
+
+def build_video(name: str, number: int, split: str, nframes: int,
+                size: Tuple[int, int], frames: Optional[Frames],
+                source: str, report: ConversionReport) -> OrderedDict:
+    """One video's PoseTrack18-layout dict (see the module docstring).
+
+    Args:
+        name (str): The video's name.
+        number (int): The video number (image ids).
+        split (str): Image folder ``images/<split>``.
+        nframes (int): Frames of the video.
+        size (tuple[int, int]): ``(width, height)``.
+        frames (dict, optional): Labels (frame index -> people), ``None``
+            for an unlabelled (test) video.
+        source (str): The label file or folder, for errors.
+        report (ConversionReport): Counts are added to it.
+
+    Returns:
+        OrderedDict: ``images``, ``annotations``, ``categories``.
+    """
+    frames = frames or {}
+    if any(i >= nframes for i in frames):
+        raise ConversionError(
+            f'{source}: labels beyond the last frame of video {name!r}')
+    if nframes >= FRAMES_PER_VIDEO:
+        raise ConversionError(f'video {name!r}: {nframes} frames exceed the '
+                              f'id range ({FRAMES_PER_VIDEO})')
+    images, annotations = [], []
+    for index in range(nframes):
+        image_id = number * FRAMES_PER_VIDEO + index
+        images.append(
+            OrderedDict(
+                file_name=f'images/{split}/{name}/'
+                f'{FRAME_TEMPLATE.format(index)}',
+                id=image_id,
+                frame_id=image_id,
+                vid_id=str(number),
+                nframes=nframes,
+                is_labeled=index in frames,
+                width=size[0],
+                height=size[1]))
+        people = []
+        for person in frames.get(index, []):
+            ann = _annotation(person, image_id, len(people), report)
+            if ann is not None:
+                people.append(ann)
+        annotations += people
+        report.counts['frames'] += 1
+        report.counts['labeled_frames' if index in frames else
+                      'unlabeled_frames'] += 1
+        report.counts['people'] += len(people)
+    report.counts['videos'] += 1
+    return OrderedDict(
+        images=images, annotations=annotations, categories=hieve_categories())
+
+
+def coco_ground_truth(videos: Sequence[dict]) -> OrderedDict:
+    """COCO keypoints ground truth (for mmpose's ``CocoMetric``) of
+    converted videos: their labelled frames (every frame of unlabelled
+    videos) and their people.
+
+    Args:
+        videos (Sequence[dict]): :func:`build_video` results.
+
+    Returns:
+        OrderedDict: ``images`` (``id``, ``file_name``, ``width``,
+        ``height``), ``annotations``, ``categories``.
+    """
+    images, annotations = [], []
+    for video in videos:
+        labelled = any(image['is_labeled'] for image in video['images'])
+        images += [
+            OrderedDict((k, image[k])
+                        for k in ('id', 'file_name', 'width', 'height'))
+            for image in video['images']
+            if image['is_labeled'] or not labelled
+        ]
+        annotations += [
+            OrderedDict((k, ann[k]) for k in ann if k != 'track_id')
+            for ann in video['annotations']
+        ]
+    return OrderedDict(
+        images=images, annotations=annotations, categories=hieve_categories())
+
+
+def convert_hieve(out_root: str,
+                  videos: Optional[str] = None,
+                  labels: Optional[str] = None,
+                  split: Optional[str] = None,
+                  val_videos: Sequence[str] = (),
+                  frame_base: int = 0,
+                  progress: bool = True) -> ConversionReport:
+    """Convert HiEve videos (and labels) to the PoseTrack18 layout.
+
+    Args:
+        out_root (str): The converted dataset's root (see the module
+            docstring for what is written).
+        videos (str, optional): Folder of the videos (``<video>.mp4``).
+            Without it, frames must already be in ``images/<split>/``.
+        labels (str, optional): HiEve pose labels: a folder of
+            PoseTrack2017-style ``<video>.json`` files and/or all-track
+            ``<video>/`` folders. ``None`` converts unlabelled (test)
+            videos.
+        split (str, optional): Name of the output split; defaults to
+            ``'train'`` with labels, ``'test'`` without.
+        val_videos (Sequence[str]): Labelled videos written to
+            ``annotations/val`` instead (held out for local validation).
+        frame_base (int): Number of the first frame in label names.
+            Defaults to 0.
+        progress (bool): Show progress bars. Defaults to True.
+
+    Returns:
+        ConversionReport: What was converted, skipped and noted.
+    """
+    split = split or ('train' if labels else 'test')
+    if val_videos and not labels:
+        raise ValueError('val_videos needs labels (a held-out split is made '
+                         'of labelled videos).')
+    video_files = find_videos(videos)
+    if labels:
+        sources = find_label_sources(labels)
+    else:
+        sources = dict.fromkeys(video_files)
+        if not sources:
+            raise FileNotFoundError(
+                f'{videos}: no video files ({", ".join(VIDEO_EXTENSIONS)})')
+    unknown = sorted(set(val_videos) - set(sources))
+    if unknown:
+        raise ValueError(f'val_videos {unknown} are not among the labelled '
+                         f'videos {sorted(sources)}.')
+    numbers = video_numbers(list(sources))
+    report = ConversionReport()
+    for name in video_files:
+        if name not in sources:
+            report.skip('videos without labels (not converted; convert '
+                        'test videos without --labels)', video_files[name])
+    outputs: Dict[str, List[Tuple[str, dict]]] = OrderedDict()
+    for name, source in sources.items():
+        if progress:
+            print(f'HiEve video {name}:', flush=True)
+        nframes, size = extract_frames(
+            video_files.get(name), osp.join(out_root, 'images', split, name),
+            name, progress)
+        frames = None
+        if labels:
+            frames = read_labels(source, frame_base, report, nframes)
+            report.counts['files'] += 1
+        video = build_video(name, numbers[name], split, nframes, size, frames,
+                            source or video_files[name], report)
+        out_split = 'val' if name in val_videos else split
+        outputs.setdefault(out_split, []).append((name, video))
+    for out_split, converted in outputs.items():
+        for name, video in converted:
+            atomic_write_json(
+                video,
+                osp.join(out_root, 'annotations', out_split, f'{name}.json'))
+        atomic_write_json(
+            coco_ground_truth([video for _, video in converted]),
+            osp.join(out_root, 'annotations', f'{out_split}_coco.json'))
+    return report
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """The command line of
+    ``tools/dataset_converters/hieve_to_posetrack18.py``."""
+    parser = argparse.ArgumentParser(
+        description='Convert HiEve pose labels and videos to the PoseTrack18 '
+        'per-video layout (plus COCO keypoints GT for CocoMetric).')
+    parser.add_argument('out_root', help='root of the converted dataset')
+    parser.add_argument(
+        '--videos', help='folder of the videos (<video>.mp4); without it '
+        'the frames must already be in <out_root>/images/<split>/<video>/')
+    parser.add_argument(
+        '--labels', help='HiEve pose labels: a folder of PoseTrack2017-style '
+        '<video>.json files and/or all-track <video>/ folders of per-frame '
+        '.xml files; omit it for unlabelled (test) videos')
+    parser.add_argument(
+        '--split', help='output split name (default: train with labels, '
+        'test without)')
+    parser.add_argument(
+        '--val-videos', nargs='+', default=[], metavar='VIDEO',
+        help='labelled videos to hold out: written to annotations/val/ and '
+        'annotations/val_coco.json for local validation')
+    parser.add_argument(
+        '--frame-base', type=int, default=0,
+        help='number of the first frame in label file/image names '
+        '(default 0)')
+    parser.add_argument('--no-progress', action='store_true')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the conversion; returns the exit status (0 ok, 1 bad input)."""
+    args = parse_args(argv)
+    try:
+        report = convert_hieve(args.out_root, args.videos, args.labels,
+                               args.split, args.val_videos, args.frame_base,
+                               not args.no_progress)
+    except (PoseTrackFormatError, FileNotFoundError, ValueError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    print(report.format())
+    print(f'Wrote {report.counts["videos"]} videos to {args.out_root}')
+    return 0

@@ -1,0 +1,231 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Write HiEve pose predictions as a challenge submission.
+
+Input: the COCO keypoint results that mmpose's ``CocoMetric`` writes
+(``<outfile_prefix>.keypoints.json``: ``image_id``, ``keypoints`` as 14
+``x, y, score`` triples, ``score``, ``bbox`` ``[x, y, w, h]``), e.g. from
+``mim test`` on the converted test videos with
+``test_evaluator.format_only=True``, and the converted videos' per-video
+files (``annotations/test/``), which give every image's video and frame.
+
+Output: a zip with one file per sequence in its root, named after the
+sequence (``20.json`` ... ``32.json``), in the PoseTrack2017 style that
+HiEve's train labels and participants' submissions use::
+
+    {"annolist": [{"image": [{"name": "000000.jpg"}],
+                   "annorect": [{"x1": [..], "y1": [..], "x2": [..],
+                                 "y2": [..], "score": [..],
+                                 "track_id": [..],
+                                 "annopoints": [{"point": [
+                                     {"id": [0], "x": [..], "y": [..],
+                                      "score": [..]}, ... 14 points]}]}]},
+                  ... every frame of the sequence, in order]}
+
+Joint ids are HiEve's official order (0 Nose ... 13 Left-ankle). Track ids
+are the person's index in its frame, or with ``track=True`` the ids of
+:class:`~tdmi_mmpose.tracking.PoseTracker` (HiEve sigmas) run over each
+sequence. The official w_AP is computed by the organisers' server; the
+exact file layout it expects beyond the above is not published, so check
+it against the challenge's instructions before submitting.
+"""
+import argparse
+import json
+import os.path as osp
+import sys
+import zipfile
+from collections import OrderedDict, defaultdict
+from typing import Dict, List, Optional
+
+import numpy as np
+
+from ...utils.atomic import atomic_output
+from ..hieve_format import hieve_metainfo
+from ..posetrack_format import (PoseTrackFormatError, as_numbers,
+                                check_fields, frame_table, json_files,
+                                load_json, read_video_file)
+
+
+def read_results(path: str, num_keypoints: int) -> Dict[object, List[dict]]:
+    """COCO keypoint results, grouped by image id.
+
+    Args:
+        path (str): The results file (a JSON list).
+        num_keypoints (int): K.
+
+    Returns:
+        dict: image id -> people (``keypoints`` (K, 3), ``score``,
+        ``bbox`` xywh (4, ) or ``None``), in file order.
+    """
+    results = load_json(path, 'Results file')
+    if not isinstance(results, list):
+        raise PoseTrackFormatError(
+            f'{path}: expected a list of COCO keypoint results, got '
+            f'{type(results).__name__}.')
+    people = defaultdict(list)
+    for i, result in enumerate(results):
+        where = f'{path}: result #{i}'
+        check_fields(result, ('image_id', 'keypoints', 'score'), where)
+        keypoints = as_numbers(result['keypoints'],
+                               f'{where}: field "keypoints"')
+        if keypoints.size != 3 * num_keypoints:
+            raise PoseTrackFormatError(
+                f'{where}: field "keypoints" has {keypoints.size} values, '
+                f'expected {num_keypoints} x 3.')
+        bbox = result.get('bbox')
+        if bbox is not None:
+            bbox = as_numbers(bbox, f'{where}: field "bbox"')
+            if bbox.size != 4:
+                raise PoseTrackFormatError(
+                    f'{where}: field "bbox" should be [x, y, w, h].')
+        people[result['image_id']].append(
+            dict(
+                keypoints=keypoints.reshape(num_keypoints, 3),
+                score=float(as_numbers([result['score']],
+                                       f'{where}: field "score"')[0]),
+                bbox=bbox,
+                where=where))
+    return people
+
+
+def _box(person: dict) -> List[float]:
+    if person['bbox'] is not None:
+        x, y, w, h = person['bbox'].tolist()
+    else:
+        x, y = person['keypoints'][:, :2].min(0)
+        w, h = person['keypoints'][:, :2].max(0) - (x, y)
+    return [float(x), float(y), float(x + w), float(y + h)]
+
+
+def _annorect(person: dict, track_id: int) -> OrderedDict:
+    x1, y1, x2, y2 = _box(person)
+    points = [
+        OrderedDict(id=[k], x=[float(x)], y=[float(y)], score=[float(s)])
+        for k, (x, y, s) in enumerate(person['keypoints'].tolist())
+    ]
+    return OrderedDict(
+        x1=[x1], y1=[y1], x2=[x2], y2=[y2], score=[person['score']],
+        track_id=[int(track_id)], annopoints=[OrderedDict(point=points)])
+
+
+def sequence_annolist(frames: List[List[dict]], names: List[str],
+                      track: bool = False,
+                      tracker: Optional[dict] = None) -> OrderedDict:
+    """One sequence's submission file.
+
+    Args:
+        frames (list[list[dict]]): Per frame (in order), its people (see
+            :func:`read_results`).
+        names (list[str]): Per frame, the image name written.
+        track (bool): Give the tracker's ids (else the index in the frame).
+        tracker (dict, optional): Keyword arguments of
+            :class:`~tdmi_mmpose.tracking.PoseTracker`; ``sigmas`` default to
+            HiEve's.
+
+    Returns:
+        OrderedDict: ``annolist``.
+    """
+    if track:
+        from ...tracking import track_video
+        config = dict(sigmas=hieve_metainfo()['sigmas'].tolist())
+        config.update(tracker or {})
+        num_keypoints = len(config['sigmas'])
+        ids = track_video([
+            dict(
+                keypoints=np.array([p['keypoints'][:, :2] for p in people
+                                    ]).reshape(-1, num_keypoints, 2),
+                keypoint_scores=np.array([p['keypoints'][:, 2]
+                                          for p in people
+                                          ]).reshape(-1, num_keypoints))
+            for people in frames
+        ], config)
+    else:
+        ids = [range(len(people)) for people in frames]
+    return OrderedDict(annolist=[
+        OrderedDict(
+            image=[OrderedDict(name=name)],
+            annorect=[_annorect(p, i) for p, i in zip(people, frame_ids)])
+        for people, name, frame_ids in zip(frames, names, ids)
+    ])
+
+
+def write_hieve_submission(results_file: str,
+                           ann_dir: str,
+                           out_zip: str,
+                           track: bool = False,
+                           tracker: Optional[dict] = None) -> Dict[str, int]:
+    """Write the submission zip (see the module docstring).
+
+    Args:
+        results_file (str): COCO keypoint results (``*.keypoints.json``).
+        ann_dir (str): The converted sequences (``annotations/test/``):
+            one PoseTrack18-layout file per sequence, named after it.
+        out_zip (str): The zip to write (atomically: a temporary name,
+            renamed when complete).
+        track (bool): See :func:`sequence_annolist`.
+        tracker (dict, optional): See :func:`sequence_annolist`.
+
+    Returns:
+        dict: Sequence name -> number of people written.
+
+    Raises:
+        PoseTrackFormatError: A malformed file, or a result whose
+            ``image_id`` is in no sequence (naming the file and record).
+    """
+    num_keypoints = hieve_metainfo()['num_keypoints']
+    people = read_results(results_file, num_keypoints)
+    sequences, placed = OrderedDict(), set()
+    for path in json_files(ann_dir):
+        name = osp.splitext(osp.basename(path))[0]
+        images, _ = read_video_file(path, need_annotations=False)
+        names, index, _ = frame_table(images, f'{path}: sequence {name!r}')
+        frames = [[] for _ in names]
+        for image in images:
+            frames[index[image['id']]] = people.get(image['id'], [])
+            placed.add(image['id'])
+        sequences[name] = sequence_annolist(
+            frames, [osp.basename(n or '') for n in names], track, tracker)
+    unplaced = [i for i in people if i not in placed]
+    if unplaced:
+        raise PoseTrackFormatError(
+            f'{people[unplaced[0]][0]["where"]}: image_id {unplaced[0]!r} is '
+            f'in none of the sequences of {ann_dir} ({len(unplaced)} image '
+            'id(s) in all).')
+    with atomic_output(out_zip) as tmp:
+        with zipfile.ZipFile(tmp, 'w', zipfile.ZIP_DEFLATED) as archive:
+            for name, annolist in sequences.items():
+                archive.writestr(f'{name}.json',
+                                 json.dumps(annolist, allow_nan=False))
+    return OrderedDict(
+        (name, sum(len(f['annorect']) for f in seq['annolist']))
+        for name, seq in sequences.items())
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """The command line of ``tools/hieve_submission.py``."""
+    parser = argparse.ArgumentParser(
+        description='Write HiEve test predictions (CocoMetric '
+        '*.keypoints.json) as a challenge submission zip (one '
+        'PoseTrack2017-style <sequence>.json per test sequence).')
+    parser.add_argument('results', help='the *.keypoints.json results file')
+    parser.add_argument(
+        'ann_dir', help='the converted test sequences (annotations/test/)')
+    parser.add_argument('out_zip', help='the submission zip to write')
+    parser.add_argument(
+        '--track', action='store_true',
+        help='track ids from PoseTracker (else the index in the frame)')
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Write the submission; returns the exit status (0 ok, 1 bad input)."""
+    args = parse_args(argv)
+    try:
+        counts = write_hieve_submission(args.results, args.ann_dir,
+                                        args.out_zip, args.track)
+    except (PoseTrackFormatError, FileNotFoundError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    print(f'Wrote {args.out_zip}: {len(counts)} sequences, '
+          f'{sum(counts.values())} people '
+          f'({", ".join(f"{k}: {v}" for k, v in counts.items())})')
+    return 0
