@@ -231,7 +231,7 @@ MALFORMED = [
     ('posetrack', _posetrack_file(annopoints=[dict(point=[dict(
         id=[0], y=[1])])]), POINT, 'missing field "x"'),
     ('posetrack', _posetrack_file(annopoints=[dict(point=[_point(0, 'a')])]),
-     POINT, "must be a number, got 'a'"),
+     POINT, "must be a number (finite), got 'a'"),
     ('posetrack', _posetrack_file(annopoints=[dict(point=[dict(
         id=[0], x=[1, 2], y=[3])])]), POINT, 'one-element list'),
     ('posetrack', _posetrack_file(annopoints=[dict(point=[_point(14)])]),
@@ -257,14 +257,15 @@ MALFORMED = [
     ('xml', _xml(Nose='10,20,2'), 'object[0]: field "bndbox.Nose"',
      "flag '2' is not one of 0"),
     ('xml', _xml(Nose='x,20,0'), 'object[0]: field "bndbox.Nose"',
-     "must be a number, got 'x'"),
+     "must be a number (finite), got 'x'"),
     ('xml', _xml(Nose='10,20'), 'object[0]: field "bndbox.Nose"',
      'must be a string "x,y,flag"'),
     ('xml', _xml(name='Q-4'), 'object[0]', "person id \"P-<number>\", got "
      "'Q-4'"),
     ('xml', _xml(name='P-'), 'object[0]', 'person id'),
     ('xml', _xml(xmin=None), 'object[0]', 'missing field "bndbox.xmin"'),
-    ('xml', _xml(ymax='1.0e999'), 'object[0]', 'not a finite number'),
+    ('xml', _xml(ymax='1.0e999'), 'object[0]: field "bndbox.ymax"',
+     "must be a number (finite), got '1.0e999'"),
     ('xml', '<annotation><object>', '', 'not valid XML'),
 ]
 

@@ -1,12 +1,7 @@
 """HiEve end to end on the synthetic sample: generated raw videos and labels
 -> converter -> training the shipped tiny HiEve config (one iteration, no
-validation) -> testing with the local CocoMetric -> submission zip; and the
-submission writer's checks.
-
-Training and testing run ``tools/train.py`` and ``tools/test.py`` (what
-``mim train/test`` run) directly, as ``test_resume.py`` does: ``mim``'s own
-start-up would double the time of this test, and ``test_sample_pipeline.py``
-covers the ``mim`` commands."""
+validation) with ``mim train`` -> ``mim test`` with the local CocoMetric ->
+submission zip; and the submission writer's checks."""
 import json
 import math
 import os
@@ -29,10 +24,12 @@ CONFIG = 'configs/tdmi_tiny_hieve_sample.py'
 NUM_TEST = 3  # test samples (people) of the held-out video
 
 
-def _run_tool(tool, args, log_file):
+def _run_mim(command, args, log_file):
+    """Run ``mim <command> tdmi_mmpose <args>`` (the mim of this Python's
+    environment) in the repository root; fail with its output."""
     env = dict(os.environ, OMP_NUM_THREADS='2', MPLBACKEND='Agg')
-    proc = subprocess.run([sys.executable, osp.join(ROOT, 'tools', tool)] +
-                          args,
+    mim = osp.join(osp.dirname(sys.executable), 'mim')
+    proc = subprocess.run([mim, command, 'tdmi_mmpose'] + args,
                           cwd=ROOT,
                           env=env,
                           stdout=subprocess.PIPE,
@@ -54,15 +51,15 @@ def run(tmp_path_factory):
         osp.join(raw, LABEL_DIR), '--val-videos', '3', '--no-progress'
     ]) == 0
     work = str(tmp / 'work')
-    _run_tool('train.py', [
+    _run_mim('train', [
         CONFIG, '--work-dir', work, '--cfg-options',
         f'data_root={data}', 'train_cfg.max_epochs=1',
         'train_cfg.val_begin=2', 'train_dataloader.dataset.indices=2',
         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0'
     ], tmp / 'train.log')
     metrics_file = str(tmp / 'metrics.json')
-    _run_tool('test.py', [
-        CONFIG, osp.join(work, 'epoch_1.pth'), '--work-dir', str(tmp / 'test'),
+    _run_mim('test', [
+        CONFIG, '--checkpoint', osp.join(work, 'epoch_1.pth'), '--work-dir', str(tmp / 'test'),
         '--out', metrics_file, '--cfg-options', f'data_root={data}',
         f'test_dataloader.dataset.indices={NUM_TEST}',
         f'test_dataloader.batch_size={NUM_TEST}',
