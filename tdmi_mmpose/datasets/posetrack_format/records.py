@@ -289,8 +289,10 @@ def parse_track_id(ann: dict, where: str) -> int:
 
 def parse_annotation(ann: dict, num_keypoints: int, where: str) -> dict:
     """The numbers of a ground-truth annotation, each checked by its rule:
-    :func:`parse_keypoints`, :func:`parse_xywh` (``bbox``),
-    :func:`parse_head_box` and :func:`parse_track_id`.
+    :func:`parse_keypoints`, :func:`parse_xywh` (``bbox`` and ``bbox_head``)
+    and :func:`parse_track_id`. The head box's size matters only to the
+    PoseTrack AP metric, which checks it with :func:`parse_head_box`; a
+    training file with a zero-size head box still trains.
 
     Args:
         ann (dict): The annotation.
@@ -304,7 +306,7 @@ def parse_annotation(ann: dict, num_keypoints: int, where: str) -> dict:
     return dict(
         keypoints=parse_keypoints(ann, num_keypoints, where),
         bbox=parse_xywh(ann.get('bbox'), 'bbox', where),
-        bbox_head=parse_head_box(ann.get('bbox_head'), where),
+        bbox_head=parse_xywh(ann.get('bbox_head'), 'bbox_head', where),
         track_id=parse_track_id(ann, where))
 
 
