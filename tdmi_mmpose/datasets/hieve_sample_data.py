@@ -30,7 +30,7 @@ import numpy as np
 from ..utils.atomic import atomic_output, atomic_write_json
 from .hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
 from .posetrack_format import POSETRACK18_KEYPOINT_NAMES
-from .sample_data import _make_video
+from .sample_data import render_video
 
 #: (name, label layout, frames, labelling step, person templates as in
 #: ``sample_data``); layout ``None``: an unlabelled test video.
@@ -159,8 +159,8 @@ def make_sample_hieve(out_dir: str,
     ground_truth, layouts, test_videos = {}, {}, []
     for name, layout, nframes, step, templates in _VIDEOS:
         split = 'train' if layout else 'test'
-        video = _make_video(rng, split, name, nframes, step, templates,
-                            width, height, (0.9, 0.9), 0)
+        video = render_video(rng, split, name, nframes, step, templates,
+                             width, height, (0.9, 0.9), 0)
         _write_video(
             osp.join(out_dir, 'videos', split, f'{name}.mp4'),
             video['frames'])

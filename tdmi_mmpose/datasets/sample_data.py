@@ -134,8 +134,8 @@ def _pose(template: Tuple, jitter: np.ndarray, t: int,
         j[_K[f'{name}_wrist']] = limb(elbow, fore, 0.15 * h)
     for name, sign, leg_phase in (('left', 1, -s), ('right', -1, s)):
         thigh = sign * 0.05 + swing * leg_phase
-        knee_bend = 0.5 * max(0.0, math.sin(phase + (0 if sign > 0 else
-                                                      math.pi) + 1.2))
+        knee_bend = 0.5 * max(
+            0.0, math.sin(phase + (0 if sign > 0 else math.pi) + 1.2))
         knee = limb(j[_K[f'{name}_hip']], thigh, 0.245 * h)
         j[_K[f'{name}_knee']] = knee
         j[_K[f'{name}_ankle']] = limb(knee, thigh - knee_bend, 0.235 * h)
@@ -480,9 +480,9 @@ def make_sample_posetrack(out_dir: str,
         # The effects draw from their own stream: switching them on leaves
         # the people, backgrounds and detections of a seed as they were.
         effect_rng = np.random.default_rng([seed, 2, index])
-        video = _make_video(vid_rng, split, name, nframes, step, templates,
-                            width, height, det_score_range,
-                            num_false_positives, effect_rng, **effects)
+        video = render_video(vid_rng, split, name, nframes, step, templates,
+                             width, height, det_score_range,
+                             num_false_positives, effect_rng, **effects)
         if split not in splits:
             continue
         stats = summary.setdefault(split, {
@@ -520,16 +520,16 @@ def make_sample_posetrack(out_dir: str,
     return summary
 
 
-def _make_video(rng: np.random.Generator, split: str, name: str,
-                nframes: int, step: int, templates: List[Tuple],
-                width: int, height: int,
-                det_score_range: Tuple[float, float],
-                num_false_positives: int,
-                effect_rng: Optional[np.random.Generator] = None,
-                occlusion_prob: float = 0.0,
-                occluder_radius: float = 0.08,
-                blur_prob: float = 0.0,
-                blur_length: int = 9) -> Dict:
+def render_video(rng: np.random.Generator, split: str, name: str,
+                 nframes: int, step: int, templates: List[Tuple],
+                 width: int, height: int,
+                 det_score_range: Tuple[float, float],
+                 num_false_positives: int,
+                 effect_rng: Optional[np.random.Generator] = None,
+                 occlusion_prob: float = 0.0,
+                 occluder_radius: float = 0.08,
+                 blur_prob: float = 0.0,
+                 blur_length: int = 9) -> Dict:
     """Render one video; returns its frames (``(file name, BGR uint8)``),
     the backgrounds they were drawn on, its PoseTrack18 JSON dict, its
     detections (val only), its hidden joints and blurred frames (see

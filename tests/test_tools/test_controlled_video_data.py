@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tdmi_mmpose.datasets.sample_data import (_make_video, generated_layout,
+from tdmi_mmpose.datasets.sample_data import (generated_layout, render_video,
                                               make_sample_posetrack,
                                               motion_blur, with_distractor)
 
@@ -20,7 +20,7 @@ WIDTH, HEIGHT = 320, 240
 def _render(occlusion_prob=0.0, blur_prob=0.0, templates=None, nframes=8):
     # label_step 1: every frame's joints are in the JSON
     templates = templates or [(0.4, 1.5, 150, 0.0, 0.3)]
-    return _make_video(
+    return render_video(
         np.random.default_rng(5), 'train', '000007_x_train', nframes, 1,
         templates, WIDTH, HEIGHT, (0.6, 0.99), 1,
         np.random.default_rng(9), occlusion_prob=occlusion_prob,
