@@ -50,7 +50,8 @@ def main(argv=None):
         cfg.test_evaluator = list(
             cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple))
             else [cfg.test_evaluator])
-        cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.dump))
+        cfg.test_evaluator.append(
+            dict(type='DumpResults', out_file_path=args.dump))
     setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     load_checkpoint_strict(runner, args.checkpoint)

@@ -15,9 +15,9 @@ import warnings
 import numpy as np
 import pytest
 
-from tdmi_mmpose.utils import run_tool
 from tdmi_mmpose.evaluation.functional.posetrack_mota import (
     POSEVAL_JOINT_NAMES, evaluate_posetrack_mota, format_mota_table)
+from tdmi_mmpose.utils import run_tool
 from mota_cases import load_tracking_folder, write_random_mota_case
 from poseval_oracle import import_poseval
 

@@ -3,9 +3,7 @@ import os.path as osp
 from functools import partial
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-import cv2
 import mmcv
-import mmengine
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
@@ -13,7 +11,6 @@ from mmengine.dataset import Compose
 from mmengine.infer.infer import ModelType
 from mmengine.logging import print_log
 from mmengine.registry import DefaultScope
-from mmengine.utils import mkdir_or_exist
 
 from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.evaluation.functional import nms
@@ -21,8 +18,11 @@ from mmpose.registry import INFERENCERS, TASK_UTILS
 from mmpose.structures import PoseDataSample
 from ...models.pose_estimators import VideoTopdownPoseEstimator
 from ...tracking import PoseTracker
+from ...utils.checkpoint import check_checkpoint_file, check_state_dict_matches
 from .tracked_output import (add_track_ids, draw_tracked_instances,
                              track_frame)
+from .video_output import (AtomicVideoWriter, close_writer,
+                           video_output_file, write_predictions)
 from ..frame_window import (ClipWindow, SizedIterable, check_video_reader,
                             folder_frame_files, frame_source_kind,
                             is_video_file, iter_clip_windows)
@@ -87,6 +87,12 @@ class VideoPose2DInferencer(Pose2DInferencer):
       (e.g. ``poses.mp4``): the frames are then rendered into that video
       at ``vis_fps`` frames/s (default 25).
 
+    Rendered videos and JSON files are written to a hidden temporary file
+    and renamed when complete: a call that fails or is stopped before its
+    last frame (or a killed process) leaves no video and no video JSON
+    under the final name. JSON is strict (a NaN or infinite value is an
+    error naming the file).
+
     Each instance is ``{"keypoints": [[x, y], ...], "keypoint_scores":
     [...], "bbox": [[x1, y1, x2, y2]], "bbox_score": s, "track_id": i}`` in
     pixels of the frame.
@@ -101,8 +107,11 @@ class VideoPose2DInferencer(Pose2DInferencer):
     Args:
         model (str | dict | Config): A video pose model config (path or
             loaded), e.g. ``configs/tdmi_tiny_posetrack_sample.py``.
-        weights (str, optional): Checkpoint path. Defaults to ``None``
-            (random weights, with mmpose's warning).
+        weights (str, optional): Checkpoint path; it must fit the model
+            exactly (a missing, unexpected or mis-shaped key is a
+            :class:`~tdmi_mmpose.utils.CheckpointError`, except BatchNorm's
+            ``num_batches_tracked``). Defaults to ``None`` (random weights,
+            with mmpose's warning).
         device (str, optional): Device to run on. Defaults to ``None``
             (CUDA if available).
         scope (str, optional): The model's scope. Defaults to ``'mmpose'``.
@@ -134,6 +143,9 @@ class VideoPose2DInferencer(Pose2DInferencer):
                  det_cat_ids: Optional[Union[int, Tuple]] = None,
                  show_progress: bool = False,
                  tracker: Optional[dict] = None) -> None:
+        if isinstance(weights, str) and '://' not in weights:
+            check_checkpoint_file(weights)
+        self._weights_file = weights
         super().__init__(
             model=model,
             weights=weights,
@@ -169,11 +181,17 @@ class VideoPose2DInferencer(Pose2DInferencer):
         self._track_call = True
         # per-call state of the rendering of a frame sequence
         self._num_input_frames: Optional[int] = None
-        self._frames_writer: Optional[cv2.VideoWriter] = None
-        self._frames_video_file: Optional[str] = None
+        self._video_writer: Optional[AtomicVideoWriter] = None
         self._rendered_dir: Optional[str] = None
         self._num_rendered = 0
         self._vis_fps = 25.0
+
+    def _load_weights_to_model(self, model, checkpoint: Optional[dict],
+                               cfg) -> None:
+        """mmpose's loading, but the checkpoint must fit the model."""
+        if checkpoint is not None:
+            check_state_dict_matches(model, checkpoint, self._weights_file)
+        super()._load_weights_to_model(model, checkpoint, cfg)
 
     def _init_pipeline(self, cfg: Union[Config, ConfigDict]) -> Compose:
         """The test pipeline without its loading step (frames are decoded
@@ -253,8 +271,9 @@ class VideoPose2DInferencer(Pose2DInferencer):
         self._num_input_frames = length
         self._track_call = bool(track)
         self.tracker.reset()
-        self._frames_writer = None
-        self._frames_video_file = None
+        if box_source is not None and length is not None:
+            box_source.check_length(length)
+        self._video_writer = None
         self._rendered_dir = None
         self._num_rendered = 0
         return SizedIterable(
@@ -268,9 +287,15 @@ class VideoPose2DInferencer(Pose2DInferencer):
         try:
             yield from self._frame_batches(inputs, box_source, bbox_thr,
                                            nms_thr)
-        finally:
-            # runs after the last frame was visualised (or when the call is
-            # stopped early): close a rendered video of a frame sequence
+        except BaseException:
+            # an error, or the call stopped before its last frame (the
+            # generator is closed): no video under the final name
+            close_writer(self._video_writer, complete=False)
+            self._video_writer = None
+            raise
+        # runs after the last frame was visualised; a video file input's
+        # outputs are completed by _finalize_video_processing
+        if not self._video_input:
             self._close_frames_rendering()
 
     def _frame_batches(self, inputs: Iterable,
@@ -362,37 +387,36 @@ class VideoPose2DInferencer(Pose2DInferencer):
             vis_out_dir (str): See :meth:`visualize`.
             img_name (str, optional): The frame's file name.
         """
-        if self._video_input or (self._num_input_frames == 1
-                                 and not is_video_file(vis_out_dir)):
+        if not self._video_input and (self._num_input_frames == 1
+                                      and not is_video_file(vis_out_dir)):
             super().save_visualization(visualization, vis_out_dir, img_name)
             return
         out_img = mmcv.rgb2bgr(visualization)
-        if is_video_file(vis_out_dir):
-            if self._frames_writer is None:
-                mkdir_or_exist(osp.dirname(osp.abspath(vis_out_dir)))
-                self._frames_writer = cv2.VideoWriter(
-                    vis_out_dir, cv2.VideoWriter_fourcc(*'mp4v'),
-                    self._vis_fps, (out_img.shape[1], out_img.shape[0]))
-                if not self._frames_writer.isOpened():
-                    self._frames_writer = None
-                    raise OSError(f'Cannot write the video {vis_out_dir} '
-                                  '(OpenCV has no mp4v encoder for it).')
-                self._frames_video_file = vis_out_dir
-            self._frames_writer.write(out_img)
+        if self._video_input or is_video_file(vis_out_dir):
+            if self._video_writer is None:
+                fps, out_file = self._vis_fps, vis_out_dir
+                if self._video_input:
+                    fps = self.video_info['fps']
+                    out_file = video_output_file(vis_out_dir,
+                                                 self.video_info['name'])
+                    self.video_info['output_file'] = out_file
+                self._video_writer = AtomicVideoWriter(
+                    out_file, fps, (out_img.shape[1], out_img.shape[0]))
+            self._video_writer.write(out_img)
         else:
             mmcv.imwrite(out_img, osp.join(vis_out_dir, img_name))
             self._rendered_dir = vis_out_dir
         self._num_rendered += 1
 
     def _close_frames_rendering(self) -> None:
-        """Release the video writer of a rendered frame sequence and log
-        where the rendered frames are."""
-        if self._frames_writer is not None:
-            self._frames_writer.release()
-            self._frames_writer = None
+        """Complete the video of a rendered frame sequence and log where the
+        rendered frames are."""
+        if self._video_writer is not None:
+            out_file = close_writer(self._video_writer, complete=True)
+            self._video_writer = None
             print_log(
                 f'{self._num_rendered} rendered frames have been saved in '
-                f'the video {self._frames_video_file}',
+                f'the video {out_file}',
                 logger='current',
                 level=20)
         elif self._rendered_dir is not None:
@@ -500,8 +524,29 @@ class VideoPose2DInferencer(Pose2DInferencer):
                 else:
                     fname = osp.splitext(
                         osp.basename(data_sample.metainfo['img_path']))[0]
-                    mmengine.dump(
-                        pred,
-                        osp.join(pred_out_dir, fname + '.json'),
-                        indent='  ')
+                    write_predictions(pred,
+                                      osp.join(pred_out_dir, fname + '.json'))
         return result
+
+    def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
+        """After the last frame of a video file input: give the rendered
+        video its final name and write the predictions
+        (``<pred_out_dir>/<video stem>.json``, as mmpose), both atomically.
+
+        Args:
+            pred_out_dir (str): See :meth:`postprocess`.
+        """
+        out_file = close_writer(self._video_writer, complete=True)
+        self._video_writer = None
+        if out_file is not None:
+            print_log(
+                f'the output video has been saved at {out_file}',
+                logger='current',
+                level=20)
+        if pred_out_dir:
+            fname = osp.splitext(osp.basename(
+                self.video_info['name']))[0] + '.json'
+            write_predictions([
+                dict(frame_id=i, instances=pred)
+                for i, pred in enumerate(self.video_info['predictions'])
+            ], osp.join(pred_out_dir, fname))

@@ -123,4 +123,3 @@ def summarize_table(ap: np.ndarray) -> 'OrderedDict[str, float]':
         table[name] = float(ap[list(joints)].mean())
     table['Total'] = float(ap[NUM_JOINTS])
     return table
-
