@@ -5,9 +5,13 @@ import os.path as osp
 from typing import Any, Optional, Tuple
 
 import cv2
+import mmcv
 import numpy as np
+from mmengine.fileio.handlers.json_handler import set_default
+from mmengine.logging import print_log
 
 from ...utils.atomic import atomic_output, atomic_write_json
+from ..frame_window import is_video_file
 
 
 class AtomicVideoWriter:
@@ -68,14 +72,16 @@ def write_predictions(predictions: Any, path: str) -> None:
     infinity is an error naming the file), complete or absent.
 
     Args:
-        predictions: JSON-serialisable predictions.
+        predictions: JSON-serialisable predictions (numpy values are
+            converted as ``mmengine.dump`` does).
         path (str): The file.
 
     Raises:
         ValueError: A value is NaN or infinite.
     """
     try:
-        atomic_write_json(predictions, path, indent='  ')
+        atomic_write_json(
+            predictions, path, indent='  ', default=set_default)
     except ValueError as error:
         raise ValueError(
             f'{path}: predictions hold a NaN or infinite value, which JSON '
@@ -115,3 +121,91 @@ def close_writer(writer: Optional[AtomicVideoWriter],
         return writer.commit()
     writer.abort()
     return None
+
+
+class VideoOutputMixin:
+    """The output side of :class:`VideoPose2DInferencer`: rendered frames
+    and videos, and the JSON of a video file input, written atomically (see
+    the class docstring there). Expects the inferencer's per-call state
+    (``_video_input``, ``video_info``, ``_num_input_frames``, ``_vis_fps``,
+    ``_video_writer``, ``_rendered_dir``, ``_num_rendered``).
+    """
+
+    def save_visualization(self,
+                           visualization: np.ndarray,
+                           vis_out_dir: str,
+                           img_name: Optional[str] = None) -> None:
+        """Save one rendered frame (RGB).
+
+        A video file input and a single image are saved by mmpose. The
+        frames of a folder or list go into a video (``vis_out_dir`` a video
+        file name) or one image each (logged once at the end of the call,
+        not per frame, so that progress bars stay readable).
+
+        Args:
+            visualization (np.ndarray): The rendered frame, RGB.
+            vis_out_dir (str): See :meth:`visualize`.
+            img_name (str, optional): The frame's file name.
+        """
+        if not self._video_input and (self._num_input_frames == 1
+                                      and not is_video_file(vis_out_dir)):
+            super().save_visualization(visualization, vis_out_dir, img_name)
+            return
+        out_img = mmcv.rgb2bgr(visualization)
+        if self._video_input or is_video_file(vis_out_dir):
+            if self._video_writer is None:
+                fps, out_file = self._vis_fps, vis_out_dir
+                if self._video_input:
+                    fps = self.video_info['fps']
+                    out_file = video_output_file(vis_out_dir,
+                                                 self.video_info['name'])
+                    self.video_info['output_file'] = out_file
+                self._video_writer = AtomicVideoWriter(
+                    out_file, fps, (out_img.shape[1], out_img.shape[0]))
+            self._video_writer.write(out_img)
+        else:
+            mmcv.imwrite(out_img, osp.join(vis_out_dir, img_name))
+            self._rendered_dir = vis_out_dir
+        self._num_rendered += 1
+
+    def _close_frames_rendering(self) -> None:
+        """Complete the video of a rendered frame sequence and log where the
+        rendered frames are."""
+        if self._video_writer is not None:
+            out_file = close_writer(self._video_writer, complete=True)
+            self._video_writer = None
+            print_log(
+                f'{self._num_rendered} rendered frames have been saved in '
+                f'the video {out_file}',
+                logger='current',
+                level=20)
+        elif self._rendered_dir is not None:
+            print_log(
+                f'{self._num_rendered} rendered frames have been saved in '
+                f'{self._rendered_dir}',
+                logger='current',
+                level=20)
+            self._rendered_dir = None
+
+    def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
+        """After the last frame of a video file input: give the rendered
+        video its final name and write the predictions
+        (``<pred_out_dir>/<video stem>.json``, as mmpose), both atomically.
+
+        Args:
+            pred_out_dir (str): See :meth:`postprocess`.
+        """
+        out_file = close_writer(self._video_writer, complete=True)
+        self._video_writer = None
+        if out_file is not None:
+            print_log(
+                f'the output video has been saved at {out_file}',
+                logger='current',
+                level=20)
+        if pred_out_dir:
+            fname = osp.splitext(osp.basename(
+                self.video_info['name']))[0] + '.json'
+            write_predictions([
+                dict(frame_id=i, instances=pred)
+                for i, pred in enumerate(self.video_info['predictions'])
+            ], osp.join(pred_out_dir, fname))

@@ -21,8 +21,7 @@ from ...tracking import PoseTracker
 from ...utils.checkpoint import check_checkpoint_file, check_state_dict_matches
 from .tracked_output import (add_track_ids, draw_tracked_instances,
                              track_frame)
-from .video_output import (AtomicVideoWriter, close_writer,
-                           video_output_file, write_predictions)
+from .video_output import VideoOutputMixin, close_writer, write_predictions
 from ..frame_window import (ClipWindow, SizedIterable, check_video_reader,
                             folder_frame_files, frame_source_kind,
                             is_video_file, iter_clip_windows)
@@ -35,7 +34,7 @@ WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
 
 @INFERENCERS.register_module(name='video-pose-estimation')
 @INFERENCERS.register_module()
-class VideoPose2DInferencer(Pose2DInferencer):
+class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     """mmpose's 2D pose inferencer for video top-down models (TDMI).
 
     A :class:`mmpose.apis.inferencers.Pose2DInferencer` whose every key frame
@@ -181,7 +180,7 @@ class VideoPose2DInferencer(Pose2DInferencer):
         self._track_call = True
         # per-call state of the rendering of a frame sequence
         self._num_input_frames: Optional[int] = None
-        self._video_writer: Optional[AtomicVideoWriter] = None
+        self._video_writer = None  # AtomicVideoWriter of a rendered video
         self._rendered_dir: Optional[str] = None
         self._num_rendered = 0
         self._vis_fps = 25.0
@@ -371,62 +370,6 @@ class VideoPose2DInferencer(Pose2DInferencer):
         finally:
             del self.visualizer.add_datasample
 
-    def save_visualization(self,
-                           visualization: np.ndarray,
-                           vis_out_dir: str,
-                           img_name: Optional[str] = None) -> None:
-        """Save one rendered frame (RGB).
-
-        A video file input and a single image are saved by mmpose. The
-        frames of a folder or list go into a video (``vis_out_dir`` a video
-        file name) or one image each (logged once at the end of the call,
-        not per frame, so that progress bars stay readable).
-
-        Args:
-            visualization (np.ndarray): The rendered frame, RGB.
-            vis_out_dir (str): See :meth:`visualize`.
-            img_name (str, optional): The frame's file name.
-        """
-        if not self._video_input and (self._num_input_frames == 1
-                                      and not is_video_file(vis_out_dir)):
-            super().save_visualization(visualization, vis_out_dir, img_name)
-            return
-        out_img = mmcv.rgb2bgr(visualization)
-        if self._video_input or is_video_file(vis_out_dir):
-            if self._video_writer is None:
-                fps, out_file = self._vis_fps, vis_out_dir
-                if self._video_input:
-                    fps = self.video_info['fps']
-                    out_file = video_output_file(vis_out_dir,
-                                                 self.video_info['name'])
-                    self.video_info['output_file'] = out_file
-                self._video_writer = AtomicVideoWriter(
-                    out_file, fps, (out_img.shape[1], out_img.shape[0]))
-            self._video_writer.write(out_img)
-        else:
-            mmcv.imwrite(out_img, osp.join(vis_out_dir, img_name))
-            self._rendered_dir = vis_out_dir
-        self._num_rendered += 1
-
-    def _close_frames_rendering(self) -> None:
-        """Complete the video of a rendered frame sequence and log where the
-        rendered frames are."""
-        if self._video_writer is not None:
-            out_file = close_writer(self._video_writer, complete=True)
-            self._video_writer = None
-            print_log(
-                f'{self._num_rendered} rendered frames have been saved in '
-                f'the video {out_file}',
-                logger='current',
-                level=20)
-        elif self._rendered_dir is not None:
-            print_log(
-                f'{self._num_rendered} rendered frames have been saved in '
-                f'{self._rendered_dir}',
-                logger='current',
-                level=20)
-            self._rendered_dir = None
-
     def _warn_single_image(self) -> None:
         if self._warned_single_image:
             return
@@ -527,26 +470,3 @@ class VideoPose2DInferencer(Pose2DInferencer):
                     write_predictions(pred,
                                       osp.join(pred_out_dir, fname + '.json'))
         return result
-
-    def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
-        """After the last frame of a video file input: give the rendered
-        video its final name and write the predictions
-        (``<pred_out_dir>/<video stem>.json``, as mmpose), both atomically.
-
-        Args:
-            pred_out_dir (str): See :meth:`postprocess`.
-        """
-        out_file = close_writer(self._video_writer, complete=True)
-        self._video_writer = None
-        if out_file is not None:
-            print_log(
-                f'the output video has been saved at {out_file}',
-                logger='current',
-                level=20)
-        if pred_out_dir:
-            fname = osp.splitext(osp.basename(
-                self.video_info['name']))[0] + '.json'
-            write_predictions([
-                dict(frame_id=i, instances=pred)
-                for i, pred in enumerate(self.video_info['predictions'])
-            ], osp.join(pred_out_dir, fname))
