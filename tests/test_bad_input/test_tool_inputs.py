@@ -306,6 +306,16 @@ def test_test_tool_refuses_another_architecture(test_tool, tiny_cfg_file,
     assert not (tmp_path / 'wd' / 'results.json').exists()
 
 
+def test_train_tool_names_a_bad_resume_checkpoint(tmp_path, capsys):
+    train = _load_tool('tools/train.py')
+    ckpt = tmp_path / 'iter_3000.pth'
+    ckpt.write_bytes(b'PK\x03\x04' + b'\0' * 100)  # a cut-off zip archive
+    assert run_tool(train.main, [TINY_CONFIG, '--resume', str(ckpt)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f'train: error: checkpoint {ckpt} (104 bytes) is '
+                          'truncated or corrupt')
+
+
 def test_inferencer_refuses_bad_weights(tiny_cfg_file, other_arch_checkpoint,
                                         tmp_path):
     from tdmi_mmpose.apis import VideoPose2DInferencer
