@@ -137,10 +137,12 @@ class VideoOutputMixin:
                            img_name: Optional[str] = None) -> None:
         """Save one rendered frame (RGB).
 
-        A video file input and a single image are saved by mmpose. The
-        frames of a folder or list go into a video (``vis_out_dir`` a video
-        file name) or one image each (logged once at the end of the call,
-        not per frame, so that progress bars stay readable).
+        A single image is saved by mmpose. A video file input is rendered
+        into :func:`video_output_file` (mmpose's name) at the input's frame
+        rate; the frames of a folder or list go into a video (``vis_out_dir``
+        a video file name, at ``vis_fps``) or one image each (logged once at
+        the end of the call, not per frame, so that progress bars stay
+        readable). Videos go through :class:`AtomicVideoWriter`.
 
         Args:
             visualization (np.ndarray): The rendered frame, RGB.
