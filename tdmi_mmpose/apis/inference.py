@@ -298,8 +298,10 @@ def inference_video(model: nn.Module,
             bboxes, bbox_image_ids, score_thr=bbox_thr,
             bbox_format=bbox_format)
     stream = open_frame_stream(video)
-    if box_source is not None and hasattr(stream, '__len__'):
-        box_source.check_length(len(stream))  # before the first frame
+    if box_source is not None and isinstance(stream, (list, tuple)):
+        # before the first frame (a video's frame count is container
+        # metadata: it is checked after the last decoded frame)
+        box_source.check_length(len(stream))
     windows = iter_clip_windows(stream, offsets)
     for _, item in iter_clip_data(model, windows, build_clip_pipeline(
             model.cfg), offsets, box_source):

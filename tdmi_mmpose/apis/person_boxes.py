@@ -169,7 +169,7 @@ class PersonBoxSource:
     suppressed by NMS). NaN or infinite coordinates and scores are errors.
 
     The boxes must fit the stream (:meth:`check_length`, called before the
-    first frame where the length is known, else after the last): a
+    first frame of a folder or list, else after the last frame): a
     per-frame list needs one entry per frame, a ``frame_index`` must be a
     frame of the stream, and image ids must be given for every frame (more
     ids than frames, e.g. an annotation file of the whole video for its

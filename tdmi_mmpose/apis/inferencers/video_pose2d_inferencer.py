@@ -270,7 +270,10 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         self._num_input_frames = length
         self._track_call = bool(track)
         self.tracker.reset()
-        if box_source is not None and length is not None:
+        if box_source is not None and length is not None and \
+                not isinstance(inputs, mmcv.VideoReader):
+            # a video's frame count is container metadata: it is checked
+            # after the last decoded frame instead
             box_source.check_length(length)
         self._video_writer = None
         self._rendered_dir = None
