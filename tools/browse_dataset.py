@@ -20,6 +20,7 @@ Example::
 import argparse
 import os
 import os.path as osp
+import sys
 from typing import List, Optional, Sequence
 
 import cv2
@@ -216,4 +217,5 @@ def main(argv: Optional[Sequence[str]] = None) -> List[str]:
 
 
 if __name__ == '__main__':
-    main()
+    from tdmi_mmpose.utils import run_tool
+    sys.exit(run_tool(main))

@@ -14,10 +14,13 @@ table (poseval's ``-e``); with ``--track`` also poseval's tracking table
 (MOTA per joint group, MOTP, precision, recall; poseval's ``-t``), which
 needs an integer ``track_id`` on every GT and predicted annotation. It
 optionally writes the numbers (percent, NaN as null) to FILE, the MOTA ones
-under ``"tracking"``.
+under ``"tracking"`` (strict JSON, written atomically).
+
+A missing or malformed file (a NaN or infinite keypoint or score included)
+stops the tool with one error line naming the file, record and field, exit
+status 2 (``--debug`` or ``TDMI_DEBUG=1`` for the traceback).
 """
 import argparse
-import json
 import math
 import sys
 from typing import List, Optional
@@ -29,6 +32,8 @@ from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_ap,
                                             format_table,
                                             load_posetrack_folders,
                                             results_to_json)
+from tdmi_mmpose.utils import run_tool
+from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -64,16 +69,12 @@ def _cell(value: float) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the evaluation; returns the exit status (0 ok, 1 bad input)."""
+    """Run the evaluation; returns 0 (bad input raises, see
+    :func:`~tdmi_mmpose.utils.cli.run_tool`)."""
     args = parse_args(argv)
-    try:
-        videos = load_posetrack_folders(args.gt_dir, args.pred_dir)
-        result = evaluate_posetrack_ap(*videos)
-        tracking = evaluate_posetrack_tracking(*videos) if args.track \
-            else None
-    except (FileNotFoundError, ValueError) as error:
-        print(f'posetrack_eval: error: {error}', file=sys.stderr)
-        return 1
+    videos = load_posetrack_folders(args.gt_dir, args.pred_dir)
+    result = evaluate_posetrack_ap(*videos)
+    tracking = evaluate_posetrack_tracking(*videos) if args.track else None
 
     header, row = format_table(result['table'])
     print(f'# frames evaluated: {result["internals"]["n_frames_evaluated"]}')
@@ -97,14 +98,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(row)
 
     if args.out_json:
-        with open(args.out_json, 'w', encoding='utf-8') as f:
-            summary = results_to_json(result)
-            if tracking is not None:
-                summary['tracking'] = results_to_json(tracking)
-            json.dump(summary, f, indent=2)
+        summary = results_to_json(result)
+        if tracking is not None:
+            summary['tracking'] = results_to_json(tracking)
+        atomic_write_json(summary, args.out_json, indent=2)
         print(f'results written to {args.out_json}')
     return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_tool(main))

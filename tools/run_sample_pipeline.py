@@ -342,4 +342,5 @@ def run_inference(out, data_root, ckpt):
 
 
 if __name__ == '__main__':
-    main()
+    from tdmi_mmpose.utils import run_tool
+    sys.exit(run_tool(main))

@@ -6,13 +6,19 @@ Example::
     mim test tdmi_mmpose configs/tdmi_tiny_posetrack_sample.py \
         --checkpoint work_dirs/tdmi_tiny/epoch_2.pth \
         --cfg-options data_root=data/posetrack_sample/
+
+The checkpoint must fit the config's model exactly (a missing, unexpected
+or mis-shaped parameter is an error, see ``docs/inference.md``); errors in
+the input are one line on stderr (``--debug`` for the traceback).
 """
 import argparse
-import os.path as osp
+import sys
 
 import mmengine
 from mmengine.runner import Runner
 
+from tdmi_mmpose.utils import (check_checkpoint_file, load_checkpoint_strict,
+                               run_tool)
 from tdmi_mmpose.utils.runner_args import (add_common_args, build_config,
                                            export_local_rank,
                                            setup_distributed)
@@ -34,19 +40,21 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint!r}')
+    check_checkpoint_file(args.checkpoint)
     cfg = build_config(args)
-    cfg.load_from = args.checkpoint
+    # loaded below, strictly (mmengine's load_from tolerates a mismatch)
+    cfg.load_from = None
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError(f'--dump must be a .pkl file, got {args.dump!r}')
         cfg.test_evaluator = list(
             cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple))
             else [cfg.test_evaluator])
-        cfg.test_evaluator.append(dict(type='DumpResults', out_file_path=args.dump))
+        cfg.test_evaluator.append(
+            dict(type='DumpResults', out_file_path=args.dump))
     setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
+    load_checkpoint_strict(runner, args.checkpoint)
     metrics = runner.test()
     if args.out is not None and runner.rank == 0:
         mmengine.dump({k: float(v) for k, v in metrics.items()}, args.out)
@@ -54,4 +62,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_tool(main))

@@ -9,9 +9,11 @@ Examples::
         --launcher pytorch --gpus 8
 """
 import argparse
+import sys
 
 from mmengine.runner import Runner
 
+from tdmi_mmpose.utils import check_checkpoint_file, run_tool
 from tdmi_mmpose.utils.runner_args import (add_common_args, build_config,
                                            export_local_rank,
                                            setup_distributed)
@@ -74,6 +76,8 @@ def merge_train_args(cfg, args):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.resume not in (None, 'auto') and '://' not in args.resume:
+        check_checkpoint_file(args.resume)
     cfg = merge_train_args(build_config(args), args)
     setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
@@ -81,4 +85,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_tool(main))

@@ -297,7 +297,12 @@ def inference_video(model: nn.Module,
         box_source = PersonBoxSource(
             bboxes, bbox_image_ids, score_thr=bbox_thr,
             bbox_format=bbox_format)
-    windows = iter_clip_windows(open_frame_stream(video), offsets)
+    stream = open_frame_stream(video)
+    if box_source is not None and isinstance(stream, (list, tuple)):
+        # before the first frame (a video's frame count is container
+        # metadata: it is checked after the last decoded frame)
+        box_source.check_length(len(stream))
+    windows = iter_clip_windows(stream, offsets)
     for _, item in iter_clip_data(model, windows, build_clip_pipeline(
             model.cfg), offsets, box_source):
         if isinstance(item, PoseDataSample):
@@ -353,8 +358,10 @@ def iter_clip_data(
     For each clip: the key frame's person boxes (:func:`key_frame_boxes`;
     one warning per call if boxes are clipped), then the packed samples of
     its persons (:func:`make_clip_data_list`) or, without any box, its empty
-    result (:func:`empty_pose_data_sample`). At the end, a per-frame box
-    list of another length than the stream is reported.
+    result (:func:`empty_pose_data_sample`). At the end, boxes that do not
+    fit the stream's length are an error
+    (:meth:`PersonBoxSource.check_length`; callers that know the length
+    check it before the first frame).
 
     Args:
         model (nn.Module): The video pose estimator (for its

@@ -7,8 +7,9 @@ import numpy as np
 from mmengine.logging import print_log
 
 from ..datasets.posetrack_format import (PERSON_CATEGORY_ID, boxes_outside,
-                                         clip_boxes, load_json, order_frames,
-                                         parse_detection, xywh_to_xyxy)
+                                         check_finite, clip_boxes, load_json,
+                                         order_frames, parse_detection,
+                                         xywh_to_xyxy)
 
 BoxesType = Union[str, dict, Sequence]
 
@@ -27,6 +28,10 @@ def as_box_array(boxes, bbox_format: str = 'xyxy',
     Returns:
         np.ndarray: float32 (N, 5) boxes, x1, y1, x2, y2, score (1 where no
         score was given).
+
+    Raises:
+        ValueError: The shape is wrong or a value (a score included) is NaN
+            or infinite (a NaN score would silently fail every threshold).
     """
     if bbox_format not in ('xyxy', 'xywh'):
         raise ValueError(f"bbox_format must be 'xyxy' or 'xywh', got "
@@ -42,6 +47,7 @@ def as_box_array(boxes, bbox_format: str = 'xyxy',
         raise ValueError(f'{what}: expected an (N, 4) or (N, 5) array of '
                          f'{bbox_format} boxes [with scores], got shape '
                          f'{np.asarray(boxes).shape}.')
+    check_finite(arr, f'{what} ({bbox_format} boxes [with scores])')
     if arr.shape[1] == 4:
         arr = np.concatenate([arr, np.ones((len(arr), 1), np.float32)], 1)
     else:
@@ -160,7 +166,16 @@ class PersonBoxSource:
       Entries with a ``category_id`` other than 1 (person) are ignored.
 
     Boxes with a score below ``score_thr`` are dropped (user boxes are not
-    suppressed by NMS).
+    suppressed by NMS). NaN or infinite coordinates and scores are errors.
+
+    The boxes must fit the stream (:meth:`check_length`, called before the
+    first frame of a folder or list, else after the last frame): a
+    per-frame list needs one entry per frame, a ``frame_index`` must be a
+    frame of the stream, and image ids must be given for every frame (more
+    ids than frames, e.g. an annotation file of the whole video for its
+    first frames, is logged with the counts) and at least one must occur in
+    the file. Entries with an image id not in ``image_ids`` belong to other
+    videos of a shared file and are skipped.
 
     Args:
         boxes (str | dict | Sequence): The boxes, see above.
@@ -179,6 +194,9 @@ class PersonBoxSource:
         self.score_thr = float(score_thr)
         self._per_frame: Optional[List[np.ndarray]] = None
         self._by_frame: Optional[Dict[int, np.ndarray]] = None
+        self._image_ids: Optional[List] = None
+        self._indexed_frames: Dict[int, int] = {}  # frame_index -> boxes
+        self._checked_length: Optional[int] = None
         is_json = isinstance(boxes, (str, dict)) or (
             isinstance(boxes, list) and boxes
             and all(isinstance(b, dict) for b in boxes))
@@ -218,7 +236,14 @@ class PersonBoxSource:
         if image_ids is not None:
             if isinstance(image_ids, (str, dict)):
                 image_ids = image_ids_from_annotation(image_ids)
+            image_ids = list(image_ids)
             id_to_frame = {img_id: i for i, img_id in enumerate(image_ids)}
+            if len(id_to_frame) != len(image_ids):
+                raise ValueError(
+                    f'bbox_image_ids: {len(image_ids)} ids but only '
+                    f'{len(id_to_frame)} distinct; each frame needs its own '
+                    'image id.')
+            self._image_ids = image_ids
 
         by_frame: Dict[int, List[List[float]]] = {}
         for i, entry in enumerate(entries):
@@ -227,7 +252,14 @@ class PersonBoxSource:
             if record['category_id'] != PERSON_CATEGORY_ID:
                 continue
             if 'frame_index' in entry:
-                frame = int(entry['frame_index'])
+                frame = entry['frame_index']
+                if isinstance(frame, bool) or not isinstance(frame, int) \
+                        or frame < 0:
+                    raise ValueError(
+                        f'{what}: "frame_index" must be a 0-based frame '
+                        f'number (an integer >= 0), got {frame!r}.')
+                self._indexed_frames[frame] = \
+                    self._indexed_frames.get(frame, 0) + 1
             elif 'image_id' in entry:
                 if id_to_frame is None:
                     raise ValueError(
@@ -245,6 +277,14 @@ class PersonBoxSource:
             xyxy = xywh_to_xyxy(record['bbox'])[0]
             by_frame.setdefault(frame, []).append(
                 [*xyxy.tolist(), record['score']])
+        if id_to_frame is not None and entries and not any(
+                isinstance(e, dict) and e.get('image_id') in id_to_frame
+                for e in entries):
+            raise ValueError(
+                f'{self.description}: none of its {len(entries)} entries has '
+                f'one of the {len(id_to_frame)} image ids of bbox_image_ids '
+                f'(e.g. {list(id_to_frame)[:3]}); are the ids those of this '
+                'video?')
         return {
             frame: np.asarray(rows, dtype=np.float32)
             for frame, rows in by_frame.items()
@@ -279,10 +319,48 @@ class PersonBoxSource:
         return boxes[boxes[:, 4] >= self.score_thr]
 
     def check_length(self, num_frames: int) -> None:
-        """Warn if a per-frame list does not match the stream's length."""
+        """Check that the boxes fit a stream of ``num_frames`` frames (once
+        per length).
+
+        Args:
+            num_frames (int): The stream's number of frames.
+
+        Raises:
+            ValueError: A per-frame list has another number of entries, a
+                ``frame_index`` is not a frame of the stream, or fewer image
+                ids than frames were given.
+        """
+        if self._checked_length == num_frames:
+            return
+        self._checked_length = num_frames
         if self._per_frame is not None and len(self._per_frame) != num_frames:
-            print_log(
-                f'bboxes has {len(self._per_frame)} entries but the input has '
-                f'{num_frames} frames; the extra entries are ignored.',
-                logger='current',
-                level=30)
+            raise ValueError(
+                f'bboxes has {len(self._per_frame)} entries (one per frame) '
+                f'but the input has {num_frames} frames; give one entry per '
+                'frame (an empty one for a frame without people).')
+        if self._image_ids is not None:
+            if len(self._image_ids) < num_frames:
+                raise ValueError(
+                    f'bbox_image_ids gives {len(self._image_ids)} image ids '
+                    f'but the input has {num_frames} frames; frames '
+                    f'{len(self._image_ids)}..{num_frames - 1} would get no '
+                    'boxes. Give the image id of every frame (the annotation '
+                    'file of this video).')
+            if len(self._image_ids) > num_frames:
+                print_log(
+                    f'bbox_image_ids gives {len(self._image_ids)} image ids '
+                    f'for the {num_frames} frames of the input: the boxes of '
+                    f'the last {len(self._image_ids) - num_frames} ids are '
+                    'not used (the input is the first frames of the video).',
+                    logger='current',
+                    level=30)
+        beyond = sorted(f for f in self._indexed_frames if f >= num_frames)
+        if beyond:
+            count = sum(self._indexed_frames[f] for f in beyond)
+            raise ValueError(
+                f'{self.description}: {count} box(es) have a "frame_index" '
+                f'beyond the last frame of the {num_frames}-frame input '
+                f'(frame_index {beyond[0]}'
+                f'{"..." + str(beyond[-1]) if len(beyond) > 1 else ""}); '
+                'frame_index is the 0-based position of the frame in the '
+                'input.')

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 
 @contextlib.contextmanager
-def atomic_output(path: str) -> Iterator[str]:
+def atomic_output(path: str, suffix: str = '.tmp') -> Iterator[str]:
     """Yield a temporary path beside ``path``; rename it to ``path`` when
     the block ends without an exception, delete it otherwise.
 
@@ -18,6 +18,9 @@ def atomic_output(path: str) -> Iterator[str]:
 
     Args:
         path (str): The final path; its folder is created if missing.
+        suffix (str): End of the temporary name. Defaults to ``'.tmp'``;
+            writers that choose the format by the extension (OpenCV's video
+            writer) need it to end in the real one, e.g. ``'.tmp.mp4'``.
 
     Yields:
         str: The temporary path to write to.
@@ -25,7 +28,7 @@ def atomic_output(path: str) -> Iterator[str]:
     folder = osp.dirname(osp.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
-        prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=folder)
+        prefix=f'.{osp.basename(path)}.', suffix=suffix, dir=folder)
     os.close(fd)
     try:
         yield tmp

@@ -18,15 +18,45 @@ we also register a ``copyreg`` reducer that pickles a ``HistoryBuffer`` as
 in a process that imported ``tdmi_mmpose`` (every run of our configs) load
 with ``weights_only=True``; anything else in a checkpoint is still refused by
 torch.
+
+Reading a checkpoint (:func:`load_from_local`, registered as mmengine's
+loader of local files, so ``load_from``, ``--resume``, ``tools/test.py`` and
+the inferencers all use it) names the file in every error: a missing, empty
+(0 bytes), truncated or foreign file is a :class:`CheckpointError` (or
+``FileNotFoundError``) instead of torch's ``PytorchStreamReader failed`` or a
+bare ``EOFError``. :func:`check_state_dict_matches` makes a checkpoint whose
+parameters do not fit the model an error (used by ``tools/test.py`` and
+:class:`~tdmi_mmpose.apis.VideoPose2DInferencer`; fine-tuning with
+``load_from`` stays non-strict, as in mmengine).
 """
 import copyreg
-from typing import List
+import os.path as osp
+import zipfile
+from collections import OrderedDict
+from typing import List, Tuple
 
 import numpy as np
 import torch
+from mmengine.logging import print_log
 from mmengine.logging.history_buffer import HistoryBuffer
+from mmengine.model import is_model_wrapper
+from mmengine.runner.checkpoint import (CheckpointLoader,
+                                        _load_checkpoint_to_model)
 
 _REGISTERED = False
+
+#: Model keys a checkpoint may lack: BatchNorm's ``num_batches_tracked``
+#: counters (absent from old checkpoints; mmengine ignores them too).
+TOLERATED_MISSING_KEYS = ('num_batches_tracked', )
+#: How many mismatching keys an error lists.
+_KEYS_SHOWN = 5
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file cannot be read or does not fit the model.
+
+    The message names the file (and, for a mismatch, the keys).
+    """
 
 
 def rebuild_history_buffer(log_history: np.ndarray, count_history: np.ndarray,
@@ -73,12 +103,174 @@ def checkpoint_safe_globals() -> List[object]:
 
 
 def register_checkpoint_safe_globals() -> None:
-    """Allow-list :func:`checkpoint_safe_globals` in ``torch.load`` and pickle
-    ``HistoryBuffer`` without ``getattr`` (idempotent)."""
+    """Allow-list :func:`checkpoint_safe_globals` in ``torch.load``, pickle
+    ``HistoryBuffer`` without ``getattr`` and read local checkpoints with
+    :func:`load_from_local` (idempotent)."""
     global _REGISTERED
     if _REGISTERED:
         return
     copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
     if hasattr(torch.serialization, 'add_safe_globals'):
         torch.serialization.add_safe_globals(checkpoint_safe_globals())
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_from_local, force=True)
     _REGISTERED = True
+
+
+def check_checkpoint_file(filename: str) -> None:
+    """Cheap checks of a local checkpoint file before ``torch.load``.
+
+    A file written by ``torch.save`` is a zip archive (torch >= 1.6) or a
+    pickle (legacy format). Empty files, truncated archives (their central
+    directory, at the end, is missing) and files of another kind are
+    refused.
+
+    Args:
+        filename (str): The file.
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        CheckpointError: The file is empty, truncated or no checkpoint.
+    """
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint not found: {filename}')
+    size = osp.getsize(filename)
+    if size == 0:
+        raise CheckpointError(f'checkpoint {filename} is empty (0 bytes)')
+    with open(filename, 'rb') as f:
+        head = f.read(4)
+    if head.startswith(b'PK'):
+        try:
+            with zipfile.ZipFile(filename):
+                pass
+        except zipfile.BadZipFile as error:
+            raise CheckpointError(
+                f'checkpoint {filename} ({size} bytes) is truncated or '
+                f'corrupt: not a complete zip archive ({error})') from None
+    elif not head.startswith(b'\x80'):
+        raise CheckpointError(
+            f'{filename} ({size} bytes, starting with {head!r}) is not a '
+            'PyTorch checkpoint (neither a torch.save zip archive nor a '
+            'pickle)')
+
+
+def load_from_local(filename: str, map_location=None) -> dict:
+    """mmengine's loader of local checkpoint files, with errors that name
+    the file.
+
+    Args:
+        filename (str): The checkpoint file (``~`` expanded).
+        map_location: As :func:`torch.load`.
+
+    Returns:
+        dict: The loaded checkpoint.
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        CheckpointError: The file cannot be read as a checkpoint (the
+            message names it and gives torch's error).
+    """
+    filename = osp.expanduser(filename)
+    check_checkpoint_file(filename)
+    try:
+        return torch.load(filename, map_location=map_location)
+    except Exception as error:  # noqa: B902  (any read failure)
+        detail = ' '.join(str(error).split())[:300]
+        raise CheckpointError(
+            f'cannot read checkpoint {filename}: {type(error).__name__}: '
+            f'{detail}') from error
+
+
+def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
+                        ) -> Tuple[List[str], List[str], List[str]]:
+    """Compare a checkpoint's parameters and buffers with a model's.
+
+    Args:
+        model (torch.nn.Module): The model (unwrapped).
+        checkpoint (dict): A checkpoint (with ``state_dict``) or a state
+            dict; a ``module.`` prefix (DDP) is ignored, as mmengine does.
+
+    Returns:
+        tuple[list[str], list[str], list[str]]: The model keys the
+        checkpoint lacks (except :data:`TOLERATED_MISSING_KEYS`), the
+        checkpoint keys the model does not have, and the keys whose shapes
+        differ (``'key: checkpoint shape vs model shape'``).
+    """
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    state_dict = OrderedDict(
+        (k[len('module.'):] if k.startswith('module.') else k, v)
+        for k, v in state_dict.items())
+    expected = model.state_dict()
+    missing = [
+        k for k in expected if k not in state_dict
+        and not k.endswith(TOLERATED_MISSING_KEYS)
+    ]
+    unexpected = [k for k in state_dict if k not in expected]
+    shapes = [
+        f'{k}: {tuple(v.shape)} vs {tuple(expected[k].shape)}'
+        for k, v in state_dict.items() if k in expected
+        and hasattr(v, 'shape') and tuple(v.shape) != tuple(expected[k].shape)
+    ]
+    return missing, unexpected, shapes
+
+
+def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
+                             filename: str) -> None:
+    """Require a checkpoint to fit a model exactly (except
+    :data:`TOLERATED_MISSING_KEYS`).
+
+    A checkpoint of another architecture (or of another number of
+    keypoints) would otherwise load partially and leave the rest of the
+    model randomly initialised, with only a log line.
+
+    Args:
+        model (torch.nn.Module): The model (unwrapped).
+        checkpoint (dict): The loaded checkpoint.
+        filename (str): Its file, for the error.
+
+    Raises:
+        CheckpointError: Naming the file, the number of missing,
+            unexpected and mis-shaped keys and the first of each.
+    """
+    missing, unexpected, shapes = state_dict_mismatch(model, checkpoint)
+    problems = []
+    for what, keys in (('missing', missing), ('unexpected', unexpected),
+                       ('with another shape', shapes)):
+        if keys:
+            shown = ', '.join(keys[:_KEYS_SHOWN])
+            more = ', ...' if len(keys) > _KEYS_SHOWN else ''
+            problems.append(f'{len(keys)} {what} ({shown}{more})')
+    if problems:
+        raise CheckpointError(
+            f'checkpoint {filename} does not fit the model '
+            f'{type(model).__name__}: {len(model.state_dict())} model keys, '
+            f'{"; ".join(problems)}; is it a checkpoint of this config?')
+
+
+def load_checkpoint_strict(runner, filename: str) -> dict:
+    """Load a checkpoint into a Runner's model, requiring an exact fit.
+
+    Does what ``Runner.load_checkpoint`` does (``after_load_checkpoint``
+    hooks, then the weights, onto CPU first), but the checkpoint must fit the
+    model (:func:`check_state_dict_matches`).
+
+    Args:
+        runner (mmengine.runner.Runner): The runner; its ``load_from`` should
+            be ``None`` (the weights are loaded here).
+        filename (str): The checkpoint.
+
+    Returns:
+        dict: The checkpoint.
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        CheckpointError: It cannot be read or does not fit the model.
+    """
+    checkpoint = CheckpointLoader.load_checkpoint(filename, 'cpu')
+    runner.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+    model = runner.model.module if is_model_wrapper(runner.model) \
+        else runner.model
+    check_state_dict_matches(model, checkpoint, filename)
+    _load_checkpoint_to_model(model, checkpoint, strict=True)
+    print_log(f'Load checkpoint from {filename}', logger='current')
+    return checkpoint

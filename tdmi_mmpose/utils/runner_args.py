@@ -6,15 +6,82 @@ launchers, visualisation), so the scripts behave like mmpose's under ``mim``
 and ``torch.distributed`` launchers.
 """
 import argparse
+import difflib
+import logging
 import os
 import os.path as osp
 from datetime import timedelta
+from typing import List
 
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
 from .config import load_config
+
+#: Top-level config keys that mmengine's ``Runner.from_cfg``, mmengine's
+#: ``Config`` and the mmpose conventions read.
+CONSUMED_CONFIG_KEYS = (
+    'model', 'work_dir', 'train_dataloader', 'val_dataloader',
+    'test_dataloader', 'train_cfg', 'val_cfg', 'test_cfg', 'auto_scale_lr',
+    'optim_wrapper', 'param_scheduler', 'val_evaluator', 'test_evaluator',
+    'default_hooks', 'custom_hooks', 'data_preprocessor', 'load_from',
+    'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level',
+    'visualizer', 'vis_backends', 'default_scope', 'randomness',
+    'experiment_name', 'model_wrapper_cfg', 'find_unused_parameters',
+    'sync_bn', 'compile', 'activation_checkpointing',
+    'efficient_conv_bn_eval', 'custom_imports', 'dataset_type', 'data_mode',
+    'data_root', 'backend_args', 'codec')
+#: How similar (difflib ratio) an unknown key must be to a consumed one to be
+#: reported as a probable misspelling.
+MISSPELLING_CUTOFF = 0.8
+
+
+def misspelled_config_keys(cfg: Config) -> List[tuple]:
+    """Top-level keys that look like misspellings of a consumed key.
+
+    Configs define helper variables at the top level (``train_pipeline``,
+    ``frame_offsets``, ...), which nothing reads as such; mmengine ignores
+    every key it does not know. A key that is not in
+    :data:`CONSUMED_CONFIG_KEYS` but close to one of them (``train_cgf``,
+    ``val_evalutor``) is almost certainly a typo whose setting would be
+    silently lost.
+
+    Args:
+        cfg (Config): The loaded config.
+
+    Returns:
+        list[tuple[str, str]]: ``(key, the consumed key it resembles)``.
+    """
+    found = []
+    for key in cfg.keys():
+        if key in CONSUMED_CONFIG_KEYS or key.startswith('_'):
+            continue
+        close = difflib.get_close_matches(
+            key, CONSUMED_CONFIG_KEYS, n=1, cutoff=MISSPELLING_CUTOFF)
+        if close:
+            found.append((key, close[0]))
+    return found
+
+
+def warn_misspelled_config_keys(cfg: Config, source: str) -> List[tuple]:
+    """Log one warning line per :func:`misspelled_config_keys` entry.
+
+    Args:
+        cfg (Config): The loaded config.
+        source (str): Its file, named in the warning.
+
+    Returns:
+        list[tuple[str, str]]: The reported keys.
+    """
+    found = misspelled_config_keys(cfg)
+    for key, close in found:
+        print_log(
+            f'{source}: top-level key `{key}` is read by nothing (mmengine '
+            f'ignores it); did you mean `{close}`?',
+            logger='current',
+            level=logging.WARNING)
+    return found
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -61,9 +128,12 @@ def build_config(args: argparse.Namespace) -> Config:
 
     Returns:
         Config: The config with ``--cfg-options`` (``data_root`` retargeted),
-        launcher, work dir and visualisation settings applied.
+        launcher, work dir and visualisation settings applied. Top-level
+        keys that look like misspellings of keys the Runner reads are
+        logged (:func:`warn_misspelled_config_keys`).
     """
     cfg = load_config(args.config, args.cfg_options)
+    warn_misspelled_config_keys(cfg, args.config)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

@@ -7,6 +7,7 @@ import pytest
 
 from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINT_NAMES,
                                                TABLE_NAMES)
+from tdmi_mmpose.utils import run_tool
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -101,17 +102,19 @@ def test_bad_input_names_the_file(tool, tmp_path, pt, capsys, problem,
     bad_file = osp.join(gt_dir, '000001_mpii_test.json') \
         if problem == 'bbox_head' else pred_file
 
-    status = tool.main(['--gt-dir', gt_dir, '--pred-dir', pred_dir])
+    status = run_tool(tool.main, ['--gt-dir', gt_dir, '--pred-dir', pred_dir])
     stderr = capsys.readouterr().err
-    assert status == 1
+    assert status == 2
+    assert stderr.startswith('posetrack_eval: error: ')
     assert message in stderr
     assert bad_file in stderr
 
 
 def test_missing_gt_folder(tool, tmp_path, capsys):
-    status = tool.main(
+    status = run_tool(
+        tool.main,
         ['--gt-dir',
          str(tmp_path / 'nope'), '--pred-dir',
          str(tmp_path)])
-    assert status == 1
+    assert status == 2
     assert 'nope' in capsys.readouterr().err

@@ -46,7 +46,8 @@ def test_plain_merge_does_not_follow_but_load_config_does(cfg_file):
     plain = Config.fromfile(cfg_file)
     plain.merge_from_dict({'data_root': '/mnt/pt18/'})
     # what mmengine alone does: the derived paths keep the old root
-    assert plain.val_evaluator[0].ann_file == 'data/posetrack18/annotations/val/'
+    assert plain.val_evaluator[0].ann_file == \
+        'data/posetrack18/annotations/val/'
 
     cfg = load_config(
         cfg_file, {

@@ -740,4 +740,5 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
 
 
 if __name__ == '__main__':
-    main()
+    from tdmi_mmpose.utils import run_tool
+    sys.exit(run_tool(main))

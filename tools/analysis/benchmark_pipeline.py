@@ -19,6 +19,7 @@ Example::
 """
 import argparse
 import json
+import sys
 from typing import Optional, Sequence
 
 from mmengine.config import DictAction
@@ -67,4 +68,5 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
 
 
 if __name__ == '__main__':
-    main()
+    from tdmi_mmpose.utils import run_tool
+    sys.exit(run_tool(main))

@@ -25,6 +25,7 @@ Example::
 """
 import argparse
 import os.path as osp
+import sys
 import warnings
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Sequence
@@ -262,4 +263,5 @@ def main(args=None):
 
 
 if __name__ == '__main__':
-    main()
+    from tdmi_mmpose.utils import run_tool
+    sys.exit(run_tool(main))

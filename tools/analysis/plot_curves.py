@@ -12,6 +12,7 @@ import glob
 import json
 import os
 import os.path as osp
+import sys
 from collections import defaultdict
 from typing import Dict, List, Tuple
 
@@ -112,7 +113,8 @@ def plot_curves(work_dir: str, out: str) -> str:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('work_dir', help='mmengine work dir of a run')
-    parser.add_argument('--out', help='PNG path (default: WORK_DIR/curves.png)')
+    parser.add_argument(
+        '--out', help='PNG path (default: WORK_DIR/curves.png)')
     args = parser.parse_args(argv)
     out = plot_curves(args.work_dir, args.out
                       or osp.join(args.work_dir, 'curves.png'))
@@ -120,4 +122,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    from tdmi_mmpose.utils import run_tool
+    sys.exit(run_tool(main))

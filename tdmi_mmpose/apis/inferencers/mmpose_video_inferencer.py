@@ -169,6 +169,14 @@ class MMPoseVideoInferencer(MMPoseInferencer):
         gives progress bars their total)."""
         return self.inferencer.preprocess(inputs, batch_size, **kwargs)
 
+    def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
+        """The wrapped video inferencer's (atomic outputs); mmpose's for
+        other models."""
+        if isinstance(self.inferencer, VideoPose2DInferencer):
+            self.inferencer._finalize_video_processing(pred_out_dir)
+        else:
+            super()._finalize_video_processing(pred_out_dir)
+
     def postprocess(self, preds, visualization, return_datasample=None,
                     return_datasamples=False, pred_out_dir=''):
         """The wrapped video inferencer's :meth:`postprocess` (with track

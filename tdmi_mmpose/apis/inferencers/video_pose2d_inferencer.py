@@ -3,9 +3,7 @@ import os.path as osp
 from functools import partial
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-import cv2
 import mmcv
-import mmengine
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
@@ -13,7 +11,6 @@ from mmengine.dataset import Compose
 from mmengine.infer.infer import ModelType
 from mmengine.logging import print_log
 from mmengine.registry import DefaultScope
-from mmengine.utils import mkdir_or_exist
 
 from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.evaluation.functional import nms
@@ -21,8 +18,10 @@ from mmpose.registry import INFERENCERS, TASK_UTILS
 from mmpose.structures import PoseDataSample
 from ...models.pose_estimators import VideoTopdownPoseEstimator
 from ...tracking import PoseTracker
+from ...utils.checkpoint import check_checkpoint_file, check_state_dict_matches
 from .tracked_output import (add_track_ids, draw_tracked_instances,
                              track_frame)
+from .video_output import VideoOutputMixin, close_writer, write_predictions
 from ..frame_window import (ClipWindow, SizedIterable, check_video_reader,
                             folder_frame_files, frame_source_kind,
                             is_video_file, iter_clip_windows)
@@ -35,7 +34,7 @@ WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
 
 @INFERENCERS.register_module(name='video-pose-estimation')
 @INFERENCERS.register_module()
-class VideoPose2DInferencer(Pose2DInferencer):
+class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     """mmpose's 2D pose inferencer for video top-down models (TDMI).
 
     A :class:`mmpose.apis.inferencers.Pose2DInferencer` whose every key frame
@@ -87,6 +86,12 @@ class VideoPose2DInferencer(Pose2DInferencer):
       (e.g. ``poses.mp4``): the frames are then rendered into that video
       at ``vis_fps`` frames/s (default 25).
 
+    Rendered videos and JSON files are written to a hidden temporary file
+    and renamed when complete: a call that fails or is stopped before its
+    last frame (or a killed process) leaves no video and no video JSON
+    under the final name. JSON is strict (a NaN or infinite value is an
+    error naming the file).
+
     Each instance is ``{"keypoints": [[x, y], ...], "keypoint_scores":
     [...], "bbox": [[x1, y1, x2, y2]], "bbox_score": s, "track_id": i}`` in
     pixels of the frame.
@@ -101,8 +106,11 @@ class VideoPose2DInferencer(Pose2DInferencer):
     Args:
         model (str | dict | Config): A video pose model config (path or
             loaded), e.g. ``configs/tdmi_tiny_posetrack_sample.py``.
-        weights (str, optional): Checkpoint path. Defaults to ``None``
-            (random weights, with mmpose's warning).
+        weights (str, optional): Checkpoint path; it must fit the model
+            exactly (a missing, unexpected or mis-shaped key is a
+            :class:`~tdmi_mmpose.utils.CheckpointError`, except BatchNorm's
+            ``num_batches_tracked``). Defaults to ``None`` (random weights,
+            with mmpose's warning).
         device (str, optional): Device to run on. Defaults to ``None``
             (CUDA if available).
         scope (str, optional): The model's scope. Defaults to ``'mmpose'``.
@@ -134,6 +142,9 @@ class VideoPose2DInferencer(Pose2DInferencer):
                  det_cat_ids: Optional[Union[int, Tuple]] = None,
                  show_progress: bool = False,
                  tracker: Optional[dict] = None) -> None:
+        if isinstance(weights, str) and '://' not in weights:
+            check_checkpoint_file(weights)
+        self._weights_file = weights
         super().__init__(
             model=model,
             weights=weights,
@@ -169,11 +180,17 @@ class VideoPose2DInferencer(Pose2DInferencer):
         self._track_call = True
         # per-call state of the rendering of a frame sequence
         self._num_input_frames: Optional[int] = None
-        self._frames_writer: Optional[cv2.VideoWriter] = None
-        self._frames_video_file: Optional[str] = None
+        self._video_writer = None  # AtomicVideoWriter of a rendered video
         self._rendered_dir: Optional[str] = None
         self._num_rendered = 0
         self._vis_fps = 25.0
+
+    def _load_weights_to_model(self, model, checkpoint: Optional[dict],
+                               cfg) -> None:
+        """mmpose's loading, but the checkpoint must fit the model."""
+        if checkpoint is not None:
+            check_state_dict_matches(model, checkpoint, self._weights_file)
+        super()._load_weights_to_model(model, checkpoint, cfg)
 
     def _init_pipeline(self, cfg: Union[Config, ConfigDict]) -> Compose:
         """The test pipeline without its loading step (frames are decoded
@@ -253,8 +270,12 @@ class VideoPose2DInferencer(Pose2DInferencer):
         self._num_input_frames = length
         self._track_call = bool(track)
         self.tracker.reset()
-        self._frames_writer = None
-        self._frames_video_file = None
+        if box_source is not None and length is not None and \
+                not isinstance(inputs, mmcv.VideoReader):
+            # a video's frame count is container metadata: it is checked
+            # after the last decoded frame instead
+            box_source.check_length(length)
+        self._video_writer = None
         self._rendered_dir = None
         self._num_rendered = 0
         return SizedIterable(
@@ -268,9 +289,15 @@ class VideoPose2DInferencer(Pose2DInferencer):
         try:
             yield from self._frame_batches(inputs, box_source, bbox_thr,
                                            nms_thr)
-        finally:
-            # runs after the last frame was visualised (or when the call is
-            # stopped early): close a rendered video of a frame sequence
+        except BaseException:
+            # an error, or the call stopped before its last frame (the
+            # generator is closed): no video under the final name
+            close_writer(self._video_writer, complete=False)
+            self._video_writer = None
+            raise
+        # runs after the last frame was visualised; a video file input's
+        # outputs are completed by _finalize_video_processing
+        if not self._video_input:
             self._close_frames_rendering()
 
     def _frame_batches(self, inputs: Iterable,
@@ -345,63 +372,6 @@ class VideoPose2DInferencer(Pose2DInferencer):
                 inputs, preds, vis_out_dir=vis_out_dir, **kwargs)
         finally:
             del self.visualizer.add_datasample
-
-    def save_visualization(self,
-                           visualization: np.ndarray,
-                           vis_out_dir: str,
-                           img_name: Optional[str] = None) -> None:
-        """Save one rendered frame (RGB).
-
-        A video file input and a single image are saved by mmpose. The
-        frames of a folder or list go into a video (``vis_out_dir`` a video
-        file name) or one image each (logged once at the end of the call,
-        not per frame, so that progress bars stay readable).
-
-        Args:
-            visualization (np.ndarray): The rendered frame, RGB.
-            vis_out_dir (str): See :meth:`visualize`.
-            img_name (str, optional): The frame's file name.
-        """
-        if self._video_input or (self._num_input_frames == 1
-                                 and not is_video_file(vis_out_dir)):
-            super().save_visualization(visualization, vis_out_dir, img_name)
-            return
-        out_img = mmcv.rgb2bgr(visualization)
-        if is_video_file(vis_out_dir):
-            if self._frames_writer is None:
-                mkdir_or_exist(osp.dirname(osp.abspath(vis_out_dir)))
-                self._frames_writer = cv2.VideoWriter(
-                    vis_out_dir, cv2.VideoWriter_fourcc(*'mp4v'),
-                    self._vis_fps, (out_img.shape[1], out_img.shape[0]))
-                if not self._frames_writer.isOpened():
-                    self._frames_writer = None
-                    raise OSError(f'Cannot write the video {vis_out_dir} '
-                                  '(OpenCV has no mp4v encoder for it).')
-                self._frames_video_file = vis_out_dir
-            self._frames_writer.write(out_img)
-        else:
-            mmcv.imwrite(out_img, osp.join(vis_out_dir, img_name))
-            self._rendered_dir = vis_out_dir
-        self._num_rendered += 1
-
-    def _close_frames_rendering(self) -> None:
-        """Release the video writer of a rendered frame sequence and log
-        where the rendered frames are."""
-        if self._frames_writer is not None:
-            self._frames_writer.release()
-            self._frames_writer = None
-            print_log(
-                f'{self._num_rendered} rendered frames have been saved in '
-                f'the video {self._frames_video_file}',
-                logger='current',
-                level=20)
-        elif self._rendered_dir is not None:
-            print_log(
-                f'{self._num_rendered} rendered frames have been saved in '
-                f'{self._rendered_dir}',
-                logger='current',
-                level=20)
-            self._rendered_dir = None
 
     def _warn_single_image(self) -> None:
         if self._warned_single_image:
@@ -500,8 +470,6 @@ class VideoPose2DInferencer(Pose2DInferencer):
                 else:
                     fname = osp.splitext(
                         osp.basename(data_sample.metainfo['img_path']))[0]
-                    mmengine.dump(
-                        pred,
-                        osp.join(pred_out_dir, fname + '.json'),
-                        indent='  ')
+                    write_predictions(pred,
+                                      osp.join(pred_out_dir, fname + '.json'))
         return result

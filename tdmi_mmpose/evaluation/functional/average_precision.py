@@ -5,6 +5,7 @@ from typing import Sequence, Tuple
 
 import numpy as np
 
+from ...datasets.posetrack_format import check_finite
 from .joints import NUM_JOINTS, TABLE_GROUPS
 
 
@@ -14,7 +15,8 @@ def compute_rpc(scores: np.ndarray, labels: np.ndarray,
 
     Ranking is poseval's: ``argsort`` of the scores (numpy's default kind),
     reversed. ``num_gt = 0`` gives NaN (no hit yet) or inf recall, as in
-    poseval.
+    poseval. A NaN or infinite score is an error (NaN would rank above every
+    real score).
 
     Args:
         scores (np.ndarray): Scores, shape (N, ).
@@ -26,8 +28,11 @@ def compute_rpc(scores: np.ndarray, labels: np.ndarray,
         - precision (np.ndarray): shape (N, ).
         - recall (np.ndarray): shape (N, ).
         - order (np.ndarray): The ranking (indices into ``scores``), (N, ).
+
+    Raises:
+        PoseTrackFormatError: A score is not finite.
     """
-    scores = np.asarray(scores)
+    scores = check_finite(scores, 'AP ranking: prediction scores')
     labels = np.asarray(labels)
     order = scores.argsort()[::-1]
     true_positives = np.cumsum(labels[order] == 1)
@@ -118,4 +123,3 @@ def summarize_table(ap: np.ndarray) -> 'OrderedDict[str, float]':
         table[name] = float(ap[list(joints)].mean())
     table['Total'] = float(ap[NUM_JOINTS])
     return table
-

@@ -187,4 +187,3 @@ def remove_ignored_joints(
     inside = ignored_points_mask(points.reshape(-1, 2), polygons)
     present &= ~inside.reshape(present.shape)
     return present, present.any(axis=1)
-

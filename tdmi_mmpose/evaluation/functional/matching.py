@@ -94,4 +94,3 @@ def match_frame(
         labels[pred_present[:, j], j] for j in range(NUM_JOINTS)
     ]
     return scores_per_joint, labels_per_joint, gt_present.sum(axis=0)
-

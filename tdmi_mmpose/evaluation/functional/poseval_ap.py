@@ -204,4 +204,3 @@ def summarize_videos(per_video: Dict[str, dict]) -> dict:
         ap=ap,
         precision=precision,
         recall=recall)
-

@@ -1,5 +1,4 @@
 # Copyright (c) tdmi_mmpose contributors.
-import json
 import os
 import os.path as osp
 import tempfile
@@ -13,8 +12,9 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
 from ...datasets.posetrack_format import (PoseTrackFormatError,
-                                          posetrack_categories,
+                                          check_finite, posetrack_categories,
                                           register_image_ids)
+from ...utils.atomic import atomic_write_json
 from ..functional import POSEVAL_JOINT_NAMES, format_mota_table
 from .posetrack_io import (evaluate_posetrack_ap, evaluate_posetrack_tracking,
                            format_table, load_posetrack_gt,
@@ -214,6 +214,14 @@ class PoseTrackAPMetric(BaseMetric):
                 ``category_id``. Without ``pred_instances.bbox_scores`` the
                 box scores come from ``gt_instances.bbox_scores``, then the
                 metainfo ``bbox_score``, else 1.
+
+        Raises:
+            PoseTrackFormatError: A keypoint, keypoint score or box score
+                is NaN or infinite (naming the ``img_id``, the sample ``id``
+                and the field): one such instance would otherwise survive
+                the OKS-NMS in place of the real people of its frame and
+                rank above every real score.
+            ValueError: The shapes of the fields do not match.
         """
         for data_sample in data_samples:
             if 'pred_instances' not in data_sample:
@@ -248,7 +256,9 @@ class PoseTrackAPMetric(BaseMetric):
             if len(bbox_scores) == 1 and num_instances != 1:
                 bbox_scores = np.repeat(bbox_scores, num_instances)
             if len(bbox_scores) != num_instances:
-                bbox_scores = np.ones(num_instances)
+                raise ValueError(
+                    f'{len(bbox_scores)} bbox_scores for {num_instances} '
+                    f'instances (img_id {data_sample.get("img_id")}).')
             areas = None
             if 'bbox_scales' in gt_instances:
                 scales = _to_numpy(gt_instances['bbox_scales'])
@@ -258,6 +268,13 @@ class PoseTrackAPMetric(BaseMetric):
                 raise ValueError(
                     f'{self.__class__.__name__} needs the metainfo `img_id` '
                     '(the GT images[].id) in every data sample.')
+            where = (f'{self.__class__.__name__}: prediction for img_id '
+                     f'{data_sample["img_id"]!r} (id '
+                     f'{data_sample.get("id")!r}), field')
+            for field, values in (('keypoints', keypoints),
+                                  ('keypoint_scores', keypoint_scores),
+                                  ('bbox_scores', bbox_scores)):
+                check_finite(values, f'{where} "{field}"')
             self.results.append(
                 dict(
                     id=_hashable(data_sample.get('id')),
@@ -398,13 +415,13 @@ class PoseTrackAPMetric(BaseMetric):
     @staticmethod
     def _write_videos(videos: Dict[str, dict],
                       out_dir: str) -> Dict[str, str]:
-        """Write ``<out_dir>/<video>.json`` files; returns their paths."""
+        """Write ``<out_dir>/<video>.json`` files (strict JSON, each file
+        complete or absent); returns their paths."""
         os.makedirs(out_dir, exist_ok=True)
         sources = OrderedDict()
         for name, video in videos.items():
             path = osp.join(out_dir, f'{name}.json')
-            with open(path, 'w', encoding='utf-8') as f:
-                json.dump(video, f)
+            atomic_write_json(video, path)
             sources[name] = path
         return sources
 

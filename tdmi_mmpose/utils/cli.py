@@ -1,0 +1,161 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""How the command-line tools under ``tools/`` report errors.
+
+Every tool's ``__main__`` block is ``sys.exit(run_tool(main))``. An
+expected error (bad input: a missing or malformed file, a checkpoint that
+cannot be read or does not fit the model, a bad config value) is printed as
+one line and a hint on stderr, without a traceback::
+
+    test: error: checkpoint work_dirs/x/epoch_3.pth is empty (0 bytes)
+    test: hint: the checkpoint ... (run with --debug or TDMI_DEBUG=1 for
+        the traceback)
+
+and the tool exits with status 2 (as argparse does for usage errors).
+``--debug`` anywhere on the command line (it is removed before the tool
+parses its arguments) or ``TDMI_DEBUG=1`` in the environment shows the full
+traceback instead. Any other exception is a bug: it propagates with its
+traceback (exit status 1).
+
+Expected errors are:
+
+- :class:`~tdmi_mmpose.datasets.posetrack_format.PoseTrackFormatError`,
+  :class:`~tdmi_mmpose.utils.checkpoint.CheckpointError`,
+  ``FileNotFoundError`` and ``SyntaxError`` (a config file that is not
+  valid Python), wherever raised;
+- ``ValueError``, ``KeyError``, ``TypeError`` and ``OSError`` raised by
+  this package, by ``tools/`` or by mmengine's config and registry code
+  (e.g. an unknown ``type`` in a config), i.e. checks of the input rather
+  than failures deep inside a library.
+"""
+import os
+import os.path as osp
+import sys
+import traceback
+from typing import Callable, List, Optional, Sequence
+
+#: Environment variable that turns tracebacks on (any value but '', '0').
+DEBUG_ENV = 'TDMI_DEBUG'
+#: Exit status of a tool stopped by an expected error.
+EXIT_INPUT_ERROR = 2
+
+_PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
+_TOOLS_DIR = osp.join(osp.dirname(_PACKAGE_DIR), 'tools')
+_OWN_ERRORS = (ValueError, KeyError, TypeError, OSError)
+
+
+def _always_expected() -> tuple:
+    from ..datasets.posetrack_format import PoseTrackFormatError
+    from .checkpoint import CheckpointError
+    return (PoseTrackFormatError, CheckpointError, FileNotFoundError,
+            SyntaxError)
+
+
+def _raised_by_checks(error: BaseException) -> bool:
+    """Whether ``error`` was raised in this package, ``tools/`` or
+    mmengine's config/registry code (not deep inside a library)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return False
+    origin = osp.realpath(frames[-1].filename)
+    if origin.startswith((_PACKAGE_DIR + os.sep, _TOOLS_DIR + os.sep)):
+        return True
+    parts = origin.split(os.sep)
+    return 'mmengine' in parts and ('config' in parts or 'registry' in parts)
+
+
+def is_expected_error(error: BaseException) -> bool:
+    """Whether a tool reports ``error`` as one line (see the module doc).
+
+    Args:
+        error (BaseException): The exception.
+
+    Returns:
+        bool: ``True`` for bad input, ``False`` for a bug.
+    """
+    if isinstance(error, _always_expected()):
+        return True
+    return isinstance(error, _OWN_ERRORS) and _raised_by_checks(error)
+
+
+def error_message(error: BaseException) -> str:
+    """The exception's message on one line.
+
+    Args:
+        error (BaseException): The exception.
+
+    Returns:
+        str: Its message, lines joined by ``' '`` (a ``KeyError``'s message
+        without repr quotes).
+    """
+    if isinstance(error, KeyError) and len(error.args) == 1 and \
+            isinstance(error.args[0], str):
+        text = error.args[0]
+    else:
+        text = str(error)
+    text = ' '.join(line.strip() for line in text.splitlines()
+                    if line.strip())
+    return text or type(error).__name__
+
+
+def _hint(error: BaseException) -> str:
+    from ..datasets.posetrack_format import PoseTrackFormatError
+    from .checkpoint import CheckpointError
+    if isinstance(error, CheckpointError):
+        hint = ('the checkpoint must be a complete file saved by '
+                'tools/train.py for this config (see docs/inference.md, '
+                '"Checkpoints")')
+    elif isinstance(error, PoseTrackFormatError):
+        hint = ('the file must follow the PoseTrack18 layout '
+                '(docs/datasets.md)')
+    elif isinstance(error, FileNotFoundError):
+        hint = 'check the path'
+    else:
+        hint = 'check the command line, the config and the input files'
+    return (f'{hint}; run with --debug or {DEBUG_ENV}=1 for the '
+            'traceback')
+
+
+def debug_requested(argv: Sequence[str]) -> bool:
+    """Whether ``--debug`` is in ``argv`` or ``TDMI_DEBUG`` is set."""
+    return '--debug' in argv or os.environ.get(DEBUG_ENV, '') not in ('',
+                                                                      '0')
+
+
+def run_tool(main: Callable[[List[str]], object],
+             argv: Optional[Sequence[str]] = None,
+             prog: Optional[str] = None) -> int:
+    """Run a tool's ``main(argv)`` and turn expected errors into one line.
+
+    Args:
+        main (Callable): The tool's entry point; takes the argument list and
+            returns an exit status (``None`` counts as 0; any other
+            non-integer return value as 0 too).
+        argv (Sequence[str], optional): The arguments. Defaults to
+            ``sys.argv[1:]``. ``--debug`` is removed before ``main`` sees
+            them.
+        prog (str, optional): The tool's name in messages. Defaults to the
+            name of the file that defines ``main``, without ``.py``.
+
+    Returns:
+        int: The exit status: ``main``'s, or 2 after an expected error.
+
+    Raises:
+        Exception: An unexpected error (a bug), or any error with
+            ``--debug`` / ``TDMI_DEBUG=1``.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = debug_requested(argv)
+    argv = [arg for arg in argv if arg != '--debug']
+    if prog is None:
+        prog = osp.splitext(osp.basename(main.__code__.co_filename))[0]
+    try:
+        status = main(argv)
+    except Exception as error:  # noqa: B902 (sorted below)
+        if debug or not is_expected_error(error):
+            raise
+        print(f'{prog}: error: {error_message(error)}', file=sys.stderr)
+        print(f'{prog}: hint: {_hint(error)}', file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    if isinstance(status, bool) or not isinstance(status, int):
+        return 0
+    return status
