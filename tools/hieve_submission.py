@@ -13,4 +13,5 @@ import sys
 from tdmi_mmpose.datasets.converters.hieve_submission import main
 
 if __name__ == '__main__':
-    sys.exit(main())
+    from tdmi_mmpose.utils import run_tool
+    sys.exit(run_tool(main))

@@ -19,6 +19,7 @@ from tdmi_mmpose.datasets.hieve_format import (HIEVE_JOINT_TAGS,
 from tdmi_mmpose.datasets.hieve_sample_data import LABEL_DIR, \
     make_sample_hieve
 from tdmi_mmpose.datasets.posetrack_format import PoseTrackFormatError
+from tdmi_mmpose.utils import run_tool
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY_CONFIG = osp.join(ROOT, 'configs', 'tdmi_tiny_hieve_sample.py')
@@ -345,11 +346,11 @@ def test_unusual_but_valid_labels(frames_root):
 
 def test_command_line_reports_errors(frames_root, capsys):
     labels, path = _write_labels(frames_root, 'xml', _xml(Nose='1,2,5'))
-    assert main([str(frames_root / 'out'), '--labels', labels,
-                 '--no-progress']) == 1
+    assert run_tool(main, [str(frames_root / 'out'), '--labels', labels,
+                           '--no-progress']) == 2
     assert path in capsys.readouterr().err
-    assert main([str(frames_root / 'out'), '--labels', labels,
-                 '--val-videos', '99']) == 1
+    assert run_tool(main, [str(frames_root / 'out'), '--labels', labels,
+                           '--val-videos', '99']) == 2
     assert "val_videos ['99']" in capsys.readouterr().err
 
 

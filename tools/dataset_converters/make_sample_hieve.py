@@ -27,4 +27,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    from tdmi_mmpose.utils import run_tool
+    sys.exit(run_tool(main))

@@ -39,7 +39,6 @@ Rules:
 import argparse
 import os
 import os.path as osp
-import sys
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -48,8 +47,7 @@ import mmcv
 
 from ...utils.atomic import atomic_write_json
 from ..hieve_format import hieve_categories
-from ..posetrack_format import (PERSON_CATEGORY_ID, PoseTrackFormatError,
-                                frame_number)
+from ..posetrack_format import PERSON_CATEGORY_ID, frame_number
 from .hieve_labels import Frames, find_label_sources, read_labels
 from .posetrack17 import BBOX_MARGIN
 from .pt17_fields import ConversionError, ConversionReport
@@ -354,15 +352,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the conversion; returns the exit status (0 ok, 1 bad input)."""
+    """Run the conversion; returns 0.
+
+    Bad input raises; ``tools/`` report it in one line
+    (:func:`~tdmi_mmpose.utils.run_tool`).
+    """
     args = parse_args(argv)
-    try:
-        report = convert_hieve(args.out_root, args.videos, args.labels,
-                               args.split, args.val_videos, args.frame_base,
-                               not args.no_progress)
-    except (PoseTrackFormatError, FileNotFoundError, ValueError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 1
+    report = convert_hieve(args.out_root, args.videos, args.labels,
+                           args.split, args.val_videos, args.frame_base,
+                           not args.no_progress)
     print(report.format())
     print(f'Wrote {report.counts["videos"]} videos to {args.out_root}')
     return 0

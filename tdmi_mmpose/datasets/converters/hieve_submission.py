@@ -31,7 +31,6 @@ it against the challenge's instructions before submitting.
 import argparse
 import json
 import os.path as osp
-import sys
 import zipfile
 from collections import OrderedDict, defaultdict
 from typing import Dict, List, Optional
@@ -217,14 +216,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Write the submission; returns the exit status (0 ok, 1 bad input)."""
+    """Write the submission; returns 0.
+
+    Bad input raises; ``tools/`` report it in one line
+    (:func:`~tdmi_mmpose.utils.run_tool`).
+    """
     args = parse_args(argv)
-    try:
-        counts = write_hieve_submission(args.results, args.ann_dir,
-                                        args.out_zip, args.track)
-    except (PoseTrackFormatError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 1
+    counts = write_hieve_submission(args.results, args.ann_dir,
+                                    args.out_zip, args.track)
     print(f'Wrote {args.out_zip}: {len(counts)} sequences, '
           f'{sum(counts.values())} people '
           f'({", ".join(f"{k}: {v}" for k, v in counts.items())})')

@@ -23,7 +23,6 @@ Command line (``tools/dataset_converters/posetrack_merge_split.py``)::
 """
 import argparse
 import os.path as osp
-import sys
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Union
 
@@ -253,17 +252,17 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run merge or split; returns the exit status (0 ok, 1 bad input)."""
+    """Run merge or split; returns 0.
+
+    Bad input raises; ``tools/`` report it in one line
+    (:func:`~tdmi_mmpose.utils.run_tool`).
+    """
     args = parse_args(argv)
-    try:
-        if args.action == 'merge':
-            report = merge_posetrack(args.inputs, args.out_file,
-                                     not args.no_progress)
-        else:
-            report = split_posetrack(args.merged_file, args.out_dir,
-                                     not args.no_progress)
-    except (PoseTrackFormatError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 1
+    if args.action == 'merge':
+        report = merge_posetrack(args.inputs, args.out_file,
+                                 not args.no_progress)
+    else:
+        report = split_posetrack(args.merged_file, args.out_dir,
+                                 not args.no_progress)
     print(format_report(args.action, report))
     return 0

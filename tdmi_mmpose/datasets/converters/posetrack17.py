@@ -57,14 +57,12 @@ import argparse
 import os
 import os.path as osp
 import re
-import sys
 from collections import OrderedDict
 from typing import List, Optional, Tuple
 
 from tqdm import tqdm
 
-from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES,
-                                PoseTrackFormatError, frame_file_name,
+from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES, frame_file_name,
                                 frame_number, json_files, load_json,
                                 parse_track_id, posetrack_categories)
 from .outputs import write_json_files
@@ -507,15 +505,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the conversion; returns the exit status (0 ok, 1 bad input)."""
+    """Run the conversion; returns 0.
+
+    Bad input raises; ``tools/`` report it in one line
+    (:func:`~tdmi_mmpose.utils.run_tool`).
+    """
     args = parse_args(argv)
-    try:
-        report = convert_posetrack17(args.input, args.out_dir, args.img_root,
-                                     args.frame_base, args.drop_invisible,
-                                     not args.no_progress)
-    except (PoseTrackFormatError, FileNotFoundError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        return 1
+    report = convert_posetrack17(args.input, args.out_dir, args.img_root,
+                                 args.frame_base, args.drop_invisible,
+                                 not args.no_progress)
     print(report.format())
     print(f'Wrote {report.counts["videos"]} files to {args.out_dir}')
     return 0
