@@ -45,8 +45,8 @@ import numpy as np
 from ..hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
 from ..posetrack_format import (check_finite, frame_number, json_files,
                                 load_json)
-from .pt17_fields import (ConversionError, ConversionReport, as_list, scalar,
-                          string)
+from .pt17_fields import (ConversionError, ConversionReport,
+                          annolist_image_name, as_list, scalar)
 
 NUM_JOINTS = len(HIEVE_JOINT_TAGS)
 _BOX_FIELDS = ('xmin', 'ymin', 'xmax', 'ymax')
@@ -190,14 +190,7 @@ def read_posetrack_labels(path: str,
     frames: Frames = {}
     for i, entry in enumerate(as_list(data['annolist'], path, 'annolist')):
         where = f'{path}: annolist[{i}]'
-        if not isinstance(entry, dict):
-            raise ConversionError(f'{where}: must be an object')
-        image = as_list(entry.get('image'), where, 'image')
-        if len(image) != 1 or not isinstance(image[0], dict):
-            raise ConversionError(
-                f'{where}: field "image" must hold exactly one object with '
-                '"name"')
-        name = string(image[0].get('name'), where, 'image[0].name')
+        name = annolist_image_name(entry, where)
         index = _frame_index(name, frame_base, nframes,
                              f'{where}: field "image[0].name"')
         people = [

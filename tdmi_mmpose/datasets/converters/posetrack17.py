@@ -66,8 +66,8 @@ from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES, frame_file_name,
                                 frame_number, json_files, load_json,
                                 parse_track_id, posetrack_categories)
 from .outputs import write_json_files
-from .pt17_fields import (ConversionError, ConversionReport, as_list,
-                          coordinate, scalar, string)
+from .pt17_fields import (ConversionError, ConversionReport,
+                          annolist_image_name, as_list, coordinate, scalar)
 
 #: PoseTrack2017 joint id -> PoseTrack18 keypoint index.
 PT17_TO_PT18 = {
@@ -289,14 +289,7 @@ def convert_posetrack17_video(data: dict,
     folder = seq = None
     for i, entry in enumerate(annolist):
         where = f'{src}: annolist[{i}]'
-        if not isinstance(entry, dict):
-            raise ConversionError(f'{where}: must be an object')
-        image = as_list(entry.get('image'), where, 'image')
-        if len(image) != 1 or not isinstance(image[0], dict):
-            raise ConversionError(
-                f'{where}: field "image" must hold exactly one object with '
-                '"name"')
-        name = string(image[0].get('name'), where, 'image[0].name')
+        name = annolist_image_name(entry, where)
         name = name.replace('\\', '/')
         this_folder = osp.basename(osp.dirname(name))
         if folder is None:

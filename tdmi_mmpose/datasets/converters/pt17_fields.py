@@ -111,3 +111,25 @@ def string(value, where: str, field: str) -> str:
             f'{where}: field "{field}" must be a non-empty string, got '
             f'{value!r}')
     return value
+
+
+def annolist_image_name(entry, where: str) -> str:
+    """The frame's file name of an ``annolist`` entry: an object whose
+    ``image`` holds exactly one object with ``name`` (PoseTrack2017 and
+    HiEve's PoseTrack2017-style labels).
+
+    Args:
+        entry: The ``annolist`` entry.
+        where (str): The file and entry, for errors.
+
+    Returns:
+        str: ``image[0].name``.
+    """
+    if not isinstance(entry, dict):
+        raise ConversionError(f'{where}: must be an object')
+    image = as_list(entry.get('image'), where, 'image')
+    if len(image) != 1 or not isinstance(image[0], dict):
+        raise ConversionError(
+            f'{where}: field "image" must hold exactly one object with '
+            '"name"')
+    return string(image[0].get('name'), where, 'image[0].name')
