@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import os.path as osp
+import shutil
 import tempfile
 from typing import Any, Iterator
 
@@ -41,6 +42,42 @@ def atomic_output(path: str, suffix: str = '.tmp') -> Iterator[str]:
     finally:
         if osp.exists(tmp):
             os.remove(tmp)
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str) -> Iterator[str]:
+    """Yield a temporary folder beside ``path``; when the block ends without
+    an exception it replaces ``path`` (an existing folder there is removed
+    first), otherwise it is deleted.
+
+    A run that fails or is killed inside the block leaves ``path`` as it
+    was (at most a hidden ``.<name>.*.tmp`` folder beside it).
+
+    Args:
+        path (str): The final folder; its parent is created if missing.
+
+    Yields:
+        str: The temporary folder to fill.
+    """
+    parent = osp.dirname(osp.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(
+        prefix=f'.{osp.basename(osp.normpath(path))}.',
+        suffix='.tmp',
+        dir=parent)
+    try:
+        yield tmp
+        # mkdtemp makes the folder private (0700): give it the permissions
+        # a plain makedirs() would have
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        if osp.isdir(path):
+            shutil.rmtree(path)
+        os.rename(tmp, path)
+    finally:
+        if osp.isdir(tmp):
+            shutil.rmtree(tmp)
 
 
 def atomic_write_json(obj: Any, path: str, **kwargs) -> None:

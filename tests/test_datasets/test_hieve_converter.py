@@ -172,6 +172,35 @@ def test_test_split_with_detections(sample, tmp_path):
     assert info['keypoints'].shape == (1, 14, 2)
 
 
+def test_interrupted_conversion_leaves_nothing_complete_looking(
+        sample, tmp_path, monkeypatch):
+    """A conversion that fails while extracting the second video's frames
+    leaves no frame folder of that video and no annotation file at all."""
+    import mmcv
+    extract = mmcv.VideoReader.cvt2frames
+    calls = []
+
+    def fail_on_second_video(self, frame_dir, **kwargs):
+        calls.append(frame_dir)
+        if len(calls) == 2:
+            self[0]  # decode a little, then die mid-extraction
+            cv2.imwrite(osp.join(frame_dir, '000000.jpg'), self[0])
+            raise KeyboardInterrupt
+        return extract(self, frame_dir, **kwargs)
+
+    monkeypatch.setattr(mmcv.VideoReader, 'cvt2frames', fail_on_second_video)
+    out = str(tmp_path / 'out')
+    with pytest.raises(KeyboardInterrupt):
+        convert_hieve(out, osp.join(sample['raw'], 'videos', 'train'),
+                      osp.join(sample['raw'], LABEL_DIR), progress=False)
+    assert len(calls) == 2
+    images = osp.join(out, 'images', 'train')
+    visible = sorted(n for n in os.listdir(images) if not n.startswith('.'))
+    assert len(visible) == 1  # the first video only, complete
+    assert not osp.exists(osp.join(out, 'annotations'))
+    assert not [n for n in os.listdir(images) if n.startswith('.')]
+
+
 # ----------------------------------------------------------------------
 # Malformed and unusual labels
 # ----------------------------------------------------------------------

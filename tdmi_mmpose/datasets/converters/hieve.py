@@ -35,6 +35,9 @@ Rules:
   ``area`` = box ``w * h`` (HiEve has no masks), ``num_keypoints``,
   ``iscrowd`` 0; annotation id = image id * 1000 + index. No ``bbox_head``
   (HiEve has no head boxes).
+- Outputs appear only when complete: a video's frame folder when all its
+  frames are extracted, a split's per-video files all at once
+  (:func:`.outputs.write_json_files`), strict JSON.
 """
 import argparse
 import os
@@ -45,10 +48,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import mmcv
 
-from ...utils.atomic import atomic_write_json
+from ...utils.atomic import atomic_folder, atomic_write_json
 from ..hieve_format import hieve_categories
 from ..posetrack_format import PERSON_CATEGORY_ID, frame_number
 from .hieve_labels import Frames, find_label_sources, read_labels
+from .outputs import write_json_files
 from .posetrack17 import BBOX_MARGIN
 from .pt17_fields import ConversionError, ConversionReport
 
@@ -99,8 +103,10 @@ def extract_frames(video: Optional[str], frame_dir: str, name: str,
         reader = mmcv.VideoReader(video)
         if reader.frame_cnt <= 0:
             raise ConversionError(f'{video}: the video has no frames')
-        reader.cvt2frames(frame_dir, filename_tmpl=FRAME_TEMPLATE,
-                          show_progress=progress)
+        # a killed extraction leaves no partial frame folder
+        with atomic_folder(frame_dir) as tmp:
+            reader.cvt2frames(tmp, filename_tmpl=FRAME_TEMPLATE,
+                              show_progress=progress)
     elif not osp.isdir(frame_dir):
         raise ConversionError(
             f'video {name!r}: no video file and no frame folder {frame_dir}')
@@ -312,10 +318,10 @@ def convert_hieve(out_root: str,
         out_split = 'val' if name in val_videos else split
         outputs.setdefault(out_split, []).append((name, video))
     for out_split, converted in outputs.items():
-        for name, video in converted:
-            atomic_write_json(
-                video,
-                osp.join(out_root, 'annotations', out_split, f'{name}.json'))
+        # all the videos of a split, or none
+        write_json_files({f'{name}.json': video
+                          for name, video in converted},
+                         osp.join(out_root, 'annotations', out_split))
         atomic_write_json(
             coco_ground_truth([video for _, video in converted]),
             osp.join(out_root, 'annotations', f'{out_split}_coco.json'))
