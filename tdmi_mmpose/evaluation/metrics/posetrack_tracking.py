@@ -6,7 +6,8 @@ from typing import Dict, List
 
 import numpy as np
 
-from ...datasets.posetrack_format import order_frames
+from ...datasets.posetrack_format import (POSETRACK18_KEYPOINT_NAMES,
+                                          order_frames)
 from ...tracking import track_video
 from ..functional import check_track_ids
 
@@ -45,8 +46,10 @@ def track_instances(gt_video: dict, instances: Dict,
     """
     images = order_frames(gt_video['images'])
     per_frame = [instances.get(image['id'], []) for image in images]
+    # a video without any instance still needs K for its empty arrays
     num_keypoints = next(
-        (len(i['keypoint_scores']) for kept in per_frame for i in kept), 17)
+        (len(i['keypoint_scores']) for kept in per_frame for i in kept),
+        len(POSETRACK18_KEYPOINT_NAMES))
     frames = [
         dict(
             keypoints=np.array([i['keypoints'][:, :2] for i in kept
