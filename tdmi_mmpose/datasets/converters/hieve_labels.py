@@ -46,7 +46,7 @@ from ..hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
 from ..posetrack_format import (check_finite, frame_number, json_files,
                                 load_json)
 from .pt17_fields import (ConversionError, ConversionReport,
-                          annolist_image_name, as_list, scalar)
+                          annolist_image_name, annopoint_id, as_list, scalar)
 
 NUM_JOINTS = len(HIEVE_JOINT_TAGS)
 _BOX_FIELDS = ('xmin', 'ymin', 'xmax', 'ymax')
@@ -123,12 +123,7 @@ def _posetrack_person(rect: object, where: str,
         points += as_list(ap.get('point'), where, f'annopoints[{k}].point')
     for k, point in enumerate(points):
         pwhere = f'{where}.annopoints.point[{k}]'
-        if not isinstance(point, dict):
-            raise ConversionError(f'{pwhere}: must be an object')
-        for field in ('id', 'x', 'y'):
-            if field not in point:
-                raise ConversionError(f'{pwhere}: missing field "{field}"')
-        joint = scalar(point['id'], pwhere, 'id')
+        joint = annopoint_id(point, pwhere)
         if joint not in range(NUM_JOINTS) or isinstance(joint, float):
             raise ConversionError(
                 f'{pwhere}: field "id": joint id {joint!r} is not a HiEve '

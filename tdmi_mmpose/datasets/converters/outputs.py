@@ -4,10 +4,10 @@ that appear under their final names only when all of them are complete."""
 import json
 import os
 import os.path as osp
-import shutil
 import tempfile
 from typing import Dict, List
 
+from ...utils.atomic import atomic_folder
 from ..posetrack_format import PoseTrackFormatError
 
 
@@ -27,8 +27,9 @@ def write_json_files(files: Dict[str, object], out_dir: str) -> List[str]:
 
     The files are first written, as strict JSON (no NaN or Infinity), into
     a hidden temporary folder (``.<out_dir name>.*.tmp``). When ``out_dir``
-    does not exist yet, that folder is renamed to ``out_dir`` in one step: a
-    run that fails or is killed leaves no ``out_dir`` at all. When
+    does not exist yet, that folder is renamed to ``out_dir`` in one step
+    (:func:`~tdmi_mmpose.utils.atomic.atomic_folder`): a run that fails or
+    is killed leaves no ``out_dir`` at all. When
     ``out_dir`` exists, the temporary folder lies inside it and the files are
     renamed into it only after every one was written completely; a failure
     before then leaves no new file under a final name. The temporary folder
@@ -48,36 +49,28 @@ def write_json_files(files: Dict[str, object], out_dir: str) -> List[str]:
     finals = [osp.join(out_dir, name) for name in files]
     for path in finals:
         check_output_file(path)
-    exists = osp.isdir(out_dir)
-    if exists:
-        tmp_parent = out_dir
-    else:
-        tmp_parent = osp.dirname(osp.abspath(out_dir))
-        os.makedirs(tmp_parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(
-        prefix=f'.{osp.basename(osp.normpath(out_dir))}.',
-        suffix='.tmp',
-        dir=tmp_parent)
-    try:
-        for name, obj in files.items():
-            with open(osp.join(tmp, name), 'w') as f:
-                try:
-                    json.dump(obj, f, allow_nan=False)
-                except ValueError as e:
-                    raise PoseTrackFormatError(
-                        f'{osp.join(out_dir, name)}: cannot be written as '
-                        f'strict JSON ({e}).') from None
-        if exists:
-            for name, path in zip(files, finals):
-                os.replace(osp.join(tmp, name), path)
-        else:
-            # mkdtemp makes the folder private (0700): give it the
-            # permissions a plain makedirs() would have
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o777 & ~umask)
-            os.rename(tmp, out_dir)
-    finally:
-        if osp.isdir(tmp):
-            shutil.rmtree(tmp)
+    if not osp.isdir(out_dir):
+        with atomic_folder(out_dir) as tmp:
+            _dump_strict(files, tmp, out_dir)
+        return finals
+    with tempfile.TemporaryDirectory(
+            prefix=f'.{osp.basename(osp.normpath(out_dir))}.',
+            suffix='.tmp',
+            dir=out_dir) as tmp:
+        _dump_strict(files, tmp, out_dir)
+        for name, path in zip(files, finals):
+            os.replace(osp.join(tmp, name), path)
     return finals
+
+
+def _dump_strict(files: Dict[str, object], folder: str, out_dir: str) -> None:
+    """Write each object as strict JSON into ``folder`` (errors name the
+    final path in ``out_dir``)."""
+    for name, obj in files.items():
+        with open(osp.join(folder, name), 'w') as f:
+            try:
+                json.dump(obj, f, allow_nan=False)
+            except ValueError as e:
+                raise PoseTrackFormatError(
+                    f'{osp.join(out_dir, name)}: cannot be written as '
+                    f'strict JSON ({e}).') from None

@@ -67,7 +67,8 @@ from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES, frame_file_name,
                                 parse_track_id, posetrack_categories)
 from .outputs import write_json_files
 from .pt17_fields import (ConversionError, ConversionReport,
-                          annolist_image_name, as_list, coordinate, scalar)
+                          annolist_image_name, annopoint_id, as_list,
+                          coordinate, scalar)
 
 #: PoseTrack2017 joint id -> PoseTrack18 keypoint index.
 PT17_TO_PT18 = {
@@ -141,12 +142,7 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
     xs, ys = [], []
     for k, point in enumerate(points):
         pwhere = f'{where}.annopoints.point[{k}]'
-        if not isinstance(point, dict):
-            raise ConversionError(f'{pwhere}: must be an object')
-        for field in ('id', 'x', 'y'):
-            if field not in point:
-                raise ConversionError(f'{pwhere}: missing field "{field}"')
-        joint_id = scalar(point['id'], pwhere, 'id')
+        joint_id = annopoint_id(point, pwhere)
         if joint_id not in PT17_TO_PT18:
             report.skip('points with an unknown joint id (valid: 0-14)',
                         f'{pwhere} id={joint_id!r}')

@@ -133,3 +133,23 @@ def annolist_image_name(entry, where: str) -> str:
             f'{where}: field "image" must hold exactly one object with '
             '"name"')
     return string(image[0].get('name'), where, 'image[0].name')
+
+
+def annopoint_id(point, where: str):
+    """The joint id of an ``annopoints[].point[]`` entry: an object with
+    ``id``, ``x`` and ``y`` (PoseTrack2017 and HiEve's PoseTrack2017-style
+    labels).
+
+    Args:
+        point: The entry.
+        where (str): The file and entry, for errors.
+
+    Returns:
+        int | float: ``id`` (:func:`scalar`); the caller checks its range.
+    """
+    if not isinstance(point, dict):
+        raise ConversionError(f'{where}: must be an object')
+    for field in ('id', 'x', 'y'):
+        if field not in point:
+            raise ConversionError(f'{where}: missing field "{field}"')
+    return scalar(point['id'], where, 'id')
