@@ -47,17 +47,11 @@ def gt_video(num_frames=2):
 
 def pred_video(num_frames=2):
     """Predictions equal to :func:`gt_video`, every joint scored 0.9."""
-    anns = []
-    for t in range(num_frames):
-        anns.append(
-            dict(
-                id=t,
-                image_id=10000 + t,
-                track_id=0,
-                category_id=1,
-                keypoints=[v for x, y in body() for v in (x, y, 1)],
-                scores=[0.9] * NUM_KEYPOINTS))
-    return dict(images=_images(num_frames), annotations=anns)
+    video = gt_video(num_frames)
+    for ann in video['annotations']:
+        del ann['bbox_head']
+        ann['scores'] = [0.9] * NUM_KEYPOINTS
+    return video
 
 
 def write_eval_case(root, pred, gt=None):

@@ -1,5 +1,6 @@
 """Fixtures for the PoseTrack AP tests: the poseval reference cases and small
 builders of PoseTrack18-format videos."""
+import importlib.util
 import os.path as osp
 from types import SimpleNamespace
 
@@ -139,3 +140,22 @@ def poseval_cases_dir():
     if not osp.isdir(POSEVAL_CASES):
         pytest.skip(f'poseval reference cases not found at {POSEVAL_CASES}')
     return POSEVAL_CASES
+
+
+@pytest.fixture
+def poseval_sorted_listing():
+    """poseval lists video files in sorted order during the test (see
+    :func:`poseval_oracle.sorted_video_listing`)."""
+    from poseval_oracle import sorted_video_listing
+    with sorted_video_listing():
+        yield
+
+
+@pytest.fixture(scope='module')
+def posetrack_eval_tool():
+    """``tools/posetrack_eval.py`` as a module (tests call its ``main``)."""
+    spec = importlib.util.spec_from_file_location(
+        'posetrack_eval', osp.join(REPO_ROOT, 'tools', 'posetrack_eval.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -4,9 +4,11 @@ It is not on PyPI and not a dependency: the tests import it from
 ``../shared/poseval`` beside the repository when that folder is there (else
 from ``PYTHONPATH``), and skip, saying why, when it cannot be imported.
 """
+import contextlib
 import importlib
 import os.path as osp
 import sys
+from unittest import mock
 
 import pytest
 
@@ -36,6 +38,21 @@ def import_poseval(*modules: str) -> list:
             allow_module_level=True)
 
 
+@contextlib.contextmanager
+def sorted_video_listing():
+    """Make poseval list the video files in sorted order, like ours.
+
+    poseval reads a folder in its directory-listing order, which decides its
+    video indices (offsets of the track ids, for MOTA) and how exactly tied
+    scores rank (for AP).
+    """
+    eval_helpers, = import_poseval('eval_helpers')
+    listing = eval_helpers.glob.glob
+    with mock.patch.object(eval_helpers.glob, 'glob',
+                           lambda pattern: sorted(listing(pattern))):
+        yield
+
+
 def poseval_totals(gt_dir: str, pred_dir: str, track_dir: str,
                    out_dir: str) -> dict:
     """poseval's Total AP of a prediction folder (``python -m
@@ -52,16 +69,12 @@ def poseval_totals(gt_dir: str, pred_dir: str, track_dir: str,
         dict: ``ap``, ``mota``, ``motp``, ``precision``, ``recall`` totals
         (percent; NaN as poseval gives it).
     """
-    import contextlib
     import io
     import os
-    from unittest import mock
     eval_helpers, evaluate_ap, evaluate_tracking = import_poseval(
         'eval_helpers', 'evaluateAP', 'evaluateTracking')
-    listing = eval_helpers.glob.glob
     os.makedirs(out_dir, exist_ok=True)
-    with contextlib.redirect_stdout(io.StringIO()), mock.patch.object(
-            eval_helpers.glob, 'glob', lambda p: sorted(listing(p))):
+    with contextlib.redirect_stdout(io.StringIO()), sorted_video_listing():
         gt_frames, pred_frames = eval_helpers.load_data_dir(
             ['', gt_dir + '/', pred_dir + '/'])
         ap, _, _ = evaluate_ap.evaluateAP(gt_frames, pred_frames, None,

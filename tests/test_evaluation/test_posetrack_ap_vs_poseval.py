@@ -13,7 +13,6 @@ import os
 import warnings
 
 import numpy as np
-import pytest
 
 from poseval_oracle import import_poseval
 
@@ -147,12 +146,7 @@ def _same(mine, theirs):
     return bool(np.all(both_nan | (np.abs(mine - theirs) <= 1e-9)))
 
 
-def test_random_cases_match_poseval(tmp_path, monkeypatch):
-    # poseval pools videos in directory-listing order; use sorted order
-    # like ours so that exactly tied scores rank the same way.
-    listing = eval_helpers.glob.glob
-    monkeypatch.setattr(eval_helpers.glob, 'glob',
-                        lambda pattern: sorted(listing(pattern)))
+def test_random_cases_match_poseval(tmp_path, poseval_sorted_listing):
     rng = np.random.default_rng(2023)
     # TDMI_POSEVAL_CASES=600 for a longer sweep
     for index in range(int(os.environ.get('TDMI_POSEVAL_CASES', 40))):
@@ -163,5 +157,6 @@ def test_random_cases_match_poseval(tmp_path, monkeypatch):
             expected = _poseval(root + '/gt', root + '/pred')
             result = evaluate_posetrack_folders(root + '/gt', root + '/pred')
         for mine, theirs in zip(
-            (result['ap'], result['precision'], result['recall']), expected):
+                (result['ap'], result['precision'], result['recall']),
+                expected):
             assert _same(mine, theirs), (index, mine, theirs)

@@ -1,5 +1,4 @@
 """tools/posetrack_eval.py: the poseval-compatible command line."""
-import importlib.util
 import json
 import os.path as osp
 
@@ -8,17 +7,6 @@ import pytest
 from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINT_NAMES,
                                                TABLE_NAMES)
 from tdmi_mmpose.utils import run_tool
-
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-@pytest.fixture(scope='module')
-def tool():
-    spec = importlib.util.spec_from_file_location(
-        'posetrack_eval', osp.join(REPO_ROOT, 'tools', 'posetrack_eval.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _write_case(tmp_path, pt, gt, pred, name='000001_mpii_test'):
@@ -30,13 +18,13 @@ def _write_case(tmp_path, pt, gt, pred, name='000001_mpii_test'):
     return str(tmp_path / 'gt'), str(tmp_path / 'pred'), str(pred_file)
 
 
-def test_reference_case_table_and_json(tool, poseval_cases_dir, tmp_path,
-                                       capsys):
+def test_reference_case_table_and_json(posetrack_eval_tool, poseval_cases_dir,
+                                       tmp_path, capsys):
     case_dir = osp.join(poseval_cases_dir, 'case06')
     with open(osp.join(case_dir, 'expected.json')) as f:
         expected = json.load(f)
     out_json = tmp_path / 'ap.json'
-    status = tool.main([
+    status = posetrack_eval_tool.main([
         '--gt-dir',
         osp.join(case_dir, 'gt'), '--pred-dir',
         osp.join(case_dir, 'pred'), '--out-json',
@@ -58,13 +46,13 @@ def test_reference_case_table_and_json(tool, poseval_cases_dir, tmp_path,
             assert abs(written['per_joint'][name][key] - value) <= 1e-9
 
 
-def test_nan_is_written_as_null(tool, tmp_path, pt):
+def test_nan_is_written_as_null(posetrack_eval_tool, tmp_path, pt):
     gt_joints = pt.body(100, 100, skip=['head_top'])
     gt = pt.video('000001_mpii_test', [[pt.gt_person(gt_joints)]])
     pred = pt.video('000001_mpii_test', [[pt.pred_person(pt.body(100, 100))]])
     gt_dir, pred_dir, _ = _write_case(tmp_path, pt, gt, pred)
     out_json = tmp_path / 'ap.json'
-    assert tool.main([
+    assert posetrack_eval_tool.main([
         '--gt-dir', gt_dir, '--pred-dir', pred_dir, '--out-json',
         str(out_json)
     ]) == 0
@@ -83,8 +71,8 @@ def test_nan_is_written_as_null(tool, tmp_path, pt):
     ('keypoints', 'expected 17'),
     ('bbox_head', 'bbox_head'),
 ])
-def test_bad_input_names_the_file(tool, tmp_path, pt, capsys, problem,
-                                  message):
+def test_bad_input_names_the_file(posetrack_eval_tool, tmp_path, pt, capsys,
+                                  problem, message):
     joints = pt.body(100, 100)
     gt = pt.video('000001_mpii_test', [[
         pt.gt_person(
@@ -102,7 +90,8 @@ def test_bad_input_names_the_file(tool, tmp_path, pt, capsys, problem,
     bad_file = osp.join(gt_dir, '000001_mpii_test.json') \
         if problem == 'bbox_head' else pred_file
 
-    status = run_tool(tool.main, ['--gt-dir', gt_dir, '--pred-dir', pred_dir])
+    status = run_tool(posetrack_eval_tool.main,
+                      ['--gt-dir', gt_dir, '--pred-dir', pred_dir])
     stderr = capsys.readouterr().err
     assert status == 2
     assert stderr.startswith('posetrack_eval: error: ')
@@ -110,9 +99,9 @@ def test_bad_input_names_the_file(tool, tmp_path, pt, capsys, problem,
     assert bad_file in stderr
 
 
-def test_missing_gt_folder(tool, tmp_path, capsys):
+def test_missing_gt_folder(posetrack_eval_tool, tmp_path, capsys):
     status = run_tool(
-        tool.main,
+        posetrack_eval_tool.main,
         ['--gt-dir',
          str(tmp_path / 'nope'), '--pred-dir',
          str(tmp_path)])

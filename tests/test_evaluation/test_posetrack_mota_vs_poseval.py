@@ -72,12 +72,7 @@ def _max_diff(mine, theirs):
     return float(np.max(np.abs(mine[both] - theirs[both]), initial=0.0))
 
 
-def test_random_cases_match_poseval(tmp_path, monkeypatch):
-    # poseval indexes videos in directory-listing order; use sorted order
-    # like ours (the index offsets track ids).
-    listing = eval_helpers.glob.glob
-    monkeypatch.setattr(eval_helpers.glob, 'glob',
-                        lambda pattern: sorted(listing(pattern)))
+def test_random_cases_match_poseval(tmp_path, poseval_sorted_listing):
     rng = np.random.default_rng(13)
     worst = 0.0
     switches = misses = false_positives = 0
@@ -123,24 +118,11 @@ def test_joint_names_are_posevals():
     ]
 
 
-def _load_tool():
-    import importlib.util
-    path = osp.join(
-        osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-        'tools', 'posetrack_eval.py')
-    spec = importlib.util.spec_from_file_location('posetrack_eval', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_eval_tool_track_equals_poseval(tmp_path, monkeypatch, capsys):
+def test_eval_tool_track_equals_poseval(tmp_path, poseval_sorted_listing,
+                                        posetrack_eval_tool, capsys):
     """``tools/posetrack_eval.py --track`` prints poseval's tracking table
     and writes its numbers."""
-    listing = eval_helpers.glob.glob
-    monkeypatch.setattr(eval_helpers.glob, 'glob',
-                        lambda pattern: sorted(listing(pattern)))
-    tool = _load_tool()
+    tool = posetrack_eval_tool
     rng = np.random.default_rng(131)
     checked = 0
     for index in range(6):
@@ -178,8 +160,9 @@ def test_eval_tool_track_equals_poseval(tmp_path, monkeypatch, capsys):
     assert checked >= 3  # most cases have a MOTA to compare
 
 
-def test_eval_tool_track_needs_track_ids(tmp_path, capsys):
-    tool = _load_tool()
+def test_eval_tool_track_needs_track_ids(tmp_path, posetrack_eval_tool,
+                                         capsys):
+    tool = posetrack_eval_tool
     root = str(tmp_path / 'case')
     write_random_mota_case(np.random.default_rng(5), root)
     name = sorted(os.listdir(root + '/pred'))[0]

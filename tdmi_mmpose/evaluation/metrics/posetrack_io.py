@@ -232,6 +232,35 @@ def parse_posetrack_video(video: dict,
     return frames
 
 
+def _parse_video_pairs(gt_videos: Dict[str, dict],
+                       pred_videos: Dict[str, dict],
+                       gt_sources: Optional[Dict[str, str]],
+                       pred_sources: Optional[Dict[str, str]], track: bool):
+    """Parse the GT and prediction frames of every GT video, in sorted name
+    order.
+
+    Yields:
+        tuple: ``(name, gt_frames, pred_frames, gt_source, pred_source)``.
+
+    Raises:
+        ValueError: A GT video has no predictions.
+    """
+    gt_sources = gt_sources or {}
+    pred_sources = pred_sources or {}
+    for name in sorted(gt_videos):
+        gt_source = gt_sources.get(name, f'GT video {name!r}')
+        pred_source = pred_sources.get(name, f'prediction video {name!r}')
+        if name not in pred_videos:
+            raise ValueError(f'No predictions for video {name!r} '
+                             f'(ground truth: {gt_source}).')
+        yield (name,
+               parse_posetrack_video(
+                   gt_videos[name], gt_source, True, track=track),
+               parse_posetrack_video(
+                   pred_videos[name], pred_source, False, track=track),
+               gt_source, pred_source)
+
+
 def evaluate_posetrack_ap(
         gt_videos: Dict[str, dict],
         pred_videos: Dict[str, dict],
@@ -256,20 +285,11 @@ def evaluate_posetrack_ap(
         listing order; only the ranking of exactly tied scores can depend on
         it).
     """
-    gt_sources = gt_sources or {}
-    pred_sources = pred_sources or {}
-    per_video = OrderedDict()
-    for name in sorted(gt_videos):
-        gt_source = gt_sources.get(name, f'GT video {name!r}')
-        pred_source = pred_sources.get(name, f'prediction video {name!r}')
-        if name not in pred_videos:
-            raise ValueError(f'No predictions for video {name!r} '
-                             f'(ground truth: {gt_source}).')
-        gt_frames = parse_posetrack_video(gt_videos[name], gt_source, True)
-        pred_frames = parse_posetrack_video(pred_videos[name], pred_source,
-                                            False)
-        per_video[name] = video_entries(gt_frames, pred_frames, gt_source,
-                                        pred_source)
+    per_video = OrderedDict(
+        (name, video_entries(gt_frames, pred_frames, gt_source, pred_source))
+        for name, gt_frames, pred_frames, gt_source, pred_source in
+        _parse_video_pairs(gt_videos, pred_videos, gt_sources, pred_sources,
+                           track=False))
     return summarize_videos(per_video)
 
 
@@ -295,19 +315,10 @@ def evaluate_posetrack_tracking(
         dict: See
         :func:`~tdmi_mmpose.evaluation.functional.evaluate_posetrack_mota`.
     """
-    gt_sources = gt_sources or {}
-    pred_sources = pred_sources or {}
     gt_frames, pred_frames = OrderedDict(), OrderedDict()
-    for name in sorted(gt_videos):
-        gt_source = gt_sources.get(name, f'GT video {name!r}')
-        pred_source = pred_sources.get(name, f'prediction video {name!r}')
-        if name not in pred_videos:
-            raise ValueError(f'No predictions for video {name!r} '
-                             f'(ground truth: {gt_source}).')
-        gt_frames[name] = parse_posetrack_video(
-            gt_videos[name], gt_source, True, track=True)
-        pred_frames[name] = parse_posetrack_video(
-            pred_videos[name], pred_source, False, track=True)
+    for name, gt, pred, _, _ in _parse_video_pairs(
+            gt_videos, pred_videos, gt_sources, pred_sources, track=True):
+        gt_frames[name], pred_frames[name] = gt, pred
     return evaluate_posetrack_mota(gt_frames, pred_frames, gt_sources,
                                    pred_sources)
 
