@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 from mmengine.config import Config, DictAction
 
+from tdmi_mmpose.datasets.from_config import phase_dataset_cfg
 from tdmi_mmpose.utils.config import load_config
 
 PACK_TYPES = ('PackVideoPoseInputs', 'PackPoseInputs')
@@ -65,26 +66,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def load_cfg(path: str, options: dict) -> Config:
-    """Config with overrides (``data_root`` retargeting)."""
-    return load_config(path, options)
-
-
 def build_dataset(cfg: Config, phase: str):
     """Build the phase's dataset with ``transformed_keypoints`` packed."""
-    from mmengine.registry import init_default_scope
-    from mmengine.utils import import_modules_from_strings
     from mmpose.registry import DATASETS
 
     import tdmi_mmpose  # noqa: F401  (registers the components)
 
-    if cfg.get('custom_imports', None):
-        import_modules_from_strings(**cfg.custom_imports)
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
-    loader = cfg.get(f'{phase}_dataloader', None)
-    if loader is None:
-        raise KeyError(f'{cfg.filename}: no {phase}_dataloader in the config')
-    dataset_cfg = loader.dataset
+    dataset_cfg = phase_dataset_cfg(cfg, phase)
     for step in dataset_cfg.get('pipeline', []):
         if step.get('type') in PACK_TYPES:
             step['pack_transformed'] = True
@@ -196,7 +184,7 @@ def render_sample(packed: dict, metainfo: dict) -> np.ndarray:
 def main(argv: Optional[Sequence[str]] = None) -> List[str]:
     """Render the requested samples; returns the written PNG paths."""
     args = parse_args(argv)
-    cfg = load_cfg(args.config, args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     dataset = build_dataset(cfg, args.phase)
     os.makedirs(args.out_dir, exist_ok=True)
     written = []

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..utils.atomic import atomic_output, atomic_write_json
 from .hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
-from .posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from .posetrack_format import FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES
 from .sample_data import render_video
 
 #: (name, label layout, frames, labelling step, person templates as in
@@ -106,7 +106,8 @@ def _posetrack_labels(people_by_frame: Dict[int, list]) -> dict:
                 dict(x1=[x1], y1=[y1], x2=[x2], y2=[y2], track_id=[track_id],
                      annopoints=[dict(point=points)]))
         annolist.append(
-            dict(image=[dict(name=f'{t:06d}.jpg')], annorect=rects))
+            dict(image=[dict(name=FRAME_FILE_TEMPLATE.format(t))],
+                 annorect=rects))
     return dict(annolist=annolist)
 
 

@@ -3,6 +3,7 @@
 library side of ``tools/analysis/benchmark_pipeline.py``, also used by
 ``tools/analysis/benchmark.py``)."""
 import argparse
+import copy
 import os
 import platform
 import statistics
@@ -12,25 +13,17 @@ from typing import Dict, List, Sequence
 import numpy as np
 
 from ..utils.config import load_config
+from .from_config import phase_dataset_cfg
 
 
 def build_datasets(cfg, phase: str, settings: Dict[str, List[int]]) -> dict:
     """One dataset per frame-offset setting, from the phase's config."""
-    import copy
-
-    from mmengine.registry import init_default_scope
-    from mmengine.utils import import_modules_from_strings
     from mmpose.registry import DATASETS
 
-    if cfg.get('custom_imports', None):
-        import_modules_from_strings(**cfg.custom_imports)
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
-    loader = cfg.get(f'{phase}_dataloader', None)
-    if loader is None:
-        raise KeyError(f'{cfg.filename}: no {phase}_dataloader in the config')
+    base_cfg = phase_dataset_cfg(cfg, phase)
     datasets = {}
     for name, offsets in settings.items():
-        dataset_cfg = copy.deepcopy(loader.dataset)
+        dataset_cfg = copy.deepcopy(base_cfg)
         if 'frame_offsets' not in dataset_cfg and dataset_cfg.get(
                 'type') != 'PoseTrackVideoDataset':
             raise ValueError('the dataset config has no `frame_offsets` to '

@@ -24,7 +24,8 @@ import cv2
 import numpy as np
 from mmengine.fileio import dump
 
-from .posetrack_format import POSETRACK18_KEYPOINT_NAMES, posetrack_categories
+from .posetrack_format import (FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES,
+                               posetrack_categories)
 
 #: PoseTrack18 keypoint names, in annotation order (from the format module).
 POSETRACK18_KEYPOINTS = list(POSETRACK18_KEYPOINT_NAMES)
@@ -547,7 +548,7 @@ def render_video(rng: np.random.Generator, split: str, name: str,
     backgrounds, hidden_joints, blurred_frames = [], {}, []
     for t in range(nframes):
         img_id = _image_id(vid_id, t)
-        file_name = f'images/{split}/{name}/{t:06d}.jpg'
+        file_name = f'images/{split}/{name}/' + FRAME_FILE_TEMPLATE.format(t)
         labeled = (t % step == 0) or (t == nframes - 1)
         image = {
             'file_name': file_name,

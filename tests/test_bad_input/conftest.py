@@ -104,17 +104,6 @@ def write_json(path, obj) -> str:
     return path
 
 
-@pytest.fixture
-def build_dataset():
-    """``build_dataset(**kwargs)`` -> a ``PoseTrackVideoDataset``."""
-    from mmpose.registry import DATASETS
-
-    def build(**kwargs):
-        return DATASETS.build(dict(type='PoseTrackVideoDataset', **kwargs))
-
-    return build
-
-
 class PoseTrackFiles:
     """The helpers above, for tests (as the ``pt`` fixture: test modules
     cannot import ``conftest`` unambiguously)."""

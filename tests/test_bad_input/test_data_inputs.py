@@ -318,6 +318,9 @@ PT17_CASES = [
      "'1.0e999'"),
     ('track_id_fraction', _rect('track_id', [1.5]), 'field "track_id"',
      '1.5'),
+    ('head_box_partial', _rect('x2', None), 'missing field "x2"',
+     'head box'),
+    ('head_box_inverted', _rect('x2', [0]), 'x2 < x1', 'head box'),
 ]
 
 

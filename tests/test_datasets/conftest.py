@@ -150,14 +150,3 @@ class PoseTrackWriter:
 @pytest.fixture
 def writer(tmp_path):
     return PoseTrackWriter(tmp_path)
-
-
-@pytest.fixture
-def build_dataset():
-    """``build_dataset(**kwargs)`` -> a ``PoseTrackVideoDataset``."""
-    from mmpose.registry import DATASETS
-
-    def build(**kwargs):
-        return DATASETS.build(dict(type='PoseTrackVideoDataset', **kwargs))
-
-    return build

@@ -109,3 +109,18 @@ def test_benchmark_pipeline_reports_t5_and_t1(config_file, tmp_path):
         assert np.isclose(r['ms_per_sample'] * r['samples_per_s'], 1000)
     table = bench.format_table(report)
     assert 'T=5' in table and 'T=1' in table
+
+
+def test_phase_dataset_cfg_is_a_copy_and_names_a_missing_phase(config_file):
+    from mmengine.config import Config
+
+    from tdmi_mmpose.datasets.from_config import phase_dataset_cfg
+
+    cfg = Config.fromfile(config_file)
+    dataset_cfg = phase_dataset_cfg(cfg, 'val')
+    assert dataset_cfg == cfg.val_dataloader.dataset
+    dataset_cfg['pipeline'] = []
+    assert cfg.val_dataloader.dataset['pipeline'] != []
+    cfg.pop('test_dataloader', None)
+    with pytest.raises(KeyError, match='no test_dataloader'):
+        phase_dataset_cfg(cfg, 'test')

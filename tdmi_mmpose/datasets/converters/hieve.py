@@ -50,14 +50,14 @@ import mmcv
 
 from ...utils.atomic import atomic_folder, atomic_write_json
 from ..hieve_format import hieve_categories
-from ..posetrack_format import PERSON_CATEGORY_ID, frame_number
+from ..posetrack_format import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID,
+                                frame_number)
 from .hieve_labels import Frames, find_label_sources, read_labels
 from .outputs import write_json_files
 from .posetrack17 import BBOX_MARGIN
 from .pt17_fields import ConversionError, ConversionReport
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv')
-FRAME_TEMPLATE = '{:06d}.jpg'
 #: Image ids are ``video number * FRAMES_PER_VIDEO + frame index``.
 FRAMES_PER_VIDEO = 1_000_000
 #: Annotation ids are ``image id * PEOPLE_PER_FRAME + index``.
@@ -105,7 +105,7 @@ def extract_frames(video: Optional[str], frame_dir: str, name: str,
             raise ConversionError(f'{video}: the video has no frames')
         # a killed extraction leaves no partial frame folder
         with atomic_folder(frame_dir) as tmp:
-            reader.cvt2frames(tmp, filename_tmpl=FRAME_TEMPLATE,
+            reader.cvt2frames(tmp, filename_tmpl=FRAME_FILE_TEMPLATE,
                               show_progress=progress)
     elif not osp.isdir(frame_dir):
         raise ConversionError(
@@ -117,10 +117,10 @@ def extract_frames(video: Optional[str], frame_dir: str, name: str,
         raise ConversionError(
             f'{frame_dir}: frames must be numbered 000000.jpg, 000001.jpg, '
             f'... without gaps (found {len(numbers)} numbered .jpg files)')
-    first = cv2.imread(osp.join(frame_dir, FRAME_TEMPLATE.format(0)))
+    first = cv2.imread(osp.join(frame_dir, FRAME_FILE_TEMPLATE.format(0)))
     if first is None:
         raise ConversionError(
-            f'{frame_dir}: cannot read {FRAME_TEMPLATE.format(0)}')
+            f'{frame_dir}: cannot read {FRAME_FILE_TEMPLATE.format(0)}')
     return len(numbers), (first.shape[1], first.shape[0])
 
 
@@ -199,7 +199,7 @@ def build_video(name: str, number: int, split: str, nframes: int,
         images.append(
             OrderedDict(
                 file_name=f'images/{split}/{name}/'
-                f'{FRAME_TEMPLATE.format(index)}',
+                f'{FRAME_FILE_TEMPLATE.format(index)}',
                 id=image_id,
                 frame_id=image_id,
                 vid_id=str(number),

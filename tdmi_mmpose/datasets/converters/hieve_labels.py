@@ -46,7 +46,8 @@ from ..hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
 from ..posetrack_format import (check_finite, frame_number, json_files,
                                 load_json)
 from .pt17_fields import (ConversionError, ConversionReport,
-                          annolist_image_name, annopoint_id, as_list, scalar)
+                          annolist_image_name, annopoint_id, as_list,
+                          rect_box, rect_track_id, scalar)
 
 NUM_JOINTS = len(HIEVE_JOINT_TAGS)
 _BOX_FIELDS = ('xmin', 'ymin', 'xmax', 'ymax')
@@ -136,29 +137,11 @@ def _posetrack_person(rect: object, where: str,
         keypoints[joint] = (scalar(point['x'], pwhere, 'x'),
                             scalar(point['y'], pwhere, 'y'),
                             HIEVE_FLAG_TO_VISIBILITY[0 if visible else 1])
-    box = [rect.get(f) for f in ('x1', 'y1', 'x2', 'y2')]
-    if all(v is None for v in box):
-        bbox = None
+    bbox = rect_box(rect, where, 'person box')
+    if bbox is None:
         report.note('people without a box (box made from their joints)',
                     where)
-    else:
-        for field, v in zip(('x1', 'y1', 'x2', 'y2'), box):
-            if v is None:
-                raise ConversionError(
-                    f'{where}: missing field "{field}" (the person box needs '
-                    'x1, y1, x2, y2)')
-        bbox = _box([scalar(v, where, f) for v, f in zip(
-            box, ('x1', 'y1', 'x2', 'y2'))], f'{where}: fields "x1..y2"')
-    if 'track_id' in rect:
-        track_id = scalar(rect['track_id'], where, 'track_id')
-        if isinstance(track_id, float) and not track_id.is_integer():
-            raise ConversionError(
-                f'{where}: field "track_id" must be an integer, got '
-                f'{track_id!r}')
-        track_id = int(track_id)
-    else:
-        track_id = -1
-        report.note('people without track_id (set to -1)', where)
+    track_id = rect_track_id(rect, where, report)
     return _person(track_id, bbox, keypoints, where)
 
 

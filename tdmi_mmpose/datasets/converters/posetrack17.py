@@ -64,11 +64,11 @@ from tqdm import tqdm
 
 from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES, frame_file_name,
                                 frame_number, json_files, load_json,
-                                parse_track_id, posetrack_categories)
+                                posetrack_categories)
 from .outputs import write_json_files
 from .pt17_fields import (ConversionError, ConversionReport,
                           annolist_image_name, annopoint_id, as_list,
-                          coordinate, scalar)
+                          coordinate, rect_box, rect_track_id, scalar)
 
 #: PoseTrack2017 joint id -> PoseTrack18 keypoint index.
 PT17_TO_PT18 = {
@@ -172,22 +172,12 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
         return None
     num_points = len(xs)
 
-    head = [rect.get(f) for f in ('x1', 'y1', 'x2', 'y2')]
+    head = rect_box(rect, where, 'head box')
     bbox_head = None
-    if all(v is None for v in head):
+    if head is None:
         report.note('people without a head box (kept, no bbox_head)', where)
     else:
-        for field, v in zip(('x1', 'y1', 'x2', 'y2'), head):
-            if v is None:
-                raise ConversionError(
-                    f'{where}: missing field "{field}" (head box needs x1, '
-                    'y1, x2, y2)')
-        hx1, hy1, hx2, hy2 = (coordinate(v, where, f) for v, f in zip(
-            head, ('x1', 'y1', 'x2', 'y2')))
-        if hx2 < hx1 or hy2 < hy1:
-            raise ConversionError(
-                f'{where}: fields "x1..y2": head box has x2 < x1 or y2 < y1 '
-                f'({hx1}, {hy1}, {hx2}, {hy2})')
+        hx1, hy1, hx2, hy2 = head
         bbox_head = [_r2(hx1), _r2(hy1), _r2(hx2 - hx1), _r2(hy2 - hy1)]
         xs += [hx1, hx2]
         ys += [hy1, hy2]
@@ -198,12 +188,7 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
     x2, y2 = x2 + mx, y2 + my
     bbox = [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)]
 
-    if 'track_id' in rect:
-        track_id = parse_track_id(
-            dict(track_id=scalar(rect['track_id'], where, 'track_id')), where)
-    else:
-        track_id = -1
-        report.note('people without track_id (set to -1)', where)
+    track_id = rect_track_id(rect, where, report)
     if index >= 100:
         raise ConversionError(
             f'{where}: more than 100 people in one frame; annotation ids '

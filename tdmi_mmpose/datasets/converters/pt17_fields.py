@@ -3,15 +3,20 @@
 conversion (what was converted, skipped and why)."""
 import math
 from collections import OrderedDict
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import numpy as np
 
-from ..posetrack_format import PoseTrackFormatError, check_coordinates
+from ..posetrack_format import (PoseTrackFormatError, check_coordinates,
+                                parse_track_id)
 
 #: Malformed input; the message names the file and the field (the format
 #: module's error, under the converter's name).
 ConversionError = PoseTrackFormatError
+
+#: The fields of an ``annorect``'s box (the head box in PoseTrack2017, the
+#: person box in HiEve's PoseTrack2017-style labels).
+RECT_BOX_FIELDS = ('x1', 'y1', 'x2', 'y2')
 
 
 class ConversionReport:
@@ -153,3 +158,54 @@ def annopoint_id(point, where: str):
         if field not in point:
             raise ConversionError(f'{where}: missing field "{field}"')
     return scalar(point['id'], where, 'id')
+
+
+def rect_box(rect: dict, where: str, what: str) -> Optional[List[float]]:
+    """An ``annorect``'s ``x1, y1, x2, y2`` box: all four fields or none.
+
+    Args:
+        rect (dict): The ``annorect`` entry.
+        where (str): The file and entry, for errors.
+        what (str): What the box is (e.g. ``'head box'``), for errors.
+
+    Returns:
+        list[float], optional: ``[x1, y1, x2, y2]`` (each a
+        :func:`coordinate`); ``None`` if none of the four fields is there.
+
+    Raises:
+        ConversionError: Some but not all of the fields, a bad number, or
+            x2 < x1 or y2 < y1.
+    """
+    values = [rect.get(f) for f in RECT_BOX_FIELDS]
+    if all(v is None for v in values):
+        return None
+    for field, v in zip(RECT_BOX_FIELDS, values):
+        if v is None:
+            raise ConversionError(
+                f'{where}: missing field "{field}" (the {what} needs x1, '
+                'y1, x2, y2)')
+    box = [coordinate(v, where, f) for v, f in zip(values, RECT_BOX_FIELDS)]
+    if box[2] < box[0] or box[3] < box[1]:
+        raise ConversionError(
+            f'{where}: fields "x1..y2": {what} has x2 < x1 or y2 < y1 '
+            f'{box}')
+    return box
+
+
+def rect_track_id(rect: dict, where: str, report: ConversionReport) -> int:
+    """An ``annorect``'s ``track_id``: a :func:`scalar` that must be an
+    integer (the format's ``parse_track_id``).
+
+    Args:
+        rect (dict): The ``annorect`` entry.
+        where (str): The file and entry, for errors.
+        report (ConversionReport): A missing id is noted in it.
+
+    Returns:
+        int: The id; ``-1`` if the entry has none.
+    """
+    if 'track_id' not in rect:
+        report.note('people without track_id (set to -1)', where)
+        return -1
+    return parse_track_id(
+        dict(track_id=scalar(rect['track_id'], where, 'track_id')), where)

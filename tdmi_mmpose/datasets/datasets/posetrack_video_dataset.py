@@ -210,22 +210,21 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             raise ValueError(f'{self.__class__.__name__} needs an ann_file.')
         return json_files(self.ann_file)
 
-    def _register_videos(self, path: str, images: list,
-                         name_from_file: bool) -> Dict[object, dict]:
+    def _register_videos(self, path: str, images: list, name_from_file: bool,
+                         image_files: Dict[object, str]) -> Dict[object, dict]:
         """Group a file's images by video and build each video's frame table
-        (:func:`~tdmi_mmpose.datasets.posetrack_format.frame_table`).
+        (:func:`~tdmi_mmpose.datasets.posetrack_format.frame_table`);
+        image ids must be unique within and across files (``image_files``:
+        image id -> file, updated in place).
 
         Returns:
             dict: image id -> image record, with ``_video_key`` and
             ``_frame_index`` added.
         """
-        img_by_id = {}
         for img in images:
             check_image_record(img, path)
-            if img['id'] in img_by_id:
-                raise PoseTrackFormatError(
-                    f'{path}: image id {img["id"]} appears twice in "images".')
-            img_by_id[img['id']] = img
+        register_image_ids(images, path, image_files)
+        img_by_id = {img['id']: img for img in images}
 
         for vid, vid_images in group_videos(images).items():
             key = len(self.videos)
@@ -377,9 +376,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         for path in files:
             images, annotations = read_video_file(
                 path, need_annotations=not self.bbox_file)
-            img_by_id = self._register_videos(path, images, name_from_file)
-            # e.g. a merged file beside the per-video files: an error
-            register_image_ids(images, path, image_files)
+            # an image id seen before (e.g. a merged file beside the
+            # per-video files) is an error
+            img_by_id = self._register_videos(path, images, name_from_file,
+                                              image_files)
             for img_id, img in img_by_id.items():
                 all_images[img_id] = (img, path)
             if self.bbox_file:

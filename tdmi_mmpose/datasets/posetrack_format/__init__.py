@@ -42,12 +42,13 @@ from .records import (COORDINATE_LIMIT, VISIBILITY_FLAGS, annotation_where,
                       parse_head_box,
                       parse_ignore_regions, parse_image_size, parse_keypoints,
                       parse_track_id, parse_xywh, register_image_ids)
-from .videos import (clip_frame_names, frame_file_name, frame_number,
-                     frame_table, group_videos, image_folder, order_frames,
-                     split_videos, video_key, video_name)
+from .videos import (FRAME_FILE_TEMPLATE, clip_frame_names, frame_file_name,
+                     frame_number, frame_table, group_videos, image_folder,
+                     order_frames, split_videos, video_key, video_name)
 
 __all__ = [
-    'COORDINATE_LIMIT', 'PERSON_CATEGORY_ID', 'POSETRACK18_KEYPOINT_NAMES',
+    'COORDINATE_LIMIT', 'FRAME_FILE_TEMPLATE', 'PERSON_CATEGORY_ID',
+    'POSETRACK18_KEYPOINT_NAMES',
     'POSETRACK18_METAINFO', 'POSETRACK18_SKELETON', 'PoseTrackFormatError',
     'VISIBILITY_FLAGS', 'annotation_where', 'as_numbers', 'boxes_outside',
     'check_coordinates', 'check_fields', 'check_finite', 'check_image_record',

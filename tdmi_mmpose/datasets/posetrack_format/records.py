@@ -130,7 +130,7 @@ def register_image_ids(images: Sequence[dict], source: str,
                        owners: Dict[object, str],
                        owner: Optional[str] = None) -> None:
     """Record the file (or video) of each image id: image ids are unique
-    across the files and videos of a dataset.
+    within and across the files and videos of a dataset.
 
     Args:
         images (Sequence[dict]): Entries of ``images`` (with ``id``).
@@ -139,12 +139,18 @@ def register_image_ids(images: Sequence[dict], source: str,
         owner (str, optional): What to record for these images. Defaults
             to ``source``.
     """
+    owner = source if owner is None else owner
     for image in images:
-        if image['id'] in owners:
+        other = owners.get(image['id'])
+        if other == owner:
+            raise PoseTrackFormatError(
+                f'{source}: image id {image["id"]} appears twice in '
+                '"images".')
+        if other is not None:
             raise PoseTrackFormatError(
                 f'{source}: image id {image["id"]} (field "images.id") '
-                f'collides with an image of {owners[image["id"]]}.')
-        owners[image['id']] = source if owner is None else owner
+                f'collides with an image of {other}.')
+        owners[image['id']] = owner
 
 
 def check_coordinates(values: np.ndarray, where: str) -> np.ndarray:

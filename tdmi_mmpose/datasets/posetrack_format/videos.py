@@ -10,6 +10,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .files import PoseTrackFormatError, check_fields, check_video_lists
 from .records import check_image_record, is_json_integer
 
+#: The file name of frame ``t`` of a video that this project writes
+#: (``FRAME_FILE_TEMPLATE.format(t)``: ``000000.jpg``, ``000001.jpg``, ...),
+#: as PoseTrack18 names its frames.
+FRAME_FILE_TEMPLATE = '{:06d}.jpg'
+
 
 def video_key(image: dict) -> object:
     """The video of an image: its ``vid_id``, else its image folder.
