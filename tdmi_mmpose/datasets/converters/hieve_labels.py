@@ -47,7 +47,8 @@ from ..posetrack_format import (check_finite, frame_number, json_files,
                                 load_json)
 from .pt17_fields import (ConversionError, ConversionReport,
                           annolist_image_name, annopoint_id, as_list,
-                          rect_box, rect_track_id, scalar)
+                          coordinate, ordered_box, rect_box, rect_track_id,
+                          scalar)
 
 NUM_JOINTS = len(HIEVE_JOINT_TAGS)
 _BOX_FIELDS = ('xmin', 'ymin', 'xmax', 'ymax')
@@ -74,15 +75,6 @@ def _frame_index(name: str, frame_base: int, nframes: Optional[int],
             f'has {nframes} frames (0..{nframes - 1}); labels and video do '
             'not match')
     return index
-
-
-def _box(values: List, where: str) -> List[float]:
-    box = [float(v) for v in values]
-    check_finite(np.array(box), where)
-    if box[2] < box[0] or box[3] < box[1]:
-        raise ConversionError(
-            f'{where}: box has x2 < x1 or y2 < y1: {box}')
-    return box
 
 
 def _person(track_id: int, bbox: Optional[List[float]],
@@ -242,8 +234,9 @@ def _alltrack_person(obj: object, where: str,
     for field in _BOX_FIELDS:
         if field not in box:
             raise ConversionError(f'{where}: missing field "bndbox.{field}"')
-    bbox = _box([scalar(box[f], where, f'bndbox.{f}') for f in _BOX_FIELDS],
-                f'{where}: field "bndbox"')
+    bbox = ordered_box(
+        [coordinate(box[f], where, f'bndbox.{f}') for f in _BOX_FIELDS],
+        f'{where}: field "bndbox"', 'person box')
     keypoints = np.zeros((NUM_JOINTS, 3))
     for k, tag in enumerate(HIEVE_JOINT_TAGS):
         if tag not in box:

@@ -184,11 +184,26 @@ def rect_box(rect: dict, where: str, what: str) -> Optional[List[float]]:
             raise ConversionError(
                 f'{where}: missing field "{field}" (the {what} needs x1, '
                 'y1, x2, y2)')
-    box = [coordinate(v, where, f) for v, f in zip(values, RECT_BOX_FIELDS)]
+    return ordered_box(
+        [coordinate(v, where, f) for v, f in zip(values, RECT_BOX_FIELDS)],
+        f'{where}: fields "x1..y2"', what)
+
+
+def ordered_box(box: List[float], where: str, what: str) -> List[float]:
+    """Check that an ``x1, y1, x2, y2`` box has ``x2 >= x1`` and
+    ``y2 >= y1``.
+
+    Args:
+        box (list[float]): The box.
+        where (str): The file, entry and fields, for errors.
+        what (str): What the box is (e.g. ``'head box'``), for errors.
+
+    Returns:
+        list[float]: ``box``.
+    """
     if box[2] < box[0] or box[3] < box[1]:
         raise ConversionError(
-            f'{where}: fields "x1..y2": {what} has x2 < x1 or y2 < y1 '
-            f'{box}')
+            f'{where}: {what} has x2 < x1 or y2 < y1 {box}')
     return box
 
 
