@@ -296,6 +296,10 @@ MALFORMED = [
     ('xml', _xml(xmin=None), 'object[0]', 'missing field "bndbox.xmin"'),
     ('xml', _xml(ymax='1.0e999'), 'object[0]: field "bndbox.ymax"',
      "must be a number (finite), got '1.0e999'"),
+    ('xml', _xml(Nose='1e30,20,0'), 'object[0]: field "bndbox.Nose"',
+     'is not a pixel position'),
+    ('xml', _xml(xmax='1e30'), 'object[0]: field "bndbox.xmax"',
+     'is not a pixel position'),
     ('xml', '<annotation><object>', '', 'not valid XML'),
 ]
 

@@ -126,8 +126,8 @@ def _posetrack_person(rect: object, where: str,
                 f'{pwhere}: field "id": joint id {joint} appears twice in '
                 'one person')
         visible = scalar(point.get('is_visible', 1), pwhere, 'is_visible')
-        keypoints[joint] = (scalar(point['x'], pwhere, 'x'),
-                            scalar(point['y'], pwhere, 'y'),
+        keypoints[joint] = (coordinate(point['x'], pwhere, 'x'),
+                            coordinate(point['y'], pwhere, 'y'),
                             HIEVE_FLAG_TO_VISIBILITY[0 if visible else 1])
     bbox = rect_box(rect, where, 'person box')
     if bbox is None:
@@ -205,7 +205,7 @@ def _joint(value: object, where: str) -> tuple:
     if parts is None or len(parts) != 3:
         raise ConversionError(
             f'{where}: must be a string "x,y,flag", got {value!r}')
-    x, y = (scalar(p.strip(), where, name) for p, name in zip(
+    x, y = (coordinate(p.strip(), where, name) for p, name in zip(
         parts[:2], ('x', 'y')))
     flag = scalar(parts[2].strip(), where, 'flag')
     if flag not in HIEVE_FLAG_TO_VISIBILITY or isinstance(flag, float):

@@ -88,10 +88,12 @@ def scalar(value, where: str, field: str):
         return int(value)
     number = value
     if isinstance(value, str):
-        try:
-            number = float(value) if '.' in value else int(value)
-        except ValueError:
-            pass
+        for parse in (int, float):  # '12' -> 12, '12.5' and '1e3' -> float
+            try:
+                number = parse(value)
+                break
+            except ValueError:
+                pass
     if not isinstance(number, (int, float)) or not math.isfinite(number):
         raise ConversionError(
             f'{where}: field "{field}" must be a number (finite), got '
