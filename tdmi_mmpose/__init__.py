@@ -7,7 +7,7 @@ build them by name.
 """
 from . import (apis, datasets, engine, evaluation, models,  # noqa: F401
                tracking, utils)
-from .utils import register_checkpoint_safe_globals
+from .io import register_checkpoint_safe_globals
 from .version import __version__
 
 register_checkpoint_safe_globals()

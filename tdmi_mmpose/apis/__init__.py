@@ -17,7 +17,7 @@ from .inference import (build_clip_pipeline, get_frame_offsets,
                         inference_video, inference_video_topdown)
 from .inferencers import (MMPoseVideoInferencer, VideoPose2DInferencer,
                           is_video_pose_config)
-from .person_boxes import (PersonBoxSource, check_person_boxes,
+from ..io.person_boxes import (PersonBoxSource, check_person_boxes,
                            image_ids_from_annotation)
 
 __all__ = [

@@ -23,7 +23,7 @@ from mmpose.structures import PoseDataSample, merge_data_samples
 from ..datasets.frame_offsets import check_frame_offsets
 from .frame_window import (ClipWindow, FrameType, iter_clip_windows,
                            open_frame_stream, read_frame)
-from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
+from ..io.person_boxes import (BoxesType, PersonBoxSource, as_box_array,
                            check_person_boxes)
 
 

@@ -28,8 +28,8 @@ import cv2
 import numpy as np
 
 from ..utils.atomic import atomic_output, atomic_write_json
-from .hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
-from .posetrack_format import FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES
+from ..io.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
+from ..io import FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES
 from .sample_data import render_video
 
 #: (name, label layout, frames, labelling step, person templates as in

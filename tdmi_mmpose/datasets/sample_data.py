@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 from mmengine.fileio import dump
 
-from .posetrack_format import (FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES,
+from ..io import (FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES,
                                posetrack_categories)
 
 #: PoseTrack18 keypoint names, in annotation order (from the format module).

@@ -94,7 +94,7 @@ def test_palette():
 
 def _visualizer():
     from mmpose.visualization import PoseLocalVisualizer
-    from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_METAINFO
+    from tdmi_mmpose.io import POSETRACK18_METAINFO
     visualizer = PoseLocalVisualizer(radius=6, line_width=1)
     visualizer.set_dataset_meta(POSETRACK18_METAINFO)
     return visualizer

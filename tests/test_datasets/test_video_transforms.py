@@ -12,10 +12,10 @@ from mmpose.registry import TRANSFORMS
 from mmpose.structures.bbox import get_warp_matrix
 
 from tdmi_mmpose.datasets.transforms import (MMPOSE_META_KEYS, VIDEO_META_KEYS,
-                                             CorruptFrameError,
                                              LoadVideoFrames,
                                              PackVideoPoseInputs)
 from tdmi_mmpose.datasets.transforms import loading as loading_mod
+from tdmi_mmpose.io import InputError
 
 VIDEO = '000001_mpii_test'
 FLIP_INDICES = [0, 1, 2, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
@@ -119,7 +119,7 @@ def test_corrupt_frame_is_an_error_naming_the_file(six_frames, content):
     paths = frame_paths(six_frames, [2, 3, 4])
     with open(paths[2], 'wb') as f:
         f.write(content)
-    with pytest.raises(CorruptFrameError, match=paths[2]):
+    with pytest.raises(InputError, match=paths[2]):
         load(paths, key=1)
 
 

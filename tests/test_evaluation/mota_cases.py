@@ -7,7 +7,7 @@ import os.path as osp
 
 import numpy as np
 
-from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
 from tdmi_mmpose.evaluation.metrics.posetrack_io import (
     load_posetrack_gt, parse_posetrack_video)
 

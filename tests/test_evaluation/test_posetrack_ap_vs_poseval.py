@@ -16,7 +16,7 @@ import numpy as np
 
 from poseval_oracle import import_poseval
 
-from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
 from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
 
 eval_helpers, evaluate_ap = import_poseval('eval_helpers', 'evaluateAP')

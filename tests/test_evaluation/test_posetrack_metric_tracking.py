@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mmpose.registry import METRICS
-from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
 from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
 
 pytest.importorskip('motmetrics')

@@ -20,7 +20,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, load_checkpoint
 
 from tdmi_mmpose.analysis.gradient_probe import probe_gradients
-from tdmi_mmpose.utils import load_config, register_checkpoint_safe_globals
+from tdmi_mmpose.io import register_checkpoint_safe_globals
+from tdmi_mmpose.utils import load_config
 
 
 def format_table(norms: dict) -> str:

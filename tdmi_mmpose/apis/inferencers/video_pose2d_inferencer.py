@@ -18,7 +18,7 @@ from mmpose.registry import INFERENCERS, TASK_UTILS
 from mmpose.structures import PoseDataSample
 from ...models.pose_estimators import VideoTopdownPoseEstimator
 from ...tracking import PoseTracker
-from ...utils.checkpoint import check_checkpoint_file, check_state_dict_matches
+from ...io.checkpoints import check_checkpoint_file, check_state_dict_matches
 from .tracked_output import (add_track_ids, draw_tracked_instances,
                              track_frame)
 from .video_output import VideoOutputMixin, close_writer, write_predictions
@@ -26,7 +26,7 @@ from ..frame_window import (ClipWindow, SizedIterable, check_video_reader,
                             folder_frame_files, frame_source_kind,
                             is_video_file, iter_clip_windows)
 from ..inference import build_clip_pipeline, get_frame_offsets, iter_clip_data
-from ..person_boxes import BoxesType, PersonBoxSource
+from ...io.person_boxes import BoxesType, PersonBoxSource
 
 #: ``det_model`` values that make every whole frame one person box.
 WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
@@ -108,7 +108,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
             loaded), e.g. ``configs/tdmi_tiny_posetrack_sample.py``.
         weights (str, optional): Checkpoint path; it must fit the model
             exactly (a missing, unexpected or mis-shaped key is a
-            :class:`~tdmi_mmpose.utils.CheckpointError`, except BatchNorm's
+            :class:`~tdmi_mmpose.utils.InputError`, except BatchNorm's
             ``num_batches_tracked``). Defaults to ``None`` (random weights,
             with mmpose's warning).
         device (str, optional): Device to run on. Defaults to ``None``

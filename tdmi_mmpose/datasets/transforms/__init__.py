@@ -15,9 +15,9 @@ list of frames and sample one augmentation for all of them (proved by
   image ``(1, 3, H, W)``).
 """
 from .formatting import MMPOSE_META_KEYS, VIDEO_META_KEYS, PackVideoPoseInputs
-from .loading import CorruptFrameError, LoadVideoFrames
+from .loading import LoadVideoFrames
 
 __all__ = [
-    'LoadVideoFrames', 'CorruptFrameError', 'PackVideoPoseInputs',
+    'LoadVideoFrames', 'PackVideoPoseInputs',
     'MMPOSE_META_KEYS', 'VIDEO_META_KEYS'
 ]

@@ -9,9 +9,7 @@ from mmengine import fileio
 from mmengine.logging import print_log
 from mmpose.registry import TRANSFORMS
 
-
-class CorruptFrameError(OSError):
-    """A video frame file exists but cannot be decoded as an image."""
+from ...utils.errors import InputError
 
 
 @TRANSFORMS.register_module()
@@ -21,7 +19,7 @@ class LoadVideoFrames(LoadImageFromFile):
     Each distinct file is read and decoded once (a frame repeated by boundary
     clamping is decoded once and copied). All frames must have the key frame's
     size. A missing or undecodable frame raises an error that names the file
-    (``FileNotFoundError`` / :class:`CorruptFrameError`), unless the fallback
+    (``FileNotFoundError`` / :class:`InputError`), unless the fallback
     is enabled: then a missing or corrupt *supporting* frame is replaced by
     the key frame and a warning is given once per video. A bad key frame is
     always an error.
@@ -88,7 +86,7 @@ class LoadVideoFrames(LoadImageFromFile):
         except FileNotFoundError as e:
             raise FileNotFoundError(f'Video frame not found: {path}') from e
         except OSError as e:
-            raise CorruptFrameError(
+            raise InputError(
                 f'Cannot read video frame {path}: {e}') from e
         img = None
         if img_bytes:
@@ -100,7 +98,7 @@ class LoadVideoFrames(LoadImageFromFile):
             except Exception:  # decoder-specific errors: reported below
                 img = None
         if img is None or img.size == 0:
-            raise CorruptFrameError(
+            raise InputError(
                 f'Cannot decode video frame {path} (empty or corrupt image '
                 'file).')
         if self.to_float32:
@@ -132,7 +130,7 @@ class LoadVideoFrames(LoadImageFromFile):
             if path not in decoded:
                 try:
                     img = self._read_frame(path)
-                except (FileNotFoundError, CorruptFrameError) as e:
+                except (FileNotFoundError, InputError) as e:
                     if policy != 'key_frame':
                         raise
                     self._warn_fallback(results, path, e)

@@ -5,7 +5,7 @@ from typing import Sequence, Tuple
 
 import numpy as np
 
-from ...datasets.posetrack_format import check_finite
+from ...io import check_finite
 from .joints import NUM_JOINTS, TABLE_GROUPS
 
 
@@ -30,7 +30,7 @@ def compute_rpc(scores: np.ndarray, labels: np.ndarray,
         - order (np.ndarray): The ranking (indices into ``scores``), (N, ).
 
     Raises:
-        PoseTrackFormatError: A score is not finite.
+        InputError: A score is not finite.
     """
     scores = check_finite(scores, 'AP ranking: prediction scores')
     labels = np.asarray(labels)

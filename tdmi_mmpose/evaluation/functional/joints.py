@@ -2,7 +2,7 @@
 """poseval's 15 joints, its summary table and its constants."""
 from collections import OrderedDict
 
-from ...datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from ...io import POSETRACK18_KEYPOINT_NAMES
 
 #: poseval's 15 joints, in its order ("neck" is PoseTrack18's head_bottom).
 POSEVAL_JOINT_NAMES = ('right_ankle', 'right_knee', 'right_hip', 'left_hip',

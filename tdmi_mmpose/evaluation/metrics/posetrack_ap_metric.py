@@ -11,7 +11,7 @@ from mmengine.logging import MessageHub, MMLogger, print_log
 
 from mmpose.evaluation.functional import oks_nms, soft_oks_nms
 from mmpose.registry import METRICS
-from ...datasets.posetrack_format import (PoseTrackFormatError,
+from ...io import (InputError,
                                           check_finite, posetrack_categories,
                                           register_image_ids)
 from ...utils.atomic import atomic_write_json
@@ -169,7 +169,7 @@ class PoseTrackAPMetric(BaseMetric):
                 if self.track:
                     check_gt_track_ids(frames, gt_sources[name])
             except ValueError as error:
-                if not self.track or isinstance(error, PoseTrackFormatError):
+                if not self.track or isinstance(error, InputError):
                     raise
                 raise ValueError(f'{error} (MOTA needs GT track ids; '
                                  'track=False computes AP only)') from error
@@ -216,7 +216,7 @@ class PoseTrackAPMetric(BaseMetric):
                 metainfo ``bbox_score``, else 1.
 
         Raises:
-            PoseTrackFormatError: A keypoint, keypoint score or box score
+            InputError: A keypoint, keypoint score or box score
                 is NaN or infinite (naming the ``img_id``, the sample ``id``
                 and the field): one such instance would otherwise survive
                 the OKS-NMS in place of the real people of its frame and

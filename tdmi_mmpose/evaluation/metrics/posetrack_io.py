@@ -5,7 +5,7 @@ tables.
 
 Shared by :class:`PoseTrackAPMetric` and ``tools/posetrack_eval.py``; the
 computation is in :mod:`tdmi_mmpose.evaluation.functional`, the file format
-in :mod:`tdmi_mmpose.datasets.posetrack_format`.
+in :mod:`tdmi_mmpose.io`.
 """
 import os.path as osp
 import warnings
@@ -14,8 +14,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ...datasets.posetrack_format import (
-    POSETRACK18_KEYPOINT_NAMES, PoseTrackFormatError, annotation_where,
+from ...io import (
+    POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
     as_numbers, check_fields, json_files, load_json, parse_head_box,
     parse_ignore_regions, parse_keypoints, split_videos)
 from ..functional import (MISSING_SCORE, NUM_JOINTS, POSETRACK18_TO_POSEVAL,
@@ -86,13 +86,13 @@ def _keypoint_mapping(video: dict, source: str) -> List[int]:
     if names is None:
         return list(POSETRACK18_TO_POSEVAL)
     if len(names) != len(POSETRACK18_KEYPOINT_NAMES):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{source}: "categories[0].keypoints" has {len(names)} names, '
             f'expected the {len(POSETRACK18_KEYPOINT_NAMES)} PoseTrack18 '
             'keypoints.')
     missing = [n for n in POSEVAL_SOURCE_NAMES if n not in names]
     if missing:
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{source}: "categories[0].keypoints" lacks {missing}.')
     return [list(names).index(n) for n in POSEVAL_SOURCE_NAMES]
 
@@ -115,7 +115,7 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
     if is_gt:
         bbox_head = ann.get('bbox_head')
         if parse_head_box(bbox_head, where) is None:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{where} has no valid "bbox_head" [x, y, w, h] (got '
                 f'{bbox_head!r}); the ground truth needs it for the PCKh '
                 'head size.')
@@ -124,7 +124,7 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
         scores = ann.get('scores')
         if scores:
             if not isinstance(scores, list) or len(scores) != num_keypoints:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{where} has {len(scores)} "scores", expected '
                     f'{num_keypoints}.')
             person['scores'] = as_numbers(scores,
@@ -167,19 +167,19 @@ def parse_posetrack_video(video: dict,
         ``scores`` (N, 15).
 
     Raises:
-        PoseTrackFormatError: The file is malformed.
+        InputError: The file is malformed.
         ValueError: ``track`` and an annotation has no valid ``track_id``.
     """
     if not isinstance(video, dict):
-        raise PoseTrackFormatError(f'{source}: expected a JSON object, got '
+        raise InputError(f'{source}: expected a JSON object, got '
                                    f'{type(video).__name__}.')
     if 'annolist' in video:
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{source}: PoseTrack17 "annolist" format is not supported; '
             'convert it to the PoseTrack18 layout first.')
     for field in ('images', 'annotations'):
         if not isinstance(video.get(field), list):
-            raise PoseTrackFormatError(f'{source}: missing "{field}" list.')
+            raise InputError(f'{source}: missing "{field}" list.')
     mapping = _keypoint_mapping(video, source)
 
     images = video['images']

@@ -6,7 +6,7 @@ from typing import Dict, List
 
 import numpy as np
 
-from ...datasets.posetrack_format import (POSETRACK18_KEYPOINT_NAMES,
+from ...io import (POSETRACK18_KEYPOINT_NAMES,
                                           order_frames)
 from ...tracking import track_video
 from ..functional import check_track_ids
