@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from tdmi_mmpose.utils import load_config
+from tdmi_mmpose.io import load_config
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # The HiEve configs (14 keypoints) are built on the HiEve sample in

@@ -9,7 +9,7 @@ from typing import (Callable, Dict, Iterable, Iterator, List, NamedTuple,
 import mmcv
 import numpy as np
 
-from ..datasets.frame_offsets import check_frame_offsets
+from ..io.clip import check_frame_offsets
 
 FrameType = Union[str, np.ndarray]
 

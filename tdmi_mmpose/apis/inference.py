@@ -20,7 +20,7 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
 from mmpose.structures import PoseDataSample, merge_data_samples
-from ..datasets.frame_offsets import check_frame_offsets
+from ..io.clip import check_frame_offsets
 from .frame_window import (ClipWindow, FrameType, iter_clip_windows,
                            open_frame_stream, read_frame)
 from ..io.person_boxes import (BoxesType, PersonBoxSource, as_box_array,

@@ -12,7 +12,7 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-from ..utils.config import load_config
+from ..io import load_config
 from .from_config import phase_dataset_cfg
 
 

@@ -28,6 +28,9 @@ boundary trusts what it gets.
 - ``boxes``: ``xywh`` to ``xyxy`` and the one clipping rule
   (:func:`clip_boxes`, ``[0, w] x [0, h]`` as mmpose's ``bbox_clip_border``);
 - ``person_boxes``: user-supplied person boxes for video inference;
+- ``config``: loading a config with ``--cfg-options``
+  (:func:`load_config`, ``data_root`` retargeting); ``runner_args``: the
+  train/test tools' command line; ``clip``: the frame offsets of a clip;
 - ``checkpoints``: reading checkpoint files (torch >= 2.6 safe globals,
   errors naming the file) and checking that one fits a model.
 """
@@ -38,6 +41,8 @@ from .checkpoints import (check_checkpoint_file, check_state_dict_matches,
                           load_from_local, rebuild_history_buffer,
                           register_checkpoint_safe_globals,
                           state_dict_mismatch)
+from .clip import check_frame_offsets, key_frame_index, random_frame_offsets
+from .config import is_path_variable, load_config, retarget_data_root
 from .json_files import (check_fields, check_json_finite, check_video_lists,
                          json_files, load_json, read_video_file)
 from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
@@ -56,6 +61,9 @@ from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
                            check_person_boxes, image_ids_from_annotation)
 
 __all__ = [
+    'check_frame_offsets', 'key_frame_index', 'random_frame_offsets',
+    'is_path_variable',
+    'load_config', 'retarget_data_root',
     'BoxesType', 'PersonBoxSource', 'as_box_array', 'check_person_boxes',
     'image_ids_from_annotation', 'check_checkpoint_file',
     'check_state_dict_matches', 'checkpoint_safe_globals',

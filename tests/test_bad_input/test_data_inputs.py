@@ -543,7 +543,7 @@ def test_killed_split_leaves_nothing_under_final_names(tmp_path, pt):
 def test_nan_flag_in_training_data_fails_before_step_one(
         tmp_path, pt, monkeypatch):
     from mmengine.runner import Runner
-    from tdmi_mmpose.utils import load_config, retarget_data_root
+    from tdmi_mmpose.io import load_config, retarget_data_root
 
     data = pt.video(labeled=(0, 1, 2))
     data['annotations'][1]['keypoints'][8] = NAN

@@ -29,7 +29,7 @@ from tdmi_mmpose.io import (InputError, check_checkpoint_file,
                             check_state_dict_matches, load_from_local)
 from tdmi_mmpose.utils import run_tool
 from tdmi_mmpose.utils import atomic as atomic_module
-from tdmi_mmpose.utils import runner_args
+from tdmi_mmpose.io import runner_args
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 

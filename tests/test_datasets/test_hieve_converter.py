@@ -400,7 +400,7 @@ def test_shipped_hieve_configs_build(sample, name):
     evaluator is the local CocoMetric on the held-out videos' COCO GT."""
     from mmpose.registry import MODELS
 
-    from tdmi_mmpose.utils import load_config
+    from tdmi_mmpose.io import load_config
     cfg = load_config(osp.join(ROOT, 'configs', name),
                       {'data_root': sample['root'] + '/'})
     model = MODELS.build(cfg.model)

@@ -8,7 +8,7 @@ from torch import nn
 
 from tdmi_mmpose.analysis.gradient_probe import (group_parameters,
                                                  loss_gradient_norms)
-from tdmi_mmpose.utils import load_config
+from tdmi_mmpose.io import load_config
 
 
 class _Toy(nn.Module):

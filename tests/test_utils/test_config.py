@@ -1,7 +1,7 @@
 import pytest
 from mmengine.config import Config
 
-from tdmi_mmpose.utils import is_path_variable, load_config, retarget_data_root
+from tdmi_mmpose.io import is_path_variable, load_config, retarget_data_root
 
 CONFIG_TEXT = """
 data_root = 'data/posetrack18/'

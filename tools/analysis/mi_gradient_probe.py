@@ -21,7 +21,7 @@ from mmengine.runner import Runner, load_checkpoint
 
 from tdmi_mmpose.analysis.gradient_probe import probe_gradients
 from tdmi_mmpose.io import register_checkpoint_safe_globals
-from tdmi_mmpose.utils import load_config
+from tdmi_mmpose.io import load_config
 
 
 def format_table(norms: dict) -> str:

@@ -12,7 +12,7 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..frame_offsets import check_frame_offsets, random_frame_offsets
+from ...io.clip import check_frame_offsets, random_frame_offsets
 from ...io import (
     PERSON_CATEGORY_ID, InputError, annotation_where, boxes_outside,
     check_fields, check_image_record, clip_boxes, clip_frame_names,

@@ -47,3 +47,17 @@ def random_frame_offsets(num_before: int, num_after: int,
     before = -np.cumsum(gaps[:num_before])[::-1]
     after = np.cumsum(gaps[num_before:])
     return [int(o) for o in before] + [0] + [int(o) for o in after]
+
+
+def key_frame_index(frame_offsets: Sequence[int]) -> int:
+    """Where the key frame sits in a clip: the position of offset 0 in the
+    time-ordered offsets (the one rule for the key frame's index).
+
+    Args:
+        frame_offsets (Sequence[int]): Checked offsets in time order (see
+            :func:`check_frame_offsets`).
+
+    Returns:
+        int: The index, e.g. 2 for ``[-2, -1, 0, 1, 2]``.
+    """
+    return list(frame_offsets).index(0)
