@@ -9,7 +9,7 @@ from typing import (Callable, Dict, Iterable, Iterator, List, NamedTuple,
 import mmcv
 import numpy as np
 
-from ..io.clip import check_frame_offsets
+from ..io.clip import check_frame_offsets, clip_frame_indices
 
 FrameType = Union[str, np.ndarray]
 
@@ -130,10 +130,7 @@ def iter_clip_windows(
             num_read += 1
         if frame_index >= num_read:
             return
-        indices = [
-            min(max(frame_index + offset, 0), num_read - 1)
-            for offset in offsets
-        ]
+        indices = clip_frame_indices(frame_index, offsets, num_read)
         yield ClipWindow(
             frame_index=frame_index,
             frames=[buffer[i] for i in indices],

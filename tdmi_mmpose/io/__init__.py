@@ -41,7 +41,8 @@ from .checkpoints import (check_checkpoint_file, check_state_dict_matches,
                           load_from_local, rebuild_history_buffer,
                           register_checkpoint_safe_globals,
                           state_dict_mismatch)
-from .clip import check_frame_offsets, key_frame_index, random_frame_offsets
+from .clip import (check_frame_offsets, clip_frame_indices, key_frame_index,
+                   random_frame_offsets)
 from .config import is_path_variable, load_config, retarget_data_root
 from .json_files import (check_fields, check_json_finite, check_video_lists,
                          json_files, load_json, read_video_file)
@@ -61,7 +62,7 @@ from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
                            check_person_boxes, image_ids_from_annotation)
 
 __all__ = [
-    'check_frame_offsets', 'key_frame_index', 'random_frame_offsets',
+    'check_frame_offsets', 'clip_frame_indices', 'key_frame_index', 'random_frame_offsets',
     'is_path_variable',
     'load_config', 'retarget_data_root',
     'BoxesType', 'PersonBoxSource', 'as_box_array', 'check_person_boxes',

@@ -61,3 +61,21 @@ def key_frame_index(frame_offsets: Sequence[int]) -> int:
         int: The index, e.g. 2 for ``[-2, -1, 0, 1, 2]``.
     """
     return list(frame_offsets).index(0)
+
+
+def clip_frame_indices(frame_index: int, frame_offsets: Sequence[int],
+                       num_frames: int) -> List[int]:
+    """The frame indices of the clip around a key frame, clamped to the video
+    (SPEC 1: at a video's ends the edge frame is repeated). The one clamp
+    rule, for datasets and inference alike.
+
+    Args:
+        frame_index (int): The key frame's index in the video.
+        frame_offsets (Sequence[int]): The clip's offsets in time order.
+        num_frames (int): The video's number of frames (or, in a stream,
+            of the frames read so far).
+
+    Returns:
+        list[int]: One index in ``[0, num_frames - 1]`` per offset.
+    """
+    return [min(max(frame_index + o, 0), num_frames - 1) for o in frame_offsets]

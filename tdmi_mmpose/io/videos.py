@@ -8,6 +8,7 @@ from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..utils.errors import InputError
+from .clip import clip_frame_indices
 from .json_files import check_fields, check_video_lists
 from .records import check_image_record, is_json_integer
 
@@ -183,8 +184,7 @@ def clip_frame_names(frames: Sequence[Optional[str]], frame_index: int,
         list[str]: One file name per offset.
     """
     names = []
-    for offset in offsets:
-        index = min(max(frame_index + offset, 0), len(frames) - 1)
+    for index in clip_frame_indices(frame_index, offsets, len(frames)):
         name = frames[index]
         if name is None:
             name = frame_file_name(frames[frame_index], index)
