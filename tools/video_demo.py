@@ -136,7 +136,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    import os.path as osp
     import time
 
     from tdmi_mmpose.apis import MMPoseVideoInferencer
@@ -150,10 +149,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         det_cat_ids=args.det_cat_ids,
         show_progress=not args.no_progress)
 
-    vis_out_dir = args.vis_out_dir or (
-        args.out_dir and osp.join(args.out_dir, 'visualizations'))
-    pred_out_dir = args.pred_out_dir or (
-        args.out_dir and osp.join(args.out_dir, 'predictions'))
     call_kwargs = dict(
         bbox_thr=args.bbox_thr,
         nms_thr=args.nms_thr,
@@ -166,33 +161,27 @@ def main(argv: Optional[List[str]] = None) -> int:
         vis_fps=args.vis_fps,
         track=not args.no_track)
     if args.bboxes is not None:
-        call_kwargs['bboxes'] = args.bboxes
-        call_kwargs['bbox_image_ids'] = args.bbox_image_ids
-    if vis_out_dir:
-        call_kwargs['vis_out_dir'] = vis_out_dir
-    if pred_out_dir:
-        call_kwargs['pred_out_dir'] = pred_out_dir
+        call_kwargs.update(
+            bboxes=args.bboxes, bbox_image_ids=args.bbox_image_ids)
+    for key in ('vis_out_dir', 'pred_out_dir'):  # else mmpose's under out_dir
+        if getattr(args, key):
+            call_kwargs[key] = getattr(args, key)
 
     num_frames = num_persons = 0
     start = time.perf_counter()
-    for result in inferencer(args.inputs, **call_kwargs):
+    for result in inferencer(
+            args.inputs, out_dir=args.out_dir, **call_kwargs):
         num_frames += 1
         num_persons += sum(len(p) for p in result['predictions'])
     elapsed = time.perf_counter() - start
     print(f'{num_frames} frames, {num_persons} person poses, '
           f'{num_frames / max(elapsed, 1e-9):.2f} frames/s (everything '
           'after model loading: decoding, boxes, poses, outputs).')
-    video_info = getattr(inferencer, 'video_info', None) \
-        if inferencer._video_input else None
-    if vis_out_dir:
-        rendered = (video_info or {}).get('output_file', vis_out_dir)
-        print(f'rendered poses: {rendered}')
-    if pred_out_dir:
-        if video_info is not None:
-            stem = osp.splitext(osp.basename(video_info['name']))[0]
-            print(f'predictions: {osp.join(pred_out_dir, stem + ".json")}')
-        else:
-            print(f'predictions (one JSON per frame): {pred_out_dir}')
+    outputs = inferencer.output_paths
+    if 'visualization' in outputs:
+        print(f"rendered poses: {outputs['visualization']}")
+    if 'predictions' in outputs:
+        print(f"predictions: {outputs['predictions']}")
     return 0
 
 

@@ -10,21 +10,27 @@
   (a whole video, sliding window): the video counterparts of
   ``mmpose.apis.inference_topdown``; build the model with
   ``mmpose.apis.init_model``.
+- The one path they share: :func:`iter_clips` (a :class:`ClipWindow` with
+  person boxes per frame) and :func:`predict_clip` (one
+  :obj:`PoseDataSample` per frame).
 """
-from .frame_window import (ClipWindow, SizedIterable, iter_clip_windows,
-                           list_frame_files, open_frame_stream, read_frame)
-from .inference import (build_clip_pipeline, get_frame_offsets,
-                        inference_video, inference_video_topdown)
+from ..io.frames import list_frame_files, open_frame_stream, read_frame
+from ..io.person_boxes import (PersonBoxSource, check_person_boxes,
+                               image_ids_from_annotation)
+from .frame_window import ClipWindow, SizedIterable, iter_clip_windows
+from .inference import (build_test_pipeline, clip_batch, empty_pose_sample,
+                        get_frame_offsets, inference_video,
+                        inference_video_topdown, iter_clips, key_frame_boxes,
+                        predict_clip)
 from .inferencers import (MMPoseVideoInferencer, VideoPose2DInferencer,
                           is_video_pose_config)
-from ..io.person_boxes import (PersonBoxSource, check_person_boxes,
-                           image_ids_from_annotation)
 
 __all__ = [
     'ClipWindow', 'MMPoseVideoInferencer', 'PersonBoxSource',
-    'SizedIterable', 'VideoPose2DInferencer', 'build_clip_pipeline',
-    'check_person_boxes', 'get_frame_offsets', 'image_ids_from_annotation',
-    'inference_video', 'inference_video_topdown', 'is_video_pose_config',
-    'iter_clip_windows', 'list_frame_files', 'open_frame_stream',
-    'read_frame'
+    'SizedIterable', 'VideoPose2DInferencer', 'build_test_pipeline',
+    'check_person_boxes', 'clip_batch', 'empty_pose_sample',
+    'get_frame_offsets', 'image_ids_from_annotation', 'inference_video',
+    'inference_video_topdown', 'is_video_pose_config', 'iter_clip_windows',
+    'iter_clips', 'key_frame_boxes', 'list_frame_files', 'open_frame_stream',
+    'predict_clip', 'read_frame'
 ]

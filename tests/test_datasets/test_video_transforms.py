@@ -186,7 +186,9 @@ def test_missing_key_frame_is_always_an_error(six_frames):
 def test_load_bad_arguments(six_frames):
     with pytest.raises(ValueError, match='missing_frame'):
         LoadVideoFrames(missing_frame='skip')
-    with pytest.raises(ValueError, match='key_frame_index'):
+    # key_frame_index comes from the dataset (not from a file or a user):
+    # a wrong one is a programming error
+    with pytest.raises(AssertionError, match='key_frame_index 2'):
         LoadVideoFrames()(
             dict(
                 frame_paths=frame_paths(six_frames, [0, 1]),

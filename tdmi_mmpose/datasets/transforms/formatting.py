@@ -56,10 +56,6 @@ class PackVideoPoseInputs(PackPoseInputs):
 
     def transform(self, results: dict) -> dict:
         """Pack the sample; ``inputs`` is always ``(T, 3, H, W)``."""
-        if 'img' not in results:
-            raise KeyError('PackVideoPoseInputs needs "img" (the frames) in '
-                           'the results.')
-        packed = super().transform(results)
-        if packed['inputs'].dim() == 3:
-            packed['inputs'] = packed['inputs'].unsqueeze(0)
-        return packed
+        if not isinstance(results['img'], list):  # one image: T = 1
+            results = dict(results, img=[results['img']])
+        return super().transform(results)
