@@ -20,8 +20,8 @@ from ..io.person_boxes import (PersonBoxSource, check_person_boxes,
 from .frame_window import ClipWindow, SizedIterable, iter_clip_windows
 from .inference import (build_test_pipeline, clip_batch, empty_pose_sample,
                         get_frame_offsets, inference_video,
-                        inference_video_topdown, iter_clips, key_frame_boxes,
-                        predict_clip)
+                        inference_video_topdown, iter_clips, predict_clip,
+                        with_boxes)
 from .inferencers import (MMPoseVideoInferencer, VideoPose2DInferencer,
                           is_video_pose_config)
 
@@ -31,6 +31,6 @@ __all__ = [
     'check_person_boxes', 'clip_batch', 'empty_pose_sample',
     'get_frame_offsets', 'image_ids_from_annotation', 'inference_video',
     'inference_video_topdown', 'is_video_pose_config', 'iter_clip_windows',
-    'iter_clips', 'key_frame_boxes', 'list_frame_files', 'open_frame_stream',
-    'predict_clip', 'read_frame'
+    'iter_clips', 'list_frame_files', 'open_frame_stream',
+    'predict_clip', 'read_frame', 'with_boxes'
 ]

@@ -17,14 +17,12 @@ class ClipWindow(NamedTuple):
 
     Attributes:
         frame_index (int): 0-based index of the key frame in the stream.
-        frames (list[np.ndarray]): The T frames of the clip (H, W, 3), in
-            time order. A frame clamped at a stream end appears several
-            times (the same array object).
-        frame_indices (list[int]): The stream index of each frame of
-            ``frames`` (:func:`~tdmi_mmpose.io.clip.clip_frame_indices`).
+        frames (list[np.ndarray]): The T frames (H, W, 3) in time order; a
+            frame clamped at a stream end is the same array each time.
+        frame_indices (list[int]): The stream index of each frame
+            (:func:`~tdmi_mmpose.io.clip.clip_frame_indices`).
         key_frame_index (int): Position of the key frame in ``frames``.
-        key_frame_path (str, optional): The key frame's file, if the stream
-            item was a path.
+        key_frame_path (str, optional): The key frame's file, if any.
         bboxes (np.ndarray, optional): The key frame's person boxes (N, 5)
             x1, y1, x2, y2, score, once known (N may be 0).
     """
@@ -60,24 +58,21 @@ def iter_clip_windows(
 ) -> Iterator[ClipWindow]:
     """Slide a clip window over a stream of frames.
 
-    For the key frame ``t`` the clip holds the frames ``t + o`` for each
-    offset ``o`` (time order), clamped into the stream. The stream is read
-    lazily, once, in order: the window reads ``max(frame_offsets)`` frames
-    ahead of the key frame and drops a frame as soon as no later clip needs
-    it, so at most ``max(frame_offsets) - min(frame_offsets) + 1`` decoded
-    frames are held, however long the stream. Its length need not be known.
+    The clip of key frame ``t`` holds the frames ``t + o`` for the offsets
+    ``o``, clamped into the stream. The stream (of any, even unknown,
+    length) is read lazily, once, in order: at most ``max(frame_offsets)``
+    frames ahead of the key frame, each dropped as soon as no later clip
+    needs it, so at most ``max - min + 1`` decoded frames are held.
 
     Args:
         frames (Iterable[str | np.ndarray]): The stream in time order: image
             paths, arrays, an ``mmcv.VideoReader`` or any iterable of them.
-        frame_offsets (Sequence[int]): Offsets of the clip frames relative to
-            the key frame; must contain 0, e.g. ``[-2, -1, 0, 1, 2]``.
-        load_frame (Callable): Decodes one stream item (called once per
-            item). Defaults to :func:`~tdmi_mmpose.io.frames.read_frame`.
+        frame_offsets (Sequence[int]): The clip's offsets, with 0.
+        load_frame (Callable): Decodes one stream item. Defaults to
+            :func:`~tdmi_mmpose.io.frames.read_frame`.
 
     Yields:
-        :obj:`ClipWindow`: One clip per frame of the stream, in order
-        (without ``bboxes``).
+        :obj:`ClipWindow`: One clip per frame, in order (no ``bboxes``).
     """
     offsets = check_frame_offsets(frame_offsets)
     key = key_frame_index(offsets)

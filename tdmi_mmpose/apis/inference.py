@@ -29,8 +29,7 @@ from mmpose.structures import PoseDataSample, merge_data_samples
 from ..io import clip as clip_rules
 from ..io.frames import (FrameType, check_frame_size, open_frame_stream,
                          read_frame)
-from ..io.person_boxes import (BoxesType, PersonBoxSource, as_box_array,
-                               check_person_boxes)
+from ..io.person_boxes import BoxesType, PersonBoxSource, check_person_boxes
 from ..utils.errors import InputError
 from .frame_window import ClipWindow, iter_clip_windows
 
@@ -70,54 +69,42 @@ def build_test_pipeline(cfg: Union[Config, ConfigDict]) -> Compose:
 
 def clip_batch(pipeline: Compose, clip: ClipWindow,
                dataset_meta: Optional[dict]) -> Optional[dict]:
-    """The model input of a clip: every person box cropped in all T frames.
+    """The model input of a clip: each person box crops all T frames.
 
     Args:
         pipeline (:obj:`Compose`): The config's test pipeline.
         clip (:obj:`ClipWindow`): The clip, with ``bboxes`` (N, 5).
-        dataset_meta (dict, optional): The model's dataset meta
-            (``flip_indices``, ...).
+        dataset_meta (dict, optional): The model's dataset meta.
 
     Returns:
         dict, optional: The N packed persons, collated (``inputs``: N
-        tensors (T, 3, H, W), ``data_samples``), or ``None`` for N = 0.
+        tensors (T, 3, H, W), ``data_samples``); ``None`` for N = 0.
     """
-    samples = []
-    for i, box in enumerate(clip.bboxes):
-        samples.append(
-            pipeline(
-                dict(
-                    img=list(clip.frames),
-                    img_path=clip.name,
-                    img_id=clip.frame_index,
-                    frame_index=clip.frame_index,
-                    key_frame_index=clip.key_frame_index,
-                    id=i,
-                    bbox=np.asarray(box[None, :4], dtype=np.float32),
-                    bbox_score=np.asarray(box[4:5], dtype=np.float32),
-                    **(dataset_meta or {}))))
+    samples = [
+        pipeline(
+            dict(
+                img=list(clip.frames),
+                img_path=clip.name,
+                img_id=clip.frame_index,
+                frame_index=clip.frame_index,
+                key_frame_index=clip.key_frame_index,
+                id=i,
+                bbox=box[None, :4].astype(np.float32),
+                bbox_score=box[4:5].astype(np.float32),
+                **(dataset_meta or {}))) for i, box in enumerate(clip.bboxes)
+    ]
     return pseudo_collate(samples) if samples else None
 
 
 def empty_pose_sample(clip: ClipWindow,
                       num_keypoints: int) -> PoseDataSample:
-    """The prediction of a key frame without any person box.
-
-    Returns:
-        :obj:`PoseDataSample`: ``pred_instances`` with zero rows:
-        ``keypoints`` (0, K, 2), ``keypoint_scores`` and
-        ``keypoints_visible`` (0, K), ``bboxes`` (0, 4), ``bbox_scores``
-        (0, ).
-    """
+    """The prediction of a key frame without person boxes: zero rows of
+    ``keypoints`` (0, K, 2), ``keypoint_scores``, ``keypoints_visible``
+    (0, K), ``bboxes`` (0, 4) and ``bbox_scores`` (0, )."""
     shape = clip.key_frame.shape[:2]
     sample = PoseDataSample(
         metainfo=dict(
-            img_path=clip.name,
-            img_id=clip.frame_index,
-            frame_index=clip.frame_index,
-            key_frame_index=clip.key_frame_index,
-            img_shape=shape,
-            ori_shape=shape))
+            img_path=clip.name, img_shape=shape, ori_shape=shape))
     sample.pred_instances = InstanceData(
         keypoints=np.zeros((0, num_keypoints, 2), np.float32),
         keypoint_scores=np.zeros((0, num_keypoints), np.float32),
@@ -135,20 +122,17 @@ def predict_clip(model: nn.Module,
     """The poses of all persons of one key frame: the one inference step.
 
     Args:
-        model (nn.Module): The video pose estimator (its ``dataset_meta``
-            and, without ``forward``, its ``test_step``).
+        model (nn.Module): The video pose estimator.
         pipeline (:obj:`Compose`): The config's test pipeline.
         clip (:obj:`ClipWindow`): The clip, with ``bboxes``.
         forward (Callable, optional): Runs a :func:`clip_batch` through the
-            model and returns the persons merged into one sample (the seam
-            for another backend). Defaults to ``model.test_step`` and
-            mmpose's ``merge_data_samples``, without gradients.
+            model into one merged sample (the seam for another backend).
+            Defaults to ``model.test_step`` and ``merge_data_samples``.
 
     Returns:
-        :obj:`PoseDataSample`: The key frame's prediction, ``pred_instances``
-        with N rows (``keypoints`` (N, K, 2) in image pixels,
-        ``keypoint_scores`` (N, K), ``bboxes`` (N, 4), ``bbox_scores`` (N, ));
-        see :func:`empty_pose_sample` for N = 0.
+        :obj:`PoseDataSample`: ``pred_instances`` with N rows:
+        ``keypoints`` (N, K, 2) in image pixels, ``keypoint_scores`` (N, K),
+        ``bboxes`` (N, 4), ``bbox_scores`` (N, ) (N may be 0).
     """
     meta = model.dataset_meta or {}
     batch = clip_batch(pipeline, clip, meta)
@@ -161,64 +145,33 @@ def predict_clip(model: nn.Module,
         return merge_data_samples(model.test_step(batch))
 
 
-def key_frame_boxes(clip: ClipWindow,
-                    box_source: Optional[PersonBoxSource] = None,
-                    detect: Optional[Detector] = None):
-    """The person boxes of a clip's key frame, checked and clipped
-    (:func:`~tdmi_mmpose.io.person_boxes.check_person_boxes`).
-
-    Args:
-        clip (:obj:`ClipWindow`): The clip.
-        box_source (:obj:`PersonBoxSource`, optional): User boxes; invalid
-            ones are errors.
-        detect (Callable, optional): A detector, used without
-            ``box_source``; its invalid boxes are dropped.
-
-    Returns:
-        tuple: ``(boxes, clipped)``: (N, 5) boxes x1, y1, x2, y2, score (the
-        whole frame without ``box_source`` and ``detect``) and whether any
-        was clipped.
-    """
-    h, w = clip.key_frame.shape[:2]
-    what = f'frame {clip.frame_index} ({clip.name})'
-    if box_source is not None:
-        return check_person_boxes(
-            box_source.boxes_for(clip.frame_index), (h, w), what)
-    if detect is not None:
-        return check_person_boxes(
-            detect(clip.key_frame), (h, w), what, drop_invalid=True)
-    return np.array([[0, 0, w, h, 1]], dtype=np.float32), False
-
-
-def iter_clips(frames: Iterable[FrameType],
-               frame_offsets: Sequence[int],
+def with_boxes(clips: Iterable[ClipWindow],
                box_source: Optional[PersonBoxSource] = None,
                detect: Optional[Detector] = None) -> Iterator[ClipWindow]:
-    """The clips of a stream with their person boxes (the sliding window of
-    :func:`iter_clip_windows` and :func:`key_frame_boxes`).
-
-    Boxes that reach outside their frame are clipped, with one warning per
-    stream. User boxes must fit the stream
-    (:meth:`PersonBoxSource.check_length`): before the first frame for a
-    list, after the last one for any other stream.
-
-    Args:
-        frames (Iterable[str | np.ndarray]): The stream, see
-            :func:`~tdmi_mmpose.io.frames.open_frame_stream`.
-        frame_offsets (Sequence[int]): The clips' offsets.
-        box_source (:obj:`PersonBoxSource`, optional): User boxes.
-        detect (Callable, optional): A person detector.
+    """The clips with their key frame's person boxes: the user's
+    (``box_source``; invalid ones are errors), else a detector's
+    (``detect``; invalid ones are dropped), else the whole frame. Boxes are
+    checked and clipped by
+    :func:`~tdmi_mmpose.io.person_boxes.check_person_boxes` (one warning per
+    stream if any is clipped); at the end, the user's boxes must fit the
+    number of clips (:meth:`PersonBoxSource.check_length`).
 
     Yields:
-        :obj:`ClipWindow`: One clip per frame, with ``bboxes``.
+        :obj:`ClipWindow`: Each clip, with ``bboxes`` (N, 5).
     """
-    if box_source is not None and isinstance(frames, (list, tuple)):
-        box_source.check_length(len(frames))
-    num_frames = 0
-    warned = False
-    for clip in iter_clip_windows(frames, frame_offsets):
-        num_frames += 1
-        boxes, clipped = key_frame_boxes(clip, box_source, detect)
+    num_clips, warned = 0, False
+    for clip in clips:
+        num_clips += 1
+        h, w = clip.key_frame.shape[:2]
+        what = f'frame {clip.frame_index} ({clip.name})'
+        if box_source is not None:
+            boxes, clipped = check_person_boxes(
+                box_source.boxes_for(clip.frame_index), (h, w), what)
+        elif detect is not None:
+            boxes, clipped = check_person_boxes(
+                detect(clip.key_frame), (h, w), what, drop_invalid=True)
+        else:
+            boxes, clipped = np.array([[0, 0, w, h, 1]], np.float32), False
         if clipped and not warned:
             warned = True
             print_log(
@@ -228,23 +181,31 @@ def iter_clips(frames: Iterable[FrameType],
                 level=30)
         yield clip._replace(bboxes=boxes)
     if box_source is not None:
-        box_source.check_length(num_frames)
+        box_source.check_length(num_clips)
 
 
-def _decode_clip(frames: Sequence[FrameType]) -> List[np.ndarray]:
-    """Decode the frames of one clip (a file repeated by clamping once) and
-    check that they have one size."""
-    decoded = {}
-    images = []
-    for frame in frames:
-        key = frame if isinstance(frame, str) else id(frame)
-        if key not in decoded:
-            decoded[key] = read_frame(frame)
-            check_frame_size(decoded[key], decoded[next(iter(decoded))].shape,
-                             frame if isinstance(frame, str) else
-                             'an array frame', 'the first frame of the clip')
-        images.append(decoded[key])
-    return images
+def iter_clips(frames: Iterable[FrameType],
+               frame_offsets: Sequence[int],
+               box_source: Optional[PersonBoxSource] = None,
+               detect: Optional[Detector] = None) -> Iterator[ClipWindow]:
+    """The clips of a stream (:func:`iter_clip_windows`) with their person
+    boxes (:func:`with_boxes`). User boxes must fit a list of frames before
+    its first frame is read, any other stream after its last.
+
+    Args:
+        frames (Iterable[str | np.ndarray]): The stream.
+        frame_offsets (Sequence[int]): The clips' offsets.
+        box_source (:obj:`PersonBoxSource`, optional): User boxes.
+        detect (Callable, optional): A person detector (key frame -> (N, 5)
+            boxes).
+
+    Returns:
+        Iterator[:obj:`ClipWindow`]: One clip per frame, with ``bboxes``.
+    """
+    if box_source is not None and isinstance(frames, (list, tuple)):
+        box_source.check_length(len(frames))
+    return with_boxes(
+        iter_clip_windows(frames, frame_offsets), box_source, detect)
 
 
 def inference_video_topdown(model: nn.Module,
@@ -289,22 +250,19 @@ def inference_video_topdown(model: nn.Module,
             f'{offsets}) with the key frame at a position 0..'
             f'{len(offsets) - 1}; got {len(frames)} frames and '
             f'key_frame_index {key}.')
-    images = _decode_clip(frames)
+    images = [read_frame(frame) for frame in frames]
+    for frame, image in zip(frames, images):
+        check_frame_size(image, images[key].shape,
+                         frame if isinstance(frame, str) else 'a frame',
+                         'the key frame')
     key_path = frames[key] if isinstance(frames[key], str) else None
-    clip = ClipWindow(0, images, list(range(len(frames))), key, key_path)
-    h, w = images[key].shape[:2]
-    boxes = as_box_array(bboxes, bbox_format)
-    if len(boxes) == 0:
-        boxes = np.array([[0, 0, w, h, 1]], dtype=np.float32)
-    boxes, clipped = check_person_boxes(boxes, (h, w), 'bboxes')
-    if clipped:
-        print_log(
-            'Some person boxes reach outside the key frame; they are '
-            'clipped to it.',
-            logger='current',
-            level=30)
-    batch = clip_batch(build_test_pipeline(model.cfg), clip._replace(bboxes=boxes),
-                       model.dataset_meta)
+    source = None if bboxes is None or len(bboxes) == 0 else PersonBoxSource(
+        [bboxes], bbox_format=bbox_format)
+    (clip, ) = with_boxes(
+        [ClipWindow(0, images, list(range(len(frames))), key, key_path)],
+        source)
+    batch = clip_batch(
+        build_test_pipeline(model.cfg), clip, model.dataset_meta)
     with torch.no_grad():
         return model.test_step(batch)
 
@@ -329,9 +287,9 @@ def inference_video(model: nn.Module,
         video (str | np.ndarray | Iterable): A video file, a folder of
             frames (sorted by name), an image, or a sequence / iterable of
             image files or BGR arrays in time order.
-        bboxes (str | dict | Sequence, optional): Person boxes, in any form
-            :class:`PersonBoxSource` accepts (per-frame list, COCO-style
-            JSON). If not given, each whole frame is one box.
+        bboxes (str | dict | Sequence, optional): Person boxes, as
+            :class:`PersonBoxSource` takes them. Defaults to ``None``: each
+            whole frame is one box.
         bbox_thr (float): Minimum score of a given box. Defaults to 0.
         bbox_image_ids (str | Sequence, optional): The image id of each
             frame, for JSON boxes keyed by ``image_id``.

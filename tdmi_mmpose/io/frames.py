@@ -26,22 +26,18 @@ def read_frame(frame: FrameType,
 
     Args:
         frame (str | np.ndarray): An image file (read with mmengine's
-            ``fileio``) or a decoded image: (H, W, 3) BGR, or (H, W) grey
-            (converted to BGR).
+            ``fileio``) or an image: (H, W, 3) BGR, or (H, W) grey.
         backend_args (dict, optional): mmengine file backend arguments.
-        color_type (str): ``flag`` of :func:`mmcv.imfrombytes`. Defaults to
-            ``'color'``.
-        imdecode_backend (str): Decoding backend of
-            :func:`mmcv.imfrombytes`. Defaults to ``'cv2'``.
+        color_type (str): ``flag`` of :func:`mmcv.imfrombytes`.
+        imdecode_backend (str): Backend of :func:`mmcv.imfrombytes`.
 
     Returns:
-        np.ndarray: The image (H, W, 3), BGR (arrays are returned as they
-        are, not copied).
+        np.ndarray: The image (H, W, 3), BGR (a BGR array as it is).
 
     Raises:
-        FileNotFoundError: The file does not exist (the error names it).
-        InputError: The file is empty or not a decodable image, or the
-            array is not an image.
+        FileNotFoundError: No such file (the error names it).
+        InputError: An empty or undecodable file, or an array that is not an
+            image.
     """
     if isinstance(frame, np.ndarray):
         if frame.ndim == 2:
@@ -73,8 +69,8 @@ def check_frame_size(frame: np.ndarray, reference_shape: Tuple[int, ...],
     Args:
         frame (np.ndarray): A decoded frame.
         reference_shape (tuple): The shape of another frame of its video.
-        name (str): How to name the frame in the error (its file).
-        reference_name (str): How to name the other frame.
+        name (str): The frame, in the error (e.g. its file).
+        reference_name (str): The other frame, in the error.
 
     Raises:
         InputError: The shapes differ.
@@ -112,19 +108,17 @@ def open_frame_stream(video: Union[str, np.ndarray, Iterable[FrameType]]
     Args:
         video (str | np.ndarray | Iterable): A video file (decoded lazily by
             ``mmcv.VideoReader``), a folder of frames
-            (:func:`list_frame_files`), one image file, one image array, or
-            an iterable of image files / arrays in time order (returned as
-            it is).
+            (:func:`list_frame_files`), one image file or array, or an
+            iterable of image files / arrays in time order (returned as is).
 
     Returns:
-        Iterable[str | np.ndarray]: The frames in time order: a list, an
-        ``mmcv.VideoReader`` or the given iterable.
+        Iterable[str | np.ndarray]: The frames in time order.
 
     Raises:
         FileNotFoundError: Nothing exists at the path.
-        InputError: A folder without images, a video file without
-            decodable frames, or a file that is neither a video nor an
-            image (by its extension).
+        InputError: A folder without images, a video file without decodable
+            frames, or a file that is neither a video nor an image (by its
+            extension).
     """
     if isinstance(video, np.ndarray):
         return [video]

@@ -15,9 +15,8 @@ from .video_pose2d_inferencer import VideoPose2DInferencer
 
 
 def is_video_pose_config(model: Union[ModelType, str, None]) -> bool:
-    """Whether a pose model (config path or loaded config) is a video
-    top-down model (:class:`VideoTopdownPoseEstimator` or a subclass); a
-    metafile alias or anything else is not."""
+    """Whether a pose model (config path or loaded config, not a metafile
+    alias) is a :class:`VideoTopdownPoseEstimator` (or a subclass)."""
     if isinstance(model, str) and osp.isfile(model):
         model = Config.fromfile(model)
     if not isinstance(model, (Config, ConfigDict, dict)):
@@ -30,27 +29,21 @@ def is_video_pose_config(model: Union[ModelType, str, None]) -> bool:
 
 
 class MMPoseVideoInferencer(MMPoseInferencer):
-    """A drop-in :class:`mmpose.apis.MMPoseInferencer` that routes video pose
-    models to :class:`VideoPose2DInferencer`.
+    """A drop-in :class:`mmpose.apis.MMPoseInferencer` (same constructor
+    and call) that routes video pose models (e.g. ``configs/tdmi_*.py``) to
+    :class:`VideoPose2DInferencer`; any other model gets mmpose's
+    ``MMPoseInferencer`` unchanged.
 
-    Same constructor and call signature: for a video pose config (e.g.
-    ``configs/tdmi_*.py``) ``self.inferencer`` is a
-    :class:`VideoPose2DInferencer` (real neighbouring frames through a
-    sliding window, detector or user boxes, track ids); for every other
-    model this is ``MMPoseInferencer`` unchanged.
+    Why: ``MMPoseInferencer.__init__`` builds mmpose's ``Pose2DInferencer``
+    by name, with no registry lookup or hook, and that class feeds one image
+    per person (T = 1) and discards user ``bboxes`` of top-down models. So
+    ``__init__`` runs mmpose's constructor with that name standing for
+    :class:`VideoPose2DInferencer`.
 
-    Why a drop-in: ``MMPoseInferencer.__init__`` builds mmpose's
-    ``Pose2DInferencer`` by name, with no registry lookup or hook, and that
-    class feeds one image per person (T = 1) and, for top-down models,
-    discards user ``bboxes``. So ``__init__`` runs mmpose's constructor with
-    that name standing for :class:`VideoPose2DInferencer` while it runs.
-
-    The call takes mmpose's keyword arguments plus ``bbox_image_ids``,
-    ``track`` (see :meth:`VideoPose2DInferencer.preprocess`) and ``vis_fps``
-    (see :meth:`VideoPose2DInferencer.visualize`). For a video model an
-    unknown keyword is mmengine's error; mmpose's keywords that the video
-    inferencer does not take (e.g. ``merge_results``) are ignored, as
-    mmpose ignores them. Its args are ``MMPoseInferencer``'s.
+    The call also takes ``bbox_image_ids``, ``track`` and ``vis_fps`` (see
+    :class:`VideoPose2DInferencer`). For a video model an unknown keyword is
+    mmengine's error; those of mmpose's keywords that the video inferencer
+    does not take (e.g. ``merge_results``) are ignored, as mmpose does.
     """
 
     preprocess_kwargs: set = MMPoseInferencer.preprocess_kwargs | {
@@ -86,13 +79,8 @@ class MMPoseVideoInferencer(MMPoseInferencer):
                  batch_size: int = 1,
                  out_dir: Optional[str] = None,
                  **kwargs):
-        """Run the inferencer; see ``MMPoseInferencer.__call__`` and
-        :class:`VideoPose2DInferencer`.
-
-        Returns:
-            Generator[dict]: One result per frame, in order, with
-            ``predictions`` (``[instances]``) and ``visualization``.
-        """
+        """``MMPoseInferencer.__call__``: one result per frame, in order,
+        with ``predictions`` (``[instances]``) and ``visualization``."""
         if isinstance(self.inferencer, VideoPose2DInferencer):
             self._dispatch_kwargs(**kwargs)  # an unknown keyword's error
         return super().__call__(inputs, return_datasamples, batch_size,
@@ -102,20 +90,18 @@ class MMPoseVideoInferencer(MMPoseInferencer):
     def output_paths(self) -> dict:
         """dict: Where the last call of a video model wrote its rendered
         poses (``'visualization'``: a video file or a folder) and its JSON
-        predictions (``'predictions'``: a file or a folder of one file per
-        frame), as far as it wrote any."""
+        (``'predictions'``: a file, or a folder of one file per frame)."""
         return dict(getattr(self.inferencer, 'output_paths', {}))
 
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
-        """The wrapped inferencer's :meth:`preprocess` (a sized result gives
-        progress bars their total)."""
+        """The wrapped inferencer's (its sized result gives progress bars
+        their total)."""
         return self.inferencer.preprocess(inputs, batch_size, **kwargs)
 
     def postprocess(self, *args, **kwargs) -> dict:
-        """The wrapped inferencer's ``postprocess`` (track ids, atomic
-        JSON for a video model)."""
+        """The wrapped inferencer's (track ids, atomic JSON)."""
         return self.inferencer.postprocess(*args, **kwargs)
 
     def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
-        """The wrapped inferencer's (atomic outputs for a video model)."""
+        """The wrapped inferencer's (atomic JSON)."""
         self.inferencer._finalize_video_processing(pred_out_dir)

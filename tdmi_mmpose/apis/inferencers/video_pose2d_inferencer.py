@@ -14,7 +14,6 @@ from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.evaluation.functional import nms
 from mmpose.registry import INFERENCERS, TASK_UTILS
 from mmpose.structures import PoseDataSample, split_instances
-from mmpose.visualization import PoseLocalVisualizer
 
 from ...io.checkpoints import check_checkpoint_file, check_state_dict_matches
 from ...io.frames import is_video_file, open_frame_stream
@@ -35,68 +34,43 @@ WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
 class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     """mmpose's 2D pose inferencer for video top-down models (TDMI).
 
-    A :class:`mmpose.apis.inferencers.Pose2DInferencer` whose every key frame
-    is predicted from the *real* neighbouring frames of the input stream: the
-    frames at the config's ``frame_offsets`` (e.g. ``[-2..2]``), clamped at
-    the stream's ends, each person cropped in all of them with the key
-    frame's box by the config's test pipeline (unchanged). The stream is
-    decoded once, frame by frame, holding at most ``len(frame_offsets)``
-    frames. :meth:`preprocess` yields one :class:`ClipWindow` (with its
-    person boxes) per frame, :meth:`forward` predicts it with
-    :func:`~tdmi_mmpose.apis.predict_clip` (mmpose's ``forward`` on the
-    persons) into one :obj:`PoseDataSample`.
+    Every key frame is predicted from the *real* neighbouring frames of the
+    input (a video file, a folder of frames, one image or array, or a list /
+    iterable of them: one video in time order): :meth:`preprocess` yields
+    one :class:`~tdmi_mmpose.apis.ClipWindow` with its person boxes per
+    frame (:func:`~tdmi_mmpose.apis.iter_clips`, at most
+    ``len(frame_offsets)`` decoded frames held), :meth:`forward` predicts it
+    (:func:`~tdmi_mmpose.apis.predict_clip`: the config's test pipeline and
+    mmpose's ``forward``) into one :obj:`PoseDataSample` and tracks its
+    people. A single image is a one-frame video (with one warning).
 
-    Inputs (``__call__``): a video file, a folder of frames (sorted by file
-    name), one image, one array, or a list / iterable of image files / BGR
-    arrays: **one** video in time order. A single image is a one-frame
-    video: all its "neighbours" are the image itself (a warning says so
-    once per inferencer).
+    Person boxes: the call's ``bboxes`` (see
+    :class:`~tdmi_mmpose.io.person_boxes.PersonBoxSource`), else the mmdet
+    detector (labels ``det_cat_ids``, score above ``bbox_thr``, NMS at
+    ``nms_thr``), else with ``det_model='whole_image'`` each whole frame;
+    with none of them the call is an error. A frame without boxes gets an
+    empty result.
 
-    Person boxes of each key frame, in this order of precedence:
-
-    1. ``bboxes`` given to ``__call__``: see
-       :class:`~tdmi_mmpose.io.person_boxes.PersonBoxSource` (a per-frame
-       list or a COCO-style JSON detection file, with ``bbox_image_ids`` for
-       entries keyed by ``image_id``); boxes below ``bbox_thr`` are dropped,
-       no NMS.
-    2. The mmdet detector (``det_model`` / ``det_weights``): boxes of the
-       labels ``det_cat_ids`` (default ``(0, )``, the COCO person) with a
-       score above ``bbox_thr``, then NMS at ``nms_thr``.
-    3. ``det_model='whole_image'``: each whole frame is one box.
-
-    With none of them ``__call__`` raises an error saying what to pass. A
-    frame without boxes gets an empty result. Boxes partly outside the frame
-    are clipped (one warning per call); an invalid user box is an error
-    (invalid detector boxes are dropped).
-
-    Outputs are mmpose's (``show``, ``vis_out_dir``, ``pred_out_dir``, see
-    :class:`VideoOutputMixin`), written atomically; JSON is strict. Each
-    instance is ``{"keypoints", "keypoint_scores", "bbox", "bbox_score",
-    "track_id"}`` in pixels of the frame.
-
-    Tracking (``track=True`` in the call, the default): the ``tracker``
-    gives each person a track id, frame by frame (reset at every call), in
-    ``pred_instances.track_ids`` and the JSON's ``track_id``, and the
+    Outputs are mmpose's, written atomically (:class:`VideoOutputMixin`);
+    each JSON instance also has its ``track_id`` and the
     :class:`~tdmi_mmpose.visualization.TrackPoseVisualizer` draws each
-    person in its id's colour. ``track=False``: no ids, mmpose's colours.
+    person in its id's colour (``track=False`` in the call: no ids).
+    ``docs/inference.md`` describes inputs, boxes and outputs in full.
 
     Args:
         model (str | dict | Config): A video pose model config.
-        weights (str, optional): Checkpoint path; it must fit the model
-            exactly (else an :class:`~tdmi_mmpose.utils.InputError`, except
-            BatchNorm's ``num_batches_tracked``). Defaults to ``None``
-            (random weights, with mmpose's warning).
-        device (str, optional): Device. Defaults to ``None`` (CUDA if
-            available).
+        weights (str, optional): Checkpoint; it must fit the model exactly
+            (:func:`~tdmi_mmpose.io.checkpoints.check_state_dict_matches`).
+            Defaults to ``None`` (random weights, with mmpose's warning).
+        device (str, optional): Device. Defaults to ``None`` (CUDA if any).
         scope (str, optional): The model's scope. Defaults to ``'mmpose'``.
-        det_model (str, optional): mmdet config path (or ``'whole_image'``).
-        det_weights (str, optional): Detector checkpoint path.
+        det_model (str, optional): mmdet config path, or ``'whole_image'``.
+        det_weights (str, optional): Detector checkpoint.
         det_cat_ids (int | Sequence[int], optional): Detector labels kept as
-            persons. Defaults to ``None`` (``(0, )``).
+            persons. Defaults to ``None`` (``(0, )``, the COCO person).
         show_progress (bool): Show a progress bar. Defaults to ``False``.
-        tracker (dict, optional): Tracker config (mmpose's ``TASK_UTILS``).
-            Defaults to ``dict(type='PoseTracker')`` with the model's OKS
-            ``sigmas``.
+        tracker (dict, optional): Tracker config (``TASK_UTILS``). Defaults
+            to ``dict(type='PoseTracker')`` with the model's OKS ``sigmas``.
     """
 
     preprocess_kwargs: set = Pose2DInferencer.preprocess_kwargs | {
@@ -152,8 +126,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     def _init_visualizer(self, cfg: Union[Config, ConfigDict]):
         """The config's visualizer; mmpose's ``PoseLocalVisualizer`` becomes
         its subclass :class:`TrackPoseVisualizer` (track colours)."""
-        if cfg.get('visualizer', {}).get('type') in ('PoseLocalVisualizer',
-                                                     PoseLocalVisualizer):
+        if cfg.get('visualizer', {}).get('type') == 'PoseLocalVisualizer':
             cfg.visualizer.type = TrackPoseVisualizer.__name__
         return super()._init_visualizer(cfg)
 
@@ -180,22 +153,20 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
 
         Args:
             inputs (Iterable): The frames (from :meth:`_inputs_to_list`).
-            batch_size (int): Unused; each frame's persons are one batch.
-            bboxes (str | dict | Sequence, optional): User person boxes (see
-                the class docstring). Defaults to ``None``.
+            batch_size (int): Unused; each frame is one batch.
+            bboxes (str | dict | Sequence, optional): User person boxes.
             bbox_thr (float): Minimum box score. Defaults to 0.3.
-            nms_thr (float): NMS IoU threshold for detector boxes.
-                Defaults to 0.3.
+            nms_thr (float): NMS IoU threshold of detector boxes. Defaults
+                to 0.3.
             bbox_image_ids (str | Sequence, optional): Image id of each
-                frame, for JSON boxes keyed by ``image_id``: a list, or a
-                COCO/PoseTrack annotation file of this video.
-            track (bool): Give the people track ids (the tracker is reset
-                here). Defaults to ``True``.
+                frame, for JSON boxes keyed by ``image_id`` (a list, or the
+                video's COCO/PoseTrack annotation file).
+            track (bool): Track the people (the tracker is reset here).
+                Defaults to ``True``.
 
         Returns:
-            SizedIterable: ``(clip, [key_frame])`` per frame
-            (:class:`ClipWindow` with ``bboxes``); its length is the number
-            of frames, where known (for progress bars).
+            SizedIterable: ``(clip, [key_frame])`` per frame; its length is
+            the number of frames where known (for progress bars).
         """
         box_source, detect = None, None
         if bboxes is not None and len(bboxes) > 0:
@@ -263,16 +234,12 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     def forward(self,
                 inputs: ClipWindow,
                 pose_based_nms: bool = False) -> List[PoseDataSample]:
-        """Predict one frame (:func:`~tdmi_mmpose.apis.predict_clip`, the
-        persons through mmpose's ``forward``) and track its people.
-
-        Args:
-            inputs (:obj:`ClipWindow`): One clip from :meth:`preprocess`.
-            pose_based_nms (bool): Apply mmpose's pose-based NMS. Defaults
-                to ``False``.
+        """Predict one clip (:func:`~tdmi_mmpose.apis.predict_clip`, the
+        persons through mmpose's ``forward``, with its ``pose_based_nms``)
+        and track its people (``pred_instances.track_ids``).
 
         Returns:
-            list[:obj:`PoseDataSample`]: The frame's prediction (one).
+            list[:obj:`PoseDataSample`]: The frame's prediction.
         """
         mmpose_forward = super().forward
         pred = predict_clip(
@@ -292,20 +259,9 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                   vis_out_dir: str = '',
                   vis_fps: float = 25.0,
                   **kwargs) -> List[np.ndarray]:
-        """Render one frame's prediction with mmpose's ``visualize``.
-
-        Args:
-            inputs (list): ``[key_frame]`` from :meth:`preprocess`.
-            preds (list[:obj:`PoseDataSample`]): The frame's prediction.
-            vis_out_dir (str): Folder (or video file) for the rendered
-                frames, see :class:`VideoOutputMixin`. Defaults to ``''``.
-            vis_fps (float): Frame rate of a video rendered from a frame
-                sequence. Defaults to 25.
-            **kwargs: Other arguments of mmpose's ``visualize``.
-
-        Returns:
-            list[np.ndarray]: The rendered frame if ``return_vis``.
-        """
+        """mmpose's ``visualize`` of one frame; ``vis_out_dir`` may name a
+        video file (see :class:`VideoOutputMixin`), rendered from a frame
+        sequence at ``vis_fps`` frames/s (default 25)."""
         if vis_out_dir and not self._video_input:
             if osp.splitext(vis_out_dir)[1] and not is_video_file(
                     vis_out_dir) and self._num_input_frames != 1:
@@ -325,12 +281,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                     return_datasample=None,
                     return_datasamples: bool = False,
                     pred_out_dir: str = '') -> dict:
-        """mmpose's results, each instance with its ``track_id`` when
-        tracking; JSON files written atomically (see
-        :class:`VideoOutputMixin`).
-
-        Returns:
-            dict: ``predictions`` and ``visualization``.
+        """mmpose's results, each instance with its ``track_id`` (if
+        tracked); JSON files written atomically (:class:`VideoOutputMixin`).
         """
         frames = [self._instances(pred) for pred in preds]
         result = super().postprocess(preds, visualization, return_datasample,

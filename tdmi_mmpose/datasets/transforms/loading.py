@@ -16,45 +16,28 @@ from ...utils.errors import InputError
 class LoadVideoFrames(LoadImageFromFile):
     """Load the T frames of a video sample as a list of images.
 
-    As mmpose's ``LoadImage``, frames already in ``results['img']`` (a list
-    of T decoded (H, W, 3) images, or one image as T=1) are not loaded
-    again: video inference decodes every frame of a stream once and runs the
-    config's test pipeline unchanged.
+    As mmpose's ``LoadImage``, frames already in ``results['img']`` (T
+    decoded images, or one as T=1) are taken as they are: video inference
+    decodes each frame of a stream once and runs the config's test pipeline
+    unchanged. Otherwise each distinct file of ``frame_paths`` (default
+    ``[img_path]``, T=1) is decoded once
+    (:func:`~tdmi_mmpose.io.frames.read_frame`; a file repeated by clamping is
+    copied, so that no two frames share memory) and must have the key
+    frame's size. A missing or undecodable frame is an error naming the file,
+    unless the fallback is enabled: then a bad *supporting* frame is replaced
+    by the key frame, with one warning per video (``video_name`` or
+    ``vid_id``). A bad key frame is always an error.
 
-    Otherwise every distinct file of ``frame_paths`` is decoded once
-    (:func:`~tdmi_mmpose.io.frames.read_frame`; a file repeated by the
-    clamping at a video's ends is copied, so that no two frames share
-    memory) and must have the key frame's size. A missing or undecodable
-    frame is an error naming the file (``FileNotFoundError`` /
-    :class:`InputError`), unless the fallback is enabled: then a bad
-    *supporting* frame is replaced by the key frame, with one warning per
-    video. A bad key frame is always an error.
+    Required Keys: img or frame_paths or img_path; key_frame_index
+    (default: :func:`~tdmi_mmpose.io.clip.key_frame_index` of
+    ``frame_offsets``, 0 for a single frame); missing_frame (optional, the
+    dataset's policy).
 
-    Without ``frame_paths`` the sample is the single frame ``[img_path]``
-    (T=1), so any top-down dataset can use this transform.
+    Modified Keys: img (list[np.ndarray]: T images (H, W, 3), BGR uint8, or
+    float32 with ``to_float32``), frame_paths (when read), key_frame_index.
 
-    Required Keys:
-
-        - img (optional: decoded frames, then nothing is read)
-        - frame_paths (optional, default ``[img_path]``)
-        - img_path (if neither ``img`` nor ``frame_paths`` is given)
-        - key_frame_index (optional; default
-          :func:`~tdmi_mmpose.io.clip.key_frame_index` of ``frame_offsets``,
-          0 for a single frame)
-        - missing_frame (optional, the dataset's policy)
-        - video_name / vid_id (optional, to warn once per video)
-
-    Modified Keys:
-
-        - img (list[np.ndarray]): T images (H, W, 3), BGR uint8 (float32
-          with ``to_float32``)
-        - frame_paths (when read from files)
-        - key_frame_index
-
-    Added Keys:
-
-        - img_shape, ori_shape (tuple): (h, w) of the key frame
-        - replaced_frames (list[int]): positions replaced by the key frame
+    Added Keys: img_shape, ori_shape ((h, w) of the key frame),
+    replaced_frames (list[int]: positions replaced by the key frame).
 
     Args:
         missing_frame (str, optional): ``'error'`` or ``'key_frame'``.
@@ -73,14 +56,7 @@ class LoadVideoFrames(LoadImageFromFile):
         self._warned_videos = set()
 
     def transform(self, results: Dict) -> Dict:
-        """Load (or take) all frames of the sample.
-
-        Args:
-            results (dict): The result dict.
-
-        Returns:
-            dict: The result dict with ``img`` as a list of T images.
-        """
+        """Load (or take) the T frames of the sample into ``img``."""
         key = results.get('key_frame_index')
         if key is None:
             key = key_frame_index(results.get('frame_offsets', [0]))
