@@ -78,6 +78,19 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         type=float,
         default=0.3,
         help='NMS IoU threshold for detector boxes')
+    _add_output_args(parser)
+    args = parser.parse_args(argv)
+    if args.bboxes is None and args.det_model is None:
+        parser.error('no person boxes: give --det-model and --det-weights (an '
+                     'mmdet config and checkpoint), --bboxes (a COCO-style '
+                     'detection JSON file) or --det-model whole_image')
+    if args.bbox_image_ids is not None and args.bboxes is None:
+        parser.error('--bbox-image-ids needs --bboxes')
+    return args
+
+
+def _add_output_args(parser: argparse.ArgumentParser) -> None:
+    """The options of the rendering, the outputs and the run."""
     parser.add_argument(
         '--kpt-thr',
         type=float,
@@ -124,14 +137,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--no-progress',
         action='store_true',
         help='do not show the progress bar')
-    args = parser.parse_args(argv)
-    if args.bboxes is None and args.det_model is None:
-        parser.error('no person boxes: give --det-model and --det-weights (an '
-                     'mmdet config and checkpoint), --bboxes (a COCO-style '
-                     'detection JSON file) or --det-model whole_image')
-    if args.bbox_image_ids is not None and args.bboxes is None:
-        parser.error('--bbox-image-ids needs --bboxes')
-    return args
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -177,7 +182,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f'{num_frames} frames, {num_persons} person poses, '
           f'{num_frames / max(elapsed, 1e-9):.2f} frames/s (everything '
           'after model loading: decoding, boxes, poses, outputs).')
-    outputs = inferencer.output_paths
+    outputs = inferencer.inferencer.output_paths
     if 'visualization' in outputs:
         print(f"rendered poses: {outputs['visualization']}")
     if 'predictions' in outputs:

@@ -46,15 +46,14 @@ class ClipWindow(NamedTuple):
 
     @property
     def has_temporal_context(self) -> bool:
-        """bool: ``False`` when every frame of the clip is the key frame
-        (a one-frame stream, e.g. a single image)."""
+        """bool: Not every frame is the key frame (not a one-frame stream)."""
         return len(set(self.frame_indices)) > 1 or len(self.frames) == 1
 
 
 def iter_clip_windows(
-        frames: Iterable[FrameType],
-        frame_offsets: Sequence[int],
-        load_frame: Callable[[FrameType], np.ndarray] = read_frame
+    frames: Iterable[FrameType],
+    frame_offsets: Sequence[int],
+    load_frame: Callable[[FrameType], np.ndarray] = read_frame
 ) -> Iterator[ClipWindow]:
     """Slide a clip window over a stream of frames.
 
@@ -107,13 +106,8 @@ def iter_clip_windows(
 
 
 class SizedIterable:
-    """An iterable with a known length (or ``None``), for the total of
-    progress bars (``rich.progress.track`` reads ``__length_hint__``).
-
-    Args:
-        iterable (Iterable): The items.
-        length (int, optional): Their number; ``None`` if unknown.
-    """
+    """An iterable with a length hint (``None``: unknown), the total of
+    progress bars (``rich.progress.track`` reads ``__length_hint__``)."""
 
     def __init__(self, iterable: Iterable, length: Optional[int]) -> None:
         self._iterable = iterable

@@ -2,16 +2,11 @@
 """Video top-down inference, in the style of mmpose's ``inference_topdown``.
 
 The one inference path: a stream of frames becomes one :class:`ClipWindow`
-per key frame (:func:`iter_clip_windows`), which gets its person boxes
-(:func:`iter_clips`) and is predicted by :func:`predict_clip` (the config's
-test pipeline, unchanged, on every person, then the model) into one
-:obj:`PoseDataSample` per frame. :func:`inference_video`, the inferencer
-(``VideoPose2DInferencer.forward``) and ``tools/video_demo.py`` (through the
-inferencer) all take this path; :func:`inference_video_topdown` runs one
-given clip and returns one sample per box, as ``inference_topdown`` does.
-
-Build the model with mmpose's ``mmpose.apis.init_model`` (our configs load
-``tdmi_mmpose`` through ``custom_imports``).
+with person boxes per key frame (:func:`iter_clips`), which
+:func:`predict_clip` turns into one :obj:`PoseDataSample` (the config's test
+pipeline on every person, then the model). :func:`inference_video` and the
+inferencer (so ``tools/video_demo.py``) take this path;
+:func:`inference_video_topdown` runs one given clip (one sample per box).
 """
 from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
                     Union)
@@ -33,21 +28,11 @@ from ..io.person_boxes import BoxesType, PersonBoxSource, check_person_boxes
 from ..utils.errors import InputError
 from .frame_window import ClipWindow, iter_clip_windows
 
-#: Person boxes (N, 5) of a key frame from a detector.
-Detector = Callable[[np.ndarray], np.ndarray]
-
 
 def get_frame_offsets(cfg: Union[Config, ConfigDict]) -> List[int]:
-    """The frame offsets of a video model's clips, from its config: the
-    top-level ``frame_offsets`` (the clip's declaration), else those of
-    ``test_dataloader.dataset``.
-
-    Args:
-        cfg (Config | ConfigDict): The model config.
-
-    Returns:
-        list[int]: The offsets in time order, e.g. ``[-2, -1, 0, 1, 2]``.
-    """
+    """The frame offsets of a video model's clips, in time order: the
+    config's top-level ``frame_offsets`` (the clip's declaration), else
+    those of ``test_dataloader.dataset``."""
     offsets = cfg.get('frame_offsets')
     if offsets is None:
         loader = cfg.get('test_dataloader') or {}
@@ -69,12 +54,8 @@ def build_test_pipeline(cfg: Union[Config, ConfigDict]) -> Compose:
 
 def clip_batch(pipeline: Compose, clip: ClipWindow,
                dataset_meta: Optional[dict]) -> Optional[dict]:
-    """The model input of a clip: each person box crops all T frames.
-
-    Args:
-        pipeline (:obj:`Compose`): The config's test pipeline.
-        clip (:obj:`ClipWindow`): The clip, with ``bboxes`` (N, 5).
-        dataset_meta (dict, optional): The model's dataset meta.
+    """The model input of a clip (with ``bboxes`` (N, 5)): the config's
+    test ``pipeline`` crops all T frames with each box.
 
     Returns:
         dict, optional: The N packed persons, collated (``inputs``: N
@@ -96,15 +77,13 @@ def clip_batch(pipeline: Compose, clip: ClipWindow,
     return pseudo_collate(samples) if samples else None
 
 
-def empty_pose_sample(clip: ClipWindow,
-                      num_keypoints: int) -> PoseDataSample:
+def empty_pose_sample(clip: ClipWindow, num_keypoints: int) -> PoseDataSample:
     """The prediction of a key frame without person boxes: zero rows of
     ``keypoints`` (0, K, 2), ``keypoint_scores``, ``keypoints_visible``
     (0, K), ``bboxes`` (0, 4) and ``bbox_scores`` (0, )."""
     shape = clip.key_frame.shape[:2]
     sample = PoseDataSample(
-        metainfo=dict(
-            img_path=clip.name, img_shape=shape, ori_shape=shape))
+        metainfo=dict(img_path=clip.name, img_shape=shape, ori_shape=shape))
     sample.pred_instances = InstanceData(
         keypoints=np.zeros((0, num_keypoints, 2), np.float32),
         keypoint_scores=np.zeros((0, num_keypoints), np.float32),
@@ -114,20 +93,21 @@ def empty_pose_sample(clip: ClipWindow,
     return sample
 
 
-def predict_clip(model: nn.Module,
-                 pipeline: Compose,
-                 clip: ClipWindow,
-                 forward: Optional[Callable[[dict], PoseDataSample]] = None
-                 ) -> PoseDataSample:
+def predict_clip(
+    model: nn.Module,
+    pipeline: Compose,
+    clip: ClipWindow,
+    forward: Optional[Callable[[dict],
+                               PoseDataSample]] = None) -> PoseDataSample:
     """The poses of all persons of one key frame: the one inference step.
 
     Args:
         model (nn.Module): The video pose estimator.
         pipeline (:obj:`Compose`): The config's test pipeline.
         clip (:obj:`ClipWindow`): The clip, with ``bboxes``.
-        forward (Callable, optional): Runs a :func:`clip_batch` through the
-            model into one merged sample (the seam for another backend).
-            Defaults to ``model.test_step`` and ``merge_data_samples``.
+        forward (Callable, optional): A :func:`clip_batch` -> one merged
+            sample (the seam for another backend). Defaults to
+            ``model.test_step`` and ``merge_data_samples``.
 
     Returns:
         :obj:`PoseDataSample`: ``pred_instances`` with N rows:
@@ -147,7 +127,7 @@ def predict_clip(model: nn.Module,
 
 def with_boxes(clips: Iterable[ClipWindow],
                box_source: Optional[PersonBoxSource] = None,
-               detect: Optional[Detector] = None) -> Iterator[ClipWindow]:
+               detect: Optional[Callable] = None) -> Iterator[ClipWindow]:
     """The clips with their key frame's person boxes: the user's
     (``box_source``; invalid ones are errors), else a detector's
     (``detect``; invalid ones are dropped), else the whole frame. Boxes are
@@ -187,7 +167,7 @@ def with_boxes(clips: Iterable[ClipWindow],
 def iter_clips(frames: Iterable[FrameType],
                frame_offsets: Sequence[int],
                box_source: Optional[PersonBoxSource] = None,
-               detect: Optional[Detector] = None) -> Iterator[ClipWindow]:
+               detect: Optional[Callable] = None) -> Iterator[ClipWindow]:
     """The clips of a stream (:func:`iter_clip_windows`) with their person
     boxes (:func:`with_boxes`). User boxes must fit a list of frames before
     its first frame is read, any other stream after its last.
@@ -212,33 +192,26 @@ def inference_video_topdown(model: nn.Module,
                             frames: Sequence[FrameType],
                             key_frame_index: Optional[int] = None,
                             bboxes: Optional[Union[List, np.ndarray]] = None,
-                            bbox_format: str = 'xyxy'
-                            ) -> List[PoseDataSample]:
-    """Estimate the poses of a key frame with its neighbouring frames.
-
-    The video counterpart of ``mmpose.apis.inference_topdown``: each person
-    box of the key frame crops all T frames of the clip (the same affine
-    transform), and the model predicts the key frame's pose.
+                            bbox_format: str = 'xyxy') -> List[PoseDataSample]:
+    """Estimate the poses of a key frame with its neighbouring frames: the
+    video ``mmpose.apis.inference_topdown`` (each person box of the key
+    frame crops all T frames with one affine transform).
 
     Args:
-        model (nn.Module): A video top-down pose estimator (e.g.
-            ``VideoTopdownPoseEstimator``) from ``mmpose.apis.init_model``.
-        frames (Sequence[str | np.ndarray]): The clip's T frames in time
-            order, image files or BGR arrays (H, W, 3), all of one size. T
-            must be the model's number of frames (``len(frame_offsets)``);
-            repeat an edge frame at a video's ends.
-        key_frame_index (int, optional): Position of the key frame in
-            ``frames``. Defaults to that of offset 0 in the config's
-            ``frame_offsets`` (:func:`~tdmi_mmpose.io.clip.key_frame_index`).
-        bboxes (np.ndarray | list, optional): Person boxes in the key frame,
-            (N, 4), or (N, 5) with scores. If not given, the entire key
-            frame is one box. Defaults to ``None``.
+        model (nn.Module): A video pose estimator from ``init_model``.
+        frames (Sequence[str | np.ndarray]): The clip's T frames
+            (``len(frame_offsets)``) in time order, image files or BGR
+            arrays, all of one size; repeat an edge frame at a video's ends.
+        key_frame_index (int, optional): Position of the key frame. Defaults
+            to :func:`~tdmi_mmpose.io.clip.key_frame_index` of the offsets.
+        bboxes (np.ndarray | list, optional): Person boxes (N, 4), or (N, 5)
+            with scores. Defaults to ``None``: the whole key frame.
         bbox_format (str): ``'xyxy'`` or ``'xywh'``. Defaults to ``'xyxy'``.
 
     Returns:
-        list[:obj:`PoseDataSample`]: One per box, with ``pred_instances``
-        ``keypoints`` (1, K, 2) in image coordinates, ``keypoint_scores``
-        (1, K), ``bboxes`` (1, 4) and ``bbox_scores`` (1,).
+        list[:obj:`PoseDataSample`]: One per box: ``keypoints`` (1, K, 2) in
+        image pixels, ``keypoint_scores`` (1, K), ``bboxes`` (1, 4),
+        ``bbox_scores`` (1, ).
     """
     offsets = get_frame_offsets(model.cfg)
     frames = list(frames)
@@ -273,20 +246,15 @@ def inference_video(model: nn.Module,
                     bbox_thr: float = 0.0,
                     bbox_image_ids: Union[str, Sequence, None] = None,
                     bbox_format: str = 'xyxy') -> Iterator[PoseDataSample]:
-    """Estimate the poses of every frame of a video with a sliding window.
-
-    Frame ``t`` is predicted from the frames ``t + o`` for the config's
-    ``frame_offsets`` ``o``, clamped at the video's ends. Frames are decoded
-    once, read at most ``max(frame_offsets)`` frames ahead and dropped as
-    soon as no later clip needs them, so memory does not grow with the
-    video's length.
+    """Estimate the poses of every frame of a video with a sliding window
+    (:func:`iter_clips`: frame ``t`` from the frames ``t + o`` of the
+    config's ``frame_offsets``, clamped; memory bounded).
 
     Args:
-        model (nn.Module): A video top-down pose estimator from
-            ``mmpose.apis.init_model``.
+        model (nn.Module): A video pose estimator from ``init_model``.
         video (str | np.ndarray | Iterable): A video file, a folder of
-            frames (sorted by name), an image, or a sequence / iterable of
-            image files or BGR arrays in time order.
+            frames, an image, or an iterable of image files or BGR arrays
+            (:func:`~tdmi_mmpose.io.frames.open_frame_stream`).
         bboxes (str | dict | Sequence, optional): Person boxes, as
             :class:`PersonBoxSource` takes them. Defaults to ``None``: each
             whole frame is one box.

@@ -1,9 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Video frames entering the package: the one frame decoder
-(:func:`read_frame`, used by ``LoadVideoFrames`` and video inference), the
-one rule that all frames of a video have one size
-(:func:`check_frame_size`) and a video given by its path
-(:func:`open_frame_stream`)."""
+(:func:`read_frame`), the one-size rule (:func:`check_frame_size`) and a
+video given by its path (:func:`open_frame_stream`)."""
 import mimetypes
 import os
 import os.path as osp
@@ -26,18 +24,14 @@ def read_frame(frame: FrameType,
 
     Args:
         frame (str | np.ndarray): An image file (read with mmengine's
-            ``fileio``) or an image: (H, W, 3) BGR, or (H, W) grey.
+            ``fileio``; ``FileNotFoundError`` names a missing one) or an
+            image, (H, W, 3) BGR or (H, W) grey.
         backend_args (dict, optional): mmengine file backend arguments.
-        color_type (str): ``flag`` of :func:`mmcv.imfrombytes`.
-        imdecode_backend (str): Backend of :func:`mmcv.imfrombytes`.
+        color_type, imdecode_backend (str): Of :func:`mmcv.imfrombytes`.
 
     Returns:
-        np.ndarray: The image (H, W, 3), BGR (a BGR array as it is).
-
-    Raises:
-        FileNotFoundError: No such file (the error names it).
-        InputError: An empty or undecodable file, or an array that is not an
-            image.
+        np.ndarray: The image (H, W, 3), BGR (a BGR array as it is); an
+        undecodable file or a non-image is an :class:`InputError`.
     """
     if isinstance(frame, np.ndarray):
         if frame.ndim == 2:
@@ -64,17 +58,9 @@ def read_frame(frame: FrameType,
 
 def check_frame_size(frame: np.ndarray, reference_shape: Tuple[int, ...],
                      name: str, reference_name: str) -> None:
-    """The one rule that all frames of a video have one size.
-
-    Args:
-        frame (np.ndarray): A decoded frame.
-        reference_shape (tuple): The shape of another frame of its video.
-        name (str): The frame, in the error (e.g. its file).
-        reference_name (str): The other frame, in the error.
-
-    Raises:
-        InputError: The shapes differ.
-    """
+    """The one rule that all frames of a video have one size: an
+    :class:`InputError` naming ``name`` (e.g. its file) if ``frame``'s shape
+    is not that of another frame (``reference_name``)."""
     if frame.shape != tuple(reference_shape):
         raise InputError(
             f'{name} has shape {frame.shape}, but {reference_name} has shape '
@@ -83,13 +69,13 @@ def check_frame_size(frame: np.ndarray, reference_shape: Tuple[int, ...],
 
 
 def _mime_kind(path: str) -> Optional[str]:
+    """``'image'``, ``'video'``, ... by the file name's MIME type."""
     mime = mimetypes.guess_type(path)[0]
     return None if mime is None else mime.split('/')[0]
 
 
 def is_video_file(path: str) -> bool:
-    """Whether a file name is a video's (by its MIME type, from the
-    extension)."""
+    """Whether a file name is a video's (by its MIME type)."""
     return _mime_kind(path) == 'video'
 
 
@@ -101,25 +87,15 @@ def list_frame_files(folder: str) -> List[str]:
         if _mime_kind(name) == 'image' and osp.isfile(osp.join(folder, name)))
 
 
-def open_frame_stream(video: Union[str, np.ndarray, Iterable[FrameType]]
-                      ) -> Iterable[FrameType]:
-    """A video given in any supported form, as a stream of frames.
-
-    Args:
-        video (str | np.ndarray | Iterable): A video file (decoded lazily by
-            ``mmcv.VideoReader``), a folder of frames
-            (:func:`list_frame_files`), one image file or array, or an
-            iterable of image files / arrays in time order (returned as is).
-
-    Returns:
-        Iterable[str | np.ndarray]: The frames in time order.
-
-    Raises:
-        FileNotFoundError: Nothing exists at the path.
-        InputError: A folder without images, a video file without decodable
-            frames, or a file that is neither a video nor an image (by its
-            extension).
-    """
+def open_frame_stream(
+        video: Union[str, np.ndarray,
+                     Iterable[FrameType]]) -> Iterable[FrameType]:
+    """A video as a stream of frames, in time order: a video file (an
+    ``mmcv.VideoReader``), a folder of frames (:func:`list_frame_files`), an
+    image file or array (one frame), or an iterable of image files / arrays
+    (as it is). A missing path, a folder without images, a video without
+    decodable frames or a file that is neither (by its extension) is an
+    error naming the path."""
     if isinstance(video, np.ndarray):
         return [video]
     if not isinstance(video, str):

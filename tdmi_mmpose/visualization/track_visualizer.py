@@ -8,11 +8,13 @@ from mmpose.visualization import PoseLocalVisualizer
 
 #: RGB colours of track ids: id ``i`` is drawn in
 #: ``TRACK_PALETTE[i % len(TRACK_PALETTE)]`` (16 well-separated colours).
-TRACK_PALETTE: Tuple[Tuple[int, int, int], ...] = (
-    (230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200),
-    (245, 130, 48), (145, 30, 180), (70, 240, 240), (240, 50, 230),
-    (210, 245, 60), (250, 190, 212), (0, 128, 128), (220, 190, 255),
-    (170, 110, 40), (255, 250, 200), (128, 0, 0), (170, 255, 195))
+TRACK_PALETTE: Tuple[Tuple[int, int, int],
+                     ...] = ((230, 25, 75), (60, 180, 75), (255, 225,
+                                                            25), (0, 130, 200),
+                             (245, 130, 48), (145, 30, 180), (70, 240, 240),
+                             (240, 50, 230), (210, 245, 60), (250, 190, 212),
+                             (0, 128, 128), (220, 190, 255), (170, 110, 40),
+                             (255, 250, 200), (128, 0, 0), (170, 255, 195))
 
 
 def track_color(track_id: int) -> Tuple[int, int, int]:
@@ -33,9 +35,8 @@ class TrackPoseVisualizer(PoseLocalVisualizer):
     Takes ``PoseLocalVisualizer``'s arguments.
     """
 
-    def _draw_instances_kpts(self, image: np.ndarray,
-                             instances: InstanceData, *args,
-                             **kwargs) -> np.ndarray:
+    def _draw_instances_kpts(self, image: np.ndarray, instances: InstanceData,
+                             *args, **kwargs) -> np.ndarray:
         return self._draw_by_track(super()._draw_instances_kpts, image,
                                    instances, *args, **kwargs)
 
@@ -45,8 +46,7 @@ class TrackPoseVisualizer(PoseLocalVisualizer):
                                    instances)
 
     def _draw_by_track(self, draw: Callable, image: np.ndarray,
-                       instances: InstanceData, *args,
-                       **kwargs) -> np.ndarray:
+                       instances: InstanceData, *args, **kwargs) -> np.ndarray:
         """``draw`` each person in its track colour (all at once, in the
         visualiser's colours, without ``track_ids``)."""
         track_ids = instances.get('track_ids')

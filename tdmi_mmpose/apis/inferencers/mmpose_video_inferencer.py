@@ -19,9 +19,8 @@ def is_video_pose_config(model: Union[ModelType, str, None]) -> bool:
     alias) is a :class:`VideoTopdownPoseEstimator` (or a subclass)."""
     if isinstance(model, str) and osp.isfile(model):
         model = Config.fromfile(model)
-    if not isinstance(model, (Config, ConfigDict, dict)):
-        return False
-    model_type = (model.get('model') or {}).get('type')
+    model_type = (model.get('model') or {}).get('type') if isinstance(
+        model, (Config, ConfigDict, dict)) else None
     if isinstance(model_type, str):
         model_type = MODELS.module_dict.get(model_type.split('.')[-1])
     return isinstance(model_type, type) and issubclass(
@@ -85,13 +84,6 @@ class MMPoseVideoInferencer(MMPoseInferencer):
             self._dispatch_kwargs(**kwargs)  # an unknown keyword's error
         return super().__call__(inputs, return_datasamples, batch_size,
                                 out_dir, **kwargs)
-
-    @property
-    def output_paths(self) -> dict:
-        """dict: Where the last call of a video model wrote its rendered
-        poses (``'visualization'``: a video file or a folder) and its JSON
-        (``'predictions'``: a file, or a folder of one file per frame)."""
-        return dict(getattr(self.inferencer, 'output_paths', {}))
 
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
         """The wrapped inferencer's (its sized result gives progress bars

@@ -1,6 +1,5 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Rendered videos and prediction files of the video inferencer, written
-under their final name only when complete."""
+"""The video inferencer's rendered videos and JSON, complete or absent."""
 import os.path as osp
 from typing import Any, Optional, Tuple
 
@@ -15,14 +14,12 @@ from ...utils.atomic import atomic_output, atomic_write_json
 
 
 class AtomicVideoWriter:
-    """An OpenCV ``mp4v`` video writer that writes to a hidden temporary
-    file beside ``path``, renamed to ``path`` by :meth:`close` of a complete
-    video and deleted otherwise: a failed, stopped or killed inference never
-    leaves a truncated video under the final name.
+    """An OpenCV ``mp4v`` video writer into a hidden temporary file beside
+    ``path``, renamed to ``path`` by :meth:`close` of a complete video and
+    deleted otherwise (no truncated video under the final name).
 
     Args:
-        path (str): The final video file (its extension chooses the
-            container, e.g. ``.mp4``).
+        path (str): The final video file (e.g. ``.mp4``).
         fps (float): Frame rate.
         size (tuple[int, int]): Frame (width, height).
     """
@@ -54,19 +51,11 @@ class AtomicVideoWriter:
 
 
 def write_predictions(predictions: Any, path: str) -> None:
-    """Write JSON predictions: strict JSON, complete or absent.
-
-    Args:
-        predictions: JSON-serialisable predictions (numpy values are
-            converted as ``mmengine.dump`` does).
-        path (str): The file.
-
-    Raises:
-        ValueError: A value is NaN or infinite (the file is not written).
-    """
+    """Write JSON predictions (numpy values converted as ``mmengine.dump``
+    does): strict JSON, complete or absent; a NaN or infinite value is a
+    ``ValueError`` naming the file."""
     try:
-        atomic_write_json(
-            predictions, path, indent='  ', default=set_default)
+        atomic_write_json(predictions, path, indent='  ', default=set_default)
     except ValueError as error:
         raise ValueError(
             f'{path}: predictions hold a NaN or infinite value, which JSON '
@@ -74,17 +63,17 @@ def write_predictions(predictions: Any, path: str) -> None:
 
 
 class VideoOutputMixin:
-    """The output side of :class:`VideoPose2DInferencer`: rendered frames
-    and videos and the JSON of a video file input, written atomically.
+    """The outputs of :class:`VideoPose2DInferencer`, written atomically.
 
-    A video file input renders into mmpose's file (``vis_out_dir`` itself if
-    it has an extension, else ``<vis_out_dir>/<video file name>``) at the
-    input's frame rate; the frames of a folder or list render into a video
-    (``vis_out_dir`` a video file name, at ``vis_fps``) or one image each; a
-    single image is saved by mmpose. Videos go through
-    :class:`AtomicVideoWriter`, committed by :meth:`_close_rendering` at the
-    end of a complete call. ``output_paths`` says where the outputs of the
-    last call are (``'visualization'``, ``'predictions'``).
+    A video file input renders into mmpose's file (``vis_out_dir`` if it has
+    an extension, else ``<vis_out_dir>/<video file name>``) at its frame
+    rate; a folder or list renders into a video (``vis_out_dir`` a video
+    file name, at ``vis_fps``) or one image per frame; mmpose saves a single
+    image. A video is committed at the end of a complete call. JSON: one
+    file per frame, or one per video file (written at its end).
+    ``output_paths``: where the last call wrote its rendered poses
+    (``'visualization'``: a video file or folder) and JSON
+    (``'predictions'``: a file, or a folder of one file per frame).
     """
 
     def _start_outputs(self, num_input_frames: Optional[int]) -> None:
@@ -137,8 +126,8 @@ class VideoOutputMixin:
 
     def _write_frame_predictions(self, instances: list, img_path: str,
                                  pred_out_dir: str) -> None:
-        """A video file's frame goes into its one JSON (at the end), any
-        other frame into ``<pred_out_dir>/<frame stem>.json``."""
+        """Keep a video file's frame for its JSON, or write any other frame
+        into ``<pred_out_dir>/<frame stem>.json``."""
         if self._video_input:
             self.video_info['predictions'].append(instances)
             return
@@ -147,9 +136,8 @@ class VideoOutputMixin:
         self.output_paths['predictions'] = pred_out_dir
 
     def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
-        """After the last frame of a video file input: write its
-        predictions (``<pred_out_dir>/<video stem>.json``, as mmpose), a
-        list of ``{"frame_id": i, "instances": [...]}``."""
+        """After a video file: ``<pred_out_dir>/<video stem>.json``, as
+        mmpose writes it (``[{"frame_id": i, "instances": [...]}, ...]``)."""
         if pred_out_dir:
             stem = osp.splitext(osp.basename(self.video_info['name']))[0]
             path = osp.join(pred_out_dir, stem + '.json')

@@ -25,36 +25,22 @@ from ..frame_window import ClipWindow, SizedIterable
 from ..inference import get_frame_offsets, iter_clips, predict_clip
 from .video_output import VideoOutputMixin
 
-#: ``det_model`` values that make every whole frame one person box.
-WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
-
 
 @INFERENCERS.register_module(name='video-pose-estimation')
 @INFERENCERS.register_module()
 class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
-    """mmpose's 2D pose inferencer for video top-down models (TDMI).
-
-    Every key frame is predicted from the *real* neighbouring frames of the
-    input (a video file, a folder of frames, one image or array, or a list /
-    iterable of them: one video in time order): :meth:`preprocess` yields
-    one :class:`~tdmi_mmpose.apis.ClipWindow` with its person boxes per
-    frame (:func:`~tdmi_mmpose.apis.iter_clips`, at most
-    ``len(frame_offsets)`` decoded frames held), :meth:`forward` predicts it
-    (:func:`~tdmi_mmpose.apis.predict_clip`: the config's test pipeline and
-    mmpose's ``forward``) into one :obj:`PoseDataSample` and tracks its
-    people. A single image is a one-frame video (with one warning).
-
-    Person boxes: the call's ``bboxes`` (see
-    :class:`~tdmi_mmpose.io.person_boxes.PersonBoxSource`), else the mmdet
-    detector (labels ``det_cat_ids``, score above ``bbox_thr``, NMS at
-    ``nms_thr``), else with ``det_model='whole_image'`` each whole frame;
-    with none of them the call is an error. A frame without boxes gets an
-    empty result.
-
-    Outputs are mmpose's, written atomically (:class:`VideoOutputMixin`);
-    each JSON instance also has its ``track_id`` and the
-    :class:`~tdmi_mmpose.visualization.TrackPoseVisualizer` draws each
-    person in its id's colour (``track=False`` in the call: no ids).
+    """mmpose's 2D pose inferencer for video top-down models (TDMI), with
+    the *real* neighbouring frames of the input (a video file, a folder of
+    frames, an image or array, or an iterable of them; a single image is a
+    one-frame video, with one warning). :meth:`preprocess` yields one
+    :class:`~tdmi_mmpose.apis.ClipWindow` with person boxes per frame (the
+    call's ``bboxes``, else the mmdet detector's, else with
+    ``det_model='whole_image'`` the whole frame), :meth:`forward` predicts
+    it (:func:`~tdmi_mmpose.apis.predict_clip`) into one
+    :obj:`PoseDataSample` and tracks its people (``track=False`` in the
+    call: no track ids). Outputs are mmpose's, written atomically
+    (:class:`VideoOutputMixin`), with each instance's ``track_id``, drawn in
+    its colour (:class:`~tdmi_mmpose.visualization.TrackPoseVisualizer`).
     ``docs/inference.md`` describes inputs, boxes and outputs in full.
 
     Args:
@@ -93,16 +79,16 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         if isinstance(weights, str) and '://' not in weights:
             check_checkpoint_file(weights)
         self._weights_file = weights
-        super().__init__(model, weights, device, scope, det_model,
-                         det_weights, (0, ) if det_cat_ids is None else
-                         det_cat_ids, show_progress)
+        super().__init__(model, weights, device, scope, det_model, det_weights,
+                         (0, ) if det_cat_ids is None else det_cat_ids,
+                         show_progress)
         if not isinstance(self.model, VideoTopdownPoseEstimator):
             raise TypeError(
                 f'{type(self).__name__} needs a video pose model '
                 f'(VideoTopdownPoseEstimator), got {type(self.model).__name__}'
                 "; use mmpose's MMPoseInferencer for single-image models.")
         self.frame_offsets: List[int] = get_frame_offsets(self.cfg)
-        self.whole_image_boxes = det_model in WHOLE_IMAGE_DETECTORS
+        self.whole_image_boxes = det_model in ('whole_image', 'whole-image')
         self._warned_single_image = False
         tracker = dict(tracker or dict(type='PoseTracker'))
         sigmas = (self.model.dataset_meta or {}).get('sigmas')
@@ -132,8 +118,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
 
     def _inputs_to_list(self, inputs) -> Iterable:
         """The input as a stream of frames
-        (:func:`~tdmi_mmpose.io.frames.open_frame_stream`: clear errors for
-        bad paths, only the image files of a folder); a video file goes
+        (:func:`~tdmi_mmpose.io.frames.open_frame_stream`); a video file
         through mmpose's (its ``video_info``)."""
         frames = open_frame_stream(inputs)
         self._video_input = isinstance(frames, mmcv.VideoReader)
@@ -149,24 +134,19 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                    bbox_image_ids: Union[str, Sequence, None] = None,
                    track: bool = True,
                    **kwargs) -> SizedIterable:
-        """The clips of the stream, with their person boxes.
+        """The clips of the stream with their person boxes
+        (:func:`~tdmi_mmpose.apis.iter_clips`), as ``(clip, [key_frame])``.
 
         Args:
             inputs (Iterable): The frames (from :meth:`_inputs_to_list`).
             batch_size (int): Unused; each frame is one batch.
-            bboxes (str | dict | Sequence, optional): User person boxes.
+            bboxes, bbox_image_ids: User boxes (:class:`PersonBoxSource`).
             bbox_thr (float): Minimum box score. Defaults to 0.3.
-            nms_thr (float): NMS IoU threshold of detector boxes. Defaults
-                to 0.3.
-            bbox_image_ids (str | Sequence, optional): Image id of each
-                frame, for JSON boxes keyed by ``image_id`` (a list, or the
-                video's COCO/PoseTrack annotation file).
+            nms_thr (float): NMS IoU threshold of detector boxes.
             track (bool): Track the people (the tracker is reset here).
-                Defaults to ``True``.
 
         Returns:
-            SizedIterable: ``(clip, [key_frame])`` per frame; its length is
-            the number of frames where known (for progress bars).
+            SizedIterable: One item per frame (sized where the input is).
         """
         box_source, detect = None, None
         if bboxes is not None and len(bboxes) > 0:
@@ -190,11 +170,11 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         clips = iter_clips(inputs, self.frame_offsets, box_source, detect)
         return SizedIterable(self._frames(clips), length)
 
-    def _frames(self, clips: Iterable[ClipWindow]
-                ) -> Iterator[Tuple[ClipWindow, List[np.ndarray]]]:
+    def _frames(
+        self, clips: Iterable[ClipWindow]
+    ) -> Iterator[Tuple[ClipWindow, List[np.ndarray]]]:
         """The clips as ``(clip, [key_frame])``; the rendered video is
-        committed after the last frame and deleted if the call fails or is
-        stopped before (this generator is then closed)."""
+        committed after the last frame, deleted if the call stops before."""
         complete = False
         try:
             for clip in clips:
@@ -218,11 +198,10 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
 
     def _detect_persons(self, frame: np.ndarray, bbox_thr: float,
                         nms_thr: float) -> np.ndarray:
-        """Person boxes (N, 5) of one frame from the mmdet detector, as
-        ``Pose2DInferencer.preprocess_single`` selects them, without its
-        whole-frame box for a frame without detections."""
-        det = self.detector(
-            frame, return_datasamples=True)['predictions'][0]
+        """Person boxes (N, 5) of one frame from the mmdet detector, chosen
+        as by ``Pose2DInferencer.preprocess_single`` (which is not callable
+        apart from its one-frame pipeline and whole-frame fallback)."""
+        det = self.detector(frame, return_datasamples=True)['predictions'][0]
         pred = det.pred_instances.cpu().numpy()
         keep = np.isin(pred.labels, self.det_cat_ids) & (
             pred.scores > bbox_thr)
@@ -243,8 +222,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         """
         mmpose_forward = super().forward
         pred = predict_clip(
-            self.model, self.pipeline, inputs,
-            lambda batch: mmpose_forward(
+            self.model, self.pipeline, inputs, lambda batch: mmpose_forward(
                 batch, merge_results=True, pose_based_nms=pose_based_nms)[0])
         if self._track_call:
             instances = pred.pred_instances
@@ -284,22 +262,17 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         """mmpose's results, each instance with its ``track_id`` (if
         tracked); JSON files written atomically (:class:`VideoOutputMixin`).
         """
-        frames = [self._instances(pred) for pred in preds]
+        (pred, ) = preds  # one frame
+        instances = split_instances(pred.pred_instances)
+        for instance, track_id in zip(instances,
+                                      pred.pred_instances.get('track_ids',
+                                                              [])):
+            instance['track_id'] = int(track_id)
         result = super().postprocess(preds, visualization, return_datasample,
                                      return_datasamples, '')
         if not (return_datasamples or return_datasample):
-            result['predictions'] = frames
-        for instances, pred in zip(frames, preds):
-            if pred_out_dir:
-                self._write_frame_predictions(
-                    instances, pred.metainfo['img_path'], pred_out_dir)
+            result['predictions'] = [instances]
+        if pred_out_dir:
+            self._write_frame_predictions(instances, pred.metainfo['img_path'],
+                                          pred_out_dir)
         return result
-
-    @staticmethod
-    def _instances(pred: PoseDataSample) -> List[dict]:
-        """mmpose's instance dicts of a frame, with ``track_id``s if any."""
-        instances = split_instances(pred.pred_instances)
-        for instance, track_id in zip(
-                instances, pred.pred_instances.get('track_ids', [])):
-            instance['track_id'] = int(track_id)
-        return instances

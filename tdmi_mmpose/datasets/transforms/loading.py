@@ -17,16 +17,13 @@ class LoadVideoFrames(LoadImageFromFile):
     """Load the T frames of a video sample as a list of images.
 
     As mmpose's ``LoadImage``, frames already in ``results['img']`` (T
-    decoded images, or one as T=1) are taken as they are: video inference
-    decodes each frame of a stream once and runs the config's test pipeline
-    unchanged. Otherwise each distinct file of ``frame_paths`` (default
-    ``[img_path]``, T=1) is decoded once
-    (:func:`~tdmi_mmpose.io.frames.read_frame`; a file repeated by clamping is
-    copied, so that no two frames share memory) and must have the key
-    frame's size. A missing or undecodable frame is an error naming the file,
-    unless the fallback is enabled: then a bad *supporting* frame is replaced
-    by the key frame, with one warning per video (``video_name`` or
-    ``vid_id``). A bad key frame is always an error.
+    images, or one as T=1) are taken as they are (video inference runs the
+    config's test pipeline on decoded frames). Otherwise each distinct file
+    of ``frame_paths`` (default ``[img_path]``) is decoded once
+    (:func:`~tdmi_mmpose.io.frames.read_frame`; a repeated file is copied)
+    and must have the key frame's size; a missing or undecodable frame is an
+    error naming the file, unless the fallback replaces a bad *supporting*
+    frame by the key frame (one warning per ``video_name`` / ``vid_id``).
 
     Required Keys: img or frame_paths or img_path; key_frame_index
     (default: :func:`~tdmi_mmpose.io.clip.key_frame_index` of
@@ -61,47 +58,44 @@ class LoadVideoFrames(LoadImageFromFile):
         if key is None:
             key = key_frame_index(results.get('frame_offsets', [0]))
         if 'img' in results:
-            given = results['img']
-            imgs = list(given) if isinstance(given, (list, tuple)) else [given]
+            imgs = results['img']
+            imgs = list(imgs) if isinstance(imgs, (list, tuple)) else [imgs]
             results['replaced_frames'] = []
         else:
             imgs = self._load(results, key)
-        assert 0 <= key < len(imgs), \
-            f'key_frame_index {key} is out of range for {len(imgs)} frames'
         if self.to_float32:
             imgs = [img.astype(np.float32) for img in imgs]
-        results['img'] = imgs
-        results['key_frame_index'] = key
-        results['img_shape'] = imgs[key].shape[:2]
-        results['ori_shape'] = imgs[key].shape[:2]
+        results.update(
+            img=imgs,
+            key_frame_index=key,
+            img_shape=imgs[key].shape[:2],
+            ori_shape=imgs[key].shape[:2])
         return results
 
     def _load(self, results: Dict, key: int) -> List[np.ndarray]:
-        """Decode the frames of ``frame_paths``; sets ``frame_paths`` and
-        ``replaced_frames``."""
+        """Decode ``frame_paths``; sets it and ``replaced_frames``."""
         paths = list(results.get('frame_paths') or [results['img_path']])
         assert 0 <= key < len(paths), \
             f'key_frame_index {key} is out of range for {len(paths)} frames'
-        fallback = (self.missing_frame or results.get(
-            'missing_frame', 'error')) == 'key_frame'
-        key_img = self._read(paths[key])
-        decoded = {paths[key]: key_img}
+        fallback = (self.missing_frame
+                    or results.get('missing_frame', 'error')) == 'key_frame'
+        decoded = {paths[key]: self._read(paths[key])}
         imgs, replaced = [], []
         for i, path in enumerate(paths):
             if path not in decoded:
                 img = self._read_supporting(path, results) \
                     if fallback else self._read(path)
                 if img is None:
-                    img = key_img
+                    img = decoded[paths[key]]
                     replaced.append(i)
-                check_frame_size(img, key_img.shape, f'Video frame {path}',
+                check_frame_size(img, decoded[paths[key]].shape,
+                                 f'Video frame {path}',
                                  f'the key frame {paths[key]}')
                 decoded[path] = img
             # a file used twice (clamping, fallback) is copied
             imgs.append(decoded[path].copy() if any(
                 decoded[path] is img for img in imgs) else decoded[path])
-        results['frame_paths'] = paths
-        results['replaced_frames'] = replaced
+        results.update(frame_paths=paths, replaced_frames=replaced)
         return imgs
 
     def _read(self, path: str) -> np.ndarray:
