@@ -343,7 +343,7 @@ def test_no_boxes_and_no_detector_is_a_clear_error(video_inferencer,
     (dict(bboxes='BROKEN'), ValueError, r'broken\.json: not valid JSON'),
     (dict(bboxes='MISSING'), FileNotFoundError, r'missing\.json'),
     (dict(bboxes=[[[0, 0, 50, 100]]] * 2, bbox_file='x.json'), ValueError,
-     r"Unknown keyword argument\(s\) \['bbox_file'\]"),
+     r"unknown argument \{'bbox_file'\}"),
 ])
 def test_bad_boxes_and_arguments_are_clear_errors(video_inferencer,
                                                   sample_clip, tmp_path,
