@@ -40,7 +40,7 @@ from .checkpoints import (check_checkpoint_file, check_state_dict_matches,
                           checkpoint_safe_globals, load_checkpoint_strict,
                           load_from_local, rebuild_history_buffer,
                           register_checkpoint_safe_globals,
-                          state_dict_mismatch)
+                          state_dict_mismatch, state_dict_of)
 from .clip import (check_frame_offsets, clip_frame_indices, key_frame_index,
                    random_frame_offsets)
 from .config import is_path_variable, load_config, retarget_data_root
@@ -69,7 +69,7 @@ __all__ = [
     'image_ids_from_annotation', 'check_checkpoint_file',
     'check_state_dict_matches', 'checkpoint_safe_globals',
     'load_checkpoint_strict', 'load_from_local', 'rebuild_history_buffer',
-    'register_checkpoint_safe_globals', 'state_dict_mismatch',
+    'register_checkpoint_safe_globals', 'state_dict_mismatch', 'state_dict_of',
     'COORDINATE_LIMIT', 'FRAME_FILE_TEMPLATE', 'PERSON_CATEGORY_ID',
     'POSETRACK18_KEYPOINT_NAMES',
     'POSETRACK18_METAINFO', 'POSETRACK18_SKELETON', 'InputError',
