@@ -190,7 +190,6 @@ def iter_clips(frames: Iterable[FrameType],
 
 def inference_video_topdown(model: nn.Module,
                             frames: Sequence[FrameType],
-                            key_frame_index: Optional[int] = None,
                             bboxes: Optional[Union[List, np.ndarray]] = None,
                             bbox_format: str = 'xyxy') -> List[PoseDataSample]:
     """Estimate the poses of a key frame with its neighbouring frames: the
@@ -199,11 +198,10 @@ def inference_video_topdown(model: nn.Module,
 
     Args:
         model (nn.Module): A video pose estimator from ``init_model``.
-        frames (Sequence[str | np.ndarray]): The clip's T frames
-            (``len(frame_offsets)``) in time order, image files or BGR
+        frames (Sequence[str | np.ndarray]): The clip's T frames, at the
+            config's ``frame_offsets`` from the key frame, in time order
+            (the key frame where the offset is 0), image files or BGR
             arrays, all of one size; repeat an edge frame at a video's ends.
-        key_frame_index (int, optional): Position of the key frame. Defaults
-            to :func:`~tdmi_mmpose.io.clip.key_frame_index` of the offsets.
         bboxes (np.ndarray | list, optional): Person boxes (N, 4), or (N, 5)
             with scores. Defaults to ``None``: the whole key frame.
         bbox_format (str): ``'xyxy'`` or ``'xywh'``. Defaults to ``'xyxy'``.
@@ -215,14 +213,12 @@ def inference_video_topdown(model: nn.Module,
     """
     offsets = get_frame_offsets(model.cfg)
     frames = list(frames)
-    key = clip_rules.key_frame_index(offsets) \
-        if key_frame_index is None else key_frame_index
-    if len(frames) != len(offsets) or not 0 <= key < len(frames):
+    key = clip_rules.key_frame_index(offsets)
+    if len(frames) != len(offsets):
         raise InputError(
             f'The model takes clips of {len(offsets)} frames (frame_offsets '
-            f'{offsets}) with the key frame at a position 0..'
-            f'{len(offsets) - 1}; got {len(frames)} frames and '
-            f'key_frame_index {key}.')
+            f'{offsets}, the key frame at position {key}); got '
+            f'{len(frames)} frames.')
     images = [read_frame(frame) for frame in frames]
     for frame, image in zip(frames, images):
         check_frame_size(image, images[key].shape,

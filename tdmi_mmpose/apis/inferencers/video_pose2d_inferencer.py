@@ -7,7 +7,7 @@ import mmcv
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.infer.infer import ModelType
+from mmengine.infer.infer import ConfigType, ModelType
 from mmengine.logging import print_log
 from mmengine.registry import DefaultScope
 from mmpose.apis.inferencers import Pose2DInferencer
@@ -16,6 +16,7 @@ from mmpose.registry import INFERENCERS, TASK_UTILS
 from mmpose.structures import PoseDataSample, split_instances
 
 from ...io.checkpoints import check_checkpoint_file, check_state_dict_matches
+from ...io.config import apply_clip
 from ...io.frames import is_video_file, open_frame_stream
 from ...io.person_boxes import BoxesType, PersonBoxSource
 from ...models.pose_estimators import VideoTopdownPoseEstimator
@@ -101,6 +102,13 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         self._track_call = True
         self._vis_fps = 25.0
         self._start_outputs(None)
+
+    def _init_model(self, cfg: ConfigType, weights: Optional[str],
+                    device: str = 'cpu'):
+        """mmpose's, after giving every component the config's one clip
+        (:func:`~tdmi_mmpose.io.config.apply_clip`)."""
+        apply_clip(cfg)
+        return super()._init_model(cfg, weights, device)
 
     def _load_weights_to_model(self, model, checkpoint: Optional[dict],
                                cfg) -> None:
