@@ -317,7 +317,11 @@ def test_merge_errors_name_file_and_field(sample_data_root, tmp_path):
 
     # Image id collision.
     bad = copy.deepcopy(data_b)
-    bad['images'][3]['id'] = data_a['images'][0]['id']
+    old_id, new_id = bad['images'][3]['id'], data_a['images'][0]['id']
+    bad['images'][3]['id'] = new_id
+    for ann in bad['annotations']:
+        if ann['image_id'] == old_id:
+            ann['image_id'] = new_id
     _write(b, bad)
     with pytest.raises(merge_split.InputError) as e:
         merge_split.merge_posetrack(src, out, progress=False)
@@ -360,7 +364,7 @@ def test_merge_errors_name_file_and_field(sample_data_root, tmp_path):
     del bad['images'][2]['vid_id']
     _write(b, bad)
     with pytest.raises(merge_split.InputError,
-                       match=r'000102_sample_val.json: images\[2\] has no '
+                       match=r'000102_sample_val.json: image \d+: missing '
                        'field "vid_id"'):
         merge_split.merge_posetrack(src, out, progress=False)
     assert not osp.exists(out)

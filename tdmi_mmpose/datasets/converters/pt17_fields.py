@@ -1,14 +1,13 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Reading PoseTrack2017's MATLAB-exported JSON fields, and the report of a
 conversion (what was converted, skipped and why)."""
-import math
 from collections import OrderedDict
 from typing import Dict, List, Optional
 
-import numpy as np
 
-from ...io import (InputError, check_coordinates,
-                                parse_track_id)
+from ...io import InputError
+from ...io import annolist
+from ...io.fields import check_value
 
 
 #: The fields of an ``annorect``'s box (the head box in PoseTrack2017, the
@@ -60,61 +59,30 @@ class ConversionReport:
 
 
 def as_list(value, where: str, field: str) -> list:
-    """A list field that MATLAB export may also write as a lone dict."""
-    if value is None:
-        return []
-    if isinstance(value, dict):
-        return [value]
-    if not isinstance(value, list):
-        raise InputError(
-            f'{where}: field "{field}" must be a list or an object, got '
-            f'{type(value).__name__}')
-    return value
+    """A list field that MATLAB export may also write as a lone object
+    (:func:`~tdmi_mmpose.io.annolist.objects`)."""
+    check_value(value, annolist.objects, where, field)
+    return annolist.matlab_list(value)
 
 
 def scalar(value, where: str, field: str):
     """A finite number written either as a scalar or as a one-element list
-    (a numeric string is read as a number)."""
-    if isinstance(value, list):
-        if len(value) != 1:
-            raise InputError(
-                f'{where}: field "{field}" must be a number or a one-element '
-                f'list, got a list of {len(value)}')
-        value = value[0]
-    if isinstance(value, bool):
-        return int(value)
-    number = value
-    if isinstance(value, str):
-        for parse in (int, float):  # '12' -> 12, '12.5' and '1e3' -> float
-            try:
-                number = parse(value)
-                break
-            except ValueError:
-                pass
-    if not isinstance(number, (int, float)) or not math.isfinite(number):
-        raise InputError(
-            f'{where}: field "{field}" must be a number (finite), got '
-            f'{value!r}')
-    return number
+    (a numeric string is read as a number;
+    :func:`~tdmi_mmpose.io.annolist.number`)."""
+    check_value(value, annolist.number, where, field)
+    return annolist.matlab_scalar(value)
 
 
 def coordinate(value, where: str, field: str) -> float:
-    """A pixel position (:func:`scalar` within the format module's
-    ``COORDINATE_LIMIT``)."""
-    number = float(scalar(value, where, field))
-    check_coordinates(np.array([number]), f'{where}: field "{field}"')
-    return number
+    """A pixel position (:func:`~tdmi_mmpose.io.annolist.coordinate`)."""
+    check_value(value, annolist.coordinate, where, field)
+    return float(annolist.matlab_scalar(value))
 
 
 def string(value, where: str, field: str) -> str:
     """A non-empty string written either as is or as a one-element list."""
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    if not isinstance(value, str) or not value:
-        raise InputError(
-            f'{where}: field "{field}" must be a non-empty string, got '
-            f'{value!r}')
-    return value
+    check_value(value, annolist.string, where, field)
+    return value[0] if isinstance(value, list) else value
 
 
 def annolist_image_name(entry, where: str) -> str:
@@ -208,7 +176,7 @@ def ordered_box(box: List[float], where: str, what: str) -> List[float]:
 
 def rect_track_id(rect: dict, where: str, report: ConversionReport) -> int:
     """An ``annorect``'s ``track_id``: a :func:`scalar` that must be an
-    integer (the format's ``parse_track_id``).
+    integer (:func:`~tdmi_mmpose.io.annolist.integer`).
 
     Args:
         rect (dict): The ``annorect`` entry.
@@ -221,5 +189,5 @@ def rect_track_id(rect: dict, where: str, report: ConversionReport) -> int:
     if 'track_id' not in rect:
         report.note('people without track_id (set to -1)', where)
         return -1
-    return parse_track_id(
-        dict(track_id=scalar(rect['track_id'], where, 'track_id')), where)
+    check_value(rect['track_id'], annolist.integer, where, 'track_id')
+    return int(annolist.matlab_scalar(rect['track_id']))
