@@ -10,8 +10,8 @@ Rules, applied frame by frame (see ``docs/tracking.md``):
 2. **Similarity** of a track and a detection. A keypoint is *confident* if
    its score is ``> kpt_thr``. If the two share at least ``min_keypoints``
    confident keypoints, their similarity is the OKS over those keypoints
-   (mmpose's ``oks_iou`` with PoseTrack18 sigmas by default and the mean of
-   the two box areas as the scale), and a pair needs ``OKS >= oks_thr``.
+   (mmpose's ``oks_iou`` with the sigmas of the dataset metainfo, PoseTrack18's
+   by default, and the mean of the two box areas as the scale), and a pair needs ``OKS >= oks_thr``.
    Otherwise (few confident keypoints) it is the IoU of the two person boxes
    (mmpose's ``bbox_overlaps``), and a pair needs ``IoU >= iou_thr``.
 3. **Matching** of the allowed pairs: ``'hungarian'`` maximises the summed
@@ -27,7 +27,6 @@ Rules, applied frame by frame (see ``docs/tracking.md``):
 The same input always gives the same ids (no randomness; ties are broken by
 index).
 """
-from functools import lru_cache
 from typing import List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -38,24 +37,9 @@ from scipy.optimize import linear_sum_assignment
 from mmpose.evaluation.functional.nms import oks_iou
 from mmpose.registry import TASK_UTILS
 from mmpose.structures.bbox import bbox_overlaps
+from ..io import POSETRACK18_METAINFO
 
 MATCHERS = ('hungarian', 'greedy')
-
-
-@lru_cache()
-def posetrack18_sigmas() -> tuple:
-    """The OKS sigmas of the 17 PoseTrack18 keypoints, as mmpose's
-    ``configs/_base_/datasets/posetrack18.py`` (the metainfo of
-    :class:`PoseTrackVideoDataset`) defines them.
-
-    Returns:
-        tuple[float]: 17 sigmas.
-    """
-    from mmpose.datasets.datasets.utils import parse_pose_metainfo
-    from tdmi_mmpose.datasets.datasets.posetrack_video_dataset import \
-        PoseTrackVideoDataset
-    metainfo = parse_pose_metainfo(dict(PoseTrackVideoDataset.METAINFO))
-    return tuple(float(s) for s in metainfo['sigmas'])
 
 
 def keypoint_boxes(keypoints: np.ndarray, keypoint_scores: np.ndarray,
@@ -153,8 +137,9 @@ class PoseTracker:
             two poses by OKS instead of box IoU. Defaults to 3.
         max_age (int): Frames a track may go unmatched and still be
             continued; 0 allows no gap. Defaults to 3.
-        sigmas (Sequence[float], optional): Per-keypoint OKS sigmas. Defaults
-            to the 17 PoseTrack18 sigmas of mmpose's dataset metainfo.
+        sigmas (Sequence[float], optional): Per-keypoint OKS sigmas, the
+            ``sigmas`` of the dataset metainfo (see :func:`build_tracker`).
+            Defaults to the 17 PoseTrack18 sigmas of mmpose's metainfo.
         start_id (int): The first track id. Defaults to 0.
     """
 
@@ -167,18 +152,18 @@ class PoseTracker:
                  max_age: int = 3,
                  sigmas: Optional[Sequence[float]] = None,
                  start_id: int = 0):
-        if matcher not in MATCHERS:
-            raise ValueError(f'matcher must be one of {MATCHERS}, got '
-                             f'{matcher!r}.')
-        for name, value in (('oks_thr', oks_thr), ('iou_thr', iou_thr)):
-            if not 0 < value <= 1:
-                raise ValueError(f'{name} must be in (0, 1], got {value!r}.')
-        if int(min_keypoints) != min_keypoints or min_keypoints < 1:
-            raise ValueError('min_keypoints must be an integer >= 1, got '
-                             f'{min_keypoints!r}.')
-        if int(max_age) != max_age or max_age < 0:
-            raise ValueError(f'max_age must be an integer >= 0, got '
-                             f'{max_age!r}.')
+        options = dict(matcher=matcher, oks_thr=oks_thr, iou_thr=iou_thr,
+                       min_keypoints=min_keypoints, max_age=max_age)
+        valid = (matcher in MATCHERS, 0 < oks_thr <= 1, 0 < iou_thr <= 1,
+                 int(min_keypoints) == min_keypoints >= 1,
+                 int(max_age) == max_age >= 0)
+        bad = [f'{name}={value!r}'
+               for (name, value), ok in zip(options.items(), valid) if not ok]
+        if bad:
+            raise ValueError(
+                f'PoseTracker: {", ".join(bad)} (matcher: one of {MATCHERS}; '
+                'oks_thr, iou_thr: in (0, 1]; min_keypoints: an integer >= 1; '
+                'max_age: an integer >= 0).')
         self.matcher = matcher
         self.oks_thr = float(oks_thr)
         self.iou_thr = float(iou_thr)
@@ -186,7 +171,7 @@ class PoseTracker:
         self.min_keypoints = int(min_keypoints)
         self.max_age = int(max_age)
         self.sigmas = np.asarray(
-            posetrack18_sigmas() if sigmas is None else sigmas,
+            POSETRACK18_METAINFO['sigmas'] if sigmas is None else sigmas,
             dtype=np.float64)
         self.start_id = int(start_id)
         self.reset()
@@ -197,34 +182,28 @@ class PoseTracker:
         self.tracks: List[dict] = []
         self.next_id = self.start_id
 
-    def _check(self, keypoints, keypoint_scores, bboxes):
-        keypoints = np.asarray(keypoints, dtype=np.float64)
+    def _arrays(self, keypoints, keypoint_scores, bboxes):
+        """The frame as float64 arrays (N, K, 2), (N, K) and (N, 4)."""
         num_keypoints = len(self.sigmas)
+        keypoints = np.asarray(keypoints, dtype=np.float64)
         if keypoints.size == 0:
             keypoints = keypoints.reshape(0, num_keypoints, 2)
-        if keypoints.ndim != 3 or keypoints.shape[1:] != (num_keypoints, 2):
-            raise ValueError(
-                f'keypoints: expected shape (N, {num_keypoints}, 2) '
-                f'({num_keypoints} = number of sigmas), got '
-                f'{keypoints.shape}.')
-        num = len(keypoints)
         scores = np.asarray(keypoint_scores, dtype=np.float64)
-        if scores.shape != (num, num_keypoints):
-            raise ValueError(f'keypoint_scores: expected shape ({num}, '
-                             f'{num_keypoints}), got {scores.shape}.')
+        num = len(keypoints)
+        assert keypoints.shape[1:] == (num_keypoints, 2) and \
+            scores.shape == (num, num_keypoints), (
+                f'keypoints and keypoint_scores: expected shapes (N, '
+                f'{num_keypoints}, 2) and (N, {num_keypoints}) (K = number '
+                f'of sigmas), got {keypoints.shape} and {scores.shape}.')
         if bboxes is None:
-            boxes = keypoint_boxes(keypoints, scores, self.kpt_thr)
-        else:
-            boxes = np.asarray(bboxes, dtype=np.float64)
-            if boxes.size == 0:
-                boxes = boxes.reshape(0, 4)
-            if boxes.ndim != 2 or len(boxes) != num or \
-                    boxes.shape[1] not in (4, 5):
-                raise ValueError(
-                    f'bboxes: expected shape ({num}, 4) x1, y1, x2, y2 '
-                    f'(or ({num}, 5) with scores), got {boxes.shape}.')
-            boxes = boxes[:, :4]
-        return keypoints, scores, boxes
+            return keypoints, scores, keypoint_boxes(keypoints, scores,
+                                                     self.kpt_thr)
+        boxes = np.asarray(bboxes, dtype=np.float64)
+        boxes = boxes.reshape(num, -1) if num else np.zeros((0, 4))
+        assert boxes.shape[1] in (4, 5), (
+            f'bboxes: expected shape ({num}, 4) x1, y1, x2, y2 (or 5 '
+            f'columns with scores), got {np.shape(bboxes)}.')
+        return keypoints, scores, boxes[:, :4]
 
     def similarity(self, keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    boxes: np.ndarray):
@@ -287,8 +266,8 @@ class PoseTracker:
         Returns:
             np.ndarray: The track id of each person, int64, shape (N, ).
         """
-        keypoints, scores, boxes = self._check(keypoints, keypoint_scores,
-                                               bboxes)
+        keypoints, scores, boxes = self._arrays(keypoints, keypoint_scores,
+                                                bboxes)
         similarity, allowed = self.similarity(keypoints, scores, boxes)
         match = match_hungarian if self.matcher == 'hungarian' \
             else match_greedy
@@ -328,40 +307,58 @@ def _field(frame: Union[Mapping, object], name: str):
     return getattr(frame, name, None)
 
 
+def build_tracker(tracker: Optional[Union[PoseTracker, dict]] = None,
+                  dataset_meta: Optional[dict] = None) -> PoseTracker:
+    """A tracker from its config, with the OKS sigmas of the dataset.
+
+    Args:
+        tracker (PoseTracker | dict, optional): A tracker (returned as it
+            is), a config (``dict(type='PoseTracker', ...)``, built by
+            mmpose's ``TASK_UTILS`` whatever the current default scope) or
+            the keyword arguments of a :class:`PoseTracker`. Defaults to
+            ``PoseTracker()``.
+        dataset_meta (dict, optional): The dataset metainfo; a
+            :class:`PoseTracker` config without ``sigmas`` takes its
+            ``sigmas``. Defaults to ``None`` (PoseTrack18's).
+
+    Returns:
+        PoseTracker: The tracker.
+    """
+    if tracker is not None and not isinstance(tracker, dict):
+        return tracker
+    cfg = dict(type='PoseTracker')
+    cfg.update(tracker or {})
+    with DefaultScope.overwrite_default_scope('mmpose'):
+        tracker_type = TASK_UTILS.get(cfg['type'])
+        sigmas = (dataset_meta or {}).get('sigmas')
+        if tracker_type is PoseTracker and sigmas is not None:
+            cfg.setdefault('sigmas', [float(v) for v in sigmas])
+        return TASK_UTILS.build(cfg)
+
+
 def track_video(
         frames: Sequence[Union[Mapping, object]],
-        tracker: Optional[Union[PoseTracker,
-                                dict]] = None) -> List[np.ndarray]:
+        tracker: Optional[Union[PoseTracker, dict]] = None,
+        dataset_meta: Optional[dict] = None) -> List[np.ndarray]:
     """Track ids for the people of every frame of one video.
 
     Args:
         frames (Sequence[dict | InstanceData]): In time order; each has
             ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K) and
             optionally ``bboxes`` (N, 4) (mmpose's ``pred_instances`` fields).
-        tracker (PoseTracker | dict, optional): The tracker (it is reset
-            first), a config (``dict(type='PoseTracker', ...)``, built by
-            ``TASK_UTILS``) or the keyword arguments of a
-            :class:`PoseTracker`. Defaults to ``PoseTracker()``.
+        tracker (PoseTracker | dict, optional): The tracker or its config
+            (see :func:`build_tracker`); it is reset first. Defaults to
+            ``PoseTracker()``.
+        dataset_meta (dict, optional): The dataset metainfo, for the sigmas
+            of a tracker config. Defaults to ``None``.
 
     Returns:
         list[np.ndarray]: Per frame, the track ids (N, ), int64.
     """
-    if tracker is None or (isinstance(tracker, dict)
-                           and 'type' not in tracker):
-        tracker = PoseTracker(**(tracker or {}))
-    elif isinstance(tracker, dict):
-        # mmpose's registry, whatever the current default scope
-        with DefaultScope.overwrite_default_scope('mmpose'):
-            tracker = TASK_UTILS.build(tracker)
+    tracker = build_tracker(tracker, dataset_meta)
     tracker.reset()
-    ids = []
-    for index, frame in enumerate(frames):
-        keypoints = _field(frame, 'keypoints')
-        keypoint_scores = _field(frame, 'keypoint_scores')
-        if keypoints is None or keypoint_scores is None:
-            raise ValueError(f'frame {index}: needs "keypoints" and '
-                             '"keypoint_scores".')
-        ids.append(
-            tracker.update(keypoints, keypoint_scores, _field(frame,
-                                                              'bboxes')))
-    return ids
+    return [
+        tracker.update(
+            _field(frame, 'keypoints'), _field(frame, 'keypoint_scores'),
+            _field(frame, 'bboxes')) for frame in frames
+    ]

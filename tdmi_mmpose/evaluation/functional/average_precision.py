@@ -5,7 +5,6 @@ from typing import Sequence, Tuple
 
 import numpy as np
 
-from ...io import check_finite
 from .joints import NUM_JOINTS, TABLE_GROUPS
 
 
@@ -15,8 +14,9 @@ def compute_rpc(scores: np.ndarray, labels: np.ndarray,
 
     Ranking is poseval's: ``argsort`` of the scores (numpy's default kind),
     reversed. ``num_gt = 0`` gives NaN (no hit yet) or inf recall, as in
-    poseval. A NaN or infinite score is an error (NaN would rank above every
-    real score).
+    poseval. Scores are finite (checked where they enter: the metric's
+    ``process`` and the prediction files' reader); NaN would rank above
+    every real score.
 
     Args:
         scores (np.ndarray): Scores, shape (N, ).
@@ -28,11 +28,9 @@ def compute_rpc(scores: np.ndarray, labels: np.ndarray,
         - precision (np.ndarray): shape (N, ).
         - recall (np.ndarray): shape (N, ).
         - order (np.ndarray): The ranking (indices into ``scores``), (N, ).
-
-    Raises:
-        InputError: A score is not finite.
     """
-    scores = check_finite(scores, 'AP ranking: prediction scores')
+    scores = np.asarray(scores, dtype=np.float64)
+    assert np.isfinite(scores).all(), 'AP ranking: non-finite scores'
     labels = np.asarray(labels)
     order = scores.argsort()[::-1]
     true_positives = np.cumsum(labels[order] == 1)
@@ -64,12 +62,18 @@ def voc_ap(recall: np.ndarray, precision: np.ndarray) -> float:
         return float(np.sum((mrec[steps] - mrec[steps - 1]) * mpre[steps]))
 
 
-def _nanless_mean(values: np.ndarray) -> float:
-    """Mean of the non-NaN values (NaN if there are none)."""
+def nanless_mean(values: np.ndarray) -> float:
+    """Mean of the non-NaN values (NaN if there are none): poseval's total
+    of per-joint values.
+
+    Args:
+        values (np.ndarray): Shape (J, ).
+
+    Returns:
+        float: The mean.
+    """
     values = values[~np.isnan(values)]
-    if len(values) == 0:
-        return float('nan')
-    return float(values.mean())
+    return float(values.mean()) if len(values) else float('nan')
 
 
 def compute_ap_metrics(
@@ -102,7 +106,7 @@ def compute_ap_metrics(
         precision[j] = prec[-1] * 100
         recall[j] = rec[-1] * 100
     for values in (ap, precision, recall):
-        values[num_joints] = _nanless_mean(values[:num_joints])
+        values[num_joints] = nanless_mean(values[:num_joints])
     return ap, precision, recall
 
 

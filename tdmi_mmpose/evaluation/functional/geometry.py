@@ -2,7 +2,7 @@
 """Geometry of poseval's AP: head size, PCKh hits and ignore regions
 (points strictly inside a polygon, as shapely decides)."""
 from fractions import Fraction
-from typing import Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import numpy as np
 
@@ -187,3 +187,25 @@ def remove_ignored_joints(
     inside = ignored_points_mask(points.reshape(-1, 2), polygons)
     present &= ~inside.reshape(present.shape)
     return present, present.any(axis=1)
+
+
+def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
+    """A frame without the joints inside ignore regions and without the
+    people left with no joint (:func:`remove_ignored_joints`).
+
+    Args:
+        frame (dict): ``points`` (N, J, 2), ``present`` (N, J) and other
+            per-person arrays (``head_sizes``, ``scores``, ``track_ids``).
+        polygons (list[np.ndarray]): The GT frame's ignore regions.
+
+    Returns:
+        dict: The per-person arrays (only those) of the people kept.
+    """
+    present, keep = remove_ignored_joints(frame['points'], frame['present'],
+                                          polygons)
+    kept = {
+        key: value[keep]
+        for key, value in frame.items() if isinstance(value, np.ndarray)
+    }
+    kept['present'] = present[keep]
+    return kept

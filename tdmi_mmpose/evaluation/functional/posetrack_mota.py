@@ -19,8 +19,10 @@ numbers are poseval's, quirks included (docs/tracking.md explains each):
   ``distance / head size``;
 - a frame whose GT or predictions are empty gives every joint one object and
   one hypothesis with id 0 that cannot match (1 miss + 1 FP);
-- track ids must be unique within each frame, integers below
-  :data:`MAX_TRACK_ID`; they are offset by ``video index * MAX_TRACK_ID``;
+- track ids are unique within each frame, integers below
+  :data:`MAX_TRACK_ID` (checked where they enter: the prediction files'
+  reader, the metric's tracker); they are offset by ``video index *
+  MAX_TRACK_ID``;
 - per joint, from counts summed over videos: ``MOTA = 100 (1 - (misses +
   switches + FP) / objects)``, ``MOTP = 100 (1 - sumD / detections)`` (0
   without detections), ``precision = 100 detections / (detections + FP)``,
@@ -28,27 +30,26 @@ numbers are poseval's, quirks included (docs/tracking.md explains each):
   **sumD summing the ``D`` of all events, RAW ones included**
   (``acc.events['D'].sum()``); totals are means of the non-NaN joint values.
 
-Input data structure: per video, a list of frame dicts (the frame dicts of
-``parse_posetrack_video`` plus ``track_ids``), joints in poseval's order
-(:data:`POSEVAL_JOINT_NAMES`):
+Input data structure: per video, a list of frame dicts, joints in poseval's
+order (:data:`POSEVAL_JOINT_NAMES`):
 
 - GT frame: ``points`` (G, 15, 2), ``present`` (G, 15) bool (the joint is
   annotated, i.e. its keypoint is not ``[0, 0, 0]``), ``head_sizes`` (G, ),
-  ``track_ids`` (G, ), and optionally ``ignore_regions`` (list of (M, 2)
-  polygons) and ``image_id`` (named in errors).
+  ``track_ids`` (G, ) int64 and ``ignore_regions`` (list of (M, 2)
+  polygons).
 - Prediction frame: ``points`` (P, 15, 2), ``present`` (P, 15) bool,
-  ``track_ids`` (P, ); other keys (``scores``) are ignored.
+  ``track_ids`` (P, ) int64; other keys (``scores``) are ignored.
 """
-import numbers
 import warnings
 from collections import OrderedDict
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from .average_precision import summarize_table
-from .geometry import pckh_hits, remove_ignored_joints
-from .joints import NUM_JOINTS, PCKH_THRESHOLD, POSEVAL_JOINT_NAMES
+from .average_precision import nanless_mean, summarize_table
+from .geometry import frame_without_ignored, pckh_hits
+from .joints import (NUM_JOINTS, PCKH_THRESHOLD, POSEVAL_JOINT_NAMES,
+                     joint_values, per_joint_metrics, per_sequence_values)
 
 #: poseval's bound on track ids (it offsets them by video index x this).
 MAX_TRACK_ID = 10000
@@ -57,151 +58,13 @@ MAX_TRACK_ID = 10000
 MOT_COUNT_NAMES = ('num_misses', 'num_switches', 'num_false_positives',
                    'num_objects', 'num_detections')
 
-#: Names of the values of the tracking table, in poseval's order: MOTA of
-#: Head .. Ankle and Total, then MOTP, precision and recall totals.
-MOTA_TABLE_NAMES = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee',
-                    'Ankle', 'Total', 'MOTP', 'Precision', 'Recall')
-
-_MOTA_TABLE_HEADER = (
-    '& MOTA & MOTA & MOTA & MOTA & MOTA & MOTA & MOTA & MOTA & MOTP & Prec & '
-    'Rec  \\\\\n& Head & Shou & Elb  & Wri  & Hip  & Knee & Ankl & Total& '
-    'Total& Total& Total\\\\')
+#: The metrics of the tracking evaluation, per joint and total.
+MOT_METRIC_NAMES = ('mota', 'motp', 'precision', 'recall')
 
 
-def _import_motmetrics():
-    try:
-        import motmetrics
-    except ImportError:
-        raise ImportError(
-            'PoseTrack MOTA needs the "motmetrics" package (as poseval): '
-            'pip install motmetrics==1.4.0') from None
-    return motmetrics
-
-
-# ---------------------------------------------------------------------------
-# Input checks
-# ---------------------------------------------------------------------------
-def check_track_id(track_id: object, where: str) -> int:
-    """Check one person's track id.
-
-    Args:
-        track_id (object): The id; ``None`` marks a missing id.
-        where (str): The person, named in errors (e.g. ``"a.json:
-            annotation id=3 (image_id=7)"``).
-
-    Returns:
-        int: The id.
-
-    Raises:
-        ValueError: The id is missing, not an integer (``bool`` and
-            non-integral numbers included) or not below :data:`MAX_TRACK_ID`.
-    """
-    if track_id is None:
-        raise ValueError(f'{where} has no track_id (PoseTrack MOTA needs a '
-                         'track_id for every person).')
-    if (isinstance(track_id, bool) or not isinstance(track_id, numbers.Real)
-            or not float(track_id).is_integer()):
-        raise ValueError(f'{where} has track_id {track_id!r}; track ids must '
-                         'be integers.')
-    if track_id >= MAX_TRACK_ID:
-        raise ValueError(f'{where} has track_id {track_id}; poseval requires '
-                         f'track ids below {MAX_TRACK_ID}.')
-    return int(track_id)
-
-
-def check_track_ids(track_ids: Sequence, num_people: int,
-                    where: str) -> np.ndarray:
-    """Check the track ids of the people of one frame.
-
-    Args:
-        track_ids (Sequence): One id per person; ``None`` marks a missing id.
-        num_people (int): Number of people in the frame.
-        where (str): The frame, named in errors (e.g. ``"GT video 'x',
-            frame 3 (image_id=...)"``).
-
-    Returns:
-        np.ndarray: The ids as int64, shape (num_people, ).
-
-    Raises:
-        ValueError: An id fails :func:`check_track_id`, is used twice in the
-            frame, or the number of ids is not ``num_people``.
-    """
-    if track_ids is None:
-        raise ValueError(f'{where}: no "track_ids" (PoseTrack MOTA needs a '
-                         'track_id for every person).')
-    track_ids = list(np.asarray(track_ids, dtype=object).reshape(-1))
-    if len(track_ids) != num_people:
-        raise ValueError(f'{where}: {len(track_ids)} track ids for '
-                         f'{num_people} people.')
-    ids = np.array([
-        check_track_id(track_id, f'{where}: person {person}')
-        for person, track_id in enumerate(track_ids)
-    ],
-                   dtype=np.int64)
-    unique, counts = np.unique(ids, return_counts=True)
-    if (counts > 1).any():
-        raise ValueError(f'{where}: track_id {int(unique[counts > 1][0])} is '
-                         'used by more than one person in the frame.')
-    return ids
-
-
-def _frame_name(source: str, index: int, frame: dict) -> str:
-    image_id = frame.get('image_id') if isinstance(frame, dict) else None
-    suffix = f' (image_id={image_id!r})' if image_id is not None else ''
-    return f'{source}, frame {index}{suffix}'
-
-
-def _check_frame(frame: dict, where: str, is_gt: bool) -> dict:
-    """The frame's arrays, shapes checked, with ``track_ids`` as int64."""
-    fields = ('points', 'present', 'track_ids') + (
-        ('head_sizes', ) if is_gt else ())
-    if not isinstance(frame, dict):
-        raise ValueError(f'{where}: expected a frame dict, got '
-                         f'{type(frame).__name__}.')
-    for field in fields:
-        if field not in frame:
-            raise ValueError(f'{where}: missing "{field}".')
-    present = np.asarray(frame['present'], dtype=bool).reshape(-1, NUM_JOINTS)
-    num_people = len(present)
-    points = np.asarray(frame['points'], dtype=np.float64)
-    if points.size != num_people * NUM_JOINTS * 2:
-        raise ValueError(f'{where}: "points" has shape {points.shape}, '
-                         f'expected ({num_people}, {NUM_JOINTS}, 2).')
-    checked = dict(
-        points=points.reshape(num_people, NUM_JOINTS, 2),
-        present=present,
-        track_ids=check_track_ids(frame['track_ids'], num_people, where))
-    if is_gt:
-        head_sizes = np.asarray(frame['head_sizes'], dtype=np.float64)
-        if head_sizes.shape != (num_people, ):
-            raise ValueError(f'{where}: "head_sizes" has shape '
-                             f'{head_sizes.shape}, expected ({num_people}, ).')
-        checked['head_sizes'] = head_sizes
-        checked['ignore_regions'] = list(frame.get('ignore_regions') or [])
-    return checked
-
-
-# ---------------------------------------------------------------------------
-# Frames of a video
-# ---------------------------------------------------------------------------
-def _remove_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
-    """The frame without the joints in ignore regions (and people left
-    without joints, when there are regions)."""
-    present, keep = remove_ignored_joints(frame['points'], frame['present'],
-                                          polygons)
-    filtered = {
-        key: value[keep]
-        for key, value in frame.items() if isinstance(value, np.ndarray)
-    }
-    filtered['present'] = present[keep]
-    return filtered
-
-
-def evaluated_frame_pairs(
-        gt_frames: Sequence[dict],
-        pred_frames: Sequence[dict],
-        gt_source: str = 'GT',
-        pred_source: str = 'predictions') -> List[Tuple[dict, dict]]:
+def evaluated_frame_pairs(gt_frames: Sequence[dict],
+                          pred_frames: Sequence[dict]
+                          ) -> List[Tuple[dict, dict]]:
     """The (GT, prediction) frame pairs of one video that poseval's tracking
     evaluation looks at, ignore regions applied.
 
@@ -211,33 +74,20 @@ def evaluated_frame_pairs(
 
     Args:
         gt_frames (Sequence[dict]): GT frames (see the module docstring).
-        pred_frames (Sequence[dict]): Prediction frames, same length.
-        gt_source (str): The GT video, named in errors.
-        pred_source (str): The prediction video, named in errors.
+        pred_frames (Sequence[dict]): Prediction frames, one per GT frame.
 
     Returns:
-        list[tuple[dict, dict]]: Checked frames with ``points``, ``present``,
-        ``track_ids`` (and ``head_sizes`` for GT).
-
-    Raises:
-        ValueError: The frame counts differ, or a frame is malformed (missing
-            field, bad shape, missing / duplicate / non-integer track id).
+        list[tuple[dict, dict]]: The frames' arrays.
     """
-    if len(gt_frames) != len(pred_frames):
-        raise ValueError(
-            f'{pred_source}: {len(pred_frames)} frames, but the ground truth '
-            f'{gt_source} has {len(gt_frames)}; poseval pairs prediction and '
-            'GT frames by position, so both must list the same images.')
+    assert len(gt_frames) == len(pred_frames)
     pairs = []
-    for index, (gt, pred) in enumerate(zip(gt_frames, pred_frames)):
-        gt = _check_frame(gt, _frame_name(gt_source, index, gt), True)
-        pred = _check_frame(pred, _frame_name(pred_source, index, pred), False)
+    for gt, pred in zip(gt_frames, pred_frames):
         if len(gt['track_ids']) == 0:
             continue
         polygons = gt['ignore_regions']
         if polygons:
-            gt = _remove_ignored(gt, polygons)
-            pred = _remove_ignored(pred, polygons)
+            gt = frame_without_ignored(gt, polygons)
+            pred = frame_without_ignored(pred, polygons)
         pairs.append((gt, pred))
     return pairs[:-1]
 
@@ -252,9 +102,9 @@ def frame_mot_inputs(
     poseval feeds them to ``MOTAccumulator.update``.
 
     Args:
-        gt (dict): A checked GT frame (``points``, ``present``,
+        gt (dict): A GT frame (``points``, ``present``,
             ``head_sizes``, ``track_ids``).
-        pred (dict): A checked prediction frame (``points``, ``present``,
+        pred (dict): A prediction frame (``points``, ``present``,
             ``track_ids``).
         id_offset (int): Added to all track ids (poseval: video index x
             :data:`MAX_TRACK_ID`). Defaults to 0.
@@ -280,8 +130,8 @@ def frame_mot_inputs(
         dist[p, g, j] = np.linalg.norm(
             np.subtract(gt['points'][g, j], pred['points'][p, j])) / \
             gt['head_sizes'][g]
-    gt_ids = gt['track_ids'] + id_offset
-    pred_ids = pred['track_ids'] + id_offset
+    gt_ids = np.asarray(gt['track_ids'], np.int64) + id_offset
+    pred_ids = np.asarray(pred['track_ids'], np.int64) + id_offset
     inputs = []
     for j in range(NUM_JOINTS):
         gt_idx = np.nonzero(gt['present'][:, j])[0]
@@ -308,7 +158,12 @@ def video_mot_counts(frame_pairs: Sequence[Tuple[dict, dict]],
         ``'sum_distances'`` (the sum of the ``D`` column of all events), an
         array of shape (15, ).
     """
-    mm = _import_motmetrics()
+    try:
+        import motmetrics as mm
+    except ImportError:
+        raise ImportError(
+            'PoseTrack MOTA needs the "motmetrics" package (as poseval): '
+            'pip install motmetrics==1.4.0') from None
     accumulators = [mm.MOTAccumulator(auto_id=True) for _ in range(NUM_JOINTS)]
     for gt, pred in frame_pairs:
         joint_inputs = frame_mot_inputs(gt, pred, id_offset)
@@ -328,15 +183,6 @@ def video_mot_counts(frame_pairs: Sequence[Tuple[dict, dict]],
         sum_d = acc.events['D'].sum()
         counts['sum_distances'][j] = 0 if np.isnan(sum_d) else sum_d
     return counts
-
-
-# ---------------------------------------------------------------------------
-# Metrics and the table
-# ---------------------------------------------------------------------------
-def _mean_of_valid(values: np.ndarray) -> float:
-    """Mean of the non-NaN values (NaN if there are none)."""
-    values = values[~np.isnan(values)]
-    return float(values.mean()) if len(values) else float('nan')
 
 
 def mot_metrics_from_counts(
@@ -367,11 +213,10 @@ def mot_metrics_from_counts(
                         100 * (1. - (sum_d / detections)))
         precision = 100 * (detections / claimed)
         recall = 100 * (detections / objects)
-    metrics = OrderedDict()
-    for name, values in (('mota', mota), ('motp', motp),
-                         ('precision', precision), ('recall', recall)):
-        metrics[name] = np.append(values, _mean_of_valid(values))
-    return metrics
+    return OrderedDict(
+        (name, np.append(values, nanless_mean(values)))
+        for name, values in zip(MOT_METRIC_NAMES,
+                                (mota, motp, precision, recall)))
 
 
 def summarize_mota_table(
@@ -394,29 +239,8 @@ def summarize_mota_table(
     return table
 
 
-def format_mota_table(table: Dict[str, float]) -> Tuple[str, str]:
-    """Format the tracking table as poseval prints it.
-
-    Args:
-        table (dict): Values for :data:`MOTA_TABLE_NAMES`.
-
-    Returns:
-        tuple[str, str]: The (two-line) header and the value line.
-    """
-    cells = [
-        '{:>5}'.format('%1.1f' % table[name]) for name in MOTA_TABLE_NAMES
-    ]
-    return _MOTA_TABLE_HEADER, '&' + ' &'.join(cells) + ' \\\\'
-
-
-# ---------------------------------------------------------------------------
-# Whole evaluation
-# ---------------------------------------------------------------------------
-def evaluate_posetrack_mota(
-        gt_videos: Dict[str, Sequence[dict]],
-        pred_videos: Dict[str, Sequence[dict]],
-        gt_sources: Optional[Dict[str, str]] = None,
-        pred_sources: Optional[Dict[str, str]] = None) -> dict:
+def poseval_mota(gt_videos: Dict[str, Sequence[dict]],
+                 pred_videos: Dict[str, Sequence[dict]]) -> dict:
     """Evaluate PoseTrack multi-person pose tracking like poseval's
     ``evaluateTracking``.
 
@@ -425,11 +249,7 @@ def evaluate_posetrack_mota(
             the module docstring). Videos are evaluated in sorted name order
             (poseval's video index, which offsets track ids).
         pred_videos (dict[str, Sequence[dict]]): Video name -> prediction
-            frames, one per GT frame. Videos absent from ``gt_videos`` are
-            not evaluated (as poseval).
-        gt_sources (dict[str, str], optional): Video name -> what to call it
-            in errors. Defaults to ``"GT video '<name>'"``.
-        pred_sources (dict[str, str], optional): Same for the predictions.
+            frames, one per GT frame, for every GT video.
 
     Returns:
         dict: In percent, NaN as ``float('nan')``:
@@ -445,63 +265,37 @@ def evaluate_posetrack_mota(
         - ``internals``: the summed ``motmetrics`` counts and
           ``sum_distances`` (per joint name), ``n_frames_evaluated``.
         - ``mota``, ``motp``, ``precision``, ``recall``: (16, ) arrays.
-
-    Raises:
-        ValueError: A GT video has no predictions, or a frame is malformed
-            (see :func:`evaluated_frame_pairs`).
     """
-    gt_sources = gt_sources or {}
-    pred_sources = pred_sources or {}
     totals = {name: np.zeros(NUM_JOINTS) for name in MOT_COUNT_NAMES}
     totals['sum_distances'] = np.zeros(NUM_JOINTS)
     per_sequence = OrderedDict()
     num_frames = 0
     for index, name in enumerate(sorted(gt_videos)):
-        gt_source = gt_sources.get(name, f'GT video {name!r}')
-        pred_source = pred_sources.get(name, f'prediction video {name!r}')
-        if name not in pred_videos:
-            raise ValueError(f'No predictions for video {name!r} '
-                             f'(ground truth: {gt_source}).')
-        pairs = evaluated_frame_pairs(gt_videos[name], pred_videos[name],
-                                      gt_source, pred_source)
+        pairs = evaluated_frame_pairs(gt_videos[name], pred_videos[name])
         if not pairs:
             if any(len(frame['track_ids']) for frame in gt_videos[name]):
                 warnings.warn(
-                    f'{gt_source}: only one frame with annotated people; '
-                    'poseval never evaluates the last such frame of a video '
-                    '(and crashes on this one), so it adds nothing to MOTA.')
+                    f'GT video {name!r}: only one frame with annotated '
+                    'people; poseval never evaluates the last such frame of '
+                    'a video (and crashes on this one), so it adds nothing '
+                    'to MOTA.')
             continue
         counts = video_mot_counts(pairs, index * MAX_TRACK_ID)
         for key in totals:
             totals[key] += counts[key]
         num_frames += len(pairs)
-        seq = mot_metrics_from_counts(counts)
-        per_sequence[name] = OrderedDict(
-            (short, [None if np.isnan(v) else float(v) for v in seq[key]])
-            for short, key in (('mota', 'mota'), ('motp', 'motp'),
-                               ('pre', 'precision'), ('rec', 'recall')))
-
+        per_sequence[name] = per_sequence_values(
+            zip(('mota', 'motp', 'pre', 'rec'),
+                mot_metrics_from_counts(counts).values()))
     metrics = mot_metrics_from_counts(totals)
-    keys = ('mota', 'motp', 'precision', 'recall')
-    per_joint = OrderedDict((joint, {
-        key: float(metrics[key][j])
-        for key in keys
-    }) for j, joint in enumerate(POSEVAL_JOINT_NAMES))
-    internals = {
-        key: {
-            joint: float(values[j])
-            for j, joint in enumerate(POSEVAL_JOINT_NAMES)
-        }
-        for key, values in totals.items()
-    }
+    internals = {key: joint_values(values) for key, values in totals.items()}
     internals['n_frames_evaluated'] = num_frames
-    result = dict(
+    return dict(
         joint_names=list(POSEVAL_JOINT_NAMES),
-        per_joint=per_joint,
-        total={key: float(metrics[key][NUM_JOINTS])
-               for key in keys},
+        per_joint=per_joint_metrics(metrics),
+        total={key: float(values[NUM_JOINTS])
+               for key, values in metrics.items()},
         table=summarize_mota_table(metrics),
         per_sequence=per_sequence,
-        internals=internals)
-    result.update(metrics)
-    return result
+        internals=internals,
+        **metrics)

@@ -39,80 +39,54 @@ including its quirks:
 - Table: Head = mean(head_top, neck, nose), Shoulder .. Ankle = mean of the
   right and left joint (NaN if either is NaN), Total as above. All in percent.
 """
-import warnings
 from collections import OrderedDict
-from typing import Dict, List
+from typing import Dict, Sequence
 
 import numpy as np
 
 from .average_precision import compute_ap_metrics, summarize_table
-from .geometry import remove_ignored_joints
-from .joints import NUM_JOINTS, POSEVAL_JOINT_NAMES
+from .geometry import frame_without_ignored
+from .joints import (NUM_JOINTS, POSEVAL_JOINT_NAMES, joint_values,
+                     per_joint_metrics, per_sequence_values)
 from .matching import match_frame
 
 
-def _nan_to_none(values) -> list:
-    return [None if np.isnan(v) else float(v) for v in values]
-
-
-def video_entries(gt_frames: List[dict], pred_frames: List[dict],
-                  gt_source: str, pred_source: str) -> dict:
+def video_entries(gt_frames: Sequence[dict],
+                  pred_frames: Sequence[dict]) -> dict:
     """Per-joint (score, label) entries and GT counts of one video.
 
     Args:
-        gt_frames (list[dict]): The video's parsed GT frames.
-        pred_frames (list[dict]): Its parsed prediction frames, paired with
-            the GT frames by position.
-        gt_source (str): Where the GT came from, for messages.
-        pred_source (str): Where the predictions came from.
+        gt_frames (Sequence[dict]): The video's GT frames (``points`` (G,
+            15, 2), ``present`` (G, 15), ``head_sizes`` (G, ),
+            ``ignore_regions``).
+        pred_frames (Sequence[dict]): Its prediction frames (``points``,
+            ``present``, ``scores`` (P, 15)), one per GT frame, paired by
+            position.
 
     Returns:
         dict: ``scores`` and ``labels`` (per joint, pooled over the frames),
         ``num_gt`` (J, ) and ``num_frames`` (frames evaluated).
     """
-    if len(gt_frames) != len(pred_frames):
-        raise ValueError(
-            f'{pred_source}: {len(pred_frames)} frames in "images", but the '
-            f'ground truth {gt_source} has {len(gt_frames)}; poseval pairs '
-            'prediction and GT frames by position, so both must list the '
-            'same images in the same order.')
+    assert len(gt_frames) == len(pred_frames)
     scores = [[] for _ in range(NUM_JOINTS)]
     labels = [[] for _ in range(NUM_JOINTS)]
     num_gt = np.zeros(NUM_JOINTS, dtype=np.int64)
     num_frames = 0
-    mismatched = 0
     for gt, pred in zip(gt_frames, pred_frames):
-        if gt['image_id'] != pred['image_id']:
-            mismatched += 1
         if len(gt['present']) == 0:
             continue
         num_frames += 1
-        gt_points, gt_present = gt['points'], gt['present']
-        head_sizes = gt['head_sizes']
-        pred_points, pred_present = pred['points'], pred['present']
-        pred_scores = pred['scores']
-        if gt['ignore_regions']:
-            gt_present, keep = remove_ignored_joints(gt_points, gt_present,
-                                                     gt['ignore_regions'])
-            gt_points, gt_present = gt_points[keep], gt_present[keep]
-            head_sizes = head_sizes[keep]
-            pred_present, keep = remove_ignored_joints(pred_points,
-                                                       pred_present,
-                                                       gt['ignore_regions'])
-            pred_points, pred_present = pred_points[keep], pred_present[keep]
-            pred_scores = pred_scores[keep]
+        polygons = gt['ignore_regions']
+        if polygons:
+            gt = frame_without_ignored(gt, polygons)
+            pred = frame_without_ignored(pred, polygons)
         frame_scores, frame_labels, frame_num_gt = match_frame(
-            pred_points, pred_present, pred_scores, gt_points, gt_present,
-            head_sizes)
+            pred['points'], pred['present'], pred['scores'], gt['points'],
+            gt['present'], gt['head_sizes'])
         for j in range(NUM_JOINTS):
             scores[j].append(frame_scores[j])
             labels[j].append(frame_labels[j])
         num_gt += frame_num_gt
-    if mismatched:
-        warnings.warn(
-            f'{pred_source}: {mismatched} frame(s) have another image id '
-            f'than the GT frame at the same position in {gt_source}; frames '
-            'are paired by position, as poseval does.')
     return dict(
         scores=[np.concatenate(s) if s else np.zeros(0) for s in scores],
         labels=[
@@ -120,13 +94,6 @@ def video_entries(gt_frames: List[dict], pred_frames: List[dict],
         ],
         num_gt=num_gt,
         num_frames=num_frames)
-
-
-def _metrics_dict(ap, precision, recall) -> dict:
-    return dict(
-        ap=_nan_to_none(ap),
-        pre=_nan_to_none(precision),
-        rec=_nan_to_none(recall))
 
 
 def summarize_videos(per_video: Dict[str, dict]) -> dict:
@@ -153,54 +120,55 @@ def summarize_videos(per_video: Dict[str, dict]) -> dict:
         - ``ap``, ``precision``, ``recall``: the (16, ) arrays.
     """
     entries = list(per_video.values())
-    scores = [
-        np.concatenate([e['scores'][j] for e in entries])
-        if entries else np.zeros(0) for j in range(NUM_JOINTS)
-    ]
-    labels = [
-        np.concatenate([e['labels'][j] for e in entries])
-        if entries else np.zeros(0, np.int8) for j in range(NUM_JOINTS)
-    ]
-    num_gt = np.sum([e['num_gt'] for e in entries], axis=0) if entries \
-        else np.zeros(NUM_JOINTS, dtype=np.int64)
-    ap, precision, recall = compute_ap_metrics(scores, labels, num_gt)
-
-    per_sequence = OrderedDict()
-    for name, entries in per_video.items():
-        per_sequence[name] = _metrics_dict(*compute_ap_metrics(
-            entries['scores'], entries['labels'], entries['num_gt']))
-
-    per_joint = OrderedDict((name,
-                             dict(
-                                 ap=float(ap[j]),
-                                 precision=float(precision[j]),
-                                 recall=float(recall[j])))
-                            for j, name in enumerate(POSEVAL_JOINT_NAMES))
+    scores, labels = ([
+        np.concatenate([e[key][j] for e in entries] + [empty])
+        for j in range(NUM_JOINTS)
+    ] for key, empty in (('scores', np.zeros(0)),
+                         ('labels', np.zeros(0, np.int8))))
+    num_gt = np.sum([e['num_gt'] for e in entries] +
+                    [np.zeros(NUM_JOINTS, np.int64)], axis=0)
+    metrics = OrderedDict(
+        zip(('ap', 'precision', 'recall'),
+            compute_ap_metrics(scores, labels, num_gt)))
+    per_sequence = OrderedDict(
+        (name,
+         per_sequence_values(
+             zip(('ap', 'pre', 'rec'),
+                 compute_ap_metrics(e['scores'], e['labels'], e['num_gt']))))
+        for name, e in per_video.items())
     internals = dict(
-        n_gt_joints={
-            name: int(num_gt[j])
-            for j, name in enumerate(POSEVAL_JOINT_NAMES)
-        },
-        n_pred_joints={
-            name: int(len(scores[j]))
-            for j, name in enumerate(POSEVAL_JOINT_NAMES)
-        },
-        n_true_positives={
-            name: int(np.sum(labels[j] == 1))
-            for j, name in enumerate(POSEVAL_JOINT_NAMES)
-        },
-        n_frames_evaluated=int(
-            sum(e['num_frames'] for e in per_video.values())))
+        n_gt_joints=joint_values(num_gt, int),
+        n_pred_joints=joint_values([len(s) for s in scores], int),
+        n_true_positives=joint_values([int(np.sum(lab == 1)) for lab in labels],
+                                      int),
+        n_frames_evaluated=sum(e['num_frames'] for e in entries))
     return dict(
         joint_names=list(POSEVAL_JOINT_NAMES),
-        per_joint=per_joint,
-        total=dict(
-            ap=float(ap[NUM_JOINTS]),
-            precision=float(precision[NUM_JOINTS]),
-            recall=float(recall[NUM_JOINTS])),
-        table=summarize_table(ap),
+        per_joint=per_joint_metrics(metrics),
+        total={key: float(values[NUM_JOINTS])
+               for key, values in metrics.items()},
+        table=summarize_table(metrics['ap']),
         per_sequence=per_sequence,
         internals=internals,
-        ap=ap,
-        precision=precision,
-        recall=recall)
+        **metrics)
+
+
+def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
+                pred_videos: Dict[str, Sequence[dict]]) -> dict:
+    """PoseTrack multi-person pose estimation AP like poseval's
+    ``evaluateAP``.
+
+    Args:
+        gt_videos (dict[str, Sequence[dict]]): Video name -> GT frames
+            (see :func:`video_entries`). Videos are pooled in sorted name
+            order (poseval uses its directory listing order; only the
+            ranking of exactly tied scores can depend on it).
+        pred_videos (dict[str, Sequence[dict]]): Video name -> prediction
+            frames, one per GT frame, for every GT video.
+
+    Returns:
+        dict: See :func:`summarize_videos`.
+    """
+    return summarize_videos(
+        OrderedDict((name, video_entries(gt_videos[name], pred_videos[name]))
+                    for name in sorted(gt_videos)))

@@ -1,0 +1,140 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Evaluating PoseTrack files like poseval (``python -m poseval.evaluate -e
+[-t]``) and reporting the numbers: poseval's tables, the per-joint tables
+and the JSON summary. ``tools/posetrack_eval.py`` is a command line over
+these; :class:`PoseTrackAPMetric` logs the same report."""
+from collections import OrderedDict
+from typing import Dict, Optional, Tuple
+
+from ...utils.table import format_table, json_number
+from ..functional import (AP_TABLE_HEADERS, MOTA_TABLE_HEADERS,
+                          POSEVAL_JOINT_NAMES, poseval_ap, poseval_mota)
+from .posetrack_files import (Sources, Videos, load_posetrack_folders,
+                              parse_posetrack_videos)
+
+
+def evaluate_posetrack_ap(gt_videos: Videos,
+                          pred_videos: Videos,
+                          gt_sources: Optional[Sources] = None,
+                          pred_sources: Optional[Sources] = None) -> dict:
+    """PoseTrack multi-person pose estimation AP of PoseTrack18 JSON videos,
+    like poseval (see :func:`parse_posetrack_videos` for the arguments).
+
+    Returns:
+        dict: See :func:`~tdmi_mmpose.evaluation.functional.poseval_ap`.
+    """
+    return poseval_ap(*parse_posetrack_videos(gt_videos, pred_videos,
+                                              gt_sources, pred_sources))
+
+
+def evaluate_posetrack_tracking(
+        gt_videos: Videos,
+        pred_videos: Videos,
+        gt_sources: Optional[Sources] = None,
+        pred_sources: Optional[Sources] = None) -> dict:
+    """PoseTrack multi-person pose tracking (MOTA) of PoseTrack18 JSON
+    videos, like poseval's ``evaluateTracking``; every annotation needs an
+    integer ``track_id`` (see :func:`parse_posetrack_videos`).
+
+    Returns:
+        dict: See :func:`~tdmi_mmpose.evaluation.functional.poseval_mota`.
+    """
+    return poseval_mota(*parse_posetrack_videos(
+        gt_videos, pred_videos, gt_sources, pred_sources, track=True))
+
+
+def evaluate_posetrack_folders(
+        gt_dir: str,
+        pred_dir: str,
+        track: bool = False) -> Tuple[dict, Optional[dict]]:
+    """Evaluate a folder of per-video prediction files against the GT, like
+    ``python -m poseval.evaluate -g GT -p PRED -e [-t]``.
+
+    Args:
+        gt_dir (str): Folder of per-video GT JSON files (or one merged file).
+        pred_dir (str): Folder with one prediction JSON per GT video, same
+            file names.
+        track (bool): Also compute the MOTA (every annotation needs a
+            ``track_id``). Defaults to ``False``.
+
+    Returns:
+        tuple: The AP (see :func:`evaluate_posetrack_ap`) and, with
+        ``track``, the MOTA (else ``None``).
+    """
+    gt, pred = load_posetrack_folders(gt_dir, pred_dir, track)
+    return poseval_ap(gt, pred), poseval_mota(gt, pred) if track else None
+
+
+def format_poseval_table(table: Dict[str, float]) -> Tuple[str, str]:
+    """poseval's printed table of the AP or of the tracking metrics.
+
+    Args:
+        table (dict): The ``table`` of an AP result (Head .. Total) or of a
+            MOTA result (also MOTP, Precision, Recall).
+
+    Returns:
+        tuple[str, str]: The header (two lines for MOTA) and the value line.
+    """
+    headers = MOTA_TABLE_HEADERS if 'MOTP' in table else AP_TABLE_HEADERS
+    lines = format_table([list(table.values())], headers, 'latex',
+                         '.1f').split('\n')
+    return '\n'.join(lines[:-1]), lines[-1]
+
+
+def _joint_table(result: dict, names: Tuple[str, ...]) -> str:
+    """Per joint (and total) values of an AP or MOTA result."""
+    keys = list(result['total'])
+    rows = [[joint] + [result['per_joint'][joint][k] for k in keys]
+            for joint in POSEVAL_JOINT_NAMES]
+    rows.append(['total'] + [result['total'][k] for k in keys])
+    return format_table(rows, [('joint', ) + names],
+                        widths=(15, ) + (7, ) * len(keys))
+
+
+def format_report(ap: dict, mota: Optional[dict] = None) -> str:
+    """The evaluation as ``tools/posetrack_eval.py`` prints it: poseval's
+    tables and the per-joint values.
+
+    Args:
+        ap (dict): The AP result.
+        mota (dict, optional): The MOTA result. Defaults to ``None``.
+
+    Returns:
+        str: The lines of the report.
+    """
+    lines = [
+        f'# frames evaluated: {ap["internals"]["n_frames_evaluated"]}',
+        'Average Precision (AP) metric:', *format_poseval_table(ap['table']),
+        _joint_table(ap, ('AP', 'Prec', 'Rec'))
+    ]
+    if mota is not None:
+        lines += [
+            '# frames evaluated for tracking: '
+            f'{mota["internals"]["n_frames_evaluated"]}',
+            'Multiple Object Tracking (MOT) metrics:',
+            *format_poseval_table(mota['table']),
+            _joint_table(mota, ('MOTA', 'MOTP', 'Prec', 'Rec'))
+        ]
+    return '\n'.join(lines)
+
+
+def results_to_json(result: dict) -> dict:
+    """The summary ``tools/posetrack_eval.py`` writes (NaN as ``None``).
+
+    Args:
+        result (dict): An AP or MOTA result.
+
+    Returns:
+        dict: ``{table name: value, 'per_joint': {name: {metric: value}}}``
+        in percent: for AP the names are ``Head .. Total`` and the metrics
+        ``ap, precision, recall``; for MOTA the names are
+        :data:`~tdmi_mmpose.evaluation.functional.MOTA_TABLE_NAMES` and the
+        metrics ``mota, motp, precision, recall``.
+    """
+    summary = OrderedDict(
+        (name, json_number(value)) for name, value in result['table'].items())
+    summary['per_joint'] = OrderedDict(
+        (joint, {key: json_number(value)
+                 for key, value in values.items()})
+        for joint, values in result['per_joint'].items())
+    return summary
