@@ -1,31 +1,10 @@
 # Copyright (c) tdmi_mmpose contributors.
 """A small, deterministic pose tracker: track ids for the people of a video
-from the poses of the previous frames.
-
-Rules, applied frame by frame (see ``docs/tracking.md``):
-
-1. **Candidates.** Every live track (matched within the last ``max_age``
-   frames) is a candidate; a track keeps the pose, keypoint scores and box of
-   the last detection it was matched to (no motion model).
-2. **Similarity** of a track and a detection. A keypoint is *confident* if
-   its score is ``> kpt_thr``. If the two share at least ``min_keypoints``
-   confident keypoints, their similarity is the OKS over those keypoints
-   (mmpose's ``oks_iou`` with the sigmas of the dataset metainfo, PoseTrack18's
-   by default, and the mean of the two box areas as the scale), and a pair needs ``OKS >= oks_thr``.
-   Otherwise (few confident keypoints) it is the IoU of the two person boxes
-   (mmpose's ``bbox_overlaps``), and a pair needs ``IoU >= iou_thr``.
-3. **Matching** of the allowed pairs: ``'hungarian'`` maximises the summed
-   similarity (``scipy.optimize.linear_sum_assignment``); ``'greedy'`` takes
-   pairs by decreasing similarity (ties: older track first, then lower
-   detection index).
-4. **Ids.** A matched detection takes its track's id and refreshes the
-   track. Unmatched detections start new tracks with consecutive ids
-   (``start_id``, ``start_id + 1``, ...) in detection order. A track not
-   matched for more than ``max_age`` consecutive frames is dropped, so a
-   person who comes back later gets a new id.
-
-The same input always gives the same ids (no randomness; ties are broken by
-index).
+from the poses of the previous frames (no motion model). Per frame: the OKS
+(few confident keypoints: the box IoU) of every live track and detection,
+a Hungarian or greedy matching of the pairs above a threshold, new ids for
+the rest, tracks dropped after ``max_age`` missed frames. The rules are in
+docs/tracking.md ("The tracker"); every tie is broken by index.
 """
 from typing import List, Mapping, Optional, Sequence, Union
 

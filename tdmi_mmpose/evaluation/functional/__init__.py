@@ -4,33 +4,25 @@ IO, no input checks: the frames come from the readers of
 :mod:`tdmi_mmpose.evaluation.metrics.posetrack_files` or the metric)."""
 from .average_precision import (compute_ap_metrics, compute_rpc,
                                 nanless_mean, summarize_table, voc_ap)
-from .geometry import (frame_without_ignored, head_size, ignored_points_mask,
-                       pckh_hits, points_in_polygon, remove_ignored_joints)
+from .geometry import (frame_without_ignored, head_size, pckh_hits,
+                       points_in_polygon)
 from .joints import (AP_TABLE_HEADERS, MISSING_SCORE, MOTA_TABLE_HEADERS,
                      MOTA_TABLE_NAMES, NUM_JOINTS, PCKH_THRESHOLD,
                      POSETRACK18_TO_POSEVAL, POSEVAL_JOINT_NAMES,
                      POSEVAL_SOURCE_NAMES, TABLE_GROUPS, TABLE_NAMES,
-                     joint_values, per_joint_metrics, per_sequence_values,
                      to_poseval_joints)
 from .matching import assign_predictions, match_frame
 from .poseval_ap import poseval_ap, summarize_videos, video_entries
-from .posetrack_mota import (MAX_TRACK_ID, MOT_COUNT_NAMES, MOT_METRIC_NAMES,
-                             evaluated_frame_pairs, frame_mot_inputs,
-                             mot_metrics_from_counts, poseval_mota,
-                             summarize_mota_table, video_mot_counts)
+from .posetrack_mota import MAX_TRACK_ID, MOT_COUNT_NAMES, poseval_mota
 
 __all__ = [
     'AP_TABLE_HEADERS', 'MISSING_SCORE', 'MOTA_TABLE_HEADERS',
     'MOTA_TABLE_NAMES', 'NUM_JOINTS', 'PCKH_THRESHOLD',
     'POSETRACK18_TO_POSEVAL', 'POSEVAL_JOINT_NAMES', 'POSEVAL_SOURCE_NAMES',
     'TABLE_GROUPS', 'TABLE_NAMES', 'assign_predictions', 'compute_ap_metrics',
-    'compute_rpc', 'frame_without_ignored', 'head_size',
-    'ignored_points_mask', 'joint_values', 'match_frame', 'nanless_mean',
-    'pckh_hits', 'per_joint_metrics', 'per_sequence_values',
-    'points_in_polygon', 'poseval_ap', 'remove_ignored_joints',
+    'compute_rpc', 'frame_without_ignored', 'head_size', 'match_frame',
+    'nanless_mean', 'pckh_hits', 'points_in_polygon', 'poseval_ap',
     'summarize_table', 'summarize_videos', 'to_poseval_joints',
     'video_entries', 'voc_ap', 'MAX_TRACK_ID', 'MOT_COUNT_NAMES',
-    'MOT_METRIC_NAMES', 'evaluated_frame_pairs', 'frame_mot_inputs',
-    'mot_metrics_from_counts', 'poseval_mota', 'summarize_mota_table',
-    'video_mot_counts'
+    'poseval_mota'
 ]

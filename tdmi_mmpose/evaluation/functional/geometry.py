@@ -1,8 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Geometry of poseval's AP: head size, PCKh hits and ignore regions
-(points strictly inside a polygon, as shapely decides)."""
+"""Geometry of poseval's AP and MOTA: head size, PCKh hits and ignore
+regions (points strictly inside a polygon, as shapely decides)."""
 from fractions import Fraction
-from typing import List, Sequence, Tuple
+from typing import List, Sequence
 
 import numpy as np
 
@@ -146,63 +146,26 @@ def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     return ~on_boundary & (crossings % 2 == 1)
 
 
-def ignored_points_mask(points: np.ndarray,
-                        polygons: Sequence[np.ndarray]) -> np.ndarray:
-    """Which points lie strictly inside any of the ignore regions.
-
-    Args:
-        points (np.ndarray): Points, shape (N, 2).
-        polygons (Sequence[np.ndarray]): Ignore regions, each (M_i, 2).
-
-    Returns:
-        np.ndarray: Boolean, shape (N, ).
-    """
-    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    inside = np.zeros(len(points), dtype=bool)
-    for polygon in polygons:
-        inside |= points_in_polygon(points, polygon)
-    return inside
-
-
-def remove_ignored_joints(
-        points: np.ndarray, present: np.ndarray,
-        polygons: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
-    """Remove the joints inside ignore regions, and the people left empty.
-
-    Args:
-        points (np.ndarray): Joints, shape (N, J, 2).
-        present (np.ndarray): Which joints exist, shape (N, J).
-        polygons (Sequence[np.ndarray]): Ignore regions, each (M_i, 2).
-
-    Returns:
-        tuple:
-        - present (np.ndarray): Updated joint presence, shape (N, J).
-        - keep (np.ndarray): Which people keep at least one joint, (N, ).
-          (A person without joints before the filtering is dropped too.)
-    """
-    points = np.asarray(points, dtype=np.float64)
-    present = np.asarray(present, dtype=bool).copy()
-    if len(polygons) == 0:
-        return present, np.ones(len(present), dtype=bool)
-    inside = ignored_points_mask(points.reshape(-1, 2), polygons)
-    present &= ~inside.reshape(present.shape)
-    return present, present.any(axis=1)
-
-
 def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
-    """A frame without the joints inside ignore regions and without the
-    people left with no joint (:func:`remove_ignored_joints`).
+    """A frame without the joints strictly inside ignore regions and, when
+    there are regions, without the people left with no joint (also those
+    without joints before).
 
     Args:
         frame (dict): ``points`` (N, J, 2), ``present`` (N, J) and other
             per-person arrays (``head_sizes``, ``scores``, ``track_ids``).
-        polygons (list[np.ndarray]): The GT frame's ignore regions.
+        polygons (list[np.ndarray]): The GT frame's ignore regions, each
+            (M_i, 2).
 
     Returns:
         dict: The per-person arrays (only those) of the people kept.
     """
-    present, keep = remove_ignored_joints(frame['points'], frame['present'],
-                                          polygons)
+    points = np.asarray(frame['points'], dtype=np.float64).reshape(-1, 2)
+    inside = np.zeros(len(points), dtype=bool)
+    for polygon in polygons:
+        inside |= points_in_polygon(points, polygon)
+    present = frame['present'] & ~inside.reshape(frame['present'].shape)
+    keep = present.any(axis=1) if polygons else np.ones(len(present), bool)
     kept = {
         key: value[keep]
         for key, value in frame.items() if isinstance(value, np.ndarray)

@@ -69,29 +69,14 @@ MISSING_SCORE = -9999.0
 
 
 def joint_values(values: Sequence, cast: Callable = float) -> 'OrderedDict':
-    """``{joint name: value}`` of per-joint values.
-
-    Args:
-        values (Sequence): At least 15 values, in poseval's joint order.
-        cast (Callable): Applied to each value. Defaults to ``float``.
-
-    Returns:
-        OrderedDict: One entry per joint of :data:`POSEVAL_JOINT_NAMES`.
+    """``{joint name: cast(value)}`` of per-joint values (poseval's order).
     """
     return OrderedDict(
         (name, cast(values[j])) for j, name in enumerate(POSEVAL_JOINT_NAMES))
 
 
 def per_joint_metrics(metrics: Dict[str, np.ndarray]) -> 'OrderedDict':
-    """``{joint name: {metric: value}}`` of (16, ) metric arrays.
-
-    Args:
-        metrics (dict[str, np.ndarray]): Metric name -> values per joint
-            (and the total).
-
-    Returns:
-        OrderedDict: The 15 joints' values, as floats.
-    """
+    """``{joint name: {metric: value}}`` of (16, ) metric arrays."""
     return OrderedDict(
         (name, {key: float(values[j])
                 for key, values in metrics.items()})
@@ -100,14 +85,7 @@ def per_joint_metrics(metrics: Dict[str, np.ndarray]) -> 'OrderedDict':
 
 def per_sequence_values(
         metrics: Iterable[Tuple[str, np.ndarray]]) -> 'OrderedDict':
-    """One video's metrics as poseval writes them with ``-s``.
-
-    Args:
-        metrics (Iterable[tuple[str, np.ndarray]]): ``(name, values)``
-            pairs, 16 values each.
-
-    Returns:
-        OrderedDict: ``{name: [value or None (NaN), ...]}``.
-    """
+    """One video's ``(name, (16, ) values)`` metrics as poseval writes them
+    with ``-s``: ``{name: [value, or None for NaN]}``."""
     return OrderedDict(
         (name, [json_number(v) for v in values]) for name, values in metrics)

@@ -1,44 +1,9 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack multi-person pose estimation AP, as computed by ``poseval``,
-from parsed frames (see
-:func:`tdmi_mmpose.evaluation.metrics.posetrack_io.parse_posetrack_video`).
-
-A numpy-only reimplementation of the AP path of the official PoseTrack
-evaluation code (github.com/leonid-pishchulin/poseval, ``evaluate.py -e``),
-including its quirks:
-
-- Ground truth and predictions are read from PoseTrack18 JSON (one dict per
-  video: ``images``, ``annotations``, ``categories``). Of the 17 keypoints the
-  ears are dropped; the 15 remaining joints use poseval's order
-  (:data:`POSEVAL_JOINT_NAMES`; its ``neck`` is PoseTrack18's ``head_bottom``).
-  A keypoint ``[0, 0, 0]`` is "not annotated"; any other triple, including
-  ``[x, y, 0]``, is a joint.
-- Prediction frames are paired with ground-truth frames by position within
-  the video (as poseval does), so both files must list the same images in the
-  same order. Frames whose ground truth has no person annotation at all
-  (``is_labeled`` is not looked at) are skipped together with their
-  predictions.
-- Joints strictly inside a ground-truth ignore region are removed from both
-  ground truth and predictions; people left without joints are removed. This
-  happens after the empty frames were skipped, so a frame whose people all lie
-  in ignore regions still counts, and its predictions are false positives.
-- A ground-truth person's head size is ``0.6 *`` the diagonal of its
-  ``bbox_head``; a predicted joint hits when its distance to the GT joint
-  divided by the head size is ``<= 0.5`` (PCKh@0.5).
-- Per frame, every prediction is scored against every GT person (hits / the
-  GT's annotated joints); a prediction keeps only its best GT (first on
-  ties), then each GT takes the prediction with the highest remaining score
-  (first on ties, none if it is 0). A prediction whose best GT went to another
-  prediction is not re-assigned: all its joints are false positives.
-- For each joint the (score, hit) pairs are pooled over all frames and
-  videos, ranked by score (``numpy`` argsort of the scores, reversed) and
-  summarised by VOC all-point interpolated AP. A joint with predictions but no
-  GT gets AP = recall = NaN (precision 0); a joint without predictions gets
-  0 for all three. Total = mean of the non-NaN joint values. Precision and
-  recall are the values at the last (lowest) score.
-- Table: Head = mean(head_top, neck, nose), Shoulder .. Ankle = mean of the
-  right and left joint (NaN if either is NaN), Total as above. All in percent.
-"""
+"""PoseTrack multi-person pose estimation AP as ``poseval`` computes it
+(github.com/leonid-pishchulin/poseval, ``evaluate.py -e``), quirks included
+(docs/metric.md, "What is computed"), from poseval frames: the GT and
+prediction frames of :mod:`~tdmi_mmpose.evaluation.metrics.posetrack_files`
+(files) or of the metric (its arrays)."""
 from collections import OrderedDict
 from typing import Dict, Sequence
 
