@@ -1,6 +1,6 @@
 """Random PoseTrack18 tracking cases (GT and prediction folders) for the MOTA
-tests (the package's ``load_posetrack_folders(..., track=True)`` reads them
-into the frames :func:`poseval_mota` takes)."""
+tests (read by the package's ``evaluate_posetrack_folders(..., track=True)``).
+"""
 import json
 import os
 import os.path as osp

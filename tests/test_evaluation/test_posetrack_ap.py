@@ -10,8 +10,8 @@ from tdmi_mmpose.evaluation.functional import (
     MISSING_SCORE, POSEVAL_JOINT_NAMES, TABLE_NAMES, assign_predictions,
     compute_ap_metrics, compute_rpc, head_size, pckh_hits, points_in_polygon,
     summarize_table, voc_ap)
-from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_ap,
-                                            evaluate_posetrack_folders,
+from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_folders,
+                                            evaluate_posetrack_videos,
                                             format_poseval_table,
                                             load_posetrack_gt)
 
@@ -29,7 +29,7 @@ def assert_close(actual, expected, what):
 
 
 def evaluate(gt_video, pred_video, name='000001_mpii_test'):
-    return evaluate_posetrack_ap({name: gt_video}, {name: pred_video})
+    return evaluate_posetrack_videos({name: gt_video}, {name: pred_video})[0]
 
 
 # ---------------------------------------------------------------------------
@@ -444,7 +444,7 @@ def test_videos_are_pooled(pt):
         '000002_mpii_test':
         pt.video('000002_mpii_test', [[pt.pred_person(stray, score=0.9)]]),
     }
-    result = evaluate_posetrack_ap(gts, preds)
+    result, _ = evaluate_posetrack_videos(gts, preds)
     # ranking: (0.9 miss), (0.8 hit) against 2 GT joints
     assert result['table']['Total'] == 25.0
     per_sequence = result['per_sequence']

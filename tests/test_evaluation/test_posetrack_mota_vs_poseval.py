@@ -15,10 +15,9 @@ import warnings
 import numpy as np
 import pytest
 
-from tdmi_mmpose.evaluation.functional import (POSEVAL_JOINT_NAMES,
-                                               poseval_mota)
-from tdmi_mmpose.evaluation.metrics import (format_poseval_table,
-                                            load_posetrack_folders)
+from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
+from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_folders,
+                                            format_poseval_table)
 from tdmi_mmpose.utils import run_tool
 from mota_cases import write_random_mota_case
 from poseval_oracle import import_poseval
@@ -86,8 +85,8 @@ def test_random_cases_match_poseval(tmp_path, poseval_sorted_listing):
             warnings.simplefilter('ignore')
             expected, expected_seq = _poseval(root + '/gt', root + '/pred',
                                               root + '/out')
-            result = poseval_mota(*load_posetrack_folders(
-                root + '/gt', root + '/pred', track=True))
+            _, result = evaluate_posetrack_folders(
+                root + '/gt', root + '/pred', track=True)
         for key in KEYS:
             diff = _max_diff(result[OURS[key]], expected[key])
             assert diff <= 1e-9, (index, key, result[OURS[key]], expected[key])

@@ -13,34 +13,25 @@ from .posetrack_files import (Sources, Videos, load_posetrack_folders,
                               parse_posetrack_videos)
 
 
-def evaluate_posetrack_ap(gt_videos: Videos,
-                          pred_videos: Videos,
-                          gt_sources: Optional[Sources] = None,
-                          pred_sources: Optional[Sources] = None) -> dict:
-    """PoseTrack multi-person pose estimation AP of PoseTrack18 JSON videos,
-    like poseval (see :func:`parse_posetrack_videos` for the arguments).
-
-    Returns:
-        dict: See :func:`~tdmi_mmpose.evaluation.functional.poseval_ap`.
-    """
-    return poseval_ap(*parse_posetrack_videos(gt_videos, pred_videos,
-                                              gt_sources, pred_sources))
-
-
-def evaluate_posetrack_tracking(
+def evaluate_posetrack_videos(
         gt_videos: Videos,
         pred_videos: Videos,
         gt_sources: Optional[Sources] = None,
-        pred_sources: Optional[Sources] = None) -> dict:
-    """PoseTrack multi-person pose tracking (MOTA) of PoseTrack18 JSON
-    videos, like poseval's ``evaluateTracking``; every annotation needs an
-    integer ``track_id`` (see :func:`parse_posetrack_videos`).
+        pred_sources: Optional[Sources] = None,
+        track: bool = False) -> Tuple[dict, Optional[dict]]:
+    """poseval's AP (and, with ``track``, MOTA) of PoseTrack18 JSON videos
+    (see :func:`~.posetrack_files.parse_posetrack_videos` for the
+    arguments; with ``track`` every annotation needs a ``track_id``).
 
     Returns:
-        dict: See :func:`~tdmi_mmpose.evaluation.functional.poseval_mota`.
+        tuple: The AP (see
+        :func:`~tdmi_mmpose.evaluation.functional.poseval_ap`) and the MOTA
+        (:func:`~tdmi_mmpose.evaluation.functional.poseval_mota`, ``None``
+        without ``track``).
     """
-    return poseval_mota(*parse_posetrack_videos(
-        gt_videos, pred_videos, gt_sources, pred_sources, track=True))
+    gt, pred = parse_posetrack_videos(gt_videos, pred_videos, gt_sources,
+                                      pred_sources, track)
+    return poseval_ap(gt, pred), poseval_mota(gt, pred) if track else None
 
 
 def evaluate_posetrack_folders(
@@ -54,15 +45,13 @@ def evaluate_posetrack_folders(
         gt_dir (str): Folder of per-video GT JSON files (or one merged file).
         pred_dir (str): Folder with one prediction JSON per GT video, same
             file names.
-        track (bool): Also compute the MOTA (every annotation needs a
-            ``track_id``). Defaults to ``False``.
+        track (bool): Also compute the MOTA. Defaults to ``False``.
 
     Returns:
-        tuple: The AP (see :func:`evaluate_posetrack_ap`) and, with
-        ``track``, the MOTA (else ``None``).
+        tuple: See :func:`evaluate_posetrack_videos`.
     """
-    gt, pred = load_posetrack_folders(gt_dir, pred_dir, track)
-    return poseval_ap(gt, pred), poseval_mota(gt, pred) if track else None
+    return evaluate_posetrack_videos(
+        *load_posetrack_folders(gt_dir, pred_dir), track=track)
 
 
 def format_poseval_table(table: Dict[str, float]) -> Tuple[str, str]:

@@ -282,46 +282,28 @@ def load_posetrack_gt(path: str) -> Tuple[Videos, Sources]:
         (name, f'{path} (video {name!r})') for name in videos)
 
 
-def load_posetrack_predictions(
-        pred_dir: str, video_names: Sequence[str]) -> Tuple[Videos, Sources]:
-    """Load ``<pred_dir>/<video>.json`` for each GT video.
-
-    Args:
-        pred_dir (str): The prediction folder.
-        video_names (Sequence[str]): The GT videos.
-
-    Returns:
-        tuple: ``(videos, sources)`` as in :func:`load_posetrack_gt`.
-
-    Raises:
-        FileNotFoundError: A video's prediction file is missing.
-    """
-    sources = OrderedDict(
-        (name, osp.join(pred_dir, f'{name}.json')) for name in video_names)
-    return OrderedDict((name, load_json(path, 'Prediction file'))
-                       for name, path in sources.items()), sources
-
-
 def load_posetrack_folders(
-        gt_dir: str,
-        pred_dir: str,
-        track: bool = False) -> Tuple[Frames, Frames]:
-    """Read the GT and the prediction file of each GT video into frames.
+        gt_dir: str, pred_dir: str) -> Tuple[Videos, Videos, Sources, Sources]:
+    """Load the GT and the prediction file of each GT video.
 
     Args:
         gt_dir (str): Folder of per-video GT JSON files (or one merged file).
         pred_dir (str): Folder with one prediction JSON per GT video, same
             file names.
-        track (bool): Read the track ids for MOTA. Defaults to ``False``.
 
     Returns:
-        tuple[dict, dict]: See :func:`parse_posetrack_videos`.
+        tuple: ``(gt_videos, pred_videos, gt_sources, pred_sources)``, the
+        arguments of :func:`parse_posetrack_videos`.
+
+    Raises:
+        FileNotFoundError: A GT video's prediction file is missing.
     """
     gt_videos, gt_sources = load_posetrack_gt(gt_dir)
-    pred_videos, pred_sources = load_posetrack_predictions(
-        pred_dir, list(gt_videos))
-    return parse_posetrack_videos(gt_videos, pred_videos, gt_sources,
-                                  pred_sources, track)
+    pred_sources = OrderedDict(
+        (name, osp.join(pred_dir, f'{name}.json')) for name in gt_videos)
+    pred_videos = OrderedDict((name, load_json(path, 'Prediction file'))
+                              for name, path in pred_sources.items())
+    return gt_videos, pred_videos, gt_sources, pred_sources
 
 
 def written_people(frame: dict, kpt_thr: Optional[float] = None) -> dict:
