@@ -23,17 +23,8 @@ MATCHERS = ('hungarian', 'greedy')
 
 def keypoint_boxes(keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    kpt_thr: float) -> np.ndarray:
-    """Boxes around the confident keypoints of each person (all keypoints
-    where fewer than two are confident).
-
-    Args:
-        keypoints (np.ndarray): Shape (N, K, 2).
-        keypoint_scores (np.ndarray): Shape (N, K).
-        kpt_thr (float): A keypoint is confident if its score is above it.
-
-    Returns:
-        np.ndarray: (N, 4) boxes ``x1, y1, x2, y2``.
-    """
+    """Boxes ``x1, y1, x2, y2`` (N, 4) around the keypoints (N, K, 2) of
+    each person scoring above ``kpt_thr`` (all where fewer than two do)."""
     boxes = np.zeros((len(keypoints), 4))
     for n, (points, scores) in enumerate(zip(keypoints, keypoint_scores)):
         confident = scores > kpt_thr
@@ -49,17 +40,9 @@ def _box_areas(boxes: np.ndarray) -> np.ndarray:
 
 
 def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Greedy matching by decreasing similarity.
-
-    Args:
-        similarity (np.ndarray): Shape (T, N).
-        allowed (np.ndarray): Which pairs may match, bool (T, N).
-
-    Returns:
-        np.ndarray: Matched (track, detection) index pairs, shape (M, 2),
-        in the order they were taken. Ties: lower track index, then lower
-        detection index first.
-    """
+    """Greedy matching of the ``allowed`` (T, N) pairs by decreasing
+    ``similarity`` (T, N); ties: lower track, then detection index first.
+    Returns the (track, detection) pairs (M, 2) in the order taken."""
     rows, cols = np.nonzero(allowed)
     order = np.lexsort((cols, rows, -similarity[rows, cols]))
     used_rows, used_cols, pairs = set(), set(), []
@@ -73,16 +56,8 @@ def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 
 
 def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Maximum-similarity matching of the allowed pairs.
-
-    Args:
-        similarity (np.ndarray): Shape (T, N).
-        allowed (np.ndarray): Which pairs may match, bool (T, N).
-
-    Returns:
-        np.ndarray: Matched (track, detection) index pairs, shape (M, 2),
-        sorted by track index.
-    """
+    """Maximum-similarity matching of the ``allowed`` (T, N) pairs;
+    returns the (track, detection) pairs (M, 2), by track index."""
     if similarity.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     # A disallowed pair costs 0, like leaving both unmatched, so the optimum
@@ -97,10 +72,9 @@ def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 class PoseTracker:
     """Assign track ids to the people of consecutive video frames.
 
-    Build it directly or from a config with mmpose's ``TASK_UTILS`` registry
-    (``TASK_UTILS.build(dict(type='PoseTracker', max_age=3))``); call
-    :meth:`update` once per frame, in time order, and :meth:`reset` before a
-    new video. See the module docstring for the rules.
+    Build it directly or with mmpose's ``TASK_UTILS`` (:func:`build_tracker`);
+    call :meth:`update` once per frame, in time order, and :meth:`reset`
+    before a new video.
 
     Args:
         matcher (str): ``'hungarian'`` (maximum summed similarity) or
@@ -186,18 +160,9 @@ class PoseTracker:
 
     def similarity(self, keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    boxes: np.ndarray):
-        """Similarity of every live track to every detection.
-
-        Args:
-            keypoints (np.ndarray): Detections, shape (N, K, 2).
-            keypoint_scores (np.ndarray): Shape (N, K).
-            boxes (np.ndarray): Shape (N, 4), x1, y1, x2, y2.
-
-        Returns:
-            tuple:
-            - similarity (np.ndarray): OKS or box IoU, shape (T, N).
-            - allowed (np.ndarray): Which pairs may match, bool (T, N).
-        """
+        """OKS or box IoU of every live track to every detection (keypoints
+        (N, K, 2), scores (N, K), boxes (N, 4)), and which pairs may match:
+        two (T, N) arrays."""
         num_tracks, num = len(self.tracks), len(keypoints)
         if num_tracks == 0 or num == 0:
             empty = np.zeros((num_tracks, num))
@@ -252,22 +217,13 @@ class PoseTracker:
             else match_greedy
         pairs = match(similarity, allowed)
         ids = np.full(len(keypoints), -1, dtype=np.int64)
-        matched_tracks = set()
-        for t, n in pairs:
-            ids[n] = self.tracks[t]['id']
-            matched_tracks.add(int(t))
-        survivors = []
+        ids[pairs[:, 1]] = [self.tracks[t]['id'] for t in pairs[:, 0]]
         for t, track in enumerate(self.tracks):
-            if t not in matched_tracks:
-                track['missed'] += 1
-            if track['missed'] <= self.max_age:
-                survivors.append(track)
-        self.tracks = survivors
-        for n in range(len(keypoints)):
-            if ids[n] < 0:
-                ids[n] = self.next_id
-                self.next_id += 1
-                self.tracks.append(dict(id=int(ids[n])))
+            track['missed'] += int(t not in pairs[:, 0])
+        self.tracks = [t for t in self.tracks if t['missed'] <= self.max_age]
+        for n in np.flatnonzero(ids < 0):
+            ids[n], self.next_id = self.next_id, self.next_id + 1
+            self.tracks.append(dict(id=int(ids[n])))
         by_id = {track['id']: track for track in self.tracks}
         for n, track_id in enumerate(ids):
             by_id[int(track_id)].update(
@@ -276,14 +232,6 @@ class PoseTracker:
                 bbox=boxes[n],
                 missed=0)
         return ids
-
-
-def _field(frame: Union[Mapping, object], name: str):
-    """``frame[name]`` of a dict or ``frame.name`` of an ``InstanceData``;
-    ``None`` if absent."""
-    if isinstance(frame, Mapping):
-        return frame.get(name)
-    return getattr(frame, name, None)
 
 
 def build_tracker(tracker: Optional[Union[PoseTracker, dict]] = None,
@@ -337,7 +285,6 @@ def track_video(
     tracker = build_tracker(tracker, dataset_meta)
     tracker.reset()
     return [
-        tracker.update(
-            _field(frame, 'keypoints'), _field(frame, 'keypoint_scores'),
-            _field(frame, 'bboxes')) for frame in frames
+        tracker.update(frame['keypoints'], frame['keypoint_scores'],
+                       frame.get('bboxes')) for frame in frames
     ]

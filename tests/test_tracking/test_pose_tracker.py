@@ -293,7 +293,7 @@ def test_bad_frames():
     with pytest.raises(AssertionError, match=r'bboxes: expected'):
         tracker.update(
             np.zeros((2, 17, 2)), np.zeros((2, 17)), np.zeros((1, 4)))
-    with pytest.raises(AssertionError, match='keypoint_scores'):
+    with pytest.raises(KeyError, match='keypoint_scores'):
         track_video(
             [frame(person(0, 0)),
              dict(keypoints=np.zeros((0, 17, 2)))])

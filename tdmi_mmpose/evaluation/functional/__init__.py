@@ -12,7 +12,7 @@ from .joints import (AP_TABLE_HEADERS, MISSING_SCORE, MOTA_TABLE_HEADERS,
                      POSEVAL_SOURCE_NAMES, TABLE_GROUPS, TABLE_NAMES,
                      to_poseval_joints)
 from .matching import assign_predictions, match_frame
-from .poseval_ap import poseval_ap, summarize_videos, video_entries
+from .poseval_ap import poseval_ap
 from .posetrack_mota import MAX_TRACK_ID, MOT_COUNT_NAMES, poseval_mota
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     'TABLE_GROUPS', 'TABLE_NAMES', 'assign_predictions', 'compute_ap_metrics',
     'compute_rpc', 'frame_without_ignored', 'head_size', 'match_frame',
     'nanless_mean', 'pckh_hits', 'points_in_polygon', 'poseval_ap',
-    'summarize_table', 'summarize_videos', 'to_poseval_joints',
-    'video_entries', 'voc_ap', 'MAX_TRACK_ID', 'MOT_COUNT_NAMES',
+    'summarize_table', 'to_poseval_joints', 'voc_ap', 'MAX_TRACK_ID', 'MOT_COUNT_NAMES',
     'poseval_mota'
 ]

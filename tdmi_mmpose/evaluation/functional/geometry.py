@@ -10,17 +10,9 @@ from .joints import PCKH_THRESHOLD
 
 
 def head_size(bbox_head: Sequence[float]) -> float:
-    """Head size of a ground-truth person: 0.6 x the head box diagonal.
-
-    The corners are formed as poseval does (``x2 = x + w``, ``y2 = y + h``),
-    so the value is bit-identical to poseval's.
-
-    Args:
-        bbox_head (Sequence[float]): The head box ``[x, y, w, h]``.
-
-    Returns:
-        float: The head size.
-    """
+    """Head size of a GT person: 0.6 x the diagonal of its ``bbox_head``
+    ``[x, y, w, h]``, corners formed as poseval does (``x + w``, ``y + h``)
+    so that the value is bit-identical to poseval's."""
     x, y, w, h = bbox_head
     return float(0.6 * np.linalg.norm(np.subtract([x + w, y + h], [x, y])))
 
@@ -31,25 +23,12 @@ def pckh_hits(pred_points: np.ndarray,
               gt_present: np.ndarray,
               head_sizes: np.ndarray,
               thr: float = PCKH_THRESHOLD) -> np.ndarray:
-    """PCKh hit matrix between the predicted and ground-truth people of a
-    frame.
-
-    A hit needs the joint in both people and ``||pred - gt|| / head_size <=
-    thr``. Distances within a hair of the threshold are recomputed with
-    exactly poseval's expression (``np.linalg.norm`` of the 2-vector), so the
-    decision matches poseval's bit for bit on the same machine.
-
-    Args:
-        pred_points (np.ndarray): Predicted joints, shape (P, J, 2).
-        pred_present (np.ndarray): Which predicted joints exist, (P, J).
-        gt_points (np.ndarray): GT joints, shape (G, J, 2).
-        gt_present (np.ndarray): Which GT joints are annotated, (G, J).
-        head_sizes (np.ndarray): Head size of each GT person, shape (G, ).
-        thr (float): Hit threshold on distance / head size. Defaults to 0.5.
-
-    Returns:
-        np.ndarray: Boolean hits, shape (P, G, J).
-    """
+    """PCKh hits (P, G, J) of the predicted people of a frame (``points``
+    (P, J, 2), ``present`` (P, J)) on its GT people ((G, J, 2), (G, J),
+    head sizes (G, )): the joint in both and ``||pred - gt|| / head_size <=
+    thr``. Distances within a hair of ``thr`` are recomputed with poseval's
+    own expression (``np.linalg.norm`` of the 2-vector), so the decision is
+    poseval's bit for bit on the same machine."""
     pred_points = np.asarray(pred_points, dtype=np.float64)
     gt_points = np.asarray(gt_points, dtype=np.float64)
     head_sizes = np.asarray(head_sizes, dtype=np.float64)
@@ -94,21 +73,10 @@ def _orientation_sign(ax, ay, bx, by, px, py) -> np.ndarray:
 
 
 def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    """Which points lie strictly inside a polygon.
-
-    Same answer as shapely's ``Polygon(polygon).contains(Point(p))`` (what
-    poseval uses): points on the boundary are outside; the inside of a
-    self-intersecting ring follows the even-odd rule. A polygon with fewer
-    than three vertices has no inside (shapely would refuse to build it).
-
-    Args:
-        points (np.ndarray): Query points, shape (N, 2).
-        polygon (np.ndarray): Polygon vertices, shape (M, 2); the ring is
-            closed implicitly.
-
-    Returns:
-        np.ndarray: Boolean, shape (N, ).
-    """
+    """Which points (N, 2) lie strictly inside a polygon (M, 2), as
+    shapely's ``Polygon(polygon).contains(Point(p))`` (what poseval uses):
+    the boundary is outside, a self-intersecting ring follows the even-odd
+    rule, fewer than three vertices contain nothing. Returns (N, ) bool."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     polygon = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
     num_points = len(points)
@@ -147,19 +115,10 @@ def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
 
 
 def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
-    """A frame without the joints strictly inside ignore regions and, when
-    there are regions, without the people left with no joint (also those
-    without joints before).
-
-    Args:
-        frame (dict): ``points`` (N, J, 2), ``present`` (N, J) and other
-            per-person arrays (``head_sizes``, ``scores``, ``track_ids``).
-        polygons (list[np.ndarray]): The GT frame's ignore regions, each
-            (M_i, 2).
-
-    Returns:
-        dict: The per-person arrays (only those) of the people kept.
-    """
+    """A frame (``points`` (N, J, 2), ``present`` (N, J) and other
+    per-person arrays) without the joints strictly inside the ignore regions
+    ``polygons`` and, if there are any, without the people left with no
+    joint. Returns the kept people's per-person arrays (only those)."""
     points = np.asarray(frame['points'], dtype=np.float64).reshape(-1, 2)
     inside = np.zeros(len(points), dtype=bool)
     for polygon in polygons:

@@ -16,22 +16,11 @@ from .joints import (NUM_JOINTS, POSEVAL_JOINT_NAMES, joint_values,
 from .matching import match_frame
 
 
-def video_entries(gt_frames: Sequence[dict],
-                  pred_frames: Sequence[dict]) -> dict:
-    """Per-joint (score, label) entries and GT counts of one video.
-
-    Args:
-        gt_frames (Sequence[dict]): The video's GT frames (``points`` (G,
-            15, 2), ``present`` (G, 15), ``head_sizes`` (G, ),
-            ``ignore_regions``).
-        pred_frames (Sequence[dict]): Its prediction frames (``points``,
-            ``present``, ``scores`` (P, 15)), one per GT frame, paired by
-            position.
-
-    Returns:
-        dict: ``scores`` and ``labels`` (per joint, pooled over the frames),
-        ``num_gt`` (J, ) and ``num_frames`` (frames evaluated).
-    """
+def _video_entries(gt_frames: Sequence[dict],
+                   pred_frames: Sequence[dict]) -> dict:
+    """Per joint, the (score, label) entries of one video's predicted joints
+    (frames paired by position), its GT joint counts (J, ) and the number
+    of frames evaluated."""
     assert len(gt_frames) == len(pred_frames)
     scores = [[] for _ in range(NUM_JOINTS)]
     labels = [[] for _ in range(NUM_JOINTS)]
@@ -61,13 +50,20 @@ def video_entries(gt_frames: Sequence[dict],
         num_frames=num_frames)
 
 
-def summarize_videos(per_video: Dict[str, dict]) -> dict:
-    """Pool the entries of all videos and compute the AP like poseval.
+def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
+               pred_videos: Dict[str, Sequence[dict]]) -> dict:
+    """PoseTrack multi-person pose estimation AP like poseval's
+    ``evaluateAP``.
 
     Args:
-        per_video (dict[str, dict]): Video name -> :func:`video_entries`,
-            in pooling order (poseval's directory listing order; only the
-            ranking of exactly tied scores can depend on it).
+        gt_videos (dict[str, Sequence[dict]]): Video name -> GT frames
+            (``points`` (G, 15, 2), ``present`` (G, 15), ``head_sizes``
+            (G, ), ``ignore_regions``). Videos are pooled in sorted name
+            order (poseval: its directory listing order; only the ranking of
+            exactly tied scores can depend on it).
+        pred_videos (dict[str, Sequence[dict]]): Video name -> prediction
+            frames (``points``, ``present``, ``scores`` (P, 15)), one per GT
+            frame, for every GT video.
 
     Returns:
         dict: In percent, NaN as ``float('nan')`` (``None`` in
@@ -84,6 +80,9 @@ def summarize_videos(per_video: Dict[str, dict]) -> dict:
           ``n_true_positives`` (per joint name) and ``n_frames_evaluated``.
         - ``ap``, ``precision``, ``recall``: the (16, ) arrays.
     """
+    per_video = OrderedDict(
+        (name, _video_entries(gt_videos[name], pred_videos[name]))
+        for name in sorted(gt_videos))
     entries = list(per_video.values())
     scores, labels = ([
         np.concatenate([e[key][j] for e in entries] + [empty])
@@ -116,24 +115,3 @@ def summarize_videos(per_video: Dict[str, dict]) -> dict:
         per_sequence=per_sequence,
         internals=internals,
         **metrics)
-
-
-def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
-                pred_videos: Dict[str, Sequence[dict]]) -> dict:
-    """PoseTrack multi-person pose estimation AP like poseval's
-    ``evaluateAP``.
-
-    Args:
-        gt_videos (dict[str, Sequence[dict]]): Video name -> GT frames
-            (see :func:`video_entries`). Videos are pooled in sorted name
-            order (poseval uses its directory listing order; only the
-            ranking of exactly tied scores can depend on it).
-        pred_videos (dict[str, Sequence[dict]]): Video name -> prediction
-            frames, one per GT frame, for every GT video.
-
-    Returns:
-        dict: See :func:`summarize_videos`.
-    """
-    return summarize_videos(
-        OrderedDict((name, video_entries(gt_videos[name], pred_videos[name]))
-                    for name in sorted(gt_videos)))

@@ -46,73 +46,53 @@ def _hashable(value):
 @METRICS.register_module()
 class PoseTrackAPMetric(CocoMetric):
     """PoseTrack multi-person pose estimation AP (and, with ``track=True``,
-    pose tracking MOTA), computed like ``poseval`` without needing it.
+    pose tracking MOTA), computed like ``poseval`` without needing it
+    (docs/metric.md, docs/tracking.md).
 
-    As mmpose's ``PoseTrack18Metric``, it is a ``CocoMetric``: its
-    collection, rescoring (``score_mode``) and (OKS-)NMS (``nms_mode``, with
-    the dataset's ``sigmas``) choose the people of each image. It then
-    writes one PoseTrack18-format prediction file per GT video (the files
-    ``poseval`` itself reads, with per-keypoint ``scores``) and evaluates
-    the same numbers, as arrays, with
-    :func:`~tdmi_mmpose.evaluation.functional.poseval_ap`, the numpy
-    reimplementation of poseval's AP. Without tracking, ``track_id`` is a
-    placeholder (the person's index in its frame). With ``track=True`` the
-    ``tracker`` runs over each video's people, frame by frame in time order
-    (:func:`~tdmi_mmpose.io.order_frames`), and the files carry its ids; a
-    second set of files, in ``<outfile_prefix>/tracking/``, holds only the
-    joints scoring at least ``track_kpt_thr``, and poseval's MOTA is
-    computed from them (the GT needs ``track_id``). The AP does not depend
-    on tracking. It works with :class:`PoseTrackVideoDataset` and with
-    mmpose's image ``PoseTrack18Dataset``: predictions are mapped to GT
-    frames by ``img_id`` (the GT ``images[].id``); repeated samples (same
-    ``img_id`` and ``id``, e.g. a sampler's padding) count once.
+    As mmpose's ``PoseTrack18Metric``, a ``CocoMetric``: its collection,
+    rescoring and (OKS-)NMS choose the people of each image (mapped to GT
+    frames by ``img_id``; repeated samples, same ``img_id`` and ``id``,
+    count once). They are written as one PoseTrack18 prediction file per GT
+    video (poseval's input; ``track_id`` is the tracker's with ``track``,
+    else the index in the frame) and evaluated, as arrays, by
+    :func:`~tdmi_mmpose.evaluation.functional.poseval_ap` (and
+    :func:`~tdmi_mmpose.evaluation.functional.poseval_mota` on the files of
+    ``<outfile_prefix>/tracking/``, which keep the joints scoring at least
+    ``track_kpt_thr``).
 
     Args:
-        ann_file (str, optional): The ground truth: a folder of per-video
-            PoseTrack18 JSON files (poseval's GT input, e.g.
-            ``annotations/val``), or one merged PoseTrack18/COCO-style file
-            whose ``images`` carry ``vid_id`` (split into videos by it). GT
-            annotations need ``bbox_head``. It is read and checked when the
-            metric is built. If ``None``, the dataset's ``ann_file``
-            (published by mmpose datasets in the message hub) is used.
-            Defaults to ``None``.
-        outfile_prefix (str, optional): Folder for the per-video prediction
-            files ``<outfile_prefix>/<video>.json`` (created if needed). If
-            ``None``, a temporary folder is used and removed after the
-            evaluation. Defaults to ``None``.
-        score_mode (str): Instance score used for NMS and written as
-            ``score``, as ``CocoMetric``: ``'bbox'``, ``'keypoint'``,
-            ``'bbox_keypoint'`` (box score x mean of the keypoint scores
-            above ``keypoint_score_thr``) or ``'bbox_rle'``. Defaults to
-            ``'bbox_keypoint'``.
+        ann_file (str, optional): The GT, read and checked when the metric
+            is built: a folder of per-video PoseTrack18 files (poseval's
+            input) or one merged file (split into videos by ``vid_id``); GT
+            annotations need ``bbox_head``. ``None``: the dataset's
+            ``ann_file`` (from the message hub). Defaults to ``None``.
+        outfile_prefix (str, optional): Folder of the prediction files
+            ``<video>.json``; ``None``: a temporary folder. Defaults to
+            ``None``.
+        score_mode (str): ``CocoMetric``'s instance score (NMS, ``score``).
+            Defaults to ``'bbox_keypoint'``.
         keypoint_score_thr (float): See ``score_mode``. Defaults to 0.2.
-        nms_mode (str): ``'oks_nms'``, ``'soft_oks_nms'`` or ``'none'``.
-            Defaults to ``'oks_nms'``.
+        nms_mode (str): ``'oks_nms'``, ``'soft_oks_nms'`` or ``'none'``
+            (with the dataset's ``sigmas``). Defaults to ``'oks_nms'``.
         nms_thr (float): OKS threshold of the NMS. Defaults to 0.9.
-        use_bbox_score_for_keypoints (bool): Whether the per-keypoint score
-            written for poseval is the heatmap maximum times the instance's
-            box score (``True``) or the heatmap maximum alone. Defaults to
-            ``True``.
-        track (bool): Whether to track people and compute MOTA. Defaults to
-            ``False``.
-        tracker (dict, optional): Config of the tracker (see
-            :func:`~tdmi_mmpose.tracking.build_tracker`; a ``PoseTracker``
-            takes the dataset's ``sigmas``). Defaults to
+        use_bbox_score_for_keypoints (bool): Write the heatmap maximum times
+            the box score as a keypoint's score (else the maximum alone).
+            Defaults to ``True``.
+        track (bool): Track people and compute MOTA (the GT needs
+            ``track_id``). Defaults to ``False``.
+        tracker (dict, optional): The tracker's config (see
+            :func:`~tdmi_mmpose.tracking.build_tracker`). Defaults to
             ``dict(type='PoseTracker')``.
-        track_kpt_thr (float): With ``track=True``, in the files for MOTA, a
-            joint whose written score is below this is written ``[0, 0, 0]``
-            (absent), and a person left without joints is not written, as
-            poseval-style tracking submissions do: MOTA counts every written
-            joint (it does not use scores). Defaults to 0.5.
+        track_kpt_thr (float): In the files for MOTA, joints scoring below
+            it are absent and people without joints left out (MOTA counts
+            every written joint). Defaults to 0.5.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Prefix of the metric names. Defaults to
             ``'posetrack'``.
 
-    The returned metrics are ``Head, Shoulder, Elbow, Wrist, Hip, Knee,
-    Ankle, Total`` (AP) in percent (NaN where poseval gives NaN), reported as
-    ``posetrack/Head`` etc.; with ``track=True`` also poseval's totals
-    ``MOTA, MOTP, Precision, Recall`` (``posetrack/MOTA`` etc.). poseval's
-    tables and the per-joint values go to the log.
+    Metrics (percent, NaN where poseval gives NaN): ``posetrack/Head`` ..
+    ``Ankle`` and ``Total`` (AP); with ``track=True`` also ``MOTA``,
+    ``MOTP``, ``Precision``, ``Recall``. The report goes to the log.
     """
     default_prefix: Optional[str] = 'posetrack'
 

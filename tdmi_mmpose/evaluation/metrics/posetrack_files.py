@@ -55,20 +55,10 @@ def _keypoint_mapping(video: dict, source: str) -> List[int]:
 
 
 def check_track_ids(track_ids: np.ndarray, where: str) -> np.ndarray:
-    """poseval's rules for the track ids of one frame: below
+    """poseval's rules for the integer track ids (N, ) of one frame: below
     :data:`MAX_TRACK_ID` (it offsets ids by video index x that) and
-    distinct.
-
-    Args:
-        track_ids (np.ndarray): The frame's integer ids, shape (N, ).
-        where (str): The frame, named in errors (file and image).
-
-    Returns:
-        np.ndarray: ``track_ids`` as int64.
-
-    Raises:
-        InputError: Naming ``where`` and the id.
-    """
+    distinct. Returns them as int64; an :class:`InputError` names ``where``
+    (the file and image) and the id."""
     track_ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
     unique, counts = np.unique(track_ids, return_counts=True)
     if unique.size and unique[-1] >= MAX_TRACK_ID:
@@ -136,33 +126,25 @@ def parse_posetrack_video(video: dict,
                           source: str,
                           is_gt: bool,
                           track: bool = False) -> List[dict]:
-    """Read one video in PoseTrack18 JSON layout into poseval's frames.
-
-    As poseval, only the images of the first video in the file are used, in
-    the order of ``images``; people are the annotations with that
-    ``image_id``, in file order.
+    """Read one video in PoseTrack18 JSON layout into poseval's frames: as
+    poseval, the images of the file's first video, in file order, and their
+    annotations, in file order.
 
     Args:
         video (dict): The JSON content (``images``, ``annotations``,
             optionally ``categories`` naming the 17 keypoints).
-        source (str): The file (or other origin) named in error messages.
-        is_gt (bool): Ground truth (needs ``bbox_head``; ignore regions are
-            read) or predictions (per-keypoint ``scores``; missing scores get
-            :data:`MISSING_SCORE`, with a warning).
-        track (bool): Whether the frames are for MOTA: every annotation
-            needs an integer ``track_id`` (see :func:`check_track_ids`).
-            Defaults to ``False`` (AP; ids are carried as found).
+        source (str): The file, named in errors.
+        is_gt (bool): Ground truth (needs ``bbox_head``; ignore regions) or
+            predictions (``scores``; missing ones get :data:`MISSING_SCORE`).
+        track (bool): For MOTA: every annotation needs an integer
+            ``track_id`` (:func:`check_track_ids`). Defaults to ``False``
+            (ids are carried as found).
 
     Returns:
-        list[dict]: One dict per frame with ``image_id``, ``points`` (N, 15,
-        2), ``present`` (N, 15), ``track_ids`` (N, ) (int64 if ``track``,
-        else an object array) and, for GT, ``head_sizes`` (N, ) and
-        ``ignore_regions`` (list of (M, 2) arrays), for predictions
-        ``scores`` (N, 15).
-
-    Raises:
-        InputError: The file is malformed (naming the file, record and
-            field).
+        list[dict]: Per frame ``image_id``, ``points`` (N, 15, 2),
+        ``present`` (N, 15), ``track_ids`` (N, ) (int64 if ``track``) and,
+        for GT, ``head_sizes`` (N, ) and ``ignore_regions`` (list of (M, 2)
+        arrays), for predictions ``scores`` (N, 15).
     """
     images, annotations = check_video_lists(video, source)
     mapping = _keypoint_mapping(video, source)
@@ -207,28 +189,21 @@ def parse_posetrack_videos(gt_videos: Videos,
                            gt_sources: Optional[Sources] = None,
                            pred_sources: Optional[Sources] = None,
                            track: bool = False) -> Tuple[Frames, Frames]:
-    """Read the GT and the prediction frames of every GT video.
+    """Read the GT and the prediction frames of every GT video; each GT
+    video needs predictions listing as many images (poseval pairs frames by
+    position). Videos absent from ``gt_videos`` are not read (as poseval).
 
     Args:
-        gt_videos (dict[str, dict]): Video name -> GT in PoseTrack18 JSON
-            layout (one video each).
-        pred_videos (dict[str, dict]): Video name -> predictions in the same
-            layout, listing the same images in the same order (poseval pairs
-            frames by position), with per-keypoint ``scores``. Videos absent
-            from ``gt_videos`` are not read (as poseval).
+        gt_videos (dict[str, dict]): Video name -> GT (PoseTrack18 JSON).
+        pred_videos (dict[str, dict]): Video name -> predictions.
         gt_sources (dict[str, str], optional): Video name -> file named in
             errors. Defaults to ``"GT video '<name>'"``.
         pred_sources (dict[str, str], optional): Same for the predictions.
-        track (bool): Read the track ids for MOTA (see
-            :func:`parse_posetrack_video`). Defaults to ``False``.
+        track (bool): Read the track ids for MOTA. Defaults to ``False``.
 
     Returns:
-        tuple[dict, dict]: Video name -> GT frames, and -> prediction frames,
-        in sorted name order.
-
-    Raises:
-        InputError: A GT video has no predictions, or another number of
-            frames, or a file is malformed.
+        tuple[dict, dict]: Video name -> GT frames, -> prediction frames
+        (see :func:`parse_posetrack_video`), in sorted name order.
     """
     gt_sources, pred_sources = gt_sources or {}, pred_sources or {}
     gt_frames, pred_frames = OrderedDict(), OrderedDict()
@@ -259,17 +234,12 @@ def parse_posetrack_videos(gt_videos: Videos,
 
 
 def load_posetrack_gt(path: str) -> Tuple[Videos, Sources]:
-    """Load ground truth from a folder of per-video JSON files or one merged
-    file.
-
-    Args:
-        path (str): A folder of ``<video>.json`` files (poseval's input), or
-            one PoseTrack18/COCO-style file with several videos.
+    """Load the GT: a folder of ``<video>.json`` files (poseval's input) or
+    one merged PoseTrack18/COCO-style file.
 
     Returns:
-        tuple:
-        - videos (dict[str, dict]): Video name -> PoseTrack18 JSON.
-        - sources (dict[str, str]): Video name -> where it was read from.
+        tuple[dict, dict]: Video name -> PoseTrack18 JSON, and -> where it
+        was read from.
     """
     if osp.isdir(path):
         files = OrderedDict((osp.splitext(osp.basename(f))[0], f)
@@ -307,19 +277,17 @@ def load_posetrack_folders(
 
 
 def written_people(frame: dict, kpt_thr: Optional[float] = None) -> dict:
-    """The people of a prediction frame as a prediction file holds them.
+    """The people of a prediction frame as its file holds them.
 
     Args:
         frame (dict): ``keypoints`` (N, 17, 2), ``keypoint_scores`` (N, 17)
-            (the scores written), ``scores`` (N, ), ``category_ids`` (N, ),
-            ``track_ids`` (N, ).
-        kpt_thr (float, optional): If given, joints scoring below it are
-            absent (written ``[0, 0, 0]``, score 0) and people left without
-            joints are left out. Defaults to ``None`` (every joint).
+            (as written), ``scores``, ``category_ids``, ``track_ids`` (N, ).
+        kpt_thr (float, optional): Joints scoring below it are absent
+            (``[0, 0, 0]``, score 0), people left without joints left out.
+            Defaults to ``None`` (every joint).
 
     Returns:
-        dict: The fields of ``frame`` for the people written, and
-        ``present`` (N', 17).
+        dict: The fields of the people written, and ``present`` (N', 17).
     """
     scores = frame['keypoint_scores']
     present = np.ones(scores.shape, bool) if kpt_thr is None \
@@ -343,18 +311,10 @@ def poseval_prediction_frame(people: dict) -> dict:
 
 
 def prediction_video(images: Sequence[dict], frames: Sequence[dict]) -> dict:
-    """The PoseTrack18 prediction file of one video (poseval's input).
-
-    Args:
-        images (Sequence[dict]): The GT video's ``images``, in its order.
-        frames (Sequence[dict]): Per image, :func:`written_people`.
-
-    Returns:
-        dict: ``images`` (the fields of :data:`IMAGE_FIELDS`),
-        ``annotations`` (``keypoints`` x, y, 1 or ``[0, 0, 0]`` when absent,
-        per-keypoint ``scores``, ``score``, ``track_id``) and
-        ``categories``.
-    """
+    """The PoseTrack18 prediction file (poseval's input) of one video:
+    its GT ``images`` (:data:`IMAGE_FIELDS`) in order, each with the
+    :func:`written_people` of ``frames`` as annotations (``keypoints`` x, y,
+    1 or ``[0, 0, 0]``, ``scores``, ``score``, ``track_id``)."""
     annotations = []
     for image, people in zip(images, frames):
         triples = np.concatenate(
@@ -380,16 +340,8 @@ def prediction_video(images: Sequence[dict], frames: Sequence[dict]) -> dict:
 
 
 def write_prediction_files(videos: Videos, out_dir: str) -> Sources:
-    """Write ``<out_dir>/<video>.json`` files (strict JSON, each file
-    complete or absent).
-
-    Args:
-        videos (dict[str, dict]): Video name -> :func:`prediction_video`.
-        out_dir (str): The folder (created if needed).
-
-    Returns:
-        dict[str, str]: Video name -> the file written.
-    """
+    """Write ``<out_dir>/<video>.json`` (strict JSON, each file complete or
+    absent) of each video; returns video name -> file."""
     sources = OrderedDict()
     for name, video in videos.items():
         sources[name] = osp.join(out_dir, f'{name}.json')
