@@ -79,20 +79,16 @@ class PoseTracker:
     Args:
         matcher (str): ``'hungarian'`` (maximum summed similarity) or
             ``'greedy'``. Defaults to ``'hungarian'``.
-        oks_thr (float): Minimum OKS for a keypoint-based match.
-            Defaults to 0.3.
-        iou_thr (float): Minimum box IoU for a box-based match (a pair with
-            fewer than ``min_keypoints`` shared confident keypoints).
-            Defaults to 0.3.
-        kpt_thr (float): A keypoint is confident if its score is above this.
-            Defaults to 0.3.
-        min_keypoints (int): Shared confident keypoints needed to compare
-            two poses by OKS instead of box IoU. Defaults to 3.
-        max_age (int): Frames a track may go unmatched and still be
-            continued; 0 allows no gap. Defaults to 3.
-        sigmas (Sequence[float], optional): Per-keypoint OKS sigmas, the
-            ``sigmas`` of the dataset metainfo (see :func:`build_tracker`).
-            Defaults to the 17 PoseTrack18 sigmas of mmpose's metainfo.
+        oks_thr (float): Minimum OKS of a keypoint match. Defaults to 0.3.
+        iou_thr (float): Minimum box IoU of a box match (fewer than
+            ``min_keypoints`` shared confident keypoints). Defaults to 0.3.
+        kpt_thr (float): A keypoint is confident above it. Defaults to 0.3.
+        min_keypoints (int): Shared confident keypoints to compare by OKS.
+            Defaults to 3.
+        max_age (int): Frames a track may go unmatched (0: no gap).
+            Defaults to 3.
+        sigmas (Sequence[float], optional): OKS sigmas, the dataset
+            metainfo's (:func:`build_tracker`). Defaults to PoseTrack18's.
         start_id (int): The first track id. Defaults to 0.
     """
 
@@ -198,18 +194,9 @@ class PoseTracker:
                keypoints: np.ndarray,
                keypoint_scores: np.ndarray,
                bboxes: Optional[np.ndarray] = None) -> np.ndarray:
-        """Track the people of the next frame.
-
-        Args:
-            keypoints (np.ndarray): Poses, shape (N, K, 2).
-            keypoint_scores (np.ndarray): Keypoint scores, shape (N, K).
-            bboxes (np.ndarray, optional): Person boxes x1, y1, x2, y2,
-                shape (N, 4) (or (N, 5) with a score column). Defaults to
-                the boxes around each person's confident keypoints.
-
-        Returns:
-            np.ndarray: The track id of each person, int64, shape (N, ).
-        """
+        """The track ids (N, ) int64 of the people of the next frame: poses
+        (N, K, 2), keypoint scores (N, K) and boxes x1, y1, x2, y2 (N, 4) (or
+        (N, 5) with scores; default: around the confident keypoints)."""
         keypoints, scores, boxes = self._arrays(keypoints, keypoint_scores,
                                                 bboxes)
         similarity, allowed = self.similarity(keypoints, scores, boxes)
@@ -240,13 +227,11 @@ def build_tracker(tracker: Optional[Union[PoseTracker, dict]] = None,
 
     Args:
         tracker (PoseTracker | dict, optional): A tracker (returned as it
-            is), a config (``dict(type='PoseTracker', ...)``, built by
-            mmpose's ``TASK_UTILS`` whatever the current default scope) or
-            the keyword arguments of a :class:`PoseTracker`. Defaults to
-            ``PoseTracker()``.
-        dataset_meta (dict, optional): The dataset metainfo; a
-            :class:`PoseTracker` config without ``sigmas`` takes its
-            ``sigmas``. Defaults to ``None`` (PoseTrack18's).
+            is), a config (built by mmpose's ``TASK_UTILS``, whatever the
+            default scope) or a :class:`PoseTracker`'s keyword arguments.
+            Defaults to ``PoseTracker()``.
+        dataset_meta (dict, optional): The dataset metainfo: its ``sigmas``
+            for a :class:`PoseTracker` config without. Defaults to ``None``.
 
     Returns:
         PoseTracker: The tracker.
@@ -270,14 +255,12 @@ def track_video(
     """Track ids for the people of every frame of one video.
 
     Args:
-        frames (Sequence[dict | InstanceData]): In time order; each has
-            ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K) and
-            optionally ``bboxes`` (N, 4) (mmpose's ``pred_instances`` fields).
-        tracker (PoseTracker | dict, optional): The tracker or its config
-            (see :func:`build_tracker`); it is reset first. Defaults to
-            ``PoseTracker()``.
-        dataset_meta (dict, optional): The dataset metainfo, for the sigmas
-            of a tracker config. Defaults to ``None``.
+        frames (Sequence[dict | InstanceData]): In time order, with
+            ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K), optionally
+            ``bboxes`` (N, 4) (mmpose's ``pred_instances`` fields).
+        tracker (PoseTracker | dict, optional): See :func:`build_tracker`;
+            it is reset first. Defaults to ``PoseTracker()``.
+        dataset_meta (dict, optional): See :func:`build_tracker`.
 
     Returns:
         list[np.ndarray]: Per frame, the track ids (N, ), int64.

@@ -26,14 +26,8 @@ NUM_JOINTS = len(POSEVAL_JOINT_NAMES)
 
 
 def to_poseval_joints(values: np.ndarray) -> np.ndarray:
-    """Per-keypoint values of people in PoseTrack18 order as poseval's.
-
-    Args:
-        values (np.ndarray): Shape (N, 17, ...).
-
-    Returns:
-        np.ndarray: Shape (N, 15, ...), joints in poseval's order.
-    """
+    """Per-keypoint values (N, 17, ...) of people, PoseTrack18 order, as
+    poseval's joints (N, 15, ...)."""
     return np.asarray(values)[:, list(POSETRACK18_TO_POSEVAL)]
 
 

@@ -138,20 +138,12 @@ def poseval_mota(gt_videos: Dict[str, Sequence[dict]],
             frames, one per GT frame, for every GT video.
 
     Returns:
-        dict: In percent, NaN as ``float('nan')``:
-
-        - ``joint_names``: poseval's 15 joint names.
-        - ``per_joint``: ``{name: {'mota', 'motp', 'precision', 'recall'}}``.
-        - ``total``: ``{'mota', 'motp', 'precision', 'recall'}`` (means of
-          the non-NaN joint values).
-        - ``table``: poseval's tracking table (:data:`MOTA_TABLE_NAMES`; a
-          group is NaN if any of its joints is).
-        - ``per_sequence``: ``{video: {'mota', 'motp', 'pre', 'rec'}}``,
-          16 values each (NaN as ``None``), each video evaluated alone
-          (poseval's ``-s`` files).
-        - ``internals``: the summed ``motmetrics`` counts and
-          ``sum_distances`` (per joint name), ``n_frames_evaluated``.
-        - ``mota``, ``motp``, ``precision``, ``recall``: (16, ) arrays.
+        dict: As :func:`~.poseval_ap.poseval_ap`'s, for the metrics
+        ``mota``, ``motp``, ``precision``, ``recall`` (``per_sequence``:
+        ``mota``, ``motp``, ``pre``, ``rec``, poseval's ``-s`` files), the
+        ``table`` of :data:`MOTA_TABLE_NAMES`, and as ``internals`` the
+        summed ``motmetrics`` counts and ``sum_distances`` per joint and
+        ``n_frames_evaluated``.
     """
     totals = {name: np.zeros(NUM_JOINTS) for name in MOT_COUNT_NAMES}
     totals['sum_distances'] = np.zeros(NUM_JOINTS)

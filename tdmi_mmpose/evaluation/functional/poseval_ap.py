@@ -66,19 +66,14 @@ def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
             frame, for every GT video.
 
     Returns:
-        dict: In percent, NaN as ``float('nan')`` (``None`` in
-        ``per_sequence``):
-
-        - ``joint_names``: poseval's 15 joint names.
-        - ``per_joint``: ``{name: {'ap', 'precision', 'recall'}}``.
-        - ``total``: ``{'ap', 'precision', 'recall'}`` (means of the non-NaN
-          joint values).
-        - ``table``: ``Head .. Ankle, Total``.
-        - ``per_sequence``: ``{video: {'ap', 'pre', 'rec'}}``, 16 values
-          each (15 joints and the total), each video evaluated alone.
-        - ``internals``: ``n_gt_joints``, ``n_pred_joints``,
-          ``n_true_positives`` (per joint name) and ``n_frames_evaluated``.
-        - ``ap``, ``precision``, ``recall``: the (16, ) arrays.
+        dict: In percent, NaN as ``float('nan')``: ``joint_names``
+        (poseval's 15), ``per_joint`` (``{joint: {'ap', 'precision',
+        'recall'}}``), ``total`` (the means of the non-NaN joint values),
+        ``table`` (``Head .. Ankle, Total``), ``per_sequence`` (``{video:
+        {'ap', 'pre', 'rec'}}``, 16 values each, NaN as ``None``, each video
+        alone), ``internals`` (``n_gt_joints``, ``n_pred_joints``,
+        ``n_true_positives`` per joint, ``n_frames_evaluated``) and the (16, )
+        arrays ``ap``, ``precision``, ``recall``.
     """
     per_video = OrderedDict(
         (name, _video_entries(gt_videos[name], pred_videos[name]))

@@ -20,10 +20,6 @@ from .posetrack_files import (check_track_ids, load_posetrack_gt,
 #: Subfolder of ``outfile_prefix`` with the prediction files for MOTA.
 TRACKING_SUBDIR = 'tracking'
 
-#: The MOTA totals reported next to the AP (name -> key of the result).
-MOTA_METRICS = OrderedDict(
-    MOTA='mota', MOTP='motp', Precision='precision', Recall='recall')
-
 
 def _to_numpy(value) -> np.ndarray:
     """A tensor or array-like as a float64 numpy array."""
@@ -109,8 +105,7 @@ class PoseTrackAPMetric(CocoMetric):
                  track_kpt_thr: float = 0.5,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
-        # the GT is ours (self.coco: the parsed videos), not a COCO object
-        super().__init__(
+        super().__init__(  # the GT (self.coco) is ours: the parsed videos
             score_mode=score_mode,
             keypoint_score_thr=keypoint_score_thr,
             nms_mode=nms_mode,
@@ -162,25 +157,21 @@ class PoseTrackAPMetric(CocoMetric):
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
-        """Store the predictions of one batch (``CocoMetric``'s prediction
-        dicts, as float64 numpy arrays).
+        """Store the predictions of one batch as ``CocoMetric``'s prediction
+        dicts (float64 arrays).
 
         Args:
             data_batch (Sequence[dict]): A batch of data from the dataloader.
             data_samples (Sequence[dict]): ``PoseDataSample.to_dict()``
-                outputs with ``pred_instances`` (``keypoints`` (N, K, 2),
-                ``keypoint_scores`` (N, K), ``bbox_scores`` (N, ) when
-                present) and the metainfo ``id``, ``img_id`` and
-                ``category_id``. Without ``pred_instances.bbox_scores`` the
-                box scores come from ``gt_instances.bbox_scores``, then the
-                metainfo ``bbox_score``, else 1.
+                outputs: ``pred_instances`` (``keypoints`` (N, K, 2),
+                ``keypoint_scores`` (N, K), ``bbox_scores`` (N, ), else
+                ``gt_instances.bbox_scores``, the metainfo ``bbox_score`` or
+                1) and the metainfo ``id``, ``img_id``, ``category_id``.
 
         Raises:
-            InputError: A keypoint, keypoint score or box score is NaN or
-                infinite (naming the ``img_id``, the sample ``id`` and the
-                field): one such instance would otherwise survive the
-                OKS-NMS in place of the real people of its frame and rank
-                above every real score.
+            InputError: A NaN or infinite keypoint, keypoint score or box
+                score (naming the ``img_id``, ``id`` and field): it would
+                survive the OKS-NMS and rank above every real score.
         """
         for sample in data_samples:
             pred_instances = sample['pred_instances']
@@ -245,16 +236,8 @@ class PoseTrackAPMetric(CocoMetric):
         return unique
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """Compute the PoseTrack AP (and MOTA) from the collected results.
-
-        Args:
-            results (list): The results of :meth:`process`, from all ranks.
-
-        Returns:
-            dict[str, float]: ``Head .. Ankle`` and ``Total`` AP in percent;
-            with ``track=True`` also ``MOTA``, ``MOTP``, ``Precision`` and
-            ``Recall`` (poseval's totals) in percent.
-        """
+        """The AP (and MOTA) of the results of :meth:`process` of all ranks
+        (see the class docstring for the names)."""
         if self.coco is None:
             raise ValueError(
                 f'{self.__class__.__name__} has no ground truth: set '
@@ -293,8 +276,8 @@ class PoseTrackAPMetric(CocoMetric):
 
     def _video_frames(self, images: List[dict], kept: Dict[object, list],
                       tracker) -> Dict[object, dict]:
-        """The kept people of each image of a GT video, as arrays (see
-        :func:`~.posetrack_files.written_people`), with track ids."""
+        """The kept people of each image of a GT video as arrays, with track
+        ids (see :func:`~.posetrack_files.written_people`)."""
         frames, num_keypoints = {}, self.dataset_meta['num_keypoints']
         for image in images:
             people = kept.get(image['id'], [])
@@ -320,71 +303,62 @@ class PoseTrackAPMetric(CocoMetric):
                     track_ids, f'{self.__class__.__name__}: the tracker\'s '
                     f'ids of image {image["id"]!r}')
         for frame in frames.values():
-            scores = frame.pop('heatmap_scores')
-            bbox_scores = frame.pop('bbox_scores')
-            frame['keypoint_scores'] = scores * bbox_scores[:, None] \
-                if self.use_bbox_score_for_keypoints else scores
+            frame['keypoint_scores'] = frame.pop('heatmap_scores')
+            if self.use_bbox_score_for_keypoints:
+                frame['keypoint_scores'] *= frame['bbox_scores'][:, None]
         return frames
 
     def results2json(self, keypoints: Dict[object, list],
                      outfile_prefix: str) -> None:
-        """Write the prediction files of every GT video (and, with tracking,
-        those for MOTA in ``tracking/``) to the folder ``outfile_prefix``,
-        and keep the same people as poseval frames for the evaluation.
-
-        Args:
-            keypoints (dict): ``img_id`` -> the people ``CocoMetric`` kept
-                (``keypoints`` (K, 3), ``keypoint_scores``, ``bbox_score``,
-                ``score``, ``category_id``).
-            outfile_prefix (str): The output folder.
-        """
+        """Write the prediction files of every GT video (with tracking also
+        those for MOTA, in ``tracking/``) of the people ``CocoMetric`` kept
+        (``img_id`` -> people) to the folder ``outfile_prefix``, and keep
+        the same people as poseval frames for the evaluation."""
         tracker = build_tracker(self.tracker, self.dataset_meta) \
             if self.track else None
-        kpt_thrs = dict(ap=None, mota=self.track_kpt_thr if self.track else
-                        None)
-        self._prediction_frames = dict(ap=OrderedDict(), mota=OrderedDict())
-        files = dict(ap={}, mota={})
-        for name, video in self.coco.items():
-            frames = self._video_frames(video['images'], keypoints, tracker)
-            for part, kpt_thr in kpt_thrs.items():
+        frames = {
+            name: self._video_frames(video['images'], keypoints, tracker)
+            for name, video in self.coco.items()
+        }
+        folders = {outfile_prefix: None}  # folder -> joints' score threshold
+        if self.track:
+            folders[osp.join(outfile_prefix, TRACKING_SUBDIR)] = \
+                self.track_kpt_thr
+        self._prediction_frames = []
+        for folder, kpt_thr in folders.items():
+            files, evaluated = {}, OrderedDict()
+            for name, video in self.coco.items():
                 people = {
                     i: written_people(frame, kpt_thr)
-                    for i, frame in frames.items()
+                    for i, frame in frames[name].items()
                 }
-                files[part][name] = prediction_video(
-                    video['images'],
-                    [people[image['id']] for image in video['images']])
-                self._prediction_frames[part][name] = [
+                files[name] = prediction_video(
+                    video['images'], [people[i['id']] for i in video['images']])
+                evaluated[name] = [
                     poseval_prediction_frame(people[gt['image_id']])
                     for gt in video['frames']
                 ]
-        write_prediction_files(files['ap'], outfile_prefix)
-        if self.track:
-            write_prediction_files(
-                files['mota'], osp.join(outfile_prefix, TRACKING_SUBDIR))
+            write_prediction_files(files, folder)
+            self._prediction_frames.append(evaluated)
         if self.outfile_prefix is not None:
             MMLogger.get_current_instance().info(
                 'PoseTrack prediction files (one per video) were written to '
-                f'{outfile_prefix}' +
-                (f', those for MOTA to {outfile_prefix}/{TRACKING_SUBDIR}'
-                 if self.track else ''))
+                + ' and (for MOTA) '.join(folders))
 
     def _do_python_keypoint_eval(self, outfile_prefix: str) -> list:
-        """poseval's AP (and MOTA) of the people :meth:`results2json`
-        wrote, from their arrays; the report goes to the log.
-
-        Returns:
-            list[tuple[str, float]]: The metric names and values.
-        """
+        """poseval's AP (and MOTA) of the people :meth:`results2json` wrote,
+        from their arrays, as (name, value) pairs; the report is logged."""
         gt = OrderedDict(
             (name, video['frames']) for name, video in self.coco.items())
-        predictions = self._prediction_frames
+        ap_frames, *mota_frames = self._prediction_frames
         del self._prediction_frames
-        ap = poseval_ap(gt, predictions['ap'])
-        mota = poseval_mota(gt, predictions['mota']) if self.track else None
+        ap = poseval_ap(gt, ap_frames)
+        mota = poseval_mota(gt, mota_frames[0]) if mota_frames else None
         MMLogger.get_current_instance().info(format_report(ap, mota))
         stats = [(name, float(value)) for name, value in ap['table'].items()]
-        if mota is not None:
-            stats += [(name, float(mota['total'][key]))
-                      for name, key in MOTA_METRICS.items()]
+        if mota is not None:  # poseval's totals, from its tracking table
+            stats += [('MOTA', mota['table']['Total'])] + [
+                (name, mota['table'][name])
+                for name in ('MOTP', 'Precision', 'Recall')
+            ]
         return stats

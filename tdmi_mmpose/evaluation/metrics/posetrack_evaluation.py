@@ -55,15 +55,8 @@ def evaluate_posetrack_folders(
 
 
 def format_poseval_table(table: Dict[str, float]) -> Tuple[str, str]:
-    """poseval's printed table of the AP or of the tracking metrics.
-
-    Args:
-        table (dict): The ``table`` of an AP result (Head .. Total) or of a
-            MOTA result (also MOTP, Precision, Recall).
-
-    Returns:
-        tuple[str, str]: The header (two lines for MOTA) and the value line.
-    """
+    """poseval's printed table of an AP or a MOTA result's ``table``: the
+    header (two lines for MOTA) and the value line."""
     headers = MOTA_TABLE_HEADERS if 'MOTP' in table else AP_TABLE_HEADERS
     lines = format_table([list(table.values())], headers, 'latex',
                          '.1f').split('\n')
@@ -81,16 +74,8 @@ def _joint_table(result: dict, names: Tuple[str, ...]) -> str:
 
 
 def format_report(ap: dict, mota: Optional[dict] = None) -> str:
-    """The evaluation as ``tools/posetrack_eval.py`` prints it: poseval's
-    tables and the per-joint values.
-
-    Args:
-        ap (dict): The AP result.
-        mota (dict, optional): The MOTA result. Defaults to ``None``.
-
-    Returns:
-        str: The lines of the report.
-    """
+    """The report of an AP (and MOTA) result, as ``tools/posetrack_eval.py``
+    prints it and the metric logs it: poseval's tables, per-joint values."""
     lines = [
         f'# frames evaluated: {ap["internals"]["n_frames_evaluated"]}',
         'Average Precision (AP) metric:', *format_poseval_table(ap['table']),
@@ -108,18 +93,9 @@ def format_report(ap: dict, mota: Optional[dict] = None) -> str:
 
 
 def results_to_json(result: dict) -> dict:
-    """The summary ``tools/posetrack_eval.py`` writes (NaN as ``None``).
-
-    Args:
-        result (dict): An AP or MOTA result.
-
-    Returns:
-        dict: ``{table name: value, 'per_joint': {name: {metric: value}}}``
-        in percent: for AP the names are ``Head .. Total`` and the metrics
-        ``ap, precision, recall``; for MOTA the names are
-        :data:`~tdmi_mmpose.evaluation.functional.MOTA_TABLE_NAMES` and the
-        metrics ``mota, motp, precision, recall``.
-    """
+    """The JSON summary of an AP or MOTA result ``tools/posetrack_eval.py``
+    writes: ``{table name: value, 'per_joint': {joint: {metric: value}}}``
+    in percent, NaN as ``None``."""
     summary = OrderedDict(
         (name, json_number(value)) for name, value in result['table'].items())
     summary['per_joint'] = OrderedDict(

@@ -1,11 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack ground-truth and prediction files of poseval's AP and MOTA:
-reading them into the frames of :mod:`tdmi_mmpose.evaluation.functional`
-(the input boundary of the evaluation: every record is checked here, with
-the rules of :mod:`tdmi_mmpose.io`), and writing prediction files.
-
-Shared by :class:`PoseTrackAPMetric` and ``tools/posetrack_eval.py``.
-"""
+"""PoseTrack GT and prediction files of poseval's AP and MOTA: reading them
+into the frames of :mod:`tdmi_mmpose.evaluation.functional` (the boundary
+of the evaluation: every record is checked here, by the rules of
+:mod:`tdmi_mmpose.io`), and writing prediction files."""
 import os.path as osp
 import warnings
 from collections import OrderedDict
@@ -99,7 +96,7 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
         person['scores'] = np.full(NUM_JOINTS, MISSING_SCORE)
         return person
     if not isinstance(scores, list) or len(scores) != num_keypoints:
-        raise InputError(f'{where} has {len(scores)} "scores", expected '
+        raise InputError(f'{where} has {np.size(scores)} "scores", expected '
                          f'{num_keypoints}.')
     person['scores'] = as_numbers(scores, f'{where} "scores"')[mapping]
     return person
