@@ -25,14 +25,10 @@ def keypoint_boxes(keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    kpt_thr: float) -> np.ndarray:
     """Boxes ``x1, y1, x2, y2`` (N, 4) around the keypoints (N, K, 2) of
     each person scoring above ``kpt_thr`` (all where fewer than two do)."""
-    boxes = np.zeros((len(keypoints), 4))
-    for n, (points, scores) in enumerate(zip(keypoints, keypoint_scores)):
-        confident = scores > kpt_thr
-        if confident.sum() >= 2:
-            points = points[confident]
-        boxes[n, :2] = points.min(axis=0)
-        boxes[n, 2:] = points.max(axis=0)
-    return boxes
+    used = keypoint_scores > kpt_thr
+    used[used.sum(axis=1) < 2] = True
+    points = np.where(used[..., None], keypoints, np.nan)
+    return np.concatenate([np.nanmin(points, 1), np.nanmax(points, 1)], 1)
 
 
 def _box_areas(boxes: np.ndarray) -> np.ndarray:
@@ -101,13 +97,19 @@ class PoseTracker:
                  max_age: int = 3,
                  sigmas: Optional[Sequence[float]] = None,
                  start_id: int = 0):
-        options = dict(matcher=matcher, oks_thr=oks_thr, iou_thr=iou_thr,
-                       min_keypoints=min_keypoints, max_age=max_age)
+        options = dict(
+            matcher=matcher,
+            oks_thr=oks_thr,
+            iou_thr=iou_thr,
+            min_keypoints=min_keypoints,
+            max_age=max_age)
         valid = (matcher in MATCHERS, 0 < oks_thr <= 1, 0 < iou_thr <= 1,
                  int(min_keypoints) == min_keypoints >= 1,
                  int(max_age) == max_age >= 0)
-        bad = [f'{name}={value!r}'
-               for (name, value), ok in zip(options.items(), valid) if not ok]
+        bad = [
+            f'{name}={value!r}'
+            for (name, value), ok in zip(options.items(), valid) if not ok
+        ]
         if bad:
             raise ValueError(
                 f'PoseTracker: {", ".join(bad)} (matcher: one of {MATCHERS}; '
@@ -248,10 +250,9 @@ def build_tracker(tracker: Optional[Union[PoseTracker, dict]] = None,
         return TASK_UTILS.build(cfg)
 
 
-def track_video(
-        frames: Sequence[Union[Mapping, object]],
-        tracker: Optional[Union[PoseTracker, dict]] = None,
-        dataset_meta: Optional[dict] = None) -> List[np.ndarray]:
+def track_video(frames: Sequence[Union[Mapping, object]],
+                tracker: Optional[Union[PoseTracker, dict]] = None,
+                dataset_meta: Optional[dict] = None) -> List[np.ndarray]:
     """Track ids for the people of every frame of one video.
 
     Args:

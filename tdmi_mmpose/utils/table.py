@@ -50,13 +50,14 @@ def format_cell(value: object, spec: str = '.2f', missing: str = 'nan') -> str:
     return format(value, spec)
 
 
-def format_table(rows: Sequence[Sequence[object]],
-                 headers: Sequence[Sequence[str]] = (),
-                 style: str = 'text',
-                 spec: str = '.2f',
-                 missing: str = 'nan',
-                 align: Optional[str] = None,
-                 widths: Sequence[int] = ()) -> str:
+def format_table(
+    rows: Sequence[Sequence[object]],
+    headers: Sequence[Sequence[str]] = (),
+    style: str = 'text',
+    spec: str = '.2f',
+    missing: str = 'nan',
+    align: Optional[str] = None,
+    widths: Sequence[int] = ()) -> str:
     """Format a table.
 
     Styles:
@@ -88,8 +89,10 @@ def format_table(rows: Sequence[Sequence[object]],
     assert style in TABLE_STYLES, style
     cells = [[format_cell(v, spec, missing) for v in row] for row in rows]
     if style == 'latex':
-        lines = ['&' + '&'.join(f' {name:<5}' for name in row) + '\\\\'
-                 for row in headers]
+        lines = [
+            '&' + '&'.join(f' {name:<5}' for name in row) + '\\\\'
+            for row in headers
+        ]
         return '\n'.join(lines + [
             '&' + ' &'.join(f'{cell:>5}' for cell in row) + ' \\\\'
             for row in cells
@@ -103,8 +106,9 @@ def format_table(rows: Sequence[Sequence[object]],
         lines.insert(len(headers), '|' + '|'.join(rule) + '|')
         return '\n'.join(lines)
     width = [
-        max([len(row[c]) for row in table if c < len(row)] +
-            list(widths[c:c + 1])) for c in range(num_columns)
+        max([len(row[c])
+             for row in table if c < len(row)] + list(widths[c:c + 1]))
+        for c in range(num_columns)
     ]
     return '\n'.join(' '.join(
         cell.ljust(width[c]) if align[c] == 'l' else cell.rjust(width[c])

@@ -2,8 +2,8 @@
 """poseval's AP and tracking MOTA as pure computation on arrays (no file
 IO, no input checks: the frames come from the readers of
 :mod:`tdmi_mmpose.evaluation.metrics.posetrack_files` or the metric)."""
-from .average_precision import (compute_ap_metrics, compute_rpc,
-                                nanless_mean, summarize_table, voc_ap)
+from .average_precision import (compute_ap_metrics, compute_rpc, nanless_mean,
+                                summarize_table, voc_ap)
 from .geometry import (frame_without_ignored, head_size, pckh_hits,
                        points_in_polygon)
 from .joints import (AP_TABLE_HEADERS, MISSING_SCORE, MOTA_TABLE_HEADERS,
@@ -22,6 +22,6 @@ __all__ = [
     'TABLE_GROUPS', 'TABLE_NAMES', 'assign_predictions', 'compute_ap_metrics',
     'compute_rpc', 'frame_without_ignored', 'head_size', 'match_frame',
     'nanless_mean', 'pckh_hits', 'points_in_polygon', 'poseval_ap',
-    'summarize_table', 'to_poseval_joints', 'voc_ap', 'MAX_TRACK_ID', 'MOT_COUNT_NAMES',
-    'poseval_mota'
+    'summarize_table', 'to_poseval_joints', 'voc_ap', 'MAX_TRACK_ID',
+    'MOT_COUNT_NAMES', 'poseval_mota'
 ]

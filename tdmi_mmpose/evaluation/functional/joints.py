@@ -69,12 +69,21 @@ def joint_values(values: Sequence, cast: Callable = float) -> 'OrderedDict':
         (name, cast(values[j])) for j, name in enumerate(POSEVAL_JOINT_NAMES))
 
 
-def per_joint_metrics(metrics: Dict[str, np.ndarray]) -> 'OrderedDict':
-    """``{joint name: {metric: value}}`` of (16, ) metric arrays."""
-    return OrderedDict(
-        (name, {key: float(values[j])
-                for key, values in metrics.items()})
-        for j, name in enumerate(POSEVAL_JOINT_NAMES))
+def joint_result(metrics: Dict[str, np.ndarray], **fields) -> dict:
+    """The result of an evaluation: ``joint_names``, ``per_joint`` (``{joint:
+    {metric: value}}``), ``total`` (``{metric: value}``) and the (16, )
+    ``metrics`` arrays themselves, with the other ``fields``."""
+    per_joint = OrderedDict((name, {
+        key: float(v[j])
+        for key, v in metrics.items()
+    }) for j, name in enumerate(POSEVAL_JOINT_NAMES))
+    total = {key: float(v[NUM_JOINTS]) for key, v in metrics.items()}
+    return dict(
+        joint_names=list(POSEVAL_JOINT_NAMES),
+        per_joint=per_joint,
+        total=total,
+        **fields,
+        **metrics)
 
 
 def per_sequence_values(

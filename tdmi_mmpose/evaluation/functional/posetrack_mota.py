@@ -19,8 +19,8 @@ import numpy as np
 
 from .average_precision import nanless_mean, summarize_table
 from .geometry import frame_without_ignored, pckh_hits
-from .joints import (NUM_JOINTS, PCKH_THRESHOLD, POSEVAL_JOINT_NAMES,
-                     joint_values, per_joint_metrics, per_sequence_values)
+from .joints import (NUM_JOINTS, PCKH_THRESHOLD, joint_result, joint_values,
+                     per_sequence_values)
 
 #: poseval's bound on track ids (it offsets them by video index x this).
 MAX_TRACK_ID = 10000
@@ -66,11 +66,11 @@ def _frame_mot_inputs(gt: dict, pred: dict,
             gt['head_sizes'][g]
     inputs = []
     for j in range(NUM_JOINTS):
-        gt_idx = np.nonzero(gt['present'][:, j])[0]
-        pred_idx = np.nonzero(pred['present'][:, j])[0]
+        gt_idx = np.flatnonzero(gt['present'][:, j])
+        pred_idx = np.flatnonzero(pred['present'][:, j])
+        pair_dist = dist[pred_idx][:, gt_idx, j].T
         inputs.append((gt['track_ids'][gt_idx] + id_offset,
-                       pred['track_ids'][pred_idx] + id_offset,
-                       dist[pred_idx][:, gt_idx, j].T))
+                       pred['track_ids'][pred_idx] + id_offset, pair_dist))
     return inputs
 
 
@@ -93,7 +93,9 @@ def _video_counts(pairs: Sequence[Tuple[dict, dict]],
     host = mm.metrics.create()
     values = [
         host.compute(
-            acc, metrics=list(MOT_COUNT_NAMES), return_dataframe=False,
+            acc,
+            metrics=list(MOT_COUNT_NAMES),
+            return_dataframe=False,
             name='acc') for acc in accumulators
     ]
     counts = {
@@ -169,16 +171,12 @@ def poseval_mota(gt_videos: Dict[str, Sequence[dict]],
     metrics = _metrics_from_counts(totals)
     internals = {key: joint_values(values) for key, values in totals.items()}
     internals['n_frames_evaluated'] = num_frames
-    return dict(
-        joint_names=list(POSEVAL_JOINT_NAMES),
-        per_joint=per_joint_metrics(metrics),
-        total={key: float(values[NUM_JOINTS])
-               for key, values in metrics.items()},
+    return joint_result(
+        metrics,
         table=OrderedDict(
             summarize_table(metrics['mota']),
             MOTP=float(metrics['motp'][NUM_JOINTS]),
             Precision=float(metrics['precision'][NUM_JOINTS]),
             Recall=float(metrics['recall'][NUM_JOINTS])),
         per_sequence=per_sequence,
-        internals=internals,
-        **metrics)
+        internals=internals)

@@ -11,8 +11,8 @@ import numpy as np
 
 from .average_precision import compute_ap_metrics, summarize_table
 from .geometry import frame_without_ignored
-from .joints import (NUM_JOINTS, POSEVAL_JOINT_NAMES, joint_values,
-                     per_joint_metrics, per_sequence_values)
+from .joints import (NUM_JOINTS, joint_result, joint_values,
+                     per_sequence_values)
 from .matching import match_frame
 
 
@@ -82,10 +82,11 @@ def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
     scores, labels = ([
         np.concatenate([e[key][j] for e in entries] + [empty])
         for j in range(NUM_JOINTS)
-    ] for key, empty in (('scores', np.zeros(0)),
-                         ('labels', np.zeros(0, np.int8))))
-    num_gt = np.sum([e['num_gt'] for e in entries] +
-                    [np.zeros(NUM_JOINTS, np.int64)], axis=0)
+    ] for key, empty in (('scores', np.zeros(0)), ('labels',
+                                                   np.zeros(0, np.int8))))
+    num_gt = np.sum(
+        [e['num_gt'] for e in entries] + [np.zeros(NUM_JOINTS, np.int64)],
+        axis=0)
     metrics = OrderedDict(
         zip(('ap', 'precision', 'recall'),
             compute_ap_metrics(scores, labels, num_gt)))
@@ -98,15 +99,11 @@ def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
     internals = dict(
         n_gt_joints=joint_values(num_gt, int),
         n_pred_joints=joint_values([len(s) for s in scores], int),
-        n_true_positives=joint_values([int(np.sum(lab == 1)) for lab in labels],
-                                      int),
+        n_true_positives=joint_values(
+            [int(np.sum(lab == 1)) for lab in labels], int),
         n_frames_evaluated=sum(e['num_frames'] for e in entries))
-    return dict(
-        joint_names=list(POSEVAL_JOINT_NAMES),
-        per_joint=per_joint_metrics(metrics),
-        total={key: float(values[NUM_JOINTS])
-               for key, values in metrics.items()},
+    return joint_result(
+        metrics,
         table=summarize_table(metrics['ap']),
         per_sequence=per_sequence,
-        internals=internals,
-        **metrics)
+        internals=internals)

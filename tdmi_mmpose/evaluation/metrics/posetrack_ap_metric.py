@@ -115,7 +115,7 @@ class PoseTrackAPMetric(CocoMetric):
             prefix=prefix)
         self.use_bbox_score_for_keypoints = use_bbox_score_for_keypoints
         self.track = bool(track)
-        self.tracker = dict(tracker or dict(type='PoseTracker'))
+        self.tracker = tracker
         self.track_kpt_thr = float(track_kpt_thr)
         self._expected_size = None
         if ann_file is not None:
@@ -187,10 +187,12 @@ class PoseTrackAPMetric(CocoMetric):
                 category_id=sample.get('category_id', 1),
                 keypoints=keypoints,
                 keypoint_scores=scores)
-            bbox_scores = next((source[key] for source, key in (
-                (pred_instances, 'bbox_scores'),
-                (gt_instances, 'bbox_scores'), (sample, 'bbox_score'))
-                                if key in source), np.ones(num))
+            bbox_scores = next(
+                (source[key]
+                 for source, key in ((pred_instances, 'bbox_scores'),
+                                     (gt_instances, 'bbox_scores'),
+                                     (sample, 'bbox_score')) if key in source),
+                np.ones(num))
             bbox_scores = _to_numpy(bbox_scores).reshape(-1)
             pred['bbox_scores'] = np.repeat(bbox_scores, num) \
                 if len(bbox_scores) == 1 else bbox_scores
@@ -263,7 +265,8 @@ class PoseTrackAPMetric(CocoMetric):
         # CocoMetric's results are (prediction, GT) pairs; the GT is ours
         return super().compute_metrics([(r, None) for r in results])
 
-    def _sort_and_unique_bboxes(self, kpts: Dict[object, list],
+    def _sort_and_unique_bboxes(self,
+                                kpts: Dict[object, list],
                                 key: str = 'id') -> Dict[object, list]:
         """Sort the people of each image by sample ``id`` (stable; repeated
         samples were dropped whole, so every person is kept)."""
@@ -294,8 +297,9 @@ class PoseTrackAPMetric(CocoMetric):
         if tracker is not None:
             ordered = order_frames(images)
             ids = track_video([
-                dict(keypoints=frames[i['id']]['keypoints'],
-                     keypoint_scores=frames[i['id']]['heatmap_scores'])
+                dict(
+                    keypoints=frames[i['id']]['keypoints'],
+                    keypoint_scores=frames[i['id']]['heatmap_scores'])
                 for i in ordered
             ], tracker)
             for image, track_ids in zip(ordered, ids):
@@ -333,7 +337,8 @@ class PoseTrackAPMetric(CocoMetric):
                     for i, frame in frames[name].items()
                 }
                 files[name] = prediction_video(
-                    video['images'], [people[i['id']] for i in video['images']])
+                    video['images'],
+                    [people[i['id']] for i in video['images']])
                 evaluated[name] = [
                     poseval_prediction_frame(people[gt['image_id']])
                     for gt in video['frames']
@@ -342,8 +347,8 @@ class PoseTrackAPMetric(CocoMetric):
             self._prediction_frames.append(evaluated)
         if self.outfile_prefix is not None:
             MMLogger.get_current_instance().info(
-                'PoseTrack prediction files (one per video) were written to '
-                + ' and (for MOTA) '.join(folders))
+                'PoseTrack prediction files (one per video) were written to ' +
+                ' and (for MOTA) '.join(folders))
 
     def _do_python_keypoint_eval(self, outfile_prefix: str) -> list:
         """poseval's AP (and MOTA) of the people :meth:`results2json` wrote,
@@ -357,8 +362,7 @@ class PoseTrackAPMetric(CocoMetric):
         MMLogger.get_current_instance().info(format_report(ap, mota))
         stats = [(name, float(value)) for name, value in ap['table'].items()]
         if mota is not None:  # poseval's totals, from its tracking table
-            stats += [('MOTA', mota['table']['Total'])] + [
-                (name, mota['table'][name])
-                for name in ('MOTP', 'Precision', 'Recall')
-            ]
+            stats += [('MOTA', mota['table']['Total'])
+                      ] + [(name, mota['table'][name])
+                           for name in ('MOTP', 'Precision', 'Recall')]
         return stats

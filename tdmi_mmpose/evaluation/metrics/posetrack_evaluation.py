@@ -69,8 +69,8 @@ def _joint_table(result: dict, names: Tuple[str, ...]) -> str:
     rows = [[joint] + [result['per_joint'][joint][k] for k in keys]
             for joint in POSEVAL_JOINT_NAMES]
     rows.append(['total'] + [result['total'][k] for k in keys])
-    return format_table(rows, [('joint', ) + names],
-                        widths=(15, ) + (7, ) * len(keys))
+    return format_table(
+        rows, [('joint', ) + names], widths=(15, ) + (7, ) * len(keys))
 
 
 def format_report(ap: dict, mota: Optional[dict] = None) -> str:
@@ -98,8 +98,8 @@ def results_to_json(result: dict) -> dict:
     in percent, NaN as ``None``."""
     summary = OrderedDict(
         (name, json_number(value)) for name, value in result['table'].items())
-    summary['per_joint'] = OrderedDict(
-        (joint, {key: json_number(value)
-                 for key, value in values.items()})
-        for joint, values in result['per_joint'].items())
+    summary['per_joint'] = OrderedDict((joint, {
+        key: json_number(value)
+        for key, value in values.items()
+    }) for joint, values in result['per_joint'].items())
     return summary

@@ -11,10 +11,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
-                   as_numbers, check_fields, check_image_record, check_video_lists,
-                   image_folder, json_files, load_json, parse_head_box,
-                   parse_ignore_regions, parse_keypoints, parse_track_id,
-                   posetrack_categories, split_videos)
+                   as_numbers, check_fields, check_image_record,
+                   check_video_lists, image_folder, json_files, load_json,
+                   parse_head_box, parse_ignore_regions, parse_keypoints,
+                   parse_track_id, posetrack_categories, split_videos)
 from ...utils.atomic import atomic_write_json
 from ..functional import (MAX_TRACK_ID, MISSING_SCORE, NUM_JOINTS,
                           POSETRACK18_TO_POSEVAL, POSEVAL_SOURCE_NAMES,
@@ -239,11 +239,10 @@ def load_posetrack_gt(path: str) -> Tuple[Videos, Sources]:
         was read from.
     """
     if osp.isdir(path):
-        files = OrderedDict((osp.splitext(osp.basename(f))[0], f)
-                            for f in json_files(path))
-        return OrderedDict(
-            (name, load_json(f, 'Ground-truth file'))
-            for name, f in files.items()), files
+        files = OrderedDict(
+            (osp.splitext(osp.basename(f))[0], f) for f in json_files(path))
+        return OrderedDict((name, load_json(f, 'Ground-truth file'))
+                           for name, f in files.items()), files
     videos = split_videos(load_json(path, 'Ground-truth file'), path)
     return videos, OrderedDict(
         (name, f'{path} (video {name!r})') for name in videos)
@@ -316,7 +315,8 @@ def prediction_video(images: Sequence[dict], frames: Sequence[dict]) -> dict:
     for image, people in zip(images, frames):
         triples = np.concatenate(
             [people['keypoints'],
-             np.ones(people['present'].shape + (1, ))], axis=2)
+             np.ones(people['present'].shape + (1, ))],
+            axis=2)
         triples[~people['present']] = 0
         for n in range(len(triples)):
             annotations.append(
@@ -329,9 +329,10 @@ def prediction_video(images: Sequence[dict], frames: Sequence[dict]) -> dict:
                     scores=people['keypoint_scores'][n].tolist(),
                     score=float(people['scores'][n])))
     return dict(
-        images=[{key: image[key]
-                 for key in IMAGE_FIELDS if key in image}
-                for image in images],
+        images=[{
+            key: image[key]
+            for key in IMAGE_FIELDS if key in image
+        } for image in images],
         annotations=annotations,
         categories=posetrack_categories())
 
