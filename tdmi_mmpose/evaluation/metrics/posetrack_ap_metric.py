@@ -1,4 +1,5 @@
 # Copyright (c) tdmi_mmpose contributors.
+import contextlib
 import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence
@@ -29,14 +30,10 @@ def _to_numpy(value) -> np.ndarray:
 
 
 def _hashable(value):
-    """An id usable as a dict key (arrays and lists become tuples)."""
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, list):
+    """An id usable as a dict key (arrays and lists as nested tuples)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
         return tuple(_hashable(v) for v in value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    return value.item() if isinstance(value, np.generic) else value
 
 
 @METRICS.register_module()
@@ -168,10 +165,9 @@ class PoseTrackAPMetric(CocoMetric):
                 ``gt_instances.bbox_scores``, the metainfo ``bbox_score`` or
                 1) and the metainfo ``id``, ``img_id``, ``category_id``.
 
-        Raises:
-            InputError: A NaN or infinite keypoint, keypoint score or box
-                score (naming the ``img_id``, ``id`` and field): it would
-                survive the OKS-NMS and rank above every real score.
+        A NaN or infinite keypoint, keypoint score or box score (it would
+        survive the OKS-NMS and rank above every real score) is an
+        ``InputError`` naming the ``img_id``, ``id`` and field.
         """
         for sample in data_samples:
             pred_instances = sample['pred_instances']
@@ -268,13 +264,11 @@ class PoseTrackAPMetric(CocoMetric):
     def _sort_and_unique_bboxes(self,
                                 kpts: Dict[object, list],
                                 key: str = 'id') -> Dict[object, list]:
-        """Sort the people of each image by sample ``id`` (stable; repeated
-        samples were dropped whole, so every person is kept)."""
+        """Sort the people of each image by sample ``id`` where ids compare
+        (stable; repeated samples were dropped whole: every person stays)."""
         for people in kpts.values():
-            try:
+            with contextlib.suppress(TypeError):
                 people.sort(key=lambda person: person[key])
-            except TypeError:  # ids that do not compare
-                pass
         return kpts
 
     def _video_frames(self, images: List[dict], kept: Dict[object, list],

@@ -3,13 +3,15 @@
 [-t]``) and reporting the numbers: poseval's tables, the per-joint tables
 and the JSON summary. ``tools/posetrack_eval.py`` is a command line over
 these; :class:`PoseTrackAPMetric` logs the same report."""
+import os.path as osp
 from collections import OrderedDict
 from typing import Dict, Optional, Tuple
 
+from ...io import load_json
 from ...utils.table import format_table, json_number
 from ..functional import (AP_TABLE_HEADERS, MOTA_TABLE_HEADERS,
                           POSEVAL_JOINT_NAMES, poseval_ap, poseval_mota)
-from .posetrack_files import (Sources, Videos, load_posetrack_folders,
+from .posetrack_files import (Sources, Videos, load_posetrack_gt,
                               parse_posetrack_videos)
 
 
@@ -38,20 +40,18 @@ def evaluate_posetrack_folders(
         gt_dir: str,
         pred_dir: str,
         track: bool = False) -> Tuple[dict, Optional[dict]]:
-    """Evaluate a folder of per-video prediction files against the GT, like
-    ``python -m poseval.evaluate -g GT -p PRED -e [-t]``.
-
-    Args:
-        gt_dir (str): Folder of per-video GT JSON files (or one merged file).
-        pred_dir (str): Folder with one prediction JSON per GT video, same
-            file names.
-        track (bool): Also compute the MOTA. Defaults to ``False``.
-
-    Returns:
-        tuple: See :func:`evaluate_posetrack_videos`.
-    """
-    return evaluate_posetrack_videos(
-        *load_posetrack_folders(gt_dir, pred_dir), track=track)
+    """Evaluate a folder of per-video prediction files (``<video>.json`` for
+    each GT video; a missing one is a ``FileNotFoundError``) against the GT
+    (a folder of per-video files or one merged file), like ``python -m
+    poseval.evaluate -g GT -p PRED -e [-t]``; see
+    :func:`evaluate_posetrack_videos`."""
+    gt_videos, gt_sources = load_posetrack_gt(gt_dir)
+    pred_sources = OrderedDict(
+        (name, osp.join(pred_dir, f'{name}.json')) for name in gt_videos)
+    pred_videos = OrderedDict((name, load_json(path, 'Prediction file'))
+                              for name, path in pred_sources.items())
+    return evaluate_posetrack_videos(gt_videos, pred_videos, gt_sources,
+                                     pred_sources, track)
 
 
 def format_poseval_table(table: Dict[str, float]) -> Tuple[str, str]:

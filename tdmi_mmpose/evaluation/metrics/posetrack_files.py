@@ -248,30 +248,6 @@ def load_posetrack_gt(path: str) -> Tuple[Videos, Sources]:
         (name, f'{path} (video {name!r})') for name in videos)
 
 
-def load_posetrack_folders(
-        gt_dir: str, pred_dir: str) -> Tuple[Videos, Videos, Sources, Sources]:
-    """Load the GT and the prediction file of each GT video.
-
-    Args:
-        gt_dir (str): Folder of per-video GT JSON files (or one merged file).
-        pred_dir (str): Folder with one prediction JSON per GT video, same
-            file names.
-
-    Returns:
-        tuple: ``(gt_videos, pred_videos, gt_sources, pred_sources)``, the
-        arguments of :func:`parse_posetrack_videos`.
-
-    Raises:
-        FileNotFoundError: A GT video's prediction file is missing.
-    """
-    gt_videos, gt_sources = load_posetrack_gt(gt_dir)
-    pred_sources = OrderedDict(
-        (name, osp.join(pred_dir, f'{name}.json')) for name in gt_videos)
-    pred_videos = OrderedDict((name, load_json(path, 'Prediction file'))
-                              for name, path in pred_sources.items())
-    return gt_videos, pred_videos, gt_sources, pred_sources
-
-
 def written_people(frame: dict, kpt_thr: Optional[float] = None) -> dict:
     """The people of a prediction frame as its file holds them.
 
