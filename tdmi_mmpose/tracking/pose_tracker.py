@@ -68,9 +68,8 @@ def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 class PoseTracker:
     """Assign track ids to the people of consecutive video frames.
 
-    Build it directly or with mmpose's ``TASK_UTILS`` (:func:`build_tracker`);
-    call :meth:`update` once per frame, in time order, and :meth:`reset`
-    before a new video.
+    Built directly or by :func:`build_tracker`; :meth:`update` once per
+    frame, in time order, :meth:`reset` before a new video.
 
     Args:
         matcher (str): ``'hungarian'`` (maximum summed similarity) or

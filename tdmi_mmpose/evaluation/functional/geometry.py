@@ -52,11 +52,8 @@ def pckh_hits(pred_points: np.ndarray,
 
 
 def _orientation_sign(ax, ay, bx, by, px, py) -> np.ndarray:
-    """Exact sign of the cross product (b - a) x (p - a), vectorised.
-
-    A floating-point filter decides clear cases; the rest are recomputed with
-    exact rational arithmetic (GEOS uses an exact predicate too).
-    """
+    """Exact sign of the cross products (b - a) x (p - a): a floating-point
+    filter, then exact rational arithmetic (as GEOS' exact predicate)."""
     left = (bx - ax) * (py - ay)
     right = (by - ay) * (px - ax)
     det = left - right

@@ -4,12 +4,9 @@
 ``evaluateTracking.computeMetrics``), with ``motmetrics`` accumulators as
 poseval, quirks included (docs/tracking.md, "What is computed").
 
-Frames, joints in poseval's order (:data:`POSEVAL_JOINT_NAMES`): a GT frame
-has ``points`` (G, 15, 2), ``present`` (G, 15) bool, ``head_sizes`` (G, ),
-``track_ids`` (G, ) int64 and ``ignore_regions`` (list of (M, 2) polygons);
-a prediction frame ``points``, ``present`` and ``track_ids`` (its
-``scores`` are not used). Track ids are integers below
-:data:`MAX_TRACK_ID`, distinct within a frame (checked where they enter).
+The frames are the AP's with ``track_ids`` (N, ) int64, below
+:data:`MAX_TRACK_ID` and distinct within a frame (checked where they enter);
+scores are not used.
 """
 import warnings
 from collections import OrderedDict

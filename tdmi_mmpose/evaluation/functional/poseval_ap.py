@@ -16,38 +16,45 @@ from .joints import (NUM_JOINTS, joint_result, joint_values,
 from .matching import match_frame
 
 
+def _pool(entries: Sequence[dict]) -> dict:
+    """Per joint, the concatenated ``scores`` and ``labels`` of several
+    frames' or videos' entries, and their summed GT joint counts (J, )."""
+    return dict(
+        scores=[
+            np.concatenate([e['scores'][j] for e in entries] + [np.zeros(0)])
+            for j in range(NUM_JOINTS)
+        ],
+        labels=[
+            np.concatenate([e['labels'][j]
+                            for e in entries] + [np.zeros(0, np.int8)])
+            for j in range(NUM_JOINTS)
+        ],
+        num_gt=np.sum(
+            [e['num_gt'] for e in entries] + [np.zeros(NUM_JOINTS, np.int64)],
+            axis=0))
+
+
 def _video_entries(gt_frames: Sequence[dict],
                    pred_frames: Sequence[dict]) -> dict:
-    """Per joint, the (score, label) entries of one video's predicted joints
-    (frames paired by position), its GT joint counts (J, ) and the number
-    of frames evaluated."""
+    """The pooled (score, label) entries of one video's predicted joints
+    (frames paired by position), its GT joint counts and the number of
+    frames evaluated."""
     assert len(gt_frames) == len(pred_frames)
-    scores = [[] for _ in range(NUM_JOINTS)]
-    labels = [[] for _ in range(NUM_JOINTS)]
-    num_gt = np.zeros(NUM_JOINTS, dtype=np.int64)
-    num_frames = 0
+    frames = []
     for gt, pred in zip(gt_frames, pred_frames):
         if len(gt['present']) == 0:
             continue
-        num_frames += 1
         polygons = gt['ignore_regions']
         if polygons:
             gt = frame_without_ignored(gt, polygons)
             pred = frame_without_ignored(pred, polygons)
-        frame_scores, frame_labels, frame_num_gt = match_frame(
-            pred['points'], pred['present'], pred['scores'], gt['points'],
-            gt['present'], gt['head_sizes'])
-        for j in range(NUM_JOINTS):
-            scores[j].append(frame_scores[j])
-            labels[j].append(frame_labels[j])
-        num_gt += frame_num_gt
-    return dict(
-        scores=[np.concatenate(s) if s else np.zeros(0) for s in scores],
-        labels=[
-            np.concatenate(s) if s else np.zeros(0, np.int8) for s in labels
-        ],
-        num_gt=num_gt,
-        num_frames=num_frames)
+        frames.append(
+            dict(
+                zip(('scores', 'labels', 'num_gt'),
+                    match_frame(pred['points'], pred['present'],
+                                pred['scores'], gt['points'], gt['present'],
+                                gt['head_sizes']))))
+    return dict(_pool(frames), num_frames=len(frames))
 
 
 def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
@@ -78,18 +85,11 @@ def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
     per_video = OrderedDict(
         (name, _video_entries(gt_videos[name], pred_videos[name]))
         for name in sorted(gt_videos))
-    entries = list(per_video.values())
-    scores, labels = ([
-        np.concatenate([e[key][j] for e in entries] + [empty])
-        for j in range(NUM_JOINTS)
-    ] for key, empty in (('scores', np.zeros(0)), ('labels',
-                                                   np.zeros(0, np.int8))))
-    num_gt = np.sum(
-        [e['num_gt'] for e in entries] + [np.zeros(NUM_JOINTS, np.int64)],
-        axis=0)
+    pooled = _pool(list(per_video.values()))
     metrics = OrderedDict(
         zip(('ap', 'precision', 'recall'),
-            compute_ap_metrics(scores, labels, num_gt)))
+            compute_ap_metrics(pooled['scores'], pooled['labels'],
+                               pooled['num_gt'])))
     per_sequence = OrderedDict(
         (name,
          per_sequence_values(
@@ -97,11 +97,11 @@ def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
                  compute_ap_metrics(e['scores'], e['labels'], e['num_gt']))))
         for name, e in per_video.items())
     internals = dict(
-        n_gt_joints=joint_values(num_gt, int),
-        n_pred_joints=joint_values([len(s) for s in scores], int),
-        n_true_positives=joint_values(
-            [int(np.sum(lab == 1)) for lab in labels], int),
-        n_frames_evaluated=sum(e['num_frames'] for e in entries))
+        n_gt_joints=joint_values(pooled['num_gt'], int),
+        n_pred_joints=joint_values([len(s) for s in pooled['scores']], int),
+        n_true_positives=joint_values([(s == 1).sum()
+                                       for s in pooled['labels']], int),
+        n_frames_evaluated=sum(e['num_frames'] for e in per_video.values()))
     return joint_result(
         metrics,
         table=summarize_table(metrics['ap']),

@@ -275,35 +275,32 @@ class PoseTrackAPMetric(CocoMetric):
                       tracker) -> Dict[object, dict]:
         """The kept people of each image of a GT video as arrays, with track
         ids (see :func:`~.posetrack_files.written_people`)."""
-        frames, num_keypoints = {}, self.dataset_meta['num_keypoints']
+        frames, heatmaps = {}, {}
         for image in images:
             people = kept.get(image['id'], [])
-            num = len(people)
+            shape = (len(people), self.dataset_meta['num_keypoints'])
+            heatmaps[image['id']] = np.array(
+                [p['keypoint_scores'] for p in people]).reshape(shape)
+            box_scores = np.array([p['bbox_score'] for p in people])
             frames[image['id']] = dict(
-                keypoints=np.array([p['keypoints'][:, :2] for p in people
-                                    ]).reshape(num, num_keypoints, 2),
-                heatmap_scores=np.array([p['keypoint_scores'] for p in people
-                                         ]).reshape(num, num_keypoints),
-                bbox_scores=np.array([p['bbox_score'] for p in people]),
+                keypoints=np.array([p['keypoints'][:, :2]
+                                    for p in people]).reshape(shape + (2, )),
+                keypoint_scores=heatmaps[image['id']] * (box_scores.reshape(
+                    -1, 1) if self.use_bbox_score_for_keypoints else 1.),
                 scores=np.array([p['score'] for p in people], np.float64),
                 category_ids=np.array([p['category_id'] for p in people]),
-                track_ids=np.arange(num))
+                track_ids=np.arange(len(people)))
         if tracker is not None:
             ordered = order_frames(images)
             ids = track_video([
                 dict(
                     keypoints=frames[i['id']]['keypoints'],
-                    keypoint_scores=frames[i['id']]['heatmap_scores'])
-                for i in ordered
+                    keypoint_scores=heatmaps[i['id']]) for i in ordered
             ], tracker)
             for image, track_ids in zip(ordered, ids):
                 frames[image['id']]['track_ids'] = check_track_ids(
                     track_ids, f'{self.__class__.__name__}: the tracker\'s '
                     f'ids of image {image["id"]!r}')
-        for frame in frames.values():
-            frame['keypoint_scores'] = frame.pop('heatmap_scores')
-            if self.use_bbox_score_for_keypoints:
-                frame['keypoint_scores'] *= frame['bbox_scores'][:, None]
         return frames
 
     def results2json(self, keypoints: Dict[object, list],

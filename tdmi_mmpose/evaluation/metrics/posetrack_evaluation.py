@@ -1,8 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Evaluating PoseTrack files like poseval (``python -m poseval.evaluate -e
-[-t]``) and reporting the numbers: poseval's tables, the per-joint tables
-and the JSON summary. ``tools/posetrack_eval.py`` is a command line over
-these; :class:`PoseTrackAPMetric` logs the same report."""
+"""Evaluating PoseTrack files like ``python -m poseval.evaluate -e [-t]``
+and reporting the numbers (tables, JSON summary): ``tools/posetrack_eval.py``
+runs these, :class:`PoseTrackAPMetric` logs the same report."""
 import os.path as osp
 from collections import OrderedDict
 from typing import Dict, Optional, Tuple
