@@ -40,10 +40,11 @@ from .checkpoints import (check_checkpoint_file, check_state_dict_matches,
                           checkpoint_safe_globals, load_checkpoint_strict,
                           load_from_local, rebuild_history_buffer,
                           register_checkpoint_safe_globals,
-                          state_dict_mismatch)
+                          state_dict_mismatch, state_dict_of)
 from .clip import (check_frame_offsets, clip_frame_indices, key_frame_index,
                    random_frame_offsets)
-from .config import is_path_variable, load_config, retarget_data_root
+from .config import (apply_clip, is_path_variable, load_config,
+                     retarget_data_root)
 from .json_files import (check_fields, check_json_finite, check_video_lists,
                          json_files, load_json, read_video_file)
 from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
@@ -64,12 +65,12 @@ from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
 __all__ = [
     'check_frame_offsets', 'clip_frame_indices', 'key_frame_index', 'random_frame_offsets',
     'is_path_variable',
-    'load_config', 'retarget_data_root',
+    'apply_clip', 'load_config', 'retarget_data_root',
     'BoxesType', 'PersonBoxSource', 'as_box_array', 'check_person_boxes',
     'image_ids_from_annotation', 'check_checkpoint_file',
     'check_state_dict_matches', 'checkpoint_safe_globals',
     'load_checkpoint_strict', 'load_from_local', 'rebuild_history_buffer',
-    'register_checkpoint_safe_globals', 'state_dict_mismatch',
+    'register_checkpoint_safe_globals', 'state_dict_mismatch', 'state_dict_of',
     'COORDINATE_LIMIT', 'FRAME_FILE_TEMPLATE', 'PERSON_CATEGORY_ID',
     'POSETRACK18_KEYPOINT_NAMES',
     'POSETRACK18_METAINFO', 'POSETRACK18_SKELETON', 'InputError',

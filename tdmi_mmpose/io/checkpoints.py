@@ -33,7 +33,7 @@ import copyreg
 import os.path as osp
 import zipfile
 from collections import OrderedDict
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 import numpy as np
 import torch
@@ -187,14 +187,34 @@ def load_from_local(filename: str, map_location=None) -> dict:
             f'{detail}') from error
 
 
+def state_dict_of(checkpoint: dict) -> Dict[str, torch.Tensor]:
+    """The state dict of a loaded checkpoint (its ``state_dict``, or the
+    checkpoint itself), without a DDP ``module.`` prefix.
+
+    Args:
+        checkpoint (dict): A loaded checkpoint or state dict.
+
+    Returns:
+        dict[str, Tensor]: Parameter and buffer name -> value.
+    """
+    if not isinstance(checkpoint, dict):
+        raise checkpoint_error(
+            f'the checkpoint holds a {type(checkpoint).__name__}, not a '
+            'state dict')
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    return OrderedDict(
+        (k[len('module.'):] if k.startswith('module.') else k, v)
+        for k, v in state_dict.items())
+
+
 def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
                         ) -> Tuple[List[str], List[str], List[str]]:
     """Compare a checkpoint's parameters and buffers with a model's.
 
     Args:
         model (torch.nn.Module): The model (unwrapped).
-        checkpoint (dict): A checkpoint (with ``state_dict``) or a state
-            dict; a ``module.`` prefix (DDP) is ignored, as mmengine does.
+        checkpoint (dict): A checkpoint or state dict (see
+            :func:`state_dict_of`).
 
     Returns:
         tuple[list[str], list[str], list[str]]: The model keys the
@@ -202,10 +222,7 @@ def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
         checkpoint keys the model does not have, and the keys whose shapes
         differ (``'key: checkpoint shape vs model shape'``).
     """
-    state_dict = checkpoint.get('state_dict', checkpoint)
-    state_dict = OrderedDict(
-        (k[len('module.'):] if k.startswith('module.') else k, v)
-        for k, v in state_dict.items())
+    state_dict = state_dict_of(checkpoint)
     expected = model.state_dict()
     missing = [
         k for k in expected if k not in state_dict

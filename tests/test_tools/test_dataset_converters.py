@@ -10,7 +10,7 @@ import pytest
 
 from tdmi_mmpose.datasets.converters import merge_split
 from tdmi_mmpose.datasets.converters import posetrack17 as pt17
-from tdmi_mmpose.utils import run_tool
+from tdmi_mmpose.utils import InputError, run_tool
 
 FOLDER = 'images/bonn_5sec/000342_mpii'
 
@@ -239,7 +239,7 @@ def test_pt17_malformed_input_names_file_and_field(tmp_path, mutate, field):
     mutate(data)
     path = str(tmp_path / 'in' / 'bad_video.json')
     _write(path, data)
-    with pytest.raises(pt17.ConversionError) as e:
+    with pytest.raises(InputError) as e:
         pt17.convert_posetrack17(path, str(tmp_path / 'out'), progress=False)
     assert 'bad_video.json' in str(e.value)
     assert field in str(e.value)
@@ -248,7 +248,7 @@ def test_pt17_malformed_input_names_file_and_field(tmp_path, mutate, field):
 def test_pt17_invalid_json_and_cli_error(tmp_path, capsys):
     path = tmp_path / 'broken.json'
     path.write_text('{"annolist": [')
-    with pytest.raises(pt17.ConversionError, match='broken.json: not valid'):
+    with pytest.raises(InputError, match='broken.json: not valid'):
         pt17.convert_posetrack17(str(path), str(tmp_path / 'o'),
                                  progress=False)
     assert run_tool(pt17.main,
