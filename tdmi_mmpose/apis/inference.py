@@ -251,6 +251,5 @@ def inference_video(model: nn.Module,
         bboxes, bbox_image_ids, score_thr=bbox_thr, bbox_format=bbox_format)
     pipeline = build_test_pipeline(model.cfg)
     for clip in iter_clips(
-            open_frame_stream(video), model.frame_offsets,
-            box_source):
+            open_frame_stream(video), model.frame_offsets, box_source):
         yield predict_clip(model, pipeline, clip)

@@ -95,7 +95,9 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         self._vis_fps = 25.0
         self._start_outputs(None)
 
-    def _init_model(self, cfg: ConfigType, weights: Optional[str],
+    def _init_model(self,
+                    cfg: ConfigType,
+                    weights: Optional[str],
                     device: str = 'cpu'):
         """mmpose's, after giving every component the config's one clip
         (:func:`~tdmi_mmpose.io.config.apply_clip`)."""
