@@ -21,28 +21,11 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 from mmpose.structures import PoseDataSample, merge_data_samples
 
-from ..io import clip as clip_rules
 from ..io.frames import (FrameType, check_frame_size, open_frame_stream,
                          read_frame)
 from ..io.person_boxes import BoxesType, PersonBoxSource, check_person_boxes
 from ..utils.errors import InputError
 from .frame_window import ClipWindow, iter_clip_windows
-
-
-def get_frame_offsets(cfg: Union[Config, ConfigDict]) -> List[int]:
-    """The frame offsets of a video model's clips, in time order: the
-    config's top-level ``frame_offsets`` (the clip's declaration), else
-    those of ``test_dataloader.dataset``."""
-    offsets = cfg.get('frame_offsets')
-    if offsets is None:
-        loader = cfg.get('test_dataloader') or {}
-        offsets = (loader.get('dataset') or {}).get('frame_offsets')
-    if offsets is None:
-        raise InputError(
-            f'The config {cfg.filename} gives no frame_offsets (looked at '
-            'the top level and in test_dataloader.dataset); a video model '
-            'needs them to build its clips.')
-    return clip_rules.check_frame_offsets(offsets)
 
 
 def build_test_pipeline(cfg: Union[Config, ConfigDict]) -> Compose:
@@ -211,9 +194,9 @@ def inference_video_topdown(model: nn.Module,
         image pixels, ``keypoint_scores`` (1, K), ``bboxes`` (1, 4),
         ``bbox_scores`` (1, ).
     """
-    offsets = get_frame_offsets(model.cfg)
+    offsets = model.frame_offsets
     frames = list(frames)
-    key = clip_rules.key_frame_index(offsets)
+    key = model.key_frame_index
     if len(frames) != len(offsets):
         raise InputError(
             f'The model takes clips of {len(offsets)} frames (frame_offsets '
@@ -268,6 +251,5 @@ def inference_video(model: nn.Module,
         bboxes, bbox_image_ids, score_thr=bbox_thr, bbox_format=bbox_format)
     pipeline = build_test_pipeline(model.cfg)
     for clip in iter_clips(
-            open_frame_stream(video), get_frame_offsets(model.cfg),
-            box_source):
+            open_frame_stream(video), model.frame_offsets, box_source):
         yield predict_clip(model, pipeline, clip)

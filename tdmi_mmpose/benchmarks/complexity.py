@@ -25,6 +25,7 @@ from torch import nn
 
 from ..io import load_config
 from ..models.utils.deform_conv import mmcv_dcn_available
+from ..utils import table as tables
 
 
 def _conv_macs(output_shape: List[int], weight_shape: List[int]) -> int:
@@ -168,15 +169,15 @@ def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
 
 def format_table(result: Dict[str, Any]) -> str:
     """The per-part figures as a markdown table."""
-    lines = [
-        '| module | type | params (M) | trainable params (M) | GFLOPs |',
-        '|---|---|---:|---:|---:|'
-    ]
-    for r in result['rows'] + [result['total']]:
-        name = f'**{r["name"]}**' if r['name'] == 'total' else r['name']
-        lines.append(f'| {name} | {r["type"]} | {r["params"] / 1e6:.3f} | '
-                     f'{r["trainable"] / 1e6:.3f} | {r["flops"] / 1e9:.3f} |')
-    return '\n'.join(lines)
+    rows = [[
+        f'**{r["name"]}**' if r is result['total'] else r['name'], r['type'],
+        r['params'] / 1e6, r['trainable'] / 1e6, r['flops'] / 1e9
+    ] for r in result['rows'] + [result['total']]]
+    headers = [[
+        'module', 'type', 'params (M)', 'trainable params (M)', 'GFLOPs'
+    ]]
+    return tables.format_table(
+        rows, headers, 'markdown', spec='.3f', align='llrrr')
 
 
 def build_model(config: str, cfg_options: Optional[dict] = None):
@@ -190,7 +191,9 @@ def build_model(config: str, cfg_options: Optional[dict] = None):
     return model
 
 
-def complexity_report(config: str, height: int, width: int,
+def complexity_report(config: str,
+                      height: int,
+                      width: int,
                       cfg_options: Optional[dict] = None) -> tuple:
     """Parameters and FLOPs of a config's model, per part, as markdown.
 
@@ -214,8 +217,9 @@ def complexity_report(config: str, height: int, width: int,
         'analytic, not timings',
     ]
     if result['unsupported_ops']:
-        notes.append('ops not counted: ' + ', '.join(
-            f'{op} x{n}' for op, n in result['unsupported_ops'].items()))
+        notes.append('ops not counted: ' +
+                     ', '.join(f'{op} x{n}'
+                               for op, n in result['unsupported_ops'].items()))
     report = '\n'.join(f'- {note}' for note in notes) + '\n\n' + \
         format_table(result) + '\n'
     return result, report

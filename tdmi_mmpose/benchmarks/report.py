@@ -2,6 +2,8 @@
 """The benchmarks' reports as text tables."""
 from typing import List, Optional
 
+from ..utils.table import format_table
+
 
 def _mib(value: Optional[float]) -> str:
     return '-' if value is None else f'{value:.0f}'
@@ -15,17 +17,21 @@ def _machine_line(m: dict) -> str:
 
 
 def _inference_lines(inference: dict, t: int) -> List[str]:
+    rows = [[
+        label,
+        str(tuple(inference[name]['input_shape'])),
+        format(inference[name]['median_s'], '.3f'),
+        format(inference[name]['person_crops_per_s'], '.2f'),
+        _mib(inference[name]['peak_memory_mib'])
+    ] for name, label in (('tdmi', f'TDMI T={t}'), ('hrnet',
+                                                    'HRNet-W48 single-frame'),
+                          ('hrnet_all_frames', 'HRNet-W48 on all B*T frames'))]
     lines = [
-        '', '(a) inference', f'{"model":<34}{"input":<24}{"s/batch":>9}'
-        f'{"crops/s":>9}{"peak MiB":>10}'
+        '', '(a) inference',
+        format_table(
+            rows, [['model', 'input', 's/batch', 'crops/s', 'peak MiB']],
+            align='llrrr')
     ]
-    for name, label in (('tdmi', f'TDMI T={t}'),
-                        ('hrnet', 'HRNet-W48 single-frame'),
-                        ('hrnet_all_frames', 'HRNet-W48 on all B*T frames')):
-        r = inference[name]
-        lines.append(f'{label:<34}{str(tuple(r["input_shape"])):<24}'
-                     f'{r["median_s"]:>9.3f}{r["person_crops_per_s"]:>9.2f}'
-                     f'{_mib(r["peak_memory_mib"]):>10}')
     r = inference['tdmi']
     return lines + [
         f'TDMI backbone: {r["backbone_calls_per_forward"]:g} call per '
@@ -39,17 +45,19 @@ def _inference_lines(inference: dict, t: int) -> List[str]:
 
 
 def _training_lines(training: dict, t: int) -> List[str]:
+    rows = [[
+        label,
+        format(training[name]['trainable_params_m'], '.2f'),
+        format(training[name]['median_s'], '.3f'),
+        format(training[name]['iters_per_s'], '.3f'),
+        _mib(training[name]['peak_memory_mib'])
+    ] for name, label in (('tdmi', f'TDMI T={t} (frozen backbone)'),
+                          ('hrnet', 'HRNet-W48 single-frame'))]
     lines = [
         '', '(b) training iteration (loss, backward, Adam)',
-        f'{"model":<34}{"trainable M":>12}{"s/iter":>9}{"it/s":>8}'
-        f'{"peak MiB":>10}'
+        format_table(rows,
+                     [['model', 'trainable M', 's/iter', 'it/s', 'peak MiB']])
     ]
-    for name, label in (('tdmi', f'TDMI T={t} (frozen backbone)'),
-                        ('hrnet', 'HRNet-W48 single-frame')):
-        r = training[name]
-        lines.append(f'{label:<34}{r["trainable_params_m"]:>12.2f}'
-                     f'{r["median_s"]:>9.3f}{r["iters_per_s"]:>8.3f}'
-                     f'{_mib(r["peak_memory_mib"]):>10}')
     return lines + [
         'peak MiB: weights + optimizer state + the rise of one iteration '
         f'({training["tdmi"]["memory_method"]})',
@@ -60,15 +68,19 @@ def _training_lines(training: dict, t: int) -> List[str]:
 
 def format_pipeline_table(report: dict) -> List[str]:
     """The rows of a pipeline report (settings, shapes, throughput)."""
-    lines = [
-        f'{"setting":<10}{"inputs":<22}{"samples/s":>10}{"ms/sample":>11}'
-        f'{"frames/s":>10}'
+    rows = [[
+        name,
+        str(tuple(r['inputs_shape'])),
+        format(r['samples_per_s'], '.1f'),
+        format(r['ms_per_sample'], '.2f'),
+        format(r['samples_per_s'] * r['inputs_shape'][0], '.1f')
+    ] for name, r in report['results'].items()]
+    return [
+        format_table(
+            rows,
+            [['setting', 'inputs', 'samples/s', 'ms/sample', 'frames/s']],
+            align='llrrr')
     ]
-    for name, r in report['results'].items():
-        lines.append(f'{name:<10}{str(tuple(r["inputs_shape"])):<22}'
-                     f'{r["samples_per_s"]:>10.1f}{r["ms_per_sample"]:>11.2f}'
-                     f'{r["samples_per_s"] * r["inputs_shape"][0]:>10.1f}')
-    return lines
 
 
 def format_pipeline_report(report: dict) -> str:
