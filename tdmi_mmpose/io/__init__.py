@@ -53,7 +53,8 @@ from .records import (annotation_where, as_numbers, check_annotation,
                       keypoints_array, parse_detection, parse_head_box,
                       parse_ignore_regions, parse_image_size, parse_keypoints,
                       register_ids, register_image_ids)
-from .videos import (FRAME_FILE_TEMPLATE, check_video_data, clip_frame_names,
+from .videos import (FRAME_FILE_TEMPLATE, check_video_data,
+                     check_video_lists, clip_frame_names,
                      frame_file_name, frame_number, frame_table,
                      group_videos, image_folder, order_frames,
                      read_video_file, split_videos, video_key, video_name)
@@ -74,6 +75,7 @@ __all__ = [
     'VISIBILITY_FLAGS', 'annotation_where', 'as_numbers', 'boxes_outside',
     'check_annotation', 'check_fields', 'check_finite', 'check_image',
     'check_json_finite', 'check_record', 'check_value', 'check_video_data',
+    'check_video_lists',
     'clip_boxes', 'clip_frame_names', 'frame_file_name', 'frame_number',
     'frame_table', 'group_videos', 'image_folder', 'image_size',
     'ignore_regions', 'is_json_integer', 'json_files', 'keypoints_array',

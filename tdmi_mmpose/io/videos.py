@@ -78,6 +78,27 @@ def _images_field(value: object) -> Optional[str]:
     return _list_field(value) or (None if value else 'is empty')
 
 
+def check_video_lists(data: object,
+                      source: str,
+                      annotations: bool = True) -> Tuple[list, list]:
+    """Check the top level of a PoseTrack18-layout object: a dict with the
+    lists ``images`` and ``annotations`` (records not checked).
+
+    Args:
+        data (object): The loaded JSON.
+        source (str): Its file, for errors.
+        annotations (bool): Whether ``annotations`` is required; ``False``
+            reads a missing one as empty. Defaults to ``True``.
+
+    Returns:
+        tuple[list, list]: ``images`` and ``annotations``.
+    """
+    fields = ('images', 'annotations') if annotations else ('images', )
+    check_record(data, dict(images=_list_field, annotations=_list_field),
+                 source, fields)
+    return data['images'], data.get('annotations', [])
+
+
 def check_video_data(data: object,
                      source: str,
                      num_keypoints: Optional[int] = None,
