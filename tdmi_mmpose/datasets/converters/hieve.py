@@ -55,7 +55,8 @@ from ...io import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID,
 from .hieve_labels import Frames, find_label_sources, read_labels
 from .outputs import write_json_files
 from .posetrack17 import BBOX_MARGIN
-from .pt17_fields import InputError, ConversionReport
+from ...io import InputError
+from .report import ConversionReport
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv')
 #: Image ids are ``video number * FRAMES_PER_VIDEO + frame index``.
