@@ -128,18 +128,24 @@ def _name_problem(name: str, folder: str, frame_base: int,
     return None
 
 
-def _r2(v: float) -> float:
+def round2(v: float) -> float:
+    """A value as written to the converted files (2 decimals)."""
     return round(float(v), 2)
 
 
-def _person_box(xs: List[float], ys: List[float]) -> List[float]:
-    """The ``xywh`` box around points, enlarged by ``BBOX_MARGIN`` of its
-    size on every side and clipped at 0."""
+def rounded_xywh(box: List[float]) -> List[float]:
+    """``[x1, y1, x2, y2]`` -> ``[x, y, w, h]`` as written (:func:`round2`)."""
+    x1, y1, x2, y2 = box
+    return [round2(x1), round2(y1), round2(x2 - x1), round2(y2 - y1)]
+
+
+def joints_box(xs: List[float], ys: List[float]) -> List[float]:
+    """The person box of joints (PT17 and HiEve people without a box):
+    ``[x1, y1, x2, y2]`` around the points, enlarged by ``BBOX_MARGIN`` of
+    its width and height on every side, clipped at 0."""
     x1, x2, y1, y2 = min(xs), max(xs), min(ys), max(ys)
     mx, my = BBOX_MARGIN * (x2 - x1), BBOX_MARGIN * (y2 - y1)
-    x1, y1 = max(0.0, x1 - mx), max(0.0, y1 - my)
-    x2, y2 = x2 + mx, y2 + my
-    return [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)]
+    return [max(0.0, x1 - mx), max(0.0, y1 - my), x2 + mx, y2 + my]
 
 
 def _keypoints(person: dict, drop_invisible: bool,
@@ -161,8 +167,8 @@ def _keypoints(person: dict, drop_invisible: bool,
             report.note('points marked is_visible=0 kept as annotated',
                         point['where'])
         slot = PT17_TO_PT18[int(point['id'])]
-        keypoints[3 * slot:3 * slot + 3] = [_r2(point['x']),
-                                            _r2(point['y']), 1]
+        keypoints[3 * slot:3 * slot + 3] = [round2(point['x']),
+                                            round2(point['y']), 1]
         xs.append(point['x'])
         ys.append(point['y'])
     return keypoints, xs, ys
@@ -187,8 +193,7 @@ def _convert_person(person: dict, image_id: int, index: int,
         report.note('people without a head box (kept, no bbox_head)', where)
     else:
         hx1, hy1, hx2, hy2 = person['box']
-        ann['bbox_head'] = [_r2(hx1), _r2(hy1), _r2(hx2 - hx1),
-                            _r2(hy2 - hy1)]
+        ann['bbox_head'] = rounded_xywh(person['box'])
         xs, ys = xs + [hx1, hx2], ys + [hy1, hy2]
     track_id = person['track_id']
     if track_id is None:
@@ -199,7 +204,7 @@ def _convert_person(person: dict, image_id: int, index: int,
             f'{where}: more than {MAX_PEOPLE} people in one frame; '
             'annotation ids (image id * 100 + index) would collide.')
     ann.update(keypoints=keypoints, track_id=track_id, image_id=image_id,
-               bbox=_person_box(xs, ys), scores=[], category_id=1,
+               bbox=rounded_xywh(joints_box(xs, ys)), scores=[], category_id=1,
                id=image_id * 100 + index)
     return ann
 
@@ -217,8 +222,8 @@ def _ignore_regions(regions: List[dict], report: ConversionReport) -> dict:
     if not kept:
         return {}
     return dict(
-        ignore_regions_x=[[_r2(x) for x in r['xs']] for r in kept],
-        ignore_regions_y=[[_r2(y) for y in r['ys']] for r in kept])
+        ignore_regions_x=[[round2(x) for x in r['xs']] for r in kept],
+        ignore_regions_y=[[round2(y) for y in r['ys']] for r in kept])
 
 
 def _image(file_name: str, seq: Tuple[int, int], index: int,
