@@ -26,9 +26,8 @@ y2`` (with ``x2 >= x1``, ``y2 >= y1``) or none; a joint id once per person.
 import math
 from typing import List, Optional
 
-import numpy as np
-
-from .fields import COORDINATE_LIMIT, array_problem, check_record, error
+from .fields import (COORDINATE_LIMIT, array_problem, check_record, error,
+                     optional)
 
 #: The fields of an ``annorect``'s box (the head box in PoseTrack2017, the
 #: person box in HiEve's PoseTrack2017-style labels).
@@ -66,7 +65,8 @@ def number(value: object) -> Optional[str]:
                 f'{len(value)}')
     scalar = matlab_scalar(value)
     if not isinstance(scalar, (int, float)) or not math.isfinite(scalar):
-        return f'must be a number (finite), got {value!r}'
+        shown = value[0] if isinstance(value, list) else value
+        return f'must be a number (finite), got {shown!r}'
     return None
 
 
@@ -84,9 +84,14 @@ def integer(value: object) -> Optional[str]:
     return problem
 
 
+def matlab_string(value: object) -> object:
+    """A string written as is or as a one-element list."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
 def string(value: object) -> Optional[str]:
     """Rule: a non-empty string, plain or in a one-element list."""
-    value = value[0] if isinstance(value, list) and len(value) == 1 else value
+    value = matlab_string(value)
     return None if isinstance(value, str) and value else (
         f'must be a non-empty string, got {value!r}')
 
@@ -107,16 +112,31 @@ def _image(value: object) -> Optional[str]:
     return string(items[0].get('name'))
 
 
-def _box(what: str):
-    """A rule of a record: its box ``x1..y2`` whole or absent, ordered."""
+def _given(record: dict, field: str) -> bool:
+    """Whether a field holds a value (``null`` and ``[]`` read as absent,
+    as :func:`~.fields.optional`)."""
+    return record.get(field) not in (None, [])
 
-    def rule(rect: dict) -> Optional[str]:
-        present = [f for f in RECT_BOX_FIELDS if f in rect]
+
+def box_rule(what: str, fields=RECT_BOX_FIELDS):
+    """A rule of a record: its box ``fields`` (``x1, y1, x2, y2``) whole or
+    absent, with ``x2 >= x1`` and ``y2 >= y1``.
+
+    Args:
+        what (str): What the box is (``'head box'``), for errors.
+        fields (tuple[str]): The names of x1, y1, x2, y2 in the record.
+
+    Returns:
+        callable: Record -> problem (``None`` if valid).
+    """
+
+    def rule(record: dict) -> Optional[str]:
+        present = [f for f in fields if _given(record, f)]
         if present and len(present) < 4:
-            missing = next(f for f in RECT_BOX_FIELDS if f not in rect)
-            return (f'missing field "{missing}" (the {what} needs x1, y1, '
-                    'x2, y2)')
-        box = [matlab_scalar(rect[f]) for f in present]
+            missing = next(f for f in fields if not _given(record, f))
+            return (f'missing field "{missing}" (the {what} needs '
+                    f'{", ".join(fields)})')
+        box = [matlab_scalar(record[f]) for f in present]
         if box and (box[2] < box[0] or box[3] < box[1]):
             return f'the {what} has x2 < x1 or y2 < y1 {box}'
         return None
@@ -126,47 +146,45 @@ def _box(what: str):
 
 _ENTRY = dict(image=_image, imgnum=number, is_labeled=number,
               annorect=objects, ignore_regions=objects)
-_RECT = dict(dict.fromkeys(RECT_BOX_FIELDS, coordinate), track_id=integer,
-             annopoints=objects)
+_RECT = dict(dict.fromkeys(RECT_BOX_FIELDS, optional(coordinate)),
+             track_id=integer, annopoints=objects)
 _POINT = dict(id=number, x=coordinate, y=coordinate, is_visible=number)
 _XY = dict(x=coordinate, y=coordinate)
 
 
-def _points(record: dict, where: str, what: str = 'point') -> List[dict]:
-    """The checked ``point`` entries of ``record`` (a region or an
-    ``annopoints`` entry)."""
-    schema, required = (_POINT, ('id', 'x', 'y')) if what == 'point' else (
-        _XY, ('x', 'y'))
+def _points(record: dict, where: str) -> List[dict]:
+    """The ``point`` entries of ``record`` (an ignore region or an
+    ``annopoints`` entry), checked to be objects."""
     check_record(record, dict(point=objects), where)
-    points = matlab_list(record.get('point'))
-    for k, point in enumerate(points):
-        check_record(point, schema, f'{where}.{what}[{k}]', required)
-    return points
+    return matlab_list(record.get('point'))
 
 
 def _person(rect: dict, where: str, box_name: str) -> dict:
     """One checked ``annorect`` entry -> ``box`` (or ``None``),
     ``track_id`` (or ``None``) and ``points`` (``id``, ``x``, ``y``,
-    ``visible``), each with its ``where``."""
-    check_record(rect, _RECT, where, checks=(_box(box_name), ))
-    points, seen = [], {}
+    ``visible``), each with its ``where``; the points of all
+    ``annopoints`` entries are numbered in one sequence
+    (``annopoints.point[k]``)."""
+    check_record(rect, _RECT, where, checks=(box_rule(box_name), ))
+    points = []
     for k, annopoints in enumerate(matlab_list(rect.get('annopoints'))):
         points += _points(annopoints, f'{where}.annopoints[{k}]')
-    people_points = []
+    people_points, seen = [], set()
     for k, point in enumerate(points):
         pwhere = f'{where}.annopoints.point[{k}]'
+        check_record(point, _POINT, pwhere, ('id', 'x', 'y'))
         joint = matlab_scalar(point['id'])
         if joint in seen:
             raise error(pwhere, f'joint id {joint} appears twice in one person',
                         'id')
-        seen[joint] = pwhere
+        seen.add(joint)
         people_points.append(dict(
             id=joint, x=float(matlab_scalar(point['x'])),
             y=float(matlab_scalar(point['y'])),
             visible=bool(matlab_scalar(point.get('is_visible', 1))),
             where=pwhere))
     box = [float(matlab_scalar(rect[f])) for f in RECT_BOX_FIELDS
-           if f in rect] or None
+           if _given(rect, f)] or None
     track_id = rect.get('track_id')
     return dict(box=box, points=people_points, where=where,
                 track_id=None if track_id is None else int(
@@ -201,14 +219,16 @@ def read_annolist(data: object, source: str,
         regions = []
         for r, region in enumerate(matlab_list(entry.get('ignore_regions'))):
             rwhere = f'{where}.ignore_regions[{r}]'
-            points = _points(region, rwhere, 'xy')
+            points = _points(region, rwhere)
+            for k, point in enumerate(points):
+                check_record(point, _XY, f'{rwhere}.point[{k}]', _XY)
             regions.append(dict(
                 where=rwhere,
                 xs=[float(matlab_scalar(p['x'])) for p in points],
                 ys=[float(matlab_scalar(p['y'])) for p in points]))
         frames.append(dict(
             where=where,
-            name=matlab_list(entry['image'])[0]['name'],
+            name=matlab_string(matlab_list(entry['image'])[0]['name']),
             imgnum=matlab_scalar(entry['imgnum']) if 'imgnum' in entry
             else None,
             is_labeled=matlab_scalar(entry['is_labeled'])
@@ -221,4 +241,5 @@ def read_annolist(data: object, source: str,
     return frames
 
 
-__all__ = ['read_annolist', 'matlab_scalar', 'number', 'coordinate', 'np']
+__all__ = ['read_annolist', 'box_rule', 'matlab_list', 'matlab_scalar',
+           'number', 'coordinate', 'integer', 'string', 'objects']

@@ -218,7 +218,7 @@ def test_pt17_img_root_adds_missing_frames(tmp_path):
     (lambda d: d['annolist'][0]['annorect'][0]['annopoints'][0]['point'][1]
      .pop('x'), 'annorect[0].annopoints.point[1]: missing field "x"'),
     (lambda d: d['annolist'][0]['annorect'][0]['annopoints'][0]['point'][1]
-     .update(id=[13]), 'field "id": joint id 13 appears twice'),
+     .update(id=[13]), 'field "id" joint id 13 appears twice'),
     (lambda d: d['annolist'][0]['annorect'][0].pop('y2'),
      'annorect[0]: missing field "y2"'),
     (lambda d: d['annolist'][0]['annorect'][0].update(x1=[1, 2]),
