@@ -346,11 +346,11 @@ def test_non_finite_list_boxes_are_errors(boxes, match):
 
 @pytest.mark.parametrize('text, match', [
     ('[{"frame_index": 0, "bbox": [1, 2, 3, 4], "score": NaN}]',
-     r'boxes\.json: entry #0: .*score=nan'),
+     r'boxes\.json: detection #0: field "score" must be .* got nan'),
     ('[{"frame_index": 1.5, "bbox": [1, 2, 3, 4]}]',
-     r'entry #0: "frame_index" must be .* got 1\.5'),
+     r'detection #0: field "frame_index" must be .* got 1\.5'),
     ('[{"frame_index": -1, "bbox": [1, 2, 3, 4]}]',
-     r'entry #0: "frame_index" must be .* got -1'),
+     r'detection #0: field "frame_index" must be .* got -1'),
 ])
 def test_bad_box_json_entries_are_errors(tmp_path, text, match):
     path = tmp_path / 'boxes.json'

@@ -11,10 +11,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
-                   as_numbers, check_fields, check_image_record,
+                   as_numbers, check_fields, check_image, check_value,
                    check_video_lists, image_folder, json_files, load_json,
                    parse_head_box, parse_ignore_regions, parse_keypoints,
-                   parse_track_id, posetrack_categories, split_videos)
+                   posetrack_categories, split_videos)
+from ...io.fields import integer
 from ...utils.atomic import atomic_write_json
 from ..functional import (MAX_TRACK_ID, MISSING_SCORE, NUM_JOINTS,
                           POSETRACK18_TO_POSEVAL, POSEVAL_SOURCE_NAMES,
@@ -80,8 +81,9 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
     person = dict(points=triples[:, :2], present=triples.any(axis=1))
     if track and ann.get('track_id') is None:
         raise InputError(f'{where} has no track_id ({_MOTA_NEEDS_IDS}).')
-    person['track_id'] = parse_track_id(ann, where) if track \
-        else ann.get('track_id')
+    person['track_id'] = int(
+        check_value(ann['track_id'], integer, where, 'track_id')) \
+        if track else ann.get('track_id')
     if is_gt:
         bbox_head = parse_head_box(ann.get('bbox_head'), where)
         if bbox_head is None:
@@ -146,7 +148,7 @@ def parse_posetrack_video(video: dict,
     images, annotations = check_video_lists(video, source)
     mapping = _keypoint_mapping(video, source)
     for image in images:
-        check_image_record(image, source)
+        check_image(image, source)
     images = _first_video_images(images, source) if images else images
     people = {image['id']: [] for image in images}
     missing_scores = False
