@@ -160,7 +160,7 @@ def prepare_study_data(spec: StudySpec, work_dir: str,
     """
     if spec.sample_data is None:
         return None
-    from tdmi_mmpose.datasets.sample_data import make_sample_posetrack
+    from tdmi_mmpose.synthetic import make_sample_posetrack
     root = osp.join(work_dir, 'data')
     done = osp.join(root, 'generated.json')
     if osp.isfile(done):

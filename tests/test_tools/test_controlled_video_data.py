@@ -9,9 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from tdmi_mmpose.datasets.sample_data import (generated_layout, render_video,
-                                              make_sample_posetrack,
-                                              motion_blur, with_distractor)
+from tdmi_mmpose.synthetic import (Effects, generated_layout,
+                                   make_sample_posetrack, motion_blur,
+                                   render_video, with_distractor)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 WIDTH, HEIGHT = 320, 240
@@ -23,8 +23,8 @@ def _render(occlusion_prob=0.0, blur_prob=0.0, templates=None, nframes=8):
     return render_video(
         np.random.default_rng(5), 'train', '000007_x_train', nframes, 1,
         templates, WIDTH, HEIGHT, (0.6, 0.99), 1,
-        np.random.default_rng(9), occlusion_prob=occlusion_prob,
-        occluder_radius=0.08, blur_prob=blur_prob, blur_length=9)
+        Effects(np.random.default_rng(9), occlusion_prob=occlusion_prob,
+                occluder_radius=0.08, blur_prob=blur_prob, blur_length=9))
 
 
 def _core(joint):

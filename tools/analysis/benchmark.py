@@ -490,7 +490,7 @@ def bench_pipeline(args, num_frames: int) -> dict:
     tmp_dir = None
     data_root = args.data_root
     if data_root is None:
-        from tdmi_mmpose.datasets.sample_data import make_sample_posetrack
+        from tdmi_mmpose.synthetic import make_sample_posetrack
         tmp_dir = tempfile.TemporaryDirectory()
         data_root = tmp_dir.name + '/'
         log('[pipeline] generating the synthetic sample data')

@@ -18,7 +18,7 @@ exercise the code, and say nothing about accuracy on real videos.
 import argparse
 import sys
 
-from tdmi_mmpose.datasets.sample_data import make_sample_posetrack
+from tdmi_mmpose.synthetic import make_sample_posetrack
 
 
 def format_summary(summary: dict) -> str:
