@@ -38,14 +38,19 @@ def summarize_study(study: Dict) -> List[Dict]:
         study (dict): A study record (see :func:`run_study`).
 
     Returns:
-        list[dict]: One row per variant, in the study's order: ``variant``,
+        list[dict]: One row per variant, in the study's order (the
+        pretraining run, if any, first): ``variant``,
         ``seeds``, ``values`` (the per-seed Totals), ``metrics`` (key ->
         :func:`mean_and_std`) and ``seconds`` (:func:`mean_and_std` of
         train + test time).
     """
+    groups = [(variant, [r for r in study['runs']
+                         if r['variant'] == variant])
+              for variant in study['variants']]
+    if 'pretrain' in study:
+        groups.insert(0, (study['pretrain']['name'], [study['pretrain']]))
     rows = []
-    for variant in study['variants']:
-        runs = [r for r in study['runs'] if r['variant'] == variant]
+    for variant, runs in groups:
         if not runs:
             continue
         metrics = {
@@ -243,5 +248,55 @@ def format_curve_table(study: Dict,
                 continue
             stat = mean_and_std(ends)
             cells.append(f'{stat["mean"]:.3g} ± {stat["std"]:.2g}')
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+#: Columns of :func:`format_probe_table`: (header, probe key or a pair of
+#: keys whose difference is shown).
+PROBE_COLUMNS = (
+    ('E(M_t) in target', 'motion_in_target'),
+    ('E(M_u) in target', 'useful_in_target'),
+    ('E(M_n) in target', 'noisy_in_target'),
+    ('u − n, target', ('useful_in_target', 'noisy_in_target')),
+    ('E(M_t) in other', 'motion_in_other'),
+    ('E(M_u) in other', 'useful_in_other'),
+    ('E(M_n) in other', 'noisy_in_other'),
+    ('u − n, other', ('useful_in_other', 'noisy_in_other')),
+    ('area target', 'area_target'),
+    ('area other', 'area_other'),
+)
+
+
+def format_probe_table(study: Dict) -> str:
+    """A markdown table of the disentanglement probe: per probed variant,
+    mean ± std over seeds (in %) of each energy share
+    (:mod:`~tdmi_mmpose.analysis.disentanglement_probe`), of the M_u − M_n
+    differences and of the masks' area shares.
+
+    Args:
+        study (dict): A study record with ``probe_variants``.
+
+    Returns:
+        str: The table, ending with a newline ('' without probes).
+    """
+    variants = study.get('probe_variants', [])
+    if not variants:
+        return ''
+    lines = ['| variant | seeds | ' + ' | '.join(
+        name for name, _ in PROBE_COLUMNS) + ' |',
+             '|---|---' + '|---:' * len(PROBE_COLUMNS) + '|']
+    for variant in variants:
+        probes = [r['probe'] for r in study['runs']
+                  if r['variant'] == variant and 'probe' in r]
+        cells = [variant, str(len(probes))]
+        for _, key in PROBE_COLUMNS:
+            if isinstance(key, tuple):
+                values = [100 * (p[key[0]] - p[key[1]]) for p in probes]
+            else:
+                values = [100 * p[key] for p in probes]
+            stat = mean_and_std(values)
+            cells.append('n/a' if stat['mean'] is None else
+                         f'{stat["mean"]:.2f} ± {stat["std"]:.2f}')
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'

@@ -7,14 +7,40 @@ metric can be exercised end to end without the real PoseTrack data. It is
 drawn from scratch (textured backgrounds and walking stick figures); it says
 nothing about accuracy on real videos.
 
-Layout written under ``out_dir`` (the same as a PoseTrack18 release)::
+The fixed sample has five short videos (train: 3 of 12-16 frames, every
+other frame labelled; val: 2 of 13-15 frames, every third labelled) of one
+or two walking stick figures on a slowly panning textured background. A
+generated layout has ``num_videos = (train, val)`` videos of
+``frames_per_video`` frames, every ``label_step``-th (and the last) frame
+labelled, one or two people drawn from the seed. The first and last frame
+of a video are labelled; joints outside the image and an ear behind a
+turned head are ``[0, 0, 0]``; one labelled val frame of the fixed sample
+has an ignore region; the val detections cover every val frame (jittered
+boxes around each visible person plus low-score false positives).
+
+Controlled effects, each from a random stream of its own (switching one on
+leaves the people, default backgrounds and detections of a seed as they
+were): joints hidden per frame (painted over with the background, so the
+neighbouring frames show what a frame hides; the label stays), motion blur,
+a crossing distractor (annotated), and irrelevant motion
+(:mod:`.irrelevant_motion`: a fast pan, moving textured objects, an
+unannotated passer-by behind the first person). With irrelevant motion the
+motion masks of each annotated person in each labelled frame t are written
+(uint8, frame size): bit 1 where that person's silhouette is in some frame
+of t - mask_window .. t + mask_window (clamped to the video), bit 2 where
+anything else that moves on its own is (other people, the passer-by, the
+objects; not the pan).
+
+Layout written under ``out_dir`` (the same as a PoseTrack18 release, plus
+the masks)::
 
     images/{train,val}/<video>/<frame:06d>.jpg
     annotations/{train,val}/<video>.json
     person_detections/val_human_detections.json
+    motion_masks/{train,val}/<video>/<frame:06d>_<track id>.png
 
 The output depends only on ``seed`` (and the keyword arguments): the JSON
-files are byte-identical between runs, and so are the JPEG files for
+and PNG files are byte-identical between runs, and so are the JPEG files for
 a given OpenCV build.
 """
 import os
@@ -25,6 +51,7 @@ import cv2
 import numpy as np
 
 from .annotations import write_json
+from .irrelevant_motion import motion_mask_path
 from .stick_figure import generated_layout, with_distractor
 from .video import Effects, render_video
 
@@ -45,7 +72,8 @@ _VIDEOS = [
 
 
 def _check_arguments(num_false_positives, occlusion_prob, occluder_radius,
-                     blur_prob, blur_length) -> None:
+                     blur_prob, blur_length, pan_speed, moving_objects,
+                     mask_window) -> None:
     problems = []
     if num_false_positives < 1:
         problems.append('num_false_positives must be at least 1, got '
@@ -57,16 +85,20 @@ def _check_arguments(num_false_positives, occlusion_prob, occluder_radius,
     if not 0.0 < occluder_radius <= 0.5:
         problems.append(
             f'occluder_radius must be in (0, 0.5], got {occluder_radius}')
-    if blur_length < 2:
-        problems.append(f'blur_length must be >= 2, got {blur_length}')
+    for name, value, low in (('blur_length', blur_length, 2),
+                             ('pan_speed', pan_speed, 0),
+                             ('moving_objects', moving_objects, 0),
+                             ('mask_window', mask_window, 0)):
+        if value < low:
+            problems.append(f'{name} must be >= {low}, got {value}')
     if problems:
         raise ValueError('; '.join(problems))
 
 
 def _write_video(out_dir: str, split: str, name: str, video: Dict,
                  jpeg_quality: int, summary: Dict) -> None:
-    """Write one rendered video's frames and annotation file and count them
-    in ``summary``."""
+    """Write one rendered video's frames, annotation file and motion masks
+    and count them in ``summary``."""
     stats = summary.setdefault(split, {
         'videos': 0, 'frames': 0, 'labeled_frames': 0, 'instances': 0,
         'ann_files': []
@@ -76,6 +108,11 @@ def _write_video(out_dir: str, split: str, name: str, video: Dict,
         os.makedirs(osp.dirname(path), exist_ok=True)
         if not cv2.imwrite(path, img,
                            [int(cv2.IMWRITE_JPEG_QUALITY), jpeg_quality]):
+            raise IOError(f'cv2.imwrite failed for {path}')
+    for (file_name, track_id), mask in video['motion_masks'].items():
+        path = osp.join(out_dir, motion_mask_path(file_name, track_id))
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        if not cv2.imwrite(path, mask):
             raise IOError(f'cv2.imwrite failed for {path}')
     ann_file = osp.join(out_dir, 'annotations', split, f'{name}.json')
     write_json(ann_file, video['json'])
@@ -89,6 +126,47 @@ def _write_video(out_dir: str, split: str, name: str, video: Dict,
         len(im.get('ignore_regions_x', [])) for im in images)
     summary['hidden_joints'].update(video['hidden_joints'])
     summary['blurred_frames'].extend(video['blurred_frames'])
+    summary['motion_masks'] += len(video['motion_masks'])
+
+
+def _write_dataset(out_dir: str, videos: List[Tuple], seed: int,
+                   splits: Sequence[str], render_args: Dict,
+                   effects: Dict, motion_options: Optional[Dict],
+                   jpeg_quality: int) -> Dict:
+    """Render and write every video of ``videos``; returns the summary."""
+    rng = np.random.default_rng(seed)
+    summary: Dict = {'root': out_dir, 'seed': seed, 'det_file': None,
+                     'num_detections': 0, 'ignore_regions': 0,
+                     'hidden_joints': {}, 'blurred_frames': [],
+                     'motion_masks': 0}
+    detections: List[Dict] = []
+    for index, (split, name, nframes, step, templates) in enumerate(videos):
+        # Draw every random number of a video even when the split is
+        # skipped, so a video's content does not depend on ``splits``.
+        vid_rng = np.random.default_rng(rng.integers(0, 2**31))
+        if effects['distractor']:
+            templates = with_distractor(templates, nframes,
+                                        render_args['width'])
+        # The effects and the irrelevant motion draw from streams of their
+        # own: switching them on leaves the people, the default backgrounds
+        # and the detections of a seed as they were.
+        video = render_video(
+            vid_rng, split, name, nframes, step, templates,
+            effects=Effects(np.random.default_rng([seed, 2, index]),
+                            *effects['frame_effects']),
+            motion_rng=np.random.default_rng([seed, 3, index]),
+            motion_options=motion_options, **render_args)
+        if split not in splits:
+            continue
+        _write_video(out_dir, split, name, video, jpeg_quality, summary)
+        detections.extend(video['detections'])
+    if 'val' in splits:
+        det_file = osp.join(out_dir, 'person_detections',
+                            'val_human_detections.json')
+        write_json(det_file, detections)
+        summary['det_file'] = det_file
+        summary['num_detections'] = len(detections)
+    return summary
 
 
 def make_sample_posetrack(out_dir: str,
@@ -106,104 +184,68 @@ def make_sample_posetrack(out_dir: str,
                           occluder_radius: float = 0.08,
                           blur_prob: float = 0.0,
                           blur_length: int = 9,
-                          distractor: bool = False) -> Dict:
-    """Generate the synthetic PoseTrack18-format sample dataset.
-
-    Five short videos (train: 3 videos of 12-16 frames, every other frame
-    labelled; val: 2 videos of 13-15 frames, every third frame labelled),
-    each with one or two walking, arm-swinging stick figures on a slowly
-    panning textured background. The first and last frame of each video
-    are always labelled. Joints outside the image, and an ear hidden behind
-    a turned head, are annotated ``[0, 0, 0]``. One labelled val frame has
-    one ignore region (a polygon over part of a person). The val detection
-    file covers every val frame, with jittered boxes around each visible
-    person plus low-score false positives.
+                          distractor: bool = False,
+                          pan_speed: float = 0.0,
+                          moving_objects: int = 0,
+                          passer_by: bool = False,
+                          mask_window: int = 2) -> Dict:
+    """Generate the synthetic PoseTrack18-format sample dataset (the fixed
+    five-video sample, or a generated layout; see the module docstring).
 
     Args:
-        out_dir (str): root folder to write to (created if missing).
-        seed (int): seed of ``numpy.random.default_rng``. Defaults to 0.
-        width (int): image width. Defaults to 320.
-        height (int): image height. Defaults to 240.
-        jpeg_quality (int): JPEG quality for ``cv2.imwrite``.
-            Defaults to 85.
-        splits (Sequence[str]): which splits to write. Defaults to
-            ``('train', 'val')``.
-        det_score_range (tuple[float, float]): score range of true
-            detections. Defaults to (0.6, 0.99).
-        num_false_positives (int): low-score false-positive detections per
-            val video, at least 1. Defaults to 2.
-        num_videos (tuple[int, int], optional): ``(train, val)`` numbers of
-            videos of a *generated* layout: each video has
-            ``frames_per_video`` frames, every ``label_step``-th frame (and
-            the last) labelled, and one or two walking people drawn from the
-            seed. ``None`` (default) writes the fixed five-video sample.
-        frames_per_video (int): frames per video of a generated layout.
-            Defaults to 20.
-        label_step (int): labelling step of a generated layout.
-            Defaults to 2.
-        occlusion_prob (float): probability that a joint is hidden in a
-            frame, independently per joint, person and frame. A hidden
-            joint's pixels (a disc of radius ``occluder_radius`` × the
-            person's height) are painted over with the frame's background,
-            so neighbouring frames show what this one hides. The joint stays
-            annotated at its true position. Defaults to 0.
-        occluder_radius (float): radius of the hiding disc as a fraction
-            of the person's height. Defaults to 0.08.
-        blur_prob (float): probability that a frame is motion-blurred
-            (a line kernel of ``blur_length`` px at an angle drawn per
-            frame). Defaults to 0.
-        blur_length (int): length of the blur kernel in pixels, >= 2.
-            Defaults to 9.
-        distractor (bool): add to every video a person of similar size who
-            walks the other way and crosses the first person half-way
-            through the video (annotated, with its own track id and, in
-            val, detections). Defaults to False.
+        out_dir (str): Root folder to write to (created if missing).
+        seed (int): Seed of ``numpy.random.default_rng``. Default: 0.
+        width, height (int): Frame size. Default: 320, 240.
+        jpeg_quality (int): JPEG quality of the frames. Default: 85.
+        splits (Sequence[str]): Splits to write. Default: train and val.
+        det_score_range (tuple[float, float]): Scores of true detections.
+        num_false_positives (int): False positives per val video, >= 1.
+        num_videos (tuple[int, int], optional): ``(train, val)`` videos of a
+            generated layout instead of the fixed sample.
+        frames_per_video (int): Frames of a generated video. Default: 20.
+        label_step (int): Labelling step of a generated video. Default: 2.
+        occlusion_prob (float): Probability that a joint is hidden in a
+            frame (a disc of ``occluder_radius`` × the person's height
+            painted with the background; the label stays). Default: 0.
+        occluder_radius (float): See ``occlusion_prob``. Default: 0.08.
+        blur_prob (float): Probability that a frame is motion-blurred with
+            a line kernel of ``blur_length`` (>= 2) px. Default: 0.
+        blur_length (int): See ``blur_prob``. Default: 9.
+        distractor (bool): An annotated person crossing the first one.
+        pan_speed (float): Irrelevant motion: camera pan in px per frame
+            (0: the default slow pan).
+        moving_objects (int): Irrelevant motion: moving textured objects.
+        passer_by (bool): Irrelevant motion: an unannotated passer-by.
+        mask_window (int): Half-length of the motion masks' clip window
+            (written with any irrelevant motion). Default: 2.
 
     Returns:
-        dict: a summary with ``root``, ``seed``, ``det_file`` (or None when
-        val is not written), ``num_detections``, ``ignore_regions`` (number
-        of ignore polygons), ``hidden_joints`` (``{frame file name:
-        [[track_id, keypoint index], ...]}`` for every frame with a hidden
-        joint), ``blurred_frames`` (file names) and, per split, ``videos``,
-        ``frames``, ``labeled_frames``, ``instances`` and ``ann_files``
-        (paths of the per-video annotation files).
+        dict: ``root``, ``seed``, ``det_file`` (None without val),
+        ``num_detections``, ``ignore_regions``, ``hidden_joints`` (frame
+        file -> ``[[track_id, keypoint], ...]``), ``blurred_frames``,
+        ``motion_masks`` (number written) and per split ``videos``,
+        ``frames``, ``labeled_frames``, ``instances``, ``ann_files``.
     """
     _check_arguments(num_false_positives, occlusion_prob, occluder_radius,
-                     blur_prob, blur_length)
-    rng = np.random.default_rng(seed)
+                     blur_prob, blur_length, pan_speed, moving_objects,
+                     mask_window)
     if num_videos is None:
         videos = _VIDEOS
     else:
         videos = generated_layout(
             np.random.default_rng([seed, 1]), num_videos, frames_per_video,
             label_step)
-    summary: Dict = {'root': out_dir, 'seed': seed, 'det_file': None,
-                     'num_detections': 0, 'ignore_regions': 0,
-                     'hidden_joints': {}, 'blurred_frames': []}
-    detections: List[Dict] = []
-    for index, (split, name, nframes, step, templates) in enumerate(videos):
-        # Draw every random number of a video even when the split is
-        # skipped, so a video's content does not depend on ``splits``.
-        vid_rng = np.random.default_rng(rng.integers(0, 2**31))
-        if distractor:
-            templates = with_distractor(templates, nframes, width)
-        # The effects draw from their own stream: switching them on leaves
-        # the people, backgrounds and detections of a seed as they were.
-        effects = Effects(np.random.default_rng([seed, 2, index]),
-                          occlusion_prob, occluder_radius, blur_prob,
-                          blur_length)
-        video = render_video(vid_rng, split, name, nframes, step, templates,
-                             width, height, det_score_range,
-                             num_false_positives, effects)
-        if split not in splits:
-            continue
-        _write_video(out_dir, split, name, video, jpeg_quality, summary)
-        detections.extend(video['detections'])
-
-    if 'val' in splits:
-        det_file = osp.join(out_dir, 'person_detections',
-                            'val_human_detections.json')
-        write_json(det_file, detections)
-        summary['det_file'] = det_file
-        summary['num_detections'] = len(detections)
-    return summary
+    motion_options = None
+    if pan_speed > 0 or moving_objects > 0 or passer_by:
+        motion_options = dict(pan_speed=pan_speed,
+                              moving_objects=moving_objects,
+                              passer_by=passer_by)
+    render_args = dict(width=width, height=height,
+                       det_score_range=det_score_range,
+                       num_false_positives=num_false_positives,
+                       mask_window=mask_window)
+    effects = dict(distractor=distractor,
+                   frame_effects=(occlusion_prob, occluder_radius,
+                                  blur_prob, blur_length))
+    return _write_dataset(out_dir, videos, seed, splits, render_args,
+                          effects, motion_options, jpeg_quality)

@@ -73,8 +73,11 @@ def _fixed_point(xy) -> Tuple[int, ...]:
     return tuple(int(round(v * (1 << DRAW_SHIFT))) for v in xy)
 
 
-def draw_person(img: np.ndarray, joints: np.ndarray, h: float,
-                colour: Tuple[int, int, int]) -> None:
+def draw_person(img: np.ndarray,
+                joints: np.ndarray,
+                h: float,
+                colour: Tuple[int, int, int],
+                one_colour: bool = False) -> None:
     """Draw one stick figure (thick limbs, torso polygon, head ellipse) into
     ``img``, in place.
 
@@ -83,35 +86,53 @@ def draw_person(img: np.ndarray, joints: np.ndarray, h: float,
         joints (np.ndarray): (17, 2) joint positions.
         h (float): The person's height in px (scales the limb widths).
         colour (tuple[int, int, int]): BGR colour of the torso.
+        one_colour (bool): Draw every part in ``colour`` (a silhouette).
+            Default: False.
     """
     def pt(name):
         return _fixed_point(joints[_K[name]])
 
+    def paint(part_colour):
+        return colour if one_colour else part_colour
+
     shift = DRAW_SHIFT
     for a, b, col, wf in _LIMBS[:4]:
-        cv2.line(img, pt(a), pt(b), col, max(2, int(wf * h)), cv2.LINE_AA,
-                 shift)
+        cv2.line(img, pt(a), pt(b), paint(col), max(2, int(wf * h)),
+                 cv2.LINE_AA, shift)
     torso = np.array([pt('left_shoulder'), pt('right_shoulder'),
                       pt('right_hip'), pt('left_hip')], dtype=np.int32)
     cv2.fillConvexPoly(img, torso, colour, cv2.LINE_AA, shift)
     for a, b, col, wf in _LIMBS[4:]:
-        cv2.line(img, pt(a), pt(b), col, max(2, int(wf * h)), cv2.LINE_AA,
-                 shift)
+        cv2.line(img, pt(a), pt(b), paint(col), max(2, int(wf * h)),
+                 cv2.LINE_AA, shift)
     neck = pt('head_bottom')
-    cv2.line(img, neck, pt('head_top'), (60, 90, 150), max(2, int(0.05 * h)),
-             cv2.LINE_AA, shift)
+    cv2.line(img, neck, pt('head_top'), paint((60, 90, 150)),
+             max(2, int(0.05 * h)), cv2.LINE_AA, shift)
     top = joints[_K['head_top']]
     bottom = joints[_K['head_bottom']]
     centre = (top + bottom) / 2
     axes = (0.065 * h, 0.085 * h)
     angle = math.degrees(math.atan2(top[0] - bottom[0], bottom[1] - top[1]))
     cv2.ellipse(img, _fixed_point(centre), _fixed_point(axes), angle, 0, 360,
-                (150, 190, 235), -1, cv2.LINE_AA, shift)
-    cv2.circle(img, pt('nose'), max(1, int(0.018 * h)) * 16, (40, 40, 200),
-               -1, cv2.LINE_AA, shift)
+                paint((150, 190, 235)), -1, cv2.LINE_AA, shift)
+    cv2.circle(img, pt('nose'), max(1, int(0.018 * h)) * 16,
+               paint((40, 40, 200)), -1, cv2.LINE_AA, shift)
     for ear in ('left_ear', 'right_ear'):
-        cv2.circle(img, pt(ear), max(1, int(0.015 * h)) * 16, (90, 120, 190),
-                   -1, cv2.LINE_AA, shift)
+        cv2.circle(img, pt(ear), max(1, int(0.015 * h)) * 16,
+                   paint((90, 120, 190)), -1, cv2.LINE_AA, shift)
+
+
+def person_silhouette(joints: np.ndarray, h: float, width: int,
+                      height: int) -> np.ndarray:
+    """Where :func:`draw_person` changes a frame: the pixels it paints
+    (anti-aliased edges included).
+
+    Returns:
+        np.ndarray: (height, width) bool.
+    """
+    mask = np.zeros((height, width, 3), dtype=np.uint8)
+    draw_person(mask, joints, h, (255, 255, 255), one_colour=True)
+    return mask.any(axis=2)
 
 
 def hide_joints(img: np.ndarray, background: np.ndarray, people: List,

@@ -1,6 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Rendering one synthetic video: its frames, PoseTrack18 records,
-detections, hidden joints and blurred frames."""
+detections, hidden joints, blurred frames and (with irrelevant motion) its
+motion masks."""
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -10,8 +11,11 @@ from ..datasets.posetrack_format import FRAME_FILE_TEMPLATE
 from .annotations import (POSETRACK18_CATEGORIES, false_positive_detection,
                           ignore_polygon, image_id, jittered_detection,
                           person_annotation, person_boxes)
+from .irrelevant_motion import (IrrelevantMotion, draw_objects,
+                                motion_masks, pan_offset,
+                                plan_irrelevant_motion)
 from .rendering import (background_texture, draw_person, hide_joints,
-                        motion_blur, panned_view)
+                        motion_blur, panned_view, person_silhouette)
 from .stick_figure import walking_pose
 
 #: The one ignore region of the fixed sample: (video, labelled frame); the
@@ -47,10 +51,11 @@ class _Scene:
     jitters: List[np.ndarray]
     colours: List[Tuple[int, int, int]]
     fp_frames: np.ndarray
+    motion: Optional[IrrelevantMotion]
 
 
-def _draw_scene(rng, templates, nframes, width, height,
-                num_false_positives) -> _Scene:
+def _draw_scene(rng, templates, nframes, width, height, num_false_positives,
+                motion_rng, motion_options) -> _Scene:
     pad = 24
     texture = background_texture(rng, width + 2 * pad, height + 2 * pad)
     pan = rng.uniform(-0.8, 0.8, size=2)
@@ -58,35 +63,62 @@ def _draw_scene(rng, templates, nframes, width, height,
     colours = [tuple(int(c) for c in rng.integers(40, 220, size=3))
                for _ in templates]
     fp_frames = rng.integers(0, nframes, size=num_false_positives)
-    return _Scene(texture, pan, jitters, colours, fp_frames)
+    motion = None
+    if motion_options:
+        joints, _, _ = walking_pose(templates[0], jitters[0],
+                                    (nframes - 1) // 2, width, height)
+        motion = plan_irrelevant_motion(motion_rng, joints.mean(0),
+                                        templates[0], nframes, width, height,
+                                        **motion_options)
+    return _Scene(texture, pan, jitters, colours, fp_frames, motion)
 
 
-def _background(scene: _Scene, rng, t, width, height) -> np.ndarray:
-    """A frame's background: the slowly panning texture plus noise."""
-    pad = 24
-    img = panned_view(scene.texture, (pad + scene.pan[0] * t,
-                                      pad + scene.pan[1] * t), width, height)
+def _background(scene: _Scene, rng, t, nframes, width,
+                height) -> Tuple[np.ndarray, np.ndarray]:
+    """A frame's background (the panning texture, moving objects, noise)
+    and where the objects are."""
+    motion = scene.motion
+    if motion is not None and motion.pan is not None:
+        img = panned_view(motion.texture, pan_offset(motion, t, nframes),
+                          width, height)
+    else:
+        pad = 24
+        img = panned_view(scene.texture, (pad + scene.pan[0] * t,
+                                          pad + scene.pan[1] * t), width,
+                          height)
+    objects = np.zeros((height, width), dtype=bool)
+    if motion is not None and motion.objects:
+        objects = draw_objects(img, motion.objects, t, width, height)
     img += rng.normal(0, 2.0, size=img.shape).astype(np.float32)
-    return np.clip(img, 0, 255).astype(np.uint8)
+    return np.clip(img, 0, 255).astype(np.uint8), objects
 
 
-def _frame_people(scene: _Scene, templates, t, width, height) -> List:
-    """``(track_id, joints, height, occluded)`` of the people of frame
-    ``t``."""
+def _frame_people(scene: _Scene, templates, t, width, height):
+    """``(people, passer)``: ``(track_id, joints, height, occluded)`` of
+    the annotated people, and ``(joints, height)`` of the passer-by or
+    None."""
     people = []
     for p, template in enumerate(templates):
         joints, h, occluded = walking_pose(template, scene.jitters[p], t,
                                            width, height)
         people.append((p, joints, h, occluded))
-    return people
+    passer = None
+    if scene.motion is not None and scene.motion.passer_by is not None:
+        joints, h, _ = walking_pose(scene.motion.passer_by,
+                                    scene.motion.passer_jitter, t, width,
+                                    height)
+        passer = (joints, h)
+    return people, passer
 
 
-def _draw_frame(img, scene: _Scene, people, effects: Effects, file_name,
-                record) -> None:
+def _draw_frame(img, scene: _Scene, people, passer, effects: Effects,
+                file_name, record) -> None:
     """Draw the people (smaller, farther ones first), hide joints and blur
     the frame, into ``record``."""
     background = img.copy()
     drawn = [(h, joints, scene.colours[p]) for p, joints, h, _ in people]
+    if passer is not None:
+        drawn.append((passer[1], passer[0], scene.motion.passer_colour))
     for h, joints, colour in sorted(drawn, key=lambda x: x[0]):
         draw_person(img, joints, h, colour)
     if effects.occlusion_prob > 0:
@@ -129,12 +161,43 @@ def _label_frame(rng, image, people, t, labeled, is_val, name, width,
                                    det_score_range, width, height))
 
 
+def _silhouettes(people, passer, objects, width, height, record) -> None:
+    """Where each annotated person, and everything else that moves on its
+    own, is in this frame (for the motion masks)."""
+    for p, joints, h, _ in people:
+        record['silhouettes'].setdefault(p, []).append(
+            person_silhouette(joints, h, width, height))
+    others = objects.copy()
+    if passer is not None:
+        others |= person_silhouette(passer[0], passer[1], width, height)
+    record['other_movers'].append(others)
+
+
+def _masks_of_labelled_frames(record, mask_window) -> Dict:
+    """(frame file, track id) -> motion mask, for every annotation."""
+    index = {image['id']: t for t, image in enumerate(record['images'])}
+    by_frame: Dict[int, Dict] = {}
+    masks = {}
+    for ann in record['annotations']:
+        t = index[ann['image_id']]
+        if t not in by_frame:
+            by_frame[t] = motion_masks(record['silhouettes'],
+                                       record['other_movers'], t,
+                                       mask_window)
+        masks[(record['images'][t]['file_name'],
+               ann['track_id'])] = by_frame[t][ann['track_id']]
+    return masks
+
+
 def render_video(rng: np.random.Generator, split: str, name: str,
                  nframes: int, step: int, templates: List[Tuple],
                  width: int, height: int,
                  det_score_range: Tuple[float, float],
                  num_false_positives: int,
-                 effects: Optional[Effects] = None) -> Dict:
+                 effects: Optional[Effects] = None,
+                 motion_rng: Optional[np.random.Generator] = None,
+                 motion_options: Optional[Dict] = None,
+                 mask_window: int = 2) -> Dict:
     """Render one video.
 
     Args:
@@ -150,19 +213,28 @@ def render_video(rng: np.random.Generator, split: str, name: str,
         det_score_range (tuple[float, float]): Scores of true detections.
         num_false_positives (int): False-positive detections (val).
         effects (Effects, optional): Occlusion and blur. Default: none.
+        motion_rng (np.random.Generator, optional): Stream of the
+            irrelevant motion.
+        motion_options (dict, optional): Keyword arguments of
+            :func:`plan_irrelevant_motion` (``pan_speed``,
+            ``moving_objects``, ``passer_by``); given, the video gets
+            irrelevant motion and motion masks.
+        mask_window (int): Half-length of the motion masks' clip window.
 
     Returns:
         dict: ``frames`` (``(file name, BGR uint8)``), ``backgrounds``
         (each frame before the people were drawn), ``json`` (the PoseTrack18
-        dict), ``detections`` (val), ``hidden_joints`` and
-        ``blurred_frames``.
+        dict), ``detections`` (val), ``hidden_joints``, ``blurred_frames``
+        and ``motion_masks`` (``(frame file, track id) -> (H, W) uint8``,
+        empty without ``motion_options``).
     """
     effects = effects or Effects()
     scene = _draw_scene(rng, templates, nframes, width, height,
-                        num_false_positives)
+                        num_false_positives, motion_rng, motion_options)
     vid_id = name.split('_')[0]
     record = dict(images=[], annotations=[], frames=[], backgrounds=[],
-                  detections=[], hidden_joints={}, blurred_frames=[])
+                  detections=[], hidden_joints={}, blurred_frames=[],
+                  silhouettes={}, other_movers=[])
     for t in range(nframes):
         img_id = image_id(vid_id, t)
         file_name = f'images/{split}/{name}/' + FRAME_FILE_TEMPLATE.format(t)
@@ -170,9 +242,11 @@ def render_video(rng: np.random.Generator, split: str, name: str,
         image = dict(file_name=file_name, id=img_id, frame_id=img_id,
                      vid_id=vid_id, nframes=nframes, is_labeled=labeled,
                      has_no_densepose=True)
-        img = _background(scene, rng, t, width, height)
-        people = _frame_people(scene, templates, t, width, height)
-        _draw_frame(img, scene, people, effects, file_name, record)
+        img, objects = _background(scene, rng, t, nframes, width, height)
+        people, passer = _frame_people(scene, templates, t, width, height)
+        _draw_frame(img, scene, people, passer, effects, file_name, record)
+        if scene.motion is not None:
+            _silhouettes(people, passer, objects, width, height, record)
         _label_frame(rng, image, people, t, labeled, split == 'val', name,
                      width, height, det_score_range, record)
         if split == 'val':
@@ -180,10 +254,12 @@ def render_video(rng: np.random.Generator, split: str, name: str,
                 record['detections'].append(
                     false_positive_detection(rng, img_id, width, height))
         record['images'].append(image)
+    masks = _masks_of_labelled_frames(record, mask_window) \
+        if scene.motion is not None else {}
     return dict(
         frames=record['frames'], backgrounds=record['backgrounds'],
         hidden_joints=record['hidden_joints'],
-        blurred_frames=record['blurred_frames'],
+        blurred_frames=record['blurred_frames'], motion_masks=masks,
         json=dict(images=record['images'],
                   annotations=record['annotations'],
                   categories=POSETRACK18_CATEGORIES),

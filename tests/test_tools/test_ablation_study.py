@@ -271,3 +271,74 @@ def test_model_doc_quotes_the_mi_study_curves():
         study = json.load(f)
     with open(osp.join(REPO, 'docs', 'model.md')) as f:
         assert format_curve_table(study) in f.read()
+
+
+FROZEN_SPEC = osp.join(REPO, 'configs', 'ablation_studies',
+                       'irrelevant_motion_frozen.py')
+MICRO_FROZEN_SPEC = '''
+_base_ = [{shipped!r}]
+base_config = {base!r}
+seeds = [0]
+_micro = dict(frames_per_video=6, pan_speed=4.0, moving_objects=2,
+              passer_by=True)
+sample_data = dict(seed=0, num_videos=(1, 1), label_step=2, **_micro)
+_fast = {{
+    'train_cfg.max_epochs': 1,
+    'param_scheduler.0.end': 1,
+    'train_dataloader.num_workers': 0,
+    'test_dataloader.num_workers': 0,
+    'model.test_cfg.flip_test': False,
+}}
+pretrain = dict(
+    config={pretrain!r},
+    sample_data=dict(seed=1, num_videos=(1, 0), label_step=1, **_micro),
+    cfg_options=dict(_fast, val_data_root='{{data_root}}'))
+cfg_options = dict(_fast, backbone_checkpoint='{{pretrained_checkpoint}}')
+variants = dict(_delete_=True, full_all={{'model.neck.1.mi_gradient': 'all'}})
+probe_variants = ['full_all']
+'''
+
+
+def test_frozen_recipe_micro_study_keeps_the_backbone(tmp_path):
+    """The frozen recipe end to end: the pretraining run, a temporal variant
+    whose MI gradient may reach everything before the RDM, trained on the
+    pretrained backbone through its `Pretrained` init_cfg, and probed; the
+    backbone's weights and BN statistics are the pretrained ones."""
+    import torch
+    shipped = load_study_spec(FROZEN_SPEC)
+    assert shipped.pretrain and set(shipped.probe_variants) <= set(
+        shipped.variants)
+    spec_file = tmp_path / 'micro_frozen.py'
+    spec_file.write_text(MICRO_FROZEN_SPEC.format(
+        shipped=FROZEN_SPEC,
+        base=osp.join(REPO, 'configs', 'tdmi_tiny_irrelevant_motion.py'),
+        pretrain=osp.join(REPO, 'configs',
+                          'tdmi_tiny_single_frame_pretrain.py')))
+    work_dir = str(tmp_path / 'study')
+    study = run_study(load_study_spec(str(spec_file)), work_dir,
+                      progress=lambda line: None)
+    assert study['pretrain']['name'] == 'pretrained_single_frame'
+    (run, ) = study['runs']
+    assert 0.0 <= run['probe']['useful_in_target'] <= 1.0
+    assert run['probe']['samples'] > 0
+    assert osp.isfile(osp.join(work_dir, 'runs', 'full_all__seed0',
+                               'probe.png'))
+    rows = summarize_study(study)
+    assert [r['variant'] for r in rows] == ['pretrained_single_frame',
+                                            'full_all']
+
+    def state(name):
+        path = glob.glob(osp.join(work_dir, 'runs', name, 'epoch_*.pth'))[0]
+        return torch.load(path, map_location='cpu',
+                          weights_only=False)['state_dict']
+
+    pretrained = state('pretrained_single_frame__seed0')
+    trained = state('full_all__seed0')
+    backbone = [k for k in trained if k.startswith('backbone.')]
+    assert len(backbone) > 100
+    for key in backbone:
+        assert torch.equal(trained[key], pretrained[key]), key
+    # the rest did train
+    assert any(k.startswith('neck.0.') for k in trained)
+    assert not torch.equal(trained['head.final_layer.weight'],
+                           pretrained['head.final_layer.weight'])
