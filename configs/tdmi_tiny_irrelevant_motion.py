@@ -30,7 +30,7 @@ test_dataloader = val_dataloader
 val_evaluator = dict(ann_file=data_root + 'annotations/val/')
 test_evaluator = val_evaluator
 
-# 8 epochs of 20 iterations (batch 8), lr x0.1 for the last one
+# 8 epochs of 22 iterations (batch 8), lr x0.1 for the last one
 max_epochs = 8
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [

@@ -1,7 +1,7 @@
 # The MI-loss sweep of docs/ablation.md on the frozen-recipe data: both
 # gradient routings with per-location sampling (SPEC 2.4's option), the MI
 # weight alpha at 0.1 and 10 (1 is the main study's) and a warm-up of the
-# MI and consistency terms over the first half of training. Same data,
+# MI and consistency terms over the first 80 iterations. Same data,
 # pretraining, base config and shared options as irrelevant_motion_frozen.py
 # (its runs of the three references are reused in one --work-dir), three
 # seeds:
@@ -16,7 +16,7 @@ pretrain = dict(config='../tdmi_tiny_single_frame_pretrain.py')
 _attention = {'model.neck.1.mi_gradient': 'attention'}
 _all = {'model.neck.1.mi_gradient': 'all'}
 _per_location = {'model.mi_loss.sample_mode': 'per_location'}
-# 80 of the 160 iterations
+# 80 of the 176 iterations (8 epochs of 22)
 _warmup = {'model.mi_loss.warmup_iters': 80}
 variants = dict(
     _delete_=True,

@@ -300,3 +300,29 @@ def format_probe_table(study: Dict) -> str:
                          f'{stat["mean"]:.2f} ± {stat["std"]:.2f}')
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
+
+
+def format_clamp_table(study: Dict) -> str:
+    """A markdown table of how often the MI estimate sat at its clamp: per
+    variant that logged ``loss_mi``, the share of training iterations with
+    ``loss_mi == 0`` (mean ± std over seeds, in %) and the seeds.
+
+    Args:
+        study (dict): A study record.
+
+    Returns:
+        str: The table, ending with a newline.
+    """
+    lines = ['| variant | seeds | iterations with loss_mi = 0 (%) |',
+             '|---|---|---:|']
+    for variant in study['variants']:
+        curves = [r['curves']['loss_mi'] for r in study['runs']
+                  if r['variant'] == variant and
+                  r.get('curves', {}).get('loss_mi')]
+        if not curves:
+            continue
+        stat = mean_and_std(
+            [100.0 * np.mean(np.asarray(c) == 0.0) for c in curves])
+        lines.append(f'| {variant} | {len(curves)} | {stat["mean"]:.1f} ± '
+                     f'{stat["std"]:.1f} |')
+    return '\n'.join(lines) + '\n'

@@ -73,3 +73,14 @@ def test_summary_and_table_of_hand_made_probes():
     assert cells[3] == '70.00 ± 14.14'  # E(M_u) in target: 60 and 80 %
     assert cells[5] == '55.00 ± 7.07'  # u - n: 50 and 60 points
     assert format_probe_table(dict(runs=[])) == ''
+
+
+def test_clamp_table_counts_the_iterations_at_zero():
+    from tdmi_mmpose.analysis.ablation_report import format_clamp_table
+    study = dict(variants={'a': {}, 'b': {}}, runs=[
+        dict(variant='a', seed=0, curves=dict(loss_mi=[0.0, 0.2, 0.0, 0.1])),
+        dict(variant='a', seed=1, curves=dict(loss_mi=[0.3, 0.2, 0.0, 0.1])),
+        dict(variant='b', seed=0, curves=dict(loss_kpt=[1.0]))])
+    lines = format_clamp_table(study).strip().split('\n')
+    assert lines[2] == '| a | 2 | 37.5 ± 17.7 |'  # 50 % and 25 %
+    assert len(lines) == 3

@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
 
-from tdmi_mmpose.analysis import (format_curve_table, format_markdown_table,
+from tdmi_mmpose.analysis import (format_clamp_table, format_curve_table,
+                                  format_markdown_table, format_probe_table,
                                   load_study_spec, plan_runs, run_study,
                                   summarize_study)
+from tdmi_mmpose.analysis.study_spec import fill_placeholders
 from tdmi_mmpose.analysis.ablation_report import mean_and_std
 from tdmi_mmpose.analysis.train_and_test import prepare_run_config
 
@@ -50,6 +52,44 @@ def test_shipped_spec_variants_build(tmp_path):
         assert rdm.mi_gradient == ('all' if name == 'full_mi_grad_all' else
                                    'attention')
         assert cfg.randomness == dict(seed=0, deterministic=True)
+
+
+@pytest.mark.parametrize('name', ['irrelevant_motion_frozen',
+                                  'irrelevant_motion_frozen_mi_sweep'])
+def test_frozen_spec_variants_build(tmp_path, name):
+    """Every variant of the frozen-recipe studies builds with the pretrained
+    checkpoint in the backbone's `Pretrained` init_cfg, frozen."""
+    from mmpose.registry import MODELS
+    spec = load_study_spec(
+        osp.join(REPO, 'configs', 'ablation_studies', f'{name}.py'))
+    roots = dict(data_root='/d/', pretrain_data_root='/p/',
+                 pretrained_checkpoint='/p/ckpt.pth')
+    init_default_scope('mmpose')
+    for variant, options in spec.variants.items():
+        cfg = prepare_run_config(
+            spec.base_config,
+            fill_placeholders(dict(spec.cfg_options, **options), roots), 0,
+            str(tmp_path / variant))
+        backbone = cfg.model.backbone
+        assert backbone.frozen and backbone.norm_eval
+        assert backbone.init_cfg == dict(type='Pretrained',
+                                         checkpoint='/p/ckpt.pth')
+        model = MODELS.build(cfg.model)
+        if variant == 'frozen_head_only':
+            assert not model.with_neck
+            continue
+        rdm = model.neck[1]
+        if variant.startswith('full_all'):
+            assert rdm.mi_gradient == 'all'
+        elif variant.startswith('full_attention'):
+            assert rdm.mi_gradient == 'attention'
+        assert (model.mi_loss is None) == (not variant.startswith('full'))
+    pretrain = prepare_run_config(
+        spec.pretrain['config'],
+        fill_placeholders(spec.pretrain['cfg_options'], roots), 0,
+        str(tmp_path / 'pretrain'))
+    assert pretrain.test_dataloader.dataset.data_root == '/d/'
+    assert not pretrain.model.backbone.frozen
 
 
 def test_mean_and_std():
@@ -220,6 +260,17 @@ def test_published_tables_are_generated_from_the_committed_studies(
     assert osp.isfile(osp.join(folder, 'chart.png'))
     # every published run is complete: all variants x all seeds
     assert len(study['runs']) == len(study['variants']) * len(study['seeds'])
+    if study.get('probe_variants'):
+        probe = format_probe_table(study)
+        with open(osp.join(folder, 'probe.md')) as f:
+            assert f.read() == probe
+        with open(osp.join(REPO, 'docs', 'ablation.md')) as f:
+            assert probe in f.read()
+        assert all('probe' in r for r in study['runs']
+                   if r['variant'] in study['probe_variants'])
+    if osp.isfile(osp.join(folder, 'clamp.md')):
+        with open(osp.join(folder, 'clamp.md')) as f:
+            assert f.read() == format_clamp_table(study)
 
 
 def test_there_is_a_published_study():

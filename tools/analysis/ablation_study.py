@@ -8,7 +8,8 @@ variant's overrides, in its own process, with deterministic settings, under
 curves), ``table.md`` (mean ± std over seeds of Total and the seven joint
 groups), ``curve_ends.md`` (where the training curves ended), ``chart.png``
 (Total AP with error bars) and ``curves.png`` (the training curves, heatmap
-loss first); a study with ``probe_variants`` also ``probe.md`` (the
+loss first), ``clamp.md`` (how often the MI estimate sat at its clamp, with
+an MI loss); a study with ``probe_variants`` also ``probe.md`` (the
 disentanglement probe's energy shares) and, when it ran here,
 ``probe_<variant>.png`` (its first seed's probe picture). An interrupted
 study resumes without redoing finished runs.
@@ -32,8 +33,9 @@ import os.path as osp
 import shutil
 import sys
 
-from tdmi_mmpose.analysis import (format_curve_table, format_markdown_table,
-                                  format_probe_table, load_study_spec,
+from tdmi_mmpose.analysis import (format_clamp_table, format_curve_table,
+                                  format_markdown_table, format_probe_table,
+                                  load_study_spec,
                                   plot_study_chart, plot_study_curves,
                                   run_study, study_dir, summarize_study)
 from tdmi_mmpose.analysis.ablation_study import run_dir_name
@@ -53,6 +55,8 @@ def write_report(study: dict, out_dir: str, work_dir: str = None) -> None:
     rows = summarize_study(study)
     _write_text(osp.join(out_dir, 'table.md'), format_markdown_table(rows))
     _write_text(osp.join(out_dir, 'curve_ends.md'), format_curve_table(study))
+    if any('loss_mi' in r.get('curves', {}) for r in study['runs']):
+        _write_text(osp.join(out_dir, 'clamp.md'), format_clamp_table(study))
     if study.get('probe_variants'):
         _write_text(osp.join(out_dir, 'probe.md'), format_probe_table(study))
     for variant in study.get('probe_variants', []) if work_dir else []:
