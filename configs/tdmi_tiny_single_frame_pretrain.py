@@ -15,13 +15,12 @@ _base_ = ['./tdmi_tiny_occluded_video.py']
 # train on the pretraining videos, test on the study's val videos
 data_root = 'data/irrelevant_motion_pretrain/'
 val_data_root = 'data/irrelevant_motion/'
-_key_frame = [0]
-train_dataloader = dict(
-    dataset=dict(data_root=data_root, frame_offsets=_key_frame))
+# the key frame only (the clip, given to every component)
+frame_offsets = [0]
+train_dataloader = dict(dataset=dict(data_root=data_root))
 val_dataloader = dict(
     dataset=dict(
         data_root=val_data_root,
-        frame_offsets=_key_frame,
         bbox_file=val_data_root +
         'person_detections/val_human_detections.json'))
 test_dataloader = val_dataloader

@@ -6,8 +6,8 @@ Importing this package registers every component into mmpose's registries
 build them by name.
 """
 from . import (apis, datasets, engine, evaluation, models,  # noqa: F401
-               tracking, utils)
-from .utils import register_checkpoint_safe_globals
+               tracking, utils, visualization)
+from .io import register_checkpoint_safe_globals
 from .version import __version__
 
 register_checkpoint_safe_globals()

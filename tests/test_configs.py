@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from tdmi_mmpose.utils import load_config
+from tdmi_mmpose.io import InputError, load_config
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # The HiEve configs (14 keypoints) are built on the HiEve sample in
@@ -237,3 +237,28 @@ def test_posetrack_evaluators_track_except_the_ablation_study():
         osp.join(ROOT, 'configs', 'tdmi_tiny_occluded_video.py'))
     assert dict(cfg.val_evaluator) == dict(
         type='PoseTrackAPMetric', ann_file=cfg.data_root + 'annotations/val/')
+
+
+def test_the_clip_is_declared_once():
+    """A derived config (or --cfg-options) changes the clip with the one
+    top-level `frame_offsets`; every component gets it on loading."""
+    from mmpose.registry import MODELS
+    delta1 = osp.join(ROOT, 'configs', 'ablations',
+                      'tdmi_hrnet_w48_posetrack17_delta1.py')
+    with open(delta1) as f:
+        assert f.read().count('frame_offsets') == 1
+    base = osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack17.py')
+    for cfg in (load_config(delta1),
+                load_config(base, {'frame_offsets': [-1, 0, 1]})):
+        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            assert cfg[key].dataset.frame_offsets == [-1, 0, 1]
+        assert cfg.model.frame_offsets == [-1, 0, 1]
+        assert cfg.model.neck[0].num_frames == 3
+    init_default_scope('mmpose')
+    model_cfg = load_config(base, {'frame_offsets': [-3, 0, 2, 4]}).model
+    model_cfg.backbone.init_cfg = None
+    model = MODELS.build(model_cfg)
+    assert model.key_frame_index == 1
+    assert model.neck[0].num_frames == 4
+    with pytest.raises(InputError, match=r'frame_offsets .* got \[1, 2\]'):
+        load_config(base, {'frame_offsets': [1, 2]})

@@ -28,7 +28,7 @@ import numpy as np
 from mmengine.config import Config, DictAction
 
 from tdmi_mmpose.datasets.from_config import phase_dataset_cfg
-from tdmi_mmpose.utils.config import load_config
+from tdmi_mmpose.io.config import load_config
 
 PACK_TYPES = ('PackVideoPoseInputs', 'PackPoseInputs')
 KEY_COLOUR = (0, 0, 255)  # BGR red

@@ -17,9 +17,9 @@ import sys
 import mmengine
 from mmengine.runner import Runner
 
-from tdmi_mmpose.utils import (check_checkpoint_file, load_checkpoint_strict,
-                               run_tool)
-from tdmi_mmpose.utils.runner_args import (add_common_args, build_config,
+from tdmi_mmpose.io import check_checkpoint_file, load_checkpoint_strict
+from tdmi_mmpose.utils import run_tool
+from tdmi_mmpose.io.runner_args import (add_common_args, build_config,
                                            export_local_rank,
                                            setup_distributed)
 

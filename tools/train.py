@@ -13,8 +13,9 @@ import sys
 
 from mmengine.runner import Runner
 
-from tdmi_mmpose.utils import check_checkpoint_file, run_tool
-from tdmi_mmpose.utils.runner_args import (add_common_args, build_config,
+from tdmi_mmpose.io import check_checkpoint_file
+from tdmi_mmpose.utils import run_tool
+from tdmi_mmpose.io.runner_args import (add_common_args, build_config,
                                            export_local_rank,
                                            setup_distributed)
 

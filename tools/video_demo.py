@@ -78,6 +78,19 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         type=float,
         default=0.3,
         help='NMS IoU threshold for detector boxes')
+    _add_output_args(parser)
+    args = parser.parse_args(argv)
+    if args.bboxes is None and args.det_model is None:
+        parser.error('no person boxes: give --det-model and --det-weights (an '
+                     'mmdet config and checkpoint), --bboxes (a COCO-style '
+                     'detection JSON file) or --det-model whole_image')
+    if args.bbox_image_ids is not None and args.bboxes is None:
+        parser.error('--bbox-image-ids needs --bboxes')
+    return args
+
+
+def _add_output_args(parser: argparse.ArgumentParser) -> None:
+    """The options of the rendering, the outputs and the run."""
     parser.add_argument(
         '--kpt-thr',
         type=float,
@@ -124,19 +137,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--no-progress',
         action='store_true',
         help='do not show the progress bar')
-    args = parser.parse_args(argv)
-    if args.bboxes is None and args.det_model is None:
-        parser.error('no person boxes: give --det-model and --det-weights (an '
-                     'mmdet config and checkpoint), --bboxes (a COCO-style '
-                     'detection JSON file) or --det-model whole_image')
-    if args.bbox_image_ids is not None and args.bboxes is None:
-        parser.error('--bbox-image-ids needs --bboxes')
-    return args
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    import os.path as osp
     import time
 
     from tdmi_mmpose.apis import MMPoseVideoInferencer
@@ -150,10 +154,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         det_cat_ids=args.det_cat_ids,
         show_progress=not args.no_progress)
 
-    vis_out_dir = args.vis_out_dir or (
-        args.out_dir and osp.join(args.out_dir, 'visualizations'))
-    pred_out_dir = args.pred_out_dir or (
-        args.out_dir and osp.join(args.out_dir, 'predictions'))
     call_kwargs = dict(
         bbox_thr=args.bbox_thr,
         nms_thr=args.nms_thr,
@@ -166,33 +166,27 @@ def main(argv: Optional[List[str]] = None) -> int:
         vis_fps=args.vis_fps,
         track=not args.no_track)
     if args.bboxes is not None:
-        call_kwargs['bboxes'] = args.bboxes
-        call_kwargs['bbox_image_ids'] = args.bbox_image_ids
-    if vis_out_dir:
-        call_kwargs['vis_out_dir'] = vis_out_dir
-    if pred_out_dir:
-        call_kwargs['pred_out_dir'] = pred_out_dir
+        call_kwargs.update(
+            bboxes=args.bboxes, bbox_image_ids=args.bbox_image_ids)
+    for key in ('vis_out_dir', 'pred_out_dir'):  # else mmpose's under out_dir
+        if getattr(args, key):
+            call_kwargs[key] = getattr(args, key)
 
     num_frames = num_persons = 0
     start = time.perf_counter()
-    for result in inferencer(args.inputs, **call_kwargs):
+    for result in inferencer(
+            args.inputs, out_dir=args.out_dir, **call_kwargs):
         num_frames += 1
         num_persons += sum(len(p) for p in result['predictions'])
     elapsed = time.perf_counter() - start
     print(f'{num_frames} frames, {num_persons} person poses, '
           f'{num_frames / max(elapsed, 1e-9):.2f} frames/s (everything '
           'after model loading: decoding, boxes, poses, outputs).')
-    video_info = getattr(inferencer, 'video_info', None) \
-        if inferencer._video_input else None
-    if vis_out_dir:
-        rendered = (video_info or {}).get('output_file', vis_out_dir)
-        print(f'rendered poses: {rendered}')
-    if pred_out_dir:
-        if video_info is not None:
-            stem = osp.splitext(osp.basename(video_info['name']))[0]
-            print(f'predictions: {osp.join(pred_out_dir, stem + ".json")}')
-        else:
-            print(f'predictions (one JSON per frame): {pred_out_dir}')
+    outputs = inferencer.inferencer.output_paths
+    if 'visualization' in outputs:
+        print(f"rendered poses: {outputs['visualization']}")
+    if 'predictions' in outputs:
+        print(f"predictions: {outputs['predictions']}")
     return 0
 
 

@@ -47,9 +47,7 @@ variants = {
     'frozen_head_only': {
         'model.neck': None,
         'model.mi_loss': None,
-        'train_dataloader.dataset.frame_offsets': _key_frame_offsets,
-        'val_dataloader.dataset.frame_offsets': _key_frame_offsets,
-        'test_dataloader.dataset.frame_offsets': _key_frame_offsets,
+        'frame_offsets': _key_frame_offsets,
     },
     # TDE, its motion feature aggregated directly (RDM bypassed, no MI)
     'tde_only': {

@@ -229,7 +229,7 @@ def probe_checkpoint(cfg, checkpoint: str, picture: str = None,
     from mmengine.runner import Runner, load_checkpoint
     from mmpose.registry import MODELS
 
-    from tdmi_mmpose.utils import register_checkpoint_safe_globals
+    from tdmi_mmpose.io import register_checkpoint_safe_globals
 
     init_default_scope('mmpose')
     model = MODELS.build(cfg.model)

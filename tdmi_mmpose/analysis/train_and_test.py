@@ -18,7 +18,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from tdmi_mmpose.utils.atomic import atomic_write_json
-from tdmi_mmpose.utils.config import load_config
+from tdmi_mmpose.io.config import load_config
 
 #: Per-iteration training scalars kept in ``result.json`` (when logged).
 CURVE_KEYS = ('loss_kpt', 'loss_mi', 'loss_mi_q', 'loss_con', 'mi_overlap')

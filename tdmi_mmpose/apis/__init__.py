@@ -1,30 +1,27 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Video inference for TDMI models.
-
-- :class:`MMPoseVideoInferencer`: drop-in ``mmpose.apis.MMPoseInferencer``
-  (same constructor and call) that runs video models with real neighbouring
-  frames; :class:`VideoPose2DInferencer` is its 2D pose inferencer
-  (registered in mmpose's ``INFERENCERS`` as ``'VideoPose2DInferencer'`` and
-  ``'video-pose-estimation'``).
-- :func:`inference_video_topdown` (one clip) and :func:`inference_video`
-  (a whole video, sliding window): the video counterparts of
-  ``mmpose.apis.inference_topdown``; build the model with
-  ``mmpose.apis.init_model``.
-"""
-from .frame_window import (ClipWindow, SizedIterable, iter_clip_windows,
-                           list_frame_files, open_frame_stream, read_frame)
-from .inference import (build_clip_pipeline, get_frame_offsets,
-                        inference_video, inference_video_topdown)
+"""Video inference for TDMI models: :class:`MMPoseVideoInferencer` (drop-in
+``mmpose.apis.MMPoseInferencer``) and its :class:`VideoPose2DInferencer`
+(mmpose's ``INFERENCERS``), :func:`inference_video_topdown` (one clip) and
+:func:`inference_video` (a whole video), all on one path: :func:`iter_clips`
+(a :class:`ClipWindow` with boxes per frame) and :func:`predict_clip` (one
+:obj:`PoseDataSample` per frame)."""
+from ..io.frames import list_frame_files, open_frame_stream, read_frame
+from ..io.person_boxes import (PersonBoxSource, check_person_boxes,
+                               image_ids_from_annotation)
+from .frame_window import ClipWindow, SizedIterable, iter_clip_windows
+from .inference import (build_test_pipeline, clip_batch, empty_pose_sample,
+                        inference_video,
+                        inference_video_topdown, iter_clips, predict_clip,
+                        with_boxes)
 from .inferencers import (MMPoseVideoInferencer, VideoPose2DInferencer,
                           is_video_pose_config)
-from .person_boxes import (PersonBoxSource, check_person_boxes,
-                           image_ids_from_annotation)
 
 __all__ = [
-    'ClipWindow', 'MMPoseVideoInferencer', 'PersonBoxSource',
-    'SizedIterable', 'VideoPose2DInferencer', 'build_clip_pipeline',
-    'check_person_boxes', 'get_frame_offsets', 'image_ids_from_annotation',
-    'inference_video', 'inference_video_topdown', 'is_video_pose_config',
-    'iter_clip_windows', 'list_frame_files', 'open_frame_stream',
-    'read_frame'
+    'ClipWindow', 'MMPoseVideoInferencer', 'PersonBoxSource', 'SizedIterable',
+    'VideoPose2DInferencer', 'build_test_pipeline', 'check_person_boxes',
+    'clip_batch', 'empty_pose_sample',
+    'image_ids_from_annotation', 'inference_video', 'inference_video_topdown',
+    'is_video_pose_config', 'iter_clip_windows', 'iter_clips',
+    'list_frame_files', 'open_frame_stream', 'predict_clip', 'read_frame',
+    'with_boxes'
 ]

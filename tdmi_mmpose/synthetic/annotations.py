@@ -8,7 +8,7 @@ from typing import Dict, List, Tuple
 import numpy as np
 from mmengine.fileio import dump
 
-from ..datasets.posetrack_format import posetrack_categories
+from ..io import posetrack_categories
 from .stick_figure import KEYPOINT_INDEX as _K
 from .stick_figure import NUM_KEYPOINTS
 

@@ -27,9 +27,8 @@ from typing import Dict, List, Sequence, Tuple
 import cv2
 import numpy as np
 
-from ..datasets.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
-from ..datasets.posetrack_format import (FRAME_FILE_TEMPLATE,
-                                         POSETRACK18_KEYPOINT_NAMES)
+from ..io import FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES
+from ..io.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
 from ..utils.atomic import atomic_output, atomic_write_json
 from .video import render_video
 

@@ -10,7 +10,7 @@ from typing import List, Tuple
 
 import numpy as np
 
-from ..datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from ..io import POSETRACK18_KEYPOINT_NAMES
 
 #: PoseTrack18 keypoint names, in annotation order (from the format module).
 POSETRACK18_KEYPOINTS = list(POSETRACK18_KEYPOINT_NAMES)

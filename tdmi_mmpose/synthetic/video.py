@@ -7,7 +7,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..datasets.posetrack_format import FRAME_FILE_TEMPLATE
+from ..io import FRAME_FILE_TEMPLATE
 from .annotations import (POSETRACK18_CATEGORIES, false_positive_detection,
                           ignore_polygon, image_id, jittered_detection,
                           person_annotation, person_boxes)

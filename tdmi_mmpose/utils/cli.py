@@ -18,9 +18,8 @@ traceback (exit status 1).
 
 Expected errors are:
 
-- :class:`~tdmi_mmpose.datasets.posetrack_format.PoseTrackFormatError`,
-  :class:`~tdmi_mmpose.utils.checkpoint.CheckpointError`,
-  ``FileNotFoundError`` and ``SyntaxError`` (a config file that is not
+- :class:`~tdmi_mmpose.utils.errors.InputError`, ``FileNotFoundError``
+  and ``SyntaxError`` (a config file that is not
   valid Python), wherever raised;
 - ``ValueError``, ``KeyError``, ``TypeError`` and ``OSError`` raised by
   this package, by ``tools/`` or by mmengine's config and registry code
@@ -33,6 +32,8 @@ import sys
 import traceback
 from typing import Callable, List, Optional, Sequence
 
+from .errors import InputError
+
 #: Environment variable that turns tracebacks on (any value but '', '0').
 DEBUG_ENV = 'TDMI_DEBUG'
 #: Exit status of a tool stopped by an expected error.
@@ -43,11 +44,7 @@ _TOOLS_DIR = osp.join(osp.dirname(_PACKAGE_DIR), 'tools')
 _OWN_ERRORS = (ValueError, KeyError, TypeError, OSError)
 
 
-def _always_expected() -> tuple:
-    from ..datasets.posetrack_format import PoseTrackFormatError
-    from .checkpoint import CheckpointError
-    return (PoseTrackFormatError, CheckpointError, FileNotFoundError,
-            SyntaxError)
+_ALWAYS_EXPECTED = (InputError, FileNotFoundError, SyntaxError)
 
 
 def _raised_by_checks(error: BaseException) -> bool:
@@ -72,7 +69,7 @@ def is_expected_error(error: BaseException) -> bool:
     Returns:
         bool: ``True`` for bad input, ``False`` for a bug.
     """
-    if isinstance(error, _always_expected()):
+    if isinstance(error, _ALWAYS_EXPECTED):
         return True
     return isinstance(error, _OWN_ERRORS) and _raised_by_checks(error)
 
@@ -98,15 +95,11 @@ def error_message(error: BaseException) -> str:
 
 
 def _hint(error: BaseException) -> str:
-    from ..datasets.posetrack_format import PoseTrackFormatError
-    from .checkpoint import CheckpointError
-    if isinstance(error, CheckpointError):
-        hint = ('the checkpoint must be a complete file saved by '
-                'tools/train.py for this config (see docs/inference.md, '
-                '"Checkpoints")')
-    elif isinstance(error, PoseTrackFormatError):
-        hint = ('the file must follow the PoseTrack18 layout '
-                '(docs/datasets.md)')
+    if isinstance(error, InputError) and error.hint:
+        hint = error.hint
+    elif isinstance(error, InputError):
+        hint = ('check the file, field or option named above (the rules: '
+                'docs/datasets.md, "Input validation")')
     elif isinstance(error, FileNotFoundError):
         hint = 'check the path'
     else:

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from tdmi_mmpose.apis import inference_video, inference_video_topdown
+from tdmi_mmpose.apis import (build_test_pipeline, inference_video,
+                              inference_video_topdown)
 
 
 def _keypoints(samples):
@@ -73,3 +74,16 @@ def test_sliding_window_uses_the_real_neighbours(tiny_model, sample_clip,
     np.testing.assert_array_equal(
         base[0].pred_instances.keypoints,
         np.concatenate([s.pred_instances.keypoints for s in clip]))
+
+
+def test_inference_runs_the_configs_test_pipeline(tiny_model,
+                                                  video_inferencer):
+    """No transform is stripped: the loader takes the decoded frames."""
+    expected = [
+        step['type']
+        for step in tiny_model.cfg.test_dataloader.dataset.pipeline
+    ]
+    assert expected[0] == 'LoadVideoFrames'
+    for pipeline in (build_test_pipeline(tiny_model.cfg),
+                     video_inferencer.inferencer.pipeline):
+        assert [type(t).__name__ for t in pipeline.transforms] == expected

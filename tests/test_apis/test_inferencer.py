@@ -122,7 +122,7 @@ def test_stock_mmpose_inferencer_cannot_route_video_models(
     stock = MMPoseInferencer(
         pose2d=tiny_cfg_file, pose2d_weights=tiny_checkpoint, device='cpu')
     assert type(stock.inferencer) is Pose2DInferencer
-    with pytest.raises(ValueError, match='T=1'):
+    with pytest.raises(AssertionError, match=r'T = 5 frames .* got \(1, 1, 3'):
         next(stock(sample_clip['paths'][0]))
 
     assert issubclass(MMPoseVideoInferencer, MMPoseInferencer)
@@ -343,7 +343,7 @@ def test_no_boxes_and_no_detector_is_a_clear_error(video_inferencer,
     (dict(bboxes='BROKEN'), ValueError, r'broken\.json: not valid JSON'),
     (dict(bboxes='MISSING'), FileNotFoundError, r'missing\.json'),
     (dict(bboxes=[[[0, 0, 50, 100]]] * 2, bbox_file='x.json'), ValueError,
-     r"Unknown keyword argument\(s\) \['bbox_file'\]"),
+     r"unknown argument \{'bbox_file'\}"),
 ])
 def test_bad_boxes_and_arguments_are_clear_errors(video_inferencer,
                                                   sample_clip, tmp_path,

@@ -6,9 +6,8 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from conftest import NUM_CLIP_FRAMES
-from tdmi_mmpose.apis.inferencers.tracked_output import (
-    TRACK_PALETTE, draw_tracked_instances, track_color)
+from tdmi_mmpose.visualization import (TRACK_PALETTE, TrackPoseVisualizer,
+                                       track_color)
 
 
 def _iou(a, b):
@@ -41,7 +40,7 @@ def test_ids_in_results_and_json_and_stable_over_frames(
             sample_clip['paths'],
             bboxes=sample_clip_boxes,
             pred_out_dir=pred_dir))
-    assert len(results) == NUM_CLIP_FRAMES
+    assert len(results) == len(sample_clip['paths'])
     frames = []
     for result, path in zip(results, sample_clip['paths']):
         (instances, ) = result['predictions']
@@ -67,7 +66,7 @@ def test_ids_in_results_and_json_and_stable_over_frames(
                 continued += 1
             elif best[0] < 0.3:
                 assert track_id not in [i for _, i in previous]
-    assert continued >= NUM_CLIP_FRAMES - 1
+    assert continued >= len(frames) - 1
 
 
 def test_track_false_gives_no_ids(video_inferencer, sample_clip,
@@ -92,16 +91,23 @@ def test_palette():
     assert track_color(19) == TRACK_PALETTE[3]
 
 
-def _visualizer():
-    from mmpose.visualization import PoseLocalVisualizer
-    from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_METAINFO
-    visualizer = PoseLocalVisualizer(radius=6, line_width=1)
+def _visualizer(name):
+    from tdmi_mmpose.io import POSETRACK18_METAINFO
+    visualizer = TrackPoseVisualizer(name=name, radius=6, line_width=1)
     visualizer.set_dataset_meta(POSETRACK18_METAINFO)
     return visualizer
 
 
+def test_the_inferencer_draws_with_the_track_visualizer(video_inferencer):
+    from mmpose.registry import VISUALIZERS
+    assert VISUALIZERS.get('TrackPoseVisualizer') is TrackPoseVisualizer
+    assert type(video_inferencer.inferencer.visualizer) is \
+        TrackPoseVisualizer
+
+
 @pytest.mark.parametrize('ids', [(3, 20), (0, 1)])
-def test_each_person_is_drawn_in_the_colour_of_its_id(ids):
+@pytest.mark.parametrize('draw_bbox', [False, True])
+def test_each_person_is_drawn_in_the_colour_of_its_id(ids, draw_bbox):
     from mmengine.structures import InstanceData
     from mmpose.structures import PoseDataSample
     keypoints = np.zeros((2, 17, 2))
@@ -116,23 +122,28 @@ def test_each_person_is_drawn_in_the_colour_of_its_id(ids):
         keypoint_scores=scores,
         bboxes=np.array([[5., 25., 535., 55.], [5., 145., 535., 175.]]),
         track_ids=np.array(ids))
-    visualizer = _visualizer()
-    before = visualizer.kpt_color
-    image = draw_tracked_instances(
-        visualizer, visualizer.add_datasample, 'frame',
-        np.zeros((200, 540, 3), np.uint8), sample, draw_gt=False,
-        kpt_thr=0.3)
-    assert visualizer.kpt_color is before  # restored
+    visualizer = _visualizer(f'track_colours_{ids}_{draw_bbox}')
+    before = (visualizer.kpt_color, visualizer.link_color,
+              visualizer.bbox_color)
+    image = visualizer.add_datasample(
+        'frame', np.zeros((200, 540, 3), np.uint8), sample, draw_gt=False,
+        draw_bbox=draw_bbox, kpt_thr=0.3)
+    after = (visualizer.kpt_color, visualizer.link_color,
+             visualizer.bbox_color)
+    assert all(a is b for a, b in zip(after, before))  # restored
     for person, track_id in enumerate(ids):
         for k in range(17):
             x, y = keypoints[person, k].astype(int)
             assert np.abs(image[y, x].astype(int) -
                           track_color(track_id)).max() <= 2, (person, k)
+        if draw_bbox:  # the box's left edge, between two keypoint rows
+            y = int(sample.pred_instances.bboxes[person, 1]) + 3
+            assert np.abs(image[y, 5].astype(int) -
+                          track_color(track_id)).max() <= 2, person
     # without ids: mmpose's own colours (not one colour per person)
     del sample.pred_instances.track_ids
-    image = draw_tracked_instances(
-        visualizer, visualizer.add_datasample, 'frame',
-        np.zeros((200, 540, 3), np.uint8), sample, draw_gt=False,
+    image = visualizer.add_datasample(
+        'frame', np.zeros((200, 540, 3), np.uint8), sample, draw_gt=False,
         kpt_thr=0.3)
     colours = {tuple(image[40, 20 + 30 * k]) for k in range(17)}
     assert len(colours) > 1

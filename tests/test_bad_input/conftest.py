@@ -11,7 +11,7 @@ import pytest
 from mmengine.registry import init_default_scope
 
 import tdmi_mmpose  # noqa: F401
-from tdmi_mmpose.datasets.posetrack_format import posetrack_categories
+from tdmi_mmpose.io import posetrack_categories
 
 NUM_KPTS = 17
 VIDEO = '000001_mpii_test'

@@ -15,8 +15,8 @@ import pytest
 
 from tdmi_mmpose.datasets.converters import merge_split
 from tdmi_mmpose.datasets.converters import posetrack17 as pt17
-from tdmi_mmpose.datasets.posetrack_format import (
-    PoseTrackFormatError, check_json_finite, load_json, parse_image_size,
+from tdmi_mmpose.io import (
+    InputError, check_json_finite, load_json, parse_image_size,
     parse_keypoints, split_videos)
 
 NAN, INF = float('nan'), float('inf')
@@ -94,7 +94,7 @@ def test_dataset_annotation(tmp_path, pt, build_dataset, test_mode, case,
     data = pt.video()
     mutate(data)
     path = pt.write_json(tmp_path / f'annotations/val/{pt.VIDEO}.json', data)
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         build_dataset(
             data_root=str(tmp_path),
             ann_file='annotations/val',
@@ -117,7 +117,7 @@ def test_zero_size_head_box_trains_but_is_refused_by_the_metric(
         data_root=str(tmp_path), ann_file='annotations/val')
     assert len(dataset) == 1
     assert dataset[0]['bbox_head'].tolist() == [20, 8, 0, 6]
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         PoseTrackAPMetric(ann_file=str(tmp_path / 'annotations/val'))
     assert path in str(e.value) and '[20, 8, 0, 6]' in str(e.value)
 
@@ -151,7 +151,7 @@ def test_dataset_detections(tmp_path, pt, build_dataset, case, dets, field,
         det['image_id'] = pt.image_id(1)
     dets.insert(0, _det(image_id=pt.image_id(1)))  # a good one first
     bbox_file = pt.write_json(tmp_path / 'dets.json', dets)
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         build_dataset(
             data_root=str(tmp_path),
             ann_file='annotations/val',
@@ -175,7 +175,7 @@ def test_no_detection_left_names_file_and_threshold(tmp_path, pt,
     for det in dets:
         det['image_id'] = pt.image_id(1)
     bbox_file = pt.write_json(tmp_path / 'dets.json', dets)
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         build_dataset(
             data_root=str(tmp_path),
             ann_file='annotations/val',
@@ -190,7 +190,7 @@ def test_no_gt_sample_left_names_folder_and_reasons(tmp_path, pt,
     data = pt.video()
     data['annotations'][0]['iscrowd'] = 1
     pt.write_json(tmp_path / f'annotations/val/{pt.VIDEO}.json', data)
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         build_dataset(data_root=str(tmp_path), ann_file='annotations/val')
     assert 'annotations/val' in str(e.value)
     assert "no samples left" in str(e.value)
@@ -211,7 +211,7 @@ def test_merged_file_beside_per_video_files_is_an_error(
             test_mode=True,
             bbox_file=pt.write_json(tmp_path / 'dets.json',
                                     [_det(image_id=pt.image_id(1))]))
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         build_dataset(
             data_root=str(tmp_path), ann_file='annotations/val', **kwargs)
     message = str(e.value)
@@ -225,12 +225,12 @@ def test_merged_file_beside_per_video_files_is_an_error(
 def test_load_json_non_utf8_and_folder(tmp_path):
     path = tmp_path / 'latin1.json'
     path.write_bytes('{"images": ["caf\xe9"]}'.encode('latin-1'))
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         load_json(str(path))
     assert str(path) in str(e.value) and 'not UTF-8' in str(e.value)
     folder = tmp_path / 'x.json'
     folder.mkdir()
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         load_json(str(folder), 'Annotation file')
     assert str(folder) in str(e.value) and 'is a folder' in str(e.value)
 
@@ -239,7 +239,7 @@ def test_folder_named_json_in_the_annotation_folder(
         tmp_path, pt, build_dataset):
     pt.write_json(tmp_path / f'annotations/val/{pt.VIDEO}.json', pt.video())
     (tmp_path / 'annotations/val/x.json').mkdir()
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         build_dataset(data_root=str(tmp_path), ann_file='annotations/val')
     assert str(tmp_path / 'annotations/val/x.json') in str(e.value)
     assert 'is a folder' in str(e.value)
@@ -248,7 +248,7 @@ def test_folder_named_json_in_the_annotation_folder(
 def test_check_json_finite_names_the_json_path(pt):
     data = pt.video()
     data['annotations'][0]['keypoints'][2] = NAN
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         check_json_finite(data, 'm.json')
     assert str(e.value).startswith('m.json: field '
                                    'annotations[0].keypoints[2] is nan')
@@ -260,9 +260,9 @@ def test_flags_are_checked_in_gt_not_in_predictions(pt):
     ann['keypoints'][2] = 0.73  # a prediction's third value is a score
     assert parse_keypoints(ann, 17, 'p.json', ground_truth=False)[0, 2] == \
         pytest.approx(0.73)
-    with pytest.raises(PoseTrackFormatError, match=r'p\.json.*flag 0\.73'):
+    with pytest.raises(InputError, match=r'p\.json.*flag 0\.73'):
         parse_keypoints(ann, 17, 'p.json')
-    with pytest.raises(PoseTrackFormatError, match='"width".*True'):
+    with pytest.raises(InputError, match='"width".*True'):
         parse_image_size(dict(width=True, height=48), 'a.json: image 1')
 
 
@@ -287,7 +287,7 @@ def test_metric_ground_truth(tmp_path, pt, case, mutate, field, value):
     data = pt.video()
     mutate(data)
     path = pt.write_json(tmp_path / f'gt/{pt.VIDEO}.json', data)
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         PoseTrackAPMetric(ann_file=str(tmp_path / 'gt'))
     assert path in str(e.value)
     assert field in str(e.value) and value in str(e.value)
@@ -331,7 +331,7 @@ def test_pt17_conversion(tmp_path, pt, case, mutate, field, value):
     mutate(data)
     path = pt.write_json(tmp_path / 'in/000001_mpii.json', data)
     out_dir = tmp_path / 'out'
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         pt17.convert_posetrack17(path, str(out_dir), progress=False)
     assert path in str(e.value) and 'annolist[1].annorect[0]' in str(e.value)
     assert field in str(e.value) and value in str(e.value)
@@ -342,13 +342,13 @@ def test_pt17_non_utf8_input_and_output_folder_named_json(tmp_path, pt):
     bad = tmp_path / 'in' / '000002_mpii.json'
     pt.write_json(tmp_path / 'in/000001_mpii.json', pt.pt17_video())
     bad.write_bytes(b'\xff\xfe{"annolist": []}')
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         pt17.convert_posetrack17(
             str(tmp_path / 'in'), str(tmp_path / 'out'), progress=False)
     assert str(bad) in str(e.value) and 'UTF-8' in str(e.value)
     bad.unlink()
     (tmp_path / 'out' / '000001_mpii.json').mkdir(parents=True)
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         pt17.convert_posetrack17(
             str(tmp_path / 'in'), str(tmp_path / 'out'), progress=False)
     assert str(tmp_path / 'out' / '000001_mpii.json') in str(e.value)
@@ -386,7 +386,7 @@ def test_merge(tmp_path, pt, case, mutate, field, value):
     mutate(data)
     pt.write_json(second, data)
     out_file = tmp_path / 'merged.json'
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         merge_split.merge_posetrack(
             str(tmp_path / 'in'), str(out_file), progress=False)
     assert second in str(e.value)
@@ -407,7 +407,7 @@ def test_split(tmp_path, pt, mutate, field, value):
     merged['images'] += other['images']
     merged['annotations'] += other['annotations']
     path = pt.write_json(tmp_path / 'merged.json', merged)
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         merge_split.split_posetrack(
             path, str(tmp_path / 'out'), progress=False)
     assert path in str(e.value)
@@ -418,7 +418,7 @@ def test_split(tmp_path, pt, mutate, field, value):
 def test_merge_output_folder_named_json(tmp_path, pt):
     _two_videos(tmp_path, pt)
     (tmp_path / 'x.json').mkdir()
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         merge_split.merge_posetrack(
             str(tmp_path / 'in'), str(tmp_path / 'x.json'), progress=False)
     assert str(tmp_path / 'x.json') in str(e.value)
@@ -543,7 +543,7 @@ def test_killed_split_leaves_nothing_under_final_names(tmp_path, pt):
 def test_nan_flag_in_training_data_fails_before_step_one(
         tmp_path, pt, monkeypatch):
     from mmengine.runner import Runner
-    from tdmi_mmpose.utils import load_config, retarget_data_root
+    from tdmi_mmpose.io import load_config, retarget_data_root
 
     data = pt.video(labeled=(0, 1, 2))
     data['annotations'][1]['keypoints'][8] = NAN
@@ -559,7 +559,7 @@ def test_nan_flag_in_training_data_fails_before_step_one(
         raise AssertionError('a training step ran')
 
     monkeypatch.setattr(runner.model, 'train_step', no_training)
-    with pytest.raises(PoseTrackFormatError) as e:
+    with pytest.raises(InputError) as e:
         runner.train()
     message = str(e.value)
     assert path in message

@@ -22,14 +22,15 @@ from tool_fixtures import (REPO_ROOT, TINY_CONFIG, VIDEO, count_video_frames,
 
 import tdmi_mmpose  # noqa: F401  (registers the checkpoint loader)
 from tdmi_mmpose.apis import PersonBoxSource
-from tdmi_mmpose.datasets.posetrack_format import PoseTrackFormatError
+from tdmi_mmpose.io import InputError
 from tdmi_mmpose.evaluation import PoseTrackAPMetric
 from tdmi_mmpose.evaluation.functional.average_precision import compute_rpc
-from tdmi_mmpose.utils import (CheckpointError, check_checkpoint_file,
-                               check_state_dict_matches, load_from_local,
-                               run_tool)
+from tdmi_mmpose.evaluation.metrics import write_prediction_files
+from tdmi_mmpose.io import (InputError, check_checkpoint_file,
+                            check_state_dict_matches, load_from_local)
+from tdmi_mmpose.utils import run_tool
 from tdmi_mmpose.utils import atomic as atomic_module
-from tdmi_mmpose.utils import runner_args
+from tdmi_mmpose.io import runner_args
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
@@ -116,7 +117,7 @@ def _sample(field=None, value=None, num_instances=2):
 ])
 def test_metric_rejects_non_finite_predictions(field, value):
     metric = PoseTrackAPMetric()
-    with pytest.raises(PoseTrackFormatError) as info:
+    with pytest.raises(InputError) as info:
         metric.process([], [_sample(field, value, num_instances=4)])
     message = str(info.value)
     assert 'img_id 10001 (id 7), field' in message
@@ -126,15 +127,18 @@ def test_metric_rejects_non_finite_predictions(field, value):
 
 
 def test_metric_rejects_box_scores_of_another_length():
+    """A model whose outputs do not match is a programming error."""
     sample = _sample()
     sample['pred_instances']['bbox_scores'] = np.ones(3)
-    with pytest.raises(ValueError, match=r'3 bbox_scores for 2 instances '
-                       r'\(img_id 10001\)'):
+    with pytest.raises(AssertionError, match=r'img_id 10001: keypoints '
+                       r'\(2, 17, 2\), .* and 3 bbox_scores do not match'):
         PoseTrackAPMetric().process([], [sample])
 
 
 def test_ap_ranking_never_ranks_nan():
-    with pytest.raises(PoseTrackFormatError, match='AP ranking.*nan'):
+    """Scores are checked where they enter (the metric's process and the
+    prediction files, above); inside, NaN is a programming error."""
+    with pytest.raises(AssertionError, match='AP ranking: non-finite'):
         compute_rpc(np.array([0.5, np.nan, 0.9]), np.ones(3), 3)
 
 
@@ -143,9 +147,9 @@ def test_metric_prediction_files_are_strict_and_atomic(tmp_path):
     video['annotations'][1]['scores'][0] = math.nan
     out_dir = str(tmp_path / 'preds')
     with pytest.raises(ValueError, match='not JSON compliant'):
-        PoseTrackAPMetric._write_videos({VIDEO: video}, out_dir)
+        write_prediction_files({VIDEO: video}, out_dir)
     assert files_under(out_dir) == []  # no NaN file, no partial file
-    sources = PoseTrackAPMetric._write_videos({VIDEO: pred_video()}, out_dir)
+    sources = write_prediction_files({VIDEO: pred_video()}, out_dir)
     with open(sources[VIDEO]) as f:
         assert json.load(f)['annotations'][0]['scores'][0] == 0.9
 
@@ -243,7 +247,7 @@ def test_unreadable_checkpoints_name_the_file(tiny_checkpoint, tmp_path, kind,
     elif kind == 'bad_pickle':
         with open(path, 'wb') as f:
             f.write(b'\x80\x02not a pickle at all')
-    error = FileNotFoundError if kind == 'missing' else CheckpointError
+    error = FileNotFoundError if kind == 'missing' else InputError
     with pytest.raises(error) as info:
         load_from_local(path, 'cpu')
     assert path in str(info.value) and message in str(info.value)
@@ -263,7 +267,7 @@ def test_truncated_zip_member_is_a_named_error(tiny_checkpoint, tmp_path):
                 data = data[:len(data) // 2]
             zout.writestr(item, data)
     check_checkpoint_file(path)  # the cheap check cannot see it ...
-    with pytest.raises(CheckpointError, match='cannot read checkpoint .*'
+    with pytest.raises(InputError, match='cannot read checkpoint .*'
                        'corrupt.pth'):
         load_from_local(path, 'cpu')  # ... the load names the file
 
@@ -272,7 +276,7 @@ def test_checkpoint_of_another_architecture_is_an_error(
         tiny_checkpoint, other_arch_checkpoint):
     model = tiny_checkpoint['model']
     checkpoint = torch.load(other_arch_checkpoint, weights_only=True)
-    with pytest.raises(CheckpointError) as info:
+    with pytest.raises(InputError) as info:
         check_state_dict_matches(model, checkpoint, other_arch_checkpoint)
     message = str(info.value)
     assert other_arch_checkpoint in message
@@ -287,7 +291,7 @@ def test_checkpoint_tolerance_is_documented_exactly(tiny_checkpoint):
     check_state_dict_matches(model, dict(state_dict=state), 'ok.pth')
     key = next(k for k, v in model.state_dict().items() if v.ndim == 4)
     state[f'module.{key}'] = state[f'module.{key}'][:1]
-    with pytest.raises(CheckpointError, match=r'1 with another shape \(' +
+    with pytest.raises(InputError, match=r'1 with another shape \(' +
                        key.replace('.', r'\.')):
         check_state_dict_matches(model, dict(state_dict=state), 'bad.pth')
 
@@ -319,12 +323,12 @@ def test_train_tool_names_a_bad_resume_checkpoint(tmp_path, capsys):
 def test_inferencer_refuses_bad_weights(tiny_cfg_file, other_arch_checkpoint,
                                         tmp_path):
     from tdmi_mmpose.apis import VideoPose2DInferencer
-    with pytest.raises(CheckpointError, match='resnet_like.pth does not fit'):
+    with pytest.raises(InputError, match='resnet_like.pth does not fit'):
         VideoPose2DInferencer(
             tiny_cfg_file, other_arch_checkpoint, device='cpu')
     empty = tmp_path / 'empty.pth'
     empty.write_bytes(b'')
-    with pytest.raises(CheckpointError, match='empty.pth is empty'):
+    with pytest.raises(InputError, match='empty.pth is empty'):
         VideoPose2DInferencer(tiny_cfg_file, str(empty), device='cpu')
 
 
@@ -387,7 +391,7 @@ def test_image_ids_of_another_video_are_an_error():
 
 def test_more_image_ids_than_frames_is_a_counted_warning(monkeypatch):
     logged = []
-    monkeypatch.setattr('tdmi_mmpose.apis.person_boxes.print_log',
+    monkeypatch.setattr('tdmi_mmpose.io.person_boxes.print_log',
                         lambda msg, **kw: logged.append((msg, kw['level'])))
     source = PersonBoxSource(_detections(range(15)), image_ids=range(15))
     source.check_length(6)
@@ -519,9 +523,9 @@ def _raise(error):
 
 
 @pytest.mark.parametrize('error, line', [
-    (PoseTrackFormatError('a.json: annotation id=3: field "scores" bad'),
+    (InputError('a.json: annotation id=3: field "scores" bad'),
      'a.json: annotation id=3: field "scores" bad'),
-    (CheckpointError('checkpoint x.pth is empty (0 bytes)'),
+    (InputError('checkpoint x.pth is empty (0 bytes)'),
      'checkpoint x.pth is empty (0 bytes)'),
     (SyntaxError('There are syntax errors in config file cfg.py:\n x'),
      'There are syntax errors in config file cfg.py: x'),
@@ -538,14 +542,14 @@ def test_expected_errors_are_one_line_and_a_hint(capsys, error, line):
 
 
 def test_debug_and_bugs_keep_the_traceback(monkeypatch):
-    error = PoseTrackFormatError('a.json: bad')
+    error = InputError('a.json: bad')
     seen = []
-    with pytest.raises(PoseTrackFormatError):
+    with pytest.raises(InputError):
         run_tool(lambda argv: seen.append(argv) or _raise(error)(argv),
                  ['x', '--debug'])
     assert seen == [['x']]  # --debug is not passed on
     monkeypatch.setenv('TDMI_DEBUG', '1')
-    with pytest.raises(PoseTrackFormatError):
+    with pytest.raises(InputError):
         run_tool(_raise(error), [])
     monkeypatch.delenv('TDMI_DEBUG')
     # a ValueError from inside numpy is a bug, not bad input
@@ -580,6 +584,6 @@ def test_tool_prints_one_line_in_a_real_process(tmp_path, tiny_cfg_file):
 def test_debug_shows_the_tools_traceback(test_tool, tmp_path, capsys):
     empty = tmp_path / 'epoch_1.pth'
     empty.write_bytes(b'')
-    with pytest.raises(CheckpointError, match='epoch_1.pth is empty'):
+    with pytest.raises(InputError, match='epoch_1.pth is empty'):
         run_tool(test_tool.main, [TINY_CONFIG, str(empty), '--debug'])
     assert capsys.readouterr().err == ''

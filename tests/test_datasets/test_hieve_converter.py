@@ -14,10 +14,10 @@ from mmpose.registry import DATASETS
 from tdmi_mmpose.datasets.converters.hieve import convert_hieve, main
 from tdmi_mmpose.datasets.converters.hieve import \
     FRAMES_PER_VIDEO as FRAMES
-from tdmi_mmpose.datasets.hieve_format import (HIEVE_JOINT_TAGS,
+from tdmi_mmpose.io.hieve_format import (HIEVE_JOINT_TAGS,
                                                hieve_keypoint_names)
 from tdmi_mmpose.synthetic import LABEL_DIR, make_sample_hieve
-from tdmi_mmpose.datasets.posetrack_format import PoseTrackFormatError
+from tdmi_mmpose.io import InputError
 from tdmi_mmpose.utils import run_tool
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -306,7 +306,7 @@ MALFORMED = [
 @pytest.mark.parametrize('layout,content,record,message', MALFORMED)
 def test_malformed_labels(frames_root, layout, content, record, message):
     labels, path = _write_labels(frames_root, layout, content)
-    with pytest.raises(PoseTrackFormatError) as error:
+    with pytest.raises(InputError) as error:
         convert_hieve(str(frames_root / 'out'), labels=labels,
                       progress=False)
     text = str(error.value)
@@ -399,7 +399,7 @@ def test_shipped_hieve_configs_build(sample, name):
     evaluator is the local CocoMetric on the held-out videos' COCO GT."""
     from mmpose.registry import MODELS
 
-    from tdmi_mmpose.utils import load_config
+    from tdmi_mmpose.io import load_config
     cfg = load_config(osp.join(ROOT, 'configs', name),
                       {'data_root': sample['root'] + '/'})
     model = MODELS.build(cfg.model)

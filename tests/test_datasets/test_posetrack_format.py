@@ -9,8 +9,8 @@ import pytest
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from tdmi_mmpose.apis import check_person_boxes
 from tdmi_mmpose.datasets.converters import merge_split
-from tdmi_mmpose.datasets.posetrack_format import (
-    POSETRACK18_KEYPOINT_NAMES, PoseTrackFormatError, clip_boxes,
+from tdmi_mmpose.io import (
+    POSETRACK18_KEYPOINT_NAMES, InputError, clip_boxes,
     frame_number, frame_table, json_files, load_json, order_frames,
     parse_detection, parse_ignore_regions, parse_keypoints,
     posetrack18_metainfo_file, posetrack_categories, split_videos, video_key)
@@ -33,8 +33,8 @@ def test_keypoints_come_from_mmpose_metainfo():
 
 @pytest.mark.parametrize('content, error, match', [
     (None, FileNotFoundError, 'not found'),
-    ('', PoseTrackFormatError, 'is empty'),
-    ('{"images": [', PoseTrackFormatError, 'not valid JSON'),
+    ('', InputError, 'is empty'),
+    ('{"images": [', InputError, 'not valid JSON'),
 ])
 def test_load_json_errors_name_the_file(tmp_path, content, error, match):
     path = tmp_path / 'a.json'
@@ -67,7 +67,7 @@ def test_ignore_regions_one_rule():
     for xs, ys in (([[0, 10, 10]], [[0, 0]]), ([[0, 1, 2]], []),
                    ([[0, 1, 2]], [[0, 1, 2], [3, 4, 5]])):
         bad = dict(id=1, ignore_regions_x=xs, ignore_regions_y=ys)
-        with pytest.raises(PoseTrackFormatError, match='f.json'):
+        with pytest.raises(InputError, match='f.json'):
             parse_ignore_regions(bad, 'f.json: image 1')
 
 
@@ -78,21 +78,21 @@ def test_metric_rejects_mismatched_ignore_regions_like_the_dataset():
                 0, ignore_regions_x=[[0, 10, 10]], ignore_regions_y=[[0, 0]])
         ],
         annotations=[])
-    with pytest.raises(PoseTrackFormatError, match='ignore_regions'):
+    with pytest.raises(InputError, match='ignore_regions'):
         parse_posetrack_video(video, 'gt.json', is_gt=True)
 
 
 def test_keypoints_and_detections():
     ann = dict(id=3, keypoints=[1, 2, 1] * 17)
     assert parse_keypoints(ann, 17, 'f.json').shape == (17, 3)
-    with pytest.raises(PoseTrackFormatError, match='expected 17'):
+    with pytest.raises(InputError, match='expected 17'):
         parse_keypoints(dict(keypoints=[1] * 45), 17, 'f.json')
-    with pytest.raises(PoseTrackFormatError, match='must be numbers'):
+    with pytest.raises(InputError, match='must be numbers'):
         parse_keypoints(dict(keypoints=[None] * 51), 17, 'f.json')
     det = parse_detection(dict(bbox=[1, 2, 3, 4, 9]), 'd.json: #0')
     assert det['bbox'].tolist() == [1, 2, 3, 4]
     assert det['score'] == 1.0 and det['category_id'] == 1
-    with pytest.raises(PoseTrackFormatError, match=r'd.json: #0.*"bbox"'):
+    with pytest.raises(InputError, match=r'd.json: #0.*"bbox"'):
         parse_detection(dict(bbox=[1, 2]), 'd.json: #0')
 
 
@@ -148,9 +148,9 @@ def test_one_video_rule_for_metric_and_merge_split(tmp_path):
 
     images[2]['file_name'] = 'images/val/000001_a/000009.jpg'
     images[2]['vid_id'] = '8'  # two videos in one folder
-    with pytest.raises(PoseTrackFormatError, match='both named'):
+    with pytest.raises(InputError, match='both named'):
         split_videos(data, 'm.json')
     images[2]['vid_id'] = '7'
     images[2]['file_name'] = 'images/val/other/000009.jpg'
-    with pytest.raises(PoseTrackFormatError, match='images of vid_id'):
+    with pytest.raises(InputError, match='images of vid_id'):
         split_videos(data, 'm.json')

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from tdmi_mmpose.datasets.datasets import (PoseTrackAnnotationError,
-                                           PoseTrackVideoDataset)
+from tdmi_mmpose.datasets.datasets import PoseTrackVideoDataset
+from tdmi_mmpose.io import InputError
 from tdmi_mmpose.datasets.datasets import posetrack_video_dataset as ptv_mod
 
 VIDEO = '000001_mpii_test'
@@ -515,7 +515,7 @@ def test_malformed_annotation_names_file_and_field(writer, build_dataset,
     video = writer.video(VIDEO, nframes=4, labeled=(0, 2))
     field = _mutate(video, what)
     path = writer.write_json(video, f'annotations/val/{VIDEO}.json')
-    with pytest.raises(PoseTrackAnnotationError) as e:
+    with pytest.raises(InputError) as e:
         build_dataset(data_root=writer.root, ann_file='annotations/val')
     assert path in str(e.value)
     assert field in str(e.value)
@@ -529,7 +529,7 @@ def test_malformed_annotation_names_file_and_field(writer, build_dataset,
 ])
 def test_empty_or_broken_json(writer, build_dataset, content, match):
     path = writer.write_json(content, f'annotations/val/{VIDEO}.json')
-    with pytest.raises(PoseTrackAnnotationError, match=match) as e:
+    with pytest.raises(InputError, match=match) as e:
         build_dataset(data_root=writer.root, ann_file='annotations/val')
     assert path in str(e.value)
 

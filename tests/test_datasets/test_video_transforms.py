@@ -12,10 +12,10 @@ from mmpose.registry import TRANSFORMS
 from mmpose.structures.bbox import get_warp_matrix
 
 from tdmi_mmpose.datasets.transforms import (MMPOSE_META_KEYS, VIDEO_META_KEYS,
-                                             CorruptFrameError,
                                              LoadVideoFrames,
                                              PackVideoPoseInputs)
 from tdmi_mmpose.datasets.transforms import loading as loading_mod
+from tdmi_mmpose.io import InputError
 
 VIDEO = '000001_mpii_test'
 FLIP_INDICES = [0, 1, 2, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]
@@ -119,7 +119,7 @@ def test_corrupt_frame_is_an_error_naming_the_file(six_frames, content):
     paths = frame_paths(six_frames, [2, 3, 4])
     with open(paths[2], 'wb') as f:
         f.write(content)
-    with pytest.raises(CorruptFrameError, match=paths[2]):
+    with pytest.raises(InputError, match=paths[2]):
         load(paths, key=1)
 
 
@@ -183,10 +183,46 @@ def test_missing_key_frame_is_always_an_error(six_frames):
         load(paths, key=1, missing_frame='key_frame')
 
 
+def test_decoded_frames_are_taken_without_reading(monkeypatch):
+    """As mmpose's LoadImage: frames already in ``img`` are not read again
+    (video inference decodes each frame of a stream once)."""
+    def no_reading(*args, **kwargs):
+        raise AssertionError('a frame was read')
+
+    monkeypatch.setattr(loading_mod, 'read_frame', no_reading)
+    frames = [np.full((4, 6, 3), t, np.uint8) for t in range(3)]
+    frames.append(frames[-1])  # clamped at the end: the same array
+    results = LoadVideoFrames()(
+        dict(img=list(frames), key_frame_index=1, img_path='000001.jpg'))
+    assert len(results['img']) == 4
+    assert all(a is b for a, b in zip(results['img'], frames))
+    assert results['key_frame_index'] == 1
+    assert results['img_shape'] == results['ori_shape'] == (4, 6)
+    assert results['replaced_frames'] == []
+    assert 'frame_paths' not in results
+    # one array is one frame; to_float32 converts
+    single = LoadVideoFrames(to_float32=True)(dict(img=frames[0]))
+    assert len(single['img']) == 1 and single['key_frame_index'] == 0
+    assert single['img'][0].dtype == np.float32
+    np.testing.assert_array_equal(single['img'][0], frames[0])
+
+
+def test_default_key_frame_is_the_offset_zero_frame(six_frames):
+    """Without ``key_frame_index`` the key frame is where offset 0 is."""
+    paths = frame_paths(six_frames, [1, 2, 3])
+    results = LoadVideoFrames()(
+        dict(frame_paths=paths, frame_offsets=[-2, -1, 0]))
+    assert results['key_frame_index'] == 2
+    assert abs(int(np.median(results['img'][2])) -
+               six_frames.frame_value(3)) <= 1
+
+
 def test_load_bad_arguments(six_frames):
     with pytest.raises(ValueError, match='missing_frame'):
         LoadVideoFrames(missing_frame='skip')
-    with pytest.raises(ValueError, match='key_frame_index'):
+    # key_frame_index comes from the dataset (not from a file or a user):
+    # a wrong one is a programming error
+    with pytest.raises(AssertionError, match='key_frame_index 2'):
         LoadVideoFrames()(
             dict(
                 frame_paths=frame_paths(six_frames, [0, 1]),

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
 from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

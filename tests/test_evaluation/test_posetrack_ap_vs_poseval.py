@@ -16,7 +16,7 @@ import numpy as np
 
 from poseval_oracle import import_poseval
 
-from tdmi_mmpose.datasets.posetrack_format import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
 from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
 
 eval_helpers, evaluate_ap = import_poseval('eval_helpers', 'evaluateAP')
@@ -155,7 +155,7 @@ def test_random_cases_match_poseval(tmp_path, poseval_sorted_listing):
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             expected = _poseval(root + '/gt', root + '/pred')
-            result = evaluate_posetrack_folders(root + '/gt', root + '/pred')
+            result, _ = evaluate_posetrack_folders(root + '/gt', root + '/pred')
         for mine, theirs in zip(
                 (result['ap'], result['precision'], result['recall']),
                 expected):

@@ -10,7 +10,7 @@ import pytest
 
 from tdmi_mmpose.datasets.converters import merge_split
 from tdmi_mmpose.datasets.converters import posetrack17 as pt17
-from tdmi_mmpose.utils import run_tool
+from tdmi_mmpose.utils import InputError, run_tool
 
 FOLDER = 'images/bonn_5sec/000342_mpii'
 
@@ -239,7 +239,7 @@ def test_pt17_malformed_input_names_file_and_field(tmp_path, mutate, field):
     mutate(data)
     path = str(tmp_path / 'in' / 'bad_video.json')
     _write(path, data)
-    with pytest.raises(pt17.ConversionError) as e:
+    with pytest.raises(InputError) as e:
         pt17.convert_posetrack17(path, str(tmp_path / 'out'), progress=False)
     assert 'bad_video.json' in str(e.value)
     assert field in str(e.value)
@@ -248,7 +248,7 @@ def test_pt17_malformed_input_names_file_and_field(tmp_path, mutate, field):
 def test_pt17_invalid_json_and_cli_error(tmp_path, capsys):
     path = tmp_path / 'broken.json'
     path.write_text('{"annolist": [')
-    with pytest.raises(pt17.ConversionError, match='broken.json: not valid'):
+    with pytest.raises(InputError, match='broken.json: not valid'):
         pt17.convert_posetrack17(str(path), str(tmp_path / 'o'),
                                  progress=False)
     assert run_tool(pt17.main,
@@ -319,7 +319,7 @@ def test_merge_errors_name_file_and_field(sample_data_root, tmp_path):
     bad = copy.deepcopy(data_b)
     bad['images'][3]['id'] = data_a['images'][0]['id']
     _write(b, bad)
-    with pytest.raises(merge_split.MergeSplitError) as e:
+    with pytest.raises(merge_split.InputError) as e:
         merge_split.merge_posetrack(src, out, progress=False)
     msg = str(e.value)
     assert '000102_sample_val.json' in msg and '000101_sample_val.json' in msg
@@ -329,7 +329,7 @@ def test_merge_errors_name_file_and_field(sample_data_root, tmp_path):
     bad = copy.deepcopy(data_b)
     bad['annotations'][0]['id'] = data_a['annotations'][0]['id']
     _write(b, bad)
-    with pytest.raises(merge_split.MergeSplitError, match='annotations.id'):
+    with pytest.raises(merge_split.InputError, match='annotations.id'):
         merge_split.merge_posetrack(src, out, progress=False)
 
     # vid_id collision.
@@ -337,14 +337,14 @@ def test_merge_errors_name_file_and_field(sample_data_root, tmp_path):
     for img in bad['images']:
         img['vid_id'] = data_a['images'][0]['vid_id']
     _write(b, bad)
-    with pytest.raises(merge_split.MergeSplitError, match='vid_id'):
+    with pytest.raises(merge_split.InputError, match='vid_id'):
         merge_split.merge_posetrack(src, out, progress=False)
 
     # Annotation pointing outside its file.
     bad = copy.deepcopy(data_b)
     bad['annotations'][0]['image_id'] = data_a['images'][0]['id']
     _write(b, bad)
-    with pytest.raises(merge_split.MergeSplitError,
+    with pytest.raises(merge_split.InputError,
                        match='annotations.image_id'):
         merge_split.merge_posetrack(src, out, progress=False)
 
@@ -352,14 +352,14 @@ def test_merge_errors_name_file_and_field(sample_data_root, tmp_path):
     bad = copy.deepcopy(data_b)
     bad['categories'][0]['keypoints'] = bad['categories'][0]['keypoints'][:15]
     _write(b, bad)
-    with pytest.raises(merge_split.MergeSplitError, match='categories'):
+    with pytest.raises(merge_split.InputError, match='categories'):
         merge_split.merge_posetrack(src, out, progress=False)
 
     # Missing field.
     bad = copy.deepcopy(data_b)
     del bad['images'][2]['vid_id']
     _write(b, bad)
-    with pytest.raises(merge_split.MergeSplitError,
+    with pytest.raises(merge_split.InputError,
                        match=r'000102_sample_val.json: images\[2\] has no '
                        'field "vid_id"'):
         merge_split.merge_posetrack(src, out, progress=False)
@@ -384,7 +384,7 @@ def test_merge_notes_and_split_errors(sample_data_root, tmp_path):
     bad = copy.deepcopy(merged)
     bad['images'][0]['file_name'] = 'images/val/elsewhere/000000.jpg'
     _write(str(tmp_path / 'bad.json'), bad)
-    with pytest.raises(merge_split.MergeSplitError,
+    with pytest.raises(merge_split.InputError,
                        match='bad.json: images of vid_id'):
         merge_split.split_posetrack(str(tmp_path / 'bad.json'),
                                     str(tmp_path / 'o'), progress=False)
@@ -392,7 +392,7 @@ def test_merge_notes_and_split_errors(sample_data_root, tmp_path):
     bad = copy.deepcopy(merged)
     bad['annotations'][0]['image_id'] = 123
     _write(str(tmp_path / 'bad.json'), bad)
-    with pytest.raises(merge_split.MergeSplitError,
+    with pytest.raises(merge_split.InputError,
                        match='annotations.image_id'):
         merge_split.split_posetrack(str(tmp_path / 'bad.json'),
                                     str(tmp_path / 'o'), progress=False)

@@ -186,7 +186,7 @@ def dataset_size(data_root, config):
     from mmengine.registry import init_default_scope
 
     from mmpose.registry import DATASETS
-    from tdmi_mmpose.utils.config import load_config
+    from tdmi_mmpose.io.config import load_config
     cfg = load_config(config, dict(data_root=data_root))
     init_default_scope('mmpose')
     return len(DATASETS.build(cfg.test_dataloader.dataset))

@@ -8,7 +8,7 @@ from torch import nn
 
 from tdmi_mmpose.analysis.gradient_probe import (group_parameters,
                                                  loss_gradient_norms)
-from tdmi_mmpose.utils import load_config
+from tdmi_mmpose.io import load_config
 
 
 class _Toy(nn.Module):
@@ -51,7 +51,7 @@ def test_mi_gradient_reaches_only_what_the_rdm_allows(mode):
     model.train()
     torch.manual_seed(0)
     inputs = torch.randn(3, 5, 3, 128, 96)
-    feats = model.extract_video_feats(inputs, 2)
+    feats = model.extract_video_feats(inputs)
     mi_inputs = feats['mi_inputs']
     # a stand-in for loss_mi / loss_con: any function of the MI inputs
     losses = dict(

@@ -16,7 +16,7 @@ from tdmi_mmpose.datasets.converters.hieve import main as convert_main
 from tdmi_mmpose.datasets.converters.hieve_submission import (
     main as submission_main, write_hieve_submission)
 from tdmi_mmpose.synthetic import LABEL_DIR, make_sample_hieve
-from tdmi_mmpose.datasets.posetrack_format import PoseTrackFormatError
+from tdmi_mmpose.io import InputError
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = 'configs/tdmi_tiny_hieve_sample.py'
@@ -126,12 +126,12 @@ def test_submission_tracks_and_rejects_unknown_images(run, tmp_path):
     results[1]['image_id'] = 123
     bad = tmp_path / 'bad.keypoints.json'
     bad.write_text(json.dumps(results))
-    with pytest.raises(PoseTrackFormatError,
+    with pytest.raises(InputError,
                        match=r'bad.keypoints.json: result #1: image_id 123'):
         write_hieve_submission(str(bad), ann_dir, str(tmp_path / 'x.zip'))
     results[1]['keypoints'] = results[1]['keypoints'][:-3]
     bad.write_text(json.dumps(results))
-    with pytest.raises(PoseTrackFormatError,
+    with pytest.raises(InputError,
                        match=r'result #1: field "keypoints" has 39 values'):
         write_hieve_submission(str(bad), ann_dir, str(tmp_path / 'x.zip'))
     assert not osp.exists(tmp_path / 'x.zip')

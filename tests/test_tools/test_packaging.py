@@ -79,7 +79,7 @@ def test_editable_strategy_writes_importable_shim_and_mim_stubs(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     # the shim package resolves every import to the source tree
-    code = ('import tdmi_mmpose, tdmi_mmpose.utils.config as c; '
+    code = ('import tdmi_mmpose, tdmi_mmpose.io.config as c; '
             'print(tdmi_mmpose.__file__); print(c.__file__); '
             'print(tdmi_mmpose.__version__)')
     env = dict(os.environ, PYTHONPATH=str(site))
@@ -89,7 +89,7 @@ def test_editable_strategy_writes_importable_shim_and_mim_stubs(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     lines = out.stdout.split()
     assert lines[0] == osp.join(ROOT, 'tdmi_mmpose', '__init__.py')
-    assert lines[1] == osp.join(ROOT, 'tdmi_mmpose', 'utils', 'config.py')
+    assert lines[1] == osp.join(ROOT, 'tdmi_mmpose', 'io', 'config.py')
     # a config stub inherits the source config
     from mmengine.config import Config
     stub = site / 'tdmi_mmpose/.mim/configs/tdmi_tiny_posetrack_sample.py'
@@ -119,7 +119,7 @@ def test_train_accepts_launcher_local_rank(flag, monkeypatch):
 
 def test_train_options_reach_the_config(sample_data_root):
     train = _load_tool('tools/train.py', 'tdmi_train_tool')
-    from tdmi_mmpose.utils.runner_args import build_config
+    from tdmi_mmpose.io.runner_args import build_config
     cfg_path = osp.join(ROOT, 'configs', 'tdmi_tiny_posetrack_sample.py')
     args = train.parse_args([
         cfg_path, '--amp', '--resume', '--work-dir', '/tmp/wd',

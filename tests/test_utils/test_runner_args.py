@@ -8,7 +8,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tdmi_mmpose.utils.runner_args import setup_distributed
+from tdmi_mmpose.io.runner_args import setup_distributed
 
 needs_no_gpu = pytest.mark.skipif(
     torch.cuda.is_available(), reason='tests the set-up without a GPU')

@@ -21,7 +21,7 @@ from mmengine.config import DictAction
 
 from tdmi_mmpose.analysis.ablation_report import PROBE_COLUMNS
 from tdmi_mmpose.analysis.disentanglement_probe import probe_checkpoint
-from tdmi_mmpose.utils import load_config
+from tdmi_mmpose.io import load_config
 
 
 def main(argv=None) -> int:

@@ -25,7 +25,7 @@ from mmengine.runner import Runner, load_checkpoint
 
 from tdmi_mmpose.analysis.gradient_probe import (format_gradient_table,
                                                  probe_gradients)
-from tdmi_mmpose.utils import load_config, register_checkpoint_safe_globals
+from tdmi_mmpose.io import load_config, register_checkpoint_safe_globals
 
 
 def main(argv=None) -> int:

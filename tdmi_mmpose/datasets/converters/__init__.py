@@ -4,12 +4,11 @@
 submission writer."""
 from .hieve import convert_hieve
 from .hieve_submission import write_hieve_submission
-from .merge_split import MergeSplitError, merge_posetrack, split_posetrack
+from .merge_split import merge_posetrack, split_posetrack
 from .posetrack17 import convert_posetrack17, convert_posetrack17_video
-from .pt17_fields import ConversionError, ConversionReport
+from .pt17_fields import ConversionReport
 
 __all__ = [
-    'ConversionError', 'ConversionReport', 'MergeSplitError',
-    'convert_hieve', 'convert_posetrack17', 'convert_posetrack17_video',
+    'ConversionReport', 'convert_hieve', 'convert_posetrack17', 'convert_posetrack17_video',
     'merge_posetrack', 'split_posetrack', 'write_hieve_submission'
 ]

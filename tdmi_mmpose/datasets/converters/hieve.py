@@ -28,7 +28,7 @@ Rules:
   image id; ``vid_id`` = the video number as a string.
 - ``annotations``: the 14 HiEve joints in the official order (ids kept),
   ``v`` from the HiEve flag (visible 2, invisible 1, not annotated
-  ``0, 0, 0``; ``tdmi_mmpose.datasets.hieve_format.HIEVE_FLAG_TO_VISIBILITY``),
+  ``0, 0, 0``; ``tdmi_mmpose.io.hieve_format.HIEVE_FLAG_TO_VISIBILITY``),
   ``bbox`` xywh from the person box (a person without one gets the box of
   its joints enlarged by ``posetrack17.BBOX_MARGIN``; one with neither box
   nor joint is skipped and reported), ``track_id`` from the person id,
@@ -49,13 +49,13 @@ import cv2
 import mmcv
 
 from ...utils.atomic import atomic_folder, atomic_write_json
-from ..hieve_format import hieve_categories
-from ..posetrack_format import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID,
+from ...io.hieve_format import hieve_categories
+from ...io import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID,
                                 frame_number)
 from .hieve_labels import Frames, find_label_sources, read_labels
 from .outputs import write_json_files
 from .posetrack17 import BBOX_MARGIN
-from .pt17_fields import ConversionError, ConversionReport
+from .pt17_fields import InputError, ConversionReport
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv')
 #: Image ids are ``video number * FRAMES_PER_VIDEO + frame index``.
@@ -102,24 +102,24 @@ def extract_frames(video: Optional[str], frame_dir: str, name: str,
     if video is not None:
         reader = mmcv.VideoReader(video)
         if reader.frame_cnt <= 0:
-            raise ConversionError(f'{video}: the video has no frames')
+            raise InputError(f'{video}: the video has no frames')
         # a killed extraction leaves no partial frame folder
         with atomic_folder(frame_dir) as tmp:
             reader.cvt2frames(tmp, filename_tmpl=FRAME_FILE_TEMPLATE,
                               show_progress=progress)
     elif not osp.isdir(frame_dir):
-        raise ConversionError(
+        raise InputError(
             f'video {name!r}: no video file and no frame folder {frame_dir}')
     numbers = sorted(
         n for n in (frame_number(f) for f in os.listdir(frame_dir)
                     if f.endswith('.jpg')) if n is not None)
     if not numbers or numbers != list(range(len(numbers))):
-        raise ConversionError(
+        raise InputError(
             f'{frame_dir}: frames must be numbered 000000.jpg, 000001.jpg, '
             f'... without gaps (found {len(numbers)} numbered .jpg files)')
     first = cv2.imread(osp.join(frame_dir, FRAME_FILE_TEMPLATE.format(0)))
     if first is None:
-        raise ConversionError(
+        raise InputError(
             f'{frame_dir}: cannot read {FRAME_FILE_TEMPLATE.format(0)}')
     return len(numbers), (first.shape[1], first.shape[0])
 
@@ -144,7 +144,7 @@ def _annotation(person: dict, image_id: int, index: int,
         report.skip('people with neither a box nor a joint', person['where'])
         return None
     if index >= PEOPLE_PER_FRAME:
-        raise ConversionError(
+        raise InputError(
             f'{person["where"]}: more than {PEOPLE_PER_FRAME} people in one '
             'frame; annotation ids would collide')
     num_keypoints = int(labelled.sum())
@@ -188,10 +188,10 @@ def build_video(name: str, number: int, split: str, nframes: int,
     """
     frames = frames or {}
     if any(i >= nframes for i in frames):
-        raise ConversionError(
+        raise InputError(
             f'{source}: labels beyond the last frame of video {name!r}')
     if nframes >= FRAMES_PER_VIDEO:
-        raise ConversionError(f'video {name!r}: {nframes} frames exceed the '
+        raise InputError(f'video {name!r}: {nframes} frames exceed the '
                               f'id range ({FRAMES_PER_VIDEO})')
     images, annotations = [], []
     for index in range(nframes):

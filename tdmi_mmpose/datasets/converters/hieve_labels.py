@@ -25,13 +25,13 @@
    or the same as JSON (``{"annotation": {"object": [{"name": "P-3",
    "bndbox": {...}}]}}``). ``P-<n>`` is the person (track) id; a joint is
    ``"x,y,flag"`` with flag 0 visible, 1 invisible, -1 not annotated
-   (:data:`~tdmi_mmpose.datasets.hieve_format.HIEVE_FLAG_TO_VISIBILITY`); a
+   (:data:`~tdmi_mmpose.io.hieve_format.HIEVE_FLAG_TO_VISIBILITY`); a
    joint tag that is absent reads as not annotated (reported).
 
 Both give ``{frame index: [person, ...]}``, a person being ``track_id``
 (int), ``bbox`` (``[x1, y1, x2, y2]`` or ``None``) and ``keypoints``
 ((14, 3) float64 x, y, v with COCO's ``v``). Malformed input raises
-:class:`~tdmi_mmpose.datasets.posetrack_format.PoseTrackFormatError` naming
+:class:`~tdmi_mmpose.io.InputError` naming
 the file, the record and the field.
 """
 import os
@@ -42,10 +42,10 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-from ..hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
-from ..posetrack_format import (check_finite, frame_number, json_files,
+from ...io.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
+from ...io import (check_finite, frame_number, json_files,
                                 load_json)
-from .pt17_fields import (ConversionError, ConversionReport,
+from .pt17_fields import (InputError, ConversionReport,
                           annolist_image_name, annopoint_id, as_list,
                           coordinate, ordered_box, rect_box, rect_track_id,
                           scalar)
@@ -65,12 +65,12 @@ def _frame_index(name: str, frame_base: int, nframes: Optional[int],
     the video's frame count."""
     number = frame_number(name)
     if number is None or number < frame_base:
-        raise ConversionError(
+        raise InputError(
             f'{where}: no frame number >= {frame_base} (frame_base) in '
             f'{name!r}')
     index = number - frame_base
     if nframes is not None and index >= nframes:
-        raise ConversionError(
+        raise InputError(
             f'{where}: frame {index} ({name!r}) is labelled but the video '
             f'has {nframes} frames (0..{nframes - 1}); labels and video do '
             'not match')
@@ -87,11 +87,11 @@ def _person(track_id: int, bbox: Optional[List[float]],
 def _add_frame(frames: Frames, index: int, people: List[dict],
                where: str) -> None:
     if index in frames:
-        raise ConversionError(f'{where}: frame {index} is labelled twice')
+        raise InputError(f'{where}: frame {index} is labelled twice')
     seen = {}
     for person in people:
         if person['track_id'] >= 0 and person['track_id'] in seen:
-            raise ConversionError(
+            raise InputError(
                 f'{person["where"]}: track id {person["track_id"]} is used '
                 f'twice in one frame (also by {seen[person["track_id"]]})')
         seen[person['track_id']] = person['where']
@@ -104,25 +104,25 @@ def _add_frame(frames: Frames, index: int, people: List[dict],
 def _posetrack_person(rect: object, where: str,
                       report: ConversionReport) -> dict:
     if not isinstance(rect, dict):
-        raise ConversionError(
+        raise InputError(
             f'{where}: must be an object, got {type(rect).__name__}')
     keypoints = np.zeros((NUM_JOINTS, 3))
     points = []
     for k, ap in enumerate(as_list(rect.get('annopoints'), where,
                                    'annopoints')):
         if not isinstance(ap, dict):
-            raise ConversionError(
+            raise InputError(
                 f'{where}: field "annopoints[{k}]" must be an object')
         points += as_list(ap.get('point'), where, f'annopoints[{k}].point')
     for k, point in enumerate(points):
         pwhere = f'{where}.annopoints.point[{k}]'
         joint = annopoint_id(point, pwhere)
         if joint not in range(NUM_JOINTS) or isinstance(joint, float):
-            raise ConversionError(
+            raise InputError(
                 f'{pwhere}: field "id": joint id {joint!r} is not a HiEve '
                 f'joint (0-{NUM_JOINTS - 1})')
         if keypoints[joint, 2]:
-            raise ConversionError(
+            raise InputError(
                 f'{pwhere}: field "id": joint id {joint} appears twice in '
                 'one person')
         visible = scalar(point.get('is_visible', 1), pwhere, 'is_visible')
@@ -155,7 +155,7 @@ def read_posetrack_labels(path: str,
     """
     data = load_json(path, 'HiEve label file')
     if not isinstance(data, dict) or 'annolist' not in data:
-        raise ConversionError(f'{path}: missing field "annolist" (not a '
+        raise InputError(f'{path}: missing field "annolist" (not a '
                               'PoseTrack2017-style HiEve label file)')
     frames: Frames = {}
     for i, entry in enumerate(as_list(data['annolist'], path, 'annolist')):
@@ -170,7 +170,7 @@ def read_posetrack_labels(path: str,
         ]
         _add_frame(frames, index, people, where)
     if not frames:
-        raise ConversionError(f'{path}: field "annolist" is empty')
+        raise InputError(f'{path}: field "annolist" is empty')
     return frames
 
 
@@ -182,9 +182,9 @@ def _xml_frame(path: str) -> dict:
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as e:
-        raise ConversionError(f'{path}: not valid XML ({e})') from None
+        raise InputError(f'{path}: not valid XML ({e})') from None
     if root.tag != 'annotation':
-        raise ConversionError(
+        raise InputError(
             f'{path}: root element is <{root.tag}>, expected <annotation>')
     objects = []
     for obj in root.findall('object'):
@@ -203,13 +203,13 @@ def _joint(value: object, where: str) -> tuple:
     """``"x,y,flag"`` -> (x, y, v)."""
     parts = value.split(',') if isinstance(value, str) else None
     if parts is None or len(parts) != 3:
-        raise ConversionError(
+        raise InputError(
             f'{where}: must be a string "x,y,flag", got {value!r}')
     x, y = (coordinate(p.strip(), where, name) for p, name in zip(
         parts[:2], ('x', 'y')))
     flag = scalar(parts[2].strip(), where, 'flag')
     if flag not in HIEVE_FLAG_TO_VISIBILITY or isinstance(flag, float):
-        raise ConversionError(
+        raise InputError(
             f'{where}: flag {parts[2].strip()!r} is not one of 0 (visible), '
             '1 (invisible), -1 (not annotated)')
     if flag == -1:
@@ -220,20 +220,20 @@ def _joint(value: object, where: str) -> tuple:
 def _alltrack_person(obj: object, where: str,
                      report: ConversionReport) -> dict:
     if not isinstance(obj, dict):
-        raise ConversionError(
+        raise InputError(
             f'{where}: must be an object, got {type(obj).__name__}')
     name = obj.get('name')
     match = _PERSON_NAME.fullmatch(name) if isinstance(name, str) else None
     if match is None:
-        raise ConversionError(
+        raise InputError(
             f'{where}: field "name" must be a person id "P-<number>", got '
             f'{name!r}')
     box = obj.get('bndbox')
     if not isinstance(box, dict):
-        raise ConversionError(f'{where}: missing field "bndbox"')
+        raise InputError(f'{where}: missing field "bndbox"')
     for field in _BOX_FIELDS:
         if field not in box:
-            raise ConversionError(f'{where}: missing field "bndbox.{field}"')
+            raise InputError(f'{where}: missing field "bndbox.{field}"')
     bbox = ordered_box(
         [coordinate(box[f], where, f'bndbox.{f}') for f in _BOX_FIELDS],
         f'{where}: field "bndbox"', 'person box')
@@ -263,7 +263,7 @@ def read_alltrack_frame(path: str, report: ConversionReport) -> List[dict]:
         data = load_json(path, 'HiEve frame file')
     if not isinstance(data, dict) or not isinstance(
             data.get('annotation'), dict):
-        raise ConversionError(f'{path}: missing field "annotation"')
+        raise InputError(f'{path}: missing field "annotation"')
     objects = as_list(data['annotation'].get('object'), path,
                       'annotation.object')
     return [
@@ -291,7 +291,7 @@ def read_alltrack_labels(folder: str,
     files = sorted(f for f in os.listdir(folder)
                    if f.lower().endswith(FRAME_FILE_EXTENSIONS))
     if not files:
-        raise ConversionError(
+        raise InputError(
             f'{folder}: no .xml or .json frame files in the folder')
     frames: Frames = {}
     for name in files:
@@ -325,7 +325,7 @@ def find_label_sources(labels: str) -> Dict[str, str]:
         else:
             continue
         if name in sources:
-            raise ConversionError(
+            raise InputError(
                 f'{labels}: video {name!r} has both a label file and a '
                 'label folder')
         sources[name] = path

@@ -38,8 +38,8 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from ...utils.atomic import atomic_output
-from ..hieve_format import hieve_metainfo
-from ..posetrack_format import (PoseTrackFormatError, as_numbers,
+from ...io.hieve_format import hieve_metainfo
+from ...io import (InputError, as_numbers,
                                 check_fields, frame_table, json_files,
                                 load_json, read_video_file)
 
@@ -57,7 +57,7 @@ def read_results(path: str, num_keypoints: int) -> Dict[object, List[dict]]:
     """
     results = load_json(path, 'Results file')
     if not isinstance(results, list):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{path}: expected a list of COCO keypoint results, got '
             f'{type(results).__name__}.')
     people = defaultdict(list)
@@ -67,14 +67,14 @@ def read_results(path: str, num_keypoints: int) -> Dict[object, List[dict]]:
         keypoints = as_numbers(result['keypoints'],
                                f'{where}: field "keypoints"')
         if keypoints.size != 3 * num_keypoints:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{where}: field "keypoints" has {keypoints.size} values, '
                 f'expected {num_keypoints} x 3.')
         bbox = result.get('bbox')
         if bbox is not None:
             bbox = as_numbers(bbox, f'{where}: field "bbox"')
             if bbox.size != 4:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{where}: field "bbox" should be [x, y, w, h].')
         people[result['image_id']].append(
             dict(
@@ -167,7 +167,7 @@ def write_hieve_submission(results_file: str,
         dict: Sequence name -> number of people written.
 
     Raises:
-        PoseTrackFormatError: A malformed file, or a result whose
+        InputError: A malformed file, or a result whose
             ``image_id`` is in no sequence (naming the file and record).
     """
     num_keypoints = hieve_metainfo()['num_keypoints']
@@ -185,7 +185,7 @@ def write_hieve_submission(results_file: str,
             frames, [osp.basename(n or '') for n in names], track, tracker)
     unplaced = [i for i in people if i not in placed]
     if unplaced:
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{people[unplaced[0]][0]["where"]}: image_id {unplaced[0]!r} is '
             f'in none of the sequences of {ann_dir} ({len(unplaced)} image '
             'id(s) in all).')

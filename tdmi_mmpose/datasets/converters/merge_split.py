@@ -6,7 +6,7 @@ files (in file-name order) into one COCO-style file with one
 ``categories`` list. Image ids, annotation ids and video ids (``vid_id``)
 must be unique across the inputs; a collision is an error naming both
 files. ``split`` groups a merged file's images into videos with the format
-module's one rule (:func:`~tdmi_mmpose.datasets.posetrack_format.split_videos`:
+module's one rule (:func:`~tdmi_mmpose.io.split_videos`:
 by ``vid_id``, else by image folder) and writes one file per video, named
 after the folder of the video's image files (e.g.
 ``images/val/000342_mpii_test/000000.jpg`` -> ``000342_mpii_test.json``),
@@ -29,8 +29,8 @@ from typing import Dict, List, Optional, Sequence, Union
 from tqdm import tqdm
 
 from ...utils.atomic import atomic_write_json
-from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES,
-                                PoseTrackFormatError, annotation_where,
+from ...io import (POSETRACK18_KEYPOINT_NAMES,
+                                InputError, annotation_where,
                                 check_json_finite, check_video_lists,
                                 image_folder, json_files, load_json,
                                 parse_annotation, parse_ignore_regions,
@@ -39,7 +39,6 @@ from .outputs import check_output_file, write_json_files
 
 #: Malformed or inconsistent input; the message names file and field (the
 #: format module's error, under the tool's name).
-MergeSplitError = PoseTrackFormatError
 
 
 def _check_video_dict(data, path: str) -> None:
@@ -50,19 +49,19 @@ def _check_video_dict(data, path: str) -> None:
     for i, img in enumerate(data['images']):
         for field in ('id', 'file_name', 'vid_id'):
             if not isinstance(img, dict) or field not in img:
-                raise MergeSplitError(
+                raise InputError(
                     f'{path}: images[{i}] has no field "{field}"')
     for i, ann in enumerate(data['annotations']):
         for field in ('id', 'image_id'):
             if not isinstance(ann, dict) or field not in ann:
-                raise MergeSplitError(
+                raise InputError(
                     f'{path}: annotations[{i}] has no field "{field}"')
 
 
 def _check_records(data: dict, path: str, keypoints: dict) -> None:
     """Check every number of a file's records (the format module's rules:
-    :func:`~tdmi_mmpose.datasets.posetrack_format.parse_annotation`,
-    :func:`~tdmi_mmpose.datasets.posetrack_format.parse_ignore_regions`,
+    :func:`~tdmi_mmpose.io.parse_annotation`,
+    :func:`~tdmi_mmpose.io.parse_ignore_regions`,
     no NaN or infinity anywhere) and that every annotation has the
     keypoint count of the first one read (``keypoints``: ``num`` and
     ``source``, filled by the first annotation; shared across files)."""
@@ -76,7 +75,7 @@ def _check_records(data: dict, path: str, keypoints: dict) -> None:
             keypoints.setdefault('num', len(values) // 3)
             keypoints.setdefault('source', where)
             if len(values) != 3 * keypoints['num']:
-                raise MergeSplitError(
+                raise InputError(
                     f'{where}: field "keypoints" has {len(values) // 3} '
                     f'keypoints, but {keypoints["source"]} has '
                     f'{keypoints["num"]}; all files need the same '
@@ -134,7 +133,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
         elif categories is None:
             categories, categories_from = data['categories'], path
         elif data['categories'] != categories:
-            raise MergeSplitError(
+            raise InputError(
                 f'{path}: field "categories" differs from the one in '
                 f'{categories_from}')
 
@@ -146,7 +145,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
             file_vids.add(img['vid_id'])
         for vid in file_vids:
             if vid in vid_src:
-                raise MergeSplitError(
+                raise InputError(
                     f'{path}: vid_id {vid!r} (field "images.vid_id") is '
                     f'also used by {vid_src[vid]}')
             vid_src[vid] = path
@@ -158,12 +157,12 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
                          'after its image folder')
         for ann in data['annotations']:
             if ann['id'] in ann_src:
-                raise MergeSplitError(
+                raise InputError(
                     f'{path}: annotation id {ann["id"]} (field '
                     f'"annotations.id") collides with an annotation of '
                     f'{ann_src[ann["id"]]}')
             if ann['image_id'] not in file_img_ids:
-                raise MergeSplitError(
+                raise InputError(
                     f'{path}: annotation {ann["id"]} has image_id '
                     f'{ann["image_id"]} (field "annotations.image_id"), '
                     'which is not an image of this file')
@@ -184,7 +183,7 @@ def split_posetrack(merged_file: str,
     """Split a merged PoseTrack18 file into per-video files.
 
     Videos are found by
-    :func:`~tdmi_mmpose.datasets.posetrack_format.split_videos`; each
+    :func:`~tdmi_mmpose.io.split_videos`; each
     video's file is named after the folder of its image files and holds its
     images and annotations in the merged file's order, and the merged file's
     ``categories``. Records are checked as in :func:`merge_posetrack`.

@@ -8,17 +8,17 @@ import tempfile
 from typing import Dict, List
 
 from ...utils.atomic import atomic_folder
-from ..posetrack_format import PoseTrackFormatError
+from ...io import InputError
 
 
 def check_output_file(path: str) -> None:
     """Check that ``path`` can be written as a file (it is not a folder).
 
     Raises:
-        PoseTrackFormatError: ``path`` is an existing folder.
+        InputError: ``path`` is an existing folder.
     """
     if osp.isdir(path):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{path}: output path is a folder, not a file.')
 
 
@@ -43,7 +43,7 @@ def write_json_files(files: Dict[str, object], out_dir: str) -> List[str]:
         list[str]: The written paths, in the order of ``files``.
 
     Raises:
-        PoseTrackFormatError: An output path is an existing folder, or an
+        InputError: An output path is an existing folder, or an
             object holds a NaN or an infinity.
     """
     finals = [osp.join(out_dir, name) for name in files]
@@ -71,6 +71,6 @@ def _dump_strict(files: Dict[str, object], folder: str, out_dir: str) -> None:
             try:
                 json.dump(obj, f, allow_nan=False)
             except ValueError as e:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{osp.join(out_dir, name)}: cannot be written as '
                     f'strict JSON ({e}).') from None

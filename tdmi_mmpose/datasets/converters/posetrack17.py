@@ -62,11 +62,11 @@ from typing import List, Optional, Tuple
 
 from tqdm import tqdm
 
-from ..posetrack_format import (POSETRACK18_KEYPOINT_NAMES, frame_file_name,
+from ...io import (POSETRACK18_KEYPOINT_NAMES, frame_file_name,
                                 frame_number, json_files, load_json,
                                 posetrack_categories)
 from .outputs import write_json_files
-from .pt17_fields import (ConversionError, ConversionReport,
+from .pt17_fields import (InputError, ConversionReport,
                           annolist_image_name, annopoint_id, as_list,
                           coordinate, rect_box, rect_track_id, scalar)
 
@@ -103,12 +103,12 @@ def _parse_sequence(folder: str, where: str) -> Tuple[int, int]:
     """(sequence type digit, sequence number) from e.g. ``000342_mpii``."""
     match = re.match(r'^(\d+)_([A-Za-z]+)', folder)
     if not match:
-        raise ConversionError(
+        raise InputError(
             f'{where}: field "image.name": image folder {folder!r} is not '
             'named "<number>_<type>" (e.g. "000342_mpii")')
     seq_type = match.group(2).lower()
     if seq_type not in SEQUENCE_TYPES:
-        raise ConversionError(
+        raise InputError(
             f'{where}: field "image.name": unknown sequence type '
             f'{seq_type!r} in folder {folder!r} (known: '
             f'{", ".join(SEQUENCE_TYPES)})')
@@ -124,13 +124,13 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
                     report: ConversionReport) -> Optional[dict]:
     """One ``annorect`` entry -> one PoseTrack18 annotation (or None)."""
     if not isinstance(rect, dict):
-        raise ConversionError(f'{where}: must be an object, got '
+        raise InputError(f'{where}: must be an object, got '
                               f'{type(rect).__name__}')
     annopoints = as_list(rect.get('annopoints'), where, 'annopoints')
     points = []
     for k, ap in enumerate(annopoints):
         if not isinstance(ap, dict):
-            raise ConversionError(
+            raise InputError(
                 f'{where}: field "annopoints[{k}]" must be an object')
         points += as_list(ap.get('point'), where, f'annopoints[{k}].point')
     if not points:
@@ -149,7 +149,7 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
             continue
         joint_id = int(joint_id)
         if joint_id in seen:
-            raise ConversionError(
+            raise InputError(
                 f'{pwhere}: field "id": joint id {joint_id} appears twice '
                 'in one person')
         seen.add(joint_id)
@@ -190,7 +190,7 @@ def _convert_person(rect: dict, where: str, image_id: int, index: int,
 
     track_id = rect_track_id(rect, where, report)
     if index >= 100:
-        raise ConversionError(
+        raise InputError(
             f'{where}: more than 100 people in one frame; annotation ids '
             '(image id * 100 + index) would collide')
 
@@ -211,14 +211,14 @@ def _convert_ignore_regions(entry: dict, where: str,
     for r, region in enumerate(regions):
         rwhere = f'{where}.ignore_regions[{r}]'
         if not isinstance(region, dict):
-            raise ConversionError(f'{rwhere}: must be an object')
+            raise InputError(f'{rwhere}: must be an object')
         points = as_list(region.get('point'), rwhere, 'point')
         xs, ys = [], []
         for k, point in enumerate(points):
             pwhere = f'{rwhere}.point[{k}]'
             if not isinstance(point, dict) or 'x' not in point or \
                     'y' not in point:
-                raise ConversionError(
+                raise InputError(
                     f'{pwhere}: must be an object with fields "x" and "y"')
             xs.append(_r2(coordinate(point['x'], pwhere, 'x')))
             ys.append(_r2(coordinate(point['y'], pwhere, 'y')))
@@ -260,11 +260,11 @@ def convert_posetrack17_video(data: dict,
     """
     report = report if report is not None else ConversionReport()
     if not isinstance(data, dict) or 'annolist' not in data:
-        raise ConversionError(f'{src}: missing field "annolist" (not a '
+        raise InputError(f'{src}: missing field "annolist" (not a '
                               'PoseTrack2017 annotation file)')
     annolist = as_list(data['annolist'], src, 'annolist')
     if not annolist:
-        raise ConversionError(f'{src}: field "annolist" is empty')
+        raise InputError(f'{src}: field "annolist" is empty')
 
     frames = {}  # frame index -> (image dict, annotations)
     folder = seq = None
@@ -277,21 +277,21 @@ def convert_posetrack17_video(data: dict,
             folder = this_folder
             seq = _parse_sequence(folder, where)
         elif this_folder != folder:
-            raise ConversionError(
+            raise InputError(
                 f'{where}: field "image[0].name": frame of folder '
                 f'{this_folder!r} in a file of folder {folder!r}')
         number = frame_number(name)
         if number is None:
-            raise ConversionError(
+            raise InputError(
                 f'{where}: field "image[0].name": no frame number in '
                 f'{name!r}')
         index = number - frame_base
         if not 0 <= index < 10000:
-            raise ConversionError(
+            raise InputError(
                 f'{where}: field "image[0].name": frame number {number} '
                 f'out of range for frame_base={frame_base}')
         if index in frames:
-            raise ConversionError(
+            raise InputError(
                 f'{where}: field "image[0].name": frame {name!r} appears '
                 'twice')
         if 'imgnum' in entry:
@@ -383,7 +383,7 @@ def _add_frames_from_disk(frames: dict, img_root: str,
     rel_dir = osp.dirname(some_name)
     img_dir = osp.join(img_root, rel_dir)
     if not osp.isdir(img_dir):
-        raise ConversionError(
+        raise InputError(
             f'{src}: image folder {img_dir!r} (img_root + image name) does '
             'not exist')
     ext = osp.splitext(some_name)[1]
@@ -444,7 +444,7 @@ def convert_posetrack17(in_path: str,
             frame_base, drop_invisible,
             report)
         if name in outputs:
-            raise ConversionError(
+            raise InputError(
                 f'{path}: video {name!r} was already converted from '
                 f'{outputs[name][0]}')
         outputs[name] = (path, video)

@@ -7,12 +7,9 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-from ..posetrack_format import (PoseTrackFormatError, check_coordinates,
+from ...io import (InputError, check_coordinates,
                                 parse_track_id)
 
-#: Malformed input; the message names the file and the field (the format
-#: module's error, under the converter's name).
-ConversionError = PoseTrackFormatError
 
 #: The fields of an ``annorect``'s box (the head box in PoseTrack2017, the
 #: person box in HiEve's PoseTrack2017-style labels).
@@ -69,7 +66,7 @@ def as_list(value, where: str, field: str) -> list:
     if isinstance(value, dict):
         return [value]
     if not isinstance(value, list):
-        raise ConversionError(
+        raise InputError(
             f'{where}: field "{field}" must be a list or an object, got '
             f'{type(value).__name__}')
     return value
@@ -80,7 +77,7 @@ def scalar(value, where: str, field: str):
     (a numeric string is read as a number)."""
     if isinstance(value, list):
         if len(value) != 1:
-            raise ConversionError(
+            raise InputError(
                 f'{where}: field "{field}" must be a number or a one-element '
                 f'list, got a list of {len(value)}')
         value = value[0]
@@ -95,7 +92,7 @@ def scalar(value, where: str, field: str):
             except ValueError:
                 pass
     if not isinstance(number, (int, float)) or not math.isfinite(number):
-        raise ConversionError(
+        raise InputError(
             f'{where}: field "{field}" must be a number (finite), got '
             f'{value!r}')
     return number
@@ -114,7 +111,7 @@ def string(value, where: str, field: str) -> str:
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     if not isinstance(value, str) or not value:
-        raise ConversionError(
+        raise InputError(
             f'{where}: field "{field}" must be a non-empty string, got '
             f'{value!r}')
     return value
@@ -133,10 +130,10 @@ def annolist_image_name(entry, where: str) -> str:
         str: ``image[0].name``.
     """
     if not isinstance(entry, dict):
-        raise ConversionError(f'{where}: must be an object')
+        raise InputError(f'{where}: must be an object')
     image = as_list(entry.get('image'), where, 'image')
     if len(image) != 1 or not isinstance(image[0], dict):
-        raise ConversionError(
+        raise InputError(
             f'{where}: field "image" must hold exactly one object with '
             '"name"')
     return string(image[0].get('name'), where, 'image[0].name')
@@ -155,10 +152,10 @@ def annopoint_id(point, where: str):
         int | float: ``id`` (:func:`scalar`); the caller checks its range.
     """
     if not isinstance(point, dict):
-        raise ConversionError(f'{where}: must be an object')
+        raise InputError(f'{where}: must be an object')
     for field in ('id', 'x', 'y'):
         if field not in point:
-            raise ConversionError(f'{where}: missing field "{field}"')
+            raise InputError(f'{where}: missing field "{field}"')
     return scalar(point['id'], where, 'id')
 
 
@@ -175,7 +172,7 @@ def rect_box(rect: dict, where: str, what: str) -> Optional[List[float]]:
         :func:`coordinate`); ``None`` if none of the four fields is there.
 
     Raises:
-        ConversionError: Some but not all of the fields, a bad number, or
+        InputError: Some but not all of the fields, a bad number, or
             x2 < x1 or y2 < y1.
     """
     values = [rect.get(f) for f in RECT_BOX_FIELDS]
@@ -183,7 +180,7 @@ def rect_box(rect: dict, where: str, what: str) -> Optional[List[float]]:
         return None
     for field, v in zip(RECT_BOX_FIELDS, values):
         if v is None:
-            raise ConversionError(
+            raise InputError(
                 f'{where}: missing field "{field}" (the {what} needs x1, '
                 'y1, x2, y2)')
     return ordered_box(
@@ -204,7 +201,7 @@ def ordered_box(box: List[float], where: str, what: str) -> List[float]:
         list[float]: ``box``.
     """
     if box[2] < box[0] or box[3] < box[1]:
-        raise ConversionError(
+        raise InputError(
             f'{where}: {what} has x2 < x1 or y2 < y1 {box}')
     return box
 

@@ -1,5 +1,4 @@
 # Copyright (c) tdmi_mmpose contributors.
-from .posetrack_video_dataset import (PoseTrackAnnotationError,
-                                      PoseTrackVideoDataset)
+from .posetrack_video_dataset import PoseTrackVideoDataset
 
-__all__ = ['PoseTrackVideoDataset', 'PoseTrackAnnotationError']
+__all__ = ['PoseTrackVideoDataset']

@@ -12,9 +12,9 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ..frame_offsets import check_frame_offsets, random_frame_offsets
-from ..posetrack_format import (
-    PERSON_CATEGORY_ID, PoseTrackFormatError, annotation_where, boxes_outside,
+from ...io.clip import check_frame_offsets, random_frame_offsets
+from ...io import (
+    PERSON_CATEGORY_ID, InputError, annotation_where, boxes_outside,
     check_fields, check_image_record, clip_boxes, clip_frame_names,
     frame_table, group_videos, json_files, load_json, parse_annotation,
     parse_detection, parse_ignore_regions, parse_image_size,
@@ -24,8 +24,7 @@ from ..posetrack_format import (
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
 
-#: The dataset's name for :class:`PoseTrackFormatError`.
-PoseTrackAnnotationError = PoseTrackFormatError
+#: The dataset's name for :class:`InputError`.
 
 
 def _read_image_size(path: str) -> Optional[Tuple[int, int]]:
@@ -62,7 +61,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     are clamped to ``[0, nframes - 1]`` (the edge frame is repeated).
 
     Videos, frame indices and neighbouring file names follow the format
-    module (:mod:`tdmi_mmpose.datasets.posetrack_format`: ``group_videos``,
+    module (:mod:`tdmi_mmpose.io`: ``group_videos``,
     ``frame_table``, ``clip_frame_names``).
 
     Frame sampling:
@@ -83,7 +82,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     ``filter_cfg=dict(bbox_score_thr=...)``, applied by mmpose's
     ``filter_data``; the dropped ones are counted). A box partly outside
     its image is clipped to it (``[0, w] x [0, h]``, the one rule of
-    :func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`); a box
+    :func:`~tdmi_mmpose.io.clip_boxes`); a box
     entirely outside is an error naming the
     annotation (or detection) and the file. The image size comes from the
     ``images`` entry's ``width``/``height`` or else from the header of the
@@ -94,7 +93,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     instances without a box or with an empty box, and instances with no
     visible keypoint (in test mode too, as mmpose and poseval drop such GT
     persons). Malformed records are errors naming the file, the record and the
-    field (:class:`PoseTrackAnnotationError`), as are image ids repeated
+    field (:class:`InputError`), as are image ids repeated
     across files and a dataset left without samples (the format module's
     rules; ``docs/datasets.md``, "Input validation").
 
@@ -213,7 +212,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def _register_videos(self, path: str, images: list, name_from_file: bool,
                          image_files: Dict[object, str]) -> Dict[object, dict]:
         """Group a file's images by video and build each video's frame table
-        (:func:`~tdmi_mmpose.datasets.posetrack_format.frame_table`);
+        (:func:`~tdmi_mmpose.io.frame_table`);
         image ids must be unique within and across files (``image_files``:
         image id -> file, updated in place).
 
@@ -282,13 +281,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     def _box_xyxy(self, xywh: np.ndarray, img: dict,
                   what: str) -> np.ndarray:
         """xywh -> xyxy (1, 4) float32, clipped to the image
-        (:func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`); an
+        (:func:`~tdmi_mmpose.io.clip_boxes`); an
         error if it lies entirely outside."""
         xyxy = xywh_to_xyxy(xywh)
         size = self._video_image_size(img, what)
         if size is not None:
             if boxes_outside(xyxy, size)[0]:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{what}: box (x, y, w, h) = {xywh.tolist()} lies '
                     f'entirely outside its {size[0]}x{size[1]} image '
                     f'{img["file_name"]!r}.')
@@ -389,7 +388,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                              f'{path}: an entry of "annotations"')
                 img = img_by_id.get(ann['image_id'])
                 if img is None:
-                    raise PoseTrackFormatError(
+                    raise InputError(
                         f'{path}: annotation {ann["id"]!r} refers to unknown '
                         f'image_id {ann["image_id"]!r} (not in "images").')
                 info = self._parse_instance(ann, img, path, num_keypoints)
@@ -424,7 +423,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             source = (f'the detections of {self.bbox_file} (on '
                       f'{self.ann_file})' if self.bbox_file else self.ann_file)
             thr = (self.filter_cfg or {}).get('bbox_score_thr')
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{self.__class__.__name__}: no samples left in {source}: '
                 f'{len(self.data_list)} read, bbox_score_thr={thr}, '
                 f'skipped: {dict(self.skip_counts)}.')
@@ -435,11 +434,11 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         """Data infos from a COCO-style detection file (dummy keypoints)."""
         dets = load_json(self.bbox_file, 'Detection file')
         if not isinstance(dets, list):
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{self.bbox_file}: expected a list of detections, got '
                 f'{type(dets).__name__}.')
         if not dets:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{self.bbox_file}: the detection list is empty.')
         name_to_id = {
             img['file_name']: img_id
@@ -454,10 +453,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             elif 'image_name' in det:
                 img_id = name_to_id.get(det['image_name'], det['image_name'])
             else:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{what} has neither "image_id" nor "image_name".')
             if img_id not in all_images:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{what} refers to image {img_id!r}, which is not in the '
                     f'annotation files ({self.ann_file}).')
             if record['category_id'] != PERSON_CATEGORY_ID:

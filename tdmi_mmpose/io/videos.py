@@ -7,7 +7,9 @@ import re
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .files import PoseTrackFormatError, check_fields, check_video_lists
+from ..utils.errors import InputError
+from .clip import clip_frame_indices
+from .json_files import check_fields, check_video_lists
 from .records import check_image_record, is_json_integer
 
 #: The file name of frame ``t`` of a video that this project writes
@@ -90,7 +92,7 @@ def split_videos(data: object, source: str) -> 'OrderedDict[str, dict]':
     for key, images in groups.items():
         for image in images:
             if image['id'] in image_video:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{source}: image id {image["id"]} (field "images.id") '
                     'appears twice.')
             image_video[image['id']] = key
@@ -100,12 +102,12 @@ def split_videos(data: object, source: str) -> 'OrderedDict[str, dict]':
         check_fields(ann, ('id', 'image_id'),
                      f'{source}: an entry of "annotations"')
         if ann['id'] in seen:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{source}: annotation id {ann["id"]} (field '
                 '"annotations.id") appears twice.')
         seen.add(ann['id'])
         if ann['image_id'] not in image_video:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{source}: annotation {ann["id"]} refers to image_id '
                 f'{ann["image_id"]} (field "annotations.image_id"), which '
                 'is not in "images".')
@@ -115,13 +117,13 @@ def split_videos(data: object, source: str) -> 'OrderedDict[str, dict]':
     for key, images in groups.items():
         folders = sorted({image_folder(image) for image in images})
         if len(folders) > 1:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{source}: images of vid_id {key!r} lie in image folders '
                 f'{folders} (field "images.file_name"); a video needs '
                 'exactly one.')
         name = video_name(images, key)
         if name in keys:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{source}: videos {keys[name]!r} and {key!r} are both named '
                 f'{name!r} (their image folder).')
         keys[name] = key
@@ -182,8 +184,7 @@ def clip_frame_names(frames: Sequence[Optional[str]], frame_index: int,
         list[str]: One file name per offset.
     """
     names = []
-    for offset in offsets:
-        index = min(max(frame_index + offset, 0), len(frames) - 1)
+    for index in clip_frame_indices(frame_index, offsets, len(frames)):
         name = frames[index]
         if name is None:
             name = frame_file_name(frames[frame_index], index)
@@ -233,23 +234,23 @@ def frame_table(images: Sequence[dict], where: str
             continue
         value = image['nframes']
         if not is_json_integer(value) or value < 1:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{where}: image {image.get("id")!r}: field "nframes" must '
                 f'be a positive integer, got {value!r}.')
         nframes_values.add(int(value))
     if len(nframes_values) > 1:
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where} has inconsistent "nframes" values '
             f'{sorted(nframes_values)}.')
     nframes = int(nframes_values.pop()) if nframes_values else listed
     if nframes < listed:
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where} lists {listed} images but its "nframes" is {nframes}.')
     ordered = order_frames(images)
     if all('frame_id' in image for image in images):
         frame_ids = [image['frame_id'] for image in ordered]
         if len(set(frame_ids)) != len(frame_ids):
-            raise PoseTrackFormatError(f'{where} has duplicate "frame_id"s.')
+            raise InputError(f'{where} has duplicate "frame_id"s.')
     frames: List[Optional[str]] = [None] * nframes
     index = {}
     for rank, image in enumerate(ordered):
@@ -258,12 +259,12 @@ def frame_table(images: Sequence[dict], where: str
         else:
             number = frame_number(image['file_name'])
             if number is None or not 0 <= number < nframes:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{where} is incomplete and the frame number of '
                     f'{image["file_name"]!r} cannot be read from its file '
                     f'name (expected 0..{nframes - 1}).')
             if frames[number] is not None:
-                raise PoseTrackFormatError(
+                raise InputError(
                     f'{where} lists frame number {number} twice.')
         frames[number] = image['file_name']
         index[image['id']] = number

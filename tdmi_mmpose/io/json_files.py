@@ -1,5 +1,5 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Reading PoseTrack JSON files: one loader, one error type."""
+"""Reading JSON input files: one loader, errors name the file."""
 import json
 import math
 import os.path as osp
@@ -7,14 +7,8 @@ from typing import List, Sequence, Tuple
 
 from mmengine import fileio
 
+from ..utils.errors import InputError
 
-class PoseTrackFormatError(ValueError):
-    """A PoseTrack file (annotations, detections, predictions) is empty,
-    malformed or inconsistent.
-
-    The message always names the file and, where it applies, the record
-    (image, annotation or detection) and the field.
-    """
 
 
 def load_json(path: str, what: str = 'File') -> object:
@@ -29,23 +23,23 @@ def load_json(path: str, what: str = 'File') -> object:
 
     Raises:
         FileNotFoundError: The file does not exist.
-        PoseTrackFormatError: The path is a folder, or the file is empty,
+        InputError: The path is a folder, or the file is empty,
             not UTF-8 or not valid JSON.
     """
     if not fileio.exists(path):
         raise FileNotFoundError(f'{what} not found: {path}')
     if fileio.isdir(path):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{what} {path} is a folder, not a JSON file.')
     try:
         return fileio.load(path, file_format='json')
     except json.JSONDecodeError as e:
         if not e.doc.strip():
-            raise PoseTrackFormatError(f'{what} {path} is empty.') from None
+            raise InputError(f'{what} {path} is empty.') from None
         detail = f'malformed JSON: {e}'
     except UnicodeDecodeError as e:
         detail = f'not UTF-8 text: {e}'
-    raise PoseTrackFormatError(f'{path}: not valid JSON ({detail}).')
+    raise InputError(f'{path}: not valid JSON ({detail}).')
 
 
 def check_json_finite(data: object, source: str) -> None:
@@ -58,7 +52,7 @@ def check_json_finite(data: object, source: str) -> None:
         source (str): Its file, for errors.
 
     Raises:
-        PoseTrackFormatError: Naming ``source``, the JSON path of the first
+        InputError: Naming ``source``, the JSON path of the first
             non-finite value (e.g. ``annotations[3].keypoints[7]``) and the
             value.
     """
@@ -66,7 +60,7 @@ def check_json_finite(data: object, source: str) -> None:
     while stack:
         value, key = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{source}: field {key or "(top level)"} is {value!r}, not a '
                 'finite number.')
         if isinstance(value, dict):
@@ -90,7 +84,7 @@ def json_files(path: str) -> List[str]:
     Raises:
         FileNotFoundError: The path does not exist, or the folder has no
             ``.json`` file.
-        PoseTrackFormatError: The folder holds a folder named ``*.json``
+        InputError: The folder holds a folder named ``*.json``
             (not skipped silently).
     """
     if fileio.isdir(path):
@@ -99,7 +93,7 @@ def json_files(path: str) -> List[str]:
                 path, list_dir=True, list_file=False)
             if name.endswith('.json'))
         if folders:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{osp.join(path, folders[0])} is a folder, not a JSON file '
                 f'({len(folders)} such folder(s) in {path}).')
         files = sorted(
@@ -124,11 +118,11 @@ def check_fields(record: object, fields: Sequence[str], where: str) -> None:
             ``'a.json: an entry of "images"'``).
     """
     if not isinstance(record, dict):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where} should be a dict, got {type(record).__name__}.')
     for field in fields:
         if field not in record:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{where} lacks the required field {field!r}.')
 
 
@@ -148,7 +142,7 @@ def read_video_file(path: str,
     images, annotations = check_video_lists(
         load_json(path, 'Annotation file'), path, need_annotations)
     if not images:
-        raise PoseTrackFormatError(f'{path}: field "images" is empty.')
+        raise InputError(f'{path}: field "images" is empty.')
     return images, annotations
 
 
@@ -168,16 +162,16 @@ def check_video_lists(data: object,
         tuple[list, list]: ``images`` and ``annotations``.
     """
     if not isinstance(data, dict):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{source}: expected a JSON object with "images" and '
             f'"annotations", got {type(data).__name__}.')
     if not isinstance(data.get('images'), list):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{source}: field "images" is missing or not a list.')
     annotations = data.get('annotations')
     if annotations is None and not need_annotations:
         annotations = []
     if not isinstance(annotations, list):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{source}: field "annotations" is missing or not a list.')
     return data['images'], annotations

@@ -6,10 +6,12 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from mmengine.logging import print_log
 
-from ..datasets.posetrack_format import (PERSON_CATEGORY_ID, boxes_outside,
-                                         check_finite, clip_boxes, load_json,
-                                         order_frames, parse_detection,
-                                         xywh_to_xyxy)
+from ..utils.errors import InputError
+from .boxes import boxes_outside, clip_boxes, xywh_to_xyxy
+from .json_files import load_json
+from .keypoints import PERSON_CATEGORY_ID
+from .records import check_finite, parse_detection
+from .videos import order_frames
 
 BoxesType = Union[str, dict, Sequence]
 
@@ -30,11 +32,11 @@ def as_box_array(boxes, bbox_format: str = 'xyxy',
         score was given).
 
     Raises:
-        ValueError: The shape is wrong or a value (a score included) is NaN
+        InputError: The shape is wrong or a value (a score included) is NaN
             or infinite (a NaN score would silently fail every threshold).
     """
     if bbox_format not in ('xyxy', 'xywh'):
-        raise ValueError(f"bbox_format must be 'xyxy' or 'xywh', got "
+        raise InputError(f"bbox_format must be 'xyxy' or 'xywh', got "
                          f'{bbox_format!r}.')
     if boxes is None:
         return np.zeros((0, 5), dtype=np.float32)
@@ -44,7 +46,7 @@ def as_box_array(boxes, bbox_format: str = 'xyxy',
     if arr.ndim == 1:
         arr = arr[None]
     if arr.ndim != 2 or arr.shape[1] not in (4, 5):
-        raise ValueError(f'{what}: expected an (N, 4) or (N, 5) array of '
+        raise InputError(f'{what}: expected an (N, 4) or (N, 5) array of '
                          f'{bbox_format} boxes [with scores], got shape '
                          f'{np.asarray(boxes).shape}.')
     check_finite(arr, f'{what} ({bbox_format} boxes [with scores])')
@@ -64,7 +66,7 @@ def check_person_boxes(boxes: np.ndarray,
     """Check boxes against their image and clip them to it.
 
     A box partly outside the image is clipped to ``[0, w] x [0, h]`` (the
-    one rule of :func:`~tdmi_mmpose.datasets.posetrack_format.clip_boxes`,
+    one rule of :func:`~tdmi_mmpose.io.clip_boxes`,
     also used by :class:`PoseTrackVideoDataset`). A box that is
     not finite, has ``x2 <= x1`` or ``y2 <= y1`` (e.g. x, y, w, h given as
     x1, y1, x2, y2) or lies entirely outside the image is an error, or
@@ -88,17 +90,17 @@ def check_person_boxes(boxes: np.ndarray,
                  & ~boxes_outside(boxes, (w, h)))
         boxes = boxes[valid]
     if not np.isfinite(boxes).all():
-        raise ValueError(f'{what}: boxes must be finite, got {boxes}.')
+        raise InputError(f'{what}: boxes must be finite, got {boxes}.')
     outside = boxes_outside(boxes, (w, h))
     for box, is_outside in zip(boxes, outside):
         x1, y1, x2, y2 = (float(v) for v in box[:4])
         if x2 <= x1 or y2 <= y1:
-            raise ValueError(
+            raise InputError(
                 f'{what}: box {box[:4].tolist()} has x2 <= x1 or y2 <= y1; '
                 'boxes must be x1, y1, x2, y2 (COCO JSON files use x, y, w, '
                 'h, which is converted).')
         if is_outside:
-            raise ValueError(
+            raise InputError(
                 f'{what}: box {box[:4].tolist()} lies entirely outside the '
                 f'{w}x{h} image; are the boxes given for the right frames '
                 'and in image pixels?')
@@ -133,7 +135,7 @@ def image_ids_from_annotation(ann: Union[str, dict]) -> List:
     content = _load_json(ann)
     images = content.get('images') if isinstance(content, dict) else None
     if not isinstance(images, list) or not images:
-        raise ValueError(f'{ann if isinstance(ann, str) else "annotation"}: '
+        raise InputError(f'{ann if isinstance(ann, str) else "annotation"}: '
                          'expected a COCO-style dict with a non-empty '
                          '"images" list.')
     return [img['id'] for img in order_frames(images)]
@@ -206,7 +208,7 @@ class PersonBoxSource:
             self._by_frame = self._from_json(_load_json(boxes), image_ids)
         else:
             if isinstance(boxes, np.ndarray) and boxes.ndim == 2:
-                raise ValueError(
+                raise InputError(
                     'bboxes: pass one (N, 4) or (N, 5) array per frame (a '
                     'list, e.g. [boxes] for a single image), got one 2-D '
                     f'array of shape {boxes.shape}.')
@@ -219,7 +221,7 @@ class PersonBoxSource:
     def _from_json(self, content, image_ids) -> Dict[int, np.ndarray]:
         if isinstance(content, dict):
             if 'images' not in content or 'annotations' not in content:
-                raise ValueError(
+                raise InputError(
                     f'{self.description}: a JSON dict must be a COCO '
                     'annotation file with "images" and "annotations"; '
                     'detection results are a list.')
@@ -229,7 +231,7 @@ class PersonBoxSource:
         elif isinstance(content, list):
             entries = content
         else:
-            raise ValueError(f'{self.description}: expected a JSON list of '
+            raise InputError(f'{self.description}: expected a JSON list of '
                              f'detections, got {type(content).__name__}.')
 
         id_to_frame = None
@@ -239,7 +241,7 @@ class PersonBoxSource:
             image_ids = list(image_ids)
             id_to_frame = {img_id: i for i, img_id in enumerate(image_ids)}
             if len(id_to_frame) != len(image_ids):
-                raise ValueError(
+                raise InputError(
                     f'bbox_image_ids: {len(image_ids)} ids but only '
                     f'{len(id_to_frame)} distinct; each frame needs its own '
                     'image id.')
@@ -255,14 +257,14 @@ class PersonBoxSource:
                 frame = entry['frame_index']
                 if isinstance(frame, bool) or not isinstance(frame, int) \
                         or frame < 0:
-                    raise ValueError(
+                    raise InputError(
                         f'{what}: "frame_index" must be a 0-based frame '
                         f'number (an integer >= 0), got {frame!r}.')
                 self._indexed_frames[frame] = \
                     self._indexed_frames.get(frame, 0) + 1
             elif 'image_id' in entry:
                 if id_to_frame is None:
-                    raise ValueError(
+                    raise InputError(
                         f'{what} is keyed by "image_id"; say which image id '
                         'each frame has with bbox_image_ids (a list of ids in '
                         'frame order, or the video\'s COCO/PoseTrack '
@@ -272,7 +274,7 @@ class PersonBoxSource:
                     continue  # another video's detection
                 frame = id_to_frame[entry['image_id']]
             else:
-                raise ValueError(
+                raise InputError(
                     f'{what} has neither "frame_index" nor "image_id".')
             xyxy = xywh_to_xyxy(record['bbox'])[0]
             by_frame.setdefault(frame, []).append(
@@ -280,7 +282,7 @@ class PersonBoxSource:
         if id_to_frame is not None and entries and not any(
                 isinstance(e, dict) and e.get('image_id') in id_to_frame
                 for e in entries):
-            raise ValueError(
+            raise InputError(
                 f'{self.description}: none of its {len(entries)} entries has '
                 f'one of the {len(id_to_frame)} image ids of bbox_image_ids '
                 f'(e.g. {list(id_to_frame)[:3]}); are the ids those of this '
@@ -307,7 +309,7 @@ class PersonBoxSource:
         """
         if self._per_frame is not None:
             if frame_index >= len(self._per_frame):
-                raise ValueError(
+                raise InputError(
                     f'bboxes has {len(self._per_frame)} entries (one per '
                     f'frame), but the input has a frame {frame_index}; give '
                     'one entry per frame (an empty one for a frame without '
@@ -326,7 +328,7 @@ class PersonBoxSource:
             num_frames (int): The stream's number of frames.
 
         Raises:
-            ValueError: A per-frame list has another number of entries, a
+            InputError: A per-frame list has another number of entries, a
                 ``frame_index`` is not a frame of the stream, or fewer image
                 ids than frames were given.
         """
@@ -334,13 +336,13 @@ class PersonBoxSource:
             return
         self._checked_length = num_frames
         if self._per_frame is not None and len(self._per_frame) != num_frames:
-            raise ValueError(
+            raise InputError(
                 f'bboxes has {len(self._per_frame)} entries (one per frame) '
                 f'but the input has {num_frames} frames; give one entry per '
                 'frame (an empty one for a frame without people).')
         if self._image_ids is not None:
             if len(self._image_ids) < num_frames:
-                raise ValueError(
+                raise InputError(
                     f'bbox_image_ids gives {len(self._image_ids)} image ids '
                     f'but the input has {num_frames} frames; frames '
                     f'{len(self._image_ids)}..{num_frames - 1} would get no '
@@ -357,7 +359,7 @@ class PersonBoxSource:
         beyond = sorted(f for f in self._indexed_frames if f >= num_frames)
         if beyond:
             count = sum(self._indexed_frames[f] for f in beyond)
-            raise ValueError(
+            raise InputError(
                 f'{self.description}: {count} box(es) have a "frame_index" '
                 f'beyond the last frame of the {num_frames}-frame input '
                 f'(frame_index {beyond[0]}'

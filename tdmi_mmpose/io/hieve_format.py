@@ -15,7 +15,7 @@ from typing import List
 
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
-from .posetrack_format import posetrack_categories
+from .keypoints import posetrack_categories
 
 #: The joint names of HiEve's label files, in the official order 0-13
 #: (the tags of the all-track files, e.g. ``<Right-shoulder>``).
@@ -90,7 +90,7 @@ def hieve_categories() -> List[dict]:
 
     Returns:
         list[dict]: See
-        :func:`~tdmi_mmpose.datasets.posetrack_format.posetrack_categories`.
+        :func:`~tdmi_mmpose.io.posetrack_categories`.
     """
     links = hieve_metainfo()['skeleton_links']
     return posetrack_categories(

@@ -22,7 +22,7 @@ torch.
 Reading a checkpoint (:func:`load_from_local`, registered as mmengine's
 loader of local files, so ``load_from``, ``--resume``, ``tools/test.py`` and
 the inferencers all use it) names the file in every error: a missing, empty
-(0 bytes), truncated or foreign file is a :class:`CheckpointError` (or
+(0 bytes), truncated or foreign file is a :class:`InputError` (or
 ``FileNotFoundError``) instead of torch's ``PytorchStreamReader failed`` or a
 bare ``EOFError``. :func:`check_state_dict_matches` makes a checkpoint whose
 parameters do not fit the model an error (used by ``tools/test.py`` and
@@ -33,7 +33,7 @@ import copyreg
 import os.path as osp
 import zipfile
 from collections import OrderedDict
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 import numpy as np
 import torch
@@ -42,6 +42,8 @@ from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.model import is_model_wrapper
 from mmengine.runner.checkpoint import (CheckpointLoader,
                                         _load_checkpoint_to_model)
+
+from ..utils.errors import InputError
 
 _REGISTERED = False
 
@@ -52,11 +54,15 @@ TOLERATED_MISSING_KEYS = ('num_batches_tracked', )
 _KEYS_SHOWN = 5
 
 
-class CheckpointError(ValueError):
-    """A checkpoint file cannot be read or does not fit the model.
+#: What the tools suggest after a checkpoint error.
+CHECKPOINT_HINT = ('the checkpoint must be a complete file saved by '
+                   'tools/train.py for this config (see docs/inference.md, '
+                   '"Checkpoints")')
 
-    The message names the file (and, for a mismatch, the keys).
-    """
+
+def checkpoint_error(message: str) -> InputError:
+    """An :class:`InputError` about a checkpoint file, with its hint."""
+    return InputError(message, hint=CHECKPOINT_HINT)
 
 
 def rebuild_history_buffer(log_history: np.ndarray, count_history: np.ndarray,
@@ -130,13 +136,13 @@ def check_checkpoint_file(filename: str) -> None:
 
     Raises:
         FileNotFoundError: The file does not exist.
-        CheckpointError: The file is empty, truncated or no checkpoint.
+        InputError: The file is empty, truncated or no checkpoint.
     """
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint not found: {filename}')
     size = osp.getsize(filename)
     if size == 0:
-        raise CheckpointError(f'checkpoint {filename} is empty (0 bytes)')
+        raise checkpoint_error(f'checkpoint {filename} is empty (0 bytes)')
     with open(filename, 'rb') as f:
         head = f.read(4)
     if head.startswith(b'PK'):
@@ -144,11 +150,11 @@ def check_checkpoint_file(filename: str) -> None:
             with zipfile.ZipFile(filename):
                 pass
         except zipfile.BadZipFile as error:
-            raise CheckpointError(
+            raise checkpoint_error(
                 f'checkpoint {filename} ({size} bytes) is truncated or '
                 f'corrupt: not a complete zip archive ({error})') from None
     elif not head.startswith(b'\x80'):
-        raise CheckpointError(
+        raise checkpoint_error(
             f'{filename} ({size} bytes, starting with {head!r}) is not a '
             'PyTorch checkpoint (neither a torch.save zip archive nor a '
             'pickle)')
@@ -167,7 +173,7 @@ def load_from_local(filename: str, map_location=None) -> dict:
 
     Raises:
         FileNotFoundError: The file does not exist.
-        CheckpointError: The file cannot be read as a checkpoint (the
+        InputError: The file cannot be read as a checkpoint (the
             message names it and gives torch's error).
     """
     filename = osp.expanduser(filename)
@@ -176,9 +182,29 @@ def load_from_local(filename: str, map_location=None) -> dict:
         return torch.load(filename, map_location=map_location)
     except Exception as error:  # noqa: B902  (any read failure)
         detail = ' '.join(str(error).split())[:300]
-        raise CheckpointError(
+        raise checkpoint_error(
             f'cannot read checkpoint {filename}: {type(error).__name__}: '
             f'{detail}') from error
+
+
+def state_dict_of(checkpoint: dict) -> Dict[str, torch.Tensor]:
+    """The state dict of a loaded checkpoint (its ``state_dict``, or the
+    checkpoint itself), without a DDP ``module.`` prefix.
+
+    Args:
+        checkpoint (dict): A loaded checkpoint or state dict.
+
+    Returns:
+        dict[str, Tensor]: Parameter and buffer name -> value.
+    """
+    if not isinstance(checkpoint, dict):
+        raise checkpoint_error(
+            f'the checkpoint holds a {type(checkpoint).__name__}, not a '
+            'state dict')
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    return OrderedDict(
+        (k[len('module.'):] if k.startswith('module.') else k, v)
+        for k, v in state_dict.items())
 
 
 def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
@@ -187,8 +213,8 @@ def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
 
     Args:
         model (torch.nn.Module): The model (unwrapped).
-        checkpoint (dict): A checkpoint (with ``state_dict``) or a state
-            dict; a ``module.`` prefix (DDP) is ignored, as mmengine does.
+        checkpoint (dict): A checkpoint or state dict (see
+            :func:`state_dict_of`).
 
     Returns:
         tuple[list[str], list[str], list[str]]: The model keys the
@@ -196,10 +222,7 @@ def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
         checkpoint keys the model does not have, and the keys whose shapes
         differ (``'key: checkpoint shape vs model shape'``).
     """
-    state_dict = checkpoint.get('state_dict', checkpoint)
-    state_dict = OrderedDict(
-        (k[len('module.'):] if k.startswith('module.') else k, v)
-        for k, v in state_dict.items())
+    state_dict = state_dict_of(checkpoint)
     expected = model.state_dict()
     missing = [
         k for k in expected if k not in state_dict
@@ -229,7 +252,7 @@ def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
         filename (str): Its file, for the error.
 
     Raises:
-        CheckpointError: Naming the file, the number of missing,
+        InputError: Naming the file, the number of missing,
             unexpected and mis-shaped keys and the first of each.
     """
     missing, unexpected, shapes = state_dict_mismatch(model, checkpoint)
@@ -241,7 +264,7 @@ def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
             more = ', ...' if len(keys) > _KEYS_SHOWN else ''
             problems.append(f'{len(keys)} {what} ({shown}{more})')
     if problems:
-        raise CheckpointError(
+        raise checkpoint_error(
             f'checkpoint {filename} does not fit the model '
             f'{type(model).__name__}: {len(model.state_dict())} model keys, '
             f'{"; ".join(problems)}; is it a checkpoint of this config?')
@@ -264,7 +287,7 @@ def load_checkpoint_strict(runner, filename: str) -> dict:
 
     Raises:
         FileNotFoundError: The file does not exist.
-        CheckpointError: It cannot be read or does not fit the model.
+        InputError: It cannot be read or does not fit the model.
     """
     checkpoint = CheckpointLoader.load_checkpoint(filename, 'cpu')
     runner.call_hook('after_load_checkpoint', checkpoint=checkpoint)

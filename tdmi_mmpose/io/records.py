@@ -6,7 +6,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .files import PoseTrackFormatError, check_fields
+from ..utils.errors import InputError
+from .json_files import check_fields
 from .keypoints import PERSON_CATEGORY_ID
 
 #: Allowed keypoint visibility flags in ground truth, as COCO and PoseTrack18:
@@ -38,7 +39,7 @@ def as_numbers(values: object, where: str, finite: bool = True) -> np.ndarray:
     if not isinstance(values, (list, tuple)) or any(
             isinstance(v, bool) or not isinstance(v, numbers.Real)
             for v in values):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where} must be numbers, got {str(values)[:80]}.')
     array = np.array(values, dtype=np.float64).reshape(-1)
     if finite:
@@ -59,14 +60,14 @@ def check_finite(values: object, where: str) -> np.ndarray:
         np.ndarray: ``values`` as an array, unchanged.
 
     Raises:
-        PoseTrackFormatError: Naming ``where``, the first bad value and its
+        InputError: Naming ``where``, the first bad value and its
             (flat) index.
     """
     array = np.asarray(values)
     if array.dtype.kind in 'fc':
         bad = np.flatnonzero(~np.isfinite(array))
         if bad.size:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{where}: value {array.reshape(-1)[bad[0]]!r} at index '
                 f'{int(bad[0])} is not a finite number ({bad.size} non-finite '
                 'value(s) in all).')
@@ -103,25 +104,25 @@ def check_image_record(image: object, source: str) -> None:
         source (str): Its file.
 
     Raises:
-        PoseTrackFormatError: Naming the file, the image and the field.
+        InputError: Naming the file, the image and the field.
     """
     check_fields(image, ('file_name', 'id'), f'{source}: an entry of "images"')
     image_id = image['id']
     if not (is_json_integer(image_id) or isinstance(image_id, str)):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{source}: an entry of "images": field "id" must be an integer '
             f'or a string, got {image_id!r}.')
     where = f'{source}: image {image_id!r}'
     if not isinstance(image['file_name'], str) or not image['file_name']:
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: field "file_name" must be a non-empty string, got '
             f'{image["file_name"]!r}.')
     if 'frame_id' in image and not is_json_integer(image['frame_id']):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: field "frame_id" must be an integer, got '
             f'{image["frame_id"]!r}.')
     if 'is_labeled' in image and image['is_labeled'] not in (True, False):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: field "is_labeled" must be true or false, got '
             f'{image["is_labeled"]!r}.')
 
@@ -143,11 +144,11 @@ def register_image_ids(images: Sequence[dict], source: str,
     for image in images:
         other = owners.get(image['id'])
         if other == owner:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{source}: image id {image["id"]} appears twice in '
                 '"images".')
         if other is not None:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{source}: image id {image["id"]} (field "images.id") '
                 f'collides with an image of {other}.')
         owners[image['id']] = owner
@@ -164,12 +165,12 @@ def check_coordinates(values: np.ndarray, where: str) -> np.ndarray:
         np.ndarray: ``values``, unchanged.
 
     Raises:
-        PoseTrackFormatError: Naming ``where`` and the first value out of
+        InputError: Naming ``where`` and the first value out of
             range.
     """
     bad = np.flatnonzero(np.abs(values) > COORDINATE_LIMIT)
     if bad.size:
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: value {values.reshape(-1)[bad[0]]!r} at index '
             f'{int(bad[0])} is not a pixel position or size (|value| > '
             f'{COORDINATE_LIMIT:g}).')
@@ -198,14 +199,14 @@ def parse_keypoints(ann: dict,
         np.ndarray: float64, shape (K, 3).
 
     Raises:
-        PoseTrackFormatError: Naming ``where``, the field and the value.
+        InputError: Naming ``where``, the field and the value.
     """
     keypoints = ann.get('keypoints')
     if not isinstance(keypoints, list) or \
             len(keypoints) != 3 * num_keypoints:
         got = (f'{len(keypoints)} values' if isinstance(keypoints, list) else
                type(keypoints).__name__)
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: field "keypoints" should be a list of x, y, v per '
             f'keypoint; got {got}, expected {num_keypoints} keypoints x 3 = '
             f'{3 * num_keypoints} numbers.')
@@ -216,7 +217,7 @@ def parse_keypoints(ann: dict,
         bad = np.flatnonzero(~np.isin(triples[:, 2], VISIBILITY_FLAGS))
         if bad.size:
             k = int(bad[0])
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{field}: visibility flag {triples[k, 2]:g} of keypoint {k} '
                 f'(value index {3 * k + 2}) is not one of '
                 f'{list(VISIBILITY_FLAGS)}.')
@@ -239,7 +240,7 @@ def parse_xywh(value: object, field: str, where: str) -> Optional[np.ndarray]:
     if value is None or (isinstance(value, list) and len(value) == 0):
         return None
     if not isinstance(value, list) or len(value) != 4:
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: field "{field}" should be [x, y, w, h], got {value!r}.')
     return check_coordinates(
         as_numbers(value, f'{where}: field "{field}"'),
@@ -258,12 +259,12 @@ def parse_head_box(value: object, where: str) -> Optional[np.ndarray]:
         np.ndarray, optional: float64 (4, ); ``None`` if missing or empty.
 
     Raises:
-        PoseTrackFormatError: Not 4 finite numbers, or a zero or negative
+        InputError: Not 4 finite numbers, or a zero or negative
             width or height (a head size of 0 would match no keypoint).
     """
     box = parse_xywh(value, 'bbox_head', where)
     if box is not None and (box[2] <= 0 or box[3] <= 0):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: field "bbox_head" {value!r} has a zero or negative '
             'width or height; the head box gives the PCKh head size.')
     return box
@@ -280,14 +281,14 @@ def parse_track_id(ann: dict, where: str) -> int:
         int: The id, ``-1`` if the annotation has no ``track_id``.
 
     Raises:
-        PoseTrackFormatError: ``null``, a boolean, a string or a
+        InputError: ``null``, a boolean, a string or a
             non-integral number.
     """
     if 'track_id' not in ann:
         return -1
     track_id = ann['track_id']
     if not is_json_integer(track_id):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: field "track_id" must be an integer, got '
             f'{track_id!r}.')
     return int(track_id)
@@ -328,7 +329,7 @@ def parse_image_size(image: dict, where: str) -> Optional[Tuple[int, int]]:
         absent.
 
     Raises:
-        PoseTrackFormatError: A size that is not a positive integer.
+        InputError: A size that is not a positive integer.
     """
     if 'width' not in image or 'height' not in image:
         return None
@@ -336,7 +337,7 @@ def parse_image_size(image: dict, where: str) -> Optional[Tuple[int, int]]:
     for field in ('width', 'height'):
         value = image[field]
         if not is_json_integer(value) or value <= 0:
-            raise PoseTrackFormatError(
+            raise InputError(
                 f'{where}: field "{field}" must be a positive integer, got '
                 f'{value!r}.')
         size.append(int(value))
@@ -361,12 +362,12 @@ def parse_detection(det: object, where: str) -> dict:
     bbox, score = det['bbox'], det.get('score', 1.0)
     try:
         if not isinstance(bbox, (list, tuple)) or len(bbox) < 4:
-            raise PoseTrackFormatError('field "bbox" is not 4 numbers')
+            raise InputError('field "bbox" is not 4 numbers')
         xywh = check_coordinates(
             as_numbers(list(bbox[:4]), 'field "bbox"'), 'field "bbox"')
         score = as_numbers([score], 'field "score"')[0]
-    except PoseTrackFormatError as e:
-        raise PoseTrackFormatError(
+    except InputError as e:
+        raise InputError(
             f'{where}: "bbox" must be 4 numbers [x, y, w, h] and "score" a '
             f'number, got bbox={bbox!r}, score={score!r} ({e}).') from None
     return dict(
@@ -393,7 +394,7 @@ def parse_ignore_regions(image: dict, where: str) -> List[np.ndarray]:
     if len(regions_x) != len(regions_y) or any(
             not isinstance(xs, list) or not isinstance(ys, list)
             or len(xs) != len(ys) for xs, ys in zip(regions_x, regions_y)):
-        raise PoseTrackFormatError(
+        raise InputError(
             f'{where}: "ignore_regions_x" and "ignore_regions_y" are not '
             'lists of polygons of matching lengths.')
     return [
