@@ -6,6 +6,8 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
+from ..utils.table import format_table
+
 #: PoseTrack AP keys reported per variant, in table order.
 GROUP_KEYS = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
               'Total')
@@ -89,15 +91,13 @@ def format_markdown_table(rows: List[Dict]) -> str:
     """
     header = ['variant', 'seeds', 'Total'] + list(GROUP_KEYS[:-1]) + \
         ['time/run (s)']
-    lines = ['| ' + ' | '.join(header) + ' |',
-             '|' + '|'.join(['---'] * 2 + ['---:'] * (len(header) - 2)) + '|']
+    cells = []
     for row in rows:
-        cells = [row['variant'], str(len(row['seeds'])),
-                 _cell(row['metrics']['Total'])]
-        cells += [_cell(row['metrics'][key]) for key in GROUP_KEYS[:-1]]
-        cells.append(f'{row["seconds"]["mean"]:.0f}')
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        cells.append([row['variant'], str(len(row['seeds']))] + [
+            _cell(row['metrics'][key]) for key in ('Total', ) + GROUP_KEYS[:-1]
+        ] + [f'{row["seconds"]["mean"]:.0f}'])
+    return format_table(cells, [header], 'markdown',
+                        align='ll' + 'r' * (len(header) - 2)) + '\n'
 
 
 def plot_study_chart(rows: List[Dict], out_file: str,
@@ -230,9 +230,8 @@ def format_curve_table(study: Dict,
     Returns:
         str: The table, ending with a newline.
     """
-    lines = ['| variant | ' + ' | '.join(
-        f'{key} (last {tail} it.)' for key in keys) + ' |',
-             '|---' + '|---:' * len(keys) + '|']
+    header = ['variant'] + [f'{key} (last {tail} it.)' for key in keys]
+    rows = []
     for variant in study['variants']:
         runs = [r for r in study['runs'] if r['variant'] == variant]
         if not runs:
@@ -248,8 +247,8 @@ def format_curve_table(study: Dict,
                 continue
             stat = mean_and_std(ends)
             cells.append(f'{stat["mean"]:.3g} ± {stat["std"]:.2g}')
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        rows.append(cells)
+    return format_table(rows, [header], 'markdown') + '\n'
 
 
 #: Columns of :func:`format_probe_table`: (header, probe key or a pair of
@@ -283,9 +282,8 @@ def format_probe_table(study: Dict) -> str:
     variants = study.get('probe_variants', [])
     if not variants:
         return ''
-    lines = ['| variant | seeds | ' + ' | '.join(
-        name for name, _ in PROBE_COLUMNS) + ' |',
-             '|---|---' + '|---:' * len(PROBE_COLUMNS) + '|']
+    header = ['variant', 'seeds'] + [name for name, _ in PROBE_COLUMNS]
+    rows = []
     for variant in variants:
         probes = [r['probe'] for r in study['runs']
                   if r['variant'] == variant and 'probe' in r]
@@ -298,8 +296,9 @@ def format_probe_table(study: Dict) -> str:
             stat = mean_and_std(values)
             cells.append('n/a' if stat['mean'] is None else
                          f'{stat["mean"]:.2f} ± {stat["std"]:.2f}')
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        rows.append(cells)
+    return format_table(rows, [header], 'markdown',
+                        align='ll' + 'r' * len(PROBE_COLUMNS)) + '\n'
 
 
 def format_clamp_table(study: Dict) -> str:
@@ -313,8 +312,7 @@ def format_clamp_table(study: Dict) -> str:
     Returns:
         str: The table, ending with a newline.
     """
-    lines = ['| variant | seeds | iterations with loss_mi = 0 (%) |',
-             '|---|---|---:|']
+    rows = []
     for variant in study['variants']:
         curves = [r['curves']['loss_mi'] for r in study['runs']
                   if r['variant'] == variant and
@@ -323,6 +321,8 @@ def format_clamp_table(study: Dict) -> str:
             continue
         stat = mean_and_std(
             [100.0 * np.mean(np.asarray(c) == 0.0) for c in curves])
-        lines.append(f'| {variant} | {len(curves)} | {stat["mean"]:.1f} ± '
-                     f'{stat["std"]:.1f} |')
-    return '\n'.join(lines) + '\n'
+        rows.append([variant, str(len(curves)),
+                     f'{stat["mean"]:.1f} ± {stat["std"]:.1f}'])
+    return format_table(
+        rows, [['variant', 'seeds', 'iterations with loss_mi = 0 (%)']],
+        'markdown', align='llr') + '\n'

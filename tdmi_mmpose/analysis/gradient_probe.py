@@ -11,6 +11,8 @@ from typing import Dict, Iterable, List, Sequence
 import torch
 from torch import nn
 
+from ..utils.table import format_table
+
 #: (group name, parameter-name prefixes) of a VideoTopdownPoseEstimator.
 PARAMETER_GROUPS = (
     ('backbone', ('backbone.', )),
@@ -124,13 +126,12 @@ def format_gradient_table(norms: Dict[str, Dict[str, float]]) -> str:
     ratio = 'loss_mi' in norms and 'loss_kpt' in norms
     header = ['group'] + [f'|grad {t}|' for t in terms]
     header += ['loss_mi / loss_kpt'] if ratio else []
-    lines = ['| ' + ' | '.join(header) + ' |',
-             '|---' + '|---:' * (len(header) - 1) + '|']
+    rows = []
     for group in groups:
         cells = [group] + [f'{norms[t][group]:.3g}' for t in terms]
         if ratio:
             kpt = norms['loss_kpt'][group]
             cells.append(f'{norms["loss_mi"][group] / kpt:.3g}'
                          if kpt > 0 else 'n/a')
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        rows.append(cells)
+    return format_table(rows, [header], 'markdown') + '\n'

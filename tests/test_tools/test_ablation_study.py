@@ -324,6 +324,22 @@ def test_model_doc_quotes_the_mi_study_curves():
         assert format_curve_table(study) in f.read()
 
 
+GRADIENT_RECORDS = sorted(
+    glob.glob(osp.join(REPO, 'docs', 'ablation', '*', 'gradient_norms_*.json')))
+
+
+@pytest.mark.parametrize('record', GRADIENT_RECORDS, ids=osp.basename)
+def test_model_doc_quotes_the_committed_gradient_norms(record):
+    """docs/model.md's gradient-norm tables are the committed output of
+    tools/analysis/mi_gradient_probe.py --json, with its command."""
+    from tdmi_mmpose.analysis.gradient_probe import format_gradient_table
+    with open(record) as f:
+        probe = json.load(f)
+    assert probe['command'].startswith('tools/analysis/mi_gradient_probe.py')
+    with open(osp.join(REPO, 'docs', 'model.md')) as f:
+        assert format_gradient_table(probe['norms']) in f.read()
+
+
 FROZEN_SPEC = osp.join(REPO, 'configs', 'ablation_studies',
                        'irrelevant_motion_frozen.py')
 MICRO_FROZEN_SPEC = '''

@@ -16,7 +16,6 @@ Example (a run of the frozen-recipe study, its final checkpoint)::
 """
 import argparse
 import itertools
-import json
 import sys
 
 from mmengine.config import DictAction
@@ -26,6 +25,7 @@ from mmengine.runner import Runner, load_checkpoint
 from tdmi_mmpose.analysis.gradient_probe import (format_gradient_table,
                                                  probe_gradients)
 from tdmi_mmpose.io import load_config, register_checkpoint_safe_globals
+from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
 def main(argv=None) -> int:
@@ -55,9 +55,9 @@ def main(argv=None) -> int:
     norms = probe_gradients(model, itertools.islice(loader, args.batches))
     print(format_gradient_table(norms), end='')
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(dict(command=' '.join(sys.argv), norms=norms), f,
-                      indent=1)
+        atomic_write_json(
+            dict(command=' '.join(sys.argv), norms=norms), args.json,
+            indent=1)
     return 0
 
 
