@@ -118,8 +118,8 @@ def probe_batches(model: torch.nn.Module, batches: Iterable[dict],
     for batch in batches:
         data = model.data_preprocessor(batch, False)
         samples = data['data_samples']
-        key = model.get_key_frame_index(data['inputs'].shape[1], samples)
-        feats = model.extract_video_feats(data['inputs'], key)
+        key = model.key_frame_index
+        feats = model.extract_video_feats(data['inputs'])
         grid = tuple(feats['motion'].shape[-1:-3:-1])
         for i, sample in enumerate(samples):
             meta = sample.metainfo

@@ -220,7 +220,8 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
          osp.join(report_dir, 'study.json'), '--out-dir', str(out_dir)],
         capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert sorted(os.listdir(out_dir)) == ['chart.png', 'curve_ends.md',
+    assert sorted(os.listdir(out_dir)) == ['chart.png', 'clamp.md',
+                                           'curve_ends.md',
                                            'curves.png', 'table.md']
 
 
