@@ -39,7 +39,10 @@ def test_configs_are_found():
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
 def test_config_builds_model_and_datasets(path, sample_data_root):
     from mmpose.registry import DATASETS, MODELS
-    cfg = load_config(path, {'data_root': sample_data_root})
+    options = {'data_root': sample_data_root}
+    if 'val_data_root' in Config.fromfile(path):  # the pretraining config
+        options['val_data_root'] = sample_data_root
+    cfg = load_config(path, options)
     assert cfg.default_scope == 'mmpose'
     assert cfg.custom_imports['imports'] == ['tdmi_mmpose']
     init_default_scope('mmpose')
@@ -52,6 +55,10 @@ def test_config_builds_model_and_datasets(path, sample_data_root):
         assert len(ds.get_data_info(0)['frame_paths']) == num_frames
     # the evaluator reads the same ground truth folder as the val dataset
     assert cfg.val_evaluator.ann_file.startswith(sample_data_root)
+    if 'single_frame' in path:  # the pretraining of the frozen recipe
+        assert not model.with_neck and model.mi_loss is None
+        assert num_frames == 1 and not model.backbone.frozen
+        return
     names = [type(n).__name__ for n in model.neck]
     assert names == ['TemporalDifferenceEncoder', 'RepresentationDisentanglement']
     assert (model.mi_loss is None) == ('no_rdm' in path or 'no_mi' in path)
@@ -59,6 +66,9 @@ def test_config_builds_model_and_datasets(path, sample_data_root):
     assert model.neck[0].use_dcn == ('no_dcn' not in path)
     assert len(model.neck[0].stages) == (1 if 'single_stage' in path else 4)
     assert model.neck[0].num_frames == num_frames
+    if 'irrelevant_motion' in path:  # the frozen recipe
+        assert model.backbone.frozen and model.backbone.norm_eval
+        assert model.backbone.init_cfg['type'] == 'Pretrained'
 
 
 def test_registration_through_custom_imports_only(tmp_path):

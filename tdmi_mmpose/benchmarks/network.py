@@ -265,7 +265,7 @@ def bench_pipeline(settings: BenchmarkSettings,
                    frame_offsets: Sequence[int]) -> dict:
     """(c): the config's train pipeline for the clip and for T = 1 (on the
     synthetic sample data unless ``settings.data_root`` is given)."""
-    from ..datasets.sample_data import make_sample_posetrack
+    from ..synthetic import make_sample_posetrack
     with tempfile.TemporaryDirectory() as tmp_dir:
         data_root = settings.data_root
         if data_root is None:

@@ -88,17 +88,26 @@ def _reduce_history_buffer(buf: HistoryBuffer):
                                     buf.max_length)
 
 
+#: Where earlier releases defined :func:`rebuild_history_buffer`; their
+#: checkpoints name it so.
+LEGACY_HISTORY_BUFFER_NAMES = (
+    'tdmi_mmpose.utils.checkpoint.rebuild_history_buffer', )
+
+
 def checkpoint_safe_globals() -> List[object]:
     """The globals that mmengine/mmpose checkpoints need beyond tensors.
 
     Returns:
-        list: Classes and functions to allow in ``weights_only`` loading.
+        list: Classes and functions (and ``(function, legacy dotted name)``
+        pairs) to allow in ``weights_only`` loading.
     """
     try:
         from numpy.core.multiarray import _reconstruct, scalar
     except ImportError:  # pragma: no cover  (numpy >= 2 moved them)
         from numpy._core.multiarray import _reconstruct, scalar
     safe = [rebuild_history_buffer, _reconstruct, scalar, np.ndarray, np.dtype]
+    safe += [(rebuild_history_buffer, name)
+             for name in LEGACY_HISTORY_BUFFER_NAMES]
     # The concrete dtype classes (np.dtypes.Float32DType, ...) that pickled
     # numpy arrays and scalars may refer to.
     for name in ('bool_', 'uint8', 'int8', 'int16', 'uint16', 'int32',
