@@ -21,7 +21,7 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
-from .config import load_config
+from .config import is_path_variable, load_config
 
 #: Top-level helper variables of mmpose-style configs (and ours), read by
 #: nothing as such: never reported as misspellings.
@@ -56,7 +56,8 @@ def misspelled_config_keys(cfg: Config) -> List[tuple]:
     """Top-level keys that look like misspellings of a consumed key.
 
     Configs define helper variables at the top level (``train_pipeline``,
-    ``frame_offsets``, ...), which nothing reads as such; mmengine ignores
+    ``frame_offsets``, path variables such as ``val_data_root``), which
+    nothing reads as such; mmengine ignores
     every key it does not know. A key that is not in
     :data:`CONSUMED_CONFIG_KEYS` but close to one of them (``train_cgf``,
     ``val_evalutor``) is almost certainly a typo whose setting would be
@@ -71,7 +72,7 @@ def misspelled_config_keys(cfg: Config) -> List[tuple]:
     found = []
     consumed = sorted(consumed_config_keys())
     for key in cfg.keys():
-        if key in consumed or key.startswith('_'):
+        if key in consumed or key.startswith('_') or is_path_variable(key):
             continue
         close = difflib.get_close_matches(
             key, consumed, n=1, cutoff=MISSPELLING_CUTOFF)

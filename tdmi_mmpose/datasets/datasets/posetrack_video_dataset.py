@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack (2017 converted / 2018 / 21) video dataset for top-down video pose
-estimation: one sample = one person box in one key frame plus its supporting
-frames."""
+"""PoseTrack (2017 converted / 2018 / 21) video dataset for top-down pose:
+one sample = one person box in one key frame plus its supporting frames."""
 import os.path as osp
 from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -13,12 +12,12 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
 from ...io import (PERSON_CATEGORY_ID, InputError, annotation_where,
-                   boxes_outside,
-                   check_frame_offsets, clip_boxes, clip_frame_names,
-                   frame_table, group_videos, ignore_regions, image_size,
-                   json_files, keypoints_array, posetrack18_metainfo_file,
-                   random_frame_offsets, read_detections, read_video_file,
-                   register_image_ids, video_name, xywh_to_xyxy)
+                   boxes_outside, check_frame_offsets, clip_boxes,
+                   clip_frame_names, frame_table, group_videos, ignore_regions,
+                   image_size, json_files, keypoints_array,
+                   posetrack18_metainfo_file, random_frame_offsets,
+                   read_detections, read_video_file, register_image_ids,
+                   video_name, xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')

@@ -28,6 +28,41 @@ def temporal_differences(x: torch.Tensor) -> torch.Tensor:
     return diffs.flatten(1, 2)
 
 
+def _check_arguments(
+        in_channels: int, num_frames: int,
+        num_blocks: Union[int, Sequence[int]], stages: Sequence[int],
+        use_dcn: bool, deform_groups: int,
+        dcn_backend: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+    """Check :class:`TemporalDifferenceEncoder`'s arguments.
+
+    Returns:
+        tuple: ``stages`` and ``num_blocks`` (one entry per stage) as
+        tuples of int.
+    """
+    stages = tuple(int(s) for s in stages)
+    if not 1 <= len(stages) <= 4:
+        raise ValueError(f'use 1 to 4 stages, got stages={stages}')
+    if any(s < 0 for s in stages) or len(set(stages)) != len(stages):
+        raise ValueError('stages must be distinct non-negative indices, '
+                         f'got {stages}')
+    if num_frames < 2:
+        raise ValueError('the TDE needs num_frames >= 2 (temporal '
+                         f'differences), got {num_frames}')
+    if isinstance(num_blocks, int):
+        num_blocks = (num_blocks, ) * (max(stages) + 1)
+    num_blocks = tuple(num_blocks)
+    if len(num_blocks) <= max(stages):
+        raise ValueError(f'num_blocks={num_blocks} has no entry for '
+                         f'stage {max(stages)}')
+    if use_dcn and in_channels % deform_groups:
+        raise ValueError(f'in_channels ({in_channels}) must be divisible '
+                         f'by deform_groups ({deform_groups})')
+    if dcn_backend not in DCN_BACKENDS:
+        raise ValueError(f'dcn_backend must be one of {DCN_BACKENDS}, '
+                         f'got {dcn_backend!r}')
+    return stages, num_blocks
+
+
 @MODELS.register_module()
 class TemporalDifferenceEncoder(BaseModule):
     """Multi-stage Temporal Difference Encoder (TDE).
@@ -101,27 +136,9 @@ class TemporalDifferenceEncoder(BaseModule):
                  norm_cfg: dict = dict(type='BN'),
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(init_cfg=init_cfg)
-        stages = tuple(int(s) for s in stages)
-        if not 1 <= len(stages) <= 4:
-            raise ValueError(f'use 1 to 4 stages, got stages={stages}')
-        if any(s < 0 for s in stages) or len(set(stages)) != len(stages):
-            raise ValueError('stages must be distinct non-negative indices, '
-                             f'got {stages}')
-        if num_frames < 2:
-            raise ValueError('the TDE needs num_frames >= 2 (temporal '
-                             f'differences), got {num_frames}')
-        if isinstance(num_blocks, int):
-            num_blocks = (num_blocks, ) * (max(stages) + 1)
-        num_blocks = tuple(num_blocks)
-        if len(num_blocks) <= max(stages):
-            raise ValueError(f'num_blocks={num_blocks} has no entry for '
-                             f'stage {max(stages)}')
-        if use_dcn and in_channels % deform_groups:
-            raise ValueError(f'in_channels ({in_channels}) must be divisible '
-                             f'by deform_groups ({deform_groups})')
-        if dcn_backend not in DCN_BACKENDS:
-            raise ValueError(f'dcn_backend must be one of {DCN_BACKENDS}, '
-                             f'got {dcn_backend!r}')
+        stages, num_blocks = _check_arguments(in_channels, num_frames,
+                                              num_blocks, stages, use_dcn,
+                                              deform_groups, dcn_backend)
 
         self.in_channels = in_channels
         self.num_frames = num_frames
