@@ -44,16 +44,18 @@ from .config import (apply_clip, is_path_variable, load_config,
 from .detections import read_detections
 from .fields import (COORDINATE_LIMIT, VISIBILITY_FLAGS, check_fields,
                      check_record, check_value, is_json_integer)
-from .json_files import check_json_finite, json_files, load_json
+from .json_files import (check_json_finite, check_no_other_files,
+                         json_files, load_json)
 from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
                         POSETRACK18_METAINFO, POSETRACK18_SKELETON,
                         posetrack18_metainfo_file, posetrack_categories)
-from .records import (annotation_where, as_numbers, check_annotation,
-                      check_finite, check_image, image_size, ignore_regions,
+from .records import (PREDICTION_SCHEMA, annotation_where, as_numbers,
+                      check_annotation, check_finite, check_image, image_size, ignore_regions,
                       keypoints_array, parse_detection, parse_head_box,
                       parse_ignore_regions, parse_image_size, parse_keypoints,
                       register_ids, register_image_ids)
-from .videos import (FRAME_FILE_TEMPLATE, check_video_data,
+from .videos import (FRAME_FILE_TEMPLATE, check_annotation_image,
+                     check_video_data,
                      check_video_lists, clip_frame_names,
                      frame_file_name, frame_number, frame_table,
                      group_videos, image_folder, order_frames,
@@ -71,10 +73,11 @@ __all__ = [
     'rebuild_history_buffer', 'register_checkpoint_safe_globals',
     'state_dict_mismatch', 'state_dict_of', 'COORDINATE_LIMIT', 'FRAME_FILE_TEMPLATE',
     'PERSON_CATEGORY_ID', 'POSETRACK18_KEYPOINT_NAMES',
-    'POSETRACK18_METAINFO', 'POSETRACK18_SKELETON', 'InputError',
+    'POSETRACK18_METAINFO', 'POSETRACK18_SKELETON', 'PREDICTION_SCHEMA',
+    'InputError',
     'VISIBILITY_FLAGS', 'annotation_where', 'as_numbers', 'boxes_outside',
-    'check_annotation', 'check_fields', 'check_finite', 'check_image',
-    'check_json_finite', 'check_record', 'check_value', 'check_video_data',
+    'check_annotation', 'check_annotation_image', 'check_fields', 'check_finite', 'check_image',
+    'check_json_finite', 'check_no_other_files', 'check_record', 'check_value', 'check_video_data',
     'check_video_lists',
     'clip_boxes', 'clip_frame_names', 'frame_file_name', 'frame_number',
     'frame_table', 'group_videos', 'image_folder', 'image_size',

@@ -3,7 +3,7 @@
 import json
 import math
 import os.path as osp
-from typing import List
+from typing import Container, List
 
 from mmengine import fileio
 
@@ -101,3 +101,27 @@ def json_files(path: str) -> List[str]:
     if not files:
         raise FileNotFoundError(f'{path}: no .json files in folder.')
     return files
+
+
+def check_no_other_files(folder: str, names: Container[str],
+                         what: str) -> None:
+    """Check that a folder holds no ``*.json`` file but ``<name>.json`` of
+    ``names`` (a file nothing reads is an error, not ignored silently).
+
+    Args:
+        folder (str): The folder (its ``*.json`` files, see
+            :func:`json_files`).
+        names (Container[str]): The expected file names without ``.json``.
+        what (str): Why the other files are wrong, e.g. ``'prediction
+            file(s) of videos without ground truth in gt/'``.
+
+    Raises:
+        InputError: Naming the folder, the count and the first files.
+    """
+    other = [
+        osp.basename(f) for f in json_files(folder)
+        if osp.splitext(osp.basename(f))[0] not in names
+    ]
+    if other:
+        raise InputError(f'{folder}: {len(other)} {what}: {other[:3]}; '
+                         'remove them or add their videos.')

@@ -12,6 +12,7 @@ from ..utils.errors import InputError
 from .clip import clip_frame_indices
 from .fields import check_record
 from .json_files import load_json
+from .fields import image_id as image_id_rule
 from .records import (annotation_where, check_annotation, check_image,
                       register_ids)
 
@@ -134,12 +135,30 @@ def check_video_data(data: object,
         return data['images'], []
     for ann in data['annotations']:
         check_annotation(ann, source, num_keypoints)
-        if ann['image_id'] not in ids:
-            raise InputError(
-                f'{annotation_where(ann, source)}: unknown image_id '
-                f'{ann["image_id"]!r} (field "annotations.image_id"): no '
-                'image of this file has that id.')
+        check_annotation_image(ann, source, ids)
     return data['images'], data['annotations']
+
+
+def check_annotation_image(ann: object, source: str, image_ids) -> dict:
+    """Check that an annotation (or prediction) is a dict whose
+    ``image_id`` is the id of an image of its file (none is dropped
+    silently).
+
+    Args:
+        ann (object): The entry of ``annotations``.
+        source (str): Its file, for errors.
+        image_ids (Container): The ids of the file's images.
+
+    Returns:
+        dict: ``ann``.
+    """
+    where = annotation_where(ann, source)
+    check_record(ann, dict(image_id=image_id_rule), where, ('image_id', ))
+    if ann['image_id'] not in image_ids:
+        raise InputError(
+            f'{where}: unknown image_id {ann["image_id"]!r} (field '
+            '"annotations.image_id"): no image of this file has that id.')
+    return ann
 
 
 def read_video_file(path: str,

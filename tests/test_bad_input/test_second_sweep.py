@@ -1,0 +1,84 @@
+"""Bad input, second sweep (issue 22): each input that gave a silent, partial
+or mixed result, or an error naming neither the input nor what is wrong, is
+now an error naming the file, record, field or option (or a counted policy
+the tool prints). One parametrized case per item of the issue."""
+import json
+import math
+import os.path as osp
+
+import pytest
+from tool_fixtures import VIDEO, gt_video, pred_video, write_eval_case
+
+import tdmi_mmpose  # noqa: F401
+from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
+from tdmi_mmpose.io import InputError
+
+
+# ------------------------------------------ tools/posetrack_eval.py inputs
+
+def _unknown_image(video):
+    video['annotations'][1]['image_id'] = 99999
+
+
+def _no_image_id(video):
+    del video['annotations'][1]['image_id']
+
+
+def _person_score(value):
+    def mutate(video):
+        video['annotations'][0]['score'] = value
+    return mutate
+
+
+# (case, mutation of the predictions, what the error names)
+PREDICTION_CASES = [
+    ('image_id_not_in_images', _unknown_image,
+     ['annotation id=1 (image_id=99999)', 'unknown image_id 99999']),
+    ('image_id_missing', _no_image_id, ['missing field "image_id"']),
+    ('person_score_nan', _person_score(math.nan),
+     ['annotation id=0', 'field "score"', 'nan']),
+    ('person_score_string', _person_score('0.9'),
+     ['annotation id=0', 'field "score"', "'0.9'"]),
+]
+
+
+@pytest.mark.parametrize(
+    'case,mutate,names', PREDICTION_CASES,
+    ids=[c[0] for c in PREDICTION_CASES])
+def test_eval_prediction_record(tmp_path, case, mutate, names):
+    video = pred_video()
+    mutate(video)
+    gt_dir, pred_dir, pred_file = write_eval_case(str(tmp_path), video)
+    with pytest.raises(InputError) as e:
+        evaluate_posetrack_folders(gt_dir, pred_dir)
+    assert pred_file in str(e.value)
+    for name in names:
+        assert name in str(e.value)
+
+
+def test_eval_gt_annotation_of_unknown_image(tmp_path):
+    gt = gt_video()
+    gt['annotations'][0]['image_id'] = 5
+    gt_dir, pred_dir, _ = write_eval_case(str(tmp_path), pred_video(), gt)
+    with pytest.raises(InputError) as e:
+        evaluate_posetrack_folders(gt_dir, pred_dir)
+    assert osp.join(gt_dir, VIDEO + '.json') in str(e.value)
+    assert 'unknown image_id 5' in str(e.value)
+
+
+def test_eval_prediction_file_without_ground_truth(tmp_path):
+    gt_dir, pred_dir, _ = write_eval_case(str(tmp_path), pred_video())
+    with open(osp.join(pred_dir, '000002_mpii_test.json'), 'w') as f:
+        json.dump(pred_video(), f)
+    with pytest.raises(InputError) as e:
+        evaluate_posetrack_folders(gt_dir, pred_dir)
+    message = str(e.value)
+    assert message.startswith(f'{pred_dir}: 1 prediction file(s) of videos '
+                              f'without ground truth in {gt_dir}')
+    assert "['000002_mpii_test.json']" in message
+    # a valid person score is accepted, and the clean case still scores 100
+    video = pred_video()
+    video['annotations'][0]['score'] = 0.7
+    gt_dir, pred_dir, _ = write_eval_case(str(tmp_path / 'ok'), video)
+    ap, _ = evaluate_posetrack_folders(gt_dir, pred_dir)
+    assert ap['table']['Total'] == pytest.approx(100.0)
