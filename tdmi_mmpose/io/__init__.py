@@ -59,7 +59,8 @@ from .videos import (FRAME_FILE_TEMPLATE, check_annotation_image,
                      check_video_lists, clip_frame_names,
                      frame_file_name, frame_number, frame_table,
                      group_videos, image_folder, order_frames,
-                     read_video_file, split_videos, video_key, video_name)
+                     read_video_file, register_annotation_ids, split_videos,
+                     video_key, video_name)
 from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
                            check_person_boxes, image_ids_from_annotation)
 
@@ -85,6 +86,7 @@ __all__ = [
     'load_json', 'order_frames', 'parse_detection', 'parse_head_box',
     'parse_ignore_regions', 'parse_image_size', 'parse_keypoints',
     'posetrack18_metainfo_file', 'posetrack_categories', 'read_detections',
-    'read_video_file', 'register_ids', 'register_image_ids', 'split_videos',
+    'read_video_file', 'register_annotation_ids', 'register_ids',
+    'register_image_ids', 'split_videos',
     'video_key', 'video_name', 'xywh_to_xyxy'
 ]

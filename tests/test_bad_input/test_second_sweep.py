@@ -82,3 +82,76 @@ def test_eval_prediction_file_without_ground_truth(tmp_path):
     gt_dir, pred_dir, _ = write_eval_case(str(tmp_path / 'ok'), video)
     ap, _ = evaluate_posetrack_folders(gt_dir, pred_dir)
     assert ap['table']['Total'] == pytest.approx(100.0)
+
+
+# ------------------------------------------------- annotation files (dataset)
+
+def _same_annotation_id(files):
+    data = files[0]
+    extra = dict(data['annotations'][0], track_id=1)
+    data['annotations'].append(extra)  # same id, same image
+
+
+def _same_annotation_id_in_two_files(files):
+    files[1]['annotations'][0]['id'] = files[0]['annotations'][0]['id']
+
+
+def _swapped_frame_ids(files):
+    images = files[0]['images']
+    images[0]['frame_id'], images[2]['frame_id'] = \
+        images[2]['frame_id'], images[0]['frame_id']
+
+
+# (case, mutation of the two files, index of the file named, what is named)
+DATASET_CASES = [
+    ('annotation_id_twice', _same_annotation_id, 0,
+     ['annotation id 1000001000100 (field "annotations.id") appears twice']),
+    ('annotation_id_in_two_files', _same_annotation_id_in_two_files, 1,
+     ['annotation id 1000001000100', 'collides with one of',
+      '000001_mpii_test.json']),
+    ('frame_ids_swapped', _swapped_frame_ids, 0,
+     ["video '000001' orders its frames by \"frame_id\" against their file "
+      "names: image 10000010002 ('images/val/000001_mpii_test/000002.jpg', "
+      'frame_id 10000010000) comes before image 10000010001']),
+]
+
+
+@pytest.mark.parametrize('test_mode', [False, True])
+@pytest.mark.parametrize(
+    'case,mutate,named,names', DATASET_CASES,
+    ids=[c[0] for c in DATASET_CASES])
+def test_dataset_annotation_files(tmp_path, pt, build_dataset, test_mode,
+                                  case, mutate, named, names):
+    files = [pt.video(), pt.video('000002_mpii_test')]
+    mutate(files)
+    paths = [
+        pt.write_json(tmp_path / f'annotations/val/{data_name}.json', data)
+        for data_name, data in zip((pt.VIDEO, '000002_mpii_test'), files)
+    ]
+    with pytest.raises(InputError) as e:
+        build_dataset(data_root=str(tmp_path), ann_file='annotations/val',
+                      test_mode=test_mode)
+    assert str(e.value).startswith(paths[named])
+    for name in names:
+        assert name in str(e.value)
+
+
+# --------------------------------------------- the PoseTrack2017 converter
+
+@pytest.mark.parametrize('field, value', [
+    ('x', ['12']), ('y', '12'), ('x1', ['90']), ('y2', '60.5')])
+def test_pt17_string_coordinate(tmp_path, pt, field, value):
+    from tdmi_mmpose.datasets.converters import posetrack17 as pt17
+    data = pt.pt17_video()
+    rect = data['annolist'][1]['annorect'][0]
+    record = rect if field in ('x1', 'y2') else \
+        rect['annopoints'][0]['point'][4]
+    record[field] = value
+    path = pt.write_json(tmp_path / 'in/000001_mpii.json', data)
+    with pytest.raises(InputError) as e:
+        pt17.convert_posetrack17(path, str(tmp_path / 'out'), progress=False)
+    shown = value[0] if isinstance(value, list) else value
+    assert path in str(e.value) and 'annolist[1].annorect[0]' in str(e.value)
+    assert (f'field "{field}" must be a number, got the string {shown!r}'
+            in str(e.value))
+    assert not (tmp_path / 'out').exists()

@@ -31,7 +31,8 @@ from tqdm import tqdm
 from ...utils.atomic import atomic_write_json
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
                    check_json_finite, check_video_data, image_folder,
-                   json_files, load_json, register_image_ids, split_videos)
+                   json_files, load_json, register_annotation_ids,
+                   register_image_ids, split_videos)
 from .outputs import check_output_file, write_json_files
 
 
@@ -131,13 +132,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
             notes.append(f'{path}: image folder(s) {sorted(folders)} differ '
                          'from the file name; split will name the video '
                          'after its image folder')
-        for ann in data['annotations']:
-            if ann['id'] in ann_src:
-                raise InputError(
-                    f'{path}: annotation id {ann["id"]} (field '
-                    f'"annotations.id") collides with an annotation of '
-                    f'{ann_src[ann["id"]]}')
-            ann_src[ann['id']] = path
+        register_annotation_ids(data['annotations'], path, ann_src)
         images += data['images']
         annotations += data['annotations']
 
