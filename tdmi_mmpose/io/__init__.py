@@ -39,8 +39,8 @@ from .checkpoints import (check_checkpoint_file, check_state_dict_matches,
                           state_dict_mismatch, state_dict_of)
 from .clip import (check_frame_offsets, clip_frame_indices, key_frame_index,
                    random_frame_offsets)
-from .config import (apply_clip, is_path_variable, load_config,
-                     retarget_data_root)
+from .config import (CfgOptionsAction, apply_clip, is_path_variable,
+                     load_config, retarget_data_root)
 from .detections import read_detections
 from .fields import (COORDINATE_LIMIT, VISIBILITY_FLAGS, check_fields,
                      check_record, check_value, is_json_integer)
@@ -66,7 +66,8 @@ from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
 
 __all__ = [
     'check_frame_offsets', 'clip_frame_indices', 'key_frame_index',
-    'random_frame_offsets', 'apply_clip', 'is_path_variable', 'load_config',
+    'random_frame_offsets', 'CfgOptionsAction', 'apply_clip',
+    'is_path_variable', 'load_config',
     'retarget_data_root', 'BoxesType', 'PersonBoxSource', 'as_box_array',
     'check_person_boxes', 'image_ids_from_annotation',
     'check_checkpoint_file', 'check_state_dict_matches',

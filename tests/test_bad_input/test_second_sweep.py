@@ -155,3 +155,43 @@ def test_pt17_string_coordinate(tmp_path, pt, field, value):
     assert (f'field "{field}" must be a number, got the string {shown!r}'
             in str(e.value))
     assert not (tmp_path / 'out').exists()
+
+
+# ------------------------------------------------------------ --cfg-options
+
+@pytest.mark.parametrize('options, shown, problem', [
+    (['garbage'], "'garbage'", 'is not a key=value pair'),
+    (['a=1', '=3'], "'=3'", 'is not a key=value pair'),
+    (['train_dataloader.batch_size=[1,2'], "'train_dataloader.batch_size=[1,2'",
+     'has unbalanced brackets in its value'),
+])
+def test_cfg_options_name_the_option_and_the_form(capsys, options, shown,
+                                                  problem):
+    import argparse
+
+    from tdmi_mmpose.io import runner_args
+    parser = argparse.ArgumentParser(prog='train')
+    runner_args.add_common_args(parser)
+    with pytest.raises(SystemExit) as e:
+        parser.parse_args(['--cfg-options', *options])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert 'Traceback' not in err
+    assert (f'train: error: argument --cfg-options: {shown} {problem}; '
+            'expected key=value pairs, e.g. train_dataloader.batch_size=8'
+            in err)
+    parsed = parser.parse_args(['--cfg-options', 'a=[1,2]', 'b=x'])
+    assert parsed.cfg_options == {'a': [1, 2], 'b': 'x'}
+
+
+@pytest.mark.parametrize('key, value', [
+    ('train_dataloader.batch_size', 0), ('val_dataloader.batch_size', -2),
+    ('test_dataloader.batch_size', 'eight')])
+def test_batch_size_must_be_a_positive_integer(key, value):
+    from tool_fixtures import TINY_CONFIG
+
+    from tdmi_mmpose.io import load_config
+    with pytest.raises(InputError) as e:
+        load_config(TINY_CONFIG, {key: value})
+    assert str(e.value) == (f'{TINY_CONFIG}: field "{key}" must be a '
+                            f'positive integer, got {value!r}.')

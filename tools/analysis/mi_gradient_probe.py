@@ -15,13 +15,12 @@ import itertools
 import json
 import sys
 
-from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, load_checkpoint
 
 from tdmi_mmpose.analysis.gradient_probe import probe_gradients
 from tdmi_mmpose.io import register_checkpoint_safe_globals
-from tdmi_mmpose.io import load_config
+from tdmi_mmpose.io import CfgOptionsAction, load_config
 
 
 def format_table(norms: dict) -> str:
@@ -53,7 +52,7 @@ def main(argv=None) -> int:
                         help='training batches to average over (default 4)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--json', help='also write the norms to this file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+    parser.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction,
                         default={})
     args = parser.parse_args(argv)
     from mmpose.registry import MODELS
