@@ -195,3 +195,41 @@ def test_batch_size_must_be_a_positive_integer(key, value):
         load_config(TINY_CONFIG, {key: value})
     assert str(e.value) == (f'{TINY_CONFIG}: field "{key}" must be a '
                             f'positive integer, got {value!r}.')
+
+
+# ---------------------------------------------------------------- checkpoints
+
+@pytest.fixture(scope='module')
+def tiny_model():
+    from mmpose.apis import init_model
+    from tool_fixtures import TINY_CONFIG
+    return init_model(TINY_CONFIG, None, device='cpu')
+
+
+@pytest.mark.parametrize('kind, value', [
+    ('weight', math.nan), ('running_var', math.inf), ('bias', -math.inf)])
+def test_non_finite_checkpoint_names_file_and_parameter(
+        tiny_model, tmp_path, kind, value):
+    import torch
+    from mmengine.runner import save_checkpoint
+    from tool_fixtures import TINY_CONFIG
+
+    from tdmi_mmpose.apis import VideoPose2DInferencer
+    from tdmi_mmpose.io import check_state_dict_matches
+    state = {k: v.clone() for k, v in tiny_model.state_dict().items()}
+    key = next(k for k in state if k.endswith(kind))
+    state[key].view(-1)[:2] = value
+    path = str(tmp_path / 'diverged.pth')
+    save_checkpoint(dict(state_dict=state, meta=dict(
+        dataset_meta=tiny_model.dataset_meta)), path)
+    expected = (f'checkpoint {path} holds non-finite weights: parameter '
+                f'"{key}": 2 of {state[key].numel()} values are NaN or '
+                'infinite')
+    with pytest.raises(InputError) as e:
+        check_state_dict_matches(tiny_model, torch.load(path), path)
+    assert str(e.value).startswith(expected)
+    # video inference (tools/video_demo.py) refuses it before any frame
+    with pytest.raises(InputError) as e:
+        VideoPose2DInferencer(TINY_CONFIG, path, device='cpu')
+    assert str(e.value).startswith(expected)
+    check_state_dict_matches(tiny_model, tiny_model.state_dict(), 'ok.pth')
