@@ -45,7 +45,7 @@ from .detections import read_detections
 from .fields import (COORDINATE_LIMIT, VISIBILITY_FLAGS, check_fields,
                      check_record, check_value, is_json_integer)
 from .json_files import (check_json_finite, check_no_other_files,
-                         json_files, load_json)
+                         json_files, json_files_of, load_json)
 from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
                         POSETRACK18_METAINFO, POSETRACK18_SKELETON,
                         posetrack18_metainfo_file, posetrack_categories)
@@ -83,7 +83,8 @@ __all__ = [
     'check_video_lists',
     'clip_boxes', 'clip_frame_names', 'frame_file_name', 'frame_number',
     'frame_table', 'group_videos', 'image_folder', 'image_size',
-    'ignore_regions', 'is_json_integer', 'json_files', 'keypoints_array',
+    'ignore_regions', 'is_json_integer', 'json_files', 'json_files_of',
+    'keypoints_array',
     'load_json', 'order_frames', 'parse_detection', 'parse_head_box',
     'parse_ignore_regions', 'parse_image_size', 'parse_keypoints',
     'posetrack18_metainfo_file', 'posetrack_categories', 'read_detections',

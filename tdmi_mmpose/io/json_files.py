@@ -3,7 +3,7 @@
 import json
 import math
 import os.path as osp
-from typing import Container, List
+from typing import Container, List, Sequence
 
 from mmengine import fileio
 
@@ -100,6 +100,33 @@ def json_files(path: str) -> List[str]:
             path, list_dir=False, suffix='.json'))
     if not files:
         raise FileNotFoundError(f'{path}: no .json files in folder.')
+    return files
+
+
+def json_files_of(paths: Sequence[str]) -> List[str]:
+    """The JSON files behind several paths (:func:`json_files` of each, in
+    order), each file once.
+
+    Args:
+        paths (Sequence[str]): Folders and/or files.
+
+    Returns:
+        list[str]: The files.
+
+    Raises:
+        InputError: A file is reached twice (a folder given twice, or a
+            file and its folder), naming the file and both inputs.
+    """
+    files, given_by = [], {}
+    for item in paths:
+        for path in json_files(item):
+            key = osp.realpath(path)
+            if key in given_by:
+                raise InputError(
+                    f'{path} is given twice: by input {given_by[key]!r} and '
+                    f'by input {item!r}; give each file or folder once.')
+            given_by[key] = item
+            files.append(path)
     return files
 
 

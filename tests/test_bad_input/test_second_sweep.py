@@ -233,3 +233,23 @@ def test_non_finite_checkpoint_names_file_and_parameter(
         VideoPose2DInferencer(TINY_CONFIG, path, device='cpu')
     assert str(e.value).startswith(expected)
     check_state_dict_matches(tiny_model, tiny_model.state_dict(), 'ok.pth')
+
+
+# ------------------------------------------------------ merge and split
+
+@pytest.mark.parametrize('twice', ['folder', 'file_and_folder'])
+def test_merge_input_given_twice(tmp_path, pt, twice):
+    from tdmi_mmpose.datasets.converters import merge_split
+    first = pt.write_json(tmp_path / 'in/000001_mpii_test.json',
+                          pt.video('000001_mpii_test'))
+    pt.write_json(tmp_path / 'in/000002_mpii_test.json',
+                  pt.video('000002_mpii_test'))
+    folder = str(tmp_path / 'in')
+    inputs = [folder, folder] if twice == 'folder' else [first, folder]
+    out_file = tmp_path / 'merged.json'
+    with pytest.raises(InputError) as e:
+        merge_split.merge_posetrack(inputs, str(out_file), progress=False)
+    assert str(e.value) == (f'{first} is given twice: by input {inputs[0]!r}'
+                            f' and by input {folder!r}; give each file or '
+                            'folder once.')
+    assert not out_file.exists()

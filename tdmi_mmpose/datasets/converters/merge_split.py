@@ -31,7 +31,7 @@ from tqdm import tqdm
 from ...utils.atomic import atomic_write_json
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
                    check_json_finite, check_video_data, image_folder,
-                   json_files, load_json, register_annotation_ids,
+                   json_files_of, load_json, register_annotation_ids,
                    register_image_ids, split_videos)
 from .outputs import check_output_file, write_json_files
 
@@ -67,9 +67,7 @@ def _check_video_file(data: object, path: str, keypoints: dict) -> None:
 
 
 def _list_inputs(inputs: Union[str, Sequence[str]]) -> List[str]:
-    if isinstance(inputs, str):
-        inputs = [inputs]
-    return [path for item in inputs for path in json_files(item)]
+    return json_files_of([inputs] if isinstance(inputs, str) else inputs)
 
 
 def merge_posetrack(inputs: Union[str, Sequence[str]],
