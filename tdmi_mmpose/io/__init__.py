@@ -44,7 +44,8 @@ from .config import (CfgOptionsAction, apply_clip, is_path_variable,
 from .detections import read_detections
 from .fields import (COORDINATE_LIMIT, VISIBILITY_FLAGS, check_fields,
                      check_record, check_value, is_json_integer)
-from .json_files import (check_json_finite, check_no_other_files,
+from .json_files import (OVERWRITE_FLAG, check_json_finite,
+                         check_no_earlier_run, check_no_other_files,
                          json_files, json_files_of, load_json)
 from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
                         POSETRACK18_METAINFO, POSETRACK18_SKELETON,
@@ -79,7 +80,8 @@ __all__ = [
     'InputError',
     'VISIBILITY_FLAGS', 'annotation_where', 'as_numbers', 'boxes_outside',
     'check_annotation', 'check_annotation_image', 'check_fields', 'check_finite', 'check_image',
-    'check_json_finite', 'check_no_other_files', 'check_record', 'check_value', 'check_video_data',
+    'check_json_finite', 'check_no_earlier_run', 'check_no_other_files',
+    'OVERWRITE_FLAG', 'check_record', 'check_value', 'check_video_data',
     'check_video_lists',
     'clip_boxes', 'clip_frame_names', 'frame_file_name', 'frame_number',
     'frame_table', 'group_videos', 'image_folder', 'image_size',

@@ -2,6 +2,7 @@
 """Reading JSON input files: one loader, errors name the file."""
 import json
 import math
+import os
 import os.path as osp
 from typing import Container, List, Sequence
 
@@ -152,3 +153,41 @@ def check_no_other_files(folder: str, names: Container[str],
     if other:
         raise InputError(f'{folder}: {len(other)} {what}: {other[:3]}; '
                          'remove them or add their videos.')
+
+
+#: The command-line flag that lets a tool replace an earlier run's output.
+OVERWRITE_FLAG = '--overwrite'
+
+
+def check_no_earlier_run(folder: str, written: Container[str] = (),
+                         overwrite: bool = False) -> List[str]:
+    """Check that an output folder holds no ``*.json`` file of an earlier
+    run (a file this run will not write): else the folder would mix two
+    runs.
+
+    Args:
+        folder (str): The output folder (may not exist yet).
+        written (Container[str]): The file names this run writes (each
+            replaced whole, so no mixing).
+        overwrite (bool): Allow them (the caller replaces the folder
+            whole, or removes them). Defaults to ``False``.
+
+    Returns:
+        list[str]: The earlier files' paths (empty unless ``overwrite``).
+
+    Raises:
+        InputError: Without ``overwrite``, naming the folder, the number
+            of earlier files, the first ones and :data:`OVERWRITE_FLAG`.
+    """
+    if not osp.isdir(folder):
+        return []
+    earlier = sorted(
+        name for name in os.listdir(folder)
+        if name.endswith('.json') and name not in written)
+    if earlier and not overwrite:
+        raise InputError(
+            f'{folder} holds {len(earlier)} JSON file(s) of an earlier run '
+            f'({", ".join(earlier[:3])}{", ..." if len(earlier) > 3 else ""})'
+            f'; pass {OVERWRITE_FLAG} to replace them, or choose another '
+            'folder.')
+    return [osp.join(folder, name) for name in earlier]

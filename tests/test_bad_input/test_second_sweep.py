@@ -4,6 +4,7 @@ now an error naming the file, record, field or option (or a counted policy
 the tool prints). One parametrized case per item of the issue."""
 import json
 import math
+import os
 import os.path as osp
 
 import pytest
@@ -253,3 +254,72 @@ def test_merge_input_given_twice(tmp_path, pt, twice):
                             f' and by input {folder!r}; give each file or '
                             'folder once.')
     assert not out_file.exists()
+
+
+def _split_case(tmp_path, pt):
+    merged = pt.video('000001_mpii_test')
+    other = pt.video('000002_mpii_test')
+    merged['images'] += other['images']
+    merged['annotations'] += other['annotations']
+    return pt.write_json(tmp_path / 'merged.json', merged)
+
+
+def test_split_into_a_folder_of_another_split(tmp_path, pt, capsys):
+    from tdmi_mmpose.datasets.converters import merge_split
+    from tdmi_mmpose.utils import run_tool
+    path = _split_case(tmp_path, pt)
+    out_dir = str(tmp_path / 'out')
+    for n in range(4):
+        pt.write_json(tmp_path / f'out/old_{n}.json', {})
+    argv = ['split', path, out_dir, '--no-progress']
+    assert run_tool(merge_split.main, argv, prog='posetrack_merge_split') == 2
+    err = capsys.readouterr().err
+    assert (f'error: {out_dir} holds 4 JSON file(s) of an earlier run '
+            '(old_0.json, old_1.json, old_2.json, ...); pass --overwrite to '
+            'replace them' in err)
+    assert sorted(os.listdir(out_dir)) == [f'old_{n}.json' for n in range(4)]
+    assert run_tool(merge_split.main, argv + ['--overwrite']) == 0
+    assert sorted(os.listdir(out_dir)) == ['000001_mpii_test.json',
+                                           '000002_mpii_test.json']
+
+
+# ------------------------------------------------------ tools/video_demo.py
+
+@pytest.mark.parametrize('use_out_dir', [False, True])
+def test_video_demo_refuses_a_prediction_folder_of_an_earlier_run(
+        tmp_path, pt, capsys, use_out_dir):
+    import importlib.util
+
+    from tool_fixtures import REPO_ROOT, TINY_CONFIG
+
+    from tdmi_mmpose.utils import run_tool
+    spec = importlib.util.spec_from_file_location(
+        'second_sweep_video_demo', osp.join(REPO_ROOT, 'tools/video_demo.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    pred_dir = tmp_path / 'out' / 'predictions'
+    for t in range(6):
+        pt.write_json(pred_dir / f'{t:06d}.json', [])
+    where = (['--out-dir', str(tmp_path / 'out')] if use_out_dir else
+             ['--pred-out-dir', str(pred_dir)])
+    argv = [str(tmp_path / 'frames'), '--pose2d', TINY_CONFIG,
+            '--det-model', 'whole_image', *where]
+    assert run_tool(tool.main, argv, prog='video_demo') == 2
+    err = capsys.readouterr().err
+    assert (f'video_demo: error: {pred_dir} holds 6 JSON file(s) of an '
+            'earlier run (000000.json, 000001.json, 000002.json, ...); pass '
+            '--overwrite to replace them, or choose another folder.' in err)
+    assert len(os.listdir(pred_dir)) == 6  # nothing touched
+
+
+def test_overwrite_lists_only_an_earlier_run(tmp_path, pt):
+    from tdmi_mmpose.io import check_no_earlier_run
+    folder = tmp_path / 'pred'
+    assert check_no_earlier_run(str(folder)) == []  # no folder yet
+    pt.write_json(folder / 'a.json', [])
+    pt.write_json(folder / 'b.json', [])
+    (folder / 'notes.txt').write_text('kept')
+    assert check_no_earlier_run(str(folder), written={'a.json', 'b.json'}) \
+        == []  # a re-run replacing the same files mixes nothing
+    assert check_no_earlier_run(str(folder), {'a.json'}, overwrite=True) == [
+        str(folder / 'b.json')]
