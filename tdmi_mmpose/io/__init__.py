@@ -10,7 +10,9 @@ boundary trusts what it gets.
 - ``records``: the schemas of PoseTrack18-layout images, annotations and
   detections, and checked records read into arrays;
 - ``videos``: reading a PoseTrack18-layout file, every record checked once
-  (:func:`read_video_file`, :func:`check_video_data`), videos of a file
+  (:func:`read_video_file`, :func:`check_video_data`; annotation ids
+  unique, :func:`register_annotation_ids`, each of an image of its file,
+  :func:`check_annotation_image`), videos of a file
   (:func:`video_key`, :func:`split_videos`), frame numbers, frame order and
   a video's frame table (:func:`frame_table`);
 - ``detections``: the one detection-file reader (:func:`read_detections`),
@@ -20,15 +22,20 @@ boundary trusts what it gets.
   HiEve labels); ``hieve_format``: HiEve's joints, flags and all-track
   label files;
 - ``json_files``: loading a JSON file (:func:`load_json`), the JSON files of
-  a folder (:func:`json_files`), no NaN/infinity (:func:`check_json_finite`);
+  a folder (:func:`json_files`) or of several inputs, each once
+  (:func:`json_files_of`), no NaN/infinity (:func:`check_json_finite`), no
+  unexpected file in an input folder (:func:`check_no_other_files`), no
+  earlier run's file in an output folder (:func:`check_no_earlier_run`);
 - ``keypoints``: PoseTrack18 keypoint names (mmpose's ``posetrack18``
   metainfo), ``categories`` written to files; ``boxes``: ``xywh`` to
   ``xyxy`` and the one clipping rule (:func:`clip_boxes`);
 - ``config``: loading a config with ``--cfg-options``
-  (:func:`load_config`, ``data_root`` retargeting); ``runner_args``: the
+  (:class:`CfgOptionsAction`, :func:`load_config`, ``data_root``
+  retargeting, positive batch sizes); ``runner_args``: the
   train/test tools' command line; ``clip``: the frame offsets of a clip;
 - ``checkpoints``: reading checkpoint files (torch >= 2.6 safe globals,
-  errors naming the file) and checking that one fits a model.
+  errors naming the file) and checking that one fits a model, with finite
+  weights.
 """
 from .boxes import boxes_outside, clip_boxes, xywh_to_xyxy
 from ..utils.errors import InputError

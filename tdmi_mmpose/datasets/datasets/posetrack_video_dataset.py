@@ -13,13 +13,12 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
 from ...io import (PERSON_CATEGORY_ID, InputError, annotation_where,
-                   boxes_outside,
-                   check_frame_offsets, clip_boxes, clip_frame_names,
-                   frame_table, group_videos, ignore_regions, image_size,
-                   json_files, keypoints_array, posetrack18_metainfo_file,
-                   random_frame_offsets, read_detections, read_video_file,
-                   register_annotation_ids, register_image_ids, video_name,
-                   xywh_to_xyxy)
+                   boxes_outside, check_frame_offsets, clip_boxes,
+                   clip_frame_names, frame_table, group_videos, ignore_regions,
+                   image_size, json_files, keypoints_array,
+                   posetrack18_metainfo_file, random_frame_offsets,
+                   read_detections, read_video_file, register_annotation_ids,
+                   register_image_ids, video_name, xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
@@ -203,8 +202,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     # ------------------------------------------------------------------
     def _read_files(self) -> Tuple[Dict[object, dict], List[dict]]:
         """Read every file of ``ann_file`` (image and annotation ids unique
-        across them)
-        and register its videos.
+        across them) and register its videos.
 
         Returns:
             tuple: image id -> image record (with ``_video_key``,
