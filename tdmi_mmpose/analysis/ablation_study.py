@@ -30,6 +30,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from tdmi_mmpose.utils.atomic import atomic_write_json
+from tdmi_mmpose.utils.errors import InputError
 from .train_and_test import config_digest, prepare_run_config
 
 STUDY_FILE = 'study.json'
@@ -167,7 +168,7 @@ def prepare_study_data(spec: StudySpec, work_dir: str,
         with open(done) as f:
             if json.load(f) == spec.sample_data:
                 return root + '/'
-        raise RuntimeError(
+        raise InputError(
             f'{root} holds data generated with other settings than '
             f'{spec.path}\'s sample_data; use another --work-dir')
     progress(f'generating the study data in {root} ...')
@@ -266,7 +267,7 @@ def run_study(spec: StudySpec,
                 prepare_run_config(spec.base_config, run_options(variant),
                                    seed, run_dir))
             if result.get('config_sha1') != digest:
-                raise RuntimeError(
+                raise InputError(
                     f'{run_dir} was run with another config than '
                     f'{spec.path} and its base config give now; delete it '
                     'or use another --work-dir')

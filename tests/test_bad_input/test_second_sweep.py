@@ -323,3 +323,45 @@ def test_overwrite_lists_only_an_earlier_run(tmp_path, pt):
         == []  # a re-run replacing the same files mixes nothing
     assert check_no_earlier_run(str(folder), {'a.json'}, overwrite=True) == [
         str(folder / 'b.json')]
+
+
+# ------------------------------------------------------ borderline items
+
+def test_empty_hieve_results_are_an_error(tmp_path, pt):
+    from tdmi_mmpose.datasets.converters.hieve_submission import \
+        write_hieve_submission
+    results = pt.write_json(tmp_path / 'results.keypoints.json', [])
+    out_zip = tmp_path / 'submission.zip'
+    with pytest.raises(InputError) as e:
+        write_hieve_submission(results, str(tmp_path / 'ann'), str(out_zip))
+    assert str(e.value) == (f'{results}: expected a non-empty list of COCO '
+                            'keypoint results, got an empty list (a '
+                            'submission without people is no result).')
+    assert not out_zip.exists()
+
+
+@pytest.mark.parametrize('case', ['bad_spec', 'missing_spec', 'bad_report'])
+def test_ablation_tool_bad_input_exits_2(tmp_path, capsys, case):
+    import importlib.util
+
+    from tool_fixtures import REPO_ROOT
+
+    from tdmi_mmpose.utils import run_tool
+    spec = importlib.util.spec_from_file_location(
+        'second_sweep_ablation',
+        osp.join(REPO_ROOT, 'tools/analysis/ablation_study.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    path = tmp_path / 'spec.py'
+    path.write_text('seeds = [0]\nvariants = dict(a={})\n')
+    argv, named = {
+        'bad_spec': ([str(path), '--work-dir', str(tmp_path / 'w')],
+                     'the study spec needs `base_config`'),
+        'missing_spec': ([str(tmp_path / 'nope.py'), '--work-dir',
+                          str(tmp_path / 'w')], 'study spec not found'),
+        'bad_report': (['--report', str(path)], 'not valid JSON'),
+    }[case]
+    assert run_tool(tool.main, argv, prog='ablation_study') == 2
+    err = capsys.readouterr().err
+    assert 'Traceback' not in err and 'ablation_study: error:' in err
+    assert named in err
