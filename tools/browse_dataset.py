@@ -25,10 +25,10 @@ from typing import List, Optional, Sequence
 
 import cv2
 import numpy as np
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from tdmi_mmpose.datasets.from_config import phase_dataset_cfg
-from tdmi_mmpose.io.config import load_config
+from tdmi_mmpose.io.config import CfgOptionsAction, load_config
 
 PACK_TYPES = ('PackVideoPoseInputs', 'PackPoseInputs')
 KEY_COLOUR = (0, 0, 255)  # BGR red
@@ -59,7 +59,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--cfg-options',
         nargs='+',
-        action=DictAction,
+        action=CfgOptionsAction,
         default={},
         help='config overrides, "key=value"; data_root=DIR moves every '
         'path derived from data_root')

@@ -6,10 +6,12 @@ Person boxes come from an mmdet detector (``--det-model``/``--det-weights``)
 or from a COCO-style detection JSON file (``--bboxes``). Poses are rendered
 with mmpose's visualiser (``--vis-out-dir``: an .mp4 for a video file, one
 image per frame otherwise, or a video when ``--vis-out-dir`` ends in .mp4)
-and written as JSON (``--pred-out-dir``). People are tracked by default
-(each gets a ``track_id`` in the JSON and is drawn in the colour of its id;
-``--no-track`` turns this off, see ``docs/tracking.md``). A progress bar
-shows the frames. See ``docs/inference.md``.
+and written as JSON (``--pred-out-dir``; a folder holding JSON files of an
+earlier run is an error unless ``--overwrite`` removes them first). People
+are tracked by default (each gets a ``track_id`` in the JSON and is drawn in
+the colour of its id; ``--no-track`` turns this off, see
+``docs/tracking.md``). A progress bar shows the frames. See
+``docs/inference.md``.
 
 Examples::
 
@@ -108,6 +110,12 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--pred-out-dir', default=None, help='folder for the JSON results')
     parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='remove the JSON files of an earlier run from the prediction '
+        'folder first (without it, such a folder is an error: it would mix '
+        'two runs)')
+    parser.add_argument(
         '--vis-fps',
         type=float,
         default=25.0,
@@ -141,9 +149,19 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
+    import os
+    import os.path as osp
     import time
 
     from tdmi_mmpose.apis import MMPoseVideoInferencer
+    from tdmi_mmpose.io import check_no_earlier_run
+
+    # mmpose writes the JSON to <out_dir>/predictions without --pred-out-dir
+    pred_dir = args.pred_out_dir or (
+        osp.join(args.out_dir, 'predictions') if args.out_dir else None)
+    if pred_dir:
+        for path in check_no_earlier_run(pred_dir, overwrite=args.overwrite):
+            os.remove(path)
 
     inferencer = MMPoseVideoInferencer(
         pose2d=args.pose2d,

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from tdmi_mmpose.utils.atomic import atomic_write_json
+from ..utils.errors import InputError
 from .study_spec import StudySpec, fill_placeholders, plan_runs
 from .train_and_test import config_digest, last_checkpoint, prepare_run_config
 
@@ -51,7 +52,7 @@ def prepare_data(sample_data: Optional[Dict], root: str, spec_path: str,
         with open(done) as f:
             if json.load(f) == sample_data:
                 return root + '/'
-        raise RuntimeError(
+        raise InputError(
             f'{root} holds data generated with other settings than '
             f'{spec_path} gives now; use another --work-dir')
     progress(f'generating data in {root} ...')
@@ -75,7 +76,7 @@ def _reused(config: str, options: Dict, seed: int, run_dir: str,
     digest = config_digest(prepare_run_config(config, options, seed,
                                               run_dir))
     if result.get('config_sha1') != digest:
-        raise RuntimeError(
+        raise InputError(
             f'{run_dir} was run with another config than {spec_path} and '
             'its configs give now; delete it or use another --work-dir')
     return result

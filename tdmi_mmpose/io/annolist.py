@@ -17,9 +17,9 @@ The files are MATLAB structures exported to JSON::
         ...]}
 
 MATLAB export wraps most scalars in one-element lists, but not always; both
-forms are accepted (:func:`matlab_scalar`, a numeric string reads as a
-number), and a lone object where a one-element list is expected
-(:func:`matlab_list`). Every coordinate is a finite number within
+forms are accepted (:func:`matlab_scalar`), and a lone object where a
+one-element list is expected (:func:`matlab_list`). Every coordinate is a
+finite JSON number (not a string, :func:`json_coordinate`) within
 ``COORDINATE_LIMIT``; ``track_id`` an integer; a box all of ``x1, y1, x2,
 y2`` (with ``x2 >= x1``, ``y2 >= y1``) or none; a joint id once per person.
 """
@@ -74,6 +74,16 @@ def coordinate(value: object) -> Optional[str]:
     """Rule: a :func:`number` within ``COORDINATE_LIMIT``."""
     return number(value) or array_problem([matlab_scalar(value)],
                                           COORDINATE_LIMIT)
+
+
+def json_coordinate(value: object) -> Optional[str]:
+    """Rule: a :func:`coordinate` written as a JSON number (plain or in
+    a one-element list): ``"12"`` is an error, as in PoseTrack18 files
+    (numeric strings are read only from XML labels, which have no
+    numbers)."""
+    if isinstance(matlab_string(value), str):
+        return f'must be a number, got the string {matlab_string(value)!r}'
+    return coordinate(value)
 
 
 def integer(value: object) -> Optional[str]:
@@ -146,10 +156,11 @@ def box_rule(what: str, fields=RECT_BOX_FIELDS):
 
 _ENTRY = dict(image=_image, imgnum=number, is_labeled=number,
               annorect=objects, ignore_regions=objects)
-_RECT = dict(dict.fromkeys(RECT_BOX_FIELDS, optional(coordinate)),
+_RECT = dict(dict.fromkeys(RECT_BOX_FIELDS, optional(json_coordinate)),
              track_id=integer, annopoints=objects)
-_POINT = dict(id=number, x=coordinate, y=coordinate, is_visible=number)
-_XY = dict(x=coordinate, y=coordinate)
+_POINT = dict(id=number, x=json_coordinate, y=json_coordinate,
+              is_visible=number)
+_XY = dict(x=json_coordinate, y=json_coordinate)
 
 
 def _points(record: dict, where: str) -> List[dict]:
@@ -242,4 +253,5 @@ def read_annolist(data: object, source: str,
 
 
 __all__ = ['read_annolist', 'box_rule', 'matlab_list', 'matlab_scalar',
-           'number', 'coordinate', 'integer', 'string', 'objects']
+           'number', 'coordinate', 'json_coordinate', 'integer', 'string',
+           'objects']

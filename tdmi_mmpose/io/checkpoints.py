@@ -33,7 +33,7 @@ import copyreg
 import os.path as osp
 import zipfile
 from collections import OrderedDict
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -246,14 +246,29 @@ def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
     return missing, unexpected, shapes
 
 
+def non_finite_weights(checkpoint: dict) -> Optional[str]:
+    """The first parameter or buffer of a checkpoint holding a NaN or an
+    infinity, described (``'"head.final.weight": 12 of 4352 values are
+    NaN or infinite'``); ``None`` if every value is finite."""
+    for key, value in state_dict_of(checkpoint).items():
+        if torch.is_tensor(value) and value.is_floating_point():
+            bad = int((~torch.isfinite(value)).sum())
+            if bad:
+                return (f'"{key}": {bad} of {value.numel()} values are NaN '
+                        'or infinite')
+    return None
+
+
 def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
                              filename: str) -> None:
     """Require a checkpoint to fit a model exactly (except
-    :data:`TOLERATED_MISSING_KEYS`).
+    :data:`TOLERATED_MISSING_KEYS`) and to hold finite weights only.
 
     A checkpoint of another architecture (or of another number of
     keypoints) would otherwise load partially and leave the rest of the
-    model randomly initialised, with only a log line.
+    model randomly initialised, with only a log line; one with NaN weights
+    (a diverged run) would predict nonsense, or fail later naming a
+    prediction field rather than the checkpoint.
 
     Args:
         model (torch.nn.Module): The model (unwrapped).
@@ -262,7 +277,8 @@ def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
 
     Raises:
         InputError: Naming the file, the number of missing,
-            unexpected and mis-shaped keys and the first of each.
+            unexpected and mis-shaped keys and the first of each, or the
+            first parameter with a non-finite value.
     """
     missing, unexpected, shapes = state_dict_mismatch(model, checkpoint)
     problems = []
@@ -277,6 +293,11 @@ def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
             f'checkpoint {filename} does not fit the model '
             f'{type(model).__name__}: {len(model.state_dict())} model keys, '
             f'{"; ".join(problems)}; is it a checkpoint of this config?')
+    bad = non_finite_weights(checkpoint)
+    if bad:
+        raise checkpoint_error(
+            f'checkpoint {filename} holds non-finite weights: parameter '
+            f'{bad} (a diverged training run?); take an earlier checkpoint')
 
 
 def load_checkpoint_strict(runner, filename: str) -> dict:

@@ -2,15 +2,17 @@
 """Loading configs: ``--cfg-options``, ``data_root`` retargeting and the
 clip's one declaration (shared by ``tools/train.py``, ``tools/test.py``, the
 inferencer, the benchmarks and the study tool)."""
+import argparse
 import inspect
 import os.path as osp
 from typing import Any, Dict, List, Optional, Tuple
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import Registry
 from mmpose.registry import DATASETS, MODELS, TRANSFORMS
 
 from .clip import check_frame_offsets
+from .fields import check_value, positive_integer
 
 DATA_ROOT_KEY = 'data_root'
 #: The top-level config key that declares a video model's clip.
@@ -20,6 +22,32 @@ _CLIP_REGISTRIES: Tuple[Registry, ...] = (MODELS, DATASETS, TRANSFORMS)
 # concatenation (``data_root + 'annotations/'``, ``init_cfg.checkpoint =
 # backbone_checkpoint``): overriding one rewrites its derived copies too.
 PATH_VARIABLE_SUFFIXES = ('_root', '_file', '_dir', 'checkpoint', '_path')
+#: The dataloaders whose ``batch_size`` must be a positive integer (0 would
+#: fail deep inside torch's sampler).
+DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+#: The form of ``--cfg-options``, as errors show it.
+CFG_OPTIONS_FORM = ('key=value pairs, e.g. train_dataloader.batch_size=8 '
+                    'or model.test_cfg.flip_test=False, a list as [1,2]')
+
+
+class CfgOptionsAction(DictAction):
+    """mmengine's ``DictAction`` for ``--cfg-options``, whose errors name
+    the option and the expected ``key=value`` form (argparse's usage error,
+    exit status 2) instead of an unpacking error or an assertion."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        for item in values or []:
+            key, sep, value = item.partition('=')
+            problem = None if sep and key else 'is not a key=value pair'
+            if problem is None:
+                try:
+                    self._parse_iterable(value)
+                except AssertionError:  # mmengine's check of brackets
+                    problem = 'has unbalanced brackets in its value'
+            if problem:
+                raise argparse.ArgumentError(
+                    self, f'{item!r} {problem}; expected {CFG_OPTIONS_FORM}')
+        super().__call__(parser, namespace, values, option_string)
 
 
 def is_path_variable(key: str) -> bool:
@@ -123,6 +151,7 @@ def load_config(path: str,
 
     Raises:
         FileNotFoundError: If ``path`` does not exist.
+        InputError: A dataloader's ``batch_size`` is not a positive integer.
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file not found: {path!r}')
@@ -134,6 +163,10 @@ def load_config(path: str,
             retarget_data_root(cfg, options.pop(key), key=key)
     if options:
         cfg.merge_from_dict(options)
+    for key in DATALOADER_KEYS:
+        if isinstance(cfg.get(key), dict) and 'batch_size' in cfg[key]:
+            check_value(cfg[key]['batch_size'], positive_integer, path,
+                        f'{key}.batch_size')
     apply_clip(cfg)
     return cfg
 

@@ -2,8 +2,9 @@
 """Reading JSON input files: one loader, errors name the file."""
 import json
 import math
+import os
 import os.path as osp
-from typing import List
+from typing import Container, List, Sequence
 
 from mmengine import fileio
 
@@ -101,3 +102,92 @@ def json_files(path: str) -> List[str]:
     if not files:
         raise FileNotFoundError(f'{path}: no .json files in folder.')
     return files
+
+
+def json_files_of(paths: Sequence[str]) -> List[str]:
+    """The JSON files behind several paths (:func:`json_files` of each, in
+    order), each file once.
+
+    Args:
+        paths (Sequence[str]): Folders and/or files.
+
+    Returns:
+        list[str]: The files.
+
+    Raises:
+        InputError: A file is reached twice (a folder given twice, or a
+            file and its folder), naming the file and both inputs.
+    """
+    files, given_by = [], {}
+    for item in paths:
+        for path in json_files(item):
+            key = osp.realpath(path)
+            if key in given_by:
+                raise InputError(
+                    f'{path} is given twice: by input {given_by[key]!r} and '
+                    f'by input {item!r}; give each file or folder once.')
+            given_by[key] = item
+            files.append(path)
+    return files
+
+
+def check_no_other_files(folder: str, names: Container[str],
+                         what: str) -> None:
+    """Check that a folder holds no ``*.json`` file but ``<name>.json`` of
+    ``names`` (a file nothing reads is an error, not ignored silently).
+
+    Args:
+        folder (str): The folder (its ``*.json`` files, see
+            :func:`json_files`).
+        names (Container[str]): The expected file names without ``.json``.
+        what (str): Why the other files are wrong, e.g. ``'prediction
+            file(s) of videos without ground truth in gt/'``.
+
+    Raises:
+        InputError: Naming the folder, the count and the first files.
+    """
+    other = [
+        osp.basename(f) for f in json_files(folder)
+        if osp.splitext(osp.basename(f))[0] not in names
+    ]
+    if other:
+        raise InputError(f'{folder}: {len(other)} {what}: {other[:3]}; '
+                         'remove them or add their videos.')
+
+
+#: The command-line flag that lets a tool replace an earlier run's output.
+OVERWRITE_FLAG = '--overwrite'
+
+
+def check_no_earlier_run(folder: str, written: Container[str] = (),
+                         overwrite: bool = False) -> List[str]:
+    """Check that an output folder holds no ``*.json`` file of an earlier
+    run (a file this run will not write): else the folder would mix two
+    runs.
+
+    Args:
+        folder (str): The output folder (may not exist yet).
+        written (Container[str]): The file names this run writes (each
+            replaced whole, so no mixing).
+        overwrite (bool): Allow them (the caller replaces the folder
+            whole, or removes them). Defaults to ``False``.
+
+    Returns:
+        list[str]: The earlier files' paths (empty unless ``overwrite``).
+
+    Raises:
+        InputError: Without ``overwrite``, naming the folder, the number
+            of earlier files, the first ones and :data:`OVERWRITE_FLAG`.
+    """
+    if not osp.isdir(folder):
+        return []
+    earlier = sorted(
+        name for name in os.listdir(folder)
+        if name.endswith('.json') and name not in written)
+    if earlier and not overwrite:
+        raise InputError(
+            f'{folder} holds {len(earlier)} JSON file(s) of an earlier run '
+            f'({", ".join(earlier[:3])}{", ..." if len(earlier) > 3 else ""})'
+            f'; pass {OVERWRITE_FLAG} to replace them, or choose another '
+            'folder.')
+    return [osp.join(folder, name) for name in earlier]

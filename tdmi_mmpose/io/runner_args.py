@@ -18,10 +18,10 @@ from typing import FrozenSet, List
 
 import mmengine.runner.runner as runner_module
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.logging import print_log
 
-from .config import is_path_variable, load_config
+from .config import CfgOptionsAction, is_path_variable, load_config
 
 #: Top-level helper variables of mmpose-style configs (and ours), read by
 #: nothing as such: never reported as misspellings.
@@ -107,7 +107,7 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--cfg-options',
         nargs='+',
-        action=DictAction,
+        action=CfgOptionsAction,
         default={},
         help='override settings of the config, "key=value" pairs; '
         '`data_root=DIR` also moves every path derived from data_root')

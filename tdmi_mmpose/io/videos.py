@@ -12,6 +12,7 @@ from ..utils.errors import InputError
 from .clip import clip_frame_indices
 from .fields import check_record
 from .json_files import load_json
+from .fields import image_id as image_id_rule
 from .records import (annotation_where, check_annotation, check_image,
                       register_ids)
 
@@ -107,7 +108,8 @@ def check_video_data(data: object,
     """Check a loaded PoseTrack18-layout object, every record once: the top
     level (a non-empty ``images`` list, an ``annotations`` list), each image
     (:func:`~.records.check_image`; ids unique in the file), each annotation
-    (:func:`~.records.check_annotation`, of an image of the file).
+    (:func:`~.records.check_annotation`, of an image of the file
+    (:func:`check_annotation_image`); ids unique in the file).
 
     Args:
         data (object): The loaded JSON.
@@ -134,12 +136,40 @@ def check_video_data(data: object,
         return data['images'], []
     for ann in data['annotations']:
         check_annotation(ann, source, num_keypoints)
-        if ann['image_id'] not in ids:
-            raise InputError(
-                f'{annotation_where(ann, source)}: unknown image_id '
-                f'{ann["image_id"]!r} (field "annotations.image_id"): no '
-                'image of this file has that id.')
+        check_annotation_image(ann, source, ids)
+    register_annotation_ids(data['annotations'], source, {})
     return data['images'], data['annotations']
+
+
+def register_annotation_ids(annotations: Sequence[dict], source: str,
+                            owners: Dict) -> None:
+    """:func:`~.records.register_ids` of checked annotations' ``id``s
+    (a sample's id: two annotations with one id would be one sample to the
+    metric, and one person silently out of the AP)."""
+    register_ids([ann['id'] for ann in annotations], 'annotation id',
+                 'annotations.id', source, owners)
+
+
+def check_annotation_image(ann: object, source: str, image_ids) -> dict:
+    """Check that an annotation (or prediction) is a dict whose
+    ``image_id`` is the id of an image of its file (none is dropped
+    silently).
+
+    Args:
+        ann (object): The entry of ``annotations``.
+        source (str): Its file, for errors.
+        image_ids (Container): The ids of the file's images.
+
+    Returns:
+        dict: ``ann``.
+    """
+    where = annotation_where(ann, source)
+    check_record(ann, dict(image_id=image_id_rule), where, ('image_id', ))
+    if ann['image_id'] not in image_ids:
+        raise InputError(
+            f'{where}: unknown image_id {ann["image_id"]!r} (field '
+            '"annotations.image_id"): no image of this file has that id.')
+    return ann
 
 
 def read_video_file(path: str,
@@ -165,7 +195,7 @@ def split_videos(data: object,
 
     Images are grouped by :func:`video_key`; a video lies in one image
     folder and is named after it (:func:`video_name`). Records are checked
-    by :func:`check_video_data` (annotation ids unique too); images and
+    by :func:`check_video_data`; images and
     annotations keep the file's order.
 
     Args:
@@ -180,8 +210,6 @@ def split_videos(data: object,
     """
     all_images, all_annotations = check_video_data(data, source,
                                                    num_keypoints)
-    register_ids([ann['id'] for ann in all_annotations], 'annotation id',
-                 'annotations.id', source, {})
     groups = group_videos(all_images)
     image_video = {image['id']: key for key, images in groups.items()
                    for image in images}
@@ -280,6 +308,23 @@ def order_frames(images: Sequence[dict]) -> List[dict]:
     return sorted(images, key=lambda image: image.get('file_name', ''))
 
 
+def _frame_order_problem(ordered: Sequence[dict]) -> Optional[str]:
+    """What is wrong with images ordered by ``frame_id`` whose file names
+    are all frame numbers: two in another order by file name (supporting
+    frames are looked up by ``frame_id`` rank, so a clip would be assembled
+    out of order)."""
+    numbers = [frame_number(image['file_name']) for image in ordered]
+    if None in numbers or not all('frame_id' in im for im in ordered):
+        return None
+    for a, b, n, m in zip(ordered, ordered[1:], numbers, numbers[1:]):
+        if m < n:
+            return (f'orders its frames by "frame_id" against their file '
+                    f'names: image {a["id"]!r} ({a["file_name"]!r}, frame_id '
+                    f'{a["frame_id"]}) comes before image {b["id"]!r} '
+                    f'({b["file_name"]!r}, frame_id {b["frame_id"]})')
+    return None
+
+
 def frame_table(images: Sequence[dict], where: str
                 ) -> Tuple[List[Optional[str]], Dict[object, int], bool]:
     """A video's frames: the file name and frame index of each checked
@@ -287,7 +332,8 @@ def frame_table(images: Sequence[dict], where: str
 
     When the ``images`` list is complete (``nframes`` entries, or no
     ``nframes``), an image's frame index is its rank in
-    :func:`order_frames`. When it is incomplete, it is the file name's
+    :func:`order_frames`; ``frame_id`` and file-name order must agree when
+    every file name is a frame number. When it is incomplete, it is the file name's
     frame number (PoseTrack numbers frames from ``000000``).
 
     Args:
@@ -314,6 +360,7 @@ def frame_table(images: Sequence[dict], where: str
     unreadable = [image['file_name'] for n, image in zip(numbers, ordered)
                   if n is None or not 0 <= n < nframes]
     twice = sorted(n for n in set(numbers) if numbers.count(n) > 1)
+    order = _frame_order_problem(ordered)
     problem = next((text for bad, text in (
         (len(values) > 1, f'has inconsistent "nframes" values {values}'),
         (nframes < listed,
@@ -323,6 +370,7 @@ def frame_table(images: Sequence[dict], where: str
          f'{(unreadable or [None])[0]!r} cannot be read from its file name (expected '
          f'0..{nframes - 1})'),
         (twice, f'lists frame number {(twice or [None])[0]} twice'),
+        (order, order),
     ) if bad), None)
     if problem:
         raise InputError(f'{where} {problem}.')

@@ -462,22 +462,30 @@ def test_interrupted_split_leaves_no_output(tmp_path, pt, monkeypatch,
     merged['annotations'] += other['annotations']
     path = pt.write_json(tmp_path / 'merged.json', merged)
     out_dir = tmp_path / 'out'
-    if existing:
+    if existing:  # an earlier run's file: refused, or replaced whole
         pt.write_json(out_dir / 'old.json', {})
+        with pytest.raises(InputError) as e:
+            merge_split.split_posetrack(path, str(out_dir), progress=False)
+        assert str(e.value) == (f'{out_dir} holds 1 JSON file(s) of an '
+                                'earlier run (old.json); pass --overwrite to '
+                                'replace them, or choose another folder.')
     with monkeypatch.context() as patch:
         _fail_on_call(patch, 2)  # the first file is complete
         with pytest.raises(RuntimeError, match='killed'):
-            merge_split.split_posetrack(path, str(out_dir), progress=False)
+            merge_split.split_posetrack(path, str(out_dir), progress=False,
+                                        overwrite=existing)
     assert sorted(os.listdir(tmp_path)) == (['merged.json', 'out']
                                             if existing else ['merged.json'])
     if existing:
         assert os.listdir(out_dir) == ['old.json']
-    # once complete, the files appear (beside the old one)
-    report = merge_split.split_posetrack(path, str(out_dir), progress=False)
-    assert sorted(os.listdir(out_dir)) == sorted(
-        ['000001_mpii_test.json', '000002_mpii_test.json'] +
-        (['old.json'] if existing else []))
+    # once complete, the files appear (the old one gone)
+    report = merge_split.split_posetrack(path, str(out_dir), progress=False,
+                                         overwrite=existing)
+    assert sorted(os.listdir(out_dir)) == [
+        '000001_mpii_test.json', '000002_mpii_test.json']
     assert len(report['files']) == 2
+    # a re-run writing the same files needs no --overwrite
+    merge_split.split_posetrack(path, str(out_dir), progress=False)
 
 
 def test_interrupted_pt17_conversion_leaves_no_output(tmp_path, pt,

@@ -260,7 +260,7 @@ MALFORMED = [
     ('posetrack', _posetrack_file(annopoints=[dict(point=[dict(
         id=[0], y=[1])])]), POINT, 'missing field "x"'),
     ('posetrack', _posetrack_file(annopoints=[dict(point=[_point(0, 'a')])]),
-     POINT, "must be a number (finite), got 'a'"),
+     POINT, "must be a number, got the string 'a'"),
     ('posetrack', _posetrack_file(annopoints=[dict(point=[dict(
         id=[0], x=[1, 2], y=[3])])]), POINT, 'one-element list'),
     ('posetrack', _posetrack_file(annopoints=[dict(point=[_point(14)])]),
@@ -357,7 +357,7 @@ def test_unusual_but_valid_labels(frames_root):
             dict(x1=1, y1=2, x2=50, y2=58, track_id='3',
                  annopoints=dict(point=[
                      dict(id=2, x=7.5, y=8, is_visible=0),
-                     dict(id=[9], x=['9'], y=[10])])),
+                     dict(id=[9], x=[9], y=[10])])),
             dict(track_id=[5])  # neither box nor joint: skipped
         ])])))
     report = convert_hieve(str(frames_root / 'out'), labels=str(labels),

@@ -81,7 +81,9 @@ def test_bad_video_pairs_name_the_files(pt):
                        match=r"No predictions for video '000001_mpii_test' "
                        r'\(ground truth: gt\.json\)'):
         parse_posetrack_videos({name: gt}, {'other': pred}, *sources)
-    short = dict(pred, images=pred['images'][:2])
+    kept = {image['id'] for image in pred['images'][:2]}
+    short = dict(pred, images=pred['images'][:2], annotations=[
+        ann for ann in pred['annotations'] if ann['image_id'] in kept])
     with pytest.raises(InputError,
                        match=r'pred\.json: 2 frames in "images", but the '
                        r'ground truth gt\.json has 3'):

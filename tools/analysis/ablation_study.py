@@ -28,7 +28,6 @@ Examples::
         --report docs/ablation/occluded_video/study.json
 """
 import argparse
-import json
 import os.path as osp
 import shutil
 import sys
@@ -39,6 +38,7 @@ from tdmi_mmpose.analysis import (format_clamp_table, format_curve_table,
                                   plot_study_chart, plot_study_curves,
                                   run_study, study_dir, summarize_study)
 from tdmi_mmpose.analysis.ablation_study import run_dir_name
+from tdmi_mmpose.io import load_json
 from tdmi_mmpose.utils.atomic import atomic_output
 
 
@@ -92,23 +92,22 @@ def main(argv=None) -> int:
                         help='where --report writes (default: beside '
                         'STUDY_JSON)')
     args = parser.parse_args(argv)
+    if args.report:
+        study = load_json(args.report, 'Study file')
+        write_report(study, args.out_dir or osp.dirname(args.report))
+        return 0
+    if not args.spec or not args.work_dir:
+        parser.error('give a study spec and --work-dir (or --report)')
+    spec = load_study_spec(args.spec)  # bad input: exit status 2 (run_tool)
     try:
-        if args.report:
-            with open(args.report) as f:
-                study = json.load(f)
-            write_report(study, args.out_dir or osp.dirname(args.report))
-            return 0
-        if not args.spec or not args.work_dir:
-            parser.error('give a study spec and --work-dir (or --report)')
-        spec = load_study_spec(args.spec)
         study = run_study(
             spec, args.work_dir, variants=args.variants, seeds=args.seeds,
             jobs=args.jobs,
             progress=lambda line: print(line, flush=True))
-        write_report(study, study_dir(spec, args.work_dir), args.work_dir)
-    except (FileNotFoundError, ValueError, RuntimeError) as err:
+    except RuntimeError as err:  # a run failed (its log is named): status 1
         print(f'ablation_study: error: {err}', file=sys.stderr)
         return 1
+    write_report(study, study_dir(spec, args.work_dir), args.work_dir)
     return 0
 
 

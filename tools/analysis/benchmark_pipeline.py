@@ -12,9 +12,8 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
-from mmengine.config import DictAction
-
 from tdmi_mmpose.benchmarks import benchmark_pipeline, format_pipeline_report
+from tdmi_mmpose.io import CfgOptionsAction
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
@@ -41,7 +40,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--cfg-options',
         nargs='+',
-        action=DictAction,
+        action=CfgOptionsAction,
         default={},
         help='config overrides, "key=value"; data_root=DIR moves every '
         'path derived from data_root')

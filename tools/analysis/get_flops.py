@@ -11,9 +11,8 @@ import argparse
 import os.path as osp
 import sys
 
-from mmengine.config import DictAction
-
 from tdmi_mmpose.benchmarks import complexity_report
+from tdmi_mmpose.io import CfgOptionsAction
 from tdmi_mmpose.utils.atomic import atomic_output
 
 
@@ -33,7 +32,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--cfg-options',
         nargs='+',
-        action=DictAction,
+        action=CfgOptionsAction,
         help='override settings of the config, key=value (e.g. '
         'frame_offsets=[-1,0,1])')
     return parser.parse_args(argv)

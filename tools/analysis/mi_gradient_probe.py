@@ -18,13 +18,13 @@ import argparse
 import itertools
 import sys
 
-from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, load_checkpoint
 
 from tdmi_mmpose.analysis.gradient_probe import (format_gradient_table,
                                                  probe_gradients)
-from tdmi_mmpose.io import load_config, register_checkpoint_safe_globals
+from tdmi_mmpose.io import (CfgOptionsAction, load_config,
+                            register_checkpoint_safe_globals)
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
@@ -37,7 +37,7 @@ def main(argv=None) -> int:
                         help='training batches to average over (default 4)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--json', help='also write the norms to this file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+    parser.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction,
                         default={})
     args = parser.parse_args(argv)
     from mmpose.registry import MODELS

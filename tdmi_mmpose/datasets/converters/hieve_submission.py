@@ -56,10 +56,11 @@ def read_results(path: str, num_keypoints: int) -> Dict[object, List[dict]]:
         ``bbox`` xywh (4, ) or ``None``), in file order.
     """
     results = load_json(path, 'Results file')
-    if not isinstance(results, list):
+    if not isinstance(results, list) or not results:
+        got = 'an empty list' if results == [] else type(results).__name__
         raise InputError(
-            f'{path}: expected a list of COCO keypoint results, got '
-            f'{type(results).__name__}.')
+            f'{path}: expected a non-empty list of COCO keypoint results, '
+            f'got {got} (a submission without people is no result).')
     people = defaultdict(list)
     for i, result in enumerate(results):
         where = f'{path}: result #{i}'

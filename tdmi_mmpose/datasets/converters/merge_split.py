@@ -31,7 +31,8 @@ from tqdm import tqdm
 from ...utils.atomic import atomic_write_json
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
                    check_json_finite, check_video_data, image_folder,
-                   json_files, load_json, register_image_ids, split_videos)
+                   json_files_of, load_json, register_annotation_ids,
+                   register_image_ids, split_videos)
 from .outputs import check_output_file, write_json_files
 
 
@@ -66,9 +67,7 @@ def _check_video_file(data: object, path: str, keypoints: dict) -> None:
 
 
 def _list_inputs(inputs: Union[str, Sequence[str]]) -> List[str]:
-    if isinstance(inputs, str):
-        inputs = [inputs]
-    return [path for item in inputs for path in json_files(item)]
+    return json_files_of([inputs] if isinstance(inputs, str) else inputs)
 
 
 def merge_posetrack(inputs: Union[str, Sequence[str]],
@@ -131,13 +130,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
             notes.append(f'{path}: image folder(s) {sorted(folders)} differ '
                          'from the file name; split will name the video '
                          'after its image folder')
-        for ann in data['annotations']:
-            if ann['id'] in ann_src:
-                raise InputError(
-                    f'{path}: annotation id {ann["id"]} (field '
-                    f'"annotations.id") collides with an annotation of '
-                    f'{ann_src[ann["id"]]}')
-            ann_src[ann['id']] = path
+        register_annotation_ids(data['annotations'], path, ann_src)
         images += data['images']
         annotations += data['annotations']
 
@@ -150,7 +143,8 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
 
 def split_posetrack(merged_file: str,
                     out_dir: str,
-                    progress: bool = True) -> Dict:
+                    progress: bool = True,
+                    overwrite: bool = False) -> Dict:
     """Split a merged PoseTrack18 file into per-video files.
 
     Videos are found by
@@ -162,12 +156,16 @@ def split_posetrack(merged_file: str,
     All or nothing: the files are written as strict JSON into a hidden
     temporary folder and appear under their final names only when every one
     is complete (:func:`~tdmi_mmpose.datasets.converters.outputs.
-    write_json_files`).
+    write_json_files`). An ``out_dir`` holding ``*.json`` files of an
+    earlier run (other videos) is an error, or with ``overwrite`` replaced
+    whole: the folder never mixes two splits.
 
     Args:
         merged_file (str): the merged JSON file.
         out_dir (str): folder to write the per-video files to.
         progress (bool): show a progress bar. Defaults to True.
+        overwrite (bool): replace an ``out_dir`` of an earlier run.
+            Defaults to False.
 
     Returns:
         dict: report with ``videos``, ``images``, ``annotations``,
@@ -183,7 +181,8 @@ def split_posetrack(merged_file: str,
         notes.append(f'{merged_file}: top-level fields {extra} not written')
     written = write_json_files(
         OrderedDict((f'{name}.json', video) for name, video in tqdm(
-            videos.items(), desc='split', disable=not progress)), out_dir)
+            videos.items(), desc='split', disable=not progress)), out_dir,
+        earlier='replace' if overwrite else 'refuse')
     return dict(videos=len(videos), images=len(data['images']),
                 annotations=len(data['annotations']), files=written,
                 notes=notes)
@@ -217,6 +216,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p_split = sub.add_parser('split', help='one file -> per-video files')
     p_split.add_argument('merged_file', help='merged JSON file')
     p_split.add_argument('out_dir', help='folder for the per-video files')
+    p_split.add_argument(
+        '--overwrite', action='store_true',
+        help='replace out_dir whole when it holds JSON files of an earlier '
+        'run (else that is an error)')
     for p in (p_merge, p_split):
         p.add_argument('--no-progress', action='store_true')
     return parser.parse_args(argv)
@@ -234,6 +237,6 @@ def main(argv: Optional[List[str]] = None) -> int:
                                  not args.no_progress)
     else:
         report = split_posetrack(args.merged_file, args.out_dir,
-                                 not args.no_progress)
+                                 not args.no_progress, args.overwrite)
     print(format_report(args.action, report))
     return 0

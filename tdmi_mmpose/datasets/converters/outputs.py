@@ -8,7 +8,7 @@ import tempfile
 from typing import Dict, List
 
 from ...utils.atomic import atomic_folder
-from ...io import InputError
+from ...io import InputError, check_no_earlier_run
 
 
 def check_output_file(path: str) -> None:
@@ -22,8 +22,16 @@ def check_output_file(path: str) -> None:
             f'{path}: output path is a folder, not a file.')
 
 
-def write_json_files(files: Dict[str, object], out_dir: str) -> List[str]:
+def write_json_files(files: Dict[str, object], out_dir: str,
+                     earlier: str = 'keep') -> List[str]:
     """Write JSON files into ``out_dir``, all or nothing.
+
+    ``earlier`` says what happens to ``*.json`` files of an earlier run in
+    ``out_dir`` that this one does not write: ``'keep'`` (converters adding
+    videos to a folder), ``'refuse'`` (an :class:`InputError` naming the
+    folder and ``--overwrite``, :func:`~tdmi_mmpose.io.check_no_earlier_run`)
+    or ``'replace'`` (``out_dir`` is replaced whole, in one step, as when it
+    does not exist).
 
     The files are first written, as strict JSON (no NaN or Infinity), into
     a hidden temporary folder (``.<out_dir name>.*.tmp``). When ``out_dir``
@@ -38,6 +46,8 @@ def write_json_files(files: Dict[str, object], out_dir: str) -> List[str]:
     Args:
         files (dict[str, object]): File name (no folder) -> JSON object.
         out_dir (str): The output folder.
+        earlier (str): ``'keep'``, ``'refuse'`` or ``'replace'``.
+            Defaults to ``'keep'``.
 
     Returns:
         list[str]: The written paths, in the order of ``files``.
@@ -49,7 +59,10 @@ def write_json_files(files: Dict[str, object], out_dir: str) -> List[str]:
     finals = [osp.join(out_dir, name) for name in files]
     for path in finals:
         check_output_file(path)
-    if not osp.isdir(out_dir):
+    assert earlier in ('keep', 'refuse', 'replace'), earlier
+    if earlier != 'keep':
+        check_no_earlier_run(out_dir, files, overwrite=earlier == 'replace')
+    if not osp.isdir(out_dir) or earlier == 'replace':
         with atomic_folder(out_dir) as tmp:
             _dump_strict(files, tmp, out_dir)
         return finals

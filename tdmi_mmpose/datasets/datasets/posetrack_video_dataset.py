@@ -16,8 +16,8 @@ from ...io import (PERSON_CATEGORY_ID, InputError, annotation_where,
                    clip_frame_names, frame_table, group_videos, ignore_regions,
                    image_size, json_files, keypoints_array,
                    posetrack18_metainfo_file, random_frame_offsets,
-                   read_detections, read_video_file, register_image_ids,
-                   video_name, xywh_to_xyxy)
+                   read_detections, read_video_file, register_annotation_ids,
+                   register_image_ids, video_name, xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
@@ -200,8 +200,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     # Reading annotation files (checked by tdmi_mmpose.io)
     # ------------------------------------------------------------------
     def _read_files(self) -> Tuple[Dict[object, dict], List[dict]]:
-        """Read every file of ``ann_file`` (image ids unique across them)
-        and register its videos.
+        """Read every file of ``ann_file`` (image and annotation ids unique
+        across them) and register its videos.
 
         Returns:
             tuple: image id -> image record (with ``_video_key``,
@@ -209,12 +209,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             (none with a ``bbox_file``).
         """
         self.videos, self.skip_counts = {}, Counter()
-        images, annotations, owners = {}, [], {}
+        images, annotations, owners, ann_owners = {}, [], {}, {}
         for path in json_files(self.ann_file):
             file_images, file_anns = read_video_file(
                 path, self.metainfo['num_keypoints'],
                 annotations=not self.bbox_file)
             register_image_ids(file_images, path, owners)
+            register_annotation_ids(file_anns, path, ann_owners)
             for vid, vid_images in group_videos(file_images).items():
                 self._register_video(path, vid, vid_images)
             images.update((img['id'], img) for img in file_images)

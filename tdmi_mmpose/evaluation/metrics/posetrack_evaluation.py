@@ -6,7 +6,7 @@ import os.path as osp
 from collections import OrderedDict
 from typing import Dict, Optional, Tuple
 
-from ...io import load_json
+from ...io import check_no_other_files, load_json
 from ...utils.table import format_table, json_number
 from ..functional import (AP_TABLE_HEADERS, MOTA_TABLE_HEADERS,
                           POSEVAL_JOINT_NAMES, poseval_ap, poseval_mota)
@@ -40,7 +40,8 @@ def evaluate_posetrack_folders(
         pred_dir: str,
         track: bool = False) -> Tuple[dict, Optional[dict]]:
     """Evaluate a folder of per-video prediction files (``<video>.json`` for
-    each GT video; a missing one is a ``FileNotFoundError``) against the GT
+    each GT video; a missing one is a ``FileNotFoundError``, one of a
+    video without GT an :class:`~tdmi_mmpose.io.InputError`) against the GT
     (a folder of per-video files or one merged file), like ``python -m
     poseval.evaluate -g GT -p PRED -e [-t]``; see
     :func:`evaluate_posetrack_videos`."""
@@ -49,6 +50,9 @@ def evaluate_posetrack_folders(
         (name, osp.join(pred_dir, f'{name}.json')) for name in gt_videos)
     pred_videos = OrderedDict((name, load_json(path, 'Prediction file'))
                               for name, path in pred_sources.items())
+    check_no_other_files(
+        pred_dir, gt_videos,
+        f'prediction file(s) of videos without ground truth in {gt_dir}')
     return evaluate_posetrack_videos(gt_videos, pred_videos, gt_sources,
                                      pred_sources, track)
 

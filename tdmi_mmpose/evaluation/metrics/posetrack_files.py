@@ -10,9 +10,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
-                   as_numbers, check_fields, check_image, check_value,
-                   check_video_lists, image_folder, json_files, load_json,
+from ...io import (POSETRACK18_KEYPOINT_NAMES, PREDICTION_SCHEMA, InputError,
+                   annotation_where, as_numbers, check_annotation_image,
+                   check_image, check_record, check_value, check_video_lists,
+                   image_folder, json_files, load_json,
                    parse_head_box, parse_ignore_regions, parse_keypoints,
                    posetrack_categories, split_videos)
 from ...io.fields import integer
@@ -93,6 +94,7 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
                 'the PCKh head size.')
         person['head_size'] = head_size(bbox_head)
         return person
+    check_record(ann, PREDICTION_SCHEMA, where)
     scores = ann.get('scores')
     if not scores:
         person['scores'] = np.full(NUM_JOINTS, MISSING_SCORE)
@@ -127,7 +129,8 @@ def parse_posetrack_video(video: dict,
                           track: bool = False) -> List[dict]:
     """Read one video in PoseTrack18 JSON layout into poseval's frames: as
     poseval, the images of the file's first video, in file order, and their
-    annotations, in file order.
+    annotations, in file order. Every annotation's ``image_id`` must be an
+    image of the file (poseval would drop it silently).
 
     Args:
         video (dict): The JSON content (``images``, ``annotations``,
@@ -149,12 +152,13 @@ def parse_posetrack_video(video: dict,
     mapping = _keypoint_mapping(video, source)
     for image in images:
         check_image(image, source)
+    image_ids = {image['id'] for image in images}
     images = _first_video_images(images, source) if images else images
     people = {image['id']: [] for image in images}
     missing_scores = False
     for ann in annotations:
-        check_fields(ann, (), f'{source}: an entry of "annotations"')
-        if ann.get('image_id') in people:
+        check_annotation_image(ann, source, image_ids)
+        if ann['image_id'] in people:
             people[ann['image_id']].append(
                 _parse_person(ann, mapping, is_gt, source, track))
             missing_scores |= not (is_gt or ann.get('scores'))
