@@ -17,11 +17,12 @@ from .clip_network import (BATCH_AXIS, INPUT_NAME, OUTPUT_NAME,
                            torchvision_deform_convs)
 from .onnx_export import (MIN_OPSET, PARITY_TOLERANCE, build_network,
                           export_onnx, heatmap_difference, random_clips)
+from .network_speed import compare_backends, machine_record
 from .onnx_runtime import OnnxClipNetwork
 
 __all__ = [
     'BATCH_AXIS', 'INPUT_NAME', 'MIN_OPSET', 'OUTPUT_NAME',
     'PARITY_TOLERANCE', 'ClipHeatmapNetwork', 'OnnxClipNetwork',
-    'build_network', 'clip_input_shape', 'export_onnx', 'heatmap_difference',
-    'random_clips', 'torchvision_deform_convs'
+    'build_network', 'clip_input_shape', 'compare_backends', 'export_onnx', 'heatmap_difference',
+    'machine_record', 'random_clips', 'torchvision_deform_convs'
 ]
