@@ -54,7 +54,6 @@ model = dict(
         dict(
             type='TemporalDifferenceEncoder',
             in_channels=feat_channels,
-            num_frames=5,
             num_blocks=(1, 1, 1, 1),
             deform_groups=4),
         dict(

@@ -13,7 +13,7 @@ os.environ.setdefault('MPLBACKEND', 'Agg')
 
 @pytest.fixture(scope='session')
 def sample_data_root(tmp_path_factory):
-    from tdmi_mmpose.datasets.sample_data import make_sample_posetrack
+    from tdmi_mmpose.synthetic import make_sample_posetrack
     root = tmp_path_factory.mktemp('posetrack_sample')
     make_sample_posetrack(str(root), seed=0)
     return str(root)

@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from tdmi_mmpose.io import load_config
+from tdmi_mmpose.io import InputError, load_config
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 # The HiEve configs (14 keypoints) are built on the HiEve sample in
@@ -39,7 +39,10 @@ def test_configs_are_found():
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
 def test_config_builds_model_and_datasets(path, sample_data_root):
     from mmpose.registry import DATASETS, MODELS
-    cfg = load_config(path, {'data_root': sample_data_root})
+    options = {'data_root': sample_data_root}
+    if 'val_data_root' in Config.fromfile(path):  # the pretraining config
+        options['val_data_root'] = sample_data_root
+    cfg = load_config(path, options)
     assert cfg.default_scope == 'mmpose'
     assert cfg.custom_imports['imports'] == ['tdmi_mmpose']
     init_default_scope('mmpose')
@@ -52,6 +55,10 @@ def test_config_builds_model_and_datasets(path, sample_data_root):
         assert len(ds.get_data_info(0)['frame_paths']) == num_frames
     # the evaluator reads the same ground truth folder as the val dataset
     assert cfg.val_evaluator.ann_file.startswith(sample_data_root)
+    if 'single_frame' in path:  # the pretraining of the frozen recipe
+        assert not model.with_neck and model.mi_loss is None
+        assert num_frames == 1 and not model.backbone.frozen
+        return
     names = [type(n).__name__ for n in model.neck]
     assert names == ['TemporalDifferenceEncoder', 'RepresentationDisentanglement']
     assert (model.mi_loss is None) == ('no_rdm' in path or 'no_mi' in path)
@@ -59,6 +66,9 @@ def test_config_builds_model_and_datasets(path, sample_data_root):
     assert model.neck[0].use_dcn == ('no_dcn' not in path)
     assert len(model.neck[0].stages) == (1 if 'single_stage' in path else 4)
     assert model.neck[0].num_frames == num_frames
+    if 'irrelevant_motion' in path:  # the frozen recipe
+        assert model.backbone.frozen and model.backbone.norm_eval
+        assert model.backbone.init_cfg['type'] == 'Pretrained'
 
 
 def test_registration_through_custom_imports_only(tmp_path):
@@ -227,3 +237,28 @@ def test_posetrack_evaluators_track_except_the_ablation_study():
         osp.join(ROOT, 'configs', 'tdmi_tiny_occluded_video.py'))
     assert dict(cfg.val_evaluator) == dict(
         type='PoseTrackAPMetric', ann_file=cfg.data_root + 'annotations/val/')
+
+
+def test_the_clip_is_declared_once():
+    """A derived config (or --cfg-options) changes the clip with the one
+    top-level `frame_offsets`; every component gets it on loading."""
+    from mmpose.registry import MODELS
+    delta1 = osp.join(ROOT, 'configs', 'ablations',
+                      'tdmi_hrnet_w48_posetrack17_delta1.py')
+    with open(delta1) as f:
+        assert f.read().count('frame_offsets') == 1
+    base = osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack17.py')
+    for cfg in (load_config(delta1),
+                load_config(base, {'frame_offsets': [-1, 0, 1]})):
+        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            assert cfg[key].dataset.frame_offsets == [-1, 0, 1]
+        assert cfg.model.frame_offsets == [-1, 0, 1]
+        assert cfg.model.neck[0].num_frames == 3
+    init_default_scope('mmpose')
+    model_cfg = load_config(base, {'frame_offsets': [-3, 0, 2, 4]}).model
+    model_cfg.backbone.init_cfg = None
+    model = MODELS.build(model_cfg)
+    assert model.key_frame_index == 1
+    assert model.neck[0].num_frames == 4
+    with pytest.raises(InputError, match=r'frame_offsets .* got \[1, 2\]'):
+        load_config(base, {'frame_offsets': [1, 2]})

@@ -111,7 +111,7 @@ def main(argv=None):
     if osp.isdir(osp.join(data_root, 'annotations')):
         print(f'reusing {data_root}')
     else:
-        from tdmi_mmpose.datasets.sample_data import make_sample_posetrack
+        from tdmi_mmpose.synthetic import make_sample_posetrack
         summary = make_sample_posetrack(data_root, seed=args.seed)
         print(json.dumps({k: v for k, v in summary.items()
                           if k in ('train', 'val')}, default=str)[:400])

@@ -25,9 +25,7 @@ variants = {
     'key_frame_only': {
         'model.neck': None,
         'model.mi_loss': None,
-        'train_dataloader.dataset.frame_offsets': _key_frame_offsets,
-        'val_dataloader.dataset.frame_offsets': _key_frame_offsets,
-        'test_dataloader.dataset.frame_offsets': _key_frame_offsets,
+        'frame_offsets': _key_frame_offsets,
     },
     # TDE, its motion feature aggregated directly (RDM bypassed, no MI)
     'tde_only': {
@@ -47,9 +45,6 @@ variants = {
         'model.neck.0.use_dcn': False,
     },
     'delta1': {
-        'model.neck.0.num_frames': 3,
-        'train_dataloader.dataset.frame_offsets': _delta1_offsets,
-        'val_dataloader.dataset.frame_offsets': _delta1_offsets,
-        'test_dataloader.dataset.frame_offsets': _delta1_offsets,
+        'frame_offsets': _delta1_offsets,
     },
 }

@@ -6,6 +6,8 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
+from ..utils.table import format_table
+
 #: PoseTrack AP keys reported per variant, in table order.
 GROUP_KEYS = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
               'Total')
@@ -38,14 +40,19 @@ def summarize_study(study: Dict) -> List[Dict]:
         study (dict): A study record (see :func:`run_study`).
 
     Returns:
-        list[dict]: One row per variant, in the study's order: ``variant``,
+        list[dict]: One row per variant, in the study's order (the
+        pretraining run, if any, first): ``variant``,
         ``seeds``, ``values`` (the per-seed Totals), ``metrics`` (key ->
         :func:`mean_and_std`) and ``seconds`` (:func:`mean_and_std` of
         train + test time).
     """
+    groups = [(variant, [r for r in study['runs']
+                         if r['variant'] == variant])
+              for variant in study['variants']]
+    if 'pretrain' in study:
+        groups.insert(0, (study['pretrain']['name'], [study['pretrain']]))
     rows = []
-    for variant in study['variants']:
-        runs = [r for r in study['runs'] if r['variant'] == variant]
+    for variant, runs in groups:
         if not runs:
             continue
         metrics = {
@@ -84,15 +91,13 @@ def format_markdown_table(rows: List[Dict]) -> str:
     """
     header = ['variant', 'seeds', 'Total'] + list(GROUP_KEYS[:-1]) + \
         ['time/run (s)']
-    lines = ['| ' + ' | '.join(header) + ' |',
-             '|' + '|'.join(['---'] * 2 + ['---:'] * (len(header) - 2)) + '|']
+    cells = []
     for row in rows:
-        cells = [row['variant'], str(len(row['seeds'])),
-                 _cell(row['metrics']['Total'])]
-        cells += [_cell(row['metrics'][key]) for key in GROUP_KEYS[:-1]]
-        cells.append(f'{row["seconds"]["mean"]:.0f}')
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        cells.append([row['variant'], str(len(row['seeds']))] + [
+            _cell(row['metrics'][key]) for key in ('Total', ) + GROUP_KEYS[:-1]
+        ] + [f'{row["seconds"]["mean"]:.0f}'])
+    return format_table(cells, [header], 'markdown',
+                        align='ll' + 'r' * (len(header) - 2)) + '\n'
 
 
 def plot_study_chart(rows: List[Dict], out_file: str,
@@ -225,9 +230,8 @@ def format_curve_table(study: Dict,
     Returns:
         str: The table, ending with a newline.
     """
-    lines = ['| variant | ' + ' | '.join(
-        f'{key} (last {tail} it.)' for key in keys) + ' |',
-             '|---' + '|---:' * len(keys) + '|']
+    header = ['variant'] + [f'{key} (last {tail} it.)' for key in keys]
+    rows = []
     for variant in study['variants']:
         runs = [r for r in study['runs'] if r['variant'] == variant]
         if not runs:
@@ -243,5 +247,82 @@ def format_curve_table(study: Dict,
                 continue
             stat = mean_and_std(ends)
             cells.append(f'{stat["mean"]:.3g} ± {stat["std"]:.2g}')
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n'
+        rows.append(cells)
+    return format_table(rows, [header], 'markdown') + '\n'
+
+
+#: Columns of :func:`format_probe_table`: (header, probe key or a pair of
+#: keys whose difference is shown).
+PROBE_COLUMNS = (
+    ('E(M_t) in target', 'motion_in_target'),
+    ('E(M_u) in target', 'useful_in_target'),
+    ('E(M_n) in target', 'noisy_in_target'),
+    ('u − n, target', ('useful_in_target', 'noisy_in_target')),
+    ('E(M_t) in other', 'motion_in_other'),
+    ('E(M_u) in other', 'useful_in_other'),
+    ('E(M_n) in other', 'noisy_in_other'),
+    ('u − n, other', ('useful_in_other', 'noisy_in_other')),
+    ('area target', 'area_target'),
+    ('area other', 'area_other'),
+)
+
+
+def format_probe_table(study: Dict) -> str:
+    """A markdown table of the disentanglement probe: per probed variant,
+    mean ± std over seeds (in %) of each energy share
+    (:mod:`~tdmi_mmpose.analysis.disentanglement_probe`), of the M_u − M_n
+    differences and of the masks' area shares.
+
+    Args:
+        study (dict): A study record with ``probe_variants``.
+
+    Returns:
+        str: The table, ending with a newline ('' without probes).
+    """
+    variants = study.get('probe_variants', [])
+    if not variants:
+        return ''
+    header = ['variant', 'seeds'] + [name for name, _ in PROBE_COLUMNS]
+    rows = []
+    for variant in variants:
+        probes = [r['probe'] for r in study['runs']
+                  if r['variant'] == variant and 'probe' in r]
+        cells = [variant, str(len(probes))]
+        for _, key in PROBE_COLUMNS:
+            if isinstance(key, tuple):
+                values = [100 * (p[key[0]] - p[key[1]]) for p in probes]
+            else:
+                values = [100 * p[key] for p in probes]
+            stat = mean_and_std(values)
+            cells.append('n/a' if stat['mean'] is None else
+                         f'{stat["mean"]:.2f} ± {stat["std"]:.2f}')
+        rows.append(cells)
+    return format_table(rows, [header], 'markdown',
+                        align='ll' + 'r' * len(PROBE_COLUMNS)) + '\n'
+
+
+def format_clamp_table(study: Dict) -> str:
+    """A markdown table of how often the MI estimate sat at its clamp: per
+    variant that logged ``loss_mi``, the share of training iterations with
+    ``loss_mi == 0`` (mean ± std over seeds, in %) and the seeds.
+
+    Args:
+        study (dict): A study record.
+
+    Returns:
+        str: The table, ending with a newline.
+    """
+    rows = []
+    for variant in study['variants']:
+        curves = [r['curves']['loss_mi'] for r in study['runs']
+                  if r['variant'] == variant and
+                  r.get('curves', {}).get('loss_mi')]
+        if not curves:
+            continue
+        stat = mean_and_std(
+            [100.0 * np.mean(np.asarray(c) == 0.0) for c in curves])
+        rows.append([variant, str(len(curves)),
+                     f'{stat["mean"]:.1f} ± {stat["std"]:.1f}'])
+    return format_table(
+        rows, [['variant', 'seeds', 'iterations with loss_mi = 0 (%)']],
+        'markdown', align='llr') + '\n'

@@ -11,6 +11,8 @@ from typing import Dict, Iterable, List, Sequence
 import torch
 from torch import nn
 
+from ..utils.table import format_table
+
 #: (group name, parameter-name prefixes) of a VideoTopdownPoseEstimator.
 PARAMETER_GROUPS = (
     ('backbone', ('backbone.', )),
@@ -109,3 +111,27 @@ def probe_gradients(model: nn.Module,
                for name, value in by_group.items()}
         for term, by_group in totals.items()
     }
+
+
+def format_gradient_table(norms: Dict[str, Dict[str, float]]) -> str:
+    """A markdown table of :func:`probe_gradients`' norms: one row per
+    parameter group, one column per loss term, and the ratio of the MI
+    term's norm to the heatmap loss's.
+
+    Returns:
+        str: The table, ending with a newline.
+    """
+    terms = list(norms)
+    groups = list(next(iter(norms.values())))
+    ratio = 'loss_mi' in norms and 'loss_kpt' in norms
+    header = ['group'] + [f'|grad {t}|' for t in terms]
+    header += ['loss_mi / loss_kpt'] if ratio else []
+    rows = []
+    for group in groups:
+        cells = [group] + [f'{norms[t][group]:.3g}' for t in terms]
+        if ratio:
+            kpt = norms['loss_kpt'][group]
+            cells.append(f'{norms["loss_mi"][group] / kpt:.3g}'
+                         if kpt > 0 else 'n/a')
+        rows.append(cells)
+    return format_table(rows, [header], 'markdown') + '\n'

@@ -77,6 +77,34 @@ def training_curves(runner: Runner) -> Dict[str, List[float]]:
     return curves
 
 
+def last_checkpoint(work_dir: str) -> str:
+    """The checkpoint a finished run saved last (mmengine's
+    ``last_checkpoint`` file in its work dir)."""
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        return f.read().strip()
+
+
+def add_probe(config: str, cfg_options: Dict, seed: int,
+              work_dir: str) -> Dict:
+    """Probe a finished run's final checkpoint
+    (:func:`~tdmi_mmpose.analysis.disentanglement_probe.probe_checkpoint`,
+    picture ``<work_dir>/probe.png``) and add the summary to its
+    ``result.json`` as ``probe``.
+
+    Returns:
+        dict: The updated record.
+    """
+    from .disentanglement_probe import probe_checkpoint
+    cfg = prepare_run_config(config, cfg_options, seed, work_dir)
+    result_file = osp.join(work_dir, 'result.json')
+    with open(result_file) as f:
+        result = json.load(f)
+    result['probe'] = probe_checkpoint(
+        cfg, last_checkpoint(work_dir), osp.join(work_dir, 'probe.png'))
+    atomic_write_json(result, result_file)
+    return result
+
+
 def train_and_test(config: str, cfg_options: Dict, seed: int,
                    work_dir: str) -> Dict:
     """Train, test, and return the run's record (also written atomically to
@@ -124,12 +152,19 @@ def main(argv=None) -> int:
     parser.add_argument(
         '--options-json',
         help='JSON file with the dotted config overrides of the run')
+    parser.add_argument(
+        '--probe', action='store_true',
+        help='also probe the final model (disentanglement_probe); a run '
+        'already finished is only probed')
     args = parser.parse_args(argv)
     options = {}
     if args.options_json:
         with open(args.options_json) as f:
             options = json.load(f)
-    train_and_test(args.config, options, args.seed, args.work_dir)
+    if not osp.isfile(osp.join(args.work_dir, 'result.json')):
+        train_and_test(args.config, options, args.seed, args.work_dir)
+    if args.probe:
+        add_probe(args.config, options, args.seed, args.work_dir)
     return 0
 
 

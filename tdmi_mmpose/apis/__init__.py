@@ -10,7 +10,7 @@ from ..io.person_boxes import (PersonBoxSource, check_person_boxes,
                                image_ids_from_annotation)
 from .frame_window import ClipWindow, SizedIterable, iter_clip_windows
 from .inference import (build_test_pipeline, clip_batch, empty_pose_sample,
-                        get_frame_offsets, inference_video,
+                        inference_video,
                         inference_video_topdown, iter_clips, predict_clip,
                         with_boxes)
 from .inferencers import (MMPoseVideoInferencer, VideoPose2DInferencer,
@@ -19,7 +19,7 @@ from .inferencers import (MMPoseVideoInferencer, VideoPose2DInferencer,
 __all__ = [
     'ClipWindow', 'MMPoseVideoInferencer', 'PersonBoxSource', 'SizedIterable',
     'VideoPose2DInferencer', 'build_test_pipeline', 'check_person_boxes',
-    'clip_batch', 'empty_pose_sample', 'get_frame_offsets',
+    'clip_batch', 'empty_pose_sample',
     'image_ids_from_annotation', 'inference_video', 'inference_video_topdown',
     'is_video_pose_config', 'iter_clip_windows', 'iter_clips',
     'list_frame_files', 'open_frame_stream', 'predict_clip', 'read_frame',

@@ -21,28 +21,11 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 from mmpose.structures import PoseDataSample, merge_data_samples
 
-from ..io import clip as clip_rules
 from ..io.frames import (FrameType, check_frame_size, open_frame_stream,
                          read_frame)
 from ..io.person_boxes import BoxesType, PersonBoxSource, check_person_boxes
 from ..utils.errors import InputError
 from .frame_window import ClipWindow, iter_clip_windows
-
-
-def get_frame_offsets(cfg: Union[Config, ConfigDict]) -> List[int]:
-    """The frame offsets of a video model's clips, in time order: the
-    config's top-level ``frame_offsets`` (the clip's declaration), else
-    those of ``test_dataloader.dataset``."""
-    offsets = cfg.get('frame_offsets')
-    if offsets is None:
-        loader = cfg.get('test_dataloader') or {}
-        offsets = (loader.get('dataset') or {}).get('frame_offsets')
-    if offsets is None:
-        raise InputError(
-            f'The config {cfg.filename} gives no frame_offsets (looked at '
-            'the top level and in test_dataloader.dataset); a video model '
-            'needs them to build its clips.')
-    return clip_rules.check_frame_offsets(offsets)
 
 
 def build_test_pipeline(cfg: Union[Config, ConfigDict]) -> Compose:
@@ -190,7 +173,6 @@ def iter_clips(frames: Iterable[FrameType],
 
 def inference_video_topdown(model: nn.Module,
                             frames: Sequence[FrameType],
-                            key_frame_index: Optional[int] = None,
                             bboxes: Optional[Union[List, np.ndarray]] = None,
                             bbox_format: str = 'xyxy') -> List[PoseDataSample]:
     """Estimate the poses of a key frame with its neighbouring frames: the
@@ -199,11 +181,10 @@ def inference_video_topdown(model: nn.Module,
 
     Args:
         model (nn.Module): A video pose estimator from ``init_model``.
-        frames (Sequence[str | np.ndarray]): The clip's T frames
-            (``len(frame_offsets)``) in time order, image files or BGR
+        frames (Sequence[str | np.ndarray]): The clip's T frames, at the
+            config's ``frame_offsets`` from the key frame, in time order
+            (the key frame where the offset is 0), image files or BGR
             arrays, all of one size; repeat an edge frame at a video's ends.
-        key_frame_index (int, optional): Position of the key frame. Defaults
-            to :func:`~tdmi_mmpose.io.clip.key_frame_index` of the offsets.
         bboxes (np.ndarray | list, optional): Person boxes (N, 4), or (N, 5)
             with scores. Defaults to ``None``: the whole key frame.
         bbox_format (str): ``'xyxy'`` or ``'xywh'``. Defaults to ``'xyxy'``.
@@ -213,16 +194,14 @@ def inference_video_topdown(model: nn.Module,
         image pixels, ``keypoint_scores`` (1, K), ``bboxes`` (1, 4),
         ``bbox_scores`` (1, ).
     """
-    offsets = get_frame_offsets(model.cfg)
+    offsets = model.frame_offsets
     frames = list(frames)
-    key = clip_rules.key_frame_index(offsets) \
-        if key_frame_index is None else key_frame_index
-    if len(frames) != len(offsets) or not 0 <= key < len(frames):
+    key = model.key_frame_index
+    if len(frames) != len(offsets):
         raise InputError(
             f'The model takes clips of {len(offsets)} frames (frame_offsets '
-            f'{offsets}) with the key frame at a position 0..'
-            f'{len(offsets) - 1}; got {len(frames)} frames and '
-            f'key_frame_index {key}.')
+            f'{offsets}, the key frame at position {key}); got '
+            f'{len(frames)} frames.')
     images = [read_frame(frame) for frame in frames]
     for frame, image in zip(frames, images):
         check_frame_size(image, images[key].shape,
@@ -272,6 +251,5 @@ def inference_video(model: nn.Module,
         bboxes, bbox_image_ids, score_thr=bbox_thr, bbox_format=bbox_format)
     pipeline = build_test_pipeline(model.cfg)
     for clip in iter_clips(
-            open_frame_stream(video), get_frame_offsets(model.cfg),
-            box_source):
+            open_frame_stream(video), model.frame_offsets, box_source):
         yield predict_clip(model, pipeline, clip)

@@ -1,5 +1,4 @@
 # Copyright (c) tdmi_mmpose contributors.
-from .random_state import derive_seed, seed_everything
-from .runner import ResumableEpochBasedTrainLoop
+from .runner import ResumableEpochBasedTrainLoop, derive_seed
 
-__all__ = ['ResumableEpochBasedTrainLoop', 'derive_seed', 'seed_everything']
+__all__ = ['ResumableEpochBasedTrainLoop', 'derive_seed']

@@ -33,7 +33,7 @@ import copyreg
 import os.path as osp
 import zipfile
 from collections import OrderedDict
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 import numpy as np
 import torch
@@ -88,17 +88,26 @@ def _reduce_history_buffer(buf: HistoryBuffer):
                                     buf.max_length)
 
 
+#: Where earlier releases defined :func:`rebuild_history_buffer`; their
+#: checkpoints name it so.
+LEGACY_HISTORY_BUFFER_NAMES = (
+    'tdmi_mmpose.utils.checkpoint.rebuild_history_buffer', )
+
+
 def checkpoint_safe_globals() -> List[object]:
     """The globals that mmengine/mmpose checkpoints need beyond tensors.
 
     Returns:
-        list: Classes and functions to allow in ``weights_only`` loading.
+        list: Classes and functions (and ``(function, legacy dotted name)``
+        pairs) to allow in ``weights_only`` loading.
     """
     try:
         from numpy.core.multiarray import _reconstruct, scalar
     except ImportError:  # pragma: no cover  (numpy >= 2 moved them)
         from numpy._core.multiarray import _reconstruct, scalar
     safe = [rebuild_history_buffer, _reconstruct, scalar, np.ndarray, np.dtype]
+    safe += [(rebuild_history_buffer, name)
+             for name in LEGACY_HISTORY_BUFFER_NAMES]
     # The concrete dtype classes (np.dtypes.Float32DType, ...) that pickled
     # numpy arrays and scalars may refer to.
     for name in ('bool_', 'uint8', 'int8', 'int16', 'uint16', 'int32',
@@ -187,14 +196,34 @@ def load_from_local(filename: str, map_location=None) -> dict:
             f'{detail}') from error
 
 
+def state_dict_of(checkpoint: dict) -> Dict[str, torch.Tensor]:
+    """The state dict of a loaded checkpoint (its ``state_dict``, or the
+    checkpoint itself), without a DDP ``module.`` prefix.
+
+    Args:
+        checkpoint (dict): A loaded checkpoint or state dict.
+
+    Returns:
+        dict[str, Tensor]: Parameter and buffer name -> value.
+    """
+    if not isinstance(checkpoint, dict):
+        raise checkpoint_error(
+            f'the checkpoint holds a {type(checkpoint).__name__}, not a '
+            'state dict')
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    return OrderedDict(
+        (k[len('module.'):] if k.startswith('module.') else k, v)
+        for k, v in state_dict.items())
+
+
 def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
                         ) -> Tuple[List[str], List[str], List[str]]:
     """Compare a checkpoint's parameters and buffers with a model's.
 
     Args:
         model (torch.nn.Module): The model (unwrapped).
-        checkpoint (dict): A checkpoint (with ``state_dict``) or a state
-            dict; a ``module.`` prefix (DDP) is ignored, as mmengine does.
+        checkpoint (dict): A checkpoint or state dict (see
+            :func:`state_dict_of`).
 
     Returns:
         tuple[list[str], list[str], list[str]]: The model keys the
@@ -202,10 +231,7 @@ def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
         checkpoint keys the model does not have, and the keys whose shapes
         differ (``'key: checkpoint shape vs model shape'``).
     """
-    state_dict = checkpoint.get('state_dict', checkpoint)
-    state_dict = OrderedDict(
-        (k[len('module.'):] if k.startswith('module.') else k, v)
-        for k, v in state_dict.items())
+    state_dict = state_dict_of(checkpoint)
     expected = model.state_dict()
     missing = [
         k for k in expected if k not in state_dict

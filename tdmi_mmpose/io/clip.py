@@ -1,9 +1,13 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Frame offsets of a clip (key frame + supporting frames), shared by the
-dataset and video inference."""
+"""The clip: frame offsets (key frame + supporting frames), the key frame's
+position and the clamp at a video's ends, for datasets, models and
+inference. A config declares its clip once, in its top-level
+``frame_offsets`` (:func:`tdmi_mmpose.io.config.apply_clip`)."""
 from typing import List, Sequence
 
 import numpy as np
+
+from ..utils.errors import InputError
 
 
 def check_frame_offsets(frame_offsets: Sequence[int]) -> List[int]:
@@ -23,8 +27,8 @@ def check_frame_offsets(frame_offsets: Sequence[int]) -> List[int]:
         offsets = []
     if (not offsets or 0 not in offsets or len(set(offsets)) != len(offsets)
             or any(o != f for o, f in zip(offsets, frame_offsets))):
-        raise ValueError('frame_offsets must be distinct integers containing '
-                         f'0 (the key frame), got {list(frame_offsets)!r}.')
+        raise InputError('frame_offsets must be distinct integers containing '
+                         f'0 (the key frame), got {frame_offsets!r}.')
     return sorted(offsets)
 
 

@@ -1,12 +1,21 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Config helpers shared by ``tools/train.py``, ``tools/test.py`` and the
-inference APIs."""
+"""Loading configs: ``--cfg-options``, ``data_root`` retargeting and the
+clip's one declaration (shared by ``tools/train.py``, ``tools/test.py``, the
+inferencer, the benchmarks and the study tool)."""
+import inspect
 import os.path as osp
 from typing import Any, Dict, List, Optional, Tuple
 
 from mmengine.config import Config
+from mmengine.registry import Registry
+from mmpose.registry import DATASETS, MODELS, TRANSFORMS
+
+from .clip import check_frame_offsets
 
 DATA_ROOT_KEY = 'data_root'
+#: The top-level config key that declares a video model's clip.
+CLIP_KEY = 'frame_offsets'
+_CLIP_REGISTRIES: Tuple[Registry, ...] = (MODELS, DATASETS, TRANSFORMS)
 # Top-level variables whose value other entries are derived from by string
 # concatenation (``data_root + 'annotations/'``, ``init_cfg.checkpoint =
 # backbone_checkpoint``): overriding one rewrites its derived copies too.
@@ -109,7 +118,8 @@ def load_config(path: str,
             form (as produced by ``DictAction``).
 
     Returns:
-        Config: The config.
+        Config: The config (a :class:`CachedTextConfig`), its clip given to
+        every component (:func:`apply_clip`).
 
     Raises:
         FileNotFoundError: If ``path`` does not exist.
@@ -117,10 +127,84 @@ def load_config(path: str,
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file not found: {path!r}')
     cfg = Config.fromfile(path)
+    object.__setattr__(cfg, '__class__', CachedTextConfig)
     options = dict(cfg_options or {})
     for key in [k for k in options if is_path_variable(k)]:
         if isinstance(cfg.get(key, None), str) and cfg[key]:
             retarget_data_root(cfg, options.pop(key), key=key)
     if options:
         cfg.merge_from_dict(options)
+    apply_clip(cfg)
     return cfg
+
+
+class CachedTextConfig(Config):
+    """mmengine's :class:`Config` whose ``pretty_text`` is formatted once
+    per content: mmengine's Runner asks for it at every checkpoint, in its
+    hooks and log (7 times in a short training run), and yapf takes about
+    a second each time for our configs. The text is the same."""
+
+    @property
+    def pretty_text(self) -> str:
+        key = repr(self._cfg_dict)
+        cached = self.__dict__.get('_pretty_text_cache')
+        if cached is None or cached[0] != key:
+            cached = (key, super().pretty_text)
+            object.__setattr__(self, '_pretty_text_cache', cached)
+        return cached[1]
+
+
+def _init_arguments(type_name: object) -> Tuple[str, ...]:
+    """The constructor arguments of a registered component type."""
+    if not isinstance(type_name, str):
+        return ()
+    for registry in _CLIP_REGISTRIES:
+        cls = registry.get(type_name)
+        if cls is not None:
+            return tuple(inspect.signature(cls).parameters)
+    return ()
+
+
+def apply_clip(cfg: Config) -> Optional[List[int]]:
+    """Give every component the clip that the config declares once, in its
+    top-level ``frame_offsets`` (e.g. ``[-2, -1, 0, 1, 2]``, time order,
+    0 the key frame).
+
+    Every component config (in MODELS, DATASETS or TRANSFORMS) whose class
+    takes ``frame_offsets`` gets them (the datasets, the pose estimator),
+    and every one that takes ``num_frames`` gets T, their number (the TDE),
+    replacing what the component config said. :func:`load_config` calls it;
+    call it on a config parsed another way (the inferencer does).
+
+    Args:
+        cfg (Config): The config, modified in place.
+
+    Returns:
+        list[int], optional: The checked offsets; ``None`` when the config
+        declares no clip (an image model), which is left unchanged.
+
+    Raises:
+        InputError: ``frame_offsets`` are not distinct integers with 0.
+    """
+    if cfg.get(CLIP_KEY) is None:
+        return None
+    offsets = check_frame_offsets(cfg[CLIP_KEY])
+    cfg[CLIP_KEY] = offsets
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            arguments = _init_arguments(node.get('type'))
+            if 'frame_offsets' in arguments:
+                node['frame_offsets'] = list(offsets)
+            if 'num_frames' in arguments:
+                node['num_frames'] = len(offsets)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                visit(value)
+
+    for key in cfg.keys():
+        if key != CLIP_KEY:
+            visit(cfg[key])
+    return offsets

@@ -3,12 +3,11 @@
 import json
 import math
 import os.path as osp
-from typing import List, Sequence, Tuple
+from typing import List
 
 from mmengine import fileio
 
 from ..utils.errors import InputError
-
 
 
 def load_json(path: str, what: str = 'File') -> object:
@@ -28,18 +27,16 @@ def load_json(path: str, what: str = 'File') -> object:
     """
     if not fileio.exists(path):
         raise FileNotFoundError(f'{what} not found: {path}')
-    if fileio.isdir(path):
-        raise InputError(
-            f'{what} {path} is a folder, not a JSON file.')
-    try:
-        return fileio.load(path, file_format='json')
-    except json.JSONDecodeError as e:
-        if not e.doc.strip():
-            raise InputError(f'{what} {path} is empty.') from None
-        detail = f'malformed JSON: {e}'
-    except UnicodeDecodeError as e:
-        detail = f'not UTF-8 text: {e}'
-    raise InputError(f'{path}: not valid JSON ({detail}).')
+    problem = f'{what} {path} is a folder, not a JSON file.'
+    if not fileio.isdir(path):
+        try:
+            return fileio.load(path, file_format='json')
+        except json.JSONDecodeError as e:
+            problem = (f'{what} {path} is empty.' if not e.doc.strip() else
+                       f'{path}: not valid JSON (malformed JSON: {e}).')
+        except UnicodeDecodeError as e:
+            problem = f'{path}: not valid JSON (not UTF-8 text: {e}).'
+    raise InputError(problem)
 
 
 def check_json_finite(data: object, source: str) -> None:
@@ -87,91 +84,20 @@ def json_files(path: str) -> List[str]:
         InputError: The folder holds a folder named ``*.json``
             (not skipped silently).
     """
-    if fileio.isdir(path):
-        folders = sorted(
-            name for name in fileio.list_dir_or_file(
-                path, list_dir=True, list_file=False)
-            if name.endswith('.json'))
-        if folders:
-            raise InputError(
-                f'{osp.join(path, folders[0])} is a folder, not a JSON file '
-                f'({len(folders)} such folder(s) in {path}).')
-        files = sorted(
-            osp.join(path, name) for name in fileio.list_dir_or_file(
-                path, list_dir=False, suffix='.json'))
-        if not files:
-            raise FileNotFoundError(f'{path}: no .json files in folder.')
-        return files
-    if not fileio.exists(path):
-        raise FileNotFoundError(f'{path}: no such file or folder.')
-    return [path]
-
-
-def check_fields(record: object, fields: Sequence[str], where: str) -> None:
-    """Check that a record is a dict with the given fields.
-
-    Args:
-        record (object): The record (an entry of ``images``,
-            ``annotations``, a detection, ...).
-        fields (Sequence[str]): The required fields.
-        where (str): The file and the record, for errors (e.g.
-            ``'a.json: an entry of "images"'``).
-    """
-    if not isinstance(record, dict):
+    if not fileio.isdir(path):
+        if not fileio.exists(path):
+            raise FileNotFoundError(f'{path}: no such file or folder.')
+        return [path]
+    folders = sorted(
+        name for name in fileio.list_dir_or_file(
+            path, list_dir=True, list_file=False) if name.endswith('.json'))
+    if folders:
         raise InputError(
-            f'{where} should be a dict, got {type(record).__name__}.')
-    for field in fields:
-        if field not in record:
-            raise InputError(
-                f'{where} lacks the required field {field!r}.')
-
-
-def read_video_file(path: str,
-                    need_annotations: bool = True) -> Tuple[list, list]:
-    """Load a PoseTrack18-layout file and check its top-level structure.
-
-    Args:
-        path (str): The file (one video, or several merged).
-        need_annotations (bool): Whether a missing ``annotations`` field is
-            an error (else it reads as empty, as in PoseTrack test sets).
-            Defaults to ``True``.
-
-    Returns:
-        tuple[list, list]: ``images`` (non-empty) and ``annotations``.
-    """
-    images, annotations = check_video_lists(
-        load_json(path, 'Annotation file'), path, need_annotations)
-    if not images:
-        raise InputError(f'{path}: field "images" is empty.')
-    return images, annotations
-
-
-def check_video_lists(data: object,
-                      source: str,
-                      need_annotations: bool = True) -> Tuple[list, list]:
-    """Check the top level of a PoseTrack18-layout object: a dict with the
-    lists ``images`` and ``annotations``.
-
-    Args:
-        data (object): The loaded JSON.
-        source (str): Its file, for errors.
-        need_annotations (bool): Whether a missing ``annotations`` field is
-            an error (else it reads as empty). Defaults to ``True``.
-
-    Returns:
-        tuple[list, list]: ``images`` and ``annotations``.
-    """
-    if not isinstance(data, dict):
-        raise InputError(
-            f'{source}: expected a JSON object with "images" and '
-            f'"annotations", got {type(data).__name__}.')
-    if not isinstance(data.get('images'), list):
-        raise InputError(
-            f'{source}: field "images" is missing or not a list.')
-    annotations = data.get('annotations')
-    if annotations is None and not need_annotations:
-        annotations = []
-    if not isinstance(annotations, list):
-        raise InputError(
-            f'{source}: field "annotations" is missing or not a list.')
-    return data['images'], annotations
+            f'{osp.join(path, folders[0])} is a folder, not a JSON file '
+            f'({len(folders)} such folder(s) in {path}).')
+    files = sorted(
+        osp.join(path, name) for name in fileio.list_dir_or_file(
+            path, list_dir=False, suffix='.json'))
+    if not files:
+        raise FileNotFoundError(f'{path}: no .json files in folder.')
+    return files

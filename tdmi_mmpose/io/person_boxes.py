@@ -1,6 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """User-supplied person boxes for video inference: per-frame lists and
 COCO-style JSON files, mapped to the frames of a stream."""
+from collections import Counter
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -8,9 +9,9 @@ from mmengine.logging import print_log
 
 from ..utils.errors import InputError
 from .boxes import boxes_outside, clip_boxes, xywh_to_xyxy
+from .detections import read_detections
 from .json_files import load_json
-from .keypoints import PERSON_CATEGORY_ID
-from .records import check_finite, parse_detection
+from .records import check_finite
 from .videos import order_frames
 
 BoxesType = Union[str, dict, Sequence]
@@ -84,26 +85,20 @@ def check_person_boxes(boxes: np.ndarray,
         whether any kept box was changed by clipping.
     """
     h, w = img_shape[:2]
+    empty = ~((boxes[:, 2] > boxes[:, 0]) & (boxes[:, 3] > boxes[:, 1]))
+    invalid = empty | boxes_outside(boxes, (w, h)) | ~np.isfinite(
+        boxes).all(axis=1)
     if drop_invalid:
-        x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
-        valid = (np.isfinite(boxes).all(axis=1) & (x2 > x1) & (y2 > y1)
-                 & ~boxes_outside(boxes, (w, h)))
-        boxes = boxes[valid]
-    if not np.isfinite(boxes).all():
-        raise InputError(f'{what}: boxes must be finite, got {boxes}.')
-    outside = boxes_outside(boxes, (w, h))
-    for box, is_outside in zip(boxes, outside):
-        x1, y1, x2, y2 = (float(v) for v in box[:4])
-        if x2 <= x1 or y2 <= y1:
-            raise InputError(
-                f'{what}: box {box[:4].tolist()} has x2 <= x1 or y2 <= y1; '
-                'boxes must be x1, y1, x2, y2 (COCO JSON files use x, y, w, '
-                'h, which is converted).')
-        if is_outside:
-            raise InputError(
-                f'{what}: box {box[:4].tolist()} lies entirely outside the '
-                f'{w}x{h} image; are the boxes given for the right frames '
-                'and in image pixels?')
+        boxes, empty, invalid = (a[~invalid] for a in (boxes, empty, invalid))
+    bad = np.flatnonzero(invalid)
+    if bad.size:
+        box = boxes[bad[0], :4].tolist()
+        raise InputError(
+            f'{what}: box {box} has x2 <= x1 or y2 <= y1; boxes must be x1, '
+            'y1, x2, y2 (COCO JSON files use x, y, w, h, which is '
+            'converted).' if empty[bad[0]] else
+            f'{what}: box {box} lies entirely outside the {w}x{h} image; are '
+            'the boxes given for the right frames and in image pixels?')
     clipped = clip_boxes(boxes, (w, h))
     return clipped, bool((clipped != boxes).any())
 
@@ -165,7 +160,11 @@ class PersonBoxSource:
         ``images`` list gives the frame order; annotations without a score
         get 1).
 
-      Entries with a ``category_id`` other than 1 (person) are ignored.
+      Detection records follow the one detection-file reader
+      (:func:`~tdmi_mmpose.io.detections.read_detections`): entries of a
+      category other than person (1) and entries with an empty box
+      (``w <= 0`` or ``h <= 0``) are skipped, counted in ``skip_counts``
+      and logged once.
 
     Boxes with a score below ``score_thr`` are dropped (user boxes are not
     suppressed by NMS). NaN or infinite coordinates and scores are errors.
@@ -194,6 +193,7 @@ class PersonBoxSource:
                  score_thr: float = 0.0,
                  bbox_format: str = 'xyxy') -> None:
         self.score_thr = float(score_thr)
+        self.skip_counts: Counter = Counter()
         self._per_frame: Optional[List[np.ndarray]] = None
         self._by_frame: Optional[Dict[int, np.ndarray]] = None
         self._image_ids: Optional[List] = None
@@ -206,17 +206,32 @@ class PersonBoxSource:
             self.description = (f'boxes file {boxes}'
                                 if isinstance(boxes, str) else 'boxes')
             self._by_frame = self._from_json(_load_json(boxes), image_ids)
-        else:
-            if isinstance(boxes, np.ndarray) and boxes.ndim == 2:
-                raise InputError(
-                    'bboxes: pass one (N, 4) or (N, 5) array per frame (a '
-                    'list, e.g. [boxes] for a single image), got one 2-D '
-                    f'array of shape {boxes.shape}.')
-            self.description = 'bboxes'
-            self._per_frame = [
-                as_box_array(b, bbox_format, f'bboxes[{i}]')
-                for i, b in enumerate(boxes)
-            ]
+            return
+        if isinstance(boxes, np.ndarray) and boxes.ndim == 2:
+            raise InputError(
+                'bboxes: pass one (N, 4) or (N, 5) array per frame (a '
+                'list, e.g. [boxes] for a single image), got one 2-D '
+                f'array of shape {boxes.shape}.')
+        self.description = 'bboxes'
+        self._per_frame = [
+            as_box_array(b, bbox_format, f'bboxes[{i}]')
+            for i, b in enumerate(boxes)
+        ]
+
+    def _frame_ids(self, image_ids) -> Optional[Dict[object, int]]:
+        """Image id -> frame index, from ``image_ids`` (ids or a file)."""
+        if image_ids is None:
+            return None
+        if isinstance(image_ids, (str, dict)):
+            image_ids = image_ids_from_annotation(image_ids)
+        self._image_ids = list(image_ids)
+        id_to_frame = {img_id: i for i, img_id in enumerate(self._image_ids)}
+        if len(id_to_frame) != len(self._image_ids):
+            raise InputError(
+                f'bbox_image_ids: {len(self._image_ids)} ids but only '
+                f'{len(id_to_frame)} distinct; each frame needs its own '
+                'image id.')
+        return id_to_frame
 
     def _from_json(self, content, image_ids) -> Dict[int, np.ndarray]:
         if isinstance(content, dict):
@@ -227,63 +242,39 @@ class PersonBoxSource:
                     'detection results are a list.')
             if image_ids is None:
                 image_ids = image_ids_from_annotation(content)
-            entries = content['annotations']
-        elif isinstance(content, list):
-            entries = content
-        else:
-            raise InputError(f'{self.description}: expected a JSON list of '
-                             f'detections, got {type(content).__name__}.')
-
-        id_to_frame = None
-        if image_ids is not None:
-            if isinstance(image_ids, (str, dict)):
-                image_ids = image_ids_from_annotation(image_ids)
-            image_ids = list(image_ids)
-            id_to_frame = {img_id: i for i, img_id in enumerate(image_ids)}
-            if len(id_to_frame) != len(image_ids):
-                raise InputError(
-                    f'bbox_image_ids: {len(image_ids)} ids but only '
-                    f'{len(id_to_frame)} distinct; each frame needs its own '
-                    'image id.')
-            self._image_ids = image_ids
-
+            content = content['annotations']
+        detections, self.skip_counts = read_detections(
+            content, ('frame_index', 'image_id'), self.description)
+        if self.skip_counts:
+            print_log(
+                f'{self.description}: skipped {dict(self.skip_counts)} '
+                '(non-person and empty boxes).', logger='current', level=30)
+        id_to_frame = self._frame_ids(image_ids)
         by_frame: Dict[int, List[List[float]]] = {}
-        for i, entry in enumerate(entries):
-            what = f'{self.description}: entry #{i}'
-            record = parse_detection(entry, what)
-            if record['category_id'] != PERSON_CATEGORY_ID:
-                continue
-            if 'frame_index' in entry:
-                frame = entry['frame_index']
-                if isinstance(frame, bool) or not isinstance(frame, int) \
-                        or frame < 0:
-                    raise InputError(
-                        f'{what}: "frame_index" must be a 0-based frame '
-                        f'number (an integer >= 0), got {frame!r}.')
+        for det in detections:
+            key, value = det['key']
+            if key == 'image_id' and id_to_frame is None:
+                raise InputError(
+                    f'{self.description}: detection #{det["index"]} is keyed '
+                    'by "image_id"; say which image id each frame has with '
+                    'bbox_image_ids (a list of ids in frame order, or the '
+                    "video's COCO/PoseTrack annotation file), or key the "
+                    'entries by "frame_index".')
+            if key == 'frame_index':
+                frame = int(value)
                 self._indexed_frames[frame] = \
                     self._indexed_frames.get(frame, 0) + 1
-            elif 'image_id' in entry:
-                if id_to_frame is None:
-                    raise InputError(
-                        f'{what} is keyed by "image_id"; say which image id '
-                        'each frame has with bbox_image_ids (a list of ids in '
-                        'frame order, or the video\'s COCO/PoseTrack '
-                        'annotation file), or key the entries by '
-                        '"frame_index".')
-                if entry['image_id'] not in id_to_frame:
-                    continue  # another video's detection
-                frame = id_to_frame[entry['image_id']]
+            elif value in id_to_frame:
+                frame = id_to_frame[value]
             else:
-                raise InputError(
-                    f'{what} has neither "frame_index" nor "image_id".')
-            xyxy = xywh_to_xyxy(record['bbox'])[0]
+                continue  # another video's detection
+            xyxy = xywh_to_xyxy(det['bbox'])[0]
             by_frame.setdefault(frame, []).append(
-                [*xyxy.tolist(), record['score']])
-        if id_to_frame is not None and entries and not any(
-                isinstance(e, dict) and e.get('image_id') in id_to_frame
-                for e in entries):
+                [*xyxy.tolist(), det['score']])
+        if id_to_frame is not None and content and not any(
+                e.get('image_id') in id_to_frame for e in content):
             raise InputError(
-                f'{self.description}: none of its {len(entries)} entries has '
+                f'{self.description}: none of its {len(content)} entries has '
                 f'one of the {len(id_to_frame)} image ids of bbox_image_ids '
                 f'(e.g. {list(id_to_frame)[:3]}); are the ids those of this '
                 'video?')
@@ -335,34 +326,34 @@ class PersonBoxSource:
         if self._checked_length == num_frames:
             return
         self._checked_length = num_frames
-        if self._per_frame is not None and len(self._per_frame) != num_frames:
-            raise InputError(
-                f'bboxes has {len(self._per_frame)} entries (one per frame) '
-                f'but the input has {num_frames} frames; give one entry per '
-                'frame (an empty one for a frame without people).')
-        if self._image_ids is not None:
-            if len(self._image_ids) < num_frames:
-                raise InputError(
-                    f'bbox_image_ids gives {len(self._image_ids)} image ids '
-                    f'but the input has {num_frames} frames; frames '
-                    f'{len(self._image_ids)}..{num_frames - 1} would get no '
-                    'boxes. Give the image id of every frame (the annotation '
-                    'file of this video).')
-            if len(self._image_ids) > num_frames:
-                print_log(
-                    f'bbox_image_ids gives {len(self._image_ids)} image ids '
-                    f'for the {num_frames} frames of the input: the boxes of '
-                    f'the last {len(self._image_ids) - num_frames} ids are '
-                    'not used (the input is the first frames of the video).',
-                    logger='current',
-                    level=30)
+        ids = self._image_ids
         beyond = sorted(f for f in self._indexed_frames if f >= num_frames)
-        if beyond:
-            count = sum(self._indexed_frames[f] for f in beyond)
-            raise InputError(
-                f'{self.description}: {count} box(es) have a "frame_index" '
-                f'beyond the last frame of the {num_frames}-frame input '
-                f'(frame_index {beyond[0]}'
-                f'{"..." + str(beyond[-1]) if len(beyond) > 1 else ""}); '
-                'frame_index is the 0-based position of the frame in the '
-                'input.')
+        count = sum(self._indexed_frames[f] for f in beyond)
+        problem = next((text for bad, text in (
+            (self._per_frame is not None
+             and len(self._per_frame) != num_frames,
+             f'bboxes has {len(self._per_frame or [])} entries (one per '
+             f'frame) but the input has {num_frames} frames; give one entry '
+             'per frame (an empty one for a frame without people).'),
+            (ids is not None and len(ids) < num_frames,
+             f'bbox_image_ids gives {len(ids or [])} image ids but the input '
+             f'has {num_frames} frames; frames {len(ids or [])}..'
+             f'{num_frames - 1} would get no boxes. Give the image id of '
+             'every frame (the annotation file of this video).'),
+            (beyond, f'{self.description}: {count} box(es) have a '
+             '"frame_index" beyond the last frame of the '
+             f'{num_frames}-frame input (frame_index {(beyond or [0])[0]}'
+             f'{"..." + str(beyond[-1]) if len(beyond) > 1 else ""}); '
+             'frame_index is the 0-based position of the frame in the '
+             'input.'),
+        ) if bad), None)
+        if problem:
+            raise InputError(problem)
+        if ids is not None and len(ids) > num_frames:
+            print_log(
+                f'bbox_image_ids gives {len(ids)} image ids for the '
+                f'{num_frames} frames of the input: the boxes of the last '
+                f'{len(ids) - num_frames} ids are not used (the input is the '
+                'first frames of the video).',
+                logger='current',
+                level=30)

@@ -7,31 +7,46 @@ and ``torch.distributed`` launchers.
 """
 import argparse
 import difflib
+import functools
+import inspect
 import logging
 import os
 import os.path as osp
+import re
 from datetime import timedelta
-from typing import List
+from typing import FrozenSet, List
 
+import mmengine.runner.runner as runner_module
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
-from .config import load_config
+from .config import is_path_variable, load_config
 
-#: Top-level config keys that mmengine's ``Runner.from_cfg``, mmengine's
-#: ``Config`` and the mmpose conventions read.
-CONSUMED_CONFIG_KEYS = (
-    'model', 'work_dir', 'train_dataloader', 'val_dataloader',
-    'test_dataloader', 'train_cfg', 'val_cfg', 'test_cfg', 'auto_scale_lr',
-    'optim_wrapper', 'param_scheduler', 'val_evaluator', 'test_evaluator',
-    'default_hooks', 'custom_hooks', 'data_preprocessor', 'load_from',
-    'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level',
-    'visualizer', 'vis_backends', 'default_scope', 'randomness',
-    'experiment_name', 'model_wrapper_cfg', 'find_unused_parameters',
-    'sync_bn', 'compile', 'activation_checkpointing',
-    'efficient_conv_bn_eval', 'custom_imports', 'dataset_type', 'data_mode',
-    'data_root', 'backend_args', 'codec')
+#: Top-level helper variables of mmpose-style configs (and ours), read by
+#: nothing as such: never reported as misspellings.
+CONFIG_HELPER_KEYS = ('custom_imports', 'dataset_type', 'data_mode',
+                      'data_root', 'backend_args', 'codec', 'vis_backends',
+                      'frame_offsets', 'sync_bn')
+
+
+@functools.lru_cache()
+def consumed_config_keys() -> FrozenSet[str]:
+    """The top-level config keys that something reads: the arguments of
+    mmengine's ``Runner``, the keys its module reads from a config (found in
+    its source, so a newer mmengine brings its own), and
+    :data:`CONFIG_HELPER_KEYS`.
+
+    Returns:
+        frozenset[str]: The keys.
+    """
+    source = inspect.getsource(runner_module)
+    read = re.findall(r"cfg(?:\.get\(\s*|\[)['\"](\w+)['\"]", source)
+    arguments = inspect.signature(runner_module.Runner.__init__).parameters
+    return frozenset(set(arguments) - {'self', 'cfg'} | set(read)
+                     | set(CONFIG_HELPER_KEYS))
+
+
 #: How similar (difflib ratio) an unknown key must be to a consumed one to be
 #: reported as a probable misspelling.
 MISSPELLING_CUTOFF = 0.8
@@ -41,7 +56,8 @@ def misspelled_config_keys(cfg: Config) -> List[tuple]:
     """Top-level keys that look like misspellings of a consumed key.
 
     Configs define helper variables at the top level (``train_pipeline``,
-    ``frame_offsets``, ...), which nothing reads as such; mmengine ignores
+    ``frame_offsets``, path variables such as ``val_data_root``), which
+    nothing reads as such; mmengine ignores
     every key it does not know. A key that is not in
     :data:`CONSUMED_CONFIG_KEYS` but close to one of them (``train_cgf``,
     ``val_evalutor``) is almost certainly a typo whose setting would be
@@ -54,11 +70,12 @@ def misspelled_config_keys(cfg: Config) -> List[tuple]:
         list[tuple[str, str]]: ``(key, the consumed key it resembles)``.
     """
     found = []
+    consumed = sorted(consumed_config_keys())
     for key in cfg.keys():
-        if key in CONSUMED_CONFIG_KEYS or key.startswith('_'):
+        if key in consumed or key.startswith('_') or is_path_variable(key):
             continue
         close = difflib.get_close_matches(
-            key, CONSUMED_CONFIG_KEYS, n=1, cutoff=MISSPELLING_CUTOFF)
+            key, consumed, n=1, cutoff=MISSPELLING_CUTOFF)
         if close:
             found.append((key, close[0]))
     return found

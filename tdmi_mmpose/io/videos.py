@@ -1,7 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Videos and frames: which video an image belongs to, splitting a merged
-file into videos, frame numbers from file names, frame order and a video's
-frame table."""
+"""PoseTrack18-layout files and their videos: reading a file (every record
+checked once, by the schemas of :mod:`.records`), which video an image
+belongs to, splitting a merged file into videos, frame numbers from file
+names, frame order and a video's frame table."""
 import os.path as osp
 import re
 from collections import OrderedDict
@@ -9,8 +10,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..utils.errors import InputError
 from .clip import clip_frame_indices
-from .json_files import check_fields, check_video_lists
-from .records import check_image_record, is_json_integer
+from .fields import check_record
+from .json_files import load_json
+from .records import (annotation_where, check_annotation, check_image,
+                      register_ids)
 
 #: The file name of frame ``t`` of a video that this project writes
 #: (``FRAME_FILE_TEMPLATE.format(t)``: ``000000.jpg``, ``000001.jpg``, ...),
@@ -67,65 +70,135 @@ def group_videos(images: Sequence[dict]) -> 'OrderedDict[object, list]':
     return groups
 
 
-def split_videos(data: object, source: str) -> 'OrderedDict[str, dict]':
-    """Split a (merged) PoseTrack18-layout file into its videos.
+def _list_field(value: object) -> Optional[str]:
+    return None if isinstance(value, list) else 'is missing or not a list'
+
+
+def _images_field(value: object) -> Optional[str]:
+    return _list_field(value) or (None if value else 'is empty')
+
+
+def check_video_lists(data: object,
+                      source: str,
+                      annotations: bool = True) -> Tuple[list, list]:
+    """Check the top level of a PoseTrack18-layout object: a dict with the
+    lists ``images`` and ``annotations`` (records not checked).
+
+    Args:
+        data (object): The loaded JSON.
+        source (str): Its file, for errors.
+        annotations (bool): Whether ``annotations`` is required; ``False``
+            reads a missing one as empty. Defaults to ``True``.
+
+    Returns:
+        tuple[list, list]: ``images`` and ``annotations``.
+    """
+    fields = ('images', 'annotations') if annotations else ('images', )
+    check_record(data, dict(images=_list_field, annotations=_list_field),
+                 source, fields)
+    return data['images'], data.get('annotations', [])
+
+
+def check_video_data(data: object,
+                     source: str,
+                     num_keypoints: Optional[int] = None,
+                     annotations: bool = True,
+                     image_fields: Sequence[str] = ()) -> Tuple[list, list]:
+    """Check a loaded PoseTrack18-layout object, every record once: the top
+    level (a non-empty ``images`` list, an ``annotations`` list), each image
+    (:func:`~.records.check_image`; ids unique in the file), each annotation
+    (:func:`~.records.check_annotation`, of an image of the file).
+
+    Args:
+        data (object): The loaded JSON.
+        source (str): Its file, for errors.
+        num_keypoints (int, optional): K of every annotation's
+            ``keypoints``; ``None`` checks only ``id`` and ``image_id``.
+        annotations (bool): Whether ``annotations`` is required and
+            checked; ``False`` ignores it (test sets, detections).
+        image_fields (Sequence[str]): Further required fields of images.
+
+    Returns:
+        tuple[list, list]: ``images`` and ``annotations`` (``[]`` without
+        ``annotations``).
+    """
+    fields = ('images', 'annotations') if annotations else ('images', )
+    check_record(data, dict(images=_images_field, annotations=_list_field),
+                 source, fields)
+    ids: Dict = {}
+    for image in data['images']:
+        check_image(image, source, image_fields)
+    register_ids([image['id'] for image in data['images']], 'image id',
+                 'images.id', source, ids)
+    if not annotations:
+        return data['images'], []
+    for ann in data['annotations']:
+        check_annotation(ann, source, num_keypoints)
+        if ann['image_id'] not in ids:
+            raise InputError(
+                f'{annotation_where(ann, source)}: unknown image_id '
+                f'{ann["image_id"]!r} (field "annotations.image_id"): no '
+                'image of this file has that id.')
+    return data['images'], data['annotations']
+
+
+def read_video_file(path: str,
+                    num_keypoints: Optional[int] = None,
+                    annotations: bool = True,
+                    image_fields: Sequence[str] = ()) -> Tuple[list, list]:
+    """Load a PoseTrack18-layout file (one video, or several merged) and
+    check it (:func:`check_video_data`).
+
+    Returns:
+        tuple[list, list]: ``images`` and ``annotations``.
+    """
+    return check_video_data(
+        load_json(path, 'Annotation file'), path, num_keypoints, annotations,
+        image_fields)
+
+
+def split_videos(data: object,
+                 source: str,
+                 num_keypoints: Optional[int] = None
+                 ) -> 'OrderedDict[str, dict]':
+    """Split a checked (merged) PoseTrack18-layout object into its videos.
 
     Images are grouped by :func:`video_key`; a video lies in one image
-    folder and is named after it (:func:`video_name`). Image and annotation
-    ids are unique, every annotation refers to an image of the file, and
-    images and annotations keep the file's order.
+    folder and is named after it (:func:`video_name`). Records are checked
+    by :func:`check_video_data` (annotation ids unique too); images and
+    annotations keep the file's order.
 
     Args:
         data (object): The loaded JSON (``images``, ``annotations``,
             ``categories``).
         source (str): The file, for errors.
+        num_keypoints (int, optional): See :func:`check_video_data`.
 
     Returns:
         OrderedDict[str, dict]: Video name -> ``images``, ``annotations``,
         ``categories`` (the file's).
     """
-    all_images, all_annotations = check_video_lists(data, source)
-    for image in all_images:
-        check_image_record(image, source)
-    image_video = {}
+    all_images, all_annotations = check_video_data(data, source,
+                                                   num_keypoints)
+    register_ids([ann['id'] for ann in all_annotations], 'annotation id',
+                 'annotations.id', source, {})
     groups = group_videos(all_images)
-    for key, images in groups.items():
-        for image in images:
-            if image['id'] in image_video:
-                raise InputError(
-                    f'{source}: image id {image["id"]} (field "images.id") '
-                    'appears twice.')
-            image_video[image['id']] = key
+    image_video = {image['id']: key for key, images in groups.items()
+                   for image in images}
     annotations = OrderedDict((key, []) for key in groups)
-    seen = set()
     for ann in all_annotations:
-        check_fields(ann, ('id', 'image_id'),
-                     f'{source}: an entry of "annotations"')
-        if ann['id'] in seen:
-            raise InputError(
-                f'{source}: annotation id {ann["id"]} (field '
-                '"annotations.id") appears twice.')
-        seen.add(ann['id'])
-        if ann['image_id'] not in image_video:
-            raise InputError(
-                f'{source}: annotation {ann["id"]} refers to image_id '
-                f'{ann["image_id"]} (field "annotations.image_id"), which '
-                'is not in "images".')
         annotations[image_video[ann['image_id']]].append(ann)
-
     videos, keys = OrderedDict(), {}
     for key, images in groups.items():
         folders = sorted({image_folder(image) for image in images})
-        if len(folders) > 1:
+        name = video_name(images, key)
+        if len(folders) > 1 or name in keys:
             raise InputError(
                 f'{source}: images of vid_id {key!r} lie in image folders '
                 f'{folders} (field "images.file_name"); a video needs '
-                'exactly one.')
-        name = video_name(images, key)
-        if name in keys:
-            raise InputError(
-                f'{source}: videos {keys[name]!r} and {key!r} are both named '
-                f'{name!r} (their image folder).')
+                'exactly one.' if len(folders) > 1 else
+                f'{source}: videos {keys[name]!r} and {key!r} are both '
+                f'named {name!r} (their image folder).')
         keys[name] = key
         videos[name] = OrderedDict(
             images=images,
@@ -209,7 +282,8 @@ def order_frames(images: Sequence[dict]) -> List[dict]:
 
 def frame_table(images: Sequence[dict], where: str
                 ) -> Tuple[List[Optional[str]], Dict[object, int], bool]:
-    """A video's frames: the file name and frame index of each image.
+    """A video's frames: the file name and frame index of each checked
+    image.
 
     When the ``images`` list is complete (``nframes`` entries, or no
     ``nframes``), an image's frame index is its rank in
@@ -228,44 +302,32 @@ def frame_table(images: Sequence[dict], where: str
         - complete (bool): Whether the list has every frame.
     """
     listed = len(images)
-    nframes_values = set()
-    for image in images:
-        if 'nframes' not in image:
-            continue
-        value = image['nframes']
-        if not is_json_integer(value) or value < 1:
-            raise InputError(
-                f'{where}: image {image.get("id")!r}: field "nframes" must '
-                f'be a positive integer, got {value!r}.')
-        nframes_values.add(int(value))
-    if len(nframes_values) > 1:
-        raise InputError(
-            f'{where} has inconsistent "nframes" values '
-            f'{sorted(nframes_values)}.')
-    nframes = int(nframes_values.pop()) if nframes_values else listed
-    if nframes < listed:
-        raise InputError(
-            f'{where} lists {listed} images but its "nframes" is {nframes}.')
+    values = sorted({int(image['nframes']) for image in images
+                     if 'nframes' in image})
+    nframes = values[0] if values else listed
     ordered = order_frames(images)
-    if all('frame_id' in image for image in images):
-        frame_ids = [image['frame_id'] for image in ordered]
-        if len(set(frame_ids)) != len(frame_ids):
-            raise InputError(f'{where} has duplicate "frame_id"s.')
+    if listed == nframes:
+        numbers = list(range(listed))
+    else:
+        numbers = [frame_number(image['file_name']) for image in ordered]
+    frame_ids = [image['frame_id'] for image in images if 'frame_id' in image]
+    unreadable = [image['file_name'] for n, image in zip(numbers, ordered)
+                  if n is None or not 0 <= n < nframes]
+    twice = sorted(n for n in set(numbers) if numbers.count(n) > 1)
+    problem = next((text for bad, text in (
+        (len(values) > 1, f'has inconsistent "nframes" values {values}'),
+        (nframes < listed,
+         f'lists {listed} images but its "nframes" is {nframes}'),
+        (len(set(frame_ids)) != len(frame_ids), 'has duplicate "frame_id"s'),
+        (unreadable, f'is incomplete and the frame number of '
+         f'{(unreadable or [None])[0]!r} cannot be read from its file name (expected '
+         f'0..{nframes - 1})'),
+        (twice, f'lists frame number {(twice or [None])[0]} twice'),
+    ) if bad), None)
+    if problem:
+        raise InputError(f'{where} {problem}.')
     frames: List[Optional[str]] = [None] * nframes
-    index = {}
-    for rank, image in enumerate(ordered):
-        if listed == nframes:
-            number = rank
-        else:
-            number = frame_number(image['file_name'])
-            if number is None or not 0 <= number < nframes:
-                raise InputError(
-                    f'{where} is incomplete and the frame number of '
-                    f'{image["file_name"]!r} cannot be read from its file '
-                    f'name (expected 0..{nframes - 1}).')
-            if frames[number] is not None:
-                raise InputError(
-                    f'{where} lists frame number {number} twice.')
+    for number, image in zip(numbers, ordered):
         frames[number] = image['file_name']
-        index[image['id']] = number
+    index = {image['id']: n for n, image in zip(numbers, ordered)}
     return frames, index, listed == nframes

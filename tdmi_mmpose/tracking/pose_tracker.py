@@ -1,33 +1,11 @@
 # Copyright (c) tdmi_mmpose contributors.
 """A small, deterministic pose tracker: track ids for the people of a video
-from the poses of the previous frames.
-
-Rules, applied frame by frame (see ``docs/tracking.md``):
-
-1. **Candidates.** Every live track (matched within the last ``max_age``
-   frames) is a candidate; a track keeps the pose, keypoint scores and box of
-   the last detection it was matched to (no motion model).
-2. **Similarity** of a track and a detection. A keypoint is *confident* if
-   its score is ``> kpt_thr``. If the two share at least ``min_keypoints``
-   confident keypoints, their similarity is the OKS over those keypoints
-   (mmpose's ``oks_iou`` with PoseTrack18 sigmas by default and the mean of
-   the two box areas as the scale), and a pair needs ``OKS >= oks_thr``.
-   Otherwise (few confident keypoints) it is the IoU of the two person boxes
-   (mmpose's ``bbox_overlaps``), and a pair needs ``IoU >= iou_thr``.
-3. **Matching** of the allowed pairs: ``'hungarian'`` maximises the summed
-   similarity (``scipy.optimize.linear_sum_assignment``); ``'greedy'`` takes
-   pairs by decreasing similarity (ties: older track first, then lower
-   detection index).
-4. **Ids.** A matched detection takes its track's id and refreshes the
-   track. Unmatched detections start new tracks with consecutive ids
-   (``start_id``, ``start_id + 1``, ...) in detection order. A track not
-   matched for more than ``max_age`` consecutive frames is dropped, so a
-   person who comes back later gets a new id.
-
-The same input always gives the same ids (no randomness; ties are broken by
-index).
+from the poses of the previous frames (no motion model). Per frame: the OKS
+(few confident keypoints: the box IoU) of every live track and detection,
+a Hungarian or greedy matching of the pairs above a threshold, new ids for
+the rest, tracks dropped after ``max_age`` missed frames. The rules are in
+docs/tracking.md ("The tracker"); every tie is broken by index.
 """
-from functools import lru_cache
 from typing import List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -38,47 +16,19 @@ from scipy.optimize import linear_sum_assignment
 from mmpose.evaluation.functional.nms import oks_iou
 from mmpose.registry import TASK_UTILS
 from mmpose.structures.bbox import bbox_overlaps
+from ..io import POSETRACK18_METAINFO
 
 MATCHERS = ('hungarian', 'greedy')
 
 
-@lru_cache()
-def posetrack18_sigmas() -> tuple:
-    """The OKS sigmas of the 17 PoseTrack18 keypoints, as mmpose's
-    ``configs/_base_/datasets/posetrack18.py`` (the metainfo of
-    :class:`PoseTrackVideoDataset`) defines them.
-
-    Returns:
-        tuple[float]: 17 sigmas.
-    """
-    from mmpose.datasets.datasets.utils import parse_pose_metainfo
-    from tdmi_mmpose.datasets.datasets.posetrack_video_dataset import \
-        PoseTrackVideoDataset
-    metainfo = parse_pose_metainfo(dict(PoseTrackVideoDataset.METAINFO))
-    return tuple(float(s) for s in metainfo['sigmas'])
-
-
 def keypoint_boxes(keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    kpt_thr: float) -> np.ndarray:
-    """Boxes around the confident keypoints of each person (all keypoints
-    where fewer than two are confident).
-
-    Args:
-        keypoints (np.ndarray): Shape (N, K, 2).
-        keypoint_scores (np.ndarray): Shape (N, K).
-        kpt_thr (float): A keypoint is confident if its score is above it.
-
-    Returns:
-        np.ndarray: (N, 4) boxes ``x1, y1, x2, y2``.
-    """
-    boxes = np.zeros((len(keypoints), 4))
-    for n, (points, scores) in enumerate(zip(keypoints, keypoint_scores)):
-        confident = scores > kpt_thr
-        if confident.sum() >= 2:
-            points = points[confident]
-        boxes[n, :2] = points.min(axis=0)
-        boxes[n, 2:] = points.max(axis=0)
-    return boxes
+    """Boxes ``x1, y1, x2, y2`` (N, 4) around the keypoints (N, K, 2) of
+    each person scoring above ``kpt_thr`` (all where fewer than two do)."""
+    used = keypoint_scores > kpt_thr
+    used[used.sum(axis=1) < 2] = True
+    points = np.where(used[..., None], keypoints, np.nan)
+    return np.concatenate([np.nanmin(points, 1), np.nanmax(points, 1)], 1)
 
 
 def _box_areas(boxes: np.ndarray) -> np.ndarray:
@@ -86,17 +36,9 @@ def _box_areas(boxes: np.ndarray) -> np.ndarray:
 
 
 def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Greedy matching by decreasing similarity.
-
-    Args:
-        similarity (np.ndarray): Shape (T, N).
-        allowed (np.ndarray): Which pairs may match, bool (T, N).
-
-    Returns:
-        np.ndarray: Matched (track, detection) index pairs, shape (M, 2),
-        in the order they were taken. Ties: lower track index, then lower
-        detection index first.
-    """
+    """Greedy matching of the ``allowed`` (T, N) pairs by decreasing
+    ``similarity`` (T, N); ties: lower track, then detection index first.
+    Returns the (track, detection) pairs (M, 2) in the order taken."""
     rows, cols = np.nonzero(allowed)
     order = np.lexsort((cols, rows, -similarity[rows, cols]))
     used_rows, used_cols, pairs = set(), set(), []
@@ -110,16 +52,8 @@ def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 
 
 def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Maximum-similarity matching of the allowed pairs.
-
-    Args:
-        similarity (np.ndarray): Shape (T, N).
-        allowed (np.ndarray): Which pairs may match, bool (T, N).
-
-    Returns:
-        np.ndarray: Matched (track, detection) index pairs, shape (M, 2),
-        sorted by track index.
-    """
+    """Maximum-similarity matching of the ``allowed`` (T, N) pairs;
+    returns the (track, detection) pairs (M, 2), by track index."""
     if similarity.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     # A disallowed pair costs 0, like leaving both unmatched, so the optimum
@@ -134,27 +68,22 @@ def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 class PoseTracker:
     """Assign track ids to the people of consecutive video frames.
 
-    Build it directly or from a config with mmpose's ``TASK_UTILS`` registry
-    (``TASK_UTILS.build(dict(type='PoseTracker', max_age=3))``); call
-    :meth:`update` once per frame, in time order, and :meth:`reset` before a
-    new video. See the module docstring for the rules.
+    Built directly or by :func:`build_tracker`; :meth:`update` once per
+    frame, in time order, :meth:`reset` before a new video.
 
     Args:
         matcher (str): ``'hungarian'`` (maximum summed similarity) or
             ``'greedy'``. Defaults to ``'hungarian'``.
-        oks_thr (float): Minimum OKS for a keypoint-based match.
-            Defaults to 0.3.
-        iou_thr (float): Minimum box IoU for a box-based match (a pair with
-            fewer than ``min_keypoints`` shared confident keypoints).
-            Defaults to 0.3.
-        kpt_thr (float): A keypoint is confident if its score is above this.
-            Defaults to 0.3.
-        min_keypoints (int): Shared confident keypoints needed to compare
-            two poses by OKS instead of box IoU. Defaults to 3.
-        max_age (int): Frames a track may go unmatched and still be
-            continued; 0 allows no gap. Defaults to 3.
-        sigmas (Sequence[float], optional): Per-keypoint OKS sigmas. Defaults
-            to the 17 PoseTrack18 sigmas of mmpose's dataset metainfo.
+        oks_thr (float): Minimum OKS of a keypoint match. Defaults to 0.3.
+        iou_thr (float): Minimum box IoU of a box match (fewer than
+            ``min_keypoints`` shared confident keypoints). Defaults to 0.3.
+        kpt_thr (float): A keypoint is confident above it. Defaults to 0.3.
+        min_keypoints (int): Shared confident keypoints to compare by OKS.
+            Defaults to 3.
+        max_age (int): Frames a track may go unmatched (0: no gap).
+            Defaults to 3.
+        sigmas (Sequence[float], optional): OKS sigmas, the dataset
+            metainfo's (:func:`build_tracker`). Defaults to PoseTrack18's.
         start_id (int): The first track id. Defaults to 0.
     """
 
@@ -167,18 +96,24 @@ class PoseTracker:
                  max_age: int = 3,
                  sigmas: Optional[Sequence[float]] = None,
                  start_id: int = 0):
-        if matcher not in MATCHERS:
-            raise ValueError(f'matcher must be one of {MATCHERS}, got '
-                             f'{matcher!r}.')
-        for name, value in (('oks_thr', oks_thr), ('iou_thr', iou_thr)):
-            if not 0 < value <= 1:
-                raise ValueError(f'{name} must be in (0, 1], got {value!r}.')
-        if int(min_keypoints) != min_keypoints or min_keypoints < 1:
-            raise ValueError('min_keypoints must be an integer >= 1, got '
-                             f'{min_keypoints!r}.')
-        if int(max_age) != max_age or max_age < 0:
-            raise ValueError(f'max_age must be an integer >= 0, got '
-                             f'{max_age!r}.')
+        options = dict(
+            matcher=matcher,
+            oks_thr=oks_thr,
+            iou_thr=iou_thr,
+            min_keypoints=min_keypoints,
+            max_age=max_age)
+        valid = (matcher in MATCHERS, 0 < oks_thr <= 1, 0 < iou_thr <= 1,
+                 int(min_keypoints) == min_keypoints >= 1,
+                 int(max_age) == max_age >= 0)
+        bad = [
+            f'{name}={value!r}'
+            for (name, value), ok in zip(options.items(), valid) if not ok
+        ]
+        if bad:
+            raise ValueError(
+                f'PoseTracker: {", ".join(bad)} (matcher: one of {MATCHERS}; '
+                'oks_thr, iou_thr: in (0, 1]; min_keypoints: an integer >= 1; '
+                'max_age: an integer >= 0).')
         self.matcher = matcher
         self.oks_thr = float(oks_thr)
         self.iou_thr = float(iou_thr)
@@ -186,7 +121,7 @@ class PoseTracker:
         self.min_keypoints = int(min_keypoints)
         self.max_age = int(max_age)
         self.sigmas = np.asarray(
-            posetrack18_sigmas() if sigmas is None else sigmas,
+            POSETRACK18_METAINFO['sigmas'] if sigmas is None else sigmas,
             dtype=np.float64)
         self.start_id = int(start_id)
         self.reset()
@@ -197,49 +132,34 @@ class PoseTracker:
         self.tracks: List[dict] = []
         self.next_id = self.start_id
 
-    def _check(self, keypoints, keypoint_scores, bboxes):
-        keypoints = np.asarray(keypoints, dtype=np.float64)
+    def _arrays(self, keypoints, keypoint_scores, bboxes):
+        """The frame as float64 arrays (N, K, 2), (N, K) and (N, 4)."""
         num_keypoints = len(self.sigmas)
+        keypoints = np.asarray(keypoints, dtype=np.float64)
         if keypoints.size == 0:
             keypoints = keypoints.reshape(0, num_keypoints, 2)
-        if keypoints.ndim != 3 or keypoints.shape[1:] != (num_keypoints, 2):
-            raise ValueError(
-                f'keypoints: expected shape (N, {num_keypoints}, 2) '
-                f'({num_keypoints} = number of sigmas), got '
-                f'{keypoints.shape}.')
-        num = len(keypoints)
         scores = np.asarray(keypoint_scores, dtype=np.float64)
-        if scores.shape != (num, num_keypoints):
-            raise ValueError(f'keypoint_scores: expected shape ({num}, '
-                             f'{num_keypoints}), got {scores.shape}.')
+        num = len(keypoints)
+        assert keypoints.shape[1:] == (num_keypoints, 2) and \
+            scores.shape == (num, num_keypoints), (
+                f'keypoints and keypoint_scores: expected shapes (N, '
+                f'{num_keypoints}, 2) and (N, {num_keypoints}) (K = number '
+                f'of sigmas), got {keypoints.shape} and {scores.shape}.')
         if bboxes is None:
-            boxes = keypoint_boxes(keypoints, scores, self.kpt_thr)
-        else:
-            boxes = np.asarray(bboxes, dtype=np.float64)
-            if boxes.size == 0:
-                boxes = boxes.reshape(0, 4)
-            if boxes.ndim != 2 or len(boxes) != num or \
-                    boxes.shape[1] not in (4, 5):
-                raise ValueError(
-                    f'bboxes: expected shape ({num}, 4) x1, y1, x2, y2 '
-                    f'(or ({num}, 5) with scores), got {boxes.shape}.')
-            boxes = boxes[:, :4]
-        return keypoints, scores, boxes
+            return keypoints, scores, keypoint_boxes(keypoints, scores,
+                                                     self.kpt_thr)
+        boxes = np.asarray(bboxes, dtype=np.float64)
+        boxes = boxes.reshape(num, -1) if num else np.zeros((0, 4))
+        assert boxes.shape[1] in (4, 5), (
+            f'bboxes: expected shape ({num}, 4) x1, y1, x2, y2 (or 5 '
+            f'columns with scores), got {np.shape(bboxes)}.')
+        return keypoints, scores, boxes[:, :4]
 
     def similarity(self, keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    boxes: np.ndarray):
-        """Similarity of every live track to every detection.
-
-        Args:
-            keypoints (np.ndarray): Detections, shape (N, K, 2).
-            keypoint_scores (np.ndarray): Shape (N, K).
-            boxes (np.ndarray): Shape (N, 4), x1, y1, x2, y2.
-
-        Returns:
-            tuple:
-            - similarity (np.ndarray): OKS or box IoU, shape (T, N).
-            - allowed (np.ndarray): Which pairs may match, bool (T, N).
-        """
+        """OKS or box IoU of every live track to every detection (keypoints
+        (N, K, 2), scores (N, K), boxes (N, 4)), and which pairs may match:
+        two (T, N) arrays."""
         num_tracks, num = len(self.tracks), len(keypoints)
         if num_tracks == 0 or num == 0:
             empty = np.zeros((num_tracks, num))
@@ -275,41 +195,23 @@ class PoseTracker:
                keypoints: np.ndarray,
                keypoint_scores: np.ndarray,
                bboxes: Optional[np.ndarray] = None) -> np.ndarray:
-        """Track the people of the next frame.
-
-        Args:
-            keypoints (np.ndarray): Poses, shape (N, K, 2).
-            keypoint_scores (np.ndarray): Keypoint scores, shape (N, K).
-            bboxes (np.ndarray, optional): Person boxes x1, y1, x2, y2,
-                shape (N, 4) (or (N, 5) with a score column). Defaults to
-                the boxes around each person's confident keypoints.
-
-        Returns:
-            np.ndarray: The track id of each person, int64, shape (N, ).
-        """
-        keypoints, scores, boxes = self._check(keypoints, keypoint_scores,
-                                               bboxes)
+        """The track ids (N, ) int64 of the people of the next frame: poses
+        (N, K, 2), keypoint scores (N, K) and boxes x1, y1, x2, y2 (N, 4) (or
+        (N, 5) with scores; default: around the confident keypoints)."""
+        keypoints, scores, boxes = self._arrays(keypoints, keypoint_scores,
+                                                bboxes)
         similarity, allowed = self.similarity(keypoints, scores, boxes)
         match = match_hungarian if self.matcher == 'hungarian' \
             else match_greedy
         pairs = match(similarity, allowed)
         ids = np.full(len(keypoints), -1, dtype=np.int64)
-        matched_tracks = set()
-        for t, n in pairs:
-            ids[n] = self.tracks[t]['id']
-            matched_tracks.add(int(t))
-        survivors = []
+        ids[pairs[:, 1]] = [self.tracks[t]['id'] for t in pairs[:, 0]]
         for t, track in enumerate(self.tracks):
-            if t not in matched_tracks:
-                track['missed'] += 1
-            if track['missed'] <= self.max_age:
-                survivors.append(track)
-        self.tracks = survivors
-        for n in range(len(keypoints)):
-            if ids[n] < 0:
-                ids[n] = self.next_id
-                self.next_id += 1
-                self.tracks.append(dict(id=int(ids[n])))
+            track['missed'] += int(t not in pairs[:, 0])
+        self.tracks = [t for t in self.tracks if t['missed'] <= self.max_age]
+        for n in np.flatnonzero(ids < 0):
+            ids[n], self.next_id = self.next_id, self.next_id + 1
+            self.tracks.append(dict(id=int(ids[n])))
         by_id = {track['id']: track for track in self.tracks}
         for n, track_id in enumerate(ids):
             by_id[int(track_id)].update(
@@ -320,48 +222,52 @@ class PoseTracker:
         return ids
 
 
-def _field(frame: Union[Mapping, object], name: str):
-    """``frame[name]`` of a dict or ``frame.name`` of an ``InstanceData``;
-    ``None`` if absent."""
-    if isinstance(frame, Mapping):
-        return frame.get(name)
-    return getattr(frame, name, None)
+def build_tracker(tracker: Optional[Union[PoseTracker, dict]] = None,
+                  dataset_meta: Optional[dict] = None) -> PoseTracker:
+    """A tracker from its config, with the OKS sigmas of the dataset.
+
+    Args:
+        tracker (PoseTracker | dict, optional): A tracker (returned as it
+            is), a config (built by mmpose's ``TASK_UTILS``, whatever the
+            default scope) or a :class:`PoseTracker`'s keyword arguments.
+            Defaults to ``PoseTracker()``.
+        dataset_meta (dict, optional): The dataset metainfo: its ``sigmas``
+            for a :class:`PoseTracker` config without. Defaults to ``None``.
+
+    Returns:
+        PoseTracker: The tracker.
+    """
+    if tracker is not None and not isinstance(tracker, dict):
+        return tracker
+    cfg = dict(type='PoseTracker')
+    cfg.update(tracker or {})
+    with DefaultScope.overwrite_default_scope('mmpose'):
+        tracker_type = TASK_UTILS.get(cfg['type'])
+        sigmas = (dataset_meta or {}).get('sigmas')
+        if tracker_type is PoseTracker and sigmas is not None:
+            cfg.setdefault('sigmas', [float(v) for v in sigmas])
+        return TASK_UTILS.build(cfg)
 
 
-def track_video(
-        frames: Sequence[Union[Mapping, object]],
-        tracker: Optional[Union[PoseTracker,
-                                dict]] = None) -> List[np.ndarray]:
+def track_video(frames: Sequence[Union[Mapping, object]],
+                tracker: Optional[Union[PoseTracker, dict]] = None,
+                dataset_meta: Optional[dict] = None) -> List[np.ndarray]:
     """Track ids for the people of every frame of one video.
 
     Args:
-        frames (Sequence[dict | InstanceData]): In time order; each has
-            ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K) and
-            optionally ``bboxes`` (N, 4) (mmpose's ``pred_instances`` fields).
-        tracker (PoseTracker | dict, optional): The tracker (it is reset
-            first), a config (``dict(type='PoseTracker', ...)``, built by
-            ``TASK_UTILS``) or the keyword arguments of a
-            :class:`PoseTracker`. Defaults to ``PoseTracker()``.
+        frames (Sequence[dict | InstanceData]): In time order, with
+            ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K), optionally
+            ``bboxes`` (N, 4) (mmpose's ``pred_instances`` fields).
+        tracker (PoseTracker | dict, optional): See :func:`build_tracker`;
+            it is reset first. Defaults to ``PoseTracker()``.
+        dataset_meta (dict, optional): See :func:`build_tracker`.
 
     Returns:
         list[np.ndarray]: Per frame, the track ids (N, ), int64.
     """
-    if tracker is None or (isinstance(tracker, dict)
-                           and 'type' not in tracker):
-        tracker = PoseTracker(**(tracker or {}))
-    elif isinstance(tracker, dict):
-        # mmpose's registry, whatever the current default scope
-        with DefaultScope.overwrite_default_scope('mmpose'):
-            tracker = TASK_UTILS.build(tracker)
+    tracker = build_tracker(tracker, dataset_meta)
     tracker.reset()
-    ids = []
-    for index, frame in enumerate(frames):
-        keypoints = _field(frame, 'keypoints')
-        keypoint_scores = _field(frame, 'keypoint_scores')
-        if keypoints is None or keypoint_scores is None:
-            raise ValueError(f'frame {index}: needs "keypoints" and '
-                             '"keypoint_scores".')
-        ids.append(
-            tracker.update(keypoints, keypoint_scores, _field(frame,
-                                                              'bboxes')))
-    return ids
+    return [
+        tracker.update(frame['keypoints'], frame['keypoint_scores'],
+                       frame.get('bboxes')) for frame in frames
+    ]

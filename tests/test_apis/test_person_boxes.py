@@ -89,9 +89,10 @@ def test_invalid_boxes_are_errors_or_dropped(box, match):
 @pytest.mark.parametrize('content, match', [
     ('[{"frame_index": 0, "bbox": [1, 2, 3', r'boxes\.json: not valid JSON'),
     ('[{"frame_index": 0, "bbox": [1, 2, "a", 4]}]',
-     r'boxes\.json: entry #0: "bbox" must be 4 numbers'),
+     r'boxes\.json: detection #0: field "bbox" must be numbers: value \'a\' '
+     r'at index 2'),
     ('[{"frame_index": 0, "bbox": [1, 2, 3, 4], "score": null}]',
-     r'entry #0: .*score=None'),
+     r'detection #0: field "score" must be .* got None'),
     ('{"annotations": []}', r'boxes\.json: a JSON dict must be a COCO'),
 ])
 def test_bad_json_files_name_the_file_and_entry(tmp_path, content, match):

@@ -25,6 +25,7 @@ from tdmi_mmpose.apis import PersonBoxSource
 from tdmi_mmpose.io import InputError
 from tdmi_mmpose.evaluation import PoseTrackAPMetric
 from tdmi_mmpose.evaluation.functional.average_precision import compute_rpc
+from tdmi_mmpose.evaluation.metrics import write_prediction_files
 from tdmi_mmpose.io import (InputError, check_checkpoint_file,
                             check_state_dict_matches, load_from_local)
 from tdmi_mmpose.utils import run_tool
@@ -126,15 +127,18 @@ def test_metric_rejects_non_finite_predictions(field, value):
 
 
 def test_metric_rejects_box_scores_of_another_length():
+    """A model whose outputs do not match is a programming error."""
     sample = _sample()
     sample['pred_instances']['bbox_scores'] = np.ones(3)
-    with pytest.raises(ValueError, match=r'3 bbox_scores for 2 instances '
-                       r'\(img_id 10001\)'):
+    with pytest.raises(AssertionError, match=r'img_id 10001: keypoints '
+                       r'\(2, 17, 2\), .* and 3 bbox_scores do not match'):
         PoseTrackAPMetric().process([], [sample])
 
 
 def test_ap_ranking_never_ranks_nan():
-    with pytest.raises(InputError, match='AP ranking.*nan'):
+    """Scores are checked where they enter (the metric's process and the
+    prediction files, above); inside, NaN is a programming error."""
+    with pytest.raises(AssertionError, match='AP ranking: non-finite'):
         compute_rpc(np.array([0.5, np.nan, 0.9]), np.ones(3), 3)
 
 
@@ -143,9 +147,9 @@ def test_metric_prediction_files_are_strict_and_atomic(tmp_path):
     video['annotations'][1]['scores'][0] = math.nan
     out_dir = str(tmp_path / 'preds')
     with pytest.raises(ValueError, match='not JSON compliant'):
-        PoseTrackAPMetric._write_videos({VIDEO: video}, out_dir)
+        write_prediction_files({VIDEO: video}, out_dir)
     assert files_under(out_dir) == []  # no NaN file, no partial file
-    sources = PoseTrackAPMetric._write_videos({VIDEO: pred_video()}, out_dir)
+    sources = write_prediction_files({VIDEO: pred_video()}, out_dir)
     with open(sources[VIDEO]) as f:
         assert json.load(f)['annotations'][0]['scores'][0] == 0.9
 
@@ -342,11 +346,11 @@ def test_non_finite_list_boxes_are_errors(boxes, match):
 
 @pytest.mark.parametrize('text, match', [
     ('[{"frame_index": 0, "bbox": [1, 2, 3, 4], "score": NaN}]',
-     r'boxes\.json: entry #0: .*score=nan'),
+     r'boxes\.json: detection #0: field "score" must be .* got nan'),
     ('[{"frame_index": 1.5, "bbox": [1, 2, 3, 4]}]',
-     r'entry #0: "frame_index" must be .* got 1\.5'),
+     r'detection #0: field "frame_index" must be .* got 1\.5'),
     ('[{"frame_index": -1, "bbox": [1, 2, 3, 4]}]',
-     r'entry #0: "frame_index" must be .* got -1'),
+     r'detection #0: field "frame_index" must be .* got -1'),
 ])
 def test_bad_box_json_entries_are_errors(tmp_path, text, match):
     path = tmp_path / 'boxes.json'

@@ -16,8 +16,7 @@ from tdmi_mmpose.datasets.converters.hieve import \
     FRAMES_PER_VIDEO as FRAMES
 from tdmi_mmpose.io.hieve_format import (HIEVE_JOINT_TAGS,
                                                hieve_keypoint_names)
-from tdmi_mmpose.datasets.hieve_sample_data import LABEL_DIR, \
-    make_sample_hieve
+from tdmi_mmpose.synthetic import LABEL_DIR, make_sample_hieve
 from tdmi_mmpose.io import InputError
 from tdmi_mmpose.utils import run_tool
 

@@ -432,7 +432,7 @@ def test_detected_boxes(writer, build_dataset):
           score=0.9), 'detection #0 refers to image 123'),
     (dict(category_id=1, bbox=[1, 1, 5, 5],
           score=0.9), 'neither "image_id" nor "image_name"'),
-    (dict(image_id='X', category_id=1, score=0.9), "'bbox'"),
+    (dict(image_id='X', category_id=1, score=0.9), '"bbox"'),
     (dict(image_id='X', category_id=1, bbox=[1, 1], score=0.9), '"bbox"'),
     (dict(image_id='X', category_id=1, bbox=[100, 1, 5, 5],
           score=0.9), 'outside'),
@@ -470,13 +470,13 @@ def _mutate(video, what):
         return '"annotations"'
     if what == 'image_no_file_name':
         del img['file_name']
-        return "'file_name'"
+        return '"file_name"'
     if what == 'duplicate_image_id':
         video['images'][1]['id'] = img['id']
         return 'appears twice'
     if what == 'ann_no_keypoints':
         del ann['keypoints']
-        return "'keypoints'"
+        return '"keypoints"'
     if what == 'ann_short_keypoints':
         ann['keypoints'] = ann['keypoints'][:-3]
         return '"keypoints"'
@@ -525,7 +525,7 @@ def test_malformed_annotation_names_file_and_field(writer, build_dataset,
     ('', 'is empty'),
     ('  \n', 'is empty'),
     ('{"images": [', 'not valid JSON'),
-    ('[1, 2]', 'expected a JSON object'),
+    ('[1, 2]', 'should be a JSON object'),
 ])
 def test_empty_or_broken_json(writer, build_dataset, content, match):
     path = writer.write_json(content, f'annotations/val/{VIDEO}.json')

@@ -18,8 +18,9 @@ from torch import nn
 from torch.utils.data import Dataset
 
 import tdmi_mmpose  # noqa: F401  (registers the loop)
-from tdmi_mmpose.engine import (ResumableEpochBasedTrainLoop, derive_seed,
-                                seed_everything)
+from mmengine.runner import set_random_seed
+
+from tdmi_mmpose.engine import ResumableEpochBasedTrainLoop, derive_seed
 
 NUM_SAMPLES = 10
 BATCH_SIZE = 2  # 5 iterations per epoch
@@ -178,12 +179,12 @@ def test_without_reseeding_the_draws_differ(uninterrupted, tmp_path):
     assert any(not torch.equal(weights[k], v) for k, v in full_weights.items())
 
 
-def test_derive_seed_and_seed_everything():
+def test_derive_seed_reseeds_mmengine_set_random_seed():
     assert derive_seed(0, 3) == derive_seed(0, 3)
     assert len({derive_seed(0, i) for i in range(100)}) == 100
     assert derive_seed(0, 1) != derive_seed(1, 1)
     assert 0 <= derive_seed(2**40, -1) < 2**32
-    seed_everything(derive_seed(0, 7))
+    set_random_seed(derive_seed(0, 7))
     first = (np.random.rand(), torch.rand(1).item())
-    seed_everything(derive_seed(0, 7))
+    set_random_seed(derive_seed(0, 7))
     assert (np.random.rand(), torch.rand(1).item()) == first

@@ -1,6 +1,6 @@
 """Random PoseTrack18 tracking cases (GT and prediction folders) for the MOTA
-tests, and the reader that turns such a folder into the frames
-:func:`evaluate_posetrack_mota` takes (the package's ``posetrack_io``)."""
+tests (read by the package's ``evaluate_posetrack_folders(..., track=True)``).
+"""
 import json
 import os
 import os.path as osp
@@ -8,8 +8,6 @@ import os.path as osp
 import numpy as np
 
 from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
-from tdmi_mmpose.evaluation.metrics.posetrack_io import (
-    load_posetrack_gt, parse_posetrack_video)
 
 CATEGORIES = [{
     'supercategory': 'person',
@@ -223,13 +221,3 @@ def write_random_mota_case(rng, root):
         for folder, content in (('gt', gt), ('pred', pred)):
             with open(osp.join(root, folder, f'{name}.json'), 'w') as f:
                 json.dump(content, f)
-
-
-def load_tracking_folder(folder, is_gt):
-    """``{video name: frames}`` of every ``<video>.json`` in a folder, read
-    by the package's loader and ``parse_posetrack_video(track=True)``."""
-    videos, sources = load_posetrack_gt(folder)
-    return {
-        name: parse_posetrack_video(video, sources[name], is_gt, track=True)
-        for name, video in videos.items()
-    }

@@ -10,9 +10,10 @@ from tdmi_mmpose.evaluation.functional import (
     MISSING_SCORE, POSEVAL_JOINT_NAMES, TABLE_NAMES, assign_predictions,
     compute_ap_metrics, compute_rpc, head_size, pckh_hits, points_in_polygon,
     summarize_table, voc_ap)
-from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_ap,
-                                            evaluate_posetrack_folders,
-                                            format_table, load_posetrack_gt)
+from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_folders,
+                                            evaluate_posetrack_videos,
+                                            format_poseval_table,
+                                            load_posetrack_gt)
 
 CASES = ('case01', 'case03', 'case06', 'case10')
 J = {name: j for j, name in enumerate(POSEVAL_JOINT_NAMES)}
@@ -28,7 +29,7 @@ def assert_close(actual, expected, what):
 
 
 def evaluate(gt_video, pred_video, name='000001_mpii_test'):
-    return evaluate_posetrack_ap({name: gt_video}, {name: pred_video})
+    return evaluate_posetrack_videos({name: gt_video}, {name: pred_video})[0]
 
 
 # ---------------------------------------------------------------------------
@@ -39,8 +40,9 @@ def test_reference_case(poseval_cases_dir, case):
     case_dir = osp.join(poseval_cases_dir, case)
     with open(osp.join(case_dir, 'expected.json')) as f:
         expected = json.load(f)
-    result = evaluate_posetrack_folders(
+    result, mota = evaluate_posetrack_folders(
         osp.join(case_dir, 'gt'), osp.join(case_dir, 'pred'))
+    assert mota is None
 
     assert result['joint_names'] == expected['joint_order']
     for name, values in expected['per_joint'].items():
@@ -67,7 +69,7 @@ def test_reference_case(poseval_cases_dir, case):
                 assert_close(np.nan if mine[j] is None else mine[j], value,
                              f'{case} {seq} {key}[{j}]')
     assert result['internals'] == expected['internals']
-    header, row = format_table(result['table'])
+    header, row = format_poseval_table(result['table'])
     assert header == expected['table_printed']['header']
     assert row == expected['table_printed']['row']
 
@@ -86,9 +88,9 @@ def test_merged_gt_file_gives_the_same_numbers(poseval_cases_dir, tmp_path):
     videos, sources = load_posetrack_gt(str(merged_file))
     assert sorted(videos) == sorted(per_video)
     assert all(str(merged_file) in s for s in sources.values())
-    by_folder = evaluate_posetrack_folders(
+    by_folder, _ = evaluate_posetrack_folders(
         osp.join(case_dir, 'gt'), osp.join(case_dir, 'pred'))
-    by_file = evaluate_posetrack_folders(
+    by_file, _ = evaluate_posetrack_folders(
         str(merged_file), osp.join(case_dir, 'pred'))
     assert by_file['table'] == by_folder['table']
     assert by_file['internals'] == by_folder['internals']
@@ -204,7 +206,7 @@ def test_table_groups_and_total():
     assert table['Total'] == 15
     ap[J['nose']] = np.nan
     assert math.isnan(summarize_table(ap)['Head'])
-    header, row = format_table(summarize_table(np.full(16, 100.0)))
+    header, row = format_poseval_table(summarize_table(np.full(16, 100.0)))
     assert header == ('& Head & Shou & Elb  & Wri  & Hip  & Knee & Ankl & '
                       'Total\\\\')
     assert row == '&100.0' + ' &100.0' * 7 + ' \\\\'
@@ -442,7 +444,7 @@ def test_videos_are_pooled(pt):
         '000002_mpii_test':
         pt.video('000002_mpii_test', [[pt.pred_person(stray, score=0.9)]]),
     }
-    result = evaluate_posetrack_ap(gts, preds)
+    result, _ = evaluate_posetrack_videos(gts, preds)
     # ranking: (0.9 miss), (0.8 hit) against 2 GT joints
     assert result['table']['Total'] == 25.0
     per_sequence = result['per_sequence']

@@ -8,6 +8,7 @@ import pytest
 
 from mmpose.registry import METRICS
 from tdmi_mmpose.evaluation.functional import TABLE_NAMES
+from tdmi_mmpose.io import POSETRACK18_METAINFO
 from tdmi_mmpose.evaluation.metrics import (PoseTrackAPMetric,
                                             evaluate_posetrack_folders,
                                             load_posetrack_gt)
@@ -39,7 +40,7 @@ def samples_from_prediction_files(pred_dir, bbox_score=1.0):
 def build_metric(ann_file, **kwargs):
     metric = METRICS.build(
         dict(type='PoseTrackAPMetric', ann_file=ann_file, **kwargs))
-    metric.dataset_meta = dict(dataset_name='posetrack18')
+    metric.dataset_meta = dict(POSETRACK18_METAINFO, dataset_name='posetrack18')
     return metric
 
 
@@ -92,7 +93,7 @@ def test_reproduces_poseval_and_writes_poseval_files(case03, tmp_path):
             assert len(set(ids)) == len(ids)
 
     # the written files, evaluated from disk, give the same numbers
-    reloaded = evaluate_posetrack_folders(case03['gt'], out_dir)
+    reloaded, _ = evaluate_posetrack_folders(case03['gt'], out_dir)
     for name in TABLE_NAMES:
         assert reloaded['table'][name] == metrics[f'posetrack/{name}']
 
@@ -271,7 +272,8 @@ def test_ann_file_from_the_dataset(case03):
     MessageHub.get_current_instance().update_info_dict(
         {'posetrack_test_ds_ann_file': case03['gt']})
     metric = PoseTrackAPMetric(nms_mode='none')
-    metric.dataset_meta = dict(dataset_name='posetrack_test_ds')
+    metric.dataset_meta = dict(
+        POSETRACK18_METAINFO, dataset_name='posetrack_test_ds')
     samples = samples_from_prediction_files(case03['pred'])
     metric.process([], samples)
     metrics = metric.evaluate(len(samples))
@@ -281,7 +283,7 @@ def test_ann_file_from_the_dataset(case03):
 
 def test_bad_options():
     with pytest.raises(ValueError, match='score_mode'):
-        PoseTrackAPMetric(score_mode='bbox_rle')
+        PoseTrackAPMetric(score_mode='bbox_iou')
     with pytest.raises(ValueError, match='nms_mode'):
         PoseTrackAPMetric(nms_mode='nms')
 

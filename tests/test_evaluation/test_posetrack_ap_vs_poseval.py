@@ -155,7 +155,7 @@ def test_random_cases_match_poseval(tmp_path, poseval_sorted_listing):
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             expected = _poseval(root + '/gt', root + '/pred')
-            result = evaluate_posetrack_folders(root + '/gt', root + '/pred')
+            result, _ = evaluate_posetrack_folders(root + '/gt', root + '/pred')
         for mine, theirs in zip(
                 (result['ap'], result['precision'], result['recall']),
                 expected):

@@ -66,7 +66,7 @@ def test_nan_is_written_as_null(posetrack_eval_tool, tmp_path, pt):
 
 
 @pytest.mark.parametrize('problem,message', [
-    ('missing', 'does not exist'),
+    ('missing', 'Prediction file not found'),
     ('malformed', 'malformed JSON'),
     ('keypoints', 'expected 17'),
     ('bbox_head', 'bbox_head'),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mmpose.registry import METRICS
-from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
+from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES, POSETRACK18_METAINFO
 from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
 
 pytest.importorskip('motmetrics')
@@ -71,7 +71,7 @@ def _run(pt, tmp_path, **kwargs):
             outfile_prefix=out_dir,
             nms_mode='none',
             **kwargs))
-    metric.dataset_meta = dict(dataset_name='posetrack18')
+    metric.dataset_meta = dict(POSETRACK18_METAINFO, dataset_name='posetrack18')
     samples = _samples(pt, video)
     metric.process([], samples)
     metrics = metric.evaluate(len(samples))

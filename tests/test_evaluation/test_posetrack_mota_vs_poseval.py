@@ -15,10 +15,11 @@ import warnings
 import numpy as np
 import pytest
 
-from tdmi_mmpose.evaluation.functional.posetrack_mota import (
-    POSEVAL_JOINT_NAMES, evaluate_posetrack_mota, format_mota_table)
+from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
+from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_folders,
+                                            format_poseval_table)
 from tdmi_mmpose.utils import run_tool
-from mota_cases import load_tracking_folder, write_random_mota_case
+from mota_cases import write_random_mota_case
 from poseval_oracle import import_poseval
 
 pytest.importorskip(
@@ -84,14 +85,13 @@ def test_random_cases_match_poseval(tmp_path, poseval_sorted_listing):
             warnings.simplefilter('ignore')
             expected, expected_seq = _poseval(root + '/gt', root + '/pred',
                                               root + '/out')
-            result = evaluate_posetrack_mota(
-                load_tracking_folder(root + '/gt', True),
-                load_tracking_folder(root + '/pred', False))
+            _, result = evaluate_posetrack_folders(
+                root + '/gt', root + '/pred', track=True)
         for key in KEYS:
             diff = _max_diff(result[OURS[key]], expected[key])
             assert diff <= 1e-9, (index, key, result[OURS[key]], expected[key])
             worst = max(worst, diff)
-        assert format_mota_table(result['table']) == \
+        assert format_poseval_table(result['table']) == \
             _poseval_table(expected), index
         assert sorted(result['per_sequence']) == sorted(expected_seq), index
         for name, values in result['per_sequence'].items():

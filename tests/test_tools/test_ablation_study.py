@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
 
-from tdmi_mmpose.analysis import (format_curve_table, format_markdown_table,
+from tdmi_mmpose.analysis import (format_clamp_table, format_curve_table,
+                                  format_markdown_table, format_probe_table,
                                   load_study_spec, plan_runs, run_study,
                                   summarize_study)
+from tdmi_mmpose.analysis.study_spec import fill_placeholders
 from tdmi_mmpose.analysis.ablation_report import mean_and_std
 from tdmi_mmpose.analysis.train_and_test import prepare_run_config
 
@@ -50,6 +52,44 @@ def test_shipped_spec_variants_build(tmp_path):
         assert rdm.mi_gradient == ('all' if name == 'full_mi_grad_all' else
                                    'attention')
         assert cfg.randomness == dict(seed=0, deterministic=True)
+
+
+@pytest.mark.parametrize('name', ['irrelevant_motion_frozen',
+                                  'irrelevant_motion_frozen_mi_sweep'])
+def test_frozen_spec_variants_build(tmp_path, name):
+    """Every variant of the frozen-recipe studies builds with the pretrained
+    checkpoint in the backbone's `Pretrained` init_cfg, frozen."""
+    from mmpose.registry import MODELS
+    spec = load_study_spec(
+        osp.join(REPO, 'configs', 'ablation_studies', f'{name}.py'))
+    roots = dict(data_root='/d/', pretrain_data_root='/p/',
+                 pretrained_checkpoint='/p/ckpt.pth')
+    init_default_scope('mmpose')
+    for variant, options in spec.variants.items():
+        cfg = prepare_run_config(
+            spec.base_config,
+            fill_placeholders(dict(spec.cfg_options, **options), roots), 0,
+            str(tmp_path / variant))
+        backbone = cfg.model.backbone
+        assert backbone.frozen and backbone.norm_eval
+        assert backbone.init_cfg == dict(type='Pretrained',
+                                         checkpoint='/p/ckpt.pth')
+        model = MODELS.build(cfg.model)
+        if variant == 'frozen_head_only':
+            assert not model.with_neck
+            continue
+        rdm = model.neck[1]
+        if variant.startswith('full_all'):
+            assert rdm.mi_gradient == 'all'
+        elif variant.startswith('full_attention'):
+            assert rdm.mi_gradient == 'attention'
+        assert (model.mi_loss is None) == (not variant.startswith('full'))
+    pretrain = prepare_run_config(
+        spec.pretrain['config'],
+        fill_placeholders(spec.pretrain['cfg_options'], roots), 0,
+        str(tmp_path / 'pretrain'))
+    assert pretrain.test_dataloader.dataset.data_root == '/d/'
+    assert not pretrain.model.backbone.frozen
 
 
 def test_mean_and_std():
@@ -180,7 +220,8 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
          osp.join(report_dir, 'study.json'), '--out-dir', str(out_dir)],
         capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert sorted(os.listdir(out_dir)) == ['chart.png', 'curve_ends.md',
+    assert sorted(os.listdir(out_dir)) == ['chart.png', 'clamp.md',
+                                           'curve_ends.md',
                                            'curves.png', 'table.md']
 
 
@@ -220,6 +261,17 @@ def test_published_tables_are_generated_from_the_committed_studies(
     assert osp.isfile(osp.join(folder, 'chart.png'))
     # every published run is complete: all variants x all seeds
     assert len(study['runs']) == len(study['variants']) * len(study['seeds'])
+    if study.get('probe_variants'):
+        probe = format_probe_table(study)
+        with open(osp.join(folder, 'probe.md')) as f:
+            assert f.read() == probe
+        with open(osp.join(REPO, 'docs', 'ablation.md')) as f:
+            assert probe in f.read()
+        assert all('probe' in r for r in study['runs']
+                   if r['variant'] in study['probe_variants'])
+    if osp.isfile(osp.join(folder, 'clamp.md')):
+        with open(osp.join(folder, 'clamp.md')) as f:
+            assert f.read() == format_clamp_table(study)
 
 
 def test_there_is_a_published_study():
@@ -271,3 +323,90 @@ def test_model_doc_quotes_the_mi_study_curves():
         study = json.load(f)
     with open(osp.join(REPO, 'docs', 'model.md')) as f:
         assert format_curve_table(study) in f.read()
+
+
+GRADIENT_RECORDS = sorted(
+    glob.glob(osp.join(REPO, 'docs', 'ablation', '*', 'gradient_norms_*.json')))
+
+
+@pytest.mark.parametrize('record', GRADIENT_RECORDS, ids=osp.basename)
+def test_model_doc_quotes_the_committed_gradient_norms(record):
+    """docs/model.md's gradient-norm tables are the committed output of
+    tools/analysis/mi_gradient_probe.py --json, with its command."""
+    from tdmi_mmpose.analysis.gradient_probe import format_gradient_table
+    with open(record) as f:
+        probe = json.load(f)
+    assert probe['command'].startswith('tools/analysis/mi_gradient_probe.py')
+    with open(osp.join(REPO, 'docs', 'model.md')) as f:
+        assert format_gradient_table(probe['norms']) in f.read()
+
+
+FROZEN_SPEC = osp.join(REPO, 'configs', 'ablation_studies',
+                       'irrelevant_motion_frozen.py')
+MICRO_FROZEN_SPEC = '''
+_base_ = [{shipped!r}]
+base_config = {base!r}
+seeds = [0]
+_micro = dict(frames_per_video=6, pan_speed=4.0, moving_objects=2,
+              passer_by=True)
+sample_data = dict(seed=0, num_videos=(1, 1), label_step=2, **_micro)
+_fast = {{
+    'train_cfg.max_epochs': 1,
+    'param_scheduler.0.end': 1,
+    'train_dataloader.num_workers': 0,
+    'test_dataloader.num_workers': 0,
+    'model.test_cfg.flip_test': False,
+}}
+pretrain = dict(
+    config={pretrain!r},
+    sample_data=dict(seed=1, num_videos=(1, 0), label_step=1, **_micro),
+    cfg_options=dict(_fast, val_data_root='{{data_root}}'))
+cfg_options = dict(_fast, backbone_checkpoint='{{pretrained_checkpoint}}')
+variants = dict(_delete_=True, full_all={{'model.neck.1.mi_gradient': 'all'}})
+probe_variants = ['full_all']
+'''
+
+
+def test_frozen_recipe_micro_study_keeps_the_backbone(tmp_path):
+    """The frozen recipe end to end: the pretraining run, a temporal variant
+    whose MI gradient may reach everything before the RDM, trained on the
+    pretrained backbone through its `Pretrained` init_cfg, and probed; the
+    backbone's weights and BN statistics are the pretrained ones."""
+    import torch
+    shipped = load_study_spec(FROZEN_SPEC)
+    assert shipped.pretrain and set(shipped.probe_variants) <= set(
+        shipped.variants)
+    spec_file = tmp_path / 'micro_frozen.py'
+    spec_file.write_text(MICRO_FROZEN_SPEC.format(
+        shipped=FROZEN_SPEC,
+        base=osp.join(REPO, 'configs', 'tdmi_tiny_irrelevant_motion.py'),
+        pretrain=osp.join(REPO, 'configs',
+                          'tdmi_tiny_single_frame_pretrain.py')))
+    work_dir = str(tmp_path / 'study')
+    study = run_study(load_study_spec(str(spec_file)), work_dir,
+                      progress=lambda line: None)
+    assert study['pretrain']['name'] == 'pretrained_single_frame'
+    (run, ) = study['runs']
+    assert 0.0 <= run['probe']['useful_in_target'] <= 1.0
+    assert run['probe']['samples'] > 0
+    assert osp.isfile(osp.join(work_dir, 'runs', 'full_all__seed0',
+                               'probe.png'))
+    rows = summarize_study(study)
+    assert [r['variant'] for r in rows] == ['pretrained_single_frame',
+                                            'full_all']
+
+    def state(name):
+        path = glob.glob(osp.join(work_dir, 'runs', name, 'epoch_*.pth'))[0]
+        return torch.load(path, map_location='cpu',
+                          weights_only=False)['state_dict']
+
+    pretrained = state('pretrained_single_frame__seed0')
+    trained = state('full_all__seed0')
+    backbone = [k for k in trained if k.startswith('backbone.')]
+    assert len(backbone) > 100
+    for key in backbone:
+        assert torch.equal(trained[key], pretrained[key]), key
+    # the rest did train
+    assert any(k.startswith('neck.0.') for k in trained)
+    assert not torch.equal(trained['head.final_layer.weight'],
+                           pretrained['head.final_layer.weight'])

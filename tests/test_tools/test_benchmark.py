@@ -1,24 +1,19 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""tools/analysis/benchmark.py --quick: a smoke test of the report (not a
-timed test: no figure is compared with a target here)."""
-import importlib.util
+"""The benchmark (tdmi_mmpose.benchmarks, behind tools/analysis/benchmark.py)
+at --quick sizes: a smoke test of the report (not a timed test: no figure is
+compared with a target here)."""
 import json
 import math
 import os.path as osp
 
 import pytest
 
+from tdmi_mmpose.benchmarks import (BenchmarkSettings,
+                                    format_benchmark_report, run_benchmark)
+from tdmi_mmpose.utils import InputError
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-@pytest.fixture(scope='module')
-def benchmark():
-    spec = importlib.util.spec_from_file_location(
-        'tdmi_benchmark_tool',
-        osp.join(ROOT, 'tools', 'analysis', 'benchmark.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+CONFIG = osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack18.py')
 
 
 def positive(value):
@@ -26,16 +21,16 @@ def positive(value):
         and value > 0
 
 
-def test_quick_report(benchmark, sample_data_root, tmp_path, capsys):
-    out = tmp_path / 'bench.json'
-    benchmark.main([
-        '--quick', '--input-size', '64', '64', '--data-root', sample_data_root,
-        '--json',
-        str(out)
-    ])
-    printed = capsys.readouterr().out
-    with open(out) as f:
-        report = json.load(f)
+def test_quick_report(sample_data_root):
+    report = run_benchmark(
+        BenchmarkSettings(
+            CONFIG,
+            quick=True,
+            input_size=(64, 64),
+            data_root=sample_data_root,
+            command='python tools/analysis/benchmark.py --quick'))
+    printed = format_benchmark_report(report)
+    report = json.loads(json.dumps(report))  # what --json writes
 
     settings = report['settings']
     assert settings['batch_size'] == 1 and settings['num_frames'] == 5
@@ -85,8 +80,10 @@ def test_quick_report(benchmark, sample_data_root, tmp_path, capsys):
         assert heading in printed
 
 
-def test_rejects_sizes_hrnet_cannot_take(benchmark):
-    with pytest.raises(SystemExit):
-        benchmark.parse_args(['--input-size', '48', '64'])
-    with pytest.raises(SystemExit):
-        benchmark.parse_args(['--amp', '--device', 'cpu'])
+def test_rejects_sizes_hrnet_cannot_take():
+    with pytest.raises(InputError, match='multiples of 32, got \\[48, 64\\]'):
+        BenchmarkSettings(CONFIG, input_size=(48, 64))
+    with pytest.raises(InputError, match='--amp needs a CUDA device'):
+        BenchmarkSettings(CONFIG, amp=True, device='cpu')
+    with pytest.raises(InputError, match='--iters'):
+        BenchmarkSettings(CONFIG, iters=0)

@@ -10,7 +10,7 @@ import pytest
 
 from tdmi_mmpose.datasets.converters import merge_split
 from tdmi_mmpose.datasets.converters import posetrack17 as pt17
-from tdmi_mmpose.utils import run_tool
+from tdmi_mmpose.utils import InputError, run_tool
 
 FOLDER = 'images/bonn_5sec/000342_mpii'
 
@@ -218,7 +218,7 @@ def test_pt17_img_root_adds_missing_frames(tmp_path):
     (lambda d: d['annolist'][0]['annorect'][0]['annopoints'][0]['point'][1]
      .pop('x'), 'annorect[0].annopoints.point[1]: missing field "x"'),
     (lambda d: d['annolist'][0]['annorect'][0]['annopoints'][0]['point'][1]
-     .update(id=[13]), 'field "id": joint id 13 appears twice'),
+     .update(id=[13]), 'field "id" joint id 13 appears twice'),
     (lambda d: d['annolist'][0]['annorect'][0].pop('y2'),
      'annorect[0]: missing field "y2"'),
     (lambda d: d['annolist'][0]['annorect'][0].update(x1=[1, 2]),
@@ -239,7 +239,7 @@ def test_pt17_malformed_input_names_file_and_field(tmp_path, mutate, field):
     mutate(data)
     path = str(tmp_path / 'in' / 'bad_video.json')
     _write(path, data)
-    with pytest.raises(pt17.ConversionError) as e:
+    with pytest.raises(InputError) as e:
         pt17.convert_posetrack17(path, str(tmp_path / 'out'), progress=False)
     assert 'bad_video.json' in str(e.value)
     assert field in str(e.value)
@@ -248,7 +248,7 @@ def test_pt17_malformed_input_names_file_and_field(tmp_path, mutate, field):
 def test_pt17_invalid_json_and_cli_error(tmp_path, capsys):
     path = tmp_path / 'broken.json'
     path.write_text('{"annolist": [')
-    with pytest.raises(pt17.ConversionError, match='broken.json: not valid'):
+    with pytest.raises(InputError, match='broken.json: not valid'):
         pt17.convert_posetrack17(str(path), str(tmp_path / 'o'),
                                  progress=False)
     assert run_tool(pt17.main,
@@ -317,7 +317,11 @@ def test_merge_errors_name_file_and_field(sample_data_root, tmp_path):
 
     # Image id collision.
     bad = copy.deepcopy(data_b)
-    bad['images'][3]['id'] = data_a['images'][0]['id']
+    old_id, new_id = bad['images'][3]['id'], data_a['images'][0]['id']
+    bad['images'][3]['id'] = new_id
+    for ann in bad['annotations']:
+        if ann['image_id'] == old_id:
+            ann['image_id'] = new_id
     _write(b, bad)
     with pytest.raises(merge_split.InputError) as e:
         merge_split.merge_posetrack(src, out, progress=False)
@@ -360,7 +364,7 @@ def test_merge_errors_name_file_and_field(sample_data_root, tmp_path):
     del bad['images'][2]['vid_id']
     _write(b, bad)
     with pytest.raises(merge_split.InputError,
-                       match=r'000102_sample_val.json: images\[2\] has no '
+                       match=r'000102_sample_val.json: image \d+: missing '
                        'field "vid_id"'):
         merge_split.merge_posetrack(src, out, progress=False)
     assert not osp.exists(out)

@@ -51,7 +51,7 @@ def test_mi_gradient_reaches_only_what_the_rdm_allows(mode):
     model.train()
     torch.manual_seed(0)
     inputs = torch.randn(3, 5, 3, 128, 96)
-    feats = model.extract_video_feats(inputs, 2)
+    feats = model.extract_video_feats(inputs)
     mi_inputs = feats['mi_inputs']
     # a stand-in for loss_mi / loss_con: any function of the MI inputs
     losses = dict(
@@ -69,3 +69,16 @@ def test_mi_gradient_reaches_only_what_the_rdm_allows(mode):
     else:
         assert norms['tde'] > 0 and norms['backbone'] > 0
         assert mi_inputs['useful'] is feats['useful']
+
+
+def test_gradient_table_of_hand_made_norms():
+    from tdmi_mmpose.analysis.gradient_probe import format_gradient_table
+    norms = dict(loss_kpt=dict(tde=0.5, head=2.0),
+                 loss_mi=dict(tde=1.0, head=0.0))
+    lines = format_gradient_table(norms).strip().split('\n')
+    assert lines[0] == ('| group | |grad loss_kpt| | |grad loss_mi| | '
+                        'loss_mi / loss_kpt |')
+    assert lines[2] == '| tde | 0.5 | 1 | 2 |'
+    assert lines[3] == '| head | 2 | 0 | 0 |'
+    no_kpt = dict(loss_kpt=dict(tde=0.0), loss_mi=dict(tde=1.0))
+    assert format_gradient_table(no_kpt).strip().endswith('| n/a |')

@@ -15,8 +15,7 @@ import pytest
 from tdmi_mmpose.datasets.converters.hieve import main as convert_main
 from tdmi_mmpose.datasets.converters.hieve_submission import (
     main as submission_main, write_hieve_submission)
-from tdmi_mmpose.datasets.hieve_sample_data import LABEL_DIR, \
-    make_sample_hieve
+from tdmi_mmpose.synthetic import LABEL_DIR, make_sample_hieve
 from tdmi_mmpose.io import InputError
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -9,8 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tdmi_mmpose.datasets.sample_data import (POSETRACK18_KEYPOINTS,
-                                              make_sample_posetrack)
+from tdmi_mmpose.synthetic import POSETRACK18_KEYPOINTS, make_sample_posetrack
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 WIDTH, HEIGHT = 320, 240

@@ -5,9 +5,9 @@ import pytest
 from mmengine.structures import InstanceData
 
 from mmpose.registry import TASK_UTILS
-from tdmi_mmpose.tracking import (PoseTracker, keypoint_boxes, match_greedy,
-                                  match_hungarian, posetrack18_sigmas,
-                                  track_video)
+from tdmi_mmpose.io import POSETRACK18_METAINFO
+from tdmi_mmpose.tracking import (PoseTracker, build_tracker, keypoint_boxes,
+                                  match_greedy, match_hungarian, track_video)
 
 # The PoseTrack18 OKS sigmas as written in mmpose's
 # configs/_base_/datasets/posetrack18.py (an independent copy, to check
@@ -58,9 +58,18 @@ def hand_oks(shift, area, sigmas=POSETRACK18_SIGMAS):
         np.mean([np.exp(-d2 / (2 * area * (2 * s)**2)) for s in sigmas]))
 
 
-def test_sigmas_come_from_the_posetrack18_metainfo():
-    assert posetrack18_sigmas() == pytest.approx(POSETRACK18_SIGMAS)
+def test_sigmas_come_from_the_dataset_metainfo():
+    assert POSETRACK18_METAINFO['sigmas'].tolist() == pytest.approx(
+        POSETRACK18_SIGMAS)
     assert PoseTracker().sigmas.tolist() == pytest.approx(POSETRACK18_SIGMAS)
+    # a config takes the sigmas of the metainfo it is given, unless it has
+    # its own
+    meta = dict(sigmas=np.full(17, 0.1))
+    assert build_tracker(dict(max_age=1), meta).sigmas.tolist() == [0.1] * 17
+    assert build_tracker(dict(type='PoseTracker', sigmas=[0.2] * 17),
+                         meta).sigmas.tolist() == [0.2] * 17
+    tracker = PoseTracker()
+    assert build_tracker(tracker, meta) is tracker
 
 
 def test_similarity_is_oks_with_the_mean_box_area():
@@ -257,28 +266,34 @@ def test_built_from_the_registry():
     ] == [[4], [4]]
 
 
-@pytest.mark.parametrize('kwargs, message', [
-    (dict(matcher='auction'), 'matcher'),
-    (dict(oks_thr=0), 'oks_thr'),
-    (dict(iou_thr=1.5), 'iou_thr'),
-    (dict(max_age=-1), 'max_age'),
-    (dict(min_keypoints=0), 'min_keypoints'),
+@pytest.mark.parametrize('kwargs', [
+    dict(matcher='auction'),
+    dict(oks_thr=0),
+    dict(iou_thr=1.5),
+    dict(max_age=-1),
+    dict(max_age=1.5),
+    dict(min_keypoints=0),
 ])
-def test_bad_options(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_options(kwargs):
+    (name, value), = kwargs.items()
+    with pytest.raises(ValueError, match=rf'^PoseTracker: {name}={value!r} '):
         PoseTracker(**kwargs)
+    with pytest.raises(ValueError, match=r"matcher='auction', max_age=-1 "):
+        PoseTracker(matcher='auction', max_age=-1)
 
 
 def test_bad_frames():
+    """Wrong shapes are programming errors of the caller (the model's
+    outputs, or files the io layer checked), caught by assertions."""
     tracker = PoseTracker()
-    with pytest.raises(ValueError, match=r'keypoints: expected shape'):
+    with pytest.raises(AssertionError, match=r'expected shapes \(N, 17, 2\)'):
         tracker.update(np.zeros((2, 15, 2)), np.zeros((2, 15)))
-    with pytest.raises(ValueError, match=r'keypoint_scores: expected'):
+    with pytest.raises(AssertionError, match=r'got \(2, 17, 2\) and \(3'):
         tracker.update(np.zeros((2, 17, 2)), np.zeros((3, 17)))
-    with pytest.raises(ValueError, match=r'bboxes: expected'):
+    with pytest.raises(AssertionError, match=r'bboxes: expected'):
         tracker.update(
             np.zeros((2, 17, 2)), np.zeros((2, 17)), np.zeros((1, 4)))
-    with pytest.raises(ValueError, match='frame 1: needs'):
+    with pytest.raises(KeyError, match='keypoint_scores'):
         track_video(
             [frame(person(0, 0)),
              dict(keypoints=np.zeros((0, 17, 2)))])

@@ -3,9 +3,8 @@ shuffled order get MOTA 100 exactly when the tracker keeps every identity."""
 import numpy as np
 import pytest
 
-from tdmi_mmpose.evaluation.functional import POSETRACK18_TO_POSEVAL
-from tdmi_mmpose.evaluation.functional.posetrack_mota import \
-    evaluate_posetrack_mota
+from tdmi_mmpose.evaluation.functional import (POSETRACK18_TO_POSEVAL,
+                                               poseval_mota)
 from tdmi_mmpose.tracking import track_video
 
 pytest.importorskip(
@@ -37,7 +36,8 @@ def _video(absent_frames=()):
                 ]),
                 present=np.ones((len(people), 15), bool),
                 head_sizes=np.full(len(people), 30.0),
-                track_ids=[t for t, _ in people]))
+                track_ids=np.array([t for t, _ in people]),
+                ignore_regions=[]))
         detections.append(
             dict(
                 keypoints=np.stack([p for _, p in people]),
@@ -51,8 +51,8 @@ def _mota(gt_frames, detections, **cfg):
         dict(points=g['points'], present=g['present'], track_ids=i)
         for g, i in zip(gt_frames, ids)
     ]
-    return evaluate_posetrack_mota({'v': gt_frames},
-                                   {'v': pred_frames})['total']['mota']
+    return poseval_mota({'v': gt_frames},
+                        {'v': pred_frames})['total']['mota']
 
 
 def test_tracked_perfect_poses_get_mota_100():

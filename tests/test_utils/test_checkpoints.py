@@ -67,3 +67,37 @@ def test_getattr_is_not_allow_listed(tmp_path):
     torch.save({'f': HistoryBuffer().mean}, path)
     with pytest.raises(pickle.UnpicklingError):
         torch.load(path, weights_only=True)
+
+
+def test_checkpoint_of_an_earlier_release_loads(tmp_path, monkeypatch):
+    """Earlier releases defined the HistoryBuffer rebuilder in
+    ``tdmi_mmpose.utils.checkpoint``; their checkpoints name it so."""
+    import copyreg
+    import sys
+    import types
+
+    from tdmi_mmpose.io import checkpoints
+
+    module = types.ModuleType('tdmi_mmpose.utils.checkpoint')
+
+    def rebuild_history_buffer(*args):  # the old release's function
+        return checkpoints.rebuild_history_buffer(*args)
+
+    rebuild_history_buffer.__module__ = module.__name__
+    rebuild_history_buffer.__qualname__ = 'rebuild_history_buffer'
+    module.rebuild_history_buffer = rebuild_history_buffer
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    buf = HistoryBuffer(max_length=4)
+    buf.update(2.0)
+    buf.update(4.0)
+    monkeypatch.setitem(
+        copyreg.dispatch_table, HistoryBuffer, lambda b:
+        (rebuild_history_buffer,
+         (b._log_history, b._count_history, b.max_length)))
+    path = tmp_path / 'old.pth'
+    torch.save({'message_hub': {'loss': buf}}, path)
+    assert b'tdmi_mmpose.utils.checkpoint' in pickle.dumps(buf)
+    monkeypatch.delitem(sys.modules, module.__name__)
+    loaded = torch.load(path, weights_only=True)['message_hub']['loss']
+    assert isinstance(loaded, HistoryBuffer)
+    assert loaded.max_length == 4 and loaded.mean() == pytest.approx(3.0)

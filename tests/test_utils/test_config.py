@@ -74,3 +74,32 @@ def test_is_path_variable():
     assert is_path_variable('bbox_file')
     assert not is_path_variable('model.backbone.checkpoint')
     assert not is_path_variable('dataset_type')
+
+
+def test_pretty_text_is_formatted_once_per_content(tmp_path, monkeypatch):
+    """mmengine's Runner asks for ``pretty_text`` at every checkpoint and
+    hook; load_config's config formats it (yapf, ~1 s) once per content,
+    and the text is mmengine's."""
+    import copy
+
+    from mmengine.config import Config
+    from mmengine.config import config as mmengine_config
+    cfg_file = tmp_path / 'cfg.py'
+    cfg_file.write_text(CONFIG_TEXT)
+    cfg = load_config(str(cfg_file))
+    plain = Config.fromfile(str(cfg_file))
+    calls = []
+    format_code = mmengine_config.FormatCode
+    monkeypatch.setattr(mmengine_config, 'FormatCode',
+                        lambda *a, **k: calls.append(1) or format_code(*a, **k))
+    text = cfg.pretty_text
+    once = len(calls)
+    assert once > 0 and text == plain.pretty_text
+    for _ in range(3):
+        assert cfg.pretty_text == text
+    assert len(calls) == 2 * once  # the plain config's formats each time
+    changed = copy.deepcopy(cfg)  # as mmengine's Runner copies it
+    assert changed.pretty_text == text and len(calls) == 2 * once
+    changed.data_root = 'elsewhere/'
+    assert "data_root = 'elsewhere/'" in changed.pretty_text
+    assert len(calls) == 3 * once

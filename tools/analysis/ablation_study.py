@@ -8,8 +8,11 @@ variant's overrides, in its own process, with deterministic settings, under
 curves), ``table.md`` (mean ± std over seeds of Total and the seven joint
 groups), ``curve_ends.md`` (where the training curves ended), ``chart.png``
 (Total AP with error bars) and ``curves.png`` (the training curves, heatmap
-loss first). An interrupted study
-resumes without redoing finished runs.
+loss first), ``clamp.md`` (how often the MI estimate sat at its clamp, with
+an MI loss); a study with ``probe_variants`` also ``probe.md`` (the
+disentanglement probe's energy shares) and, when it ran here,
+``probe_<variant>.png`` (its first seed's probe picture). An interrupted
+study resumes without redoing finished runs.
 
 Examples::
 
@@ -27,31 +30,48 @@ Examples::
 import argparse
 import json
 import os.path as osp
+import shutil
 import sys
 
-from tdmi_mmpose.analysis import (format_curve_table, format_markdown_table,
+from tdmi_mmpose.analysis import (format_clamp_table, format_curve_table,
+                                  format_markdown_table, format_probe_table,
                                   load_study_spec,
                                   plot_study_chart, plot_study_curves,
                                   run_study, study_dir, summarize_study)
+from tdmi_mmpose.analysis.ablation_study import run_dir_name
 from tdmi_mmpose.utils.atomic import atomic_output
 
 
-def write_report(study: dict, out_dir: str) -> None:
-    """``table.md``, ``curve_ends.md``, ``chart.png`` and ``curves.png``
-    of ``study`` in ``out_dir``."""
+def _write_text(path: str, text: str) -> None:
+    with atomic_output(path) as tmp:
+        with open(tmp, 'w') as f:
+            f.write(text)
+
+
+def write_report(study: dict, out_dir: str, work_dir: str = None) -> None:
+    """``table.md``, ``curve_ends.md``, ``chart.png``, ``curves.png`` (and
+    ``probe.md``, and from ``work_dir`` the probe pictures) of ``study`` in
+    ``out_dir``."""
     rows = summarize_study(study)
-    with atomic_output(osp.join(out_dir, 'table.md')) as tmp:
-        with open(tmp, 'w') as f:
-            f.write(format_markdown_table(rows))
-    with atomic_output(osp.join(out_dir, 'curve_ends.md')) as tmp:
-        with open(tmp, 'w') as f:
-            f.write(format_curve_table(study))
+    _write_text(osp.join(out_dir, 'table.md'), format_markdown_table(rows))
+    _write_text(osp.join(out_dir, 'curve_ends.md'), format_curve_table(study))
+    if any('loss_mi' in r.get('curves', {}) for r in study['runs']):
+        _write_text(osp.join(out_dir, 'clamp.md'), format_clamp_table(study))
+    if study.get('probe_variants'):
+        _write_text(osp.join(out_dir, 'probe.md'), format_probe_table(study))
+    for variant in study.get('probe_variants', []) if work_dir else []:
+        picture = osp.join(work_dir, run_dir_name(variant, study['seeds'][0]),
+                           'probe.png')
+        if osp.isfile(picture):
+            shutil.copyfile(picture,
+                            osp.join(out_dir, f'probe_{variant}.png'))
     plot_study_chart(
         rows, osp.join(out_dir, 'chart.png'),
         title=f'{osp.basename(study["spec"])}: seeds {study["seeds"]}')
     plot_study_curves(study, osp.join(out_dir, 'curves.png'))
     print(format_markdown_table(rows))
-    print(f'table and chart written to {out_dir}')
+    print(format_probe_table(study))
+    print(f'report written to {out_dir}')
 
 
 def main(argv=None) -> int:
@@ -85,7 +105,7 @@ def main(argv=None) -> int:
             spec, args.work_dir, variants=args.variants, seeds=args.seeds,
             jobs=args.jobs,
             progress=lambda line: print(line, flush=True))
-        write_report(study, study_dir(spec, args.work_dir))
+        write_report(study, study_dir(spec, args.work_dir), args.work_dir)
     except (FileNotFoundError, ValueError, RuntimeError) as err:
         print(f'ablation_study: error: {err}', file=sys.stderr)
         return 1

@@ -1,30 +1,21 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Measure the data pipeline's throughput for T=5 and T=1 in the same run.
-
-The phase's dataset is built twice from the config, once with the config's
-``frame_offsets`` replaced by ``--offsets`` (default ``-2 -1 0 1 2``, T=5) and
-once with ``[0]`` (T=1). Both go through the same samples (the first
-``--num-samples`` indices, cycled if the dataset is smaller) with the same
-augmentation seeds; each ``dataset[i]`` call (frame reading and decoding,
-augmentation, crop, target, packing) is timed in the main process, no
-DataLoader workers. The two settings alternate for ``--rounds`` rounds and
-the median round is reported, so that a load change on the machine hits
-both.
+"""The data pipeline's throughput for a T-frame clip and for T=1 in one run
+(:func:`tdmi_mmpose.benchmarks.benchmark_pipeline`; docs/benchmarks.md).
 
 Example::
 
-    python tools/analysis/benchmark_pipeline.py \
-        configs/tdmi_hrnet_w48_posetrack18.py --num-samples 100 \
+    python tools/analysis/benchmark_pipeline.py \\
+        configs/tdmi_hrnet_w48_posetrack18.py --num-samples 100 \\
         --cfg-options data_root=data/posetrack_sample/ --json bench.json
 """
 import argparse
-import json
 import sys
 from typing import Optional, Sequence
 
 from mmengine.config import DictAction
 
-from tdmi_mmpose.datasets.pipeline_benchmark import format_table, run
+from tdmi_mmpose.benchmarks import benchmark_pipeline, format_pipeline_report
+from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -59,11 +50,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
-    report = run(args)
-    print(format_table(report))
+    report = benchmark_pipeline(args.config, args.offsets, args.cfg_options,
+                                args.phase, args.num_samples, args.rounds,
+                                args.warmup, args.seed)
+    print(format_pipeline_report(report))
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(report, f, indent=2)
+        atomic_write_json(report, args.json, indent=2)
     return report
 
 

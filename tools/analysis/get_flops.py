@@ -1,261 +1,51 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Parameters and FLOPs of a pose model, per module.
-
-Builds ``model`` from a config and counts, with ``mmengine.analysis``
-(``FlopAnalyzer``, i.e. fvcore's jit-trace counter), the FLOPs of one sample:
-
-- a ``VideoTopdownPoseEstimator``: one clip (1, T, 3, H, W): backbone on the
-  T frames, each video neck, the head and, if configured, the MI loss (which
-  only runs in training);
-- any other top-down estimator (e.g. mmpose's ``TopdownPoseEstimator``): one
-  image (1, 3, H, W): backbone, neck, head.
-
-FLOPs follow mmengine/fvcore's convention: one multiply-add counts as one
-FLOP (so they are multiply-accumulates, comparable to mmpose's model-zoo
-"GFLOPs"). They are analytic counts, not timings. Modulated deformable
-convolutions (mmcv's ``ModulatedDeformConv2dFunction`` and torchvision's
-``deform_conv2d``), which the counter does not know, are counted as the
-dense convolution of the same shapes; their bilinear sampling and mask
-modulation are not counted.
+"""Parameters and FLOPs of a pose model, per module
+(:mod:`tdmi_mmpose.benchmarks.complexity`; docs/complexity.md).
 
 Example::
 
     python tools/analysis/get_flops.py configs/tdmi_hrnet_w48_posetrack17.py \\
-        --input-shape 5 384 288 --out work_dirs/complexity.md
+        --input-shape 384 288 --out work_dirs/complexity.md
 """
 import argparse
 import os.path as osp
 import sys
-import warnings
-from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Sequence
 
-import torch
-from mmengine.analysis import FlopAnalyzer
-from mmengine.analysis.jit_handles import get_shape
-from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
-from torch import nn
+from mmengine.config import DictAction
+
+from tdmi_mmpose.benchmarks import complexity_report
+from tdmi_mmpose.utils.atomic import atomic_output
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Parameters and FLOPs of a pose model, per module')
     parser.add_argument('config', help='model config file')
     parser.add_argument(
         '--input-shape',
         type=int,
-        nargs='+',
-        default=[5, 384, 288],
-        help='T H W for video models (H W: T=5); H W (or T H W, T ignored) '
-        'for image models. Default: 5 384 288')
+        nargs=2,
+        default=[384, 288],
+        metavar=('H', 'W'),
+        help='input height and width (a video model\'s T is its clip, the '
+        'config\'s frame_offsets). Default: 384 288')
     parser.add_argument('--out', help='write the report as markdown here')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
-        help='override settings of the config, key=value')
-    return parser.parse_args()
+        help='override settings of the config, key=value (e.g. '
+        'frame_offsets=[-1,0,1])')
+    return parser.parse_args(argv)
 
 
-def _conv_macs(output_shape: List[int], weight_shape: List[int]) -> int:
-    """MACs of a convolution: each output value costs Cin/groups*kh*kw."""
-    macs = 1
-    for size in output_shape:
-        macs *= size
-    for size in weight_shape[1:]:
-        macs *= size
-    return macs
-
-
-def mmcv_deform_conv_flop_jit(inputs: List[Any], outputs: List[Any]) -> int:
-    """FlopAnalyzer handle of mmcv's ``ModulatedDeformConv2dFunction``,
-    whose inputs are (input, offset, mask, weight[, bias])."""
-    return _conv_macs(get_shape(outputs[0]), get_shape(inputs[3]))
-
-
-def torchvision_deform_conv_flop_jit(inputs: List[Any],
-                                     outputs: List[Any]) -> int:
-    """FlopAnalyzer handle of ``torchvision::deform_conv2d``, whose inputs
-    are (input, weight, offset, mask, bias, ...)."""
-    return _conv_macs(get_shape(outputs[0]), get_shape(inputs[1]))
-
-
-DCN_OP_HANDLES = {
-    'prim::PythonOp.ModulatedDeformConv2dFunction': mmcv_deform_conv_flop_jit,
-    'torchvision::deform_conv2d': torchvision_deform_conv_flop_jit,
-}
-
-
-class ComplexityWrapper(nn.Module):
-    """Runs what a forward of ``model`` runs, returning tensors only.
-
-    Args:
-        model (nn.Module): The pose estimator.
-        key_frame_index (int): Key frame position (video models).
-    """
-
-    def __init__(self, model: nn.Module, key_frame_index: int = 0):
-        super().__init__()
-        self.model = model
-        self.key_frame_index = key_frame_index
-        self.is_video = hasattr(model, 'extract_video_feats')
-
-    def forward(self, inputs: torch.Tensor):
-        outputs = []
-        if self.is_video:
-            feats = self.model.extract_video_feats(inputs,
-                                                   self.key_frame_index)
-            outputs.append(self.model.head.forward((feats['out'], )))
-            if getattr(self.model, 'mi_loss', None) is not None:
-                outputs.extend(self.model.mi_loss(feats).values())
-        else:
-            outputs.append(self.model._forward(inputs))
-        return tuple(_flatten_tensors(outputs))
-
-
-def _flatten_tensors(values) -> List[torch.Tensor]:
-    if isinstance(values, torch.Tensor):
-        return [values]
-    if isinstance(values, dict):
-        values = list(values.values())
-    flat = []
-    for value in values:
-        flat.extend(_flatten_tensors(value))
-    return flat
-
-
-def model_parts(model: nn.Module) -> 'OrderedDict[str, nn.Module]':
-    """The modules reported on their own: backbone, necks, head, MI loss."""
-    parts = OrderedDict()
-    if getattr(model, 'backbone', None) is not None:
-        parts['backbone'] = model.backbone
-    neck = getattr(model, 'neck', None)
-    if isinstance(neck, nn.ModuleList):
-        for i, module in enumerate(neck):
-            parts[f'neck.{i}'] = module
-    elif neck is not None:
-        parts['neck'] = neck
-    if getattr(model, 'head', None) is not None:
-        parts['head'] = model.head
-    if getattr(model, 'mi_loss', None) is not None:
-        parts['mi_loss'] = model.mi_loss
-    return parts
-
-
-def input_shape_for(model: nn.Module, shape: Sequence[int]) -> tuple:
-    """(1, T, 3, H, W) for video models, (1, 3, H, W) otherwise."""
-    if len(shape) not in (2, 3):
-        raise ValueError(f'--input-shape takes H W or T H W, got {shape}')
-    height, width = shape[-2:]
-    if hasattr(model, 'extract_video_feats'):
-        num_frames = shape[0] if len(shape) == 3 else 5
-        return (1, num_frames, 3, height, width)
-    return (1, 3, height, width)
-
-
-def _probe_dcn_backend() -> None:
-    """Let tdmi_mmpose's DCN choose its backend before tracing, so that its
-    one-off probe convolution is not traced into the model's count."""
-    try:
-        from tdmi_mmpose.models.utils.deform_conv import mmcv_dcn_available
-    except ImportError:
-        return
-    mmcv_dcn_available('cpu')
-
-
-def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
-    """Count parameters and FLOPs of ``model`` per part.
-
-    Args:
-        model (nn.Module): The pose estimator, in eval mode.
-        input_shape (tuple): (1, T, 3, H, W) or (1, 3, H, W).
-
-    Returns:
-        dict: ``rows`` (per part: name, type, params, trainable, flops),
-        ``total`` (the same for the whole model), ``unsupported_ops``
-        (op name -> count of ops the counter skipped).
-    """
-    key_frame_index = input_shape[1] // 2 if len(input_shape) == 5 else 0
-    _probe_dcn_backend()
-    wrapper = ComplexityWrapper(model, key_frame_index)
-    inputs = torch.zeros(input_shape)
-    analyzer = FlopAnalyzer(wrapper, (inputs, ))
-    for op, handle in DCN_OP_HANDLES.items():
-        analyzer.set_op_handle(op, handle)
-    analyzer.unsupported_ops_warnings(False)
-    analyzer.uncalled_modules_warnings(False)
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter('ignore', torch.jit.TracerWarning)
-        by_module = analyzer.by_module()
-        unsupported = dict(analyzer.unsupported_ops())
-
-    def row(name: str, module: nn.Module, flops: int) -> dict:
-        params = list(module.parameters())
-        return dict(
-            name=name,
-            type=type(module).__name__,
-            params=sum(p.numel() for p in params),
-            trainable=sum(p.numel() for p in params if p.requires_grad),
-            flops=flops)
-
-    rows = [
-        row(name, module, by_module.get(f'model.{name}', 0))
-        for name, module in model_parts(model).items()
-    ]
-    total = row('total', model, by_module[''])
-    total['type'] = type(model).__name__
-    return dict(rows=rows, total=total, unsupported_ops=unsupported)
-
-
-def format_table(result: Dict[str, Any]) -> str:
-    """The per-part figures as a markdown table."""
-    lines = [
-        '| module | type | params (M) | trainable params (M) | GFLOPs |',
-        '|---|---|---:|---:|---:|'
-    ]
-    for r in result['rows'] + [result['total']]:
-        name = f'**{r["name"]}**' if r['name'] == 'total' else r['name']
-        lines.append(f'| {name} | {r["type"]} | {r["params"] / 1e6:.3f} | '
-                     f'{r["trainable"] / 1e6:.3f} | {r["flops"] / 1e9:.3f} |')
-    return '\n'.join(lines)
-
-
-def build_model(config: str, cfg_options: Optional[dict] = None):
-    import tdmi_mmpose  # noqa: F401  (registers the TDMI modules)
-    from mmpose.registry import MODELS
-
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
-    # init_weights is not called: no checkpoint is read.
-    model = MODELS.build(cfg.model)
-    model.eval()
-    return model
-
-
-def main(args=None):
-    args = args or parse_args()
-    model = build_model(args.config, args.cfg_options)
-    input_shape = input_shape_for(model, args.input_shape)
-    result = analyze(model, input_shape)
-
-    table = format_table(result)
-    notes = [
-        f'config: `{args.config}`',
-        f'input: {tuple(input_shape)} (one sample)',
-        'FLOPs: multiply-adds counted once (mmengine/fvcore convention), '
-        'analytic, not timings',
-    ]
-    if result['unsupported_ops']:
-        skipped = ', '.join(f'{op} x{n}'
-                            for op, n in result['unsupported_ops'].items())
-        notes.append(f'ops not counted: {skipped}')
-    report = '\n'.join(f'- {note}' for note in notes) + '\n\n' + table + '\n'
+def main(argv=None):
+    args = parse_args(argv)
+    result, report = complexity_report(args.config, *args.input_shape,
+                                       args.cfg_options)
     print(report)
     if args.out:
-        with open(args.out, 'w') as f:
+        with atomic_output(args.out) as tmp, open(tmp, 'w') as f:
             f.write(f'# Complexity of `{osp.basename(args.config)}`\n\n')
             f.write(report)
         print(f'written to {args.out}')

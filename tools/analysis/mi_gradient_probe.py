@@ -3,45 +3,29 @@
 model (backbone, TDE, RDM attention, RDM aggregation, head), on training
 batches: what the MI loss pulls on, and how hard.
 
-Example (a run of the ablation study, its final checkpoint)::
+Example (a run of the frozen-recipe study, its final checkpoint)::
 
+    PRE=DIR/runs/pretrained_single_frame__seed0/epoch_12.pth
     python tools/analysis/mi_gradient_probe.py \\
-        configs/tdmi_tiny_occluded_video.py \\
-        --checkpoint DIR/runs/full__seed0/epoch_6.pth \\
-        --cfg-options data_root=DIR/data/ --batches 4
+        configs/tdmi_tiny_irrelevant_motion.py \\
+        --checkpoint DIR/runs/full_all__seed0/epoch_8.pth \\
+        --cfg-options data_root=DIR/data/ backbone_checkpoint=$PRE \\
+        model.neck.1.mi_gradient=all --batches 4 --json norms.json
+
+``--json`` records the command line and the norms.
 """
 import argparse
 import itertools
-import json
 import sys
 
 from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, load_checkpoint
 
-from tdmi_mmpose.analysis.gradient_probe import probe_gradients
-from tdmi_mmpose.io import register_checkpoint_safe_globals
-from tdmi_mmpose.io import load_config
-
-
-def format_table(norms: dict) -> str:
-    """Rows: parameter groups; columns: each term's gradient norm and the
-    MI-to-heatmap ratio."""
-    terms = list(norms)
-    groups = list(next(iter(norms.values())))
-    header = ['group'] + [f'|grad {t}|' for t in terms]
-    if 'loss_mi' in norms and 'loss_kpt' in norms:
-        header.append('loss_mi / loss_kpt')
-    lines = ['| ' + ' | '.join(header) + ' |',
-             '|---' + '|---:' * (len(header) - 1) + '|']
-    for group in groups:
-        cells = [group] + [f'{norms[t][group]:.3g}' for t in terms]
-        if 'loss_mi' in norms and 'loss_kpt' in norms:
-            kpt = norms['loss_kpt'][group]
-            ratio = norms['loss_mi'][group] / kpt if kpt > 0 else float('nan')
-            cells.append(f'{ratio:.3g}')
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines)
+from tdmi_mmpose.analysis.gradient_probe import (format_gradient_table,
+                                                 probe_gradients)
+from tdmi_mmpose.io import load_config, register_checkpoint_safe_globals
+from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
 def main(argv=None) -> int:
@@ -69,10 +53,11 @@ def main(argv=None) -> int:
                       persistent_workers=False)
     loader = Runner.build_dataloader(loader_cfg, seed=args.seed)
     norms = probe_gradients(model, itertools.islice(loader, args.batches))
-    print(format_table(norms))
+    print(format_gradient_table(norms), end='')
     if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(norms, f, indent=1)
+        atomic_write_json(
+            dict(command=' '.join(sys.argv), norms=norms), args.json,
+            indent=1)
     return 0
 
 

@@ -1,5 +1,5 @@
 """Generate the synthetic HiEve-layout sample (videos and both pose label
-layouts; see :mod:`tdmi_mmpose.datasets.hieve_sample_data`)::
+layouts; see :mod:`tdmi_mmpose.synthetic.hieve_sample`)::
 
     python tools/dataset_converters/make_sample_hieve.py \\
         --out-dir data/hieve_sample_raw --seed 0
@@ -10,7 +10,7 @@ nothing about accuracy on real HiEve videos.
 import argparse
 import sys
 
-from tdmi_mmpose.datasets.hieve_sample_data import make_sample_hieve
+from tdmi_mmpose.synthetic import make_sample_hieve
 
 
 def main(argv=None) -> int:

@@ -11,6 +11,13 @@ Examples::
     python tools/dataset_converters/make_sample_posetrack.py \\
         --out-dir data/occluded --num-videos 24 8 --occlusion-prob 0.35 \\
         --blur-prob 0.2 --distractor
+    # irrelevant motion (the frozen-recipe study): a fast pan, moving
+    # textured objects, a passer-by in the person's crop, blur, and the
+    # motion masks beside the annotations (motion_masks/)
+    python tools/dataset_converters/make_sample_posetrack.py \\
+        --out-dir data/irrelevant_motion --num-videos 10 4 \\
+        --frames-per-video 16 --pan-speed 4 --moving-objects 4 \\
+        --passer-by --blur-prob 0.3
 
 The data are synthetic (stick figures on textured backgrounds); they
 exercise the code, and say nothing about accuracy on real videos.
@@ -18,7 +25,7 @@ exercise the code, and say nothing about accuracy on real videos.
 import argparse
 import sys
 
-from tdmi_mmpose.datasets.sample_data import make_sample_posetrack
+from tdmi_mmpose.synthetic import make_sample_posetrack
 
 
 def format_summary(summary: dict) -> str:
@@ -40,6 +47,8 @@ def format_summary(summary: dict) -> str:
     if hidden:
         lines.append(f'  hidden joints: {hidden} in '
                      f'{len(summary["hidden_joints"])} frames')
+    if summary['motion_masks']:
+        lines.append(f'  motion masks: {summary["motion_masks"]}')
     if summary['blurred_frames']:
         lines.append(
             f'  motion-blurred frames: {len(summary["blurred_frames"])}')
@@ -80,6 +89,22 @@ def main(argv=None) -> int:
     parser.add_argument(
         '--distractor', action='store_true',
         help='add a person who crosses the first person of every video')
+    parser.add_argument(
+        '--pan-speed', type=float, default=0.0,
+        help='irrelevant motion: camera pan in px per frame (default 0: '
+        'the slow pan of the sample)')
+    parser.add_argument(
+        '--moving-objects', type=int, default=0,
+        help='irrelevant motion: moving textured objects per video '
+        '(default 0)')
+    parser.add_argument(
+        '--passer-by', action='store_true',
+        help='irrelevant motion: an unannotated person walking close '
+        'behind the first person')
+    parser.add_argument(
+        '--mask-window', type=int, default=2,
+        help='with irrelevant motion, the motion masks cover frames t-N..'
+        't+N (default 2)')
     args = parser.parse_args(argv)
     summary = make_sample_posetrack(
         args.out_dir,
@@ -91,7 +116,11 @@ def main(argv=None) -> int:
         occluder_radius=args.occluder_radius,
         blur_prob=args.blur_prob,
         blur_length=args.blur_length,
-        distractor=args.distractor)
+        distractor=args.distractor,
+        pan_speed=args.pan_speed,
+        moving_objects=args.moving_objects,
+        passer_by=args.passer_by,
+        mask_window=args.mask_window)
     print(format_summary(summary))
     return 0
 

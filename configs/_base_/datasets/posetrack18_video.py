@@ -4,7 +4,12 @@
 dataset_type = 'PoseTrackVideoDataset'
 data_mode = 'topdown'
 data_root = 'data/posetrack18/'
-# time-ordered offsets of the supporting frames; delta = 2 (SPEC 1)
+# The clip, declared once: time-ordered offsets of the key frame (0) and its
+# supporting frames; delta = 2 (SPEC 1). tdmi_mmpose.io.load_config gives
+# them to every component that takes `frame_offsets` (the datasets, the
+# model) and their number T to every one that takes `num_frames` (the TDE);
+# a derived config (or --cfg-options frame_offsets=[-1,0,1]) changes the
+# clip with this one key.
 frame_offsets = [-2, -1, 0, 1, 2]
 
 codec = dict(
@@ -49,7 +54,6 @@ train_dataloader = dict(
         data_mode=data_mode,
         ann_file='annotations/train/',
         data_prefix=dict(img=''),
-        frame_offsets=frame_offsets,
         pipeline=train_pipeline,
     ))
 # Validation on detected person boxes (SPEC 3). `round_up=False`: no padded
@@ -67,7 +71,6 @@ val_dataloader = dict(
         ann_file='annotations/val/',
         data_prefix=dict(img=''),
         bbox_file=data_root + 'person_detections/val_human_detections.json',
-        frame_offsets=frame_offsets,
         test_mode=True,
         pipeline=val_pipeline,
     ))

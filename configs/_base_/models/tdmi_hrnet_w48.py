@@ -57,7 +57,6 @@ model = dict(
         dict(
             type='TemporalDifferenceEncoder',
             in_channels=feat_channels,
-            num_frames=5,
             num_blocks=(3, 3, 3, 2),
             stages=(0, 1, 2, 3),
             use_dcn=True,

@@ -7,22 +7,22 @@ import mmcv
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.infer.infer import ModelType
+from mmengine.infer.infer import ConfigType, ModelType
 from mmengine.logging import print_log
-from mmengine.registry import DefaultScope
 from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.evaluation.functional import nms
-from mmpose.registry import INFERENCERS, TASK_UTILS
+from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample, split_instances
 
 from ...io.checkpoints import check_checkpoint_file, check_state_dict_matches
+from ...io.config import apply_clip
 from ...io.frames import is_video_file, open_frame_stream
 from ...io.person_boxes import BoxesType, PersonBoxSource
 from ...models.pose_estimators import VideoTopdownPoseEstimator
-from ...tracking import PoseTracker
+from ...tracking import build_tracker
 from ...visualization import TrackPoseVisualizer
 from ..frame_window import ClipWindow, SizedIterable
-from ..inference import get_frame_offsets, iter_clips, predict_clip
+from ..inference import iter_clips, predict_clip
 from .video_output import VideoOutputMixin
 
 
@@ -87,20 +87,22 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                 f'{type(self).__name__} needs a video pose model '
                 f'(VideoTopdownPoseEstimator), got {type(self.model).__name__}'
                 "; use mmpose's MMPoseInferencer for single-image models.")
-        self.frame_offsets: List[int] = get_frame_offsets(self.cfg)
+        self.frame_offsets: List[int] = self.model.frame_offsets
         self.whole_image_boxes = det_model in ('whole_image', 'whole-image')
         self._warned_single_image = False
-        tracker = dict(tracker or dict(type='PoseTracker'))
-        sigmas = (self.model.dataset_meta or {}).get('sigmas')
-        # mmpose's registry, whatever scope a detector has set
-        with DefaultScope.overwrite_default_scope('mmpose'):
-            if TASK_UTILS.get(tracker['type']) is PoseTracker and \
-                    'sigmas' not in tracker and sigmas is not None:
-                tracker['sigmas'] = [float(v) for v in sigmas]
-            self.tracker = TASK_UTILS.build(tracker)
+        self.tracker = build_tracker(tracker, self.model.dataset_meta)
         self._track_call = True
         self._vis_fps = 25.0
         self._start_outputs(None)
+
+    def _init_model(self,
+                    cfg: ConfigType,
+                    weights: Optional[str],
+                    device: str = 'cpu'):
+        """mmpose's, after giving every component the config's one clip
+        (:func:`~tdmi_mmpose.io.config.apply_clip`)."""
+        apply_clip(cfg)
+        return super()._init_model(cfg, weights, device)
 
     def _load_weights_to_model(self, model, checkpoint: Optional[dict],
                                cfg) -> None:

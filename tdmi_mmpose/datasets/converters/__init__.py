@@ -6,7 +6,7 @@ from .hieve import convert_hieve
 from .hieve_submission import write_hieve_submission
 from .merge_split import merge_posetrack, split_posetrack
 from .posetrack17 import convert_posetrack17, convert_posetrack17_video
-from .pt17_fields import ConversionReport
+from .report import ConversionReport
 
 __all__ = [
     'ConversionReport', 'convert_hieve', 'convert_posetrack17', 'convert_posetrack17_video',

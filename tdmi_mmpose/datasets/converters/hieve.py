@@ -30,7 +30,7 @@ Rules:
   ``v`` from the HiEve flag (visible 2, invisible 1, not annotated
   ``0, 0, 0``; ``tdmi_mmpose.io.hieve_format.HIEVE_FLAG_TO_VISIBILITY``),
   ``bbox`` xywh from the person box (a person without one gets the box of
-  its joints enlarged by ``posetrack17.BBOX_MARGIN``; one with neither box
+  its joints (:func:`~.posetrack17.joints_box`); one with neither box
   nor joint is skipped and reported), ``track_id`` from the person id,
   ``area`` = box ``w * h`` (HiEve has no masks), ``num_keypoints``,
   ``iscrowd`` 0; annotation id = image id * 1000 + index. No ``bbox_head``
@@ -54,8 +54,9 @@ from ...io import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID,
                                 frame_number)
 from .hieve_labels import Frames, find_label_sources, read_labels
 from .outputs import write_json_files
-from .posetrack17 import BBOX_MARGIN
-from .pt17_fields import InputError, ConversionReport
+from .posetrack17 import joints_box, round2, rounded_xywh
+from ...io import InputError
+from .report import ConversionReport
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv')
 #: Image ids are ``video number * FRAMES_PER_VIDEO + frame index``.
@@ -124,22 +125,14 @@ def extract_frames(video: Optional[str], frame_dir: str, name: str,
     return len(numbers), (first.shape[1], first.shape[0])
 
 
-def _r2(v: float) -> float:
-    return round(float(v), 2)
-
-
 def _annotation(person: dict, image_id: int, index: int,
                 report: ConversionReport) -> Optional[OrderedDict]:
     keypoints = person['keypoints']
     labelled = keypoints[:, 2] > 0
     if person['bbox'] is not None:
-        x1, y1, x2, y2 = person['bbox']
+        box = person['bbox']
     elif labelled.any():
-        (x1, y1), (x2, y2) = (keypoints[labelled, :2].min(0),
-                              keypoints[labelled, :2].max(0))
-        mx, my = BBOX_MARGIN * (x2 - x1), BBOX_MARGIN * (y2 - y1)
-        x1, y1, x2, y2 = max(0.0, x1 - mx), max(0.0, y1 - my), x2 + mx, \
-            y2 + my
+        box = joints_box(keypoints[labelled, 0], keypoints[labelled, 1])
     else:
         report.skip('people with neither a box nor a joint', person['where'])
         return None
@@ -152,9 +145,9 @@ def _annotation(person: dict, image_id: int, index: int,
         report.note('people without annotated joints (kept; not trained on)',
                     person['where'])
     report.counts['keypoints'] += num_keypoints
-    bbox = [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)]
+    bbox = rounded_xywh(box)
     flat = [v for x, y, vis in keypoints.tolist()
-            for v in (_r2(x), _r2(y), int(vis))]
+            for v in (round2(x), round2(y), int(vis))]
     return OrderedDict(
         id=image_id * PEOPLE_PER_FRAME + index,
         image_id=image_id,
@@ -163,13 +156,13 @@ def _annotation(person: dict, image_id: int, index: int,
         bbox=bbox,
         keypoints=flat,
         num_keypoints=num_keypoints,
-        area=_r2(bbox[2] * bbox[3]),
+        area=round2(bbox[2] * bbox[3]),
         iscrowd=0)
 
 
 def build_video(name: str, number: int, split: str, nframes: int,
                 size: Tuple[int, int], frames: Optional[Frames],
-                source: str, report: ConversionReport) -> OrderedDict:
+                report: ConversionReport) -> OrderedDict:
     """One video's PoseTrack18-layout dict (see the module docstring).
 
     Args:
@@ -179,17 +172,15 @@ def build_video(name: str, number: int, split: str, nframes: int,
         nframes (int): Frames of the video.
         size (tuple[int, int]): ``(width, height)``.
         frames (dict, optional): Labels (frame index -> people), ``None``
-            for an unlabelled (test) video.
-        source (str): The label file or folder, for errors.
+            for an unlabelled (test) video; checked against ``nframes``
+            (:func:`~.hieve_labels.read_labels`).
         report (ConversionReport): Counts are added to it.
 
     Returns:
         OrderedDict: ``images``, ``annotations``, ``categories``.
     """
     frames = frames or {}
-    if any(i >= nframes for i in frames):
-        raise InputError(
-            f'{source}: labels beyond the last frame of video {name!r}')
+    assert all(i < nframes for i in frames), 'labels checked by read_labels'
     if nframes >= FRAMES_PER_VIDEO:
         raise InputError(f'video {name!r}: {nframes} frames exceed the '
                               f'id range ({FRAMES_PER_VIDEO})')
@@ -314,7 +305,7 @@ def convert_hieve(out_root: str,
             frames = read_labels(source, frame_base, report, nframes)
             report.counts['files'] += 1
         video = build_video(name, numbers[name], split, nframes, size, frames,
-                            source or video_files[name], report)
+                            report)
         out_split = 'val' if name in val_videos else split
         outputs.setdefault(out_split, []).append((name, video))
     for out_split, converted in outputs.items():

@@ -13,8 +13,8 @@
 
    ``x1..y2`` is the person box; point ``id`` is the HiEve joint index
    (0-13); a missing point is not annotated; ``is_visible: 0``, where
-   present, marks an occluded point. Values may be wrapped in one-element
-   lists (:func:`~.pt17_fields.scalar`).
+   present, marks an occluded point. Read and checked by
+   :func:`~tdmi_mmpose.io.annolist.read_annolist`.
 
 2. All-track, one file per frame (``<video>/000012.xml``)::
 
@@ -42,16 +42,14 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
+from ...io import (InputError, check_record, check_value, frame_number,
+                   json_files, load_json)
+from ...io.annolist import (box_rule, coordinate, matlab_list,
+                            matlab_scalar, objects, read_annolist)
 from ...io.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
-from ...io import (check_finite, frame_number, json_files,
-                                load_json)
-from .pt17_fields import (InputError, ConversionReport,
-                          annolist_image_name, annopoint_id, as_list,
-                          coordinate, ordered_box, rect_box, rect_track_id,
-                          scalar)
+from .report import ConversionReport
 
 NUM_JOINTS = len(HIEVE_JOINT_TAGS)
-_BOX_FIELDS = ('xmin', 'ymin', 'xmax', 'ymax')
 _PERSON_NAME = re.compile(r'P-(\d+)')
 FRAME_FILE_EXTENSIONS = ('.xml', '.json')
 
@@ -60,40 +58,42 @@ Frames = Dict[int, List[dict]]
 
 
 def _frame_index(name: str, frame_base: int, nframes: Optional[int],
-                 where: str) -> int:
+                 where: str, field: Optional[str] = None) -> int:
     """The frame index of a label's image or file name, checked against
     the video's frame count."""
-    number = frame_number(name)
-    if number is None or number < frame_base:
-        raise InputError(
-            f'{where}: no frame number >= {frame_base} (frame_base) in '
-            f'{name!r}')
-    index = number - frame_base
-    if nframes is not None and index >= nframes:
-        raise InputError(
-            f'{where}: frame {index} ({name!r}) is labelled but the video '
-            f'has {nframes} frames (0..{nframes - 1}); labels and video do '
-            'not match')
-    return index
+
+    def rule(name):
+        number = frame_number(name)
+        if number is None or number < frame_base:
+            return f'no frame number >= {frame_base} (frame_base) in {name!r}'
+        if nframes is not None and number - frame_base >= nframes:
+            return (f'frame {number - frame_base} ({name!r}) is labelled but '
+                    f'the video has {nframes} frames (0..{nframes - 1}); '
+                    'labels and video do not match')
+        return None
+
+    check_value(name, rule, where, field)
+    return frame_number(name) - frame_base
 
 
-def _person(track_id: int, bbox: Optional[List[float]],
-            keypoints: np.ndarray, where: str) -> dict:
-    check_finite(keypoints, f'{where}: keypoints')
-    return dict(track_id=track_id, bbox=bbox, keypoints=keypoints,
-                where=where)
+def _person(track_id: Optional[int], bbox: Optional[List[float]],
+            keypoints: np.ndarray, where: str,
+            report: ConversionReport) -> dict:
+    if track_id is None:
+        report.note('people without track_id (set to -1)', where)
+    return dict(track_id=-1 if track_id is None else track_id, bbox=bbox,
+                keypoints=keypoints, where=where)
 
 
 def _add_frame(frames: Frames, index: int, people: List[dict],
                where: str) -> None:
-    if index in frames:
-        raise InputError(f'{where}: frame {index} is labelled twice')
+    check_value(index, lambda i: f'frame {i} is labelled twice'
+                if i in frames else None, where)
     seen = {}
     for person in people:
-        if person['track_id'] >= 0 and person['track_id'] in seen:
-            raise InputError(
-                f'{person["where"]}: track id {person["track_id"]} is used '
-                f'twice in one frame (also by {seen[person["track_id"]]})')
+        check_value(person['track_id'], lambda t: (
+            f'track id {t} is used twice in one frame (also by {seen[t]})'
+            if t >= 0 and t in seen else None), person['where'])
         seen[person['track_id']] = person['where']
     frames[index] = people
 
@@ -101,47 +101,34 @@ def _add_frame(frames: Frames, index: int, people: List[dict],
 # ----------------------------------------------------------------------
 # PoseTrack2017-style files
 # ----------------------------------------------------------------------
-def _posetrack_person(rect: object, where: str,
-                      report: ConversionReport) -> dict:
-    if not isinstance(rect, dict):
-        raise InputError(
-            f'{where}: must be an object, got {type(rect).__name__}')
+def _hieve_joint_id(joint: object) -> Optional[str]:
+    """Rule: a HiEve joint index, an integer 0-13."""
+    return None if isinstance(joint, int) and 0 <= joint < NUM_JOINTS else (
+        f'joint id {joint!r} is not a HiEve joint (0-{NUM_JOINTS - 1})')
+
+
+def _posetrack_person(person: dict, report: ConversionReport) -> dict:
+    """A checked person (:func:`~tdmi_mmpose.io.annolist.read_annolist`)
+    -> a person of the module docstring."""
     keypoints = np.zeros((NUM_JOINTS, 3))
-    points = []
-    for k, ap in enumerate(as_list(rect.get('annopoints'), where,
-                                   'annopoints')):
-        if not isinstance(ap, dict):
-            raise InputError(
-                f'{where}: field "annopoints[{k}]" must be an object')
-        points += as_list(ap.get('point'), where, f'annopoints[{k}].point')
-    for k, point in enumerate(points):
-        pwhere = f'{where}.annopoints.point[{k}]'
-        joint = annopoint_id(point, pwhere)
-        if joint not in range(NUM_JOINTS) or isinstance(joint, float):
-            raise InputError(
-                f'{pwhere}: field "id": joint id {joint!r} is not a HiEve '
-                f'joint (0-{NUM_JOINTS - 1})')
-        if keypoints[joint, 2]:
-            raise InputError(
-                f'{pwhere}: field "id": joint id {joint} appears twice in '
-                'one person')
-        visible = scalar(point.get('is_visible', 1), pwhere, 'is_visible')
-        keypoints[joint] = (coordinate(point['x'], pwhere, 'x'),
-                            coordinate(point['y'], pwhere, 'y'),
-                            HIEVE_FLAG_TO_VISIBILITY[0 if visible else 1])
-    bbox = rect_box(rect, where, 'person box')
-    if bbox is None:
+    for point in person['points']:
+        check_value(point['id'], _hieve_joint_id, point['where'], 'id')
+        flag = 0 if point['visible'] else 1
+        keypoints[point['id']] = (point['x'], point['y'],
+                                  HIEVE_FLAG_TO_VISIBILITY[flag])
+    if person['box'] is None:
         report.note('people without a box (box made from their joints)',
-                    where)
-    track_id = rect_track_id(rect, where, report)
-    return _person(track_id, bbox, keypoints, where)
+                    person['where'])
+    return _person(person['track_id'], person['box'], keypoints,
+                   person['where'], report)
 
 
 def read_posetrack_labels(path: str,
                           frame_base: int,
                           report: ConversionReport,
                           nframes: Optional[int] = None) -> Frames:
-    """Read one video's PoseTrack2017-style label file.
+    """Read one video's PoseTrack2017-style label file
+    (:func:`~tdmi_mmpose.io.annolist.read_annolist`).
 
     Args:
         path (str): The ``<video>.json`` file.
@@ -153,24 +140,13 @@ def read_posetrack_labels(path: str,
     Returns:
         dict: Frame index -> people (see the module docstring).
     """
-    data = load_json(path, 'HiEve label file')
-    if not isinstance(data, dict) or 'annolist' not in data:
-        raise InputError(f'{path}: missing field "annolist" (not a '
-                              'PoseTrack2017-style HiEve label file)')
     frames: Frames = {}
-    for i, entry in enumerate(as_list(data['annolist'], path, 'annolist')):
-        where = f'{path}: annolist[{i}]'
-        name = annolist_image_name(entry, where)
-        index = _frame_index(name, frame_base, nframes,
-                             f'{where}: field "image[0].name"')
-        people = [
-            _posetrack_person(rect, f'{where}.annorect[{j}]', report)
-            for j, rect in enumerate(
-                as_list(entry.get('annorect'), where, 'annorect'))
-        ]
-        _add_frame(frames, index, people, where)
-    if not frames:
-        raise InputError(f'{path}: field "annolist" is empty')
+    for frame in read_annolist(load_json(path, 'HiEve label file'), path,
+                               'person box'):
+        index = _frame_index(frame['name'], frame_base, nframes,
+                             frame['where'], 'image[0].name')
+        people = [_posetrack_person(p, report) for p in frame['people']]
+        _add_frame(frames, index, people, frame['where'])
     return frames
 
 
@@ -199,52 +175,57 @@ def _xml_frame(path: str) -> dict:
     return dict(annotation=dict(object=objects))
 
 
-def _joint(value: object, where: str) -> tuple:
-    """``"x,y,flag"`` -> (x, y, v)."""
-    parts = value.split(',') if isinstance(value, str) else None
-    if parts is None or len(parts) != 3:
-        raise InputError(
-            f'{where}: must be a string "x,y,flag", got {value!r}')
-    x, y = (coordinate(p.strip(), where, name) for p, name in zip(
-        parts[:2], ('x', 'y')))
-    flag = scalar(parts[2].strip(), where, 'flag')
-    if flag not in HIEVE_FLAG_TO_VISIBILITY or isinstance(flag, float):
-        raise InputError(
-            f'{where}: flag {parts[2].strip()!r} is not one of 0 (visible), '
-            '1 (invisible), -1 (not annotated)')
-    if flag == -1:
-        return 0.0, 0.0, 0
-    return x, y, HIEVE_FLAG_TO_VISIBILITY[flag]
+def _joint(value: object) -> Optional[str]:
+    """Rule: a joint ``"x,y,flag"`` (x, y coordinates; flag 0, 1 or -1)."""
+    parts = value.split(',') if isinstance(value, str) else []
+    if len(parts) != 3:
+        return f'must be a string "x,y,flag", got {value!r}'
+    flag = parts[2].strip()
+    return coordinate(parts[0]) or coordinate(parts[1]) or (
+        None if isinstance(matlab_scalar(flag), int)
+        and matlab_scalar(flag) in HIEVE_FLAG_TO_VISIBILITY else
+        f'flag {flag!r} is not one of 0 (visible), 1 (invisible), -1 (not '
+        'annotated)')
+
+
+def _dict(value: object) -> Optional[str]:
+    """Rule: a JSON object."""
+    return None if isinstance(value, dict) else (
+        f'must be an object, got {type(value).__name__}')
+
+
+def _person_name(name: object) -> Optional[str]:
+    """Rule: a person (track) id ``P-<number>``."""
+    return None if isinstance(name, str) and _PERSON_NAME.fullmatch(
+        name) else f'must be a person id "P-<number>", got {name!r}'
+
+
+#: An all-track object's ``bndbox`` fields, named ``bndbox.<field>``.
+_BNDBOX_FIELDS = tuple(f'bndbox.{f}' for f in ('xmin', 'ymin', 'xmax',
+                                                'ymax'))
+_BNDBOX = dict(dict.fromkeys(_BNDBOX_FIELDS, coordinate),
+               **{f'bndbox.{tag}': _joint for tag in HIEVE_JOINT_TAGS})
 
 
 def _alltrack_person(obj: object, where: str,
                      report: ConversionReport) -> dict:
-    if not isinstance(obj, dict):
-        raise InputError(
-            f'{where}: must be an object, got {type(obj).__name__}')
-    name = obj.get('name')
-    match = _PERSON_NAME.fullmatch(name) if isinstance(name, str) else None
-    if match is None:
-        raise InputError(
-            f'{where}: field "name" must be a person id "P-<number>", got '
-            f'{name!r}')
-    box = obj.get('bndbox')
-    if not isinstance(box, dict):
-        raise InputError(f'{where}: missing field "bndbox"')
-    for field in _BOX_FIELDS:
-        if field not in box:
-            raise InputError(f'{where}: missing field "bndbox.{field}"')
-    bbox = ordered_box(
-        [coordinate(box[f], where, f'bndbox.{f}') for f in _BOX_FIELDS],
-        f'{where}: field "bndbox"', 'person box')
+    check_record(obj, dict(name=_person_name, bndbox=_dict), where,
+                 ('name', 'bndbox'))
+    box = {f'bndbox.{k}': v for k, v in obj['bndbox'].items()}
+    check_record(box, _BNDBOX, where, _BNDBOX_FIELDS,
+                 (box_rule('person box', _BNDBOX_FIELDS), ))
     keypoints = np.zeros((NUM_JOINTS, 3))
     for k, tag in enumerate(HIEVE_JOINT_TAGS):
-        if tag not in box:
+        if f'bndbox.{tag}' not in box:
             report.note('joints missing from "bndbox" (not annotated)',
                         f'{where}: {tag}')
             continue
-        keypoints[k] = _joint(box[tag], f'{where}: field "bndbox.{tag}"')
-    return _person(int(match.group(1)), bbox, keypoints, where)
+        x, y, flag = map(matlab_scalar, box[f'bndbox.{tag}'].split(','))
+        if flag != -1:
+            keypoints[k] = (x, y, HIEVE_FLAG_TO_VISIBILITY[flag])
+    return _person(int(_PERSON_NAME.fullmatch(obj['name']).group(1)),
+                   [float(matlab_scalar(box[f])) for f in _BNDBOX_FIELDS],
+                   keypoints, where, report)
 
 
 def read_alltrack_frame(path: str, report: ConversionReport) -> List[dict]:
@@ -261,14 +242,12 @@ def read_alltrack_frame(path: str, report: ConversionReport) -> List[dict]:
         data = _xml_frame(path)
     else:
         data = load_json(path, 'HiEve frame file')
-    if not isinstance(data, dict) or not isinstance(
-            data.get('annotation'), dict):
-        raise InputError(f'{path}: missing field "annotation"')
-    objects = as_list(data['annotation'].get('object'), path,
-                      'annotation.object')
+    check_record(data, dict(annotation=_dict), path, ('annotation', ))
+    people = data['annotation'].get('object')
+    check_value(people, objects, path, 'annotation.object')
     return [
         _alltrack_person(obj, f'{path}: object[{j}]', report)
-        for j, obj in enumerate(objects)
+        for j, obj in enumerate(matlab_list(people))
     ]
 
 

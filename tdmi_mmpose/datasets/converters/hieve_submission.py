@@ -175,7 +175,7 @@ def write_hieve_submission(results_file: str,
     sequences, placed = OrderedDict(), set()
     for path in json_files(ann_dir):
         name = osp.splitext(osp.basename(path))[0]
-        images, _ = read_video_file(path, need_annotations=False)
+        images, _ = read_video_file(path, annotations=False)
         names, index, _ = frame_table(images, f'{path}: sequence {name!r}')
         frames = [[] for _ in names]
         for image in images:

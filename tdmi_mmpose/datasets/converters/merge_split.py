@@ -29,59 +29,40 @@ from typing import Dict, List, Optional, Sequence, Union
 from tqdm import tqdm
 
 from ...utils.atomic import atomic_write_json
-from ...io import (POSETRACK18_KEYPOINT_NAMES,
-                                InputError, annotation_where,
-                                check_json_finite, check_video_lists,
-                                image_folder, json_files, load_json,
-                                parse_annotation, parse_ignore_regions,
-                                register_image_ids, split_videos)
+from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
+                   check_json_finite, check_video_data, image_folder,
+                   json_files, load_json, register_image_ids, split_videos)
 from .outputs import check_output_file, write_json_files
 
-#: Malformed or inconsistent input; the message names file and field (the
-#: format module's error, under the tool's name).
+
+def _keypoint_count(data: object, path: str, keypoints: dict) -> int:
+    """K of a file's annotations: every one must have as many keypoints as
+    the first annotation read (``keypoints``: its ``num`` and ``source``,
+    shared across files; PoseTrack18's 17 before any)."""
+    anns = data.get('annotations') if isinstance(data, dict) else None
+    for ann in anns if isinstance(anns, list) else []:
+        values = ann.get('keypoints') if isinstance(ann, dict) else None
+        if not isinstance(values, list) or len(values) % 3:
+            continue
+        keypoints.setdefault('num', len(values) // 3)
+        keypoints.setdefault('source', annotation_where(ann, path))
+        if len(values) != 3 * keypoints['num']:
+            raise InputError(
+                f'{annotation_where(ann, path)}: field "keypoints" has '
+                f'{len(values) // 3} keypoints, but {keypoints["source"]} '
+                f'has {keypoints["num"]}; all files need the same keypoints.')
+    return keypoints.get('num', len(POSETRACK18_KEYPOINT_NAMES))
 
 
-def _check_video_dict(data, path: str) -> None:
-    """A file to merge: ``images`` with ``id``, ``file_name`` and ``vid_id``
-    (so that the merged file splits back into the same videos) and
-    ``annotations`` with ``id`` and ``image_id``."""
-    check_video_lists(data, path)
-    for i, img in enumerate(data['images']):
-        for field in ('id', 'file_name', 'vid_id'):
-            if not isinstance(img, dict) or field not in img:
-                raise InputError(
-                    f'{path}: images[{i}] has no field "{field}"')
-    for i, ann in enumerate(data['annotations']):
-        for field in ('id', 'image_id'):
-            if not isinstance(ann, dict) or field not in ann:
-                raise InputError(
-                    f'{path}: annotations[{i}] has no field "{field}"')
-
-
-def _check_records(data: dict, path: str, keypoints: dict) -> None:
-    """Check every number of a file's records (the format module's rules:
-    :func:`~tdmi_mmpose.io.parse_annotation`,
-    :func:`~tdmi_mmpose.io.parse_ignore_regions`,
-    no NaN or infinity anywhere) and that every annotation has the
-    keypoint count of the first one read (``keypoints``: ``num`` and
-    ``source``, filled by the first annotation; shared across files)."""
+def _check_video_file(data: object, path: str, keypoints: dict) -> None:
+    """Check a file to merge: no NaN or infinity anywhere, one keypoint
+    count (:func:`_keypoint_count`), then every record by the format's
+    rules (:func:`~tdmi_mmpose.io.check_video_data`), with ``vid_id`` on
+    every image so that the merged file splits back into the same
+    videos."""
     check_json_finite(data, path)
-    for img in data['images']:
-        parse_ignore_regions(img, f'{path}: image {img.get("id")!r}')
-    for ann in data['annotations']:
-        where = annotation_where(ann, path)
-        values = ann.get('keypoints')
-        if isinstance(values, list) and len(values) % 3 == 0:
-            keypoints.setdefault('num', len(values) // 3)
-            keypoints.setdefault('source', where)
-            if len(values) != 3 * keypoints['num']:
-                raise InputError(
-                    f'{where}: field "keypoints" has {len(values) // 3} '
-                    f'keypoints, but {keypoints["source"]} has '
-                    f'{keypoints["num"]}; all files need the same '
-                    'keypoints.')
-        parse_annotation(
-            ann, keypoints.get('num', len(POSETRACK18_KEYPOINT_NAMES)), where)
+    check_video_data(data, path, _keypoint_count(data, path, keypoints),
+                     image_fields=('vid_id', ))
 
 
 def _list_inputs(inputs: Union[str, Sequence[str]]) -> List[str]:
@@ -123,8 +104,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
     notes: List[str] = []
     for path in tqdm(files, desc='merge', disable=not progress):
         data = load_json(path, 'Annotation file')
-        _check_video_dict(data, path)
-        _check_records(data, path, keypoints)
+        _check_video_file(data, path, keypoints)
         extra = sorted(set(data) - {'images', 'annotations', 'categories'})
         if extra:
             notes.append(f'{path}: top-level fields {extra} not merged')
@@ -137,12 +117,8 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
                 f'{path}: field "categories" differs from the one in '
                 f'{categories_from}')
 
-        file_vids = set()
-        file_img_ids = set()
         register_image_ids(data['images'], path, image_src)
-        for img in data['images']:
-            file_img_ids.add(img['id'])
-            file_vids.add(img['vid_id'])
+        file_vids = {img['vid_id'] for img in data['images']}
         for vid in file_vids:
             if vid in vid_src:
                 raise InputError(
@@ -161,11 +137,6 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
                     f'{path}: annotation id {ann["id"]} (field '
                     f'"annotations.id") collides with an annotation of '
                     f'{ann_src[ann["id"]]}')
-            if ann['image_id'] not in file_img_ids:
-                raise InputError(
-                    f'{path}: annotation {ann["id"]} has image_id '
-                    f'{ann["image_id"]} (field "annotations.image_id"), '
-                    'which is not an image of this file')
             ann_src[ann['id']] = path
         images += data['images']
         annotations += data['annotations']
@@ -203,8 +174,9 @@ def split_posetrack(merged_file: str,
         ``files`` (written paths) and ``notes`` (list of str).
     """
     data = load_json(merged_file, 'Annotation file')
-    videos = split_videos(data, merged_file)
-    _check_records(data, merged_file, {})
+    check_json_finite(data, merged_file)
+    videos = split_videos(data, merged_file,
+                          _keypoint_count(data, merged_file, {}))
     notes = []
     extra = sorted(set(data) - {'images', 'annotations', 'categories'})
     if extra:

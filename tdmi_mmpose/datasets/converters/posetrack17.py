@@ -1,24 +1,10 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Convert PoseTrack2017 annotations to the PoseTrack18 per-video layout.
 
-PoseTrack2017 ships one JSON file per video, converted from MPII-style
-MATLAB structures::
-
-    {"annolist": [                          # one entry per frame
-        {"image": [{"name": "images/bonn_5sec/000342_mpii/00000001.jpg"}],
-         "imgnum": [1],
-         "is_labeled": [1],
-         "annorect": [                      # one entry per person
-             {"x1": [625], "y1": [94], "x2": [681], "y2": [178],  # head box
-              "track_id": [0],
-              "annopoints": [{"point": [
-                  {"id": [0], "x": [394], "y": [173], "is_visible": [1]},
-                  ...]}]}],
-         "ignore_regions": [{"point": [{"x": [..], "y": [..]}, ...]}]},
-        ...]}
-
-MATLAB export wraps most scalars in one-element lists, but not always; both
-forms are accepted (and a lone dict where a one-element list is expected).
+PoseTrack2017 ships one ``annolist`` JSON file per video (MATLAB structures
+exported to JSON), read and checked once by
+:func:`~tdmi_mmpose.io.annolist.read_annolist`; this module maps the checked
+frames to PoseTrack18 records.
 
 Output, one file per video named after the image folder (e.g.
 ``000342_mpii.json``), in the PoseTrack18 layout (``images``,
@@ -29,10 +15,9 @@ Output, one file per video named after the image folder (e.g.
   (PoseTrack AP counts annotated joints whether or not PT17 marks them
   ``is_visible: 0``), unless ``drop_invisible`` is set.
 - ``bbox_head`` from the head rectangle ``x1, y1, x2, y2``.
-- Every coordinate must be a finite number within the format module's
-  ``COORDINATE_LIMIT`` (e.g. ``Infinity`` or ``1e30`` is an error naming the
-  file, frame, person and field); ``track_id`` must be an integer. Output
-  files are strict JSON.
+- Output files are strict JSON. A person without ``track_id`` gets -1; a
+  joint id outside 0-14, a person without joints and an ignore region of
+  fewer than 3 points are skipped (all reported).
 - ``bbox`` (PT17 has no person box): the box around the annotated joints
   and the head box, enlarged by ``BBOX_MARGIN`` (15%) of its width and
   height on every side, clipped at 0 (the image size is unknown here).
@@ -62,13 +47,12 @@ from typing import List, Optional, Tuple
 
 from tqdm import tqdm
 
-from ...io import (POSETRACK18_KEYPOINT_NAMES, frame_file_name,
-                                frame_number, json_files, load_json,
-                                posetrack_categories)
+from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, check_value,
+                   frame_file_name, frame_number, json_files, load_json,
+                   posetrack_categories)
+from ...io.annolist import read_annolist
 from .outputs import write_json_files
-from .pt17_fields import (InputError, ConversionReport,
-                          annolist_image_name, annopoint_id, as_list,
-                          coordinate, rect_box, rect_track_id, scalar)
+from .report import ConversionReport
 
 #: PoseTrack2017 joint id -> PoseTrack18 keypoint index.
 PT17_TO_PT18 = {
@@ -93,141 +77,162 @@ PT17_TO_PT18 = {
 #: digit of the image id, as in poseval.
 SEQUENCE_TYPES = {'mpii': 1, 'bonn': 2, 'mpiinew': 3}
 
+#: An image folder: ``<sequence number>_<sequence type>``.
+_SEQUENCE_FOLDER = re.compile(r'^(\d+)_([A-Za-z]+)')
+
 #: Person box margin on each side, as a fraction of the joints' extent.
 BBOX_MARGIN = 0.15
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png')
 
+#: Frame indices are the last 4 digits of an image id.
+MAX_FRAMES = 10000
 
-def _parse_sequence(folder: str, where: str) -> Tuple[int, int]:
-    """(sequence type digit, sequence number) from e.g. ``000342_mpii``."""
-    match = re.match(r'^(\d+)_([A-Za-z]+)', folder)
+#: Person indices are the last 2 digits of an annotation id.
+MAX_PEOPLE = 100
+
+
+def _sequence(folder: str) -> Optional[Tuple[int, int]]:
+    """(sequence type digit, sequence number) from e.g. ``000342_mpii``;
+    ``None`` if ``folder`` is not so named."""
+    match = _SEQUENCE_FOLDER.match(folder)
+    if not match or match.group(2).lower() not in SEQUENCE_TYPES:
+        return None
+    return SEQUENCE_TYPES[match.group(2).lower()], int(match.group(1))
+
+
+def _name_problem(name: str, folder: str, frame_base: int,
+                  taken: dict) -> Optional[str]:
+    """What is wrong with a frame's image name (a rule of
+    ``image[0].name``), given the video's image folder and the frame
+    indices ``taken`` so far."""
+    match = _SEQUENCE_FOLDER.match(folder)
     if not match:
-        raise InputError(
-            f'{where}: field "image.name": image folder {folder!r} is not '
-            'named "<number>_<type>" (e.g. "000342_mpii")')
-    seq_type = match.group(2).lower()
-    if seq_type not in SEQUENCE_TYPES:
-        raise InputError(
-            f'{where}: field "image.name": unknown sequence type '
-            f'{seq_type!r} in folder {folder!r} (known: '
-            f'{", ".join(SEQUENCE_TYPES)})')
-    return SEQUENCE_TYPES[seq_type], int(match.group(1))
+        return (f'image folder {folder!r} is not named "<number>_<type>" '
+                '(e.g. "000342_mpii")')
+    if _sequence(folder) is None:
+        return (f'unknown sequence type {match.group(2).lower()!r} in '
+                f'folder {folder!r} (known: {", ".join(SEQUENCE_TYPES)})')
+    this_folder = osp.basename(osp.dirname(name))
+    if this_folder != folder:
+        return (f'frame of folder {this_folder!r} in a file of folder '
+                f'{folder!r}')
+    number = frame_number(name)
+    if number is None:
+        return f'no frame number in {name!r}'
+    if not 0 <= number - frame_base < MAX_FRAMES:
+        return (f'frame number {number} out of range for '
+                f'frame_base={frame_base}')
+    if number - frame_base in taken:
+        return f'frame {name!r} appears twice'
+    return None
 
 
-def _r2(v: float) -> float:
+def round2(v: float) -> float:
+    """A value as written to the converted files (2 decimals)."""
     return round(float(v), 2)
 
 
-def _convert_person(rect: dict, where: str, image_id: int, index: int,
-                    drop_invisible: bool,
-                    report: ConversionReport) -> Optional[dict]:
-    """One ``annorect`` entry -> one PoseTrack18 annotation (or None)."""
-    if not isinstance(rect, dict):
-        raise InputError(f'{where}: must be an object, got '
-                              f'{type(rect).__name__}')
-    annopoints = as_list(rect.get('annopoints'), where, 'annopoints')
-    points = []
-    for k, ap in enumerate(annopoints):
-        if not isinstance(ap, dict):
-            raise InputError(
-                f'{where}: field "annopoints[{k}]" must be an object')
-        points += as_list(ap.get('point'), where, f'annopoints[{k}].point')
-    if not points:
-        report.skip('people without annotated points', where)
-        return None
+def rounded_xywh(box: List[float]) -> List[float]:
+    """``[x1, y1, x2, y2]`` -> ``[x, y, w, h]`` as written (:func:`round2`)."""
+    x1, y1, x2, y2 = box
+    return [round2(x1), round2(y1), round2(x2 - x1), round2(y2 - y1)]
 
+
+def joints_box(xs: List[float], ys: List[float]) -> List[float]:
+    """The person box of joints (PT17 and HiEve people without a box):
+    ``[x1, y1, x2, y2]`` around the points, enlarged by ``BBOX_MARGIN`` of
+    its width and height on every side, clipped at 0."""
+    x1, x2, y1, y2 = min(xs), max(xs), min(ys), max(ys)
+    mx, my = BBOX_MARGIN * (x2 - x1), BBOX_MARGIN * (y2 - y1)
+    return [max(0.0, x1 - mx), max(0.0, y1 - my), x2 + mx, y2 + my]
+
+
+def _keypoints(person: dict, drop_invisible: bool,
+               report: ConversionReport) -> Tuple[list, list, list]:
+    """A checked person's joints -> PoseTrack18 ``keypoints`` and the
+    ``xs``, ``ys`` of the joints kept."""
     keypoints = [0] * (3 * len(POSETRACK18_KEYPOINT_NAMES))
-    seen = set()
     xs, ys = [], []
-    for k, point in enumerate(points):
-        pwhere = f'{where}.annopoints.point[{k}]'
-        joint_id = annopoint_id(point, pwhere)
-        if joint_id not in PT17_TO_PT18:
+    for point in person['points']:
+        if point['id'] not in PT17_TO_PT18:
             report.skip('points with an unknown joint id (valid: 0-14)',
-                        f'{pwhere} id={joint_id!r}')
+                        f'{point["where"]} id={point["id"]!r}')
             continue
-        joint_id = int(joint_id)
-        if joint_id in seen:
-            raise InputError(
-                f'{pwhere}: field "id": joint id {joint_id} appears twice '
-                'in one person')
-        seen.add(joint_id)
-        x = coordinate(point['x'], pwhere, 'x')
-        y = coordinate(point['y'], pwhere, 'y')
-        visible = scalar(point.get('is_visible', 1), pwhere, 'is_visible')
-        if not visible:
+        if not point['visible']:
             if drop_invisible:
                 report.skip('points marked is_visible=0 (drop_invisible)',
-                            pwhere)
+                            point['where'])
                 continue
             report.note('points marked is_visible=0 kept as annotated',
-                        pwhere)
-        slot = PT17_TO_PT18[joint_id]
-        keypoints[3 * slot:3 * slot + 3] = [_r2(x), _r2(y), 1]
-        xs.append(float(x))
-        ys.append(float(y))
+                        point['where'])
+        slot = PT17_TO_PT18[int(point['id'])]
+        keypoints[3 * slot:3 * slot + 3] = [round2(point['x']),
+                                            round2(point['y']), 1]
+        xs.append(point['x'])
+        ys.append(point['y'])
+    return keypoints, xs, ys
+
+
+def _convert_person(person: dict, image_id: int, index: int,
+                    drop_invisible: bool,
+                    report: ConversionReport) -> Optional[dict]:
+    """One checked person (:func:`~tdmi_mmpose.io.annolist.read_annolist`)
+    -> one PoseTrack18 annotation (or ``None``, reported)."""
+    where = person['where']
+    if not person['points']:
+        report.skip('people without annotated points', where)
+        return None
+    keypoints, xs, ys = _keypoints(person, drop_invisible, report)
     if not xs:
         report.skip('people left without points', where)
         return None
-    num_points = len(xs)
-
-    head = rect_box(rect, where, 'head box')
-    bbox_head = None
-    if head is None:
+    report.counts['keypoints'] += len(xs)
+    ann = OrderedDict()
+    if person['box'] is None:
         report.note('people without a head box (kept, no bbox_head)', where)
     else:
-        hx1, hy1, hx2, hy2 = head
-        bbox_head = [_r2(hx1), _r2(hy1), _r2(hx2 - hx1), _r2(hy2 - hy1)]
-        xs += [hx1, hx2]
-        ys += [hy1, hy2]
-
-    x1, x2, y1, y2 = min(xs), max(xs), min(ys), max(ys)
-    mx, my = BBOX_MARGIN * (x2 - x1), BBOX_MARGIN * (y2 - y1)
-    x1, y1 = max(0.0, x1 - mx), max(0.0, y1 - my)
-    x2, y2 = x2 + mx, y2 + my
-    bbox = [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)]
-
-    track_id = rect_track_id(rect, where, report)
-    if index >= 100:
+        hx1, hy1, hx2, hy2 = person['box']
+        ann['bbox_head'] = rounded_xywh(person['box'])
+        xs, ys = xs + [hx1, hx2], ys + [hy1, hy2]
+    track_id = person['track_id']
+    if track_id is None:
+        report.note('people without track_id (set to -1)', where)
+        track_id = -1
+    if index >= MAX_PEOPLE:
         raise InputError(
-            f'{where}: more than 100 people in one frame; annotation ids '
-            '(image id * 100 + index) would collide')
-
-    ann = OrderedDict()
-    if bbox_head is not None:
-        ann['bbox_head'] = bbox_head
+            f'{where}: more than {MAX_PEOPLE} people in one frame; '
+            'annotation ids (image id * 100 + index) would collide.')
     ann.update(keypoints=keypoints, track_id=track_id, image_id=image_id,
-               bbox=bbox, scores=[], category_id=1,
+               bbox=rounded_xywh(joints_box(xs, ys)), scores=[], category_id=1,
                id=image_id * 100 + index)
-    report.counts['keypoints'] += num_points
     return ann
 
 
-def _convert_ignore_regions(entry: dict, where: str,
-                            report: ConversionReport) -> Tuple[list, list]:
-    regions_x, regions_y = [], []
-    regions = as_list(entry.get('ignore_regions'), where, 'ignore_regions')
-    for r, region in enumerate(regions):
-        rwhere = f'{where}.ignore_regions[{r}]'
-        if not isinstance(region, dict):
-            raise InputError(f'{rwhere}: must be an object')
-        points = as_list(region.get('point'), rwhere, 'point')
-        xs, ys = [], []
-        for k, point in enumerate(points):
-            pwhere = f'{rwhere}.point[{k}]'
-            if not isinstance(point, dict) or 'x' not in point or \
-                    'y' not in point:
-                raise InputError(
-                    f'{pwhere}: must be an object with fields "x" and "y"')
-            xs.append(_r2(coordinate(point['x'], pwhere, 'x')))
-            ys.append(_r2(coordinate(point['y'], pwhere, 'y')))
-        if len(xs) < 3:
-            report.skip('ignore regions with fewer than 3 points', rwhere)
-            continue
-        regions_x.append(xs)
-        regions_y.append(ys)
-    return regions_x, regions_y
+def _ignore_regions(regions: List[dict], report: ConversionReport) -> dict:
+    """Checked ignore regions -> the image's ``ignore_regions_x`` and
+    ``_y`` (none if empty); a region of fewer than 3 points is skipped."""
+    kept = []
+    for region in regions:
+        if len(region['xs']) < 3:
+            report.skip('ignore regions with fewer than 3 points',
+                        region['where'])
+        else:
+            kept.append(region)
+    if not kept:
+        return {}
+    return dict(
+        ignore_regions_x=[[round2(x) for x in r['xs']] for r in kept],
+        ignore_regions_y=[[round2(y) for y in r['ys']] for r in kept])
+
+
+def _image(file_name: str, seq: Tuple[int, int], index: int,
+           labeled: bool = False) -> OrderedDict:
+    """A PoseTrack18 image record (``nframes`` set later)."""
+    image_id = int(f'{seq[0]}{seq[1]:06d}{index:04d}')
+    return OrderedDict(file_name=file_name, id=image_id, frame_id=image_id,
+                       vid_id=f'{seq[0]}{seq[1]:06d}', nframes=0,
+                       is_labeled=labeled, has_no_densepose=True)
 
 
 def convert_posetrack17_video(data: dict,
@@ -240,7 +245,8 @@ def convert_posetrack17_video(data: dict,
     """Convert one PoseTrack2017 video (a loaded ``annolist`` JSON).
 
     Args:
-        data (dict): the PT17 JSON content, with ``annolist``.
+        data (dict): the PT17 JSON content, with ``annolist``; read and
+            checked by :func:`~tdmi_mmpose.io.annolist.read_annolist`.
         src (str): file name used in error messages and the report.
         img_root (str, optional): the PT17 data root. When given, frames
             that exist on disk in the video's image folder but are missing
@@ -259,70 +265,31 @@ def convert_posetrack17_video(data: dict,
         PoseTrack18 JSON dict (``images``, ``annotations``, ``categories``).
     """
     report = report if report is not None else ConversionReport()
-    if not isinstance(data, dict) or 'annolist' not in data:
-        raise InputError(f'{src}: missing field "annolist" (not a '
-                              'PoseTrack2017 annotation file)')
-    annolist = as_list(data['annolist'], src, 'annolist')
-    if not annolist:
-        raise InputError(f'{src}: field "annolist" is empty')
-
     frames = {}  # frame index -> (image dict, annotations)
-    folder = seq = None
-    for i, entry in enumerate(annolist):
-        where = f'{src}: annolist[{i}]'
-        name = annolist_image_name(entry, where)
-        name = name.replace('\\', '/')
-        this_folder = osp.basename(osp.dirname(name))
-        if folder is None:
-            folder = this_folder
-            seq = _parse_sequence(folder, where)
-        elif this_folder != folder:
-            raise InputError(
-                f'{where}: field "image[0].name": frame of folder '
-                f'{this_folder!r} in a file of folder {folder!r}')
-        number = frame_number(name)
-        if number is None:
-            raise InputError(
-                f'{where}: field "image[0].name": no frame number in '
-                f'{name!r}')
-        index = number - frame_base
-        if not 0 <= index < 10000:
-            raise InputError(
-                f'{where}: field "image[0].name": frame number {number} '
-                f'out of range for frame_base={frame_base}')
-        if index in frames:
-            raise InputError(
-                f'{where}: field "image[0].name": frame {name!r} appears '
-                'twice')
-        if 'imgnum' in entry:
-            imgnum = scalar(entry['imgnum'], where, 'imgnum')
-            if imgnum != number:
-                report.note('frames whose imgnum differs from the file '
-                            'name (file name used)', where)
-
-        image_id = int(f'{seq[0]}{seq[1]:06d}{index:04d}')
-        rects = as_list(entry.get('annorect'), where, 'annorect')
-        if 'is_labeled' in entry:
-            labeled = bool(scalar(entry['is_labeled'], where, 'is_labeled'))
-        else:
-            labeled = len(rects) > 0
+    folder = None
+    for frame in read_annolist(data, src):
+        where, name = frame['where'], frame['name'].replace('\\', '/')
+        folder = folder or osp.basename(osp.dirname(name))
+        check_value(name, lambda n: _name_problem(n, folder, frame_base,
+                                                  frames),
+                    where, 'image[0].name')
+        number, seq = frame_number(name), _sequence(folder)
+        if frame['imgnum'] is not None and frame['imgnum'] != number:
+            report.note('frames whose imgnum differs from the file name '
+                        '(file name used)', where)
+        labeled = bool(frame['people'] if frame['is_labeled'] is None else
+                       frame['is_labeled'])
+        img = _image(name, seq, number - frame_base, labeled)
         anns = []
-        for j, rect in enumerate(rects):
-            ann = _convert_person(rect, f'{where}.annorect[{j}]', image_id,
-                                  len(anns), drop_invisible, report)
-            if ann is not None:
-                anns.append(ann)
+        for person in frame['people']:
+            ann = _convert_person(person, img['id'], len(anns),
+                                  drop_invisible, report)
+            anns += [ann] if ann is not None else []
         if anns and not labeled:
             report.note('people in frames marked is_labeled=0 (kept)',
                         where)
-        img = OrderedDict(file_name=name, id=image_id, frame_id=image_id,
-                          vid_id=f'{seq[0]}{seq[1]:06d}', nframes=0,
-                          is_labeled=labeled, has_no_densepose=True)
-        regions_x, regions_y = _convert_ignore_regions(entry, where, report)
-        if regions_x:
-            img['ignore_regions_x'] = regions_x
-            img['ignore_regions_y'] = regions_y
-        frames[index] = (img, anns)
+        img.update(_ignore_regions(frame['ignore_regions'], report))
+        frames[number - frame_base] = (img, anns)
 
     if img_root is not None:
         _add_frames_from_disk(frames, img_root, seq, frame_base, src, report)
@@ -335,22 +302,12 @@ def convert_posetrack17_video(data: dict,
         images.append(img)
         annotations += anns
         report.counts['frames'] += 1
-        if img['is_labeled']:
-            report.counts['labeled_frames'] += 1
-        else:
-            report.counts['unlabeled_frames'] += 1
+        report.counts['labeled_frames' if img['is_labeled'] else
+                      'unlabeled_frames'] += 1
         report.counts['people'] += len(anns)
     report.counts['videos'] += 1
     return folder, OrderedDict(images=images, annotations=annotations,
                                categories=posetrack_categories())
-
-
-def _unlabeled_image(file_name: str, seq: Tuple[int, int],
-                     index: int) -> OrderedDict:
-    image_id = int(f'{seq[0]}{seq[1]:06d}{index:04d}')
-    return OrderedDict(file_name=file_name, id=image_id, frame_id=image_id,
-                       vid_id=f'{seq[0]}{seq[1]:06d}', nframes=0,
-                       is_labeled=False, has_no_densepose=True)
 
 
 def _fill_gaps(frames: dict, seq: Tuple[int, int], frame_base: int,
@@ -369,7 +326,7 @@ def _fill_gaps(frames: dict, seq: Tuple[int, int], frame_base: int,
         return
     for index in missing:
         file_name = frame_file_name(name, index + frame_base)
-        frames[index] = (_unlabeled_image(file_name, seq, index), [])
+        frames[index] = (_image(file_name, seq, index), [])
     report.note('frames missing from annolist added by file-name '
                 'arithmetic, not checked on disk (img_root takes them from '
                 'disk)', src, len(missing))
@@ -399,12 +356,11 @@ def _add_frames_from_disk(frames: dict, img_root: str,
         index = number - frame_base
         if index in frames:
             continue
-        if not 0 <= index < 10000 or osp.splitext(fname)[1] != ext:
+        if not 0 <= index < MAX_FRAMES or osp.splitext(fname)[1] != ext:
             report.skip('image files with an unexpected number or '
                         'extension', osp.join(img_dir, fname))
             continue
-        frames[index] = (_unlabeled_image(f'{rel_dir}/{fname}', seq,
-                                          index), [])
+        frames[index] = (_image(f'{rel_dir}/{fname}', seq, index), [])
         added += 1
     if added:
         report.note('unlabelled frames added from disk', img_dir, added)

@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack (2017 converted / 2018 / 21) video dataset for top-down video pose
-estimation: one sample = one person box in one key frame plus its supporting
-frames."""
+"""PoseTrack (2017 converted / 2018 / 21) video dataset for top-down pose:
+one sample = one person box in one key frame plus its supporting frames."""
 import os.path as osp
 from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -12,19 +11,16 @@ from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 
-from ...io.clip import check_frame_offsets, random_frame_offsets
-from ...io import (
-    PERSON_CATEGORY_ID, InputError, annotation_where, boxes_outside,
-    check_fields, check_image_record, clip_boxes, clip_frame_names,
-    frame_table, group_videos, json_files, load_json, parse_annotation,
-    parse_detection, parse_ignore_regions, parse_image_size,
-    posetrack18_metainfo_file, read_video_file, register_image_ids,
-    video_name, xywh_to_xyxy)
+from ...io import (PERSON_CATEGORY_ID, InputError, annotation_where,
+                   boxes_outside, check_frame_offsets, clip_boxes,
+                   clip_frame_names, frame_table, group_videos, ignore_regions,
+                   image_size, json_files, keypoints_array,
+                   posetrack18_metainfo_file, random_frame_offsets,
+                   read_detections, read_video_file, register_image_ids,
+                   video_name, xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
-
-#: The dataset's name for :class:`InputError`.
 
 
 def _read_image_size(path: str) -> Optional[Tuple[int, int]]:
@@ -52,17 +48,21 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
     keypoints (e.g. HiEve's 14, ``configs/_base_/datasets/hieve.py``, on
     files from the HiEve converter); the files' ``keypoints`` must match it.
 
+    mmpose's :class:`BaseCocoStyleDataset` does the work it already does
+    (``load_data_list`` -> :meth:`_load_annotations` -> :meth:`parse_data_info`
+    per instance, or :meth:`_load_detection_results`; ``filter_data`` with
+    ``bbox_score_thr``; metainfo keys in ``get_data_info``); this class reads
+    the files through :mod:`tdmi_mmpose.io`, which checks every record once
+    (``docs/datasets.md``, "Input validation"), and adds the frames.
+
     One sample is one person box in a key frame. Its frames are the key frame
     plus supporting frames at ``frame_offsets``, **in time order**, with the
     key frame's position given by ``key_frame_index``. Neighbouring frames are
     looked up in the annotation's own ``images`` list (same video,
     neighbouring frame index); only when that list lacks a frame is its file
-    name built from the key frame's by frame-number arithmetic. Frame indices
-    are clamped to ``[0, nframes - 1]`` (the edge frame is repeated).
-
-    Videos, frame indices and neighbouring file names follow the format
-    module (:mod:`tdmi_mmpose.io`: ``group_videos``,
-    ``frame_table``, ``clip_frame_names``).
+    name built from the key frame's by frame-number arithmetic
+    (:func:`~tdmi_mmpose.io.frame_table`, ``clip_frame_names``). Frame
+    indices are clamped to ``[0, nframes - 1]`` (the edge frame is repeated).
 
     Frame sampling:
 
@@ -76,31 +76,27 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
 
     Boxes: ground-truth boxes in training and by default in test mode; in test
     mode a ``bbox_file`` (COCO detection results: ``image_id`` or
-    ``image_name``, ``bbox`` as xywh, ``score``, ``category_id``) replaces
-    them, keeping detections of category 1 (on labeled frames only if
-    ``labeled_frames_only``) with ``score >= bbox_score_thr`` (mmpose's
-    ``filter_cfg=dict(bbox_score_thr=...)``, applied by mmpose's
-    ``filter_data``; the dropped ones are counted). A box partly outside
-    its image is clipped to it (``[0, w] x [0, h]``, the one rule of
-    :func:`~tdmi_mmpose.io.clip_boxes`); a box
-    entirely outside is an error naming the
-    annotation (or detection) and the file. The image size comes from the
-    ``images`` entry's ``width``/``height`` or else from the header of the
-    video's first key frame; if neither is available the box is not checked
-    (one warning per video).
+    ``image_name``, ``bbox`` as xywh, ``score``, ``category_id``; read by
+    :func:`~tdmi_mmpose.io.read_detections`) replaces them, keeping
+    detections on labeled frames only if ``labeled_frames_only``, with
+    ``score >= bbox_score_thr`` (mmpose's ``filter_cfg``). A box partly
+    outside its image is clipped to it (``[0, w] x [0, h]``, the one rule of
+    :func:`~tdmi_mmpose.io.clip_boxes`); a box entirely outside is an error
+    naming the annotation (or detection) and the file. The image size comes
+    from the ``images`` entry's ``width``/``height`` or else from the header
+    of the video's first key frame; if neither is available the box is not
+    checked (one warning per video).
 
     Skipped, counted and logged (``self.skip_counts``): crowd instances,
-    instances without a box or with an empty box, and instances with no
+    instances without a box or with an empty box, instances with no
     visible keypoint (in test mode too, as mmpose and poseval drop such GT
-    persons). Malformed records are errors naming the file, the record and the
-    field (:class:`InputError`), as are image ids repeated
-    across files and a dataset left without samples (the format module's
-    rules; ``docs/datasets.md``, "Input validation").
+    persons); detections of another category, with an empty box, on
+    unlabeled frames or below the threshold. A dataset left without samples
+    is an error.
 
     Data info keys: see ``docs/architecture.md``, section 1 (plus
     ``iscrowd``, ``missing_frame``, ``raw_ann_info`` for GT and mmpose's
-    metainfo keys
-    (``flip_indices``, ``upper_body_ids``, ...).
+    metainfo keys (``flip_indices``, ``upper_body_ids``, ...)).
 
     Args:
         ann_file (str): A folder of per-video JSON files, or one merged JSON
@@ -156,18 +152,26 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                  test_mode: bool = False,
                  lazy_init: bool = False,
                  max_refetch: int = 1000):
-        if data_mode != 'topdown':
-            raise ValueError(f'{self.__class__.__name__} only supports '
-                             f'data_mode="topdown", got {data_mode!r}.')
-        if frame_sampling not in FRAME_SAMPLING_MODES:
-            raise ValueError(f'Unknown frame_sampling {frame_sampling!r}; '
-                             f'expected one of {FRAME_SAMPLING_MODES}.')
-        if int(max_frame_gap) < 1:
-            raise ValueError(
-                f'max_frame_gap must be >= 1, got {max_frame_gap!r}.')
-        if missing_frame not in MISSING_FRAME_MODES:
-            raise ValueError(f'Unknown missing_frame {missing_frame!r}; '
-                             f'expected one of {MISSING_FRAME_MODES}.')
+        filter_cfg = dict(filter_cfg or {}) or None
+        if bbox_score_thr is not None:
+            filter_cfg = dict(filter_cfg or {})
+            filter_cfg.setdefault('bbox_score_thr', bbox_score_thr)
+        for name, ok, expected in (
+            ('ann_file', bool(ann_file), 'a folder or a file'),
+            ('data_mode', data_mode == 'topdown', '"topdown"'),
+            ('frame_sampling', frame_sampling in FRAME_SAMPLING_MODES,
+             f'one of {FRAME_SAMPLING_MODES}'),
+            ('missing_frame', missing_frame in MISSING_FRAME_MODES,
+             f'one of {MISSING_FRAME_MODES}'),
+            ('max_frame_gap', int(max_frame_gap) >= 1, 'an integer >= 1'),
+            ('bbox_score_thr', bbox_score_thr is None or filter_cfg[
+                'bbox_score_thr'] == bbox_score_thr,
+             f'given once (it contradicts filter_cfg {filter_cfg})'),
+        ):
+            if not ok:
+                raise InputError(
+                    f'{self.__class__.__name__}: {name} must be {expected}, '
+                    f'got {locals()[name]!r}.')
         self.frame_offsets = check_frame_offsets(frame_offsets)
         self.key_frame_index = self.frame_offsets.index(0)
         self.frame_sampling = frame_sampling
@@ -177,14 +181,6 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         self.skip_counts: Counter = Counter()
         # video key -> dict(frames=[file_name or None]*nframes, ...)
         self.videos: Dict[int, dict] = {}
-
-        if bbox_score_thr is not None:
-            filter_cfg = dict(filter_cfg or {})
-            if filter_cfg.setdefault('bbox_score_thr',
-                                     bbox_score_thr) != bbox_score_thr:
-                raise ValueError(
-                    f'bbox_score_thr={bbox_score_thr} contradicts filter_cfg '
-                    f'{filter_cfg}; give the threshold once.')
         super().__init__(
             ann_file=ann_file,
             bbox_file=bbox_file,
@@ -201,69 +197,63 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             max_refetch=max_refetch)
 
     # ------------------------------------------------------------------
-    # Reading annotation files
+    # Reading annotation files (checked by tdmi_mmpose.io)
     # ------------------------------------------------------------------
-    def _annotation_files(self) -> List[str]:
-        """The JSON files behind ``ann_file`` (a folder or one file)."""
-        if not self.ann_file:
-            raise ValueError(f'{self.__class__.__name__} needs an ann_file.')
-        return json_files(self.ann_file)
-
-    def _register_videos(self, path: str, images: list, name_from_file: bool,
-                         image_files: Dict[object, str]) -> Dict[object, dict]:
-        """Group a file's images by video and build each video's frame table
-        (:func:`~tdmi_mmpose.io.frame_table`);
-        image ids must be unique within and across files (``image_files``:
-        image id -> file, updated in place).
+    def _read_files(self) -> Tuple[Dict[object, dict], List[dict]]:
+        """Read every file of ``ann_file`` (image ids unique across them)
+        and register its videos.
 
         Returns:
-            dict: image id -> image record, with ``_video_key`` and
-            ``_frame_index`` added.
+            tuple: image id -> image record (with ``_video_key``,
+            ``_frame_index`` and ``_path`` added), and the annotations
+            (none with a ``bbox_file``).
         """
+        self.videos, self.skip_counts = {}, Counter()
+        images, annotations, owners = {}, [], {}
+        for path in json_files(self.ann_file):
+            file_images, file_anns = read_video_file(
+                path, self.metainfo['num_keypoints'],
+                annotations=not self.bbox_file)
+            register_image_ids(file_images, path, owners)
+            for vid, vid_images in group_videos(file_images).items():
+                self._register_video(path, vid, vid_images)
+            images.update((img['id'], img) for img in file_images)
+            annotations += file_anns
+        return images, annotations
+
+    def _register_video(self, path: str, vid: object,
+                        images: List[dict]) -> None:
+        """Add a video's frame table (:func:`~tdmi_mmpose.io.frame_table`)
+        to ``self.videos`` and its key and frame index to its images."""
+        key = len(self.videos)
+        frames, index, complete = frame_table(images, f'{path}: video {vid!r}')
+        if not complete:
+            print_log(
+                f'{self.__class__.__name__}: the "images" list of video '
+                f'{vid!r} in {path} has {len(images)} of its {len(frames)} '
+                'frames; frames missing from it are located by file-name '
+                'arithmetic.',
+                logger='current')
+        if isdir(self.ann_file):
+            name = osp.splitext(osp.basename(path))[0]
+        else:
+            first = next(f for f in frames if f is not None)
+            name = video_name([dict(file_name=first)], vid)
+        self.videos[key] = dict(
+            frames=frames, nframes=len(frames), vid_id=vid, video_name=name,
+            size=None, size_checked=False)
         for img in images:
-            check_image_record(img, path)
-        register_image_ids(images, path, image_files)
-        img_by_id = {img['id']: img for img in images}
+            img.update(_video_key=key, _frame_index=index[img['id']],
+                       _path=path)
 
-        for vid, vid_images in group_videos(images).items():
-            key = len(self.videos)
-            frames, index, complete = frame_table(vid_images,
-                                                  f'{path}: video {vid!r}')
-            if not complete:
-                print_log(
-                    f'{self.__class__.__name__}: the "images" list of video '
-                    f'{vid!r} in {path} has {len(vid_images)} of its '
-                    f'{len(frames)} frames; frames missing from it are '
-                    'located by file-name arithmetic.',
-                    logger='current')
-            if name_from_file:
-                name = osp.splitext(osp.basename(path))[0]
-            else:
-                first = next(f for f in frames if f is not None)
-                name = video_name([dict(file_name=first)], vid)
-            self.videos[key] = dict(
-                frames=frames,
-                nframes=len(frames),
-                vid_id=vid,
-                video_name=name,
-                size=None,
-                size_checked=False)
-            for img in vid_images:
-                img['_video_key'] = key
-                img['_frame_index'] = index[img['id']]
-        return img_by_id
-
-    def _video_image_size(self, img: dict,
-                          what: str) -> Optional[Tuple[int, int]]:
+    def _video_image_size(self, img: dict) -> Optional[Tuple[int, int]]:
         """(w, h) of a video's frames, from the annotation or a file header.
 
         Cached per video; ``None`` (with one warning) if unknown.
         """
-        size = parse_image_size(img, f'{what}: its image {img["id"]!r}')
-        if size is not None:
-            return size
+        size = image_size(img)
         video = self.videos[img['_video_key']]
-        if not video['size_checked']:
+        if size is None and not video['size_checked']:
             video['size_checked'] = True
             video['size'] = _read_image_size(
                 osp.join(self.data_prefix['img'], img['file_name']))
@@ -276,15 +266,15 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     'clipped to the image.',
                     logger='current',
                     level=30)
-        return video['size']
+        return size or video['size']
 
     def _box_xyxy(self, xywh: np.ndarray, img: dict,
-                  what: str) -> np.ndarray:
+                  what: str) -> Optional[np.ndarray]:
         """xywh -> xyxy (1, 4) float32, clipped to the image
-        (:func:`~tdmi_mmpose.io.clip_boxes`); an
-        error if it lies entirely outside."""
+        (:func:`~tdmi_mmpose.io.clip_boxes`); ``None`` (counted) if empty;
+        an error if it lies entirely outside."""
         xyxy = xywh_to_xyxy(xywh)
-        size = self._video_image_size(img, what)
+        size = self._video_image_size(img)
         if size is not None:
             if boxes_outside(xyxy, size)[0]:
                 raise InputError(
@@ -292,10 +282,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                     f'entirely outside its {size[0]}x{size[1]} image '
                     f'{img["file_name"]!r}.')
             xyxy = clip_boxes(xyxy, size)
+        if xyxy[0, 2] <= xyxy[0, 0] or xyxy[0, 3] <= xyxy[0, 1]:
+            self.skip_counts['empty_bbox'] += 1
+            return None
         return xyxy.astype(np.float32)
 
-    def _frame_info(self, img: dict, path: str) -> dict:
-        """Data info fields shared by every instance of a key frame."""
+    def _frame_info(self, img: dict, **instance) -> dict:
+        """The data info of an instance in a key frame."""
         video = self.videos[img['_video_key']]
         return dict(
             img_id=img['id'],
@@ -305,98 +298,93 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             frame_index=img['_frame_index'],
             nframes=video['nframes'],
             is_labeled=bool(img.get('is_labeled', True)),
-            ignore_regions=[
-                region.astype(np.float32) for region in parse_ignore_regions(
-                    img, f'{path}: image {img["id"]!r}')
-            ],
+            ignore_regions=[r.astype(np.float32) for r in ignore_regions(img)],
             video_name=video['video_name'],
             video_key=img['_video_key'],
             missing_frame=self.missing_frame,
             category_id=PERSON_CATEGORY_ID,
-        )
-
-    def _skip(self, reason: str) -> None:
-        self.skip_counts[reason] += 1
-
-    def _parse_instance(self, ann: dict, img: dict, path: str,
-                        num_keypoints: int) -> Optional[dict]:
-        """Parse one GT person; ``None`` (counted) if it is skipped."""
-        what = annotation_where(ann, path)
-        parsed = parse_annotation(ann, num_keypoints, what)
-        kpts = parsed['keypoints'].astype(np.float32)[None]
-        keypoints = kpts[..., :2]
-        keypoints_visible = np.minimum(1, kpts[..., 2]).astype(np.float32)
-        num_visible = int(np.count_nonzero(keypoints_visible))
-        bbox, bbox_head = parsed['bbox'], parsed['bbox_head']
-
-        if ann.get('iscrowd', 0):
-            self._skip('crowd')
-            return None
-        if bbox is None:
-            self._skip('no_bbox')
-            return None
-        if bbox_head is not None:
-            bbox_head = bbox_head.astype(np.float32)
-        bbox_xyxy = self._box_xyxy(bbox, img, what)
-        if (bbox_xyxy[0, 2] <= bbox_xyxy[0, 0]
-                or bbox_xyxy[0, 3] <= bbox_xyxy[0, 1]):
-            self._skip('empty_bbox')
-            return None
-        if num_visible == 0:
-            self._skip('no_visible_keypoints')
-            return None
-
-        info = self._frame_info(img, path)
-        info.update(
-            id=ann['id'],
-            bbox=bbox_xyxy,
-            bbox_score=np.ones(1, dtype=np.float32),
-            keypoints=keypoints,
-            keypoints_visible=keypoints_visible,
-            num_keypoints=num_visible,
-            bbox_head=bbox_head,
-            track_id=parsed['track_id'],
             iscrowd=0,
-            raw_ann_info=ann,
-        )
-        return info
+            **instance)
 
-    def load_data_list(self) -> List[dict]:
-        """Load GT instances (or detections in test mode with a
-        ``bbox_file``) from all annotation files."""
-        self.videos = {}
-        self.skip_counts = Counter()
-        files = self._annotation_files()
-        name_from_file = isdir(self.ann_file)
+    def _load_annotations(self) -> Tuple[List[dict], List[dict]]:
+        """GT instances (mmpose's hook, called by ``load_data_list``): each
+        annotation of each file through :meth:`parse_data_info`."""
+        images, annotations = self._read_files()
+        instances = (
+            self.parse_data_info(
+                dict(raw_ann_info=ann, raw_img_info=images[ann['image_id']]))
+            for ann in annotations)
+        return [i for i in instances if i is not None], list(images.values())
+
+    def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
+        """One checked GT person -> its data info; ``None`` (counted in
+        ``skip_counts``) if skipped."""
+        ann, img = raw_data_info['raw_ann_info'], raw_data_info['raw_img_info']
+        kpts = keypoints_array(ann, self.metainfo['num_keypoints'])
+        visible = np.minimum(1, kpts[None, :, 2]).astype(np.float32)
+        bbox = ann.get('bbox') or None
+        reason = ('crowd' if ann.get('iscrowd', 0) else
+                  'no_bbox' if bbox is None else None)
+        xyxy = None if reason else self._box_xyxy(
+            np.asarray(bbox, np.float64), img,
+            annotation_where(ann, img['_path']))
+        if not reason and xyxy is not None and not visible.any():
+            reason = 'no_visible_keypoints'
+        if reason:
+            self.skip_counts[reason] += 1
+        if reason or xyxy is None:
+            return None
+        head = ann.get('bbox_head') or None
+        return self._frame_info(
+            img,
+            id=ann['id'],
+            bbox=xyxy,
+            bbox_score=np.ones(1, dtype=np.float32),
+            keypoints=kpts[None, :, :2].astype(np.float32),
+            keypoints_visible=visible,
+            num_keypoints=int(np.count_nonzero(visible)),
+            bbox_head=None if head is None else np.asarray(head, np.float32),
+            track_id=int(ann.get('track_id', -1)),
+            raw_ann_info=ann)
+
+    def _get_topdown_data_infos(self, instance_list: List[dict]) -> list:
+        """mmpose's filter of instances: here :meth:`parse_data_info` has
+        already skipped (and counted) them."""
+        return instance_list
+
+    def _load_detection_results(self) -> List[dict]:
+        """Data infos from the ``bbox_file`` (dummy keypoints)."""
+        images, _ = self._read_files()
+        detections, skipped = read_detections(
+            self.bbox_file, ('image_id', 'image_name'), allow_empty=False)
+        self.skip_counts.update(skipped)
+        name_to_id = {img['file_name']: i for i, img in images.items()}
         num_keypoints = self.metainfo['num_keypoints']
-
         data_list = []
-        all_images, image_files = {}, {}
-        for path in files:
-            images, annotations = read_video_file(
-                path, need_annotations=not self.bbox_file)
-            # an image id seen before (e.g. a merged file beside the
-            # per-video files) is an error
-            img_by_id = self._register_videos(path, images, name_from_file,
-                                              image_files)
-            for img_id, img in img_by_id.items():
-                all_images[img_id] = (img, path)
-            if self.bbox_file:
+        for det in detections:
+            key, value = det['key']
+            img = images.get(
+                name_to_id.get(value, value) if key == 'image_name' else value)
+            what = f'{self.bbox_file}: detection #{det["index"]}'
+            if img is None:
+                raise InputError(
+                    f'{what} refers to image {value!r}, which is not in the '
+                    f'annotation files ({self.ann_file}).')
+            if self.labeled_frames_only and not img.get('is_labeled', True):
+                self.skip_counts['det_on_unlabeled_frame'] += 1
                 continue
-            for ann in annotations:
-                check_fields(ann, ('image_id', 'id', 'keypoints'),
-                             f'{path}: an entry of "annotations"')
-                img = img_by_id.get(ann['image_id'])
-                if img is None:
-                    raise InputError(
-                        f'{path}: annotation {ann["id"]!r} refers to unknown '
-                        f'image_id {ann["image_id"]!r} (not in "images").')
-                info = self._parse_instance(ann, img, path, num_keypoints)
-                if info is not None:
-                    data_list.append(info)
-
-        if self.bbox_file:
-            data_list = self._load_detections(all_images, num_keypoints)
+            bbox = self._box_xyxy(det['bbox'], img, what)
+            if bbox is not None:
+                data_list.append(self._frame_info(
+                    img,
+                    id=len(data_list),
+                    bbox=bbox,
+                    bbox_score=np.array([det['score']], dtype=np.float32),
+                    keypoints=np.zeros((1, num_keypoints, 2), np.float32),
+                    keypoints_visible=np.ones((1, num_keypoints), np.float32),
+                    num_keypoints=0,
+                    bbox_head=None,
+                    track_id=-1))
         return data_list
 
     def filter_data(self) -> List[dict]:
@@ -427,64 +415,6 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 f'{self.__class__.__name__}: no samples left in {source}: '
                 f'{len(self.data_list)} read, bbox_score_thr={thr}, '
                 f'skipped: {dict(self.skip_counts)}.')
-        return data_list
-
-    def _load_detections(self, all_images: dict,
-                         num_keypoints: int) -> List[dict]:
-        """Data infos from a COCO-style detection file (dummy keypoints)."""
-        dets = load_json(self.bbox_file, 'Detection file')
-        if not isinstance(dets, list):
-            raise InputError(
-                f'{self.bbox_file}: expected a list of detections, got '
-                f'{type(dets).__name__}.')
-        if not dets:
-            raise InputError(
-                f'{self.bbox_file}: the detection list is empty.')
-        name_to_id = {
-            img['file_name']: img_id
-            for img_id, (img, _) in all_images.items()
-        }
-        data_list = []
-        for i, det in enumerate(dets):
-            what = f'{self.bbox_file}: detection #{i}'
-            record = parse_detection(det, what)
-            if 'image_id' in det:
-                img_id = det['image_id']
-            elif 'image_name' in det:
-                img_id = name_to_id.get(det['image_name'], det['image_name'])
-            else:
-                raise InputError(
-                    f'{what} has neither "image_id" nor "image_name".')
-            if img_id not in all_images:
-                raise InputError(
-                    f'{what} refers to image {img_id!r}, which is not in the '
-                    f'annotation files ({self.ann_file}).')
-            if record['category_id'] != PERSON_CATEGORY_ID:
-                self._skip('det_not_person')
-                continue
-            img, path = all_images[img_id]
-            if (self.labeled_frames_only
-                    and not bool(img.get('is_labeled', True))):
-                self._skip('det_on_unlabeled_frame')
-                continue
-            bbox = self._box_xyxy(record['bbox'], img, what)
-            if bbox[0, 2] <= bbox[0, 0] or bbox[0, 3] <= bbox[0, 1]:
-                self._skip('empty_bbox')
-                continue
-            info = self._frame_info(img, path)
-            info.update(
-                id=len(data_list),
-                bbox=bbox,
-                bbox_score=np.array([record['score']], dtype=np.float32),
-                keypoints=np.zeros((1, num_keypoints, 2), dtype=np.float32),
-                keypoints_visible=np.ones((1, num_keypoints),
-                                          dtype=np.float32),
-                num_keypoints=0,
-                bbox_head=None,
-                track_id=-1,
-                iscrowd=0,
-            )
-            data_list.append(info)
         return data_list
 
     # ------------------------------------------------------------------

@@ -1,4 +1,4 @@
 # Copyright (c) tdmi_mmpose contributors.
-from .loops import ResumableEpochBasedTrainLoop
+from .loops import ResumableEpochBasedTrainLoop, derive_seed
 
-__all__ = ['ResumableEpochBasedTrainLoop']
+__all__ = ['ResumableEpochBasedTrainLoop', 'derive_seed']

@@ -5,12 +5,30 @@ import itertools
 import logging
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
 from mmengine.logging import print_log
-from mmengine.runner import EpochBasedTrainLoop
+from mmengine.runner import EpochBasedTrainLoop, set_random_seed
+from mmpose.registry import LOOPS
 from torch.utils.data import DataLoader
 
-from mmpose.registry import LOOPS
-from ..random_state import derive_seed, seed_everything
+_UINT32 = 2**32
+
+
+def derive_seed(seed: int, *keys: int) -> int:
+    """A 32-bit seed derived from ``seed`` and ``keys`` (e.g. an iteration).
+
+    Different ``keys`` give statistically independent streams (NumPy's
+    ``SeedSequence`` hashing), the same arguments always the same seed.
+
+    Args:
+        seed (int): The base seed.
+        *keys (int): Further entropy, e.g. the iteration index.
+
+    Returns:
+        int: A seed in ``[0, 2**32)``.
+    """
+    entropy = [int(seed) % _UINT32] + [int(k) % _UINT32 for k in keys]
+    return int(np.random.SeedSequence(entropy).generate_state(1)[0])
 
 
 @LOOPS.register_module()
@@ -163,7 +181,7 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         """``enumerate(batches, start)``, reseeding before each fetch."""
         for idx in itertools.count(start):
             if self.reseed_per_iter:
-                seed_everything(derive_seed(self.runner.seed, self._iter))
+                set_random_seed(derive_seed(self.runner.seed, self._iter))
             try:
                 data_batch = next(batches)
             except StopIteration:

@@ -1,31 +1,27 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""poseval's AP and tracking MOTA as pure computation (no file IO)."""
-from .average_precision import (compute_ap_metrics, compute_rpc,
+"""poseval's AP and tracking MOTA as pure computation on arrays (no file
+IO, no input checks: the frames come from the readers of
+:mod:`tdmi_mmpose.evaluation.metrics.posetrack_files` or the metric)."""
+from .average_precision import (compute_ap_metrics, compute_rpc, nanless_mean,
                                 summarize_table, voc_ap)
-from .geometry import (head_size, ignored_points_mask, pckh_hits,
-                       points_in_polygon, remove_ignored_joints)
-from .joints import (MISSING_SCORE, NUM_JOINTS, PCKH_THRESHOLD,
+from .geometry import (frame_without_ignored, head_size, pckh_hits,
+                       points_in_polygon)
+from .joints import (AP_TABLE_HEADERS, MISSING_SCORE, MOTA_TABLE_HEADERS,
+                     MOTA_TABLE_NAMES, NUM_JOINTS, PCKH_THRESHOLD,
                      POSETRACK18_TO_POSEVAL, POSEVAL_JOINT_NAMES,
-                     POSEVAL_SOURCE_NAMES, TABLE_GROUPS, TABLE_NAMES)
+                     POSEVAL_SOURCE_NAMES, TABLE_GROUPS, TABLE_NAMES,
+                     to_poseval_joints)
 from .matching import assign_predictions, match_frame
-from .poseval_ap import summarize_videos, video_entries
-# After the AP names: posetrack_mota builds on them.
-from .posetrack_mota import (MAX_TRACK_ID, MOT_COUNT_NAMES, MOTA_TABLE_NAMES,
-                             check_track_id, check_track_ids,
-                             evaluate_posetrack_mota, evaluated_frame_pairs,
-                             format_mota_table, frame_mot_inputs,
-                             mot_metrics_from_counts, summarize_mota_table,
-                             video_mot_counts)
+from .poseval_ap import poseval_ap
+from .posetrack_mota import MAX_TRACK_ID, MOT_COUNT_NAMES, poseval_mota
 
 __all__ = [
-    'MISSING_SCORE', 'NUM_JOINTS', 'PCKH_THRESHOLD', 'POSETRACK18_TO_POSEVAL',
-    'POSEVAL_JOINT_NAMES', 'POSEVAL_SOURCE_NAMES', 'TABLE_GROUPS',
-    'TABLE_NAMES', 'assign_predictions', 'compute_ap_metrics', 'compute_rpc',
-    'head_size', 'ignored_points_mask', 'match_frame', 'pckh_hits',
-    'points_in_polygon', 'remove_ignored_joints', 'summarize_table',
-    'summarize_videos', 'video_entries', 'voc_ap', 'MAX_TRACK_ID',
-    'MOT_COUNT_NAMES', 'MOTA_TABLE_NAMES', 'check_track_id',
-    'check_track_ids', 'evaluate_posetrack_mota', 'evaluated_frame_pairs',
-    'format_mota_table', 'frame_mot_inputs', 'mot_metrics_from_counts',
-    'summarize_mota_table', 'video_mot_counts'
+    'AP_TABLE_HEADERS', 'MISSING_SCORE', 'MOTA_TABLE_HEADERS',
+    'MOTA_TABLE_NAMES', 'NUM_JOINTS', 'PCKH_THRESHOLD',
+    'POSETRACK18_TO_POSEVAL', 'POSEVAL_JOINT_NAMES', 'POSEVAL_SOURCE_NAMES',
+    'TABLE_GROUPS', 'TABLE_NAMES', 'assign_predictions', 'compute_ap_metrics',
+    'compute_rpc', 'frame_without_ignored', 'head_size', 'match_frame',
+    'nanless_mean', 'pckh_hits', 'points_in_polygon', 'poseval_ap',
+    'summarize_table', 'to_poseval_joints', 'voc_ap', 'MAX_TRACK_ID',
+    'MOT_COUNT_NAMES', 'poseval_mota'
 ]

@@ -5,34 +5,25 @@ from typing import Sequence, Tuple
 
 import numpy as np
 
-from ...io import check_finite
 from .joints import NUM_JOINTS, TABLE_GROUPS
 
 
 def compute_rpc(scores: np.ndarray, labels: np.ndarray,
                 num_gt: float) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Precision and recall after each prediction, ranked by score.
-
-    Ranking is poseval's: ``argsort`` of the scores (numpy's default kind),
-    reversed. ``num_gt = 0`` gives NaN (no hit yet) or inf recall, as in
-    poseval. A NaN or infinite score is an error (NaN would rank above every
-    real score).
-
-    Args:
-        scores (np.ndarray): Scores, shape (N, ).
-        labels (np.ndarray): 1 for a true positive, shape (N, ).
-        num_gt (float): Number of GT joints.
+    """Precision and recall after each prediction (``scores`` (N, ),
+    ``labels`` (N, ), 1 for a hit; ``num_gt`` GT joints), ranked as poseval:
+    ``argsort`` of the scores, reversed. ``num_gt = 0`` gives NaN or inf
+    recall, as in poseval. Scores are finite (checked where they enter: the
+    metric's ``process``, the prediction files' reader).
 
     Returns:
         tuple:
         - precision (np.ndarray): shape (N, ).
         - recall (np.ndarray): shape (N, ).
         - order (np.ndarray): The ranking (indices into ``scores``), (N, ).
-
-    Raises:
-        InputError: A score is not finite.
     """
-    scores = check_finite(scores, 'AP ranking: prediction scores')
+    scores = np.asarray(scores, dtype=np.float64)
+    assert np.isfinite(scores).all(), 'AP ranking: non-finite scores'
     labels = np.asarray(labels)
     order = scores.argsort()[::-1]
     true_positives = np.cumsum(labels[order] == 1)
@@ -43,19 +34,10 @@ def compute_rpc(scores: np.ndarray, labels: np.ndarray,
 
 
 def voc_ap(recall: np.ndarray, precision: np.ndarray) -> float:
-    """VOC all-point interpolated average precision (a fraction).
-
-    The precision envelope (running maximum from the right) is integrated over
-    the recall steps, with recall 0 prepended and recall 1 (precision 0)
-    appended.
-
-    Args:
-        recall (np.ndarray): Recall after each ranked prediction, (N, ).
-        precision (np.ndarray): Precision after each ranked prediction, (N, ).
-
-    Returns:
-        float: The AP; NaN if the recall is NaN.
-    """
+    """VOC all-point interpolated AP (a fraction; NaN if the recall is) of
+    the recall and precision (N, ) after each ranked prediction: the
+    precision envelope integrated over the recall steps, recall 0 prepended
+    and recall 1 (precision 0) appended."""
     mrec = np.concatenate([[0.0], np.asarray(recall, np.float64), [1.0]])
     mpre = np.concatenate([[0.0], np.asarray(precision, np.float64), [0.0]])
     mpre = np.maximum.accumulate(mpre[::-1])[::-1]
@@ -64,23 +46,17 @@ def voc_ap(recall: np.ndarray, precision: np.ndarray) -> float:
         return float(np.sum((mrec[steps] - mrec[steps - 1]) * mpre[steps]))
 
 
-def _nanless_mean(values: np.ndarray) -> float:
-    """Mean of the non-NaN values (NaN if there are none)."""
+def nanless_mean(values: np.ndarray) -> float:
+    """Mean of the non-NaN values (NaN if none): poseval's total."""
     values = values[~np.isnan(values)]
-    if len(values) == 0:
-        return float('nan')
-    return float(values.mean())
+    return float(values.mean()) if len(values) else float('nan')
 
 
 def compute_ap_metrics(
         scores: Sequence[np.ndarray], labels: Sequence[np.ndarray],
         num_gt: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """AP, precision and recall per joint plus their total, in percent.
-
-    Args:
-        scores (Sequence[np.ndarray]): Per joint, the pooled scores.
-        labels (Sequence[np.ndarray]): Per joint, the pooled labels.
-        num_gt (np.ndarray): Per joint, the number of GT joints, (J, ).
+    """AP, precision and recall per joint plus their total, in percent, of
+    the pooled ``scores`` and ``labels`` of each joint and its ``num_gt``.
 
     Returns:
         tuple: ``ap``, ``precision``, ``recall``, each of shape (J + 1, ):
@@ -102,24 +78,15 @@ def compute_ap_metrics(
         precision[j] = prec[-1] * 100
         recall[j] = rec[-1] * 100
     for values in (ap, precision, recall):
-        values[num_joints] = _nanless_mean(values[:num_joints])
+        values[num_joints] = nanless_mean(values[:num_joints])
     return ap, precision, recall
 
 
 def summarize_table(ap: np.ndarray) -> 'OrderedDict[str, float]':
-    """The poseval table: Head, Shoulder, ..., Ankle and Total.
-
-    Args:
-        ap (np.ndarray): Per-joint values in poseval's joint order, followed
-            by the total, shape (16, ).
-
-    Returns:
-        OrderedDict: ``{name: value}`` for :data:`TABLE_NAMES`. A group is NaN
-        if any of its joints is.
-    """
+    """poseval's table ``{Head .. Ankle, Total: value}`` of per-joint values
+    and their total (16, ); a group is NaN if any of its joints is."""
     ap = np.asarray(ap, dtype=np.float64)
-    table = OrderedDict()
-    for name, joints in TABLE_GROUPS.items():
-        table[name] = float(ap[list(joints)].mean())
+    table = OrderedDict((name, float(ap[list(joints)].mean()))
+                        for name, joints in TABLE_GROUPS.items())
     table['Total'] = float(ap[NUM_JOINTS])
     return table

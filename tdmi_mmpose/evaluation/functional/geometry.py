@@ -1,8 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Geometry of poseval's AP: head size, PCKh hits and ignore regions
-(points strictly inside a polygon, as shapely decides)."""
+"""Geometry of poseval's AP and MOTA: head size, PCKh hits and ignore
+regions (points strictly inside a polygon, as shapely decides)."""
 from fractions import Fraction
-from typing import Sequence, Tuple
+from typing import List, Sequence
 
 import numpy as np
 
@@ -10,17 +10,9 @@ from .joints import PCKH_THRESHOLD
 
 
 def head_size(bbox_head: Sequence[float]) -> float:
-    """Head size of a ground-truth person: 0.6 x the head box diagonal.
-
-    The corners are formed as poseval does (``x2 = x + w``, ``y2 = y + h``),
-    so the value is bit-identical to poseval's.
-
-    Args:
-        bbox_head (Sequence[float]): The head box ``[x, y, w, h]``.
-
-    Returns:
-        float: The head size.
-    """
+    """Head size of a GT person: 0.6 x the diagonal of its ``bbox_head``
+    ``[x, y, w, h]``, corners formed as poseval does (``x + w``, ``y + h``)
+    so that the value is bit-identical to poseval's."""
     x, y, w, h = bbox_head
     return float(0.6 * np.linalg.norm(np.subtract([x + w, y + h], [x, y])))
 
@@ -31,25 +23,12 @@ def pckh_hits(pred_points: np.ndarray,
               gt_present: np.ndarray,
               head_sizes: np.ndarray,
               thr: float = PCKH_THRESHOLD) -> np.ndarray:
-    """PCKh hit matrix between the predicted and ground-truth people of a
-    frame.
-
-    A hit needs the joint in both people and ``||pred - gt|| / head_size <=
-    thr``. Distances within a hair of the threshold are recomputed with
-    exactly poseval's expression (``np.linalg.norm`` of the 2-vector), so the
-    decision matches poseval's bit for bit on the same machine.
-
-    Args:
-        pred_points (np.ndarray): Predicted joints, shape (P, J, 2).
-        pred_present (np.ndarray): Which predicted joints exist, (P, J).
-        gt_points (np.ndarray): GT joints, shape (G, J, 2).
-        gt_present (np.ndarray): Which GT joints are annotated, (G, J).
-        head_sizes (np.ndarray): Head size of each GT person, shape (G, ).
-        thr (float): Hit threshold on distance / head size. Defaults to 0.5.
-
-    Returns:
-        np.ndarray: Boolean hits, shape (P, G, J).
-    """
+    """PCKh hits (P, G, J) of the predicted people of a frame (``points``
+    (P, J, 2), ``present`` (P, J)) on its GT people ((G, J, 2), (G, J),
+    head sizes (G, )): the joint in both and ``||pred - gt|| / head_size <=
+    thr``. Distances within a hair of ``thr`` are recomputed with poseval's
+    own expression (``np.linalg.norm`` of the 2-vector), so the decision is
+    poseval's bit for bit on the same machine."""
     pred_points = np.asarray(pred_points, dtype=np.float64)
     gt_points = np.asarray(gt_points, dtype=np.float64)
     head_sizes = np.asarray(head_sizes, dtype=np.float64)
@@ -73,11 +52,8 @@ def pckh_hits(pred_points: np.ndarray,
 
 
 def _orientation_sign(ax, ay, bx, by, px, py) -> np.ndarray:
-    """Exact sign of the cross product (b - a) x (p - a), vectorised.
-
-    A floating-point filter decides clear cases; the rest are recomputed with
-    exact rational arithmetic (GEOS uses an exact predicate too).
-    """
+    """Exact sign of the cross products (b - a) x (p - a): a floating-point
+    filter, then exact rational arithmetic (as GEOS' exact predicate)."""
     left = (bx - ax) * (py - ay)
     right = (by - ay) * (px - ax)
     det = left - right
@@ -94,21 +70,10 @@ def _orientation_sign(ax, ay, bx, by, px, py) -> np.ndarray:
 
 
 def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    """Which points lie strictly inside a polygon.
-
-    Same answer as shapely's ``Polygon(polygon).contains(Point(p))`` (what
-    poseval uses): points on the boundary are outside; the inside of a
-    self-intersecting ring follows the even-odd rule. A polygon with fewer
-    than three vertices has no inside (shapely would refuse to build it).
-
-    Args:
-        points (np.ndarray): Query points, shape (N, 2).
-        polygon (np.ndarray): Polygon vertices, shape (M, 2); the ring is
-            closed implicitly.
-
-    Returns:
-        np.ndarray: Boolean, shape (N, ).
-    """
+    """Which points (N, 2) lie strictly inside a polygon (M, 2), as
+    shapely's ``Polygon(polygon).contains(Point(p))`` (what poseval uses):
+    the boundary is outside, a self-intersecting ring follows the even-odd
+    rule, fewer than three vertices contain nothing. Returns (N, ) bool."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     polygon = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
     num_points = len(points)
@@ -146,44 +111,20 @@ def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     return ~on_boundary & (crossings % 2 == 1)
 
 
-def ignored_points_mask(points: np.ndarray,
-                        polygons: Sequence[np.ndarray]) -> np.ndarray:
-    """Which points lie strictly inside any of the ignore regions.
-
-    Args:
-        points (np.ndarray): Points, shape (N, 2).
-        polygons (Sequence[np.ndarray]): Ignore regions, each (M_i, 2).
-
-    Returns:
-        np.ndarray: Boolean, shape (N, ).
-    """
-    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
+    """A frame (``points`` (N, J, 2), ``present`` (N, J) and other
+    per-person arrays) without the joints strictly inside the ignore regions
+    ``polygons`` and, if there are any, without the people left with no
+    joint. Returns the kept people's per-person arrays (only those)."""
+    points = np.asarray(frame['points'], dtype=np.float64).reshape(-1, 2)
     inside = np.zeros(len(points), dtype=bool)
     for polygon in polygons:
         inside |= points_in_polygon(points, polygon)
-    return inside
-
-
-def remove_ignored_joints(
-        points: np.ndarray, present: np.ndarray,
-        polygons: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
-    """Remove the joints inside ignore regions, and the people left empty.
-
-    Args:
-        points (np.ndarray): Joints, shape (N, J, 2).
-        present (np.ndarray): Which joints exist, shape (N, J).
-        polygons (Sequence[np.ndarray]): Ignore regions, each (M_i, 2).
-
-    Returns:
-        tuple:
-        - present (np.ndarray): Updated joint presence, shape (N, J).
-        - keep (np.ndarray): Which people keep at least one joint, (N, ).
-          (A person without joints before the filtering is dropped too.)
-    """
-    points = np.asarray(points, dtype=np.float64)
-    present = np.asarray(present, dtype=bool).copy()
-    if len(polygons) == 0:
-        return present, np.ones(len(present), dtype=bool)
-    inside = ignored_points_mask(points.reshape(-1, 2), polygons)
-    present &= ~inside.reshape(present.shape)
-    return present, present.any(axis=1)
+    present = frame['present'] & ~inside.reshape(frame['present'].shape)
+    keep = present.any(axis=1) if polygons else np.ones(len(present), bool)
+    kept = {
+        key: value[keep]
+        for key, value in frame.items() if isinstance(value, np.ndarray)
+    }
+    kept['present'] = present[keep]
+    return kept

@@ -9,22 +9,13 @@ from .joints import NUM_JOINTS, PCKH_THRESHOLD
 
 
 def assign_predictions(hits: np.ndarray, gt_present: np.ndarray) -> np.ndarray:
-    """Assign predicted people to GT people in one frame, as poseval does.
-
-    The score of a (prediction, GT) pair is its number of hits divided by the
-    GT's number of annotated joints. Each prediction keeps only its best GT
-    (first on ties); then each GT takes the prediction with the highest
-    remaining score (first on ties), or none if that score is 0. A
-    prediction that lost its best GT is left unassigned.
-
-    Args:
-        hits (np.ndarray): PCKh hits, shape (P, G, J).
-        gt_present (np.ndarray): Annotated GT joints, shape (G, J).
-
-    Returns:
-        np.ndarray: For each prediction the index of its GT, -1 if none,
-        shape (P, ).
-    """
+    """poseval's assignment of the predicted to the GT people of a frame,
+    from the PCKh ``hits`` (P, G, J) and the annotated GT joints (G, J):
+    a pair scores hits / the GT's annotated joints; each prediction keeps
+    its best GT (first on ties), then each GT takes the prediction with the
+    highest remaining score (first on ties, none if 0); a prediction that
+    lost its best GT stays unassigned. Returns its GT per prediction (P, ),
+    -1 if none."""
     hits = np.asarray(hits, dtype=bool)
     num_pred, num_gt = hits.shape[:2]
     pred_to_gt = np.full(num_pred, -1, dtype=np.int64)
@@ -55,16 +46,9 @@ def match_frame(
     head_sizes: np.ndarray,
     thr: float = PCKH_THRESHOLD
 ) -> Tuple[List[np.ndarray], List[np.ndarray], np.ndarray]:
-    """Score and label every predicted joint of one frame.
-
-    Args:
-        pred_points (np.ndarray): Predicted joints, shape (P, J, 2).
-        pred_present (np.ndarray): Which predicted joints exist, (P, J).
-        pred_scores (np.ndarray): Joint scores, shape (P, J).
-        gt_points (np.ndarray): GT joints, shape (G, J, 2).
-        gt_present (np.ndarray): Which GT joints are annotated, (G, J).
-        head_sizes (np.ndarray): GT head sizes, shape (G, ).
-        thr (float): PCKh threshold. Defaults to 0.5.
+    """Score and label every predicted joint of one frame (predicted
+    ``points`` (P, J, 2), ``present`` (P, J), ``scores`` (P, J); GT
+    ``points`` (G, J, 2), ``present`` (G, J), head sizes (G, )).
 
     Returns:
         tuple:

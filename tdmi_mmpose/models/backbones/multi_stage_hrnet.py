@@ -1,28 +1,23 @@
 # Copyright (c) tdmi_mmpose contributors.
 """HRNet that returns the high-resolution feature of every stage."""
 import logging
-import os.path as osp
-from collections import OrderedDict
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 from mmengine.logging import print_log
-from mmengine.model.weight_init import update_init_info
-from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
+from mmengine.runner.checkpoint import CheckpointLoader
+from mmpose.models.backbones import HRNet
+from mmpose.registry import MODELS
 from torch import Tensor
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from mmpose.models.backbones import HRNet
-from mmpose.registry import MODELS
+from ...io.checkpoints import (check_state_dict_matches, checkpoint_error,
+                               state_dict_of)
 
 _DEFAULT_INIT_CFG = [
     dict(type='Normal', std=0.001, layer=['Conv2d']),
     dict(type='Constant', val=1, layer=['_BatchNorm', 'GroupNorm'])
 ]
-
-# Buffers that may be absent from checkpoints written by old PyTorch versions;
-# they do not affect inference with frozen BN statistics.
-_OPTIONAL_KEY_SUFFIXES = ('num_batches_tracked', )
 
 
 @MODELS.register_module()
@@ -72,12 +67,12 @@ class MultiStageHRNet(HRNet):
             Defaults to ``True``.
         init_cfg (dict | list[dict], optional): Initialization config.
             ``dict(type='Pretrained', checkpoint=PATH, prefix=None)`` loads
-            PATH strictly in :meth:`init_weights`: a missing file raises
-            ``FileNotFoundError`` and missing, unexpected or mis-shaped keys
-            raise ``RuntimeError`` listing them. Without ``prefix``, a
-            checkpoint whose keys start with ``backbone.`` is read as a pose
-            estimator checkpoint and only those keys are used. Defaults to
-            random initialization as in mmpose's HRNet.
+            PATH through mmengine, all or nothing (:meth:`init_weights`): a
+            missing file raises ``FileNotFoundError``, missing, unexpected
+            or mis-shaped keys an ``InputError`` naming them. Without
+            ``prefix``, a checkpoint whose keys start with ``backbone.`` is
+            read as a pose estimator checkpoint and only those keys are
+            used. Defaults to random initialization as in mmpose's HRNet.
 
     Example:
         >>> import torch
@@ -187,160 +182,69 @@ class MultiStageHRNet(HRNet):
                 x_list.append(y_list[i])
         return x_list
 
-    def _pretrained_cfg(self) -> Optional[dict]:
-        init_cfgs = self.init_cfg
-        if isinstance(init_cfgs, dict):
-            init_cfgs = [init_cfgs]
-        for cfg in init_cfgs or []:
-            if cfg.get('type') == 'Pretrained':
-                return cfg
-        return None
-
     def init_weights(self):
         """Initialize the weights.
 
-        With a ``Pretrained`` init config, the checkpoint is loaded strictly
-        (see :meth:`load_pretrained`); otherwise as mmpose's HRNet does.
+        With a ``Pretrained`` init config the checkpoint must fit the
+        backbone exactly (:func:`~tdmi_mmpose.io.check_state_dict_matches`,
+        before anything is copied: all or nothing); mmengine's
+        ``PretrainedInit`` then loads it. Without one, as mmpose's HRNet.
         """
-        pretrained_cfg = self._pretrained_cfg()
-        if pretrained_cfg is None:
-            if self.frozen:
-                print_log(
-                    'MultiStageHRNet is frozen but has no `Pretrained` '
-                    'init_cfg: it keeps its random weights.',
-                    logger='current',
-                    level=logging.WARNING)
-            super().init_weights()
-            return
-        if self.is_init:
+        pretrained = next(
+            (cfg for cfg in ([self.init_cfg] if isinstance(self.init_cfg, dict)
+                             else self.init_cfg or [])
+             if cfg.get('type') == 'Pretrained'), None)
+        if pretrained is None and self.frozen:
             print_log(
-                'init_weights of MultiStageHRNet has been called more than '
-                'once.',
+                'MultiStageHRNet is frozen but has no `Pretrained` '
+                'init_cfg: it keeps its random weights.',
                 logger='current',
                 level=logging.WARNING)
-            return
-        checkpoint = pretrained_cfg.get('checkpoint')
-        self.load_pretrained(
-            checkpoint,
-            prefix=pretrained_cfg.get('prefix'),
-            map_location=pretrained_cfg.get('map_location', 'cpu'))
-        self._is_init = True
-        if hasattr(self, '_params_init_info'):
-            update_init_info(
-                self, init_info=f'MultiStageHRNet: load from {checkpoint}')
-
-    def load_pretrained(self,
-                        checkpoint: str,
-                        prefix: Optional[str] = None,
-                        map_location: str = 'cpu') -> None:
-        """Load an mmpose HRNet checkpoint strictly.
-
-        Args:
-            checkpoint (str): Checkpoint path or URL.
-            prefix (str, optional): Only keys starting with ``prefix`` are
-                used, with the prefix removed (e.g. ``'backbone.'``). If
-                ``None``, ``'backbone.'`` is used when the checkpoint has such
-                keys, otherwise all keys. Defaults to ``None``.
-            map_location (str): Passed to ``torch.load``. Defaults to
-                ``'cpu'``.
-
-        Raises:
-            FileNotFoundError: ``checkpoint`` is a local path that does not
-                exist.
-            RuntimeError: Keys or shapes do not match this backbone.
-        """
-        state_dict = self._read_checkpoint(checkpoint, map_location)
-        state_dict = _select_prefix(state_dict, prefix)
-        self._check_state_dict(state_dict, checkpoint)
-        # mmengine's loader (it ignores absent num_batches_tracked buffers).
-        # Its load_checkpoint is not used as a whole: it copies the matching
-        # tensors before reporting mismatches, and its revise_keys cannot
-        # drop a pose estimator checkpoint's head keys; _check_state_dict
-        # made this all or nothing.
-        load_state_dict(self, state_dict, strict=True)
-        print_log(
-            f'MultiStageHRNet: loaded {len(state_dict)} tensors from '
-            f'{checkpoint}',
-            logger='current')
-
-    @staticmethod
-    def _read_checkpoint(checkpoint: str, map_location: str) -> dict:
-        if not isinstance(checkpoint, str) or not checkpoint:
-            raise ValueError('MultiStageHRNet: a `Pretrained` init_cfg needs '
-                             f'a checkpoint path, got {checkpoint!r}')
-        if '://' not in checkpoint:
-            path = osp.expanduser(checkpoint)
-            if not osp.isfile(path):
-                raise FileNotFoundError(
-                    'MultiStageHRNet: pretrained checkpoint file not found: '
-                    f'{path!r}. Set `init_cfg.checkpoint` of the backbone to '
-                    'an existing HRNet checkpoint.')
-        # torch.load(weights_only=True) underneath; importing tdmi_mmpose
-        # allow-lists the non-tensor types of mmengine checkpoints. URLs are
-        # downloaded once and cached by mmengine (torch.hub's cache).
-        try:
-            ckpt = CheckpointLoader.load_checkpoint(
-                checkpoint, map_location=map_location)
-        except OSError as error:  # URLError, HTTPError, no network
-            if '://' not in checkpoint:
-                raise
-            raise RuntimeError(
-                f'MultiStageHRNet: cannot download the pretrained checkpoint '
-                f'{checkpoint} ({error}). Offline, download it on another '
-                'machine and pass the local file with `--cfg-options '
-                'backbone_checkpoint=PATH`.') from error
-        if isinstance(ckpt, dict) and 'state_dict' in ckpt:
-            ckpt = ckpt['state_dict']
-        if not isinstance(ckpt, dict):
-            raise RuntimeError(
-                f'MultiStageHRNet: {checkpoint} holds no state dict')
-        return ckpt
-
-    def _check_state_dict(self, state_dict: Dict[str, Tensor],
-                          checkpoint: str) -> None:
-        own_state = self.state_dict()
-        missing = [
-            k for k in own_state
-            if k not in state_dict and not k.endswith(_OPTIONAL_KEY_SUFFIXES)
-        ]
-        unexpected = [k for k in state_dict if k not in own_state]
-        mismatched = [
-            f'{k}: checkpoint {tuple(v.shape)} vs model '
-            f'{tuple(own_state[k].shape)}' for k, v in state_dict.items()
-            if k in own_state and tuple(v.shape) != tuple(own_state[k].shape)
-        ]
-        if missing or unexpected or mismatched:
-            raise RuntimeError(
-                f'MultiStageHRNet: checkpoint {checkpoint} does not match '
-                'the backbone architecture.\n' +
-                _format_keys('missing keys', missing) +
-                _format_keys('unexpected keys', unexpected) +
-                _format_keys('shape mismatches', mismatched))
+        if pretrained is not None and not self.is_init:
+            pretrained['prefix'] = check_backbone_checkpoint(
+                self, pretrained['checkpoint'], pretrained.get('prefix'),
+                pretrained.get('map_location', 'cpu'))
+        super().init_weights()
 
 
-def _select_prefix(state_dict: Dict[str, Tensor],
-                   prefix: Optional[str]) -> Dict[str, Tensor]:
-    """Strip ``module.`` (DataParallel) and the backbone prefix."""
-    if all(k.startswith('module.') for k in state_dict):
-        state_dict = OrderedDict(
-            (k[len('module.'):], v) for k, v in state_dict.items())
+def check_backbone_checkpoint(backbone: HRNet, checkpoint: str,
+                              prefix: Optional[str],
+                              map_location: str) -> Optional[str]:
+    """Require an HRNet checkpoint to fit ``backbone`` exactly.
+
+    Args:
+        backbone (HRNet): The backbone.
+        checkpoint (str): A checkpoint path or URL: a plain HRNet one, or a
+            whole pose estimator's (keys ``backbone.*``).
+        prefix (str, optional): Only keys starting with it are the
+            backbone's. ``None``: ``'backbone.'`` when the checkpoint has
+            such keys, else every key.
+        map_location (str): As for ``torch.load``.
+
+    Returns:
+        str, optional: The prefix to load with.
+
+    Raises:
+        FileNotFoundError: A local file that does not exist.
+        InputError: An unreachable URL, or a checkpoint that does not fit.
+    """
+    try:
+        state_dict = state_dict_of(
+            CheckpointLoader.load_checkpoint(checkpoint, map_location))
+    except OSError as error:  # URLError, HTTPError, no network
+        if '://' not in checkpoint or isinstance(error, FileNotFoundError):
+            raise
+        raise checkpoint_error(
+            f'cannot download the pretrained backbone checkpoint '
+            f'{checkpoint} ({error}). Offline, download it on another '
+            'machine and pass the local file with `--cfg-options '
+            'backbone_checkpoint=PATH`.') from error
     if prefix is None and any(k.startswith('backbone.') for k in state_dict):
         prefix = 'backbone.'
     if prefix:
-        state_dict = OrderedDict((k[len(prefix):], v)
-                                 for k, v in state_dict.items()
-                                 if k.startswith(prefix))
-        if not state_dict:
-            raise RuntimeError(
-                f'MultiStageHRNet: no checkpoint key starts with {prefix!r} '
-                '(prefix=None detects `backbone.` or takes every key)')
-    return state_dict
-
-
-def _format_keys(title: str, keys: List[str], limit: int = 50) -> str:
-    if not keys:
-        return ''
-    shown = '\n    '.join(keys[:limit])
-    more = f'\n    ... and {len(keys) - limit} more' if len(
-        keys) > limit else ''
-    return f'  {len(keys)} {title}:\n    {shown}{more}\n'
+        state_dict = {
+            k[len(prefix):]: v
+            for k, v in state_dict.items() if k.startswith(prefix)
+        }
+    check_state_dict_matches(backbone, state_dict, checkpoint)
+    return prefix

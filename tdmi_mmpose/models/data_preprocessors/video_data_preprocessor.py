@@ -2,9 +2,7 @@
 from typing import Optional, Sequence, Union
 
 import torch
-import torch.nn.functional as F
-from mmengine.model import ImgDataPreprocessor
-from mmengine.utils import is_seq_of
+from mmengine.model import ImgDataPreprocessor, stack_batch
 from mmpose.registry import MODELS
 
 
@@ -60,36 +58,22 @@ class VideoPoseDataPreprocessor(ImgDataPreprocessor):
             rgb_to_bgr=rgb_to_bgr,
             non_blocking=non_blocking)
 
-    def _as_video(self, frames: torch.Tensor, what: str) -> torch.Tensor:
-        """(3, H, W) -> (1, 3, H, W); check (T, C, H, W)."""
+    def _as_video(self, frames: torch.Tensor) -> torch.Tensor:
+        """One sample as normalised (T, 3, H, W) float frames."""
+        assert isinstance(frames, torch.Tensor), (
+            f'{type(self).__name__}: a sample should be a tensor, got '
+            f'{type(frames).__name__}.')
         if frames.dim() == 3:
             frames = frames.unsqueeze(0)
-        if frames.dim() != 4:
-            raise ValueError(
-                f'{self.__class__.__name__}: {what} should be (T, 3, H, W) '
-                f'or (3, H, W), got shape {tuple(frames.shape)}.')
-        channels = frames.shape[1]
-        if ((self._channel_conversion or
-             (self._enable_normalize and self.mean.shape[0] == 3))
-                and channels != 3):
-            raise ValueError(
-                f'{self.__class__.__name__}: {what} should have 3 channels '
-                f'in dim 1, got shape {tuple(frames.shape)}.')
-        return frames
-
-    def _normalize(self, frames: torch.Tensor) -> torch.Tensor:
-        """Channel swap, float, normalise; works on (..., C, H, W)."""
+        assert frames.dim() == 4 and frames.shape[1] == 3, (
+            f'{type(self).__name__}: a sample should be (T, 3, H, W) or '
+            f'(3, H, W) with 3 channels, got shape {tuple(frames.shape)}.')
         if self._channel_conversion:
-            frames = frames[..., [2, 1, 0], :, :]
+            frames = frames[:, [2, 1, 0]]
         frames = frames.float()
         if self._enable_normalize:
             frames = (frames - self.mean) / self.std
         return frames
-
-    def _round_up(self, size: Sequence[int]) -> tuple:
-        """(h, w) rounded up to multiples of ``pad_size_divisor``."""
-        d = self.pad_size_divisor
-        return tuple(int(-(-int(s) // d) * d) for s in size)
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Normalise and batch video inputs.
@@ -106,44 +90,26 @@ class VideoPoseDataPreprocessor(ImgDataPreprocessor):
         data = self.cast_data(data)
         inputs = data['inputs']
         if isinstance(inputs, torch.Tensor):
-            if inputs.dim() == 4:
-                inputs = inputs.unsqueeze(1)
-            if inputs.dim() != 5:
-                raise ValueError(
-                    f'{self.__class__.__name__}: a batched input should be '
-                    '(B, T, 3, H, W) or (B, 3, H, W), got shape '
-                    f'{tuple(inputs.shape)}.')
-            inputs = list(inputs)
-        elif not is_seq_of(inputs, torch.Tensor) or len(inputs) == 0:
-            raise TypeError(
-                f'{self.__class__.__name__}: "inputs" should be a tensor or a '
-                f'non-empty list of tensors, got {type(inputs).__name__}.')
-
-        videos = [
-            self._normalize(self._as_video(x, f'sample {i}'))
-            for i, x in enumerate(inputs)
-        ]
-        lengths = {v.shape[0] for v in videos}
-        if len(lengths) != 1:
-            raise ValueError(
-                f'{self.__class__.__name__}: all samples of a batch need the '
-                f'same number of frames T, got {[v.shape[0] for v in videos]}'
-                '.')
-        pad_shapes = [self._round_up(v.shape[-2:]) for v in videos]
-        batch_h, batch_w = self._round_up((max(v.shape[-2] for v in videos),
-                                           max(v.shape[-1] for v in videos)))
-        batch = torch.stack([
-            F.pad(
-                v, (0, batch_w - v.shape[-1], 0, batch_h - v.shape[-2]),
-                value=self.pad_value) for v in videos
-        ])
-
+            assert inputs.dim() in (4, 5), (
+                f'{type(self).__name__}: a batched input should be '
+                f'(B, T, 3, H, W) or (B, 3, H, W), got shape '
+                f'{tuple(inputs.shape)}.')
+            inputs = list(inputs.unsqueeze(1) if inputs.dim() == 4 else inputs)
+        videos = [self._as_video(x) for x in inputs]
+        lengths = [v.shape[0] for v in videos]
+        assert len(set(lengths)) == 1, (
+            f'{type(self).__name__}: all samples of a batch need the same '
+            f'number of frames T, got {lengths}.')
+        # mmengine pads every dim but the first: (T * 3, H, W) pads H, W only.
+        batch = stack_batch([v.flatten(0, 1) for v in videos],
+                            self.pad_size_divisor, self.pad_value)
+        batch = batch.unflatten(1, (lengths[0], 3))
         data_samples = data.get('data_samples', None)
-        if data_samples is not None:
-            batch_input_shape = tuple(batch.shape[-2:])
-            for data_sample, pad_shape in zip(data_samples, pad_shapes):
-                data_sample.set_metainfo({
-                    'batch_input_shape': batch_input_shape,
-                    'pad_shape': pad_shape
-                })
+        divisor = self.pad_size_divisor
+        for data_sample, video in zip(data_samples or [], videos):
+            data_sample.set_metainfo({
+                'batch_input_shape': tuple(batch.shape[-2:]),
+                'pad_shape': tuple(-(-s // divisor) * divisor
+                                   for s in video.shape[-2:])
+            })
         return {'inputs': batch, 'data_samples': data_samples}

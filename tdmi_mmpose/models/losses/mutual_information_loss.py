@@ -7,6 +7,7 @@ from typing import Dict, Optional, Tuple, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.logging import MessageHub
 from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 
@@ -216,6 +217,12 @@ class MutualInformationLoss(BaseModule):
             clamp the term gives no gradient until q_θ catches up (our
             choice). ``None`` disables the clamp. Default: 0.0.
         log_var_bound (float): Bound of q_θ's |log σ²|. Default: 8.0.
+        warmup_iters (int): Ramp the weights of ``loss_mi`` and ``loss_con``
+            linearly from 0 to full over the first ``warmup_iters`` training
+            iterations (mmengine's ``iter`` in the current message hub;
+            full weight outside a training loop), while q_θ trains from the
+            start, so that the model is pushed only once q_θ fits. 0 (no
+            warm-up) is the default.
         init_cfg (dict | list[dict], optional): Initialisation config.
             Default: None.
     """
@@ -232,6 +239,7 @@ class MutualInformationLoss(BaseModule):
                  channel_reduction: str = 'mean',
                  mi_clamp_min: Optional[float] = 0.0,
                  log_var_bound: float = 8.0,
+                 warmup_iters: int = 0,
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(init_cfg=init_cfg)
         if sample_mode not in SAMPLE_MODES:
@@ -255,6 +263,7 @@ class MutualInformationLoss(BaseModule):
         self.num_locations = num_locations
         self.negative_mode = negative_mode
         self.channel_reduction = channel_reduction
+        self.warmup_iters = warmup_iters
         self.variational_net = GaussianVariationalNet(in_channels, in_channels,
                                                       hidden_channels,
                                                       log_var_bound)
@@ -280,6 +289,16 @@ class MutualInformationLoss(BaseModule):
                 u.shape[0], device=u.device)[:self.num_locations]
             u, n = u[index], n[index]
         return u, n
+
+    def warmup_factor(self) -> float:
+        """The weight factor of ``loss_mi`` and ``loss_con`` now: min(1,
+        (iter + 1) / warmup_iters) in training, 1 otherwise."""
+        if self.warmup_iters <= 0:
+            return 1.0
+        it = MessageHub.get_current_instance().get_info('iter')
+        if it is None:
+            return 1.0
+        return min(1.0, (it + 1) / self.warmup_iters)
 
     def forward(self, feats: Dict) -> Dict[str, torch.Tensor]:
         """Compute the losses.
@@ -324,11 +343,12 @@ class MutualInformationLoss(BaseModule):
             q_nll = -gaussian_log_likelihood(n.detach(), q_mean, q_log_var,
                                              self.channel_reduction).mean()
 
+            ramp = self.warmup_factor()
             losses = dict(
-                loss_mi=self.loss_weight * mi,
+                loss_mi=ramp * self.loss_weight * mi,
                 loss_mi_q=self.q_weight * q_nll,
                 mi_overlap=pair_overlap(u.detach(), n.detach()))
             if self.con_weight > 0:
-                losses['loss_con'] = self.con_weight * F.mse_loss(
+                losses['loss_con'] = ramp * self.con_weight * F.mse_loss(
                     useful + noisy, motion)
         return losses

@@ -21,14 +21,46 @@ def temporal_differences(x: torch.Tensor) -> torch.Tensor:
         Tensor: (B, (T-1)·C, h, w); channels ``[k·C, (k+1)·C)`` hold
         ``x[:, k+1] - x[:, k]``.
     """
-    if x.dim() != 5:
-        raise ValueError(f'expected (B, T, C, h, w), got shape '
-                         f'{tuple(x.shape)}')
-    if x.shape[1] < 2:
-        raise ValueError('temporal differences need at least 2 frames, got '
-                         f'T={x.shape[1]}')
+    assert x.dim() == 5 and x.shape[1] >= 2, (
+        f'temporal differences need (B, T >= 2, C, h, w), got shape '
+        f'{tuple(x.shape)}')
     diffs = x[:, 1:] - x[:, :-1]
     return diffs.flatten(1, 2)
+
+
+def _check_arguments(
+        in_channels: int, num_frames: int,
+        num_blocks: Union[int, Sequence[int]], stages: Sequence[int],
+        use_dcn: bool, deform_groups: int,
+        dcn_backend: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+    """Check :class:`TemporalDifferenceEncoder`'s arguments.
+
+    Returns:
+        tuple: ``stages`` and ``num_blocks`` (one entry per stage) as
+        tuples of int.
+    """
+    stages = tuple(int(s) for s in stages)
+    if not 1 <= len(stages) <= 4:
+        raise ValueError(f'use 1 to 4 stages, got stages={stages}')
+    if any(s < 0 for s in stages) or len(set(stages)) != len(stages):
+        raise ValueError('stages must be distinct non-negative indices, '
+                         f'got {stages}')
+    if num_frames < 2:
+        raise ValueError('the TDE needs num_frames >= 2 (temporal '
+                         f'differences), got {num_frames}')
+    if isinstance(num_blocks, int):
+        num_blocks = (num_blocks, ) * (max(stages) + 1)
+    num_blocks = tuple(num_blocks)
+    if len(num_blocks) <= max(stages):
+        raise ValueError(f'num_blocks={num_blocks} has no entry for '
+                         f'stage {max(stages)}')
+    if use_dcn and in_channels % deform_groups:
+        raise ValueError(f'in_channels ({in_channels}) must be divisible '
+                         f'by deform_groups ({deform_groups})')
+    if dcn_backend not in DCN_BACKENDS:
+        raise ValueError(f'dcn_backend must be one of {DCN_BACKENDS}, '
+                         f'got {dcn_backend!r}')
+    return stages, num_blocks
 
 
 @MODELS.register_module()
@@ -104,27 +136,9 @@ class TemporalDifferenceEncoder(BaseModule):
                  norm_cfg: dict = dict(type='BN'),
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(init_cfg=init_cfg)
-        stages = tuple(int(s) for s in stages)
-        if not 1 <= len(stages) <= 4:
-            raise ValueError(f'use 1 to 4 stages, got stages={stages}')
-        if any(s < 0 for s in stages) or len(set(stages)) != len(stages):
-            raise ValueError('stages must be distinct non-negative indices, '
-                             f'got {stages}')
-        if num_frames < 2:
-            raise ValueError('the TDE needs num_frames >= 2 (temporal '
-                             f'differences), got {num_frames}')
-        if isinstance(num_blocks, int):
-            num_blocks = (num_blocks, ) * (max(stages) + 1)
-        num_blocks = tuple(num_blocks)
-        if len(num_blocks) <= max(stages):
-            raise ValueError(f'num_blocks={num_blocks} has no entry for '
-                             f'stage {max(stages)}')
-        if use_dcn and in_channels % deform_groups:
-            raise ValueError(f'in_channels ({in_channels}) must be divisible '
-                             f'by deform_groups ({deform_groups})')
-        if dcn_backend not in DCN_BACKENDS:
-            raise ValueError(f'dcn_backend must be one of {DCN_BACKENDS}, '
-                             f'got {dcn_backend!r}')
+        stages, num_blocks = _check_arguments(in_channels, num_frames,
+                                              num_blocks, stages, use_dcn,
+                                              deform_groups, dcn_backend)
 
         self.in_channels = in_channels
         self.num_frames = num_frames
@@ -190,40 +204,28 @@ class TemporalDifferenceEncoder(BaseModule):
 
     def _check_inputs(self, stage_feats: Sequence[torch.Tensor],
                       key_frame_index: int) -> None:
-        num_stages = len(stage_feats)
-        for s in self.stages + (self.key_stage, ):
-            if not -num_stages <= s < num_stages:
-                raise ValueError(f'stage index {s} is out of range for '
-                                 f'{num_stages} stage features')
-        ref_size = None
-        for s in self.stages + (self.key_stage, ):
-            feat = stage_feats[s]
-            if feat.dim() != 5:
-                raise ValueError(f'stage_feats[{s}] must be (B, T, C, h, w), '
-                                 f'got shape {tuple(feat.shape)}')
-            B, T, C, h, w = feat.shape
-            if T < 2:
-                raise ValueError('the TDE needs at least 2 frames per sample '
-                                 f'(temporal differences), got T={T}')
-            if T != self.num_frames:
-                raise ValueError(f'stage_feats[{s}] has T={T} frames but '
-                                 f'the TDE was built with num_frames='
-                                 f'{self.num_frames}')
-            if C != self.in_channels:
-                raise ValueError(
-                    f'stage_feats[{s}] has {C} channels but the TDE was '
-                    f'built with in_channels={self.in_channels} (put a '
-                    'StageFeatureAdapter neck before it)')
-            if ref_size is None:
-                ref_size = (h, w)
-            elif (h, w) != ref_size:
-                raise ValueError(
-                    'all used stage features must share one spatial size, '
-                    f'got {ref_size} and {(h, w)} (put a StageFeatureAdapter '
-                    'neck before the TDE)')
-        if not -self.num_frames <= key_frame_index < self.num_frames:
-            raise ValueError(f'key_frame_index={key_frame_index} is out of '
-                             f'range for T={self.num_frames}')
+        """The stage features fit how the TDE was built (assertions: a
+        mismatch is a config whose parts do not fit together)."""
+        used = self.stages + (self.key_stage, )
+        assert all(-len(stage_feats) <= s < len(stage_feats) for s in used), (
+            f'stage indices {used} are out of range for {len(stage_feats)} '
+            'stage features')
+        shapes = {s: tuple(int(d) for d in stage_feats[s].shape)
+                  for s in used}
+        for s, shape in shapes.items():
+            assert len(shape) == 5 and shape[1:3] == (
+                self.num_frames, self.in_channels), (
+                    f'stage_feats[{s}] has shape {shape}, but the TDE was '
+                    f'built for (B, T={self.num_frames}, C={self.in_channels},'
+                    ' h, w) (T comes from the config\'s frame_offsets; other '
+                    'channels need a StageFeatureAdapter neck before it)')
+        sizes = {shape[3:] for shape in shapes.values()}
+        assert len(sizes) == 1, (
+            f'all used stage features must share one spatial size, got '
+            f'{sorted(sizes)} (put a StageFeatureAdapter neck before the TDE)')
+        assert -self.num_frames <= key_frame_index < self.num_frames, (
+            f'key_frame_index={key_frame_index} is out of range for '
+            f'T={self.num_frames}')
 
     def forward(self, feats: Dict) -> Dict:
         """Forward.

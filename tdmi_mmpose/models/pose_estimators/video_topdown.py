@@ -12,14 +12,18 @@ from mmpose.registry import MODELS
 from mmpose.utils.typing import (ConfigType, OptConfigType, OptMultiConfig,
                                  OptSampleList, SampleList)
 
+from ...io.clip import key_frame_index
+from ...utils.errors import InputError
+
 
 @MODELS.register_module()
 class VideoTopdownPoseEstimator(TopdownPoseEstimator):
     """Top-down pose estimator predicting the key frame of a clip.
 
-    The clip ``inputs`` of shape (B, T, 3, H, W) holds T frames in time
-    order; ``key_frame_index`` (from the data samples' metainfo, centre frame
-    ``T // 2`` by default) is the frame whose pose is predicted. The backbone
+    The clip ``inputs`` of shape (B, T, 3, H, W) holds the T frames at
+    ``frame_offsets`` from the key frame, in time order; the key frame (at
+    :attr:`key_frame_index`, where the offset is 0) is the frame whose pose
+    is predicted. The backbone
     runs once on (B*T, 3, H, W); each of its outputs is reshaped to
     (B, T, C, h, w) and the video necks, applied in order, take and return
     the feature dict (see ``docs/architecture.md``)::
@@ -32,6 +36,10 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
 
     Args:
         backbone (dict): The backbone config.
+        frame_offsets (Sequence[int]): The clip, in time order (set from the
+            config's top-level ``frame_offsets`` by
+            :func:`tdmi_mmpose.io.config.apply_clip`). Defaults to
+            ``(-2, -1, 0, 1, 2)`` (SPEC: delta = 2).
         neck (dict | list[dict], optional): Video neck config(s), applied in
             order. They are kept in an ``mmengine.model.ModuleList`` named
             ``neck`` (parameter names ``neck.0.*``, ``neck.1.*``, ...), so
@@ -57,6 +65,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
 
     def __init__(self,
                  backbone: ConfigType,
+                 frame_offsets: Sequence[int] = (-2, -1, 0, 1, 2),
                  neck: Union[OptConfigType, Sequence[ConfigType]] = None,
                  head: OptConfigType = None,
                  mi_loss: OptConfigType = None,
@@ -80,6 +89,8 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             neck = [neck]
         self.neck = ModuleList([MODELS.build(cfg) for cfg in neck])
         self.mi_loss = MODELS.build(mi_loss) if mi_loss is not None else None
+        self.frame_offsets = list(frame_offsets)
+        self.key_frame_index = key_frame_index(self.frame_offsets)
 
     @property
     def with_neck(self) -> bool:
@@ -91,60 +102,24 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         """bool: whether the pose estimator has a mutual information loss."""
         return self.mi_loss is not None
 
-    @staticmethod
-    def get_key_frame_index(num_frames: int,
-                            data_samples: OptSampleList = None) -> int:
-        """Key frame position shared by the samples of a batch.
-
-        Args:
-            num_frames (int): Number of frames T of the clips.
-            data_samples (list[:obj:`PoseDataSample`], optional): The batch
-                data samples; their metainfo may hold ``key_frame_index``.
-
-        Returns:
-            int: ``key_frame_index`` of the samples, or ``num_frames // 2``
-            if none of them has one.
-        """
-        indices = [
-            sample.metainfo.get('key_frame_index', None)
-            for sample in (data_samples or [])
-        ]
-        given = [int(k) for k in indices if k is not None]
-        if not given:
-            return num_frames // 2
-        if len(given) != len(indices) or len(set(given)) > 1:
-            raise ValueError(
-                'All samples of a batch must share the same key_frame_index, '
-                f'got {indices}')
-        key_frame_index = given[0]
-        if not 0 <= key_frame_index < num_frames:
-            raise ValueError(f'key_frame_index {key_frame_index} is out of '
-                             f'range for clips of {num_frames} frames')
-        return key_frame_index
-
-    def extract_video_feats(
-            self,
-            inputs: Tensor,
-            key_frame_index: Optional[int] = None) -> Dict[str, object]:
+    def extract_video_feats(self, inputs: Tensor) -> Dict[str, object]:
         """Run the backbone on all frames and the video necks.
 
         Args:
             inputs (Tensor): Clips of shape (B, T, 3, H, W).
-            key_frame_index (int, optional): Position of the key frame.
-                Defaults to ``T // 2``.
 
         Returns:
             dict: The neck feature dict, with at least ``stage_feats`` (tuple
             of (B, T, C, h, w)), ``key_frame_index`` and ``out`` (the head
             input, (B, C, h, w)).
         """
-        if inputs.dim() != 5:
-            raise ValueError('VideoTopdownPoseEstimator expects inputs of '
-                             'shape (B, T, 3, H, W), got '
-                             f'{tuple(inputs.shape)}')
+        assert inputs.dim() == 5 and inputs.shape[1] == len(
+            self.frame_offsets), (
+                'VideoTopdownPoseEstimator expects clips (B, T, 3, H, W) of '
+                f'T = {len(self.frame_offsets)} frames (frame_offsets '
+                f'{self.frame_offsets}), got {tuple(inputs.shape)}')
         batch_size, num_frames = inputs.shape[:2]
-        if key_frame_index is None:
-            key_frame_index = num_frames // 2
+        key_frame_index = self.key_frame_index
 
         stage_feats = self.backbone(inputs.flatten(0, 1))
         if isinstance(stage_feats, Tensor):
@@ -156,34 +131,26 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         feats = dict(stage_feats=stage_feats, key_frame_index=key_frame_index)
         for neck in self.neck:
             feats = neck(feats)
-        if 'out' not in feats:
-            if self.with_neck:
-                raise KeyError('The video necks did not set feats["out"], '
-                               f'got keys {sorted(feats)}')
+        if not self.with_neck:
             feats['out'] = feats['stage_feats'][-1][:, key_frame_index]
         return feats
 
-    def extract_feat(self,
-                     inputs: Tensor,
-                     key_frame_index: Optional[int] = None) -> Tuple[Tensor]:
+    def extract_feat(self, inputs: Tensor) -> Tuple[Tensor]:
         """Extract the head input features.
 
         Args:
             inputs (Tensor): Clips of shape (B, T, 3, H, W).
-            key_frame_index (int, optional): Position of the key frame.
-                Defaults to ``T // 2``.
 
         Returns:
             tuple[Tensor]: ``(feats['out'],)``, a (B, C, h, w) feature.
         """
-        return (self.extract_video_feats(inputs, key_frame_index)['out'], )
+        return (self.extract_video_feats(inputs)['out'], )
 
     def forward(self,
                 inputs: Union[Tensor, List[Tensor]],
                 data_samples: OptSampleList = None,
                 mode: str = 'tensor'):
-        """The unified entry of :class:`BasePoseEstimator`; in ``tensor``
-        mode the data samples (if given) provide ``key_frame_index``."""
+        """The unified entry of :class:`BasePoseEstimator`."""
         if mode == 'tensor':
             if isinstance(inputs, list):
                 inputs = torch.stack(inputs)
@@ -199,15 +166,12 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
 
         Args:
             inputs (Tensor): Clips of shape (B, T, 3, H, W).
-            data_samples (list[:obj:`PoseDataSample`], optional): Used for
-                ``key_frame_index``. Defaults to ``None``.
+            data_samples (list[:obj:`PoseDataSample`], optional): Unused.
 
         Returns:
             Tensor: The head output, e.g. heatmaps of shape (B, K, h, w).
         """
-        key_frame_index = self.get_key_frame_index(inputs.shape[1],
-                                                   data_samples)
-        x = self.extract_feat(inputs, key_frame_index)
+        x = self.extract_feat(inputs)
         if self.with_head:
             x = self.head.forward(x)
         return x
@@ -225,9 +189,7 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             ``mi_loss``, its losses (e.g. ``loss_mi``, ``loss_mi_q``,
             ``loss_con``).
         """
-        key_frame_index = self.get_key_frame_index(inputs.shape[1],
-                                                   data_samples)
-        feats = self.extract_video_feats(inputs, key_frame_index)
+        feats = self.extract_video_feats(inputs)
 
         losses = dict()
         if self.with_head:
@@ -237,16 +199,15 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                                train_cfg=self.train_cfg))
         if self.with_mi_loss:
             if 'mi_inputs' not in feats:
-                raise KeyError(
+                raise InputError(
                     'mi_loss needs feats["mi_inputs"] from a '
                     'RepresentationDisentanglement neck with bypass=False; '
                     f'the necks gave {sorted(feats)}. Drop mi_loss '
                     '(mi_loss=None) for models without one.')
             mi_losses = self.mi_loss(feats['mi_inputs'])
-            clashes = set(mi_losses) & set(losses)
-            if clashes:
-                raise KeyError(f'mi_loss returns keys {sorted(clashes)} '
-                               'that the head losses already use')
+            assert not set(mi_losses) & set(losses), (
+                f'mi_loss returns keys {sorted(mi_losses)} that the head '
+                'losses already use')
             losses.update(mi_losses)
         return losses
 
@@ -297,14 +258,11 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
         """
         assert self.with_head, (
             'The model must have head to perform prediction.')
-        key_frame_index = self.get_key_frame_index(inputs.shape[1],
-                                                   data_samples)
         if self.test_cfg.get('flip_test', False):
-            _feats = self.extract_feat(inputs, key_frame_index)
-            _feats_flip = self.extract_feat(inputs.flip(-1), key_frame_index)
-            feats = [_feats, _feats_flip]
+            feats = [self.extract_feat(inputs),
+                     self.extract_feat(inputs.flip(-1))]
         else:
-            feats = self.extract_feat(inputs, key_frame_index)
+            feats = self.extract_feat(inputs)
 
         preds = self.head.predict(feats, data_samples, test_cfg=self.test_cfg)
 

@@ -105,15 +105,16 @@ def test_padding_to_largest_size():
 
 def test_bad_inputs():
     pre = _build()
-    with pytest.raises(ValueError, match='same number of frames'):
+    # the pipeline's output, so programming errors (assertions)
+    with pytest.raises(AssertionError, match='same number of frames'):
         pre(dict(inputs=[torch.zeros(5, 3, 4, 4), torch.zeros(3, 3, 4, 4)]))
-    with pytest.raises(ValueError, match='3 channels'):
+    with pytest.raises(AssertionError, match='3 channels'):
         pre(dict(inputs=[torch.zeros(5, 1, 4, 4)]))
-    with pytest.raises(ValueError, match=r'\(T, 3, H, W\)'):
+    with pytest.raises(AssertionError, match=r'\(T, 3, H, W\)'):
         pre(dict(inputs=[torch.zeros(4, 4)]))
-    with pytest.raises(ValueError, match=r'\(B, T, 3, H, W\)'):
+    with pytest.raises(AssertionError, match=r'\(B, T, 3, H, W\)'):
         pre(dict(inputs=torch.zeros(1, 1, 1, 3, 4, 4)))
-    with pytest.raises(TypeError):
+    with pytest.raises(AssertionError, match='a tensor'):
         pre(dict(inputs=[np.zeros((3, 4, 4))]))
 
 

@@ -276,19 +276,40 @@ def test_end_to_end_with_the_necks_under_bf16_autocast():
     assert all(torch.isfinite(g).all() for g in grads)
 
 
+def _anti_paired_loss(**kwargs):
+    """A loss whose q_θ predicts mean(n | u) = -u with unit variance (set by
+    hand), and features with n = u = ±1: q_θ pairs each u with the other
+    sample's n, so the raw vCLUB estimate is exactly -1 per channel (positive
+    term -½(2² + log 2π), negative -½(½(2² + 0) + log 2π))."""
+    loss = _loss(hidden_channels=2 * C, con_weight=0., **kwargs)
+    eye = torch.eye(C)
+    net = loss.variational_net
+    with torch.no_grad():
+        net.mean_mlp[0].weight.copy_(torch.cat([eye, -eye]))
+        net.mean_mlp[0].bias.zero_()
+        net.mean_mlp[2].weight.copy_(torch.cat([-eye, eye], dim=1))
+        net.mean_mlp[2].bias.zero_()
+        for layer in (net.log_var_mlp[0], net.log_var_mlp[2]):
+            layer.weight.zero_()
+            layer.bias.zero_()
+    u = torch.ones(2, C, H, W)
+    u[1] = -1
+    useful = u.clone().requires_grad_()
+    feats = dict(motion=2 * u, useful=useful, noisy=u.clone())
+    return loss, feats
+
+
 def test_negative_estimate_is_clamped_without_gradient():
-    torch.manual_seed(0)
-    feats = _feats(requires_grad=True)
-    raw = _loss(mi_clamp_min=None)
-    clamped = _loss(mi_clamp_min=0.)
-    clamped.load_state_dict(raw.state_dict())
-    mi_raw = raw(feats)['loss_mi']
+    raw, feats = _anti_paired_loss(mi_clamp_min=None)
+    assert raw(feats)['loss_mi'].item() == pytest.approx(-1.0)
+    clamped, feats = _anti_paired_loss()  # the default clamp at 0
     mi = clamped(feats)['loss_mi']
-    assert mi.item() == pytest.approx(max(mi_raw.item(), 0.))
-    if mi_raw.item() < 0:
-        grad, = torch.autograd.grad(mi, feats['useful'])
-        assert grad.abs().sum() == 0
-    # a strongly positive estimate passes unchanged
+    assert mi.item() == 0.0
+    grad, = torch.autograd.grad(mi, feats['useful'])
+    assert grad.abs().sum() == 0
+
+
+def test_positive_estimate_passes_the_clamp_unchanged():
     u = torch.randn(16, C, 1, 1)
     dep = dict(motion=2 * u, useful=u, noisy=u.clone())
     loss = _loss(mi_clamp_min=0., channel_reduction='sum')
@@ -322,3 +343,22 @@ def test_pair_overlap_is_the_mean_cosine():
     assert pair_overlap(torch.zeros(3, 4), torch.ones(3, 4)).item() == 0.0
     losses = _loss()(_feats())
     assert not losses['mi_overlap'].requires_grad
+
+
+def test_warmup_ramps_the_model_terms_only():
+    from mmengine.logging import MessageHub
+    feats = _feats()
+    full = _loss()
+    warm = _loss(warmup_iters=10)
+    warm.load_state_dict(full.state_dict())
+    hub = MessageHub.get_current_instance()
+    try:
+        hub.update_info('iter', 4)  # the 5th iteration: factor 5 / 10
+        a, b = full(feats), warm(feats)
+        for key in ('loss_mi', 'loss_con'):
+            torch.testing.assert_close(b[key], 0.5 * a[key])
+        torch.testing.assert_close(b['loss_mi_q'], a['loss_mi_q'])
+        hub.update_info('iter', 50)
+        torch.testing.assert_close(warm(feats)['loss_con'], a['loss_con'])
+    finally:
+        hub.runtime_info.pop('iter', None)

@@ -1,19 +1,15 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""tools/analysis/get_flops.py on small temporary configs."""
-import argparse
-import importlib.util
-import os.path as osp
+"""Parameters and FLOPs (tdmi_mmpose.benchmarks.complexity, behind
+tools/analysis/get_flops.py) on small temporary configs."""
 
 import pytest
 import torch
 from mmengine.analysis import FlopAnalyzer
 from torch import nn
 
+from tdmi_mmpose.benchmarks import complexity
 from tdmi_mmpose.models.utils.deform_conv import (DeformConvV2,
                                                   mmcv_dcn_available)
-
-REPO_ROOT = osp.dirname(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 TINY_EXTRA = """dict(
     stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
@@ -36,11 +32,13 @@ HEAD = """dict(
 VIDEO_CONFIG = f"""
 custom_imports = dict(imports=['tdmi_mmpose'], allow_failed_imports=False)
 default_scope = 'mmpose'
+# the clip, declared once: the estimator and the TDE get it on loading
+frame_offsets = [-1, 0, 1]
 model = dict(
     type='VideoTopdownPoseEstimator',
     backbone=dict(type='MultiStageHRNet', frozen=True, extra={TINY_EXTRA}),
     neck=[
-        dict(type='TemporalDifferenceEncoder', in_channels=12, num_frames=3,
+        dict(type='TemporalDifferenceEncoder', in_channels=12,
              num_blocks=1, deform_groups=4),
         dict(type='RepresentationDisentanglement', in_channels=12,
              hidden_channels=16, num_aggregation_blocks=1),
@@ -59,30 +57,10 @@ model = dict(
 """
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'get_flops', osp.join(REPO_ROOT, 'tools', 'analysis', 'get_flops.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope='module')
-def get_flops():
-    return load_tool()
-
-
-def run_tool(get_flops, tmp_path, config_text, input_shape):
+def run_report(tmp_path, config_text, height=64, width=32):
     config = tmp_path / 'model_cfg.py'
     config.write_text(config_text)
-    out = tmp_path / 'complexity.md'
-    result = get_flops.main(
-        argparse.Namespace(
-            config=str(config),
-            input_shape=input_shape,
-            out=str(out),
-            cfg_options=None))
-    return result, out.read_text()
+    return complexity.complexity_report(str(config), height, width)
 
 
 def single_frame_flops(module, shape):
@@ -90,15 +68,15 @@ def single_frame_flops(module, shape):
         return FlopAnalyzer(module, torch.zeros(shape)).total()
 
 
-def test_video_model_report(get_flops, tmp_path):
-    result, markdown = run_tool(get_flops, tmp_path, VIDEO_CONFIG, [3, 64, 32])
+def test_video_model_report(tmp_path):
+    result, markdown = run_report(tmp_path, VIDEO_CONFIG)
     rows = {r['name']: r for r in result['rows']}
     assert list(rows) == ['backbone', 'neck.0', 'neck.1', 'head', 'mi_loss']
     assert rows['neck.0']['type'] == 'TemporalDifferenceEncoder'
     assert rows['mi_loss']['type'] == 'MutualInformationLoss'
 
-    model = get_flops.build_model(str(tmp_path / 'model_cfg.py'))
-    parts = get_flops.model_parts(model)
+    model = complexity.build_model(str(tmp_path / 'model_cfg.py'))
+    parts = complexity.model_parts(model)
     for name, module in parts.items():
         assert rows[name]['params'] == sum(p.numel()
                                            for p in module.parameters())
@@ -125,8 +103,8 @@ def test_video_model_report(get_flops, tmp_path):
     assert '(1, 3, 3, 64, 32)' in markdown
 
 
-def test_image_model_report(get_flops, tmp_path):
-    result, markdown = run_tool(get_flops, tmp_path, IMAGE_CONFIG, [64, 32])
+def test_image_model_report(tmp_path):
+    result, markdown = run_report(tmp_path, IMAGE_CONFIG)
     rows = {r['name']: r for r in result['rows']}
     assert list(rows) == ['backbone', 'head']
     assert rows['backbone']['trainable'] == rows['backbone']['params']
@@ -135,7 +113,7 @@ def test_image_model_report(get_flops, tmp_path):
 
 
 @pytest.mark.parametrize('backend', ['torchvision', 'mmcv'])
-def test_deform_conv_counted_as_conv(get_flops, backend):
+def test_deform_conv_counted_as_conv(backend):
     if backend == 'mmcv' and not mmcv_dcn_available('cpu'):
         pytest.skip('mmcv DCN op not available on CPU')
 
@@ -153,7 +131,7 @@ def test_deform_conv_counted_as_conv(get_flops, backend):
             return self.dcn(x, offset, mask)
 
     analyzer = FlopAnalyzer(DeformOnly(), torch.zeros(2, 8, 5, 4))
-    for op, handle in get_flops.DCN_OP_HANDLES.items():
+    for op, handle in complexity.DCN_OP_HANDLES.items():
         analyzer.set_op_handle(op, handle)
     analyzer.unsupported_ops_warnings(False)
     assert analyzer.total() == 2 * 6 * 5 * 4 * (8 * 3 * 3)

@@ -6,7 +6,7 @@ import os.path as osp
 import numpy as np
 
 from tdmi_mmpose.analysis.train_and_test import train_and_test
-from tdmi_mmpose.datasets.sample_data import make_sample_posetrack
+from tdmi_mmpose.synthetic import make_sample_posetrack
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))

@@ -148,12 +148,14 @@ def build_estimator(neck=STAND_IN_NECKS,
                     mi_loss=dict(type='TestOnlyMILoss', channels=CHANNELS),
                     test_cfg=None,
                     frozen=True,
-                    seed=0):
+                    seed=0,
+                    frame_offsets=(-2, -1, 0, 1, 2)):
     torch.manual_seed(seed)
     model = MODELS.build(
         dict(
             type='VideoTopdownPoseEstimator',
             backbone=tiny_hrnet(frozen=frozen),
+            frame_offsets=frame_offsets,
             neck=copy.deepcopy(neck),
             head=heatmap_head(),
             mi_loss=mi_loss,
@@ -226,7 +228,7 @@ def test_tensor_mode_heatmap_shape():
     assert heatmaps.shape == (2, NUM_KEYPOINTS, HEATMAP_H, HEATMAP_W)
     assert torch.isfinite(heatmaps).all()
     # extract_feat gives the head its input tuple
-    feats = model.extract_feat(make_clips(), key_frame_index=2)
+    feats = model.extract_feat(make_clips())
     assert isinstance(feats, tuple) and len(feats) == 1
     assert feats[0].shape == (2, CHANNELS, HEATMAP_H, HEATMAP_W)
 
@@ -237,7 +239,7 @@ def test_backbone_runs_once_on_all_frames():
     calls = []
     model.backbone.register_forward_hook(
         lambda module, args, out: calls.append(tuple(args[0].shape)))
-    feats = model.extract_video_feats(make_clips(2, 5), key_frame_index=2)
+    feats = model.extract_video_feats(make_clips(2, 5))
     assert calls == [(10, 3, IMG_H, IMG_W)]
     assert len(feats['stage_feats']) == 4
     for stage in feats['stage_feats']:
@@ -252,40 +254,34 @@ def test_backbone_runs_once_on_all_frames():
 def test_frames_are_regrouped_per_clip(key_frame_index):
     """Without necks the head sees the key frame's last stage: each clip's
     output must equal that of its key frame alone."""
-    model = build_estimator(neck=None, mi_loss=None)
+    offsets = [i - key_frame_index for i in range(4)]
+    model = build_estimator(neck=None, mi_loss=None, frame_offsets=offsets)
+    single = build_estimator(neck=None, mi_loss=None, frame_offsets=[0])
+    single.load_state_dict(model.state_dict())
     model.eval()
+    single.eval()
     clips = make_clips(batch_size=3, num_frames=4)
     with torch.no_grad():
-        heatmaps = model(
-            clips,
-            make_data_samples(3, key_frame_index, with_targets=False),
-            mode='tensor')
-        key_frames_only = model(
+        heatmaps = model(clips, mode='tensor')
+        key_frames_only = single(
             clips[:, key_frame_index:key_frame_index + 1], mode='tensor')
     torch.testing.assert_close(heatmaps, key_frames_only)
 
 
-def test_key_frame_index_from_data_samples():
-    get = VideoTopdownPoseEstimator.get_key_frame_index
-    assert get(5) == 2
-    assert get(3, make_data_samples(2, key_frame_index=None)) == 1
-    assert get(5, make_data_samples(2, key_frame_index=4)) == 4
-
-    disagreeing = make_data_samples(2, key_frame_index=1)
-    disagreeing[1].set_metainfo(dict(key_frame_index=2))
-    with pytest.raises(ValueError, match='same key_frame_index'):
-        get(5, disagreeing)
-    partial = make_data_samples(2, key_frame_index=None)
-    partial[0].set_metainfo(dict(key_frame_index=2))
-    with pytest.raises(ValueError, match='same key_frame_index'):
-        get(5, partial)
-    with pytest.raises(ValueError, match='out of range'):
-        get(3, make_data_samples(2, key_frame_index=3))
+def test_key_frame_is_where_the_offset_is_zero():
+    assert build_estimator().key_frame_index == 2
+    model = build_estimator(frame_offsets=[-1, 0, 1, 2], neck=None,
+                            mi_loss=None)
+    assert model.frame_offsets == [-1, 0, 1, 2]
+    assert model.key_frame_index == 1
+    # clips of another length than the declared clip
+    with pytest.raises(AssertionError, match=r'T = 4 frames'):
+        model(make_clips(2, 5), mode='tensor')
 
 
 def test_rejects_image_batches():
     model = build_estimator()
-    with pytest.raises(ValueError, match=r'\(B, T, 3, H, W\)'):
+    with pytest.raises(AssertionError, match=r'\(B, T, 3, H, W\)'):
         model(torch.randn(2, 3, IMG_H, IMG_W), mode='tensor')
 
 
@@ -333,8 +329,7 @@ def test_frozen_backbone_builds_no_autograd_graph_in_training():
     model.backbone.register_forward_hook(
         lambda module, args, out: calls.append(
             (tuple(args[0].shape), torch.is_grad_enabled())))
-    feats = model.extract_video_feats(
-        make_clips(2, 5).requires_grad_(), key_frame_index=2)
+    feats = model.extract_video_feats(make_clips(2, 5).requires_grad_())
     assert calls == [((10, 3, IMG_H, IMG_W), True)]
     for stage in feats['stage_feats']:
         assert stage.grad_fn is None and not stage.requires_grad
@@ -360,7 +355,7 @@ def test_loss_without_mi_loss():
 def test_mi_loss_key_clash_errors():
     model = build_estimator()
     model.mi_loss.forward = lambda feats: dict(loss_kpt=torch.zeros(()))
-    with pytest.raises(KeyError, match='loss_kpt'):
+    with pytest.raises(AssertionError, match='loss_kpt'):
         model(make_clips(), make_data_samples(), mode='loss')
 
 

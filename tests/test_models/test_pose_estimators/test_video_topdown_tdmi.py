@@ -22,6 +22,9 @@ def tiny_tdmi(num_frames=5, test_cfg=None, con_weight=1.0):
         dict(
             type='VideoTopdownPoseEstimator',
             backbone=tiny_hrnet(widths=(TINY_CHANNELS, 16, 32, 64)),
+            # built without a config, so the clip is given to both the
+            # estimator and the TDE (a config declares it once)
+            frame_offsets=[o - num_frames // 2 for o in range(num_frames)],
             neck=[
                 dict(
                     type='TemporalDifferenceEncoder',

@@ -1,7 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """A tiny synthetic dataset in HiEve's raw layout (videos and both pose
 label layouts), drawn with the PoseTrack18 sample's stick-figure renderer
-(:mod:`tdmi_mmpose.datasets.sample_data`).
+(:func:`tdmi_mmpose.synthetic.video.render_video`).
 
 It exercises the HiEve converter, the dataset with the HiEve metainfo,
 training, local evaluation and the submission writer end to end; it says
@@ -27,13 +27,13 @@ from typing import Dict, List, Sequence, Tuple
 import cv2
 import numpy as np
 
-from ..utils.atomic import atomic_output, atomic_write_json
-from ..io.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
 from ..io import FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES
-from .sample_data import render_video
+from ..io.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
+from ..utils.atomic import atomic_output, atomic_write_json
+from .video import render_video
 
 #: (name, label layout, frames, labelling step, person templates as in
-#: ``sample_data``); layout ``None``: an unlabelled test video.
+#: ``stick_figure``); layout ``None``: an unlabelled test video.
 _VIDEOS = [
     ('1', 'posetrack', 12, 2,
      [(0.25, 2.2, 150, 0.000, 0.0), (0.78, -1.6, 120, 0.004, 1.7)]),

@@ -1,0 +1,225 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Parameters and FLOPs of a pose model, per part (backbone, each neck,
+head, MI loss), with ``mmengine.analysis.FlopAnalyzer`` (fvcore's jit-trace
+counter), for ``tools/analysis/get_flops.py`` and docs/complexity.md.
+
+One sample: a ``VideoTopdownPoseEstimator`` one clip (1, T, 3, H, W), T of
+its clip (backbone on the T frames, each video neck, the head and, if
+configured, the MI loss, which only runs in training); any other top-down
+estimator one image (1, 3, H, W). FLOPs follow mmengine/fvcore's
+convention: one multiply-add counts as one FLOP (comparable to mmpose's
+model-zoo "GFLOPs"); analytic counts, not timings. Modulated deformable
+convolutions (mmcv's ``ModulatedDeformConv2dFunction`` and torchvision's
+``deform_conv2d``), unknown to the counter, count as the dense convolution
+of the same shapes; their bilinear sampling and mask modulation do not.
+"""
+import warnings
+from collections import OrderedDict
+from typing import Any, Dict, List, Optional
+
+import torch
+from mmengine.analysis import FlopAnalyzer
+from mmengine.analysis.jit_handles import get_shape
+from mmengine.registry import init_default_scope
+from torch import nn
+
+from ..io import load_config
+from ..models.utils.deform_conv import mmcv_dcn_available
+from ..utils import table as tables
+
+
+def _conv_macs(output_shape: List[int], weight_shape: List[int]) -> int:
+    """MACs of a convolution: each output value costs Cin/groups*kh*kw."""
+    macs = 1
+    for size in output_shape:
+        macs *= size
+    for size in weight_shape[1:]:
+        macs *= size
+    return macs
+
+
+def mmcv_deform_conv_flop_jit(inputs: List[Any], outputs: List[Any]) -> int:
+    """FlopAnalyzer handle of mmcv's ``ModulatedDeformConv2dFunction``,
+    whose inputs are (input, offset, mask, weight[, bias])."""
+    return _conv_macs(get_shape(outputs[0]), get_shape(inputs[3]))
+
+
+def torchvision_deform_conv_flop_jit(inputs: List[Any],
+                                     outputs: List[Any]) -> int:
+    """FlopAnalyzer handle of ``torchvision::deform_conv2d``, whose inputs
+    are (input, weight, offset, mask, bias, ...)."""
+    return _conv_macs(get_shape(outputs[0]), get_shape(inputs[1]))
+
+
+DCN_OP_HANDLES = {
+    'prim::PythonOp.ModulatedDeformConv2dFunction': mmcv_deform_conv_flop_jit,
+    'torchvision::deform_conv2d': torchvision_deform_conv_flop_jit,
+}
+
+
+class ComplexityWrapper(nn.Module):
+    """Runs what a forward of ``model`` runs, returning tensors only.
+
+    Args:
+        model (nn.Module): The pose estimator.
+    """
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model = model
+        self.is_video = hasattr(model, 'extract_video_feats')
+
+    def forward(self, inputs: torch.Tensor):
+        outputs = []
+        if self.is_video:
+            feats = self.model.extract_video_feats(inputs)
+            outputs.append(self.model.head.forward((feats['out'], )))
+            if getattr(self.model, 'mi_loss', None) is not None:
+                outputs.extend(self.model.mi_loss(feats).values())
+        else:
+            outputs.append(self.model._forward(inputs))
+        return tuple(_flatten_tensors(outputs))
+
+
+def _flatten_tensors(values) -> List[torch.Tensor]:
+    if isinstance(values, torch.Tensor):
+        return [values]
+    if isinstance(values, dict):
+        values = list(values.values())
+    flat = []
+    for value in values:
+        flat.extend(_flatten_tensors(value))
+    return flat
+
+
+def model_parts(model: nn.Module) -> 'OrderedDict[str, nn.Module]':
+    """The modules reported on their own: backbone, necks, head, MI loss."""
+    parts = OrderedDict()
+    if getattr(model, 'backbone', None) is not None:
+        parts['backbone'] = model.backbone
+    neck = getattr(model, 'neck', None)
+    if isinstance(neck, nn.ModuleList):
+        for i, module in enumerate(neck):
+            parts[f'neck.{i}'] = module
+    elif neck is not None:
+        parts['neck'] = neck
+    if getattr(model, 'head', None) is not None:
+        parts['head'] = model.head
+    if getattr(model, 'mi_loss', None) is not None:
+        parts['mi_loss'] = model.mi_loss
+    return parts
+
+
+def input_shape_for(model: nn.Module, height: int, width: int) -> tuple:
+    """One sample: (1, T, 3, H, W) for video models (T of the model's
+    clip), (1, 3, H, W) otherwise."""
+    if hasattr(model, 'frame_offsets'):
+        return (1, len(model.frame_offsets), 3, height, width)
+    return (1, 3, height, width)
+
+
+def _probe_dcn_backend() -> None:
+    """Let tdmi_mmpose's DCN choose its backend before tracing, so that its
+    one-off probe convolution is not traced into the model's count."""
+    mmcv_dcn_available('cpu')
+
+
+def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
+    """Count parameters and FLOPs of ``model`` per part.
+
+    Args:
+        model (nn.Module): The pose estimator, in eval mode.
+        input_shape (tuple): (1, T, 3, H, W) or (1, 3, H, W).
+
+    Returns:
+        dict: ``rows`` (per part: name, type, params, trainable, flops),
+        ``total`` (the same for the whole model), ``unsupported_ops``
+        (op name -> count of ops the counter skipped).
+    """
+    _probe_dcn_backend()
+    wrapper = ComplexityWrapper(model)
+    inputs = torch.zeros(input_shape)
+    analyzer = FlopAnalyzer(wrapper, (inputs, ))
+    for op, handle in DCN_OP_HANDLES.items():
+        analyzer.set_op_handle(op, handle)
+    analyzer.unsupported_ops_warnings(False)
+    analyzer.uncalled_modules_warnings(False)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter('ignore', torch.jit.TracerWarning)
+        by_module = analyzer.by_module()
+        unsupported = dict(analyzer.unsupported_ops())
+
+    def row(name: str, module: nn.Module, flops: int) -> dict:
+        params = list(module.parameters())
+        return dict(
+            name=name,
+            type=type(module).__name__,
+            params=sum(p.numel() for p in params),
+            trainable=sum(p.numel() for p in params if p.requires_grad),
+            flops=flops)
+
+    rows = [
+        row(name, module, by_module.get(f'model.{name}', 0))
+        for name, module in model_parts(model).items()
+    ]
+    total = row('total', model, by_module[''])
+    total['type'] = type(model).__name__
+    return dict(rows=rows, total=total, unsupported_ops=unsupported)
+
+
+def format_table(result: Dict[str, Any]) -> str:
+    """The per-part figures as a markdown table."""
+    rows = [[
+        f'**{r["name"]}**' if r is result['total'] else r['name'], r['type'],
+        r['params'] / 1e6, r['trainable'] / 1e6, r['flops'] / 1e9
+    ] for r in result['rows'] + [result['total']]]
+    headers = [[
+        'module', 'type', 'params (M)', 'trainable params (M)', 'GFLOPs'
+    ]]
+    return tables.format_table(
+        rows, headers, 'markdown', spec='.3f', align='llrrr')
+
+
+def build_model(config: str, cfg_options: Optional[dict] = None):
+    """The config's model with random weights (``init_weights`` is not
+    called: no checkpoint is read), in eval mode."""
+    from mmpose.registry import MODELS
+    cfg = load_config(config, cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    model = MODELS.build(cfg.model)
+    model.eval()
+    return model
+
+
+def complexity_report(config: str,
+                      height: int,
+                      width: int,
+                      cfg_options: Optional[dict] = None) -> tuple:
+    """Parameters and FLOPs of a config's model, per part, as markdown.
+
+    Args:
+        config (str): The config file.
+        height (int): Input height.
+        width (int): Input width.
+        cfg_options (dict, optional): Overrides (e.g. ``frame_offsets``).
+
+    Returns:
+        tuple[dict, str]: :func:`analyze`'s result and the report (notes
+        and table).
+    """
+    model = build_model(config, cfg_options)
+    input_shape = input_shape_for(model, height, width)
+    result = analyze(model, input_shape)
+    notes = [
+        f'config: `{config}`',
+        f'input: {tuple(input_shape)} (one sample)',
+        'FLOPs: multiply-adds counted once (mmengine/fvcore convention), '
+        'analytic, not timings',
+    ]
+    if result['unsupported_ops']:
+        notes.append('ops not counted: ' +
+                     ', '.join(f'{op} x{n}'
+                               for op, n in result['unsupported_ops'].items()))
+    report = '\n'.join(f'- {note}' for note in notes) + '\n\n' + \
+        format_table(result) + '\n'
+    return result, report

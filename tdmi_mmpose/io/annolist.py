@@ -1,0 +1,245 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""PoseTrack2017-style ``annolist`` files (PoseTrack2017 and HiEve's
+PoseTrack2017-style labels), read and checked once into plain frames.
+
+The files are MATLAB structures exported to JSON::
+
+    {"annolist": [                          # one entry per frame
+        {"image": [{"name": "images/bonn_5sec/000342_mpii/00000001.jpg"}],
+         "imgnum": [1], "is_labeled": [1],
+         "annorect": [                      # one entry per person
+             {"x1": [625], "y1": [94], "x2": [681], "y2": [178],  # a box
+              "track_id": [0],
+              "annopoints": [{"point": [
+                  {"id": [0], "x": [394], "y": [173], "is_visible": [1]},
+                  ...]}]}],
+         "ignore_regions": [{"point": [{"x": [..], "y": [..]}, ...]}]},
+        ...]}
+
+MATLAB export wraps most scalars in one-element lists, but not always; both
+forms are accepted (:func:`matlab_scalar`, a numeric string reads as a
+number), and a lone object where a one-element list is expected
+(:func:`matlab_list`). Every coordinate is a finite number within
+``COORDINATE_LIMIT``; ``track_id`` an integer; a box all of ``x1, y1, x2,
+y2`` (with ``x2 >= x1``, ``y2 >= y1``) or none; a joint id once per person.
+"""
+import math
+from typing import List, Optional
+
+from .fields import (COORDINATE_LIMIT, array_problem, check_record, error,
+                     optional)
+
+#: The fields of an ``annorect``'s box (the head box in PoseTrack2017, the
+#: person box in HiEve's PoseTrack2017-style labels).
+RECT_BOX_FIELDS = ('x1', 'y1', 'x2', 'y2')
+
+
+def matlab_list(value: object) -> list:
+    """A list field that MATLAB export may also write as a lone object
+    (``None`` reads as empty); checked by :func:`objects`."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, dict) else value
+
+
+def matlab_scalar(value: object):
+    """A number written as a scalar or a one-element list, a numeric string
+    read as a number (``'12'`` -> 12, ``'1e3'`` -> 1000.0), a boolean as
+    0/1; anything else is returned as is."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, bool):
+        return int(value)
+    for parse in (int, float):
+        try:
+            return parse(value) if isinstance(value, str) else value
+        except ValueError:
+            pass
+    return value
+
+
+def number(value: object) -> Optional[str]:
+    """Rule: a finite number, plain or in a one-element list."""
+    if isinstance(value, list) and len(value) != 1:
+        return ('must be a number or a one-element list, got a list of '
+                f'{len(value)}')
+    scalar = matlab_scalar(value)
+    if not isinstance(scalar, (int, float)) or not math.isfinite(scalar):
+        shown = value[0] if isinstance(value, list) else value
+        return f'must be a number (finite), got {shown!r}'
+    return None
+
+
+def coordinate(value: object) -> Optional[str]:
+    """Rule: a :func:`number` within ``COORDINATE_LIMIT``."""
+    return number(value) or array_problem([matlab_scalar(value)],
+                                          COORDINATE_LIMIT)
+
+
+def integer(value: object) -> Optional[str]:
+    """Rule: a :func:`number` that is an integer."""
+    problem = number(value)
+    if problem is None and not float(matlab_scalar(value)).is_integer():
+        problem = f'must be an integer, got {value!r}'
+    return problem
+
+
+def matlab_string(value: object) -> object:
+    """A string written as is or as a one-element list."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def string(value: object) -> Optional[str]:
+    """Rule: a non-empty string, plain or in a one-element list."""
+    value = matlab_string(value)
+    return None if isinstance(value, str) and value else (
+        f'must be a non-empty string, got {value!r}')
+
+
+def objects(value: object) -> Optional[str]:
+    """Rule: a list of objects (or a lone object, or ``null``)."""
+    items = matlab_list(value)
+    if not isinstance(items, list):
+        return f'must be a list or an object, got {type(value).__name__}'
+    bad = [i for i, item in enumerate(items) if not isinstance(item, dict)]
+    return f'must hold objects (item {bad[0]} is not)' if bad else None
+
+
+def _image(value: object) -> Optional[str]:
+    items = matlab_list(value)
+    if objects(value) or len(items) != 1:
+        return 'must hold exactly one object with "name"'
+    return string(items[0].get('name'))
+
+
+def _given(record: dict, field: str) -> bool:
+    """Whether a field holds a value (``null`` and ``[]`` read as absent,
+    as :func:`~.fields.optional`)."""
+    return record.get(field) not in (None, [])
+
+
+def box_rule(what: str, fields=RECT_BOX_FIELDS):
+    """A rule of a record: its box ``fields`` (``x1, y1, x2, y2``) whole or
+    absent, with ``x2 >= x1`` and ``y2 >= y1``.
+
+    Args:
+        what (str): What the box is (``'head box'``), for errors.
+        fields (tuple[str]): The names of x1, y1, x2, y2 in the record.
+
+    Returns:
+        callable: Record -> problem (``None`` if valid).
+    """
+
+    def rule(record: dict) -> Optional[str]:
+        present = [f for f in fields if _given(record, f)]
+        if present and len(present) < 4:
+            missing = next(f for f in fields if not _given(record, f))
+            return (f'missing field "{missing}" (the {what} needs '
+                    f'{", ".join(fields)})')
+        box = [matlab_scalar(record[f]) for f in present]
+        if box and (box[2] < box[0] or box[3] < box[1]):
+            return f'the {what} has x2 < x1 or y2 < y1 {box}'
+        return None
+
+    return rule
+
+
+_ENTRY = dict(image=_image, imgnum=number, is_labeled=number,
+              annorect=objects, ignore_regions=objects)
+_RECT = dict(dict.fromkeys(RECT_BOX_FIELDS, optional(coordinate)),
+             track_id=integer, annopoints=objects)
+_POINT = dict(id=number, x=coordinate, y=coordinate, is_visible=number)
+_XY = dict(x=coordinate, y=coordinate)
+
+
+def _points(record: dict, where: str) -> List[dict]:
+    """The ``point`` entries of ``record`` (an ignore region or an
+    ``annopoints`` entry), checked to be objects."""
+    check_record(record, dict(point=objects), where)
+    return matlab_list(record.get('point'))
+
+
+def _person(rect: dict, where: str, box_name: str) -> dict:
+    """One checked ``annorect`` entry -> ``box`` (or ``None``),
+    ``track_id`` (or ``None``) and ``points`` (``id``, ``x``, ``y``,
+    ``visible``), each with its ``where``; the points of all
+    ``annopoints`` entries are numbered in one sequence
+    (``annopoints.point[k]``)."""
+    check_record(rect, _RECT, where, checks=(box_rule(box_name), ))
+    points = []
+    for k, annopoints in enumerate(matlab_list(rect.get('annopoints'))):
+        points += _points(annopoints, f'{where}.annopoints[{k}]')
+    people_points, seen = [], set()
+    for k, point in enumerate(points):
+        pwhere = f'{where}.annopoints.point[{k}]'
+        check_record(point, _POINT, pwhere, ('id', 'x', 'y'))
+        joint = matlab_scalar(point['id'])
+        if joint in seen:
+            raise error(pwhere, f'joint id {joint} appears twice in one person',
+                        'id')
+        seen.add(joint)
+        people_points.append(dict(
+            id=joint, x=float(matlab_scalar(point['x'])),
+            y=float(matlab_scalar(point['y'])),
+            visible=bool(matlab_scalar(point.get('is_visible', 1))),
+            where=pwhere))
+    box = [float(matlab_scalar(rect[f])) for f in RECT_BOX_FIELDS
+           if _given(rect, f)] or None
+    track_id = rect.get('track_id')
+    return dict(box=box, points=people_points, where=where,
+                track_id=None if track_id is None else int(
+                    matlab_scalar(track_id)))
+
+
+def read_annolist(data: object, source: str,
+                  box_name: str = 'head box') -> List[dict]:
+    """Read and check an ``annolist`` file's content.
+
+    Args:
+        data (object): The loaded JSON.
+        source (str): Its file, for errors.
+        box_name (str): What an ``annorect``'s box is, for errors.
+            Defaults to ``'head box'`` (PoseTrack2017).
+
+    Returns:
+        list[dict]: One frame per ``annolist`` entry, in file order:
+        ``where``, ``name`` (``image[0].name``), ``imgnum`` and
+        ``is_labeled`` (numbers, ``None`` if absent), ``people`` (see
+        :func:`_person`) and ``ignore_regions`` (``where``, ``xs``,
+        ``ys``).
+    """
+    check_record(data, dict(annolist=objects), source, ('annolist', ))
+    entries = matlab_list(data['annolist'])
+    if not entries:
+        raise error(source, 'is empty', 'annolist')
+    frames = []
+    for i, entry in enumerate(entries):
+        where = f'{source}: annolist[{i}]'
+        check_record(entry, _ENTRY, where, ('image', ))
+        regions = []
+        for r, region in enumerate(matlab_list(entry.get('ignore_regions'))):
+            rwhere = f'{where}.ignore_regions[{r}]'
+            points = _points(region, rwhere)
+            for k, point in enumerate(points):
+                check_record(point, _XY, f'{rwhere}.point[{k}]', _XY)
+            regions.append(dict(
+                where=rwhere,
+                xs=[float(matlab_scalar(p['x'])) for p in points],
+                ys=[float(matlab_scalar(p['y'])) for p in points]))
+        frames.append(dict(
+            where=where,
+            name=matlab_string(matlab_list(entry['image'])[0]['name']),
+            imgnum=matlab_scalar(entry['imgnum']) if 'imgnum' in entry
+            else None,
+            is_labeled=matlab_scalar(entry['is_labeled'])
+            if 'is_labeled' in entry else None,
+            people=[
+                _person(rect, f'{where}.annorect[{j}]', box_name)
+                for j, rect in enumerate(matlab_list(entry.get('annorect')))
+            ],
+            ignore_regions=regions))
+    return frames
+
+
+__all__ = ['read_annolist', 'box_rule', 'matlab_list', 'matlab_scalar',
+           'number', 'coordinate', 'integer', 'string', 'objects']

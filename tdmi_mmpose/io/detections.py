@@ -1,0 +1,81 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""The one reader of detection files: COCO detection results (the dataset's
+``bbox_file``) and person-box files for video inference
+(:class:`~.person_boxes.PersonBoxSource`).
+
+Each record is checked with :data:`~.records.DETECTION_SCHEMA` (``bbox``
+``[x, y, w, h]`` of finite numbers within ``COORDINATE_LIMIT``, a finite
+``score``, 1 if absent; ``frame_index`` an integer >= 0) and must say which
+frame it belongs to (one of the caller's ``keys``: ``image_id``,
+``image_name``, ``frame_index``). Then, the one policy of both readers:
+
+- a record whose ``category_id`` is not person (1) is skipped, counted as
+  ``det_not_person``;
+- a record with an empty box (``w <= 0`` or ``h <= 0``, as detectors
+  sometimes write) is skipped, counted as ``empty_bbox``;
+
+and the callers log the counts.
+"""
+from collections import Counter
+from typing import List, Sequence, Tuple, Union
+
+from ..utils.errors import InputError
+from .fields import check_record
+from .json_files import load_json
+from .keypoints import PERSON_CATEGORY_ID
+from .records import DETECTION_SCHEMA, box_array
+
+
+def read_detections(source: Union[str, list],
+                    keys: Sequence[str],
+                    name: str = 'detections',
+                    allow_empty: bool = True) -> Tuple[List[dict], Counter]:
+    """Read and check a list of detection records.
+
+    Args:
+        source (str | list): The file, or its loaded content.
+        keys (Sequence[str]): The fields that may say which frame a record
+            belongs to, in order of preference; every record needs one.
+        name (str): How to name a loaded ``source`` in errors (a file is
+            named by its path). Defaults to ``'detections'``.
+        allow_empty (bool): Whether an empty list is valid. Defaults to
+            ``True``.
+
+    Returns:
+        tuple:
+        - detections (list[dict]): The kept records, in file order:
+          ``key`` (``(field, value)``, one of ``keys``), ``bbox`` (float64
+          (4, ) xywh), ``score`` (float), ``index`` (position in the file).
+        - skipped (Counter): ``det_not_person`` and ``empty_bbox`` counts.
+
+    Raises:
+        InputError: Not a (non-empty) list, or a record that breaks the
+            rules, naming the file and ``detection #<index>``.
+    """
+    if isinstance(source, str):
+        name, source = source, load_json(source, 'Detection file')
+    if not isinstance(source, list) or not (source or allow_empty):
+        raise InputError(
+            f'{name}: the detection list is empty.' if isinstance(
+                source, list) else f'{name}: expected a list of detections, '
+            f'got {type(source).__name__}.')
+    which = ' nor '.join(f'"{key}"' for key in keys)
+
+    def has_key(det: dict):
+        return None if any(k in det for k in keys) else f'has neither {which}'
+
+    detections, skipped = [], Counter()
+    for i, det in enumerate(source):
+        check_record(det, DETECTION_SCHEMA, f'{name}: detection #{i}',
+                     ('bbox', ), (has_key, ))
+        bbox = box_array(det['bbox'])
+        if det.get('category_id', PERSON_CATEGORY_ID) != PERSON_CATEGORY_ID:
+            skipped['det_not_person'] += 1
+        elif bbox[2] <= 0 or bbox[3] <= 0:
+            skipped['empty_bbox'] += 1
+        else:
+            key = next(k for k in keys if k in det)
+            detections.append(
+                dict(key=(key, det[key]), bbox=bbox,
+                     score=float(det.get('score', 1.0)), index=i))
+    return detections, skipped

@@ -1,0 +1,286 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""The rules of input fields, each written once, and the one way to check a
+record against them.
+
+A *rule* is a function of a JSON value that returns ``None`` when the value
+is valid, else what is wrong with it, phrased to follow the field's name
+(``'must be an integer, got 1.5'``). A *schema* is a table field -> rule.
+:func:`check_record` applies a schema to a record and raises the package's
+one error type, :class:`InputError`, as ``<file>: <record>: field "<field>"
+<what is wrong>.``; :func:`check_value` does the same for one value. Code
+that reads a checked record trusts it.
+"""
+import math
+import numbers
+from typing import Callable, Dict, Iterable, Optional, Tuple
+
+import numpy as np
+
+from ..utils.errors import InputError
+
+#: Allowed keypoint visibility flags in ground truth, as COCO and PoseTrack18:
+#: 0 not annotated, 1 annotated (PoseTrack18 and PoseTrack21 use 0 and 1),
+#: 2 annotated and visible (COCO). Anything else (-1, NaN, 0.5) is an error.
+VISIBILITY_FLAGS = (0, 1, 2)
+
+#: Largest absolute pixel position or box size read from a file (keypoints,
+#: boxes, ignore regions): no video frame is that large, and a value above it
+#: (e.g. ``1e30`` from a broken export) is an error, not a far-away point.
+#: Well within float32 range, so no value turns infinite in training.
+COORDINATE_LIMIT = 1e5
+
+#: A rule: ``None`` if the value is valid, else what is wrong with it.
+Rule = Callable[[object], Optional[str]]
+
+
+def is_json_integer(value: object) -> bool:
+    """Whether a JSON value is an integral number (not a boolean)."""
+    return (is_json_number(value) and math.isfinite(value)
+            and float(value).is_integer())
+
+
+def is_json_number(value: object) -> bool:
+    """Whether a JSON value is a number (not a boolean, not a string)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _got(what: str) -> Rule:
+    """A rule from a predicate's name in :data:`_PREDICATES`."""
+    test, text = _PREDICATES[what]
+    return lambda v: None if test(v) else f'must be {text}, got {v!r}'
+
+
+_PREDICATES = {
+    'integer': (is_json_integer, 'an integer'),
+    'positive_integer': (lambda v: is_json_integer(v) and v > 0,
+                         'a positive integer'),
+    'non_empty_string': (lambda v: isinstance(v, str) and bool(v),
+                         'a non-empty string'),
+    'boolean': (lambda v: v in (True, False), 'true or false'),
+    'id': (lambda v: is_json_integer(v) or isinstance(v, str),
+           'an integer or a string'),
+    'finite_number': (lambda v: is_json_number(v) and math.isfinite(v),
+                      'a finite number'),
+    'frame_index': (lambda v: is_json_integer(v) and v >= 0,
+                    'a 0-based frame number (an integer >= 0)'),
+}
+integer, positive_integer, non_empty_string, boolean, image_id, \
+    finite_number, frame_index = map(_got, _PREDICATES)
+
+
+def array_problem(values: object,
+                  limit: Optional[float] = None) -> Optional[str]:
+    """What is wrong with an array of numbers: a NaN or an infinity, or
+    (with ``limit``) an absolute value above it.
+
+    Args:
+        values (array-like): Numbers, any shape.
+        limit (float, optional): The largest allowed absolute value.
+
+    Returns:
+        str, optional: E.g. ``'value nan at index 8 is not a finite number
+        (1 non-finite value(s) in all)'`` (the flat index).
+    """
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    bad = np.flatnonzero(~np.isfinite(flat))
+    if bad.size:
+        return (f'value {flat[bad[0]]!r} at index {int(bad[0])} is not a '
+                f'finite number ({bad.size} non-finite value(s) in all)')
+    bad = np.flatnonzero(np.abs(flat) > (np.inf if limit is None else limit))
+    if bad.size:
+        return (f'value {flat[bad[0]]!r} at index {int(bad[0])} is not a '
+                f'pixel position or size (|value| > {limit:g})')
+    return None
+
+
+def numbers_rule(shape: str,
+                 count: Optional[int] = None,
+                 min_count: int = 0,
+                 limit: Optional[float] = COORDINATE_LIMIT) -> Rule:
+    """A rule for a list of finite numbers.
+
+    Args:
+        shape (str): What the list holds, for errors (``'[x, y, w, h]'``).
+        count (int, optional): The exact length. Defaults to any.
+        min_count (int): The least length. Defaults to 0.
+        limit (float, optional): The largest absolute value. Defaults to
+            :data:`COORDINATE_LIMIT`; ``None`` for any finite number.
+
+    Returns:
+        Rule: The numbers checked are the first ``count or min_count`` (all
+        if both are 0).
+    """
+
+    def rule(values):
+        if not isinstance(values, (list, tuple)) or len(values) < min_count \
+                or (count is not None and len(values) != count):
+            return f'must be {shape}, got {str(values)[:80]}'
+        head = values[:count or min_count or len(values)]
+        for i, v in enumerate(head):
+            if not is_json_number(v):
+                return (f'must be numbers: value {v!r} at index {i} is not '
+                        'a number')
+        return array_problem(head, limit)
+
+    return rule
+
+
+def keypoints_rule(num_keypoints: int, ground_truth: bool = True) -> Rule:
+    """A rule for an annotation's ``keypoints``: ``num_keypoints`` triples
+    x, y, v of finite numbers; in ground truth the positions lie within
+    :data:`COORDINATE_LIMIT` and ``v`` is one of :data:`VISIBILITY_FLAGS`,
+    in predictions the third value is a score.
+
+    Args:
+        num_keypoints (int): K.
+        ground_truth (bool): Whether the keypoints are ground truth.
+            Defaults to ``True``.
+
+    Returns:
+        Rule: The rule.
+    """
+    values_rule = numbers_rule('numbers', limit=None)
+
+    def rule(values):
+        if not isinstance(values, list) or len(values) != 3 * num_keypoints:
+            got = (f'{len(values)} values' if isinstance(values, list) else
+                   type(values).__name__)
+            return (f'should be a list of x, y, v per keypoint; got {got}, '
+                    f'expected {num_keypoints} keypoints x 3 = '
+                    f'{3 * num_keypoints} numbers')
+        problem = values_rule(values)
+        if problem or not ground_truth:
+            return problem
+        triples = np.asarray(values, dtype=np.float64).reshape(-1, 3)
+        positions = triples.copy()
+        positions[:, 2] = 0  # a flag is no position
+        problem = array_problem(positions, COORDINATE_LIMIT)
+        if problem:
+            return problem
+        bad = np.flatnonzero(~np.isin(triples[:, 2], VISIBILITY_FLAGS))
+        if bad.size:
+            k = int(bad[0])
+            return (f'value index {3 * k + 2}: visibility flag '
+                    f'{triples[k, 2]:g} of keypoint {k} is not one of '
+                    f'{list(VISIBILITY_FLAGS)}')
+        return None
+
+    return rule
+
+
+def optional(rule: Rule) -> Rule:
+    """``rule``, with ``null`` and ``[]`` read as absent."""
+    return lambda v: None if v is None or v == [] else rule(v)
+
+
+def error(where: str, problem: str,
+          field: Optional[str] = None) -> InputError:
+    """The error of bad input: ``<where>: field "<field>" <problem>.``
+    (``<where>: <problem>`` for ``value ...`` and ``missing field ...``).
+
+    Args:
+        where (str): The file and record, e.g. ``'a.json: image 7'``.
+        problem (str): What is wrong (a rule's answer).
+        field (str, optional): The field, when ``where`` does not name it.
+
+    Returns:
+        InputError: To raise.
+    """
+    head = f'{where}: field "{field}"' if field else where
+    sep = ': ' if problem.startswith(('value', 'index', 'missing')) else ' '
+    return InputError(f'{head}{sep}{problem.rstrip(".")}.')
+
+
+def record_problem(record: object,
+                   schema: Dict[str, Rule],
+                   required: Iterable[str] = (),
+                   checks: Iterable[Callable[[dict], Optional[str]]] = ()
+                   ) -> Optional[Tuple[str, Optional[str]]]:
+    """What is wrong with a record, and in which field.
+
+    Args:
+        record (object): The record (should be a dict).
+        schema (dict): Field -> rule, for the fields present.
+        required (Iterable[str]): Fields that must be present.
+        checks (Iterable[callable]): Rules of the whole record (e.g. two
+            fields that must match), returning a full problem.
+
+    Returns:
+        tuple[str, str | None], optional: The problem and its field.
+    """
+    if not isinstance(record, dict):
+        return (f'should be a JSON object (a dict), got '
+                f'{type(record).__name__}', None)
+    for field in required:
+        if field not in record:
+            return f'missing field "{field}"', None
+    for field, rule in schema.items():
+        problem = rule(record[field]) if field in record else None
+        if problem:
+            return problem, field
+    for check in checks:
+        problem = check(record)
+        if problem:
+            return problem, None
+    return None
+
+
+def check_record(record: object,
+                 schema: Dict[str, Rule],
+                 where: str,
+                 required: Iterable[str] = (),
+                 checks: Iterable[Callable[[dict], Optional[str]]] = ()
+                 ) -> dict:
+    """Check a record against a schema (see :func:`record_problem`).
+
+    Args:
+        record (object): The record.
+        schema (dict): Field -> rule.
+        where (str): The file and record, e.g. ``'a.json: image 7'``.
+        required (Iterable[str]): Fields that must be present.
+        checks (Iterable[callable]): Rules of the whole record.
+
+    Returns:
+        dict: ``record``, unchanged.
+
+    Raises:
+        InputError: ``<where>: field "<field>" <what is wrong>.``
+    """
+    problem = record_problem(record, schema, required, checks)
+    if problem:
+        raise error(where, *problem)
+    return record
+
+
+def check_value(value: object, rule: Rule, where: str,
+                field: Optional[str] = None) -> object:
+    """Check one value (see :func:`check_record`); returns it.
+
+    Args:
+        value (object): The value.
+        rule (Rule): Its rule.
+        where (str): The file and record (and the field, without
+            ``field``).
+        field (str, optional): The field's name.
+
+    Returns:
+        object: ``value``, unchanged.
+    """
+    problem = rule(value)
+    if problem:
+        raise error(where, problem, field)
+    return value
+
+
+def check_fields(record: object, fields: Iterable[str], where: str) -> dict:
+    """Check that a record is a dict with the given fields (no rules).
+
+    Args:
+        record (object): The record.
+        fields (Iterable[str]): The required fields.
+        where (str): The file and record, for errors.
+
+    Returns:
+        dict: ``record``.
+    """
+    return check_record(record, {}, where, fields)

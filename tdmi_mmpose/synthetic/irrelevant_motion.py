@@ -1,0 +1,255 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Irrelevant motion for the synthetic videos, and where it is.
+
+Motion that a video pose model should ignore, all drawn from its own random
+stream (so the annotated people, the textures of the default background and
+the detections of a seed stay as they were):
+
+- a fast camera pan (``pan_speed`` px per frame, a random direction);
+- independently moving textured objects (ellipses and rectangles with their
+  own stripe texture, each on its own straight path with its own spin),
+  passing near the first annotated person;
+- a passer-by: an unannotated, undetected person, smaller than the first
+  annotated person (drawn behind it) and walking on a path of its own, within
+  about half a body height of it, so it overlaps that person's crop.
+
+The motion masks say, per labelled frame and annotated person, where that
+person moves and where anything else moves: the swept regions over the clip
+window, see :func:`motion_masks`.
+"""
+import math
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cv2
+import numpy as np
+
+from .rendering import background_texture
+
+#: Bit of a motion-mask pixel: the annotated person moves there.
+TARGET_MOTION = 1
+#: Bit of a motion-mask pixel: anything else moves there (other people, the
+#: passer-by, the moving objects; the camera pan is not in the masks).
+OTHER_MOTION = 2
+#: Folder of the motion masks, beside ``annotations/``.
+MOTION_MASK_DIR = 'motion_masks'
+#: Margin (px) of the panned background texture around the view.
+_PAN_MARGIN = 24
+
+
+@dataclass
+class MovingObject:
+    """A textured shape on a straight path with a constant spin.
+
+    Attributes:
+        texture (np.ndarray): (s, s, 3) float32 BGR patch.
+        shape (np.ndarray): (s, s) uint8, 1 inside the shape.
+        centre (np.ndarray): (x, y) at ``frame`` 0 of its path.
+        velocity (np.ndarray): (vx, vy) px per frame.
+        angle (float): Rotation at frame 0, degrees.
+        spin (float): Degrees per frame.
+    """
+    texture: np.ndarray
+    shape: np.ndarray
+    centre: np.ndarray
+    velocity: np.ndarray
+    angle: float
+    spin: float
+
+
+@dataclass
+class IrrelevantMotion:
+    """The irrelevant motion of one video (see the module docstring).
+
+    Attributes:
+        pan (np.ndarray, optional): Pan velocity (x, y) px per frame; None
+            keeps the default slow pan.
+        texture (np.ndarray, optional): The background texture of the fast
+            pan, with a margin that keeps the view inside it.
+        objects (list[MovingObject]): The moving objects.
+        passer_by (tuple, optional): The passer-by's motion template.
+        passer_jitter (np.ndarray, optional): Its pose perturbations (6,).
+        passer_colour (tuple, optional): Its BGR torso colour.
+        pan_border (int): Distance of the middle frame's view from the
+            texture's edges.
+    """
+    pan: Optional[np.ndarray] = None
+    texture: Optional[np.ndarray] = None
+    objects: List[MovingObject] = field(default_factory=list)
+    passer_by: Optional[Tuple] = None
+    passer_jitter: Optional[np.ndarray] = None
+    passer_colour: Optional[Tuple[int, int, int]] = None
+    pan_border: int = 0
+
+
+def _object_patch(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
+    """A striped two-colour ellipse or rectangle: (texture, shape)."""
+    half_major = float(rng.uniform(16, 34))
+    half_minor = float(rng.uniform(9, half_major))
+    size = int(math.ceil(2 * half_major)) + 3
+    centre = (size - 1) / 2
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
+    theta = rng.uniform(0, math.pi)
+    period = rng.uniform(5, 12)
+    stripes = np.sin((xx * math.cos(theta) + yy * math.sin(theta)) *
+                     (2 * math.pi / period)) > 0
+    colours = rng.uniform(0, 255, size=(2, 3)).astype(np.float32)
+    texture = np.where(stripes[..., None], colours[0], colours[1])
+    dx, dy = (xx - centre) / half_major, (yy - centre) / half_minor
+    if rng.uniform() < 0.5:
+        shape = dx**2 + dy**2 <= 1.0
+    else:
+        shape = (np.abs(dx) <= 1.0) & (np.abs(dy) <= 1.0)
+    return texture.astype(np.float32), shape.astype(np.uint8)
+
+
+def plan_irrelevant_motion(rng: np.random.Generator, anchor: np.ndarray,
+                           target: Tuple, nframes: int, width: int,
+                           height: int, pan_speed: float = 0.0,
+                           moving_objects: int = 0,
+                           passer_by: bool = False) -> IrrelevantMotion:
+    """Draw the irrelevant motion of one video.
+
+    Args:
+        rng (np.random.Generator): The video's motion stream.
+        anchor (np.ndarray): (x, y) of the first annotated person at the
+            middle frame; the objects pass near it.
+        target (tuple): That person's motion template.
+        nframes (int): Frames of the video.
+        width (int): Frame width.
+        height (int): Frame height.
+        pan_speed (float): Camera pan in px per frame; 0 keeps the default
+            slow pan. Default: 0.
+        moving_objects (int): Number of moving objects. Default: 0.
+        passer_by (bool): Add the passer-by. Default: False.
+
+    Returns:
+        IrrelevantMotion: The plan.
+    """
+    motion = IrrelevantMotion()
+    middle = 0.5 * (nframes - 1)
+    if pan_speed > 0:
+        direction = rng.uniform(0, 2 * math.pi)
+        motion.pan = pan_speed * np.array(
+            [math.cos(direction), math.sin(direction)])
+        motion.pan_border = _PAN_MARGIN + int(math.ceil(pan_speed * middle))
+        motion.texture = background_texture(
+            rng, width + 2 * motion.pan_border,
+            height + 2 * motion.pan_border)
+    for _ in range(moving_objects):
+        texture, shape = _object_patch(rng)
+        at_middle = anchor + rng.uniform([-90, -70], [90, 50])
+        heading = rng.uniform(0, 2 * math.pi)
+        velocity = rng.uniform(3, 7) * np.array(
+            [math.cos(heading), math.sin(heading)])
+        spin = float(rng.uniform(-6, 6))
+        angle = float(rng.uniform(0, 360)) - spin * middle
+        motion.objects.append(
+            MovingObject(texture, shape, at_middle - velocity * middle,
+                         velocity, angle, spin))
+    if passer_by:
+        x0, speed, h, _, _ = target
+        offset = rng.uniform(30, 60) * rng.choice([-1, 1])
+        speed_p = speed + rng.uniform(-1.2, 1.2)
+        x0_p = (x0 * width + (speed - speed_p) * middle + offset) / width
+        motion.passer_by = (x0_p, speed_p, h * rng.uniform(0.72, 0.88), 0.0,
+                            rng.uniform(0, 2 * math.pi))
+        motion.passer_jitter = rng.uniform(-1, 1, size=6)
+        motion.passer_colour = tuple(
+            int(c) for c in rng.integers(40, 220, size=3))
+    return motion
+
+
+def pan_offset(motion: IrrelevantMotion, t: int,
+               nframes: int) -> Tuple[float, float]:
+    """Top-left corner of the fast pan's view at frame ``t`` in
+    ``motion.texture``: the view is centred at the middle frame."""
+    shift = motion.pan * (t - 0.5 * (nframes - 1))
+    return (motion.pan_border + float(shift[0]),
+            motion.pan_border + float(shift[1]))
+
+
+def object_layer(obj: MovingObject, t: int, width: int,
+                 height: int) -> Tuple[np.ndarray, np.ndarray]:
+    """An object's texture and shape in frame ``t``.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: (height, width, 3) float32 texture
+        and (height, width) bool shape.
+    """
+    size = obj.shape.shape[0]
+    centre = obj.centre + obj.velocity * t
+    warp = cv2.getRotationMatrix2D(((size - 1) / 2, (size - 1) / 2),
+                                   obj.angle + obj.spin * t, 1.0)
+    warp[:, 2] += centre - (size - 1) / 2
+    texture = cv2.warpAffine(obj.texture, warp, (width, height),
+                             flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_REPLICATE)
+    shape = cv2.warpAffine(obj.shape, warp, (width, height),
+                           flags=cv2.INTER_NEAREST,
+                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return texture, shape > 0
+
+
+def draw_objects(img: np.ndarray, objects: Sequence[MovingObject], t: int,
+                 width: int, height: int) -> np.ndarray:
+    """Paint the objects over a float32 frame, in place.
+
+    Returns:
+        np.ndarray: (height, width) bool, where any object is.
+    """
+    covered = np.zeros((height, width), dtype=bool)
+    for obj in objects:
+        texture, shape = object_layer(obj, t, width, height)
+        img[shape] = texture[shape]
+        covered |= shape
+    return covered
+
+
+def motion_mask_path(frame_file: str, track_id: int) -> str:
+    """Where the motion mask of a person in a frame is written, relative
+    to the data root: ``images/<split>/<video>/<frame>.jpg`` ->
+    ``motion_masks/<split>/<video>/<frame>_<track id>.png``."""
+    parts = frame_file.split('/')
+    stem = parts[-1].rsplit('.', 1)[0]
+    return '/'.join([MOTION_MASK_DIR] + parts[1:-1] +
+                    [f'{stem}_{track_id}.png'])
+
+
+def swept(silhouettes: Sequence[np.ndarray], t: int,
+          window: int) -> np.ndarray:
+    """Union of ``silhouettes`` over frames ``t - window .. t + window``,
+    clamped to the video."""
+    first, last = max(0, t - window), min(len(silhouettes) - 1, t + window)
+    return np.logical_or.reduce(silhouettes[first:last + 1])
+
+
+def motion_masks(people: Dict[int, List[np.ndarray]],
+                 others: List[np.ndarray], t: int,
+                 window: int) -> Dict[int, np.ndarray]:
+    """The motion masks of labelled frame ``t``, one per annotated person.
+
+    Args:
+        people (dict[int, list[np.ndarray]]): Track id -> that person's
+            silhouette in every frame of the video ((H, W) bool each).
+        others (list[np.ndarray]): Per frame, where the unannotated movers
+            are (passer-by and objects; (H, W) bool each).
+        t (int): The labelled frame.
+        window (int): Half-length of the clip window in frames.
+
+    Returns:
+        dict[int, np.ndarray]: Track id -> (H, W) uint8 with
+        :data:`TARGET_MOTION` where that person's swept region is and
+        :data:`OTHER_MOTION` where the swept region of everything else is.
+    """
+    regions = {p: swept(s, t, window) for p, s in people.items()}
+    rest = swept(others, t, window)
+    masks = {}
+    for p, region in regions.items():
+        other = rest.copy()
+        for q, other_region in regions.items():
+            if q != p:
+                other |= other_region
+        masks[p] = (TARGET_MOTION * region + OTHER_MOTION * other).astype(
+            np.uint8)
+    return masks

@@ -1,0 +1,251 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""The synthetic PoseTrack18-layout dataset (the bundled sample and the
+controlled videos of the ablation studies).
+
+The sample exists so that the dataset, the pipeline, the model and the
+metric can be exercised end to end without the real PoseTrack data. It is
+drawn from scratch (textured backgrounds and walking stick figures); it says
+nothing about accuracy on real videos.
+
+The fixed sample has five short videos (train: 3 of 12-16 frames, every
+other frame labelled; val: 2 of 13-15 frames, every third labelled) of one
+or two walking stick figures on a slowly panning textured background. A
+generated layout has ``num_videos = (train, val)`` videos of
+``frames_per_video`` frames, every ``label_step``-th (and the last) frame
+labelled, one or two people drawn from the seed. The first and last frame
+of a video are labelled; joints outside the image and an ear behind a
+turned head are ``[0, 0, 0]``; one labelled val frame of the fixed sample
+has an ignore region; the val detections cover every val frame (jittered
+boxes around each visible person plus low-score false positives).
+
+Controlled effects, each from a random stream of its own (switching one on
+leaves the people, default backgrounds and detections of a seed as they
+were): joints hidden per frame (painted over with the background, so the
+neighbouring frames show what a frame hides; the label stays), motion blur,
+a crossing distractor (annotated), and irrelevant motion
+(:mod:`.irrelevant_motion`: a fast pan, moving textured objects, an
+unannotated passer-by behind the first person). With irrelevant motion the
+motion masks of each annotated person in each labelled frame t are written
+(uint8, frame size): bit 1 where that person's silhouette is in some frame
+of t - mask_window .. t + mask_window (clamped to the video), bit 2 where
+anything else that moves on its own is (other people, the passer-by, the
+objects; not the pan).
+
+Layout written under ``out_dir`` (the same as a PoseTrack18 release, plus
+the masks)::
+
+    images/{train,val}/<video>/<frame:06d>.jpg
+    annotations/{train,val}/<video>.json
+    person_detections/val_human_detections.json
+    motion_masks/{train,val}/<video>/<frame:06d>_<track id>.png
+
+The output depends only on ``seed`` (and the keyword arguments): the JSON
+and PNG files are byte-identical between runs, and so are the JPEG files for
+a given OpenCV build.
+"""
+import os
+import os.path as osp
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import cv2
+import numpy as np
+
+from .annotations import write_json
+from .irrelevant_motion import motion_mask_path
+from .stick_figure import generated_layout, with_distractor
+from .video import Effects, render_video
+
+# Fixed structure of the sample: (split, video name, number of frames,
+# labelling step, per-person motion templates, see ``stick_figure``). The
+# seed perturbs the motion and the textures, never the structure.
+_VIDEOS = [
+    ('train', '000001_sample_train', 16, 2,
+     [(0.25, 2.2, 150, 0.000, 0.0), (0.78, -1.6, 120, 0.004, 1.7)]),
+    ('train', '000002_sample_train', 14, 2, [(0.45, 1.4, 170, -0.006, 0.6)]),
+    ('train', '000003_sample_train', 12, 2,
+     [(0.88, 4.0, 140, 0.000, 2.5), (0.35, -1.0, 125, 0.008, 4.0)]),
+    ('val', '000101_sample_val', 15, 3,
+     [(0.30, 1.8, 155, 0.000, 0.3), (0.72, -2.0, 130, 0.003, 3.1)]),
+    ('val', '000102_sample_val', 13, 3,
+     [(0.10, 3.0, 145, 0.002, 1.2), (0.60, 0.8, 115, -0.004, 5.0)]),
+]
+
+
+def _check_arguments(num_false_positives, occlusion_prob, occluder_radius,
+                     blur_prob, blur_length, pan_speed, moving_objects,
+                     mask_window) -> None:
+    problems = []
+    if num_false_positives < 1:
+        problems.append('num_false_positives must be at least 1, got '
+                        f'{num_false_positives}')
+    for name, value in (('occlusion_prob', occlusion_prob),
+                        ('blur_prob', blur_prob)):
+        if not 0.0 <= value <= 1.0:
+            problems.append(f'{name} must be in [0, 1], got {value}')
+    if not 0.0 < occluder_radius <= 0.5:
+        problems.append(
+            f'occluder_radius must be in (0, 0.5], got {occluder_radius}')
+    for name, value, low in (('blur_length', blur_length, 2),
+                             ('pan_speed', pan_speed, 0),
+                             ('moving_objects', moving_objects, 0),
+                             ('mask_window', mask_window, 0)):
+        if value < low:
+            problems.append(f'{name} must be >= {low}, got {value}')
+    if problems:
+        raise ValueError('; '.join(problems))
+
+
+def _write_video(out_dir: str, split: str, name: str, video: Dict,
+                 jpeg_quality: int, summary: Dict) -> None:
+    """Write one rendered video's frames, annotation file and motion masks
+    and count them in ``summary``."""
+    stats = summary.setdefault(split, {
+        'videos': 0, 'frames': 0, 'labeled_frames': 0, 'instances': 0,
+        'ann_files': []
+    })
+    for file_name, img in video['frames']:
+        path = osp.join(out_dir, file_name)
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        if not cv2.imwrite(path, img,
+                           [int(cv2.IMWRITE_JPEG_QUALITY), jpeg_quality]):
+            raise IOError(f'cv2.imwrite failed for {path}')
+    for (file_name, track_id), mask in video['motion_masks'].items():
+        path = osp.join(out_dir, motion_mask_path(file_name, track_id))
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        if not cv2.imwrite(path, mask):
+            raise IOError(f'cv2.imwrite failed for {path}')
+    ann_file = osp.join(out_dir, 'annotations', split, f'{name}.json')
+    write_json(ann_file, video['json'])
+    images = video['json']['images']
+    stats['videos'] += 1
+    stats['frames'] += len(images)
+    stats['labeled_frames'] += sum(1 for im in images if im['is_labeled'])
+    stats['instances'] += len(video['json']['annotations'])
+    stats['ann_files'].append(ann_file)
+    summary['ignore_regions'] += sum(
+        len(im.get('ignore_regions_x', [])) for im in images)
+    summary['hidden_joints'].update(video['hidden_joints'])
+    summary['blurred_frames'].extend(video['blurred_frames'])
+    summary['motion_masks'] += len(video['motion_masks'])
+
+
+def _write_dataset(out_dir: str, videos: List[Tuple], seed: int,
+                   splits: Sequence[str], render_args: Dict,
+                   effects: Dict, motion_options: Optional[Dict],
+                   jpeg_quality: int) -> Dict:
+    """Render and write every video of ``videos``; returns the summary."""
+    rng = np.random.default_rng(seed)
+    summary: Dict = {'root': out_dir, 'seed': seed, 'det_file': None,
+                     'num_detections': 0, 'ignore_regions': 0,
+                     'hidden_joints': {}, 'blurred_frames': [],
+                     'motion_masks': 0}
+    detections: List[Dict] = []
+    for index, (split, name, nframes, step, templates) in enumerate(videos):
+        # Draw every random number of a video even when the split is
+        # skipped, so a video's content does not depend on ``splits``.
+        vid_rng = np.random.default_rng(rng.integers(0, 2**31))
+        if effects['distractor']:
+            templates = with_distractor(templates, nframes,
+                                        render_args['width'])
+        # The effects and the irrelevant motion draw from streams of their
+        # own: switching them on leaves the people, the default backgrounds
+        # and the detections of a seed as they were.
+        video = render_video(
+            vid_rng, split, name, nframes, step, templates,
+            effects=Effects(np.random.default_rng([seed, 2, index]),
+                            *effects['frame_effects']),
+            motion_rng=np.random.default_rng([seed, 3, index]),
+            motion_options=motion_options, **render_args)
+        if split not in splits:
+            continue
+        _write_video(out_dir, split, name, video, jpeg_quality, summary)
+        detections.extend(video['detections'])
+    if 'val' in splits:
+        det_file = osp.join(out_dir, 'person_detections',
+                            'val_human_detections.json')
+        write_json(det_file, detections)
+        summary['det_file'] = det_file
+        summary['num_detections'] = len(detections)
+    return summary
+
+
+def make_sample_posetrack(out_dir: str,
+                          seed: int = 0,
+                          width: int = 320,
+                          height: int = 240,
+                          jpeg_quality: int = 85,
+                          splits: Sequence[str] = ('train', 'val'),
+                          det_score_range: Tuple[float, float] = (0.6, 0.99),
+                          num_false_positives: int = 2,
+                          num_videos: Optional[Tuple[int, int]] = None,
+                          frames_per_video: int = 20,
+                          label_step: int = 2,
+                          occlusion_prob: float = 0.0,
+                          occluder_radius: float = 0.08,
+                          blur_prob: float = 0.0,
+                          blur_length: int = 9,
+                          distractor: bool = False,
+                          pan_speed: float = 0.0,
+                          moving_objects: int = 0,
+                          passer_by: bool = False,
+                          mask_window: int = 2) -> Dict:
+    """Generate the synthetic PoseTrack18-format sample dataset (the fixed
+    five-video sample, or a generated layout; see the module docstring).
+
+    Args:
+        out_dir (str): Root folder to write to (created if missing).
+        seed (int): Seed of ``numpy.random.default_rng``. Default: 0.
+        width, height (int): Frame size. Default: 320, 240.
+        jpeg_quality (int): JPEG quality of the frames. Default: 85.
+        splits (Sequence[str]): Splits to write. Default: train and val.
+        det_score_range (tuple[float, float]): Scores of true detections.
+        num_false_positives (int): False positives per val video, >= 1.
+        num_videos (tuple[int, int], optional): ``(train, val)`` videos of a
+            generated layout instead of the fixed sample.
+        frames_per_video (int): Frames of a generated video. Default: 20.
+        label_step (int): Labelling step of a generated video. Default: 2.
+        occlusion_prob (float): Probability that a joint is hidden in a
+            frame (a disc of ``occluder_radius`` × the person's height
+            painted with the background; the label stays). Default: 0.
+        occluder_radius (float): See ``occlusion_prob``. Default: 0.08.
+        blur_prob (float): Probability that a frame is motion-blurred with
+            a line kernel of ``blur_length`` (>= 2) px. Default: 0.
+        blur_length (int): See ``blur_prob``. Default: 9.
+        distractor (bool): An annotated person crossing the first one.
+        pan_speed (float): Irrelevant motion: camera pan in px per frame
+            (0: the default slow pan).
+        moving_objects (int): Irrelevant motion: moving textured objects.
+        passer_by (bool): Irrelevant motion: an unannotated passer-by.
+        mask_window (int): Half-length of the motion masks' clip window
+            (written with any irrelevant motion). Default: 2.
+
+    Returns:
+        dict: ``root``, ``seed``, ``det_file`` (None without val),
+        ``num_detections``, ``ignore_regions``, ``hidden_joints`` (frame
+        file -> ``[[track_id, keypoint], ...]``), ``blurred_frames``,
+        ``motion_masks`` (number written) and per split ``videos``,
+        ``frames``, ``labeled_frames``, ``instances``, ``ann_files``.
+    """
+    _check_arguments(num_false_positives, occlusion_prob, occluder_radius,
+                     blur_prob, blur_length, pan_speed, moving_objects,
+                     mask_window)
+    if num_videos is None:
+        videos = _VIDEOS
+    else:
+        videos = generated_layout(
+            np.random.default_rng([seed, 1]), num_videos, frames_per_video,
+            label_step)
+    motion_options = None
+    if pan_speed > 0 or moving_objects > 0 or passer_by:
+        motion_options = dict(pan_speed=pan_speed,
+                              moving_objects=moving_objects,
+                              passer_by=passer_by)
+    render_args = dict(width=width, height=height,
+                       det_score_range=det_score_range,
+                       num_false_positives=num_false_positives,
+                       mask_window=mask_window)
+    effects = dict(distractor=distractor,
+                   frame_effects=(occlusion_prob, occluder_radius,
+                                  blur_prob, blur_length))
+    return _write_dataset(out_dir, videos, seed, splits, render_args,
+                          effects, motion_options, jpeg_quality)
