@@ -11,10 +11,7 @@ from typing import Iterator, Tuple, Union
 import torch
 import torch.nn as nn
 from mmengine.config import Config, ConfigDict
-from mmpose.structures import PoseDataSample
 
-from ..apis.inference import get_frame_offsets
-from ..io.clip import key_frame_index
 from ..models.utils.deform_conv import DeformConvV2
 from ..utils.errors import InputError
 
@@ -34,7 +31,7 @@ def clip_input_shape(cfg: Union[Config, ConfigDict]) -> Tuple[int, int, int]:
     Returns:
         tuple[int, int, int]: ``(T, H, W)``.
     """
-    num_frames = len(get_frame_offsets(cfg))
+    num_frames = len(cfg.frame_offsets)
     sizes = [
         step['input_size'] for step in cfg.test_dataloader.dataset.pipeline
         if step['type'] == 'TopdownAffine'
@@ -49,24 +46,21 @@ def clip_input_shape(cfg: Union[Config, ConfigDict]) -> Tuple[int, int, int]:
 
 
 class ClipHeatmapNetwork(nn.Module):
-    """A video pose estimator in ``tensor`` mode with the config's key frame.
+    """A video pose estimator in ``tensor`` mode: clips in, the key frame's
+    heatmaps out (the model knows its clip, ``frame_offsets``).
 
     Args:
         model (nn.Module): A ``VideoTopdownPoseEstimator``.
-        key_frame (int): The key frame's index in the clip.
     """
 
-    def __init__(self, model: nn.Module, key_frame: int) -> None:
+    def __init__(self, model: nn.Module) -> None:
         super().__init__()
         self.model = model
-        self.key_frame = key_frame
-        self._samples = [PoseDataSample(metainfo=dict(key_frame_index=key_frame))]
 
     @classmethod
     def from_model(cls, model: nn.Module) -> 'ClipHeatmapNetwork':
-        """Wrap a model built by ``init_model`` (its ``cfg`` gives the key
-        frame, :func:`~tdmi_mmpose.io.clip.key_frame_index`)."""
-        return cls(model, key_frame_index(get_frame_offsets(model.cfg)))
+        """Wrap a model built by ``init_model``."""
+        return cls(model)
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """Heatmaps of the key frames.
@@ -77,7 +71,7 @@ class ClipHeatmapNetwork(nn.Module):
         Returns:
             Tensor: Heatmaps, (B, K, h, w).
         """
-        return self.model(inputs, self._samples, mode='tensor')
+        return self.model(inputs, None, mode='tensor')
 
 
 @contextlib.contextmanager
