@@ -6,7 +6,7 @@ Importing this package registers every component into mmpose's registries
 build them by name.
 """
 from . import (apis, datasets, engine, evaluation, models,  # noqa: F401
-               tracking, utils, visualization)
+               smoothing, tracking, utils, visualization)
 from .io import register_checkpoint_safe_globals
 from .version import __version__
 

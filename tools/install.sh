@@ -70,6 +70,10 @@ pipi -q "$SETUPTOOLS" "numpy>=1.23,<2" "opencv-python==4.11.0.86" "mmengine==0.1
   "motmetrics==1.4.0" pytest \
   || fail "pip could not install the pinned dependencies"
 
+step "ONNX export and ONNX Runtime, CPU (pins that keep numpy < 2)"
+pipi -q "onnx==1.23.2" "onnxscript==0.7.2" "onnxruntime==1.32.0" "ml_dtypes<0.6" \
+  "numpy>=1.23,<2" || fail "pip could not install onnx/onnxruntime"
+
 TORCH_TAG=$("$PY" -c "import torch; print(torch.__version__.replace('+', '_'))")
 PY_TAG=$("$PY" -c "import sys; print(f'cp{sys.version_info[0]}{sys.version_info[1]}')")
 mmcv_ok() { (cd /tmp && "$PY" -c "import mmcv, mmcv.ops; from mmcv.ops import ModulatedDeformConv2d; assert mmcv.__version__ == '$MMCV_VERSION'") >/dev/null 2>&1; }

@@ -210,16 +210,19 @@ class TemporalDifferenceEncoder(BaseModule):
         assert all(-len(stage_feats) <= s < len(stage_feats) for s in used), (
             f'stage indices {used} are out of range for {len(stage_feats)} '
             'stage features')
-        shapes = {s: tuple(int(d) for d in stage_feats[s].shape)
+        # shape[1:] only: int() of the batch size would fix it in an
+        # exported graph
+        shapes = {s: tuple(int(d) for d in stage_feats[s].shape[1:])
                   for s in used}
         for s, shape in shapes.items():
-            assert len(shape) == 5 and shape[1:3] == (
+            assert len(shape) == 4 and shape[:2] == (
                 self.num_frames, self.in_channels), (
-                    f'stage_feats[{s}] has shape {shape}, but the TDE was '
-                    f'built for (B, T={self.num_frames}, C={self.in_channels},'
+                    f'stage_feats[{s}] has shape '
+                    f'{tuple(stage_feats[s].shape)}, but the TDE was built for'
+                    f' (B, T={self.num_frames}, C={self.in_channels},'
                     ' h, w) (T comes from the config\'s frame_offsets; other '
                     'channels need a StageFeatureAdapter neck before it)')
-        sizes = {shape[3:] for shape in shapes.values()}
+        sizes = {shape[2:] for shape in shapes.values()}
         assert len(sizes) == 1, (
             f'all used stage features must share one spatial size, got '
             f'{sorted(sizes)} (put a StageFeatureAdapter neck before the TDE)')
