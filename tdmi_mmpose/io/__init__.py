@@ -18,6 +18,9 @@ boundary trusts what it gets.
 - ``detections``: the one detection-file reader (:func:`read_detections`),
   used by the dataset's ``bbox_file`` and ``person_boxes``;
 - ``person_boxes``: user-supplied person boxes for video inference;
+- ``frames``: video frames entering the package: the one frame decoder
+  (:func:`read_frame`), the one-size rule, image sizes from file headers,
+  a video path as a frame stream;
 - ``annolist``: PoseTrack2017-style ``annolist`` files (PoseTrack2017 and
   HiEve labels); ``hieve_format``: HiEve's joints, flags and all-track
   label files;
@@ -49,6 +52,8 @@ from .clip import (check_frame_offsets, clip_frame_indices, key_frame_index,
 from .config import (CfgOptionsAction, apply_clip, is_path_variable,
                      load_config, retarget_data_root)
 from .detections import read_detections
+from .frames import (check_frame_size, is_video_file, list_frame_files,
+                     open_frame_stream, read_frame, read_image_size)
 from .fields import (COORDINATE_LIMIT, VISIBILITY_FLAGS, check_fields,
                      check_record, check_value, is_json_integer)
 from .json_files import (OVERWRITE_FLAG, check_json_finite,
@@ -73,6 +78,8 @@ from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
                            check_person_boxes, image_ids_from_annotation)
 
 __all__ = [
+    'check_frame_size', 'is_video_file', 'list_frame_files',
+    'open_frame_stream', 'read_frame', 'read_image_size',
     'check_frame_offsets', 'clip_frame_indices', 'key_frame_index',
     'random_frame_offsets', 'CfgOptionsAction', 'apply_clip',
     'is_path_variable', 'load_config',

@@ -56,6 +56,17 @@ def read_frame(frame: FrameType,
                      f'BGR array, {problem}.')
 
 
+def read_image_size(path: str) -> Optional[Tuple[int, int]]:
+    """(width, height) from an image file's header (PIL; the pixels are not
+    decoded), ``None`` if the file is missing or unreadable."""
+    try:
+        from PIL import Image
+        with Image.open(path) as img:
+            return tuple(img.size)
+    except Exception:  # missing or unreadable: the caller decides
+        return None
+
+
 def check_frame_size(frame: np.ndarray, reference_shape: Tuple[int, ...],
                      name: str, reference_name: str) -> None:
     """The one rule that all frames of a video have one size: an

@@ -16,21 +16,12 @@ from ...io import (PERSON_CATEGORY_ID, InputError, annotation_where,
                    clip_frame_names, frame_table, group_videos, ignore_regions,
                    image_size, json_files, keypoints_array,
                    posetrack18_metainfo_file, random_frame_offsets,
-                   read_detections, read_video_file, register_annotation_ids,
-                   register_image_ids, video_name, xywh_to_xyxy)
+                   read_detections, read_image_size, read_video_file,
+                   register_annotation_ids, register_image_ids, video_name,
+                   xywh_to_xyxy)
 
 FRAME_SAMPLING_MODES = ('fixed', 'random')
 MISSING_FRAME_MODES = ('error', 'key_frame')
-
-
-def _read_image_size(path: str) -> Optional[Tuple[int, int]]:
-    """(width, height) from an image file header, ``None`` if unreadable."""
-    try:
-        from PIL import Image
-        with Image.open(path) as img:
-            return tuple(img.size)
-    except Exception:  # missing or unreadable: handled by the caller
-        return None
 
 
 @DATASETS.register_module()
@@ -256,7 +247,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         video = self.videos[img['_video_key']]
         if size is None and not video['size_checked']:
             video['size_checked'] = True
-            video['size'] = _read_image_size(
+            video['size'] = read_image_size(
                 osp.join(self.data_prefix['img'], img['file_name']))
             if video['size'] is None:
                 self.skip_counts['videos_without_image_size'] += 1
