@@ -7,9 +7,7 @@ each round every backend runs once in turn on the same clips, so a change of
 load on the machine hits both alike. Reported: the median and the spread
 (min, max, quartiles) of the per-call wall times.
 """
-import os
 import os.path as osp
-import platform
 import statistics
 import tempfile
 import time
@@ -21,6 +19,7 @@ import onnxruntime as ort
 import torch
 from mmengine.config import Config, ConfigDict
 
+from ..benchmarks.measure import machine_info
 from ..models.utils.deform_conv import DeformConvV2
 from .clip_network import clip_input_shape
 from .onnx_export import (build_network, export_onnx, heatmap_difference,
@@ -64,29 +63,12 @@ def spread(seconds: List[float]) -> dict:
         times_ms=[round(1e3 * s, 3) for s in seconds])
 
 
-def _cpu_model() -> str:
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def machine_record() -> dict:
-    """The machine and the library versions, for a timing record."""
-    return dict(
-        cpu=_cpu_model(),
-        cpu_count=os.cpu_count(),
-        platform=platform.platform(),
-        python=platform.python_version(),
-        torch=torch.__version__,
-        onnx=onnx.__version__,
-        onnxruntime=ort.__version__,
-        numpy=np.__version__,
-        load_avg_1min=os.getloadavg()[0])
+    """The machine and the library versions, for a timing record
+    (:func:`~tdmi_mmpose.benchmarks.measure.machine_info` of the CPU, with
+    onnx's and ONNX Runtime's versions)."""
+    return dict(machine_info(torch.device('cpu')), onnx=onnx.__version__,
+                onnxruntime=ort.__version__, numpy=np.__version__)
 
 
 def _eager_dcn_backend(network: torch.nn.Module) -> str:
