@@ -6,8 +6,9 @@ Person boxes come from an mmdet detector (``--det-model``/``--det-weights``)
 or from a COCO-style detection JSON file (``--bboxes``). Poses are rendered
 with mmpose's visualiser (``--vis-out-dir``: an .mp4 for a video file, one
 image per frame otherwise, or a video when ``--vis-out-dir`` ends in .mp4)
-and written as JSON (``--pred-out-dir``; a folder holding JSON files of an
-earlier run is an error unless ``--overwrite`` removes them first). People
+and written as JSON (``--pred-out-dir``). A prediction folder holding JSON
+files, or a rendering folder holding images, of an earlier run is an error
+unless ``--overwrite`` removes them first. People
 are tracked by default (each gets a ``track_id`` in the JSON and is drawn in
 the colour of its id; ``--no-track`` turns this off, see
 ``docs/tracking.md``). A progress bar shows the frames. See
@@ -112,9 +113,9 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--overwrite',
         action='store_true',
-        help='remove the JSON files of an earlier run from the prediction '
-        'folder first (without it, such a folder is an error: it would mix '
-        'two runs)')
+        help='remove the JSON files (prediction folder) and images '
+        '(rendering folder) of an earlier run first (without it, such a '
+        'folder is an error: it would mix two runs)')
     parser.add_argument(
         '--vis-fps',
         type=float,
@@ -154,13 +155,23 @@ def main(argv: Optional[List[str]] = None) -> int:
     import time
 
     from tdmi_mmpose.apis import MMPoseVideoInferencer
-    from tdmi_mmpose.io import check_no_earlier_run
+    from tdmi_mmpose.io import (check_no_earlier_run, is_image_file,
+                                is_video_file)
 
     # mmpose writes the JSON to <out_dir>/predictions without --pred-out-dir
     pred_dir = args.pred_out_dir or (
         osp.join(args.out_dir, 'predictions') if args.out_dir else None)
     if pred_dir:
         for path in check_no_earlier_run(pred_dir, overwrite=args.overwrite):
+            os.remove(path)
+    # and the rendered frames to <out_dir>/visualizations (a video file
+    # name as --vis-out-dir is written whole)
+    vis_dir = args.vis_out_dir or (
+        osp.join(args.out_dir, 'visualizations') if args.out_dir else None)
+    if vis_dir and not is_video_file(vis_dir):
+        for path in check_no_earlier_run(
+                vis_dir, overwrite=args.overwrite, is_output=is_image_file,
+                what='image'):
             os.remove(path)
 
     inferencer = MMPoseVideoInferencer(

@@ -52,8 +52,9 @@ from .clip import (check_frame_offsets, clip_frame_indices, key_frame_index,
 from .config import (CfgOptionsAction, apply_clip, is_path_variable,
                      load_config, retarget_data_root)
 from .detections import read_detections
-from .frames import (check_frame_size, is_video_file, list_frame_files,
-                     open_frame_stream, read_frame, read_image_size)
+from .frames import (check_frame_size, is_image_file, is_video_file,
+                     list_frame_files, open_frame_stream, read_frame,
+                     read_image_size)
 from .fields import (COORDINATE_LIMIT, VISIBILITY_FLAGS, check_fields,
                      check_record, check_value, is_json_integer)
 from .json_files import (OVERWRITE_FLAG, check_json_finite,
@@ -78,7 +79,7 @@ from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
                            check_person_boxes, image_ids_from_annotation)
 
 __all__ = [
-    'check_frame_size', 'is_video_file', 'list_frame_files',
+    'check_frame_size', 'is_image_file', 'is_video_file', 'list_frame_files',
     'open_frame_stream', 'read_frame', 'read_image_size',
     'check_frame_offsets', 'clip_frame_indices', 'key_frame_index',
     'random_frame_offsets', 'CfgOptionsAction', 'apply_clip',

@@ -90,12 +90,17 @@ def is_video_file(path: str) -> bool:
     return _mime_kind(path) == 'video'
 
 
+def is_image_file(path: str) -> bool:
+    """Whether a file name is an image's (by its MIME type)."""
+    return _mime_kind(path) == 'image'
+
+
 def list_frame_files(folder: str) -> List[str]:
     """The image files of a folder (by MIME type), sorted by name: the frame
     order of a video given as a folder of frames."""
     return sorted(
         osp.join(folder, name) for name in os.listdir(folder)
-        if _mime_kind(name) == 'image' and osp.isfile(osp.join(folder, name)))
+        if is_image_file(name) and osp.isfile(osp.join(folder, name)))
 
 
 def open_frame_stream(

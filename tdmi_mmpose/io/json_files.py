@@ -4,7 +4,7 @@ import json
 import math
 import os
 import os.path as osp
-from typing import Container, List, Sequence
+from typing import Callable, Container, List, Sequence
 
 from mmengine import fileio
 
@@ -160,10 +160,12 @@ OVERWRITE_FLAG = '--overwrite'
 
 
 def check_no_earlier_run(folder: str, written: Container[str] = (),
-                         overwrite: bool = False) -> List[str]:
-    """Check that an output folder holds no ``*.json`` file of an earlier
-    run (a file this run will not write): else the folder would mix two
-    runs.
+                         overwrite: bool = False,
+                         is_output: Callable[[str], bool] = None,
+                         what: str = 'JSON') -> List[str]:
+    """Check that an output folder holds no file of an earlier run (one
+    ending in ``extensions`` that this run will not write): else the folder
+    would mix two runs.
 
     Args:
         folder (str): The output folder (may not exist yet).
@@ -171,6 +173,9 @@ def check_no_earlier_run(folder: str, written: Container[str] = (),
             replaced whole, so no mixing).
         overwrite (bool): Allow them (the caller replaces the folder
             whole, or removes them). Defaults to ``False``.
+        is_output (Callable[[str], bool], optional): Whether a file name is
+            an output file. Defaults to names ending in ``.json``.
+        what (str): What they are, in the error. Defaults to ``'JSON'``.
 
     Returns:
         list[str]: The earlier files' paths (empty unless ``overwrite``).
@@ -183,10 +188,11 @@ def check_no_earlier_run(folder: str, written: Container[str] = (),
         return []
     earlier = sorted(
         name for name in os.listdir(folder)
-        if name.endswith('.json') and name not in written)
+        if (is_output(name) if is_output else name.endswith('.json'))
+        and name not in written)
     if earlier and not overwrite:
         raise InputError(
-            f'{folder} holds {len(earlier)} JSON file(s) of an earlier run '
+            f'{folder} holds {len(earlier)} {what} file(s) of an earlier run '
             f'({", ".join(earlier[:3])}{", ..." if len(earlier) > 3 else ""})'
             f'; pass {OVERWRITE_FLAG} to replace them, or choose another '
             'folder.')

@@ -7,6 +7,7 @@ import math
 import os
 import os.path as osp
 
+import numpy as np
 import pytest
 from tool_fixtures import VIDEO, gt_video, pred_video, write_eval_case
 
@@ -310,6 +311,34 @@ def test_video_demo_refuses_a_prediction_folder_of_an_earlier_run(
             'earlier run (000000.json, 000001.json, 000002.json, ...); pass '
             '--overwrite to replace them, or choose another folder.' in err)
     assert len(os.listdir(pred_dir)) == 6  # nothing touched
+
+
+def test_video_demo_refuses_a_rendering_folder_of_an_earlier_run(
+        tmp_path, capsys):
+    import importlib.util
+
+    import cv2
+    from tool_fixtures import REPO_ROOT, TINY_CONFIG
+
+    from tdmi_mmpose.utils import run_tool
+    spec = importlib.util.spec_from_file_location(
+        'second_sweep_video_demo_vis',
+        osp.join(REPO_ROOT, 'tools/video_demo.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    vis_dir = tmp_path / 'out' / 'visualizations'
+    vis_dir.mkdir(parents=True)
+    for t in range(5):
+        cv2.imwrite(str(vis_dir / f'{t:06d}.jpg'),
+                    np.zeros((4, 4, 3), np.uint8))
+    argv = [str(tmp_path / 'frames'), '--pose2d', TINY_CONFIG,
+            '--det-model', 'whole_image', '--out-dir', str(tmp_path / 'out')]
+    assert run_tool(tool.main, argv, prog='video_demo') == 2
+    err = capsys.readouterr().err
+    assert (f'video_demo: error: {vis_dir} holds 5 image file(s) of an '
+            'earlier run (000000.jpg, 000001.jpg, 000002.jpg, ...); pass '
+            '--overwrite to replace them' in err)
+    assert len(os.listdir(vis_dir)) == 5  # nothing touched
 
 
 def test_overwrite_lists_only_an_earlier_run(tmp_path, pt):
