@@ -132,7 +132,7 @@ def _predicted_keypoints(rng, people, jitter, border):
 def _random_case(rng, root):
     """GT and prediction folders of 1-3 PoseTrack21-style videos."""
     p_missing = float(rng.choice([0.0, 0.3]))
-    jitter = float(rng.choice([0.1, 0.4]))
+    jitter = float(rng.choice([0.03, 0.1, 0.4]))
     border = float(rng.choice([0.0, 0.15]))
     spread = float(rng.choice([300, 900]))
     for folder in ('gt', 'pred'):
@@ -264,3 +264,34 @@ def test_gt_against_itself_is_100(tmp_path):
     kit = kit_pose_map(root + '/gt', root + '/pred')
     assert list(result['table'].values()) == [100.0] * len(TABLE_NAMES)
     assert list(kit['COMBINED_SEQ']['map'].values()) == [100.0] * 8
+
+
+def test_metric_with_the_posetrack21_protocol_matches_the_kit(tmp_path):
+    """PoseTrackAPMetric(protocol='posetrack21') on the people of a random
+    case's prediction files gives the kit's numbers for those files and for
+    the files it writes."""
+    from test_posetrack_ap_metric import (build_metric,
+                                          samples_from_prediction_files)
+    root = str(tmp_path / 'case')
+    _random_case(np.random.default_rng(5), root)
+    for name in os.listdir(root + '/pred'):
+        path = os.path.join(root, 'pred', name)
+        with open(path) as f:
+            pred = json.load(f)
+        for ann in pred['annotations']:
+            ann.setdefault('scores', [0.25] * NUM_KEYPOINTS)
+        with open(path, 'w') as f:
+            json.dump(pred, f)
+    out_dir = str(tmp_path / 'written')
+    metric = build_metric(
+        root + '/gt',
+        outfile_prefix=out_dir,
+        nms_mode='none',
+        protocol='posetrack21')
+    samples = samples_from_prediction_files(root + '/pred')
+    metric.process([], samples)
+    metrics = metric.evaluate(len(samples))
+    for pred_dir in (root + '/pred', out_dir):
+        kit = kit_pose_map(root + '/gt', pred_dir)['COMBINED_SEQ']['map']
+        for ours, theirs in zip(TABLE_NAMES, kit):
+            assert abs(metrics[f'posetrack/{ours}'] - kit[theirs]) <= 1e-9
