@@ -12,10 +12,10 @@ Usage::
 name (poseval's ``-p``). The script prints poseval's AP table and a per-joint
 table (poseval's ``-e``), or with ``--protocol posetrack21`` the PoseTrack21
 kit's AP (``PosemAP``: labelled frames only, joints with x > 0 and y > 0,
-docs/metric.md); with ``--track`` (poseval's protocol only) also poseval's tracking table
-(MOTA per joint group, MOTP, precision, recall; poseval's ``-t``) and its
-per-joint values, which needs an integer ``track_id`` on every GT and
-predicted annotation. It optionally writes the numbers (percent, NaN as
+docs/metric.md); with ``--track`` (poseval's protocol only) also poseval's
+tracking table (MOTA per joint group, MOTP, precision, recall; poseval's
+``-t``) and its per-joint values, which needs an integer ``track_id`` on
+every GT and predicted annotation. It optionally writes the numbers (percent, NaN as
 null) to FILE, the MOTA ones under ``"tracking"`` (strict JSON, written
 atomically). The logic is the package's
 (:mod:`tdmi_mmpose.evaluation.metrics.posetrack_evaluation`).

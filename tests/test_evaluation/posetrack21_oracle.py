@@ -60,7 +60,4 @@ def kit_pose_map(gt_dir: str, pred_dir: str) -> dict:
         results, _ = evaluator.evaluate([dataset],
                                         [trackeval.metrics.PosemAP()])
     tracker, = results['PoseTrack'].values()
-    return {
-        seq: value['person']['PosemAP']
-        for seq, value in tracker.items()
-    }
+    return {seq: value['person']['PosemAP'] for seq, value in tracker.items()}

@@ -79,10 +79,10 @@ def _regions(rng):
     xs, ys = [], []
     for _ in range(int(rng.integers(1, 3))):
         n = int(rng.integers(3, 7))
-        xs.append([round(float(v), 1)
-                   for v in rng.uniform(0, REGION_CORNER, n)])
-        ys.append([round(float(v), 1)
-                   for v in rng.uniform(0, REGION_CORNER, n)])
+        xs.append(
+            [round(float(v), 1) for v in rng.uniform(0, REGION_CORNER, n)])
+        ys.append(
+            [round(float(v), 1) for v in rng.uniform(0, REGION_CORNER, n)])
     return xs, ys
 
 
@@ -148,8 +148,9 @@ def _random_case(rng, root):
     spread = float(rng.choice([300, 900]))
     for v in range(int(rng.integers(1, 4))):
         name = f'{20000 + 7 * v:06d}_mpii_test'
-        gt, pred = (dict(images=[], annotations=[], categories=CATEGORIES)
-                    for _ in range(2))
+        gt, pred = (
+            dict(images=[], annotations=[], categories=CATEGORIES)
+            for _ in range(2))
         nframes = int(rng.integers(1, 6))
         labels = rng.random(nframes) < 0.7
         labels[int(rng.integers(nframes))] = True
@@ -168,8 +169,13 @@ def _random_case(rng, root):
             pred['images'].append(dict(image))
             people = _gt_people(rng, labeled, p_missing, border, spread)
             for t, (keypoints, bbox_head) in enumerate(people):
-                _add_person(gt, image_id, t, keypoints, bbox_head=bbox_head,
-                            bbox=[0, 0, 10, 10])
+                _add_person(
+                    gt,
+                    image_id,
+                    t,
+                    keypoints,
+                    bbox_head=bbox_head,
+                    bbox=[0, 0, 10, 10])
             for t in range(int(rng.integers(0, 5))):
                 scores = [
                     float(np.round(rng.random(), 1))
@@ -255,13 +261,17 @@ def test_gt_against_itself_is_100(tmp_path):
         for ann in gt['annotations']:
             if ann['image_id'] in labeled:  # every joint annotated
                 ann['keypoints'] = [
-                    float(300 + 10 * k + ann['track_id'] * 100) if k % 3 < 2
-                    else 1 for k in range(3 * NUM_KEYPOINTS)
+                    float(300 + 10 * k + ann['track_id'] * 100) if k %
+                    3 < 2 else 1 for k in range(3 * NUM_KEYPOINTS)
                 ]
-        pred = dict(gt, annotations=[
-            dict(ann, keypoints=[float(v) for v in ann['keypoints']],
-                 scores=[1.0] * NUM_KEYPOINTS) for ann in gt['annotations']
-        ])
+        pred = dict(
+            gt,
+            annotations=[
+                dict(
+                    ann,
+                    keypoints=[float(v) for v in ann['keypoints']],
+                    scores=[1.0] * NUM_KEYPOINTS) for ann in gt['annotations']
+            ])
         for folder, content in (('gt', gt), ('pred', pred)):
             with open(os.path.join(root, folder, name), 'w') as f:
                 json.dump(content, f)

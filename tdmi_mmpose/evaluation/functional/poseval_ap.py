@@ -60,13 +60,14 @@ def ap_result(per_video: 'OrderedDict[str, dict]',
     """The AP result (see :func:`poseval_ap`) of the :func:`match_frames`
     entries of each video, pooled in the given order; a joint's recall is
     divided by ``max(num_gt, min_num_gt)`` (0: poseval, NaN without GT)."""
+
     def metrics_of(entries):
         return compute_ap_metrics(entries['scores'], entries['labels'],
                                   np.maximum(entries['num_gt'], min_num_gt))
 
     pooled = _pool(list(per_video.values()))
-    metrics = OrderedDict(zip(('ap', 'precision', 'recall'),
-                              metrics_of(pooled)))
+    metrics = OrderedDict(
+        zip(('ap', 'precision', 'recall'), metrics_of(pooled)))
     per_sequence = OrderedDict(
         (name, per_sequence_values(zip(('ap', 'pre', 'rec'), metrics_of(e))))
         for name, e in per_video.items())

@@ -14,10 +14,9 @@ from ...tracking import build_tracker, track_video
 from ..functional import AP_PROTOCOLS, poseval_mota
 from .posetrack_evaluation import check_protocol, format_report
 from .posetrack_files import (check_is_labeled, check_track_ids,
-                              load_posetrack_gt,
-                              parse_posetrack_video, poseval_prediction_frame,
-                              prediction_video, write_prediction_files,
-                              written_people)
+                              load_posetrack_gt, parse_posetrack_video,
+                              poseval_prediction_frame, prediction_video,
+                              write_prediction_files, written_people)
 
 #: Subfolder of ``outfile_prefix`` with the prediction files for MOTA.
 TRACKING_SUBDIR = 'tracking'
@@ -355,8 +354,9 @@ class PoseTrackAPMetric(CocoMetric):
                 ' and (for MOTA) '.join(folders))
 
     def _do_python_keypoint_eval(self, outfile_prefix: str) -> list:
-        """The protocol's AP (and poseval's MOTA) of the people :meth:`results2json` wrote,
-        from their arrays, as (name, value) pairs; the report is logged."""
+        """The protocol's AP (and poseval's MOTA) of the people
+        :meth:`results2json` wrote, from their arrays, as (name, value)
+        pairs; the report is logged."""
         gt = OrderedDict(
             (name, video['frames']) for name, video in self.coco.items())
         ap_frames, *mota_frames = self._prediction_frames

@@ -13,9 +13,9 @@ import numpy as np
 from ...io import (POSETRACK18_KEYPOINT_NAMES, PREDICTION_SCHEMA, InputError,
                    annotation_where, as_numbers, check_annotation_image,
                    check_image, check_record, check_value, check_video_lists,
-                   image_folder, json_files, load_json,
-                   parse_head_box, parse_ignore_regions, parse_keypoints,
-                   posetrack_categories, split_videos)
+                   image_folder, json_files, load_json, parse_head_box,
+                   parse_ignore_regions, parse_keypoints, posetrack_categories,
+                   split_videos)
 from ...io.fields import integer
 from ...utils.atomic import atomic_write_json
 from ..functional import (MAX_TRACK_ID, MISSING_SCORE, NUM_JOINTS,
@@ -192,8 +192,9 @@ def parse_posetrack_video(video: dict,
 def check_is_labeled(frames: Sequence[dict], source: str) -> None:
     """The PoseTrack21 protocol's rule: every GT frame (of ``source``) says
     whether it ``is_labeled`` (it evaluates only those that are)."""
-    missing = [frame['image_id'] for frame in frames
-               if frame['is_labeled'] is None]
+    missing = [
+        frame['image_id'] for frame in frames if frame['is_labeled'] is None
+    ]
     if missing:
         raise InputError(
             f'{source}: image {missing[0]!r} ({len(missing)} image(s) in '
@@ -207,8 +208,7 @@ def parse_posetrack_videos(gt_videos: Videos,
                            gt_sources: Optional[Sources] = None,
                            pred_sources: Optional[Sources] = None,
                            track: bool = False,
-                           protocol: str = 'poseval'
-                           ) -> Tuple[Frames, Frames]:
+                           protocol: str = 'poseval') -> Tuple[Frames, Frames]:
     """Read the GT and the prediction frames of every GT video; each GT
     video needs predictions listing as many images (poseval pairs frames by
     position). Videos absent from ``gt_videos`` are not read (as poseval).
