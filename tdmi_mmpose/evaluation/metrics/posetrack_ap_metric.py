@@ -13,7 +13,7 @@ from ...io import check_finite, order_frames, register_image_ids
 from ...tracking import build_tracker, track_video
 from ..functional import AP_PROTOCOLS, poseval_mota
 from .posetrack_evaluation import check_protocol, format_report
-from .posetrack_files import (check_is_labeled, check_track_ids,
+from .posetrack_files import (check_protocol_gt, check_track_ids,
                               load_posetrack_gt, parse_posetrack_video,
                               poseval_prediction_frame, prediction_video,
                               write_prediction_files, written_people)
@@ -138,8 +138,8 @@ class PoseTrackAPMetric(CocoMetric):
                 images=video['images'],
                 frames=parse_posetrack_video(video, sources[name], True,
                                              self.track))
-            if self.protocol == 'posetrack21':
-                check_is_labeled(self.coco[name]['frames'], sources[name])
+            check_protocol_gt(self.coco[name]['frames'], sources[name],
+                              self.protocol)
             register_image_ids(video['images'], sources[name],
                                self.image_to_video, name)
         self.ann_file = ann_file

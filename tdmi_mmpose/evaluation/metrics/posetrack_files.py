@@ -189,12 +189,14 @@ def parse_posetrack_video(video: dict,
     return frames
 
 
-def check_is_labeled(frames: Sequence[dict], source: str) -> None:
-    """The PoseTrack21 protocol's rule: every GT frame (of ``source``) says
-    whether it ``is_labeled`` (it evaluates only those that are)."""
+def check_protocol_gt(frames: Sequence[dict], source: str,
+                      protocol: str) -> None:
+    """What a protocol needs of the GT frames of ``source``: with
+    ``'posetrack21'``, every frame says whether it ``is_labeled`` (only
+    those that are are evaluated); ``'poseval'`` needs nothing more."""
     missing = [
         frame['image_id'] for frame in frames if frame['is_labeled'] is None
-    ]
+    ] if protocol == 'posetrack21' else []
     if missing:
         raise InputError(
             f'{source}: image {missing[0]!r} ({len(missing)} image(s) in '
@@ -221,7 +223,7 @@ def parse_posetrack_videos(gt_videos: Videos,
         pred_sources (dict[str, str], optional): Same for the predictions.
         track (bool): Read the track ids for MOTA. Defaults to ``False``.
         protocol (str): ``'poseval'`` or ``'posetrack21'`` (every GT image
-            needs ``is_labeled``: :func:`check_is_labeled`). Defaults to
+            needs ``is_labeled``: :func:`check_protocol_gt`). Defaults to
             ``'poseval'``.
 
     Returns:
@@ -237,8 +239,7 @@ def parse_posetrack_videos(gt_videos: Videos,
             raise InputError(f'No predictions for video {name!r} '
                              f'(ground truth: {gt_source}).')
         gt = parse_posetrack_video(gt_videos[name], gt_source, True, track)
-        if protocol == 'posetrack21':
-            check_is_labeled(gt, gt_source)
+        check_protocol_gt(gt, gt_source, protocol)
         pred = parse_posetrack_video(pred_videos[name], pred_source, False,
                                      track)
         if len(gt) != len(pred):
