@@ -5,15 +5,17 @@ without poseval.
 Usage::
 
     python tools/posetrack_eval.py --gt-dir GT --pred-dir PRED \
-        [--track] [--out-json FILE]
+        [--protocol {poseval,posetrack21}] [--track] [--out-json FILE]
 
 ``GT`` is a folder of per-video PoseTrack18 JSON files (poseval's ``-g``),
 ``PRED`` a folder with one prediction file per GT video under the same file
 name (poseval's ``-p``). The script prints poseval's AP table and a per-joint
-table (poseval's ``-e``); with ``--track`` also poseval's tracking table
-(MOTA per joint group, MOTP, precision, recall; poseval's ``-t``) and its
-per-joint values, which needs an integer ``track_id`` on every GT and
-predicted annotation. It optionally writes the numbers (percent, NaN as
+table (poseval's ``-e``), or with ``--protocol posetrack21`` the PoseTrack21
+kit's AP (``PosemAP``: labelled frames only, joints with x > 0 and y > 0,
+docs/metric.md); with ``--track`` (poseval's protocol only) also poseval's
+tracking table (MOTA per joint group, MOTP, precision, recall; poseval's
+``-t``) and its per-joint values, which needs an integer ``track_id`` on
+every GT and predicted annotation. It optionally writes the numbers (percent, NaN as
 null) to FILE, the MOTA ones under ``"tracking"`` (strict JSON, written
 atomically). The logic is the package's
 (:mod:`tdmi_mmpose.evaluation.metrics.posetrack_evaluation`).
@@ -26,6 +28,7 @@ import argparse
 import sys
 from typing import List, Optional
 
+from tdmi_mmpose.evaluation.functional import AP_PROTOCOLS
 from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_folders,
                                             format_report, results_to_json)
 from tdmi_mmpose.utils import run_tool
@@ -47,6 +50,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         required=True,
         help='folder of per-video prediction JSON files, same file names')
     parser.add_argument(
+        '--protocol',
+        choices=list(AP_PROTOCOLS),
+        default='poseval',
+        help='whose AP: poseval\'s (PoseTrack18, the default) or the '
+        'PoseTrack21 kit\'s (labelled frames only; docs/metric.md)')
+    parser.add_argument(
         '--track',
         action='store_true',
         help='also compute poseval\'s tracking MOTA (needs track_id on '
@@ -65,7 +74,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     :func:`~tdmi_mmpose.utils.cli.run_tool`)."""
     args = parse_args(argv)
     ap, mota = evaluate_posetrack_folders(args.gt_dir, args.pred_dir,
-                                          args.track)
+                                          args.track, args.protocol)
     print(format_report(ap, mota))
     if args.out_json:
         summary = results_to_json(ap)

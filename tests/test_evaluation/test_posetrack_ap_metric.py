@@ -8,7 +8,7 @@ import pytest
 
 from mmpose.registry import METRICS
 from tdmi_mmpose.evaluation.functional import TABLE_NAMES
-from tdmi_mmpose.io import POSETRACK18_METAINFO
+from tdmi_mmpose.io import POSETRACK18_METAINFO, InputError
 from tdmi_mmpose.evaluation.metrics import (PoseTrackAPMetric,
                                             evaluate_posetrack_folders,
                                             load_posetrack_gt)
@@ -286,6 +286,21 @@ def test_bad_options():
         PoseTrackAPMetric(score_mode='bbox_iou')
     with pytest.raises(ValueError, match='nms_mode'):
         PoseTrackAPMetric(nms_mode='nms')
+    with pytest.raises(ValueError, match="protocol='coco'"):
+        PoseTrackAPMetric(protocol='coco')
+    with pytest.raises(ValueError, match='HOTA'):
+        PoseTrackAPMetric(protocol='posetrack21', track=True)
+
+
+def test_posetrack21_protocol_needs_is_labeled(pt, tmp_path):
+    gt = pt.video('000001_mpii_test',
+                  [[pt.gt_person(pt.body(100, 100))], []])
+    del gt['images'][1]['is_labeled']
+    (tmp_path / '000001_mpii_test.json').write_text(json.dumps(gt))
+    build_metric(str(tmp_path))  # poseval does not read it
+    with pytest.raises(InputError, match=r'000001_mpii_test.json: image '
+                       f"{gt['images'][1]['id']}.*is_labeled"):
+        build_metric(str(tmp_path), protocol='posetrack21')
 
 
 @pytest.mark.parametrize('box_score_in', ['pred', 'gt', 'metainfo', 'none'])

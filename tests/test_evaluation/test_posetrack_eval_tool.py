@@ -107,3 +107,77 @@ def test_missing_gt_folder(posetrack_eval_tool, tmp_path, capsys):
          str(tmp_path)])
     assert status == 2
     assert 'nope' in capsys.readouterr().err
+
+
+def _two_protocols_case(tmp_path, pt):
+    """A labelled frame predicted exactly, head_top on the image border
+    (x = 0), and an unlabelled frame with a GT person and a higher-scoring
+    false positive."""
+    joints = dict(pt.body(100, 100), head_top=(0, 150, 1))
+    gt = pt.video(
+        '000001_mpii_test',
+        [[pt.gt_person(joints)], [pt.gt_person(pt.body(100, 100))]],
+        labeled=[True, False])
+    pred = pt.video('000001_mpii_test',
+                    [[pt.pred_person(joints, 0.5)],
+                     [pt.pred_person(pt.body(600, 600), 0.9)]])
+    return _write_case(tmp_path, pt, gt, pred)
+
+
+def test_protocol_posetrack21(posetrack_eval_tool, tmp_path, pt):
+    """The PoseTrack21 protocol evaluates the labelled frame only and no
+    joint at x = 0: head_top has neither GT nor prediction (AP 0, not NaN),
+    the other 14 joints are exact; poseval counts both frames and the
+    border joint."""
+    gt_dir, pred_dir, _ = _two_protocols_case(tmp_path, pt)
+    tables = {}
+    for protocol in ('posetrack21', 'poseval'):
+        out_json = tmp_path / f'{protocol}.json'
+        assert posetrack_eval_tool.main([
+            '--gt-dir', gt_dir, '--pred-dir', pred_dir, '--protocol',
+            protocol, '--out-json',
+            str(out_json)
+        ]) == 0
+        tables[protocol] = json.loads(out_json.read_text())
+    written = tables['posetrack21']
+    assert list(written) == list(TABLE_NAMES) + ['per_joint']
+    assert abs(written['Head'] - 200 / 3) <= 1e-9
+    assert [written[name] for name in TABLE_NAMES[1:-1]] == [100.0] * 6
+    assert abs(written['Total'] - 1400 / 15) <= 1e-9
+    assert written['per_joint']['head_top'] == dict(
+        ap=0.0, precision=0.0, recall=0.0)
+    # poseval: both frames (the false positive outranks the hit)
+    assert tables['poseval']['Total'] == 25.0
+
+
+def test_protocol_posetrack21_needs_is_labeled(posetrack_eval_tool, tmp_path,
+                                               pt, capsys):
+    gt_dir, pred_dir, _ = _two_protocols_case(tmp_path, pt)
+    gt_file = osp.join(gt_dir, '000001_mpii_test.json')
+    with open(gt_file) as f:
+        gt = json.load(f)
+    del gt['images'][1]['is_labeled']
+    with open(gt_file, 'w') as f:
+        json.dump(gt, f)
+    assert posetrack_eval_tool.main(
+        ['--gt-dir', gt_dir, '--pred-dir', pred_dir]) == 0
+    capsys.readouterr()
+    status = run_tool(posetrack_eval_tool.main, [
+        '--gt-dir', gt_dir, '--pred-dir', pred_dir, '--protocol',
+        'posetrack21'
+    ])
+    stderr = capsys.readouterr().err
+    assert status == 2
+    assert gt_file in stderr and 'is_labeled' in stderr
+    assert repr(gt['images'][1]['id']) in stderr
+
+
+def test_tracking_needs_the_poseval_protocol(posetrack_eval_tool, tmp_path,
+                                             pt, capsys):
+    gt_dir, pred_dir, _ = _two_protocols_case(tmp_path, pt)
+    status = run_tool(posetrack_eval_tool.main, [
+        '--gt-dir', gt_dir, '--pred-dir', pred_dir, '--protocol',
+        'posetrack21', '--track'
+    ])
+    assert status == 2
+    assert 'HOTA is not implemented' in capsys.readouterr().err

@@ -1,7 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""poseval's AP and tracking MOTA as pure computation on arrays (no file
-IO, no input checks: the frames come from the readers of
-:mod:`tdmi_mmpose.evaluation.metrics.posetrack_files` or the metric)."""
+"""poseval's AP and tracking MOTA, and the PoseTrack21 kit's AP, as pure
+computation on arrays (no file IO, no input checks: the frames come from the
+readers of :mod:`tdmi_mmpose.evaluation.metrics.posetrack_files` or the
+metric)."""
 from .average_precision import (compute_ap_metrics, compute_rpc, nanless_mean,
                                 summarize_table, voc_ap)
 from .geometry import (frame_without_ignored, head_size, pckh_hits,
@@ -12,7 +13,8 @@ from .joints import (AP_TABLE_HEADERS, MISSING_SCORE, MOTA_TABLE_HEADERS,
                      POSEVAL_SOURCE_NAMES, TABLE_GROUPS, TABLE_NAMES,
                      to_poseval_joints)
 from .matching import assign_predictions, match_frame
-from .poseval_ap import poseval_ap
+from .poseval_ap import ap_result, match_frames, poseval_ap
+from .posetrack21_ap import AP_PROTOCOLS, positive_joints, posetrack21_ap
 from .posetrack_mota import MAX_TRACK_ID, MOT_COUNT_NAMES, poseval_mota
 
 __all__ = [
@@ -23,5 +25,6 @@ __all__ = [
     'compute_rpc', 'frame_without_ignored', 'head_size', 'match_frame',
     'nanless_mean', 'pckh_hits', 'points_in_polygon', 'poseval_ap',
     'summarize_table', 'to_poseval_joints', 'voc_ap', 'MAX_TRACK_ID',
-    'MOT_COUNT_NAMES', 'poseval_mota'
+    'MOT_COUNT_NAMES', 'poseval_mota', 'AP_PROTOCOLS', 'ap_result',
+    'match_frames', 'positive_joints', 'posetrack21_ap'
 ]

@@ -5,7 +5,7 @@
 prediction frames of :mod:`~tdmi_mmpose.evaluation.metrics.posetrack_files`
 (files) or of the metric (its arrays)."""
 from collections import OrderedDict
-from typing import Dict, Sequence
+from typing import Dict, Sequence, Tuple
 
 import numpy as np
 
@@ -34,16 +34,14 @@ def _pool(entries: Sequence[dict]) -> dict:
             axis=0))
 
 
-def _video_entries(gt_frames: Sequence[dict],
-                   pred_frames: Sequence[dict]) -> dict:
-    """The pooled (score, label) entries of one video's predicted joints
-    (frames paired by position), its GT joint counts and the number of
-    frames evaluated."""
-    assert len(gt_frames) == len(pred_frames)
+def match_frames(pairs: Sequence[Tuple[dict, dict]]) -> dict:
+    """The pooled (score, label) entries of the predicted joints of
+    (GT, prediction) frame pairs, each with the GT's ignore regions applied
+    (:func:`~.geometry.frame_without_ignored`) and matched
+    (:func:`~.matching.match_frame`), their GT joint counts and the number
+    of frames evaluated."""
     frames = []
-    for gt, pred in zip(gt_frames, pred_frames):
-        if len(gt['present']) == 0:
-            continue
+    for gt, pred in pairs:
         polygons = gt['ignore_regions']
         if polygons:
             gt = frame_without_ignored(gt, polygons)
@@ -55,6 +53,35 @@ def _video_entries(gt_frames: Sequence[dict],
                                 pred['scores'], gt['points'], gt['present'],
                                 gt['head_sizes']))))
     return dict(_pool(frames), num_frames=len(frames))
+
+
+def ap_result(per_video: 'OrderedDict[str, dict]',
+              min_num_gt: int = 0) -> dict:
+    """The AP result (see :func:`poseval_ap`) of the :func:`match_frames`
+    entries of each video, pooled in the given order; a joint's recall is
+    divided by ``max(num_gt, min_num_gt)`` (0: poseval, NaN without GT)."""
+
+    def metrics_of(entries):
+        return compute_ap_metrics(entries['scores'], entries['labels'],
+                                  np.maximum(entries['num_gt'], min_num_gt))
+
+    pooled = _pool(list(per_video.values()))
+    metrics = OrderedDict(
+        zip(('ap', 'precision', 'recall'), metrics_of(pooled)))
+    per_sequence = OrderedDict(
+        (name, per_sequence_values(zip(('ap', 'pre', 'rec'), metrics_of(e))))
+        for name, e in per_video.items())
+    internals = dict(
+        n_gt_joints=joint_values(pooled['num_gt'], int),
+        n_pred_joints=joint_values([len(s) for s in pooled['scores']], int),
+        n_true_positives=joint_values([(s == 1).sum()
+                                       for s in pooled['labels']], int),
+        n_frames_evaluated=sum(e['num_frames'] for e in per_video.values()))
+    return joint_result(
+        metrics,
+        table=summarize_table(metrics['ap']),
+        per_sequence=per_sequence,
+        internals=internals)
 
 
 def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
@@ -82,28 +109,11 @@ def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
         ``n_true_positives`` per joint, ``n_frames_evaluated``) and the (16, )
         arrays ``ap``, ``precision``, ``recall``.
     """
-    per_video = OrderedDict(
-        (name, _video_entries(gt_videos[name], pred_videos[name]))
-        for name in sorted(gt_videos))
-    pooled = _pool(list(per_video.values()))
-    metrics = OrderedDict(
-        zip(('ap', 'precision', 'recall'),
-            compute_ap_metrics(pooled['scores'], pooled['labels'],
-                               pooled['num_gt'])))
-    per_sequence = OrderedDict(
-        (name,
-         per_sequence_values(
-             zip(('ap', 'pre', 'rec'),
-                 compute_ap_metrics(e['scores'], e['labels'], e['num_gt']))))
-        for name, e in per_video.items())
-    internals = dict(
-        n_gt_joints=joint_values(pooled['num_gt'], int),
-        n_pred_joints=joint_values([len(s) for s in pooled['scores']], int),
-        n_true_positives=joint_values([(s == 1).sum()
-                                       for s in pooled['labels']], int),
-        n_frames_evaluated=sum(e['num_frames'] for e in per_video.values()))
-    return joint_result(
-        metrics,
-        table=summarize_table(metrics['ap']),
-        per_sequence=per_sequence,
-        internals=internals)
+    per_video = OrderedDict()
+    for name in sorted(gt_videos):
+        assert len(gt_videos[name]) == len(pred_videos[name])
+        per_video[name] = match_frames([
+            (gt, pred) for gt, pred in zip(gt_videos[name], pred_videos[name])
+            if len(gt['present'])
+        ])
+    return ap_result(per_video)

@@ -11,12 +11,12 @@ from mmpose.evaluation.metrics import CocoMetric
 from mmpose.registry import METRICS
 from ...io import check_finite, order_frames, register_image_ids
 from ...tracking import build_tracker, track_video
-from ..functional import poseval_ap, poseval_mota
-from .posetrack_evaluation import format_report
-from .posetrack_files import (check_track_ids, load_posetrack_gt,
-                              parse_posetrack_video, poseval_prediction_frame,
-                              prediction_video, write_prediction_files,
-                              written_people)
+from ..functional import AP_PROTOCOLS, poseval_mota
+from .posetrack_evaluation import check_protocol, format_report
+from .posetrack_files import (check_protocol_gt, check_track_ids,
+                              load_posetrack_gt, parse_posetrack_video,
+                              poseval_prediction_frame, prediction_video,
+                              write_prediction_files, written_people)
 
 #: Subfolder of ``outfile_prefix`` with the prediction files for MOTA.
 TRACKING_SUBDIR = 'tracking'
@@ -39,8 +39,9 @@ def _hashable(value):
 @METRICS.register_module()
 class PoseTrackAPMetric(CocoMetric):
     """PoseTrack multi-person pose estimation AP (and, with ``track=True``,
-    pose tracking MOTA), computed like ``poseval`` without needing it
-    (docs/metric.md, docs/tracking.md).
+    pose tracking MOTA), computed like ``poseval`` or, with ``protocol=
+    'posetrack21'``, like the PoseTrack21 kit's ``PosemAP``, without needing
+    either (docs/metric.md, docs/tracking.md).
 
     As mmpose's ``PoseTrack18Metric``, a ``CocoMetric``: its collection,
     rescoring and (OKS-)NMS choose the people of each image (mapped to GT
@@ -48,7 +49,8 @@ class PoseTrackAPMetric(CocoMetric):
     count once). They are written as one PoseTrack18 prediction file per GT
     video (poseval's input; ``track_id`` is the tracker's with ``track``,
     else the index in the frame) and evaluated, as arrays, by
-    :func:`~tdmi_mmpose.evaluation.functional.poseval_ap` (and
+    :func:`~tdmi_mmpose.evaluation.functional.poseval_ap` or
+    :func:`~tdmi_mmpose.evaluation.functional.posetrack21_ap` (and
     :func:`~tdmi_mmpose.evaluation.functional.poseval_mota` on the files of
     ``<outfile_prefix>/tracking/``, which keep the joints scoring at least
     ``track_kpt_thr``).
@@ -71,8 +73,13 @@ class PoseTrackAPMetric(CocoMetric):
         use_bbox_score_for_keypoints (bool): Write the heatmap maximum times
             the box score as a keypoint's score (else the maximum alone).
             Defaults to ``True``.
-        track (bool): Track people and compute MOTA (the GT needs
-            ``track_id``). Defaults to ``False``.
+        protocol (str): The AP's protocol: ``'poseval'`` (PoseTrack18's)
+            or ``'posetrack21'`` (the PoseTrack21 kit's: labelled frames
+            only, joints with x > 0 and y > 0; every GT image needs
+            ``is_labeled``). Defaults to ``'poseval'``.
+        track (bool): Track people and compute poseval's MOTA (the GT needs
+            ``track_id``; protocol ``'poseval'`` only). Defaults to
+            ``False``.
         tracker (dict, optional): The tracker's config (see
             :func:`~tdmi_mmpose.tracking.build_tracker`). Defaults to
             ``dict(type='PoseTracker')``.
@@ -83,7 +90,7 @@ class PoseTrackAPMetric(CocoMetric):
         prefix (str, optional): Prefix of the metric names. Defaults to
             ``'posetrack'``.
 
-    Metrics (percent, NaN where poseval gives NaN): ``posetrack/Head`` ..
+    Metrics (percent, NaN where the protocol gives NaN): ``posetrack/Head`` ..
     ``Ankle`` and ``Total`` (AP); with ``track=True`` also ``MOTA``,
     ``MOTP``, ``Precision``, ``Recall``. The report goes to the log.
     """
@@ -97,6 +104,7 @@ class PoseTrackAPMetric(CocoMetric):
                  nms_mode: str = 'oks_nms',
                  nms_thr: float = 0.9,
                  use_bbox_score_for_keypoints: bool = True,
+                 protocol: str = 'poseval',
                  track: bool = False,
                  tracker: Optional[dict] = None,
                  track_kpt_thr: float = 0.5,
@@ -111,6 +119,8 @@ class PoseTrackAPMetric(CocoMetric):
             collect_device=collect_device,
             prefix=prefix)
         self.use_bbox_score_for_keypoints = use_bbox_score_for_keypoints
+        check_protocol(protocol, bool(track))
+        self.protocol = protocol
         self.track = bool(track)
         self.tracker = tracker
         self.track_kpt_thr = float(track_kpt_thr)
@@ -128,6 +138,8 @@ class PoseTrackAPMetric(CocoMetric):
                 images=video['images'],
                 frames=parse_posetrack_video(video, sources[name], True,
                                              self.track))
+            check_protocol_gt(self.coco[name]['frames'], sources[name],
+                              self.protocol)
             register_image_ids(video['images'], sources[name],
                                self.image_to_video, name)
         self.ann_file = ann_file
@@ -342,13 +354,14 @@ class PoseTrackAPMetric(CocoMetric):
                 ' and (for MOTA) '.join(folders))
 
     def _do_python_keypoint_eval(self, outfile_prefix: str) -> list:
-        """poseval's AP (and MOTA) of the people :meth:`results2json` wrote,
-        from their arrays, as (name, value) pairs; the report is logged."""
+        """The protocol's AP (and poseval's MOTA) of the people
+        :meth:`results2json` wrote, from their arrays, as (name, value)
+        pairs; the report is logged."""
         gt = OrderedDict(
             (name, video['frames']) for name, video in self.coco.items())
         ap_frames, *mota_frames = self._prediction_frames
         del self._prediction_frames
-        ap = poseval_ap(gt, ap_frames)
+        ap = AP_PROTOCOLS[self.protocol](gt, ap_frames)
         mota = poseval_mota(gt, mota_frames[0]) if mota_frames else None
         MMLogger.get_current_instance().info(format_report(ap, mota))
         stats = [(name, float(value)) for name, value in ap['table'].items()]

@@ -8,10 +8,21 @@ from typing import Dict, Optional, Tuple
 
 from ...io import check_no_other_files, load_json
 from ...utils.table import format_table, json_number
-from ..functional import (AP_TABLE_HEADERS, MOTA_TABLE_HEADERS,
-                          POSEVAL_JOINT_NAMES, poseval_ap, poseval_mota)
+from ..functional import (AP_PROTOCOLS, AP_TABLE_HEADERS, MOTA_TABLE_HEADERS,
+                          POSEVAL_JOINT_NAMES, poseval_mota)
 from .posetrack_files import (Sources, Videos, load_posetrack_gt,
                               parse_posetrack_videos)
+
+
+def check_protocol(protocol: str, track: bool) -> None:
+    """An evaluation protocol (:data:`~..functional.AP_PROTOCOLS`) the
+    evaluation can compute, with tracking (``track``) or without."""
+    if protocol not in AP_PROTOCOLS or (track and protocol != 'poseval'):
+        raise ValueError(
+            f'protocol={protocol!r} with track={track}: the protocols are '
+            f'{list(AP_PROTOCOLS)}, and tracking (MOTA) is computed with '
+            '"poseval" only (the PoseTrack21 kit\'s keypoint HOTA is not '
+            'implemented yet).')
 
 
 def evaluate_posetrack_videos(
@@ -19,10 +30,13 @@ def evaluate_posetrack_videos(
         pred_videos: Videos,
         gt_sources: Optional[Sources] = None,
         pred_sources: Optional[Sources] = None,
-        track: bool = False) -> Tuple[dict, Optional[dict]]:
-    """poseval's AP (and, with ``track``, MOTA) of PoseTrack18 JSON videos
-    (see :func:`~.posetrack_files.parse_posetrack_videos` for the
-    arguments; with ``track`` every annotation needs a ``track_id``).
+        track: bool = False,
+        protocol: str = 'poseval') -> Tuple[dict, Optional[dict]]:
+    """The AP of a protocol (``'poseval'`` or ``'posetrack21'``, see
+    :func:`check_protocol`) and, with ``track``, poseval's MOTA of
+    PoseTrack18 JSON videos (see
+    :func:`~.posetrack_files.parse_posetrack_videos` for the arguments;
+    with ``track`` every annotation needs a ``track_id``).
 
     Returns:
         tuple: The AP (see
@@ -30,20 +44,24 @@ def evaluate_posetrack_videos(
         (:func:`~tdmi_mmpose.evaluation.functional.poseval_mota`, ``None``
         without ``track``).
     """
+    check_protocol(protocol, track)
     gt, pred = parse_posetrack_videos(gt_videos, pred_videos, gt_sources,
-                                      pred_sources, track)
-    return poseval_ap(gt, pred), poseval_mota(gt, pred) if track else None
+                                      pred_sources, track, protocol)
+    return (AP_PROTOCOLS[protocol](gt, pred),
+            poseval_mota(gt, pred) if track else None)
 
 
 def evaluate_posetrack_folders(
         gt_dir: str,
         pred_dir: str,
-        track: bool = False) -> Tuple[dict, Optional[dict]]:
+        track: bool = False,
+        protocol: str = 'poseval') -> Tuple[dict, Optional[dict]]:
     """Evaluate a folder of per-video prediction files (``<video>.json`` for
     each GT video; a missing one is a ``FileNotFoundError``, one of a
     video without GT an :class:`~tdmi_mmpose.io.InputError`) against the GT
     (a folder of per-video files or one merged file), like ``python -m
-    poseval.evaluate -g GT -p PRED -e [-t]``; see
+    poseval.evaluate -g GT -p PRED -e [-t]`` (or, with ``protocol=
+    'posetrack21'``, the PoseTrack21 kit's ``PosemAP``); see
     :func:`evaluate_posetrack_videos`."""
     gt_videos, gt_sources = load_posetrack_gt(gt_dir)
     pred_sources = OrderedDict(
@@ -54,7 +72,7 @@ def evaluate_posetrack_folders(
         pred_dir, gt_videos,
         f'prediction file(s) of videos without ground truth in {gt_dir}')
     return evaluate_posetrack_videos(gt_videos, pred_videos, gt_sources,
-                                     pred_sources, track)
+                                     pred_sources, track, protocol)
 
 
 def format_poseval_table(table: Dict[str, float]) -> Tuple[str, str]:

@@ -13,9 +13,9 @@ import numpy as np
 from ...io import (POSETRACK18_KEYPOINT_NAMES, PREDICTION_SCHEMA, InputError,
                    annotation_where, as_numbers, check_annotation_image,
                    check_image, check_record, check_value, check_video_lists,
-                   image_folder, json_files, load_json,
-                   parse_head_box, parse_ignore_regions, parse_keypoints,
-                   posetrack_categories, split_videos)
+                   image_folder, json_files, load_json, parse_head_box,
+                   parse_ignore_regions, parse_keypoints, posetrack_categories,
+                   split_videos)
 from ...io.fields import integer
 from ...utils.atomic import atomic_write_json
 from ..functional import (MAX_TRACK_ID, MISSING_SCORE, NUM_JOINTS,
@@ -145,8 +145,9 @@ def parse_posetrack_video(video: dict,
     Returns:
         list[dict]: Per frame ``image_id``, ``points`` (N, 15, 2),
         ``present`` (N, 15), ``track_ids`` (N, ) (int64 if ``track``) and,
-        for GT, ``head_sizes`` (N, ) and ``ignore_regions`` (list of (M, 2)
-        arrays), for predictions ``scores`` (N, 15).
+        for GT, ``head_sizes`` (N, ), ``ignore_regions`` (list of (M, 2)
+        arrays) and ``is_labeled`` (``None`` if absent), for predictions
+        ``scores`` (N, 15).
     """
     images, annotations = check_video_lists(video, source)
     mapping = _keypoint_mapping(video, source)
@@ -179,6 +180,7 @@ def parse_posetrack_video(video: dict,
         if is_gt:
             frame['head_sizes'] = _stack(found, 'head_size', (num, ),
                                          np.float64)
+            frame['is_labeled'] = image.get('is_labeled')
             frame['ignore_regions'] = parse_ignore_regions(image, where)
         else:
             frame['scores'] = _stack(found, 'scores', (num, NUM_JOINTS),
@@ -187,11 +189,28 @@ def parse_posetrack_video(video: dict,
     return frames
 
 
+def check_protocol_gt(frames: Sequence[dict], source: str,
+                      protocol: str) -> None:
+    """What a protocol needs of the GT frames of ``source``: with
+    ``'posetrack21'``, every frame says whether it ``is_labeled`` (only
+    those that are are evaluated); ``'poseval'`` needs nothing more."""
+    missing = [
+        frame['image_id'] for frame in frames if frame['is_labeled'] is None
+    ] if protocol == 'posetrack21' else []
+    if missing:
+        raise InputError(
+            f'{source}: image {missing[0]!r} ({len(missing)} image(s) in '
+            'all) has no "is_labeled"; the PoseTrack21 protocol evaluates '
+            'only the labelled frames (protocol "poseval" evaluates every '
+            'frame with GT people).')
+
+
 def parse_posetrack_videos(gt_videos: Videos,
                            pred_videos: Videos,
                            gt_sources: Optional[Sources] = None,
                            pred_sources: Optional[Sources] = None,
-                           track: bool = False) -> Tuple[Frames, Frames]:
+                           track: bool = False,
+                           protocol: str = 'poseval') -> Tuple[Frames, Frames]:
     """Read the GT and the prediction frames of every GT video; each GT
     video needs predictions listing as many images (poseval pairs frames by
     position). Videos absent from ``gt_videos`` are not read (as poseval).
@@ -203,6 +222,9 @@ def parse_posetrack_videos(gt_videos: Videos,
             errors. Defaults to ``"GT video '<name>'"``.
         pred_sources (dict[str, str], optional): Same for the predictions.
         track (bool): Read the track ids for MOTA. Defaults to ``False``.
+        protocol (str): ``'poseval'`` or ``'posetrack21'`` (every GT image
+            needs ``is_labeled``: :func:`check_protocol_gt`). Defaults to
+            ``'poseval'``.
 
     Returns:
         tuple[dict, dict]: Video name -> GT frames, -> prediction frames
@@ -217,6 +239,7 @@ def parse_posetrack_videos(gt_videos: Videos,
             raise InputError(f'No predictions for video {name!r} '
                              f'(ground truth: {gt_source}).')
         gt = parse_posetrack_video(gt_videos[name], gt_source, True, track)
+        check_protocol_gt(gt, gt_source, protocol)
         pred = parse_posetrack_video(pred_videos[name], pred_source, False,
                                      track)
         if len(gt) != len(pred):
