@@ -4,7 +4,7 @@ import json
 import math
 import os
 import os.path as osp
-from typing import Callable, Container, List, Sequence
+from typing import Callable, Container, List, Optional, Sequence
 
 from mmengine import fileio
 
@@ -161,7 +161,7 @@ OVERWRITE_FLAG = '--overwrite'
 
 def check_no_earlier_run(folder: str, written: Container[str] = (),
                          overwrite: bool = False,
-                         is_output: Callable[[str], bool] = None,
+                         is_output: Optional[Callable[[str], bool]] = None,
                          what: str = 'JSON') -> List[str]:
     """Check that an output folder holds no file of an earlier run (one
     ending in ``extensions`` that this run will not write): else the folder
