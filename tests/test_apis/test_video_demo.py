@@ -1,23 +1,17 @@
 """tools/video_demo.py end to end on sample frames, with the boxes of the
 sample detection file."""
-import importlib.util
 import json
 import os.path as osp
 import shutil
 
 import pytest
+from tool_loading import load_tool
 from video_files import read_video, write_video
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 @pytest.fixture(scope='module')
 def demo():
-    path = osp.join(REPO, 'tools', 'video_demo.py')
-    spec = importlib.util.spec_from_file_location('video_demo', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('tools/video_demo.py')
 
 
 def test_video_file_with_detection_json(demo, tiny_cfg_file, tiny_checkpoint,

@@ -9,6 +9,7 @@ import os.path as osp
 
 import numpy as np
 import pytest
+from tool_loading import load_tool
 from tool_fixtures import VIDEO, gt_video, pred_video, write_eval_case
 
 import tdmi_mmpose  # noqa: F401
@@ -289,15 +290,10 @@ def test_split_into_a_folder_of_another_split(tmp_path, pt, capsys):
 @pytest.mark.parametrize('use_out_dir', [False, True])
 def test_video_demo_refuses_a_prediction_folder_of_an_earlier_run(
         tmp_path, pt, capsys, use_out_dir):
-    import importlib.util
-
-    from tool_fixtures import REPO_ROOT, TINY_CONFIG
+    from tool_fixtures import TINY_CONFIG
 
     from tdmi_mmpose.utils import run_tool
-    spec = importlib.util.spec_from_file_location(
-        'second_sweep_video_demo', osp.join(REPO_ROOT, 'tools/video_demo.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool('tools/video_demo.py')
     pred_dir = tmp_path / 'out' / 'predictions'
     for t in range(6):
         pt.write_json(pred_dir / f'{t:06d}.json', [])
@@ -315,17 +311,11 @@ def test_video_demo_refuses_a_prediction_folder_of_an_earlier_run(
 
 def test_video_demo_refuses_a_rendering_folder_of_an_earlier_run(
         tmp_path, capsys):
-    import importlib.util
-
     import cv2
-    from tool_fixtures import REPO_ROOT, TINY_CONFIG
+    from tool_fixtures import TINY_CONFIG
 
     from tdmi_mmpose.utils import run_tool
-    spec = importlib.util.spec_from_file_location(
-        'second_sweep_video_demo_vis',
-        osp.join(REPO_ROOT, 'tools/video_demo.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool('tools/video_demo.py')
     vis_dir = tmp_path / 'out' / 'visualizations'
     vis_dir.mkdir(parents=True)
     for t in range(5):
@@ -371,16 +361,8 @@ def test_empty_hieve_results_are_an_error(tmp_path, pt):
 
 @pytest.mark.parametrize('case', ['bad_spec', 'missing_spec', 'bad_report'])
 def test_ablation_tool_bad_input_exits_2(tmp_path, capsys, case):
-    import importlib.util
-
-    from tool_fixtures import REPO_ROOT
-
     from tdmi_mmpose.utils import run_tool
-    spec = importlib.util.spec_from_file_location(
-        'second_sweep_ablation',
-        osp.join(REPO_ROOT, 'tools/analysis/ablation_study.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool('tools/analysis/ablation_study.py')
     path = tmp_path / 'spec.py'
     path.write_text('seeds = [0]\nvariants = dict(a={})\n')
     argv, named = {

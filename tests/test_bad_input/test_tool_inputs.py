@@ -3,7 +3,6 @@ case is an error (or a counted warning) that names the file, field or value;
 nothing corrupts a result, and a failed run leaves no complete-looking
 output under its final name."""
 import argparse
-import importlib.util
 import json
 import math
 import os
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
+from tool_loading import load_tool
 from tool_fixtures import (REPO_ROOT, TINY_CONFIG, VIDEO, count_video_frames,
                            files_under, frames, pred_video, write_eval_case,
                            write_video)
@@ -34,23 +34,14 @@ from tdmi_mmpose.io import runner_args
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
-def _load_tool(relpath):
-    name = 'bad_input_' + osp.splitext(osp.basename(relpath))[0]
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(REPO_ROOT, relpath))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope='module')
 def eval_tool():
-    return _load_tool('tools/posetrack_eval.py')
+    return load_tool('tools/posetrack_eval.py')
 
 
 @pytest.fixture(scope='module')
 def test_tool():
-    return _load_tool('tools/test.py')
+    return load_tool('tools/test.py')
 
 
 @pytest.fixture(scope='module')
@@ -311,7 +302,7 @@ def test_test_tool_refuses_another_architecture(test_tool, tiny_cfg_file,
 
 
 def test_train_tool_names_a_bad_resume_checkpoint(tmp_path, capsys):
-    train = _load_tool('tools/train.py')
+    train = load_tool('tools/train.py')
     ckpt = tmp_path / 'iter_3000.pth'
     ckpt.write_bytes(b'PK\x03\x04' + b'\0' * 100)  # a cut-off zip archive
     assert run_tool(train.main, [TINY_CONFIG, '--resume', str(ckpt)]) == 2

@@ -1,14 +1,13 @@
 """tools/browse_dataset.py and tools/analysis/benchmark_pipeline.py, run
 in-process on the sample dataset with a small temporary config."""
-import importlib.util
 import json
 import os.path as osp
 
 import cv2
 import numpy as np
 import pytest
+from tool_loading import load_tool
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CONFIG = '''
 custom_imports = dict(imports=['tdmi_mmpose'], allow_failed_imports=False)
@@ -44,15 +43,6 @@ val_dataloader = dict(batch_size=2, dataset=dict(
 '''
 
 
-def _tool(rel_path):
-    path = osp.join(ROOT, rel_path)
-    spec = importlib.util.spec_from_file_location(
-        'tdmi_tool_' + osp.basename(path)[:-3], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def config_file(sample_data_root, tmp_path):
     path = tmp_path / 'sample_cfg.py'
@@ -61,7 +51,7 @@ def config_file(sample_data_root, tmp_path):
 
 
 def test_browse_dataset_writes_side_by_side_png(config_file, tmp_path):
-    browse = _tool('tools/browse_dataset.py')
+    browse = load_tool('tools/browse_dataset.py')
     out_dir = tmp_path / 'vis'
     written = browse.main(
         [config_file, '--out-dir',
@@ -91,7 +81,7 @@ def test_browse_dataset_writes_side_by_side_png(config_file, tmp_path):
 
 
 def test_benchmark_pipeline_reports_t5_and_t1(config_file, tmp_path):
-    bench = _tool('tools/analysis/benchmark_pipeline.py')
+    bench = load_tool('tools/analysis/benchmark_pipeline.py')
     out = tmp_path / 'bench.json'
     report = bench.main([
         config_file, '--num-samples', '2', '--rounds', '1', '--warmup', '0',

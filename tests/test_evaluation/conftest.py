@@ -1,10 +1,10 @@
 """Fixtures for the PoseTrack AP tests: the poseval reference cases and small
 builders of PoseTrack18-format videos."""
-import importlib.util
 import os.path as osp
 from types import SimpleNamespace
 
 import pytest
+from tool_loading import load_tool
 
 from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
 from tdmi_mmpose.evaluation.functional import POSEVAL_JOINT_NAMES
@@ -154,8 +154,4 @@ def poseval_sorted_listing():
 @pytest.fixture(scope='module')
 def posetrack_eval_tool():
     """``tools/posetrack_eval.py`` as a module (tests call its ``main``)."""
-    spec = importlib.util.spec_from_file_location(
-        'posetrack_eval', osp.join(REPO_ROOT, 'tools', 'posetrack_eval.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('tools/posetrack_eval.py')

@@ -1,7 +1,6 @@
 """The package ships configs/ and tools/ where mim looks for them, for both
 regular and (PEP 660) editable installs, and the tools take mim's and the
 distributed launchers' arguments."""
-import importlib.util
 import os
 import os.path as osp
 import subprocess
@@ -9,15 +8,9 @@ import sys
 import zipfile
 
 import pytest
+from tool_loading import load_tool
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def _load_tool(rel_path, name):
-    spec = importlib.util.spec_from_file_location(name, osp.join(ROOT, rel_path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _source_files(top):
@@ -108,7 +101,7 @@ def test_editable_strategy_writes_importable_shim_and_mim_stubs(tmp_path):
 @pytest.mark.parametrize('flag', ['--local-rank', '--local_rank'])
 def test_train_accepts_launcher_local_rank(flag, monkeypatch):
     monkeypatch.delenv('LOCAL_RANK', raising=False)
-    train = _load_tool('tools/train.py', 'tdmi_train_tool')
+    train = load_tool('tools/train.py')
     args = train.parse_args([
         'configs/tdmi_tiny_posetrack_sample.py', '--launcher', 'pytorch',
         f'{flag}=3'
@@ -118,7 +111,7 @@ def test_train_accepts_launcher_local_rank(flag, monkeypatch):
 
 
 def test_train_options_reach_the_config(sample_data_root):
-    train = _load_tool('tools/train.py', 'tdmi_train_tool')
+    train = load_tool('tools/train.py')
     from tdmi_mmpose.io.runner_args import build_config
     cfg_path = osp.join(ROOT, 'configs', 'tdmi_tiny_posetrack_sample.py')
     args = train.parse_args([
@@ -139,7 +132,7 @@ def test_train_options_reach_the_config(sample_data_root):
 
 
 def test_test_tool_rejects_missing_checkpoint(tmp_path):
-    test = _load_tool('tools/test.py', 'tdmi_test_tool')
+    test = load_tool('tools/test.py')
     with pytest.raises(FileNotFoundError, match='nope.pth'):
         test.main([
             osp.join(ROOT, 'configs', 'tdmi_tiny_posetrack_sample.py'),

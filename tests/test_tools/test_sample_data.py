@@ -1,6 +1,5 @@
 """Tests of the synthetic PoseTrack18-format sample dataset."""
 import glob
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -9,9 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
+from tool_loading import load_tool
 from tdmi_mmpose.synthetic import POSETRACK18_KEYPOINTS, make_sample_posetrack
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 WIDTH, HEIGHT = 320, 240
 
 
@@ -31,14 +30,6 @@ def _videos(root, split):
         with open(path) as f:
             out[osp.splitext(osp.basename(path))[0]] = json.load(f)
     return out
-
-
-def _load_tool(name):
-    path = osp.join(REPO, 'tools', 'dataset_converters', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_deterministic_for_a_seed(sample_data_root, tmp_path):
@@ -253,7 +244,7 @@ def test_summary_and_cli(sample_data_root, tmp_path, capsys):
     with open(summary['det_file']) as f:
         assert len(json.load(f)) == summary['num_detections']
 
-    tool = _load_tool('make_sample_posetrack')
+    tool = load_tool('tools/dataset_converters/make_sample_posetrack.py')
     assert tool.main(['--out-dir', str(tmp_path / 'cli'), '--seed', '0']) == 0
     out = capsys.readouterr().out
     assert 'train: 3 videos' in out and 'val: 2 videos' in out
