@@ -61,3 +61,32 @@ def kit_pose_map(gt_dir: str, pred_dir: str) -> dict:
                                         [trackeval.metrics.PosemAP()])
     tracker, = results['PoseTrack'].values()
     return {seq: value['person']['PosemAP'] for seq, value in tracker.items()}
+
+
+def kit_keypoint_hota(gt_dir: str, pred_dir: str) -> dict:
+    """The kit's ``HOTAeypoints`` (``scripts/run_posetrack_challenge.py``)
+    of a GT folder and a prediction folder: ``{'COMBINED_SEQ' or
+    '<video>.json': {field: array (19, 16)}}`` (its 15 joints in its order,
+    then Total)."""
+    trackeval = import_kit()
+    eval_config = dict(
+        trackeval.Evaluator.get_default_eval_config(),
+        PRINT_RESULTS=False,
+        OUTPUT_PAPER_SUMMARY=False,
+        TIME_PROGRESS=False,
+        LOG_ON_ERROR=None)
+    dataset_config = dict(
+        GT_FOLDER=gt_dir.rstrip('/') + '/',
+        TRACKERS_FOLDER=pred_dir.rstrip('/') + '/',
+        PRINT_CONFIG=False,
+        ASSURE_SINGLE_TRACKER=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+        evaluator = trackeval.Evaluator(eval_config)
+        dataset = trackeval.datasets.PoseTrack(dataset_config)
+        results, _ = evaluator.evaluate([dataset],
+                                        [trackeval.metrics.HOTAeypoints()])
+    tracker, = results['PoseTrack'].values()
+    return {
+        seq: value['person']['HOTAeypoints']
+        for seq, value in tracker.items()
+    }

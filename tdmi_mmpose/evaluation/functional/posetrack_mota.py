@@ -15,7 +15,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 
 from .average_precision import nanless_mean, summarize_table
-from .geometry import frame_without_ignored, pckh_hits
+from .geometry import frame_without_ignored, pair_distance, pckh_hits
 from .joints import (NUM_JOINTS, PCKH_THRESHOLD, joint_result, joint_values,
                      per_sequence_values)
 
@@ -58,9 +58,9 @@ def _frame_mot_inputs(gt: dict, pred: dict,
     dist = np.full(hits.shape, np.nan)
     for p, g, j in zip(*np.nonzero(hits)):
         # poseval's own expression, so that distances tie as they do there.
-        dist[p, g, j] = np.linalg.norm(
-            np.subtract(gt['points'][g, j], pred['points'][p, j])) / \
-            gt['head_sizes'][g]
+        dist[p, g, j] = pair_distance(gt['points'][g, j],
+                                      pred['points'][p, j],
+                                      gt['head_sizes'][g])
     inputs = []
     for j in range(NUM_JOINTS):
         gt_idx = np.flatnonzero(gt['present'][:, j])

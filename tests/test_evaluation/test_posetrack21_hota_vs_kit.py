@@ -1,0 +1,216 @@
+"""Differential test of the PoseTrack21 protocol's tracking metric (keypoint
+HOTA, DetA, AssA, LocA) against the official PoseTrack21 kit's
+``HOTAeypoints`` on random PoseTrack21-style tracking cases.
+
+The kit is imported, unmodified, from ``../shared/posetrack21_eval`` (see
+``posetrack21_oracle.py``); this module is skipped, saying so, without it.
+``TDMI_POSETRACK21_CASES=400`` runs 400 random cases instead of 40.
+
+The cases stay within what the kit accepts (as the AP ones): every
+labelled frame keeps a GT person after its ignore regions, track ids are
+non-negative and distinct per frame. They have people tracked over 1-6
+frames, box-only people (GT and predicted), unlabelled frames with and
+without annotations, predictions in unlabelled frames, joints at x = 0,
+y = 0 and negative, ignore regions, missed people, frames and videos without
+predictions, duplicated and exact predictions (tied similarities), false
+positives and id switches.
+"""
+import os
+import warnings
+
+import numpy as np
+
+from posetrack21_cases import (CATEGORIES, NUM_KEYPOINTS, add_person,
+                               anchor, head_box, near_keypoints,
+                               posed_keypoints, random_keypoints, regions,
+                               write_case)
+from posetrack21_oracle import import_kit, kit_keypoint_hota
+
+from tdmi_mmpose.evaluation.functional import (HOTA_NAMES, NUM_JOINTS,
+                                               POSEVAL_JOINT_NAMES,
+                                               POSEVAL_SOURCE_NAMES)
+from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
+from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
+
+import_kit()
+
+#: The kit's 15 joints (PoseTrack18's without the ears), as poseval joints.
+KIT_TO_POSEVAL = [
+    POSEVAL_SOURCE_NAMES.index(name)
+    for i, name in enumerate(POSETRACK18_KEYPOINT_NAMES) if i not in (3, 4)
+]
+
+
+def _gt_frame_people(rng, num_tracks, centers, labeled, style):
+    """(track, keypoints, bbox_head) of the GT people of one frame."""
+    people = []
+    if not labeled and rng.random() < 0.3:
+        return people  # an unlabelled frame without annotations
+    for t in range(num_tracks):
+        if not (t == 0 and labeled) and rng.random() < 0.2:
+            continue  # not in this frame
+        if t > 0 and rng.random() < 0.2:
+            keypoints = [0] * (3 * NUM_KEYPOINTS)  # a box, no pose
+        else:
+            cx, cy = centers[t] + rng.normal(0, 8, 2)
+            keypoints = posed_keypoints(rng, cx, cy, style['p_missing'],
+                                        style['border'])
+            if t == 0 and labeled:
+                keypoints = anchor(keypoints)
+        people.append((t, keypoints, style['head_boxes'][t]))
+    return people
+
+
+def _switch_ids(rng, pred_of, next_id):
+    """An id switch: two tracks swap their predicted ids, or one gets a new
+    id. Returns the next free id."""
+    tracks = list(pred_of)
+    if len(tracks) > 1 and rng.random() < 0.5:
+        a, b = rng.choice(tracks, 2, replace=False)
+        pred_of[a], pred_of[b] = pred_of[b], pred_of[a]
+        return next_id
+    pred_of[tracks[int(rng.integers(len(tracks)))]] = next_id
+    return next_id + 1
+
+
+def _predictions(rng, people, pred_of, next_id, style):
+    """(track id, keypoints) of the predictions of one frame, and the next
+    free id: most GT people found (under their current predicted id), some
+    twice, false positives, box-only predictions."""
+    found = []
+    if rng.random() < 0.1:
+        return found, next_id  # a frame without predictions
+    if rng.random() < style['p_switch']:
+        next_id = _switch_ids(rng, pred_of, next_id)
+    for t, keypoints, bbox_head in people:
+        if rng.random() < 0.2:
+            continue  # missed
+        if any(keypoints):
+            found.append((pred_of[t],
+                          near_keypoints(rng, keypoints, bbox_head,
+                                         style['jitter'], style['border'])))
+            if rng.random() < 0.1:  # the same person again, another id
+                found.append((next_id, near_keypoints(
+                    rng, keypoints, bbox_head, style['jitter'], 0.0)))
+                next_id += 1
+    for _ in range(int(rng.integers(0, 3))):
+        if rng.random() < 0.2:
+            keypoints = [0.0] * (3 * NUM_KEYPOINTS)  # a box, no pose
+        else:
+            keypoints = random_keypoints(rng, style['border'])
+        found.append((next_id, keypoints))
+        next_id += 1
+    return found, next_id
+
+
+def _random_video(rng, name, v, style):
+    """GT and prediction JSON of one tracking video."""
+    gt, pred = (
+        dict(images=[], annotations=[], categories=CATEGORIES)
+        for _ in range(2))
+    nframes = int(rng.integers(1, 7))
+    labels = rng.random(nframes) < 0.7
+    labels[int(rng.integers(nframes))] = True
+    num_tracks = int(rng.integers(1, 5))
+    centers = rng.uniform(0, style['spread'], (num_tracks, 2))
+    style = dict(style, head_boxes=[head_box(rng) for _ in range(num_tracks)])
+    pred_of, next_id = {t: 3 * t + 1 for t in range(num_tracks)}, 50
+    no_predictions = rng.random() < 0.08
+    for f, labeled in enumerate(labels.tolist()):
+        image_id = int(f'1{20000 + 7 * v:06d}{f:04d}')
+        image = dict(
+            id=image_id,
+            file_name=f'images/val/{name}/{f:06d}.jpg',
+            vid_id=str(20000 + 7 * v),
+            frame_id=image_id,
+            nframes=nframes,
+            is_labeled=labeled)
+        xs, ys = regions(rng) if labeled else ([], [])
+        gt['images'].append(
+            dict(image, ignore_regions_x=xs, ignore_regions_y=ys))
+        pred['images'].append(dict(image))
+        people = _gt_frame_people(rng, num_tracks, centers, labeled, style)
+        for t, keypoints, bbox_head in people:
+            add_person(
+                gt, image_id, 5 * t, keypoints, bbox_head=bbox_head,
+                bbox=[0, 0, 10, 10])
+        found, next_id = _predictions(rng, people, pred_of, next_id, style)
+        for track_id, keypoints in [] if no_predictions else found:
+            add_person(
+                pred, image_id, int(track_id), keypoints,
+                scores=[0.5] * NUM_KEYPOINTS)
+    return gt, pred
+
+
+def _random_case(rng, root):
+    """GT and prediction folders of 1-3 videos."""
+    style = dict(
+        p_missing=float(rng.choice([0.0, 0.3])),
+        jitter=float(rng.choice([0.0, 0.03, 0.1, 0.4])),
+        border=float(rng.choice([0.0, 0.15])),
+        spread=float(rng.choice([300, 900])),
+        p_switch=float(rng.choice([0.0, 0.3])))
+    for v in range(int(rng.integers(1, 4))):
+        name = f'{20000 + 7 * v:06d}_mpii_test'
+        write_case(root, name, *_random_video(rng, name, v, style))
+
+
+def _ours(root):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        _, hota = evaluate_posetrack_folders(
+            root + '/gt', root + '/pred', track=True, protocol='posetrack21')
+    return hota
+
+
+def _kit_reported(fields: dict) -> dict:
+    """The kit's figures as ours: ``{name: (16, )}`` percent, the mean over
+    its alphas, its joints in poseval's order, then Total."""
+    reported = {}
+    for name in HOTA_NAMES:
+        means = 100 * np.asarray(fields[name], np.float64).mean(axis=0)
+        values = np.zeros(NUM_JOINTS + 1)
+        values[KIT_TO_POSEVAL] = means[:NUM_JOINTS]
+        values[NUM_JOINTS] = means[NUM_JOINTS]
+        reported[name] = values
+    return reported
+
+
+def _differences(result, kit):
+    """|ours - kit| of HOTA, DetA, AssA, LocA per joint and Total (combined
+    and per video) and of the combined Totals at each alpha."""
+    diffs = []
+    combined = _kit_reported(kit['COMBINED_SEQ'])
+    for name in HOTA_NAMES:
+        diffs += list(np.abs(result[name.lower()] - combined[name]))
+        diffs += list(
+            np.abs(
+                np.array(result['internals']['per_alpha'][name]) -
+                100 * kit['COMBINED_SEQ'][name][:, NUM_JOINTS]))
+    for video, values in result['per_sequence'].items():
+        theirs = _kit_reported(kit[f'{video}.json'])
+        for name in HOTA_NAMES:
+            diffs += list(np.abs(np.array(values[name.lower()]) -
+                                 theirs[name]))
+    return np.array(diffs)
+
+
+def test_random_cases_match_the_kit(tmp_path):
+    rng = np.random.default_rng(2122)
+    worst, totals = 0.0, []
+    num_cases = int(os.environ.get('TDMI_POSETRACK21_CASES', 40))
+    for index in range(num_cases):
+        root = str(tmp_path / f'case{index}')
+        _random_case(rng, root)
+        result = _ours(root)
+        kit = kit_keypoint_hota(root + '/gt', root + '/pred')
+        diffs = _differences(result, kit)
+        assert np.isfinite(diffs).all() and diffs.max() <= 1e-9, (
+            index, result['table'], _kit_reported(kit['COMBINED_SEQ']))
+        worst = max(worst, float(diffs.max()))
+        totals.append(result['table']['HOTA'])
+    print(f'max |ours - kit| (HOTA, DetA, AssA, LocA) over {num_cases} '
+          f'cases: {worst:.3g}; HOTA Totals {min(totals):.1f} .. '
+          f'{max(totals):.1f}')
+    # the cases are neither trivial nor hopeless
+    assert min(totals) < 50 < max(totals)
