@@ -13,7 +13,8 @@ frames, box-only people (GT and predicted), unlabelled frames with and
 without annotations, predictions in unlabelled frames, joints at x = 0,
 y = 0 and negative, ignore regions, missed people, frames and videos without
 predictions, duplicated and exact predictions (tied similarities), false
-positives and id switches.
+positives, predictions off the image (x, y < 0: a person the kit keeps
+only in frames without ignore regions) and id switches.
 """
 import os
 import warnings
@@ -80,6 +81,9 @@ def _predictions(rng, people, pred_of, next_id, style):
     found = []
     if rng.random() < 0.1:
         return found, next_id  # a frame without predictions
+    if rng.random() < 0.08:  # only someone off the image (x, y < 0)
+        off_image = [-float(rng.uniform(1, 50)), -2.0, 1.0] * NUM_KEYPOINTS
+        return [(next_id, off_image)], next_id + 1
     if rng.random() < style['p_switch']:
         next_id = _switch_ids(rng, pred_of, next_id)
     for t, keypoints, bbox_head in people:
@@ -214,3 +218,42 @@ def test_random_cases_match_the_kit(tmp_path):
           f'{max(totals):.1f}')
     # the cases are neither trivial nor hopeless
     assert min(totals) < 50 < max(totals)
+
+
+def test_metric_with_tracking_reports_the_kits_hota(tmp_path):
+    """PoseTrackAPMetric(protocol='posetrack21', track=True) tracks the
+    people of a random case (joints scoring below ``track_kpt_thr`` left
+    out) and reports the kit's HOTA, DetA, AssA, LocA of the files it
+    writes for tracking."""
+    import json
+    from test_posetrack_ap_metric import (build_metric,
+                                          samples_from_prediction_files)
+    root = str(tmp_path / 'case')
+    _random_case(np.random.default_rng(11), root)
+    rng = np.random.default_rng(12)
+    for name in os.listdir(root + '/pred'):
+        path = os.path.join(root, 'pred', name)
+        with open(path) as f:
+            pred = json.load(f)
+        for ann in pred['annotations']:
+            ann['scores'] = np.round(rng.uniform(0.3, 1, NUM_KEYPOINTS),
+                                     2).tolist()
+        with open(path, 'w') as f:
+            json.dump(pred, f)
+    out_dir = str(tmp_path / 'written')
+    metric = build_metric(
+        root + '/gt',
+        outfile_prefix=out_dir,
+        nms_mode='none',
+        protocol='posetrack21',
+        track=True)
+    samples = samples_from_prediction_files(root + '/pred')
+    metric.process([], samples)
+    metrics = metric.evaluate(len(samples))
+    kit = _kit_reported(
+        kit_keypoint_hota(root + '/gt',
+                          out_dir + '/tracking')['COMBINED_SEQ'])
+    for name in HOTA_NAMES:
+        assert abs(metrics[f'posetrack/{name}'] -
+                   kit[name][NUM_JOINTS]) <= 1e-9, name
+    assert 0 < metrics['posetrack/HOTA'] < 100
