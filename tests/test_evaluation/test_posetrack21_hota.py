@@ -1,6 +1,7 @@
 """The PoseTrack21 kit's keypoint HOTA (protocol 'posetrack21' with
 tracking) on small cases computed by hand, its quirks, and the inputs on
 which the kit itself fails."""
+import json
 import math
 
 import numpy as np
@@ -164,3 +165,47 @@ def test_tracking_needs_track_ids(pt):
     with pytest.raises(InputError, match='track_id'):
         hota(gt, pred)
     assert not math.isnan(hota(gt, gt)['table']['HOTA'])
+
+
+def test_duplicate_track_ids_in_a_prediction_file_name_file_frame_and_id(
+        pt, tmp_path):
+    """The kit's rule (track ids distinct within a frame) at the file
+    boundary: an InputError naming the file, the image and the id."""
+    from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
+    from tdmi_mmpose.io import InputError
+    gt = _tracked(pt, [[(0, 100, 100), (1, 600, 100)]] * 2)
+    pred = _tracked(pt, [[(4, 100, 100), (4, 600, 100)], [(4, 100, 100)]])
+    for folder, content in (('gt', gt), ('pred', pred)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / f'{NAME}.json').write_text(json.dumps(content))
+    with pytest.raises(InputError) as error:
+        evaluate_posetrack_folders(
+            str(tmp_path / 'gt'), str(tmp_path / 'pred'), track=True,
+            protocol='posetrack21')
+    message = str(error.value)
+    assert str(tmp_path / 'pred' / f'{NAME}.json') in message
+    assert repr(pred['images'][0]['id']) in message
+    assert 'track_id 4 is used by more than one person' in message
+
+
+def test_track_ids_are_unbounded_in_the_posetrack21_protocol(pt):
+    """poseval bounds track ids (10000: it offsets them by video); the kit
+    does not."""
+    from tdmi_mmpose.io import InputError
+    gt = _tracked(pt, [[(0, 100, 100)], [(0, 100, 100)]])
+    pred = _tracked(pt, [[(123456, 100, 100)], [(123456, 100, 100)]])
+    assert_table(hota(gt, pred), HOTA=100)
+    with pytest.raises(InputError, match='track_id 123456 is too large'):
+        evaluate_posetrack_videos({NAME: gt}, {NAME: pred}, track=True)
+
+
+def test_the_io_rule_of_a_frames_track_ids():
+    from tdmi_mmpose.io import InputError, check_track_ids
+    assert check_track_ids([3, -1, 20000], 'f.json: image 7').tolist() == [
+        3, -1, 20000
+    ]
+    with pytest.raises(InputError, match=r'^f.json: image 7: track_id 3 is '
+                       r'used by more than one person in the frame \(why\)'):
+        check_track_ids([3, 5, 3], 'f.json: image 7', needs='why')
+    with pytest.raises(InputError, match='track_id 20000 is too large'):
+        check_track_ids([1, 20000], 'f', max_track_id=10000)

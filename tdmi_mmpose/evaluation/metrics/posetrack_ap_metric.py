@@ -141,7 +141,7 @@ class PoseTrackAPMetric(CocoMetric):
             self.coco[name] = dict(
                 images=video['images'],
                 frames=parse_posetrack_video(video, sources[name], True,
-                                             self.track))
+                                             self.track, self.protocol))
             check_protocol_gt(self.coco[name]['frames'], sources[name],
                               self.protocol)
             register_image_ids(video['images'], sources[name],
@@ -316,13 +316,13 @@ class PoseTrackAPMetric(CocoMetric):
             for image, track_ids in zip(ordered, ids):
                 frames[image['id']]['track_ids'] = check_track_ids(
                     track_ids, f'{self.__class__.__name__}: the tracker\'s '
-                    f'ids of image {image["id"]!r}')
+                    f'ids of image {image["id"]!r}', self.protocol)
         return frames
 
     def results2json(self, keypoints: Dict[object, list],
                      outfile_prefix: str) -> None:
         """Write the prediction files of every GT video (with tracking also
-        those for MOTA, in ``tracking/``) of the people ``CocoMetric`` kept
+        those for tracking, in ``tracking/``) of the people ``CocoMetric`` kept
         (``img_id`` -> people) to the folder ``outfile_prefix``, and keep
         the same people as poseval frames for the evaluation."""
         tracker = build_tracker(self.tracker, self.dataset_meta) \
