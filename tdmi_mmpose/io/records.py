@@ -70,7 +70,10 @@ REGION_SCHEMA = {k: IMAGE_SCHEMA[k] for k in ('ignore_regions_x',
 #: not have a positive size (training does not use it); the PoseTrack AP
 #: metric requires one (:func:`parse_head_box`).
 ANNOTATION_SCHEMA = dict(
-    bbox=optional(XYWH), bbox_head=optional(XYWH), track_id=integer)
+    bbox=optional(XYWH),
+    bbox_head=optional(XYWH),
+    track_id=integer,
+    person_id=integer)
 ANNOTATION_REQUIRED = ('image_id', 'id', 'keypoints')
 #: Rules of a prediction's fields besides ``keypoints`` and ``scores``
 #: (read by the metric's files): the per-person ``score``, when present, a
