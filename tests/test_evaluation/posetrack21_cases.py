@@ -135,8 +135,60 @@ def add_person(video, image_id, track_id, keypoints, **fields):
 
 
 def write_case(root, name, gt, pred):
-    """Write one video's GT and predictions to ``root/gt`` and ``root/pred``."""
+    """Write one video's GT and predictions to ``root/gt``, ``root/pred``.
+    """
     for folder, content in (('gt', gt), ('pred', pred)):
         os.makedirs(os.path.join(root, folder), exist_ok=True)
         with open(os.path.join(root, folder, f'{name}.json'), 'w') as f:
             json.dump(content, f)
+
+
+def video_name(v):
+    """The name of the ``v``-th video of a case."""
+    return f'{20000 + 7 * v:06d}_mpii_test'
+
+
+def empty_videos():
+    """An empty GT and prediction video (``images``, ``annotations``)."""
+    return tuple(
+        dict(images=[], annotations=[], categories=CATEGORIES)
+        for _ in range(2))
+
+
+def add_image(rng, gt, pred, v, f, nframes, labeled):
+    """Add frame ``f`` of video ``v`` to its GT (ignore regions in some
+    labelled frames) and predictions; returns its image id."""
+    image_id = int(f'1{20000 + 7 * v:06d}{f:04d}')
+    image = dict(
+        id=image_id,
+        file_name=f'images/val/{video_name(v)}/{f:06d}.jpg',
+        vid_id=str(20000 + 7 * v),
+        frame_id=image_id,
+        nframes=nframes,
+        is_labeled=labeled)
+    xs, ys = regions(rng) if labeled else ([], [])
+    gt['images'].append(dict(image, ignore_regions_x=xs, ignore_regions_y=ys))
+    pred['images'].append(dict(image))
+    return image_id
+
+
+def metric_on_prediction_files(root, out_dir, rescore, **metric_args):
+    """``PoseTrackAPMetric(**metric_args)`` (GT ``root/gt``, files written
+    to ``out_dir``) on the people of the prediction files ``root/pred``,
+    each file's annotations first passed through ``rescore(ann)`` (which
+    sets their ``scores``); returns the metrics."""
+    from test_posetrack_ap_metric import (build_metric,
+                                          samples_from_prediction_files)
+    for name in os.listdir(root + '/pred'):
+        path = os.path.join(root, 'pred', name)
+        with open(path) as f:
+            pred = json.load(f)
+        for ann in pred['annotations']:
+            rescore(ann)
+        with open(path, 'w') as f:
+            json.dump(pred, f)
+    metric = build_metric(
+        root + '/gt', outfile_prefix=out_dir, nms_mode='none', **metric_args)
+    samples = samples_from_prediction_files(root + '/pred')
+    metric.process([], samples)
+    return metric.evaluate(len(samples))

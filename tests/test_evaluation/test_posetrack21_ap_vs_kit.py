@@ -17,13 +17,15 @@ import warnings
 
 import numpy as np
 
-from posetrack21_cases import (CATEGORIES, NUM_KEYPOINTS, add_person,
-                               gt_people, predicted_keypoints, regions,
-                               write_case)
+from posetrack21_cases import (NUM_KEYPOINTS, add_image, add_person,
+                               empty_videos, gt_people,
+                               metric_on_prediction_files, predicted_keypoints,
+                               video_name, write_case)
 from posetrack21_oracle import import_kit, kit_pose_map
 
 from tdmi_mmpose.evaluation.functional import TABLE_NAMES
 from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
+
 import_kit()
 
 
@@ -34,26 +36,12 @@ def _random_case(rng, root):
     border = float(rng.choice([0.0, 0.15]))
     spread = float(rng.choice([300, 900]))
     for v in range(int(rng.integers(1, 4))):
-        name = f'{20000 + 7 * v:06d}_mpii_test'
-        gt, pred = (
-            dict(images=[], annotations=[], categories=CATEGORIES)
-            for _ in range(2))
+        gt, pred = empty_videos()
         nframes = int(rng.integers(1, 6))
         labels = rng.random(nframes) < 0.7
         labels[int(rng.integers(nframes))] = True
         for f, labeled in enumerate(labels.tolist()):
-            image_id = int(f'1{20000 + 7 * v:06d}{f:04d}')
-            image = dict(
-                id=image_id,
-                file_name=f'images/val/{name}/{f:06d}.jpg',
-                vid_id=str(20000 + 7 * v),
-                frame_id=image_id,
-                nframes=nframes,
-                is_labeled=labeled)
-            xs, ys = regions(rng) if labeled else ([], [])
-            gt['images'].append(
-                dict(image, ignore_regions_x=xs, ignore_regions_y=ys))
-            pred['images'].append(dict(image))
+            image_id = add_image(rng, gt, pred, v, f, nframes, labeled)
             people = gt_people(rng, labeled, p_missing, border, spread)
             for t, (keypoints, bbox_head) in enumerate(people):
                 add_person(
@@ -73,7 +61,7 @@ def _random_case(rng, root):
                     add_person(pred, image_id, t, keypoints)  # -9999 both
                 else:
                     add_person(pred, image_id, t, keypoints, scores=scores)
-        write_case(root, name, gt, pred)
+        write_case(root, video_name(v), gt, pred)
 
 
 def _ours(root, protocol='posetrack21'):
@@ -169,27 +157,14 @@ def test_metric_with_the_posetrack21_protocol_matches_the_kit(tmp_path):
     """PoseTrackAPMetric(protocol='posetrack21') on the people of a random
     case's prediction files gives the kit's numbers for those files and for
     the files it writes."""
-    from test_posetrack_ap_metric import (build_metric,
-                                          samples_from_prediction_files)
     root = str(tmp_path / 'case')
     _random_case(np.random.default_rng(5), root)
-    for name in os.listdir(root + '/pred'):
-        path = os.path.join(root, 'pred', name)
-        with open(path) as f:
-            pred = json.load(f)
-        for ann in pred['annotations']:
-            ann.setdefault('scores', [0.25] * NUM_KEYPOINTS)
-        with open(path, 'w') as f:
-            json.dump(pred, f)
     out_dir = str(tmp_path / 'written')
-    metric = build_metric(
-        root + '/gt',
-        outfile_prefix=out_dir,
-        nms_mode='none',
+    metrics = metric_on_prediction_files(
+        root,
+        out_dir,
+        lambda ann: ann.setdefault('scores', [0.25] * NUM_KEYPOINTS),
         protocol='posetrack21')
-    samples = samples_from_prediction_files(root + '/pred')
-    metric.process([], samples)
-    metrics = metric.evaluate(len(samples))
     for pred_dir in (root + '/pred', out_dir):
         kit = kit_pose_map(root + '/gt', pred_dir)['COMBINED_SEQ']['map']
         for ours, theirs in zip(TABLE_NAMES, kit):

@@ -29,8 +29,10 @@ def assert_table(result, **expected):
 def _tracked(pt, frames, labeled=None):
     """A video of ``frames`` (per frame a list of (track_id, x0, y0)): GT
     people and exact predictions of them (the same ids)."""
-    gt = pt.video(NAME, [[pt.gt_person(pt.body(x, y)) for _, x, y in frame]
-                         for frame in frames], labeled=labeled)
+    gt = pt.video(
+        NAME, [[pt.gt_person(pt.body(x, y)) for _, x, y in frame]
+               for frame in frames],
+        labeled=labeled)
     for ann, (track_id, _, _) in zip(gt['annotations'],
                                      [p for frame in frames for p in frame]):
         ann['track_id'] = track_id
@@ -67,8 +69,7 @@ def test_a_frame_without_predictions_adds_every_gt_joint_to_fn(pt):
     gt = _tracked(pt, [[(0, 100, 100)], [(0, 100, 100)]])
     pred = dict(gt, annotations=[gt['annotations'][0]])
     result = hota(gt, pred)
-    assert_table(
-        result, DetA=100 / 3, AssA=50, LocA=100, HOTA=100 / 6**0.5)
+    assert_table(result, DetA=100 / 3, AssA=50, LocA=100, HOTA=100 / 6**0.5)
 
 
 def test_no_predictions_at_all_count_every_gt_joint_once(pt):
@@ -91,8 +92,8 @@ def test_unlabelled_frames_and_joints_off_the_image_do_not_count(pt):
     """Frame 1 is unlabelled (a wrong prediction there is not seen), and a
     predicted joint at x = 0 is no joint (the GT's head_top then unmatched:
     FN)."""
-    gt = _tracked(pt, [[(0, 100, 100)], [(0, 100, 100)]],
-                  labeled=[True, False])
+    gt = _tracked(
+        pt, [[(0, 100, 100)], [(0, 100, 100)]], labeled=[True, False])
     pred = _tracked(pt, [[(0, 100, 100)], [(0, 900, 900)]])
     pred['annotations'][0]['keypoints'][3 * 2] = 0  # head_top x
     result = hota(gt, pred)
@@ -152,9 +153,8 @@ def test_report_and_json(pt):
     assert 'Keypoint HOTA' in report and 'LocA' in report
     summary = results_to_json(tracking)
     assert list(summary)[:4] == ['HOTA', 'DetA', 'AssA', 'LocA']
-    assert set(summary['per_joint']['nose']) == {
-        'hota', 'deta', 'assa', 'loca'
-    }
+    assert set(
+        summary['per_joint']['nose']) == {'hota', 'deta', 'assa', 'loca'}
 
 
 def test_tracking_needs_track_ids(pt):
@@ -180,7 +180,9 @@ def test_duplicate_track_ids_in_a_prediction_file_name_file_frame_and_id(
         (tmp_path / folder / f'{NAME}.json').write_text(json.dumps(content))
     with pytest.raises(InputError) as error:
         evaluate_posetrack_folders(
-            str(tmp_path / 'gt'), str(tmp_path / 'pred'), track=True,
+            str(tmp_path / 'gt'),
+            str(tmp_path / 'pred'),
+            track=True,
             protocol='posetrack21')
     message = str(error.value)
     assert str(tmp_path / 'pred' / f'{NAME}.json') in message
@@ -201,11 +203,12 @@ def test_track_ids_are_unbounded_in_the_posetrack21_protocol(pt):
 
 def test_the_io_rule_of_a_frames_track_ids():
     from tdmi_mmpose.io import InputError, check_track_ids
-    assert check_track_ids([3, -1, 20000], 'f.json: image 7').tolist() == [
-        3, -1, 20000
-    ]
-    with pytest.raises(InputError, match=r'^f.json: image 7: track_id 3 is '
-                       r'used by more than one person in the frame \(why\)'):
+    assert check_track_ids([3, -1, 20000],
+                           'f.json: image 7').tolist() == [3, -1, 20000]
+    with pytest.raises(
+            InputError,
+            match=r'^f.json: image 7: track_id 3 is '
+            r'used by more than one person in the frame \(why\)'):
         check_track_ids([3, 5, 3], 'f.json: image 7', needs='why')
     with pytest.raises(InputError, match='track_id 20000 is too large'):
         check_track_ids([1, 20000], 'f', max_track_id=10000)

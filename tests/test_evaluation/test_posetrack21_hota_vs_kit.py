@@ -21,14 +21,14 @@ import warnings
 
 import numpy as np
 
-from posetrack21_cases import (CATEGORIES, NUM_KEYPOINTS, add_person,
-                               anchor, head_box, near_keypoints,
-                               posed_keypoints, random_keypoints, regions,
+from posetrack21_cases import (NUM_KEYPOINTS, add_image, add_person, anchor,
+                               empty_videos, head_box,
+                               metric_on_prediction_files, near_keypoints,
+                               posed_keypoints, random_keypoints, video_name,
                                write_case)
 from posetrack21_oracle import import_kit, kit_keypoint_hota
 
 from tdmi_mmpose.evaluation.functional import (HOTA_NAMES, NUM_JOINTS,
-                                               POSEVAL_JOINT_NAMES,
                                                POSEVAL_SOURCE_NAMES)
 from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
 from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
@@ -94,8 +94,9 @@ def _predictions(rng, people, pred_of, next_id, style):
                           near_keypoints(rng, keypoints, bbox_head,
                                          style['jitter'], style['border'])))
             if rng.random() < 0.1:  # the same person again, another id
-                found.append((next_id, near_keypoints(
-                    rng, keypoints, bbox_head, style['jitter'], 0.0)))
+                found.append((next_id,
+                              near_keypoints(rng, keypoints, bbox_head,
+                                             style['jitter'], 0.0)))
                 next_id += 1
     for _ in range(int(rng.integers(0, 3))):
         if rng.random() < 0.2:
@@ -107,11 +108,9 @@ def _predictions(rng, people, pred_of, next_id, style):
     return found, next_id
 
 
-def _random_video(rng, name, v, style):
-    """GT and prediction JSON of one tracking video."""
-    gt, pred = (
-        dict(images=[], annotations=[], categories=CATEGORIES)
-        for _ in range(2))
+def _random_video(rng, v, style):
+    """GT and prediction JSON of the ``v``-th tracking video."""
+    gt, pred = empty_videos()
     nframes = int(rng.integers(1, 7))
     labels = rng.random(nframes) < 0.7
     labels[int(rng.integers(nframes))] = True
@@ -121,27 +120,23 @@ def _random_video(rng, name, v, style):
     pred_of, next_id = {t: 3 * t + 1 for t in range(num_tracks)}, 50
     no_predictions = rng.random() < 0.08
     for f, labeled in enumerate(labels.tolist()):
-        image_id = int(f'1{20000 + 7 * v:06d}{f:04d}')
-        image = dict(
-            id=image_id,
-            file_name=f'images/val/{name}/{f:06d}.jpg',
-            vid_id=str(20000 + 7 * v),
-            frame_id=image_id,
-            nframes=nframes,
-            is_labeled=labeled)
-        xs, ys = regions(rng) if labeled else ([], [])
-        gt['images'].append(
-            dict(image, ignore_regions_x=xs, ignore_regions_y=ys))
-        pred['images'].append(dict(image))
+        image_id = add_image(rng, gt, pred, v, f, nframes, labeled)
         people = _gt_frame_people(rng, num_tracks, centers, labeled, style)
         for t, keypoints, bbox_head in people:
             add_person(
-                gt, image_id, 5 * t, keypoints, bbox_head=bbox_head,
+                gt,
+                image_id,
+                5 * t,
+                keypoints,
+                bbox_head=bbox_head,
                 bbox=[0, 0, 10, 10])
         found, next_id = _predictions(rng, people, pred_of, next_id, style)
         for track_id, keypoints in [] if no_predictions else found:
             add_person(
-                pred, image_id, int(track_id), keypoints,
+                pred,
+                image_id,
+                int(track_id),
+                keypoints,
                 scores=[0.5] * NUM_KEYPOINTS)
     return gt, pred
 
@@ -155,8 +150,7 @@ def _random_case(rng, root):
         spread=float(rng.choice([300, 900])),
         p_switch=float(rng.choice([0.0, 0.3])))
     for v in range(int(rng.integers(1, 4))):
-        name = f'{20000 + 7 * v:06d}_mpii_test'
-        write_case(root, name, *_random_video(rng, name, v, style))
+        write_case(root, video_name(v), *_random_video(rng, v, style))
 
 
 def _ours(root):
@@ -194,8 +188,8 @@ def _differences(result, kit):
     for video, values in result['per_sequence'].items():
         theirs = _kit_reported(kit[f'{video}.json'])
         for name in HOTA_NAMES:
-            diffs += list(np.abs(np.array(values[name.lower()]) -
-                                 theirs[name]))
+            diffs += list(
+                np.abs(np.array(values[name.lower()]) - theirs[name]))
     return np.array(diffs)
 
 
@@ -225,34 +219,19 @@ def test_metric_with_tracking_reports_the_kits_hota(tmp_path):
     people of a random case (joints scoring below ``track_kpt_thr`` left
     out) and reports the kit's HOTA, DetA, AssA, LocA of the files it
     writes for tracking."""
-    import json
-    from test_posetrack_ap_metric import (build_metric,
-                                          samples_from_prediction_files)
     root = str(tmp_path / 'case')
     _random_case(np.random.default_rng(11), root)
     rng = np.random.default_rng(12)
-    for name in os.listdir(root + '/pred'):
-        path = os.path.join(root, 'pred', name)
-        with open(path) as f:
-            pred = json.load(f)
-        for ann in pred['annotations']:
-            ann['scores'] = np.round(rng.uniform(0.3, 1, NUM_KEYPOINTS),
-                                     2).tolist()
-        with open(path, 'w') as f:
-            json.dump(pred, f)
+
+    def rescore(ann):
+        ann['scores'] = np.round(rng.uniform(0.3, 1, NUM_KEYPOINTS),
+                                 2).tolist()
+
     out_dir = str(tmp_path / 'written')
-    metric = build_metric(
-        root + '/gt',
-        outfile_prefix=out_dir,
-        nms_mode='none',
-        protocol='posetrack21',
-        track=True)
-    samples = samples_from_prediction_files(root + '/pred')
-    metric.process([], samples)
-    metrics = metric.evaluate(len(samples))
+    metrics = metric_on_prediction_files(
+        root, out_dir, rescore, protocol='posetrack21', track=True)
     kit = _kit_reported(
-        kit_keypoint_hota(root + '/gt',
-                          out_dir + '/tracking')['COMBINED_SEQ'])
+        kit_keypoint_hota(root + '/gt', out_dir + '/tracking')['COMBINED_SEQ'])
     for name in HOTA_NAMES:
         assert abs(metrics[f'posetrack/{name}'] -
                    kit[name][NUM_JOINTS]) <= 1e-9, name

@@ -3,7 +3,7 @@
 head-normalised distances, PCKh hits and ignore regions (points strictly
 inside a polygon, as shapely decides)."""
 from fractions import Fraction
-from typing import List, Sequence
+from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 
@@ -26,8 +26,8 @@ def pair_distance(gt_point: np.ndarray, pred_point: np.ndarray,
     the last bit), so that decisions on it are theirs bit for bit on the
     same machine."""
     with np.errstate(divide='ignore', invalid='ignore'):
-        return np.linalg.norm(np.subtract(gt_point, pred_point)) / np.float64(
-            head_size)
+        return np.linalg.norm(np.subtract(gt_point,
+                                          pred_point)) / np.float64(head_size)
 
 
 def normalized_distances(gt_points: np.ndarray, pred_points: np.ndarray,
@@ -38,9 +38,9 @@ def normalized_distances(gt_points: np.ndarray, pred_points: np.ndarray,
     diff = np.asarray(gt_points, np.float64)[:, None] - np.asarray(
         pred_points, np.float64)[None]
     with np.errstate(divide='ignore', invalid='ignore'):
-        return np.sqrt(diff[..., 0] * diff[..., 0] + diff[..., 1] *
-                       diff[..., 1]) / np.asarray(head_sizes,
-                                                  np.float64)[:, None, None]
+        return np.sqrt(diff[..., 0] * diff[..., 0] +
+                       diff[..., 1] * diff[..., 1]) / np.asarray(
+                           head_sizes, np.float64)[:, None, None]
 
 
 def pckh_hits(pred_points: np.ndarray,
@@ -164,8 +164,7 @@ def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
     return _kept_people(frame, keep, present=present)
 
 
-def kit_frame_without_ignored(frame: dict,
-                              polygons: List[np.ndarray]) -> dict:
+def kit_frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
     """A frame as :func:`frame_without_ignored`, by the PoseTrack21 kit's
     rule (``PoseTrack.get_raw_seq_data``): without the people whose joints
     all lie inside the ``polygons``, the joints inside set to (0, 0) and
@@ -178,5 +177,19 @@ def kit_frame_without_ignored(frame: dict,
     points = np.where(inside[..., None], 0., points)
     keep = ~inside.all(axis=1) & ~((points[..., 0] <= 0) &
                                    (points[..., 1] <= 0)).all(axis=1)
-    return _kept_people(
-        frame, keep, points=points, present=present & ~inside)
+    return _kept_people(frame, keep, points=points, present=present & ~inside)
+
+
+def pair_without_ignored(
+    gt: dict,
+    pred: dict,
+    rule: Callable[[dict, List[np.ndarray]], dict] = frame_without_ignored
+) -> Tuple[dict, dict]:
+    """A (GT, prediction) frame pair without what the GT's
+    ``ignore_regions`` remove by ``rule`` (poseval's
+    :func:`frame_without_ignored` or the kit's
+    :func:`kit_frame_without_ignored`); unchanged without regions."""
+    polygons = gt['ignore_regions']
+    if not polygons:
+        return gt, pred
+    return rule(gt, polygons), rule(pred, polygons)

@@ -16,7 +16,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .geometry import (kit_frame_without_ignored, normalized_distances,
-                       pair_distance)
+                       pair_distance, pair_without_ignored)
 from .joints import NUM_JOINTS, joint_result, per_sequence_values
 from .posetrack21_ap import positive_joints
 from .posetrack_mota import poseval_mota
@@ -50,8 +50,7 @@ def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
     dist[both] = plain[both]
     for g, p, j in zip(*np.nonzero(both & (dist < SIMILARITY_RANGE *
                                            (1 + 1e-9)))):
-        dist[g, p, j] = pair_distance(gt['points'][g, j],
-                                      pred['points'][p, j],
+        dist[g, p, j] = pair_distance(gt['points'][g, j], pred['points'][p, j],
                                       gt['head_sizes'][g])
     return np.maximum((-1 / SIMILARITY_RANGE) * dist + 1, 0)
 
@@ -67,10 +66,7 @@ def _kit_frames(gt_frames: Sequence[dict],
     for gt, pred in zip(gt_frames, pred_frames):
         if not gt['is_labeled']:
             continue
-        polygons = gt['ignore_regions']
-        if polygons:
-            gt = kit_frame_without_ignored(gt, polygons)
-            pred = kit_frame_without_ignored(pred, polygons)
+        gt, pred = pair_without_ignored(gt, pred, kit_frame_without_ignored)
         pairs.append(
             tuple(
                 dict(frame, valid=positive_joints(frame)['present'])
@@ -145,8 +141,8 @@ def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
     elif not any(len(idx) for idx in gt_index):
         counts['FP'][:] = sum(pred['valid'].sum(axis=0) for pred in preds)
     else:
-        counts['matches'] = np.zeros(shape[:1] + (num_gt_ids, num_pred_ids,
-                                                  NUM_JOINTS))
+        counts['matches'] = np.zeros(shape[:1] +
+                                     (num_gt_ids, num_pred_ids, NUM_JOINTS))
         for gt, pred, gt_idx, pred_idx in zip(gts, preds, gt_index,
                                               pred_index):
             if len(gt_idx) == 0:
@@ -184,9 +180,9 @@ def _with_total(counts: dict) -> dict:
     joints' other values."""
     fields = dict(counts, **_final_fields(counts))
     return {
-        key: np.append(
-            value,
-            (value.sum if key in _COUNT_FIELDS else value.mean)(
+        key:
+        np.append(
+            value, (value.sum if key in _COUNT_FIELDS else value.mean)(
                 axis=1, keepdims=True),
             axis=1)
         for key, value in fields.items()
@@ -203,8 +199,9 @@ def _combined(per_sequence: Sequence[dict]) -> dict:
         for key in _COUNT_FIELDS
     }
     tp = combined['TP']
-    combined['AssA'] = sum((seq['AssA'] * seq['TP'] for seq in per_sequence),
-                           np.zeros(shape)) / np.maximum(1.0, tp)
+    combined['AssA'] = sum(
+        (seq['AssA'] * seq['TP']
+         for seq in per_sequence), np.zeros(shape)) / np.maximum(1.0, tp)
     combined['LocA'] = np.maximum(
         1e-10,
         sum((seq['LocA'] * seq['TP'] for seq in per_sequence),
@@ -215,8 +212,8 @@ def _combined(per_sequence: Sequence[dict]) -> dict:
 def _reported(fields: dict) -> 'OrderedDict[str, np.ndarray]':
     """As the kit prints a field: 100 x its mean over the alphas, per joint
     and Total (J + 1, ); named in lower case."""
-    return OrderedDict((name.lower(), 100 * fields[name].mean(axis=0))
-                       for name in HOTA_NAMES)
+    return OrderedDict(
+        (name.lower(), 100 * fields[name].mean(axis=0)) for name in HOTA_NAMES)
 
 
 def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],

@@ -13,7 +13,7 @@ from ...io import check_finite, order_frames, register_image_ids
 from ...tracking import build_tracker, track_video
 from ..functional import AP_PROTOCOLS, TRACKING_PROTOCOLS
 from .posetrack_evaluation import (check_protocol, format_report,
-                                  tracking_stats)
+                                   tracking_stats)
 from .posetrack_files import (check_protocol_gt, check_track_ids,
                               load_posetrack_gt, parse_posetrack_video,
                               poseval_prediction_frame, prediction_video,
@@ -250,8 +250,8 @@ class PoseTrackAPMetric(CocoMetric):
         return unique
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """The AP (and tracking metric) of the results of :meth:`process` of all ranks
-        (see the class docstring for the names)."""
+        """The AP (and tracking metric) of the results of :meth:`process`
+        of all ranks (see the class docstring for the names)."""
         if self.coco is None:
             raise ValueError(
                 f'{self.__class__.__name__} has no ground truth: set '

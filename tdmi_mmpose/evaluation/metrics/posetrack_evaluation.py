@@ -78,8 +78,8 @@ def evaluate_posetrack_folders(
 def format_poseval_table(table: Dict[str, float]) -> Tuple[str, str]:
     """poseval's printed table of an AP or a MOTA result's ``table`` (or
     the HOTA one's): the header (two lines for MOTA) and the value line."""
-    headers = MOTA_TABLE_HEADERS if 'MOTP' in table else (
-        (HOTA_NAMES, ) if 'HOTA' in table else AP_TABLE_HEADERS)
+    headers = MOTA_TABLE_HEADERS if 'MOTP' in table else ((
+        HOTA_NAMES, ) if 'HOTA' in table else AP_TABLE_HEADERS)
     lines = format_table([list(table.values())], headers, 'latex',
                          '.1f').split('\n')
     return '\n'.join(lines[:-1]), lines[-1]
@@ -104,9 +104,8 @@ def _tracking_report(tracking: dict) -> list:
         'Keypoint HOTA (PoseTrack21 kit, mean over 19 alphas):'
         if hota else 'Multiple Object Tracking (MOT) metrics:',
         *format_poseval_table(tracking['table']),
-        _joint_table(
-            tracking,
-            HOTA_NAMES if hota else ('MOTA', 'MOTP', 'Prec', 'Rec'))
+        _joint_table(tracking, HOTA_NAMES if hota else
+                     ('MOTA', 'MOTP', 'Prec', 'Rec'))
     ]
 
 

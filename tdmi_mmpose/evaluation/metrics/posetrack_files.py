@@ -65,9 +65,8 @@ def check_track_ids(track_ids: np.ndarray,
     (:func:`~tdmi_mmpose.io.check_track_ids`: distinct, below
     :data:`TRACK_ID_LIMITS`); an :class:`InputError` names ``where`` (the
     file and image) and the id."""
-    return io_check_track_ids(
-        track_ids, where, TRACK_ID_LIMITS[protocol],
-        _TRACKING_NEEDS_IDS.format(limit=MAX_TRACK_ID))
+    return io_check_track_ids(track_ids, where, TRACK_ID_LIMITS[protocol],
+                              _TRACKING_NEEDS_IDS.format(limit=MAX_TRACK_ID))
 
 
 def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
