@@ -24,10 +24,9 @@ def pair_distance(gt_point: np.ndarray, pred_point: np.ndarray,
     poseval's and the PoseTrack21 kit's own expression (``np.linalg.norm``
     of the 2-vector, which can differ from ``sqrt(dx * dx + dy * dy)`` in
     the last bit), so that decisions on it are theirs bit for bit on the
-    same machine."""
-    with np.errstate(divide='ignore', invalid='ignore'):
-        return np.linalg.norm(np.subtract(gt_point,
-                                          pred_point)) / np.float64(head_size)
+    same machine. ``head_size`` is positive (the rule of ``bbox_head``)."""
+    return np.linalg.norm(np.subtract(gt_point,
+                                      pred_point)) / np.float64(head_size)
 
 
 def normalized_distances(gt_points: np.ndarray, pred_points: np.ndarray,
