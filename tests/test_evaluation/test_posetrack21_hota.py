@@ -112,11 +112,11 @@ def test_similarity_and_localisation():
     LocA is the mean similarity of the matches at each alpha."""
     gt = dict(
         points=np.zeros((1, NUM_JOINTS, 2)) + 50,
-        valid=np.ones((1, NUM_JOINTS), bool),
+        present=np.ones((1, NUM_JOINTS), bool),
         head_sizes=np.array([10.0]))
-    pred = dict(points=gt['points'].copy(), valid=gt['valid'].copy())
+    pred = dict(points=gt['points'].copy(), present=gt['present'].copy())
     pred['points'][0, :, 0] += np.linspace(0, 6, NUM_JOINTS)  # d 0 .. 0.6
-    pred['valid'][0, 1] = False
+    pred['present'][0, 1] = False
     sim = keypoint_similarity(gt, pred)
     d = np.linspace(0, 0.6, NUM_JOINTS)
     expected = np.maximum(1 - d / 0.5001, 0)

@@ -4,10 +4,10 @@ as the PoseTrack21 kit computes them (``trackeval/metrics/hota_pose.py``,
 ``HOTAeypoints``, on the frames of its ``datasets/posetrack.py``), quirks
 included (docs/metric.md, "Keypoint HOTA").
 
-The frames are the AP's (:func:`~.posetrack21_ap.posetrack21_ap`) with
+The frames are the AP's (:func:`~.posetrack21_ap.posetrack21_ap`, the
+kit's frames of :func:`~.posetrack21_ap.kit_frame_pairs`) with
 ``track_ids`` (N, ) int64, distinct within a frame (checked where they
-enter); scores are not used. A joint counts where it is present and at
-x > 0 and y > 0 (:func:`~.posetrack21_ap.positive_joints`).
+enter); scores are not used.
 """
 from collections import OrderedDict
 from typing import Dict, List, Sequence, Tuple
@@ -15,10 +15,9 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .geometry import (kit_frame_without_ignored, normalized_distances,
-                       pair_distance, pair_without_ignored)
+from .geometry import normalized_distances, pair_distance
 from .joints import NUM_JOINTS, joint_result, per_sequence_values
-from .posetrack21_ap import positive_joints
+from .posetrack21_ap import kit_frame_pairs
 from .posetrack_mota import poseval_mota
 
 #: The kit's 19 localisation thresholds alpha of the similarity.
@@ -38,12 +37,12 @@ _EPS = np.finfo('float').eps
 
 def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
     """The kit's similarity (G, P, J) of the GT people of a frame
-    (``points`` (G, J, 2), ``valid`` (G, J), ``head_sizes`` (G, )) and its
-    predictions (``points``, ``valid`` (P, J)): ``max(1 - d / 0.5001, 0)``
-    where both joints are valid, else 0. Distances that can give a positive
+    (``points`` (G, J, 2), ``present`` (G, J), ``head_sizes`` (G, )) and its
+    predictions (``points``, ``present`` (P, J)): ``max(1 - d / 0.5001, 0)``
+    where both joints are present, else 0. Distances that can give a positive
     similarity are the kit's own expression (:func:`~.geometry.
     pair_distance`), so the assignments and thresholds are the kit's."""
-    both = gt['valid'][:, None] & pred['valid'][None]
+    both = gt['present'][:, None] & pred['present'][None]
     dist = np.full(both.shape, np.inf)
     plain = normalized_distances(gt['points'], pred['points'],
                                  gt['head_sizes'])
@@ -53,25 +52,6 @@ def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
         dist[g, p, j] = pair_distance(gt['points'][g, j], pred['points'][p, j],
                                       gt['head_sizes'][g])
     return np.maximum((-1 / SIMILARITY_RANGE) * dist + 1, 0)
-
-
-def _kit_frames(gt_frames: Sequence[dict],
-                pred_frames: Sequence[dict]) -> List[Tuple[dict, dict]]:
-    """The (GT, prediction) frame pairs the kit evaluates: labelled frames,
-    its ignore-region rule applied
-    (:func:`~.geometry.kit_frame_without_ignored`), each with ``valid``
-    (N, J) joints."""
-    assert len(gt_frames) == len(pred_frames)
-    pairs = []
-    for gt, pred in zip(gt_frames, pred_frames):
-        if not gt['is_labeled']:
-            continue
-        gt, pred = pair_without_ignored(gt, pred, kit_frame_without_ignored)
-        pairs.append(
-            tuple(
-                dict(frame, valid=positive_joints(frame)['present'])
-                for frame in (gt, pred)))
-    return pairs
 
 
 def _track_index(frames: Sequence[dict]) -> Tuple[List[np.ndarray], int]:
@@ -84,10 +64,10 @@ def _track_index(frames: Sequence[dict]) -> Tuple[List[np.ndarray], int]:
 
 def _id_counts(frames: Sequence[dict], index: Sequence[np.ndarray],
                num_ids: int) -> np.ndarray:
-    """Valid joints (I, J) of each track over the frames."""
+    """Present joints (I, J) of each track over the frames."""
     counts = np.zeros((num_ids, NUM_JOINTS))
     for frame, idx in zip(frames, index):
-        np.add.at(counts, idx, frame['valid'])
+        np.add.at(counts, idx, frame['present'])
     return counts
 
 
@@ -96,8 +76,8 @@ def _match_frame(sim: np.ndarray, gt: dict, pred: dict, counts: dict) -> None:
     ``loc`` (A, J), ``matches`` (A, I_gt, I_pred, J)): per joint the kit's
     Hungarian assignment of the similarities ``sim`` (G, P, J), a pair
     matching at alpha if its similarity >= alpha - eps. ``gt`` and ``pred``
-    have ``valid`` joints and track indices ``idx``."""
-    num_gt, num_pred = gt['valid'].sum(axis=0), pred['valid'].sum(axis=0)
+    have ``present`` joints and track indices ``idx``."""
+    num_gt, num_pred = gt['present'].sum(axis=0), pred['present'].sum(axis=0)
     for j in range(NUM_JOINTS):
         rows, cols = linear_sum_assignment(-sim[:, :, j])
         pair_sim = sim[rows, cols, j]
@@ -116,7 +96,7 @@ def _association(matches: np.ndarray, gt_counts: np.ndarray,
                  pred_counts: np.ndarray, tp: np.ndarray) -> np.ndarray:
     """The kit's AssA (A, J): per alpha and joint, the sum over track pairs
     of ``matches`` x their association IoU ``matches / (gt_counts +
-    pred_counts - matches)`` (the tracks' valid joints (I_gt, J),
+    pred_counts - matches)`` (the tracks' joints (I_gt, J),
     (I_pred, J)), over the true positives ``tp`` (A, J)."""
     union = np.maximum(
         1, gt_counts[None, :, None] + pred_counts[None, None] - matches)
@@ -134,19 +114,19 @@ def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
     gts, preds = [gt for gt, _ in pairs], [pred for _, pred in pairs]
     gt_index, num_gt_ids = _track_index(gts)
     pred_index, num_pred_ids = _track_index(preds)
-    gt_joints = sum((gt['valid'].sum(axis=0) for gt in gts),
+    gt_joints = sum((gt['present'].sum(axis=0) for gt in gts),
                     np.zeros(NUM_JOINTS))
     if not any(len(idx) for idx in pred_index):
         counts['FN'][:] = gt_joints
     elif not any(len(idx) for idx in gt_index):
-        counts['FP'][:] = sum(pred['valid'].sum(axis=0) for pred in preds)
+        counts['FP'][:] = sum(pred['present'].sum(axis=0) for pred in preds)
     else:
         counts['matches'] = np.zeros(shape[:1] +
                                      (num_gt_ids, num_pred_ids, NUM_JOINTS))
         for gt, pred, gt_idx, pred_idx in zip(gts, preds, gt_index,
                                               pred_index):
             if len(gt_idx) == 0:
-                counts['FP'] += pred['valid'].sum(axis=0)
+                counts['FP'] += pred['present'].sum(axis=0)
             elif len(pred_idx) == 0:
                 counts['FN'] += gt_joints
             else:
@@ -239,7 +219,7 @@ def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],
     """
     per_sequence, sequences, num_frames = OrderedDict(), [], 0
     for name in sorted(gt_videos, key=lambda video: f'{video}.json'):
-        pairs = _kit_frames(gt_videos[name], pred_videos[name])
+        pairs = kit_frame_pairs(gt_videos[name], pred_videos[name])
         num_frames += len(pairs)
         sequences.append(_with_total(_sequence_counts(pairs)))
         per_sequence[name] = per_sequence_values(
