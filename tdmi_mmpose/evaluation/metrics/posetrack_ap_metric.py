@@ -76,8 +76,9 @@ class PoseTrackAPMetric(CocoMetric):
         use_bbox_score_for_keypoints (bool): Write the heatmap maximum times
             the box score as a keypoint's score (else the maximum alone).
             Defaults to ``True``.
-        protocol (str): The AP's protocol: ``'poseval'`` (PoseTrack18's)
-            or ``'posetrack21'`` (the PoseTrack21 kit's: labelled frames
+        protocol (str): The protocol of the AP and the tracking metric:
+            ``'poseval'`` (PoseTrack18's: AP, MOTA) or ``'posetrack21'``
+            (the PoseTrack21 kit's: AP and keypoint HOTA on labelled frames
             only, joints with x > 0 and y > 0; every GT image needs
             ``is_labeled``). Defaults to ``'poseval'``.
         track (bool): Track people and compute the protocol's tracking
