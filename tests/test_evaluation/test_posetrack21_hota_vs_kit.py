@@ -29,7 +29,8 @@ from posetrack21_cases import (NUM_KEYPOINTS, add_image, add_person, anchor,
 from posetrack21_oracle import import_kit, kit_keypoint_hota
 
 from tdmi_mmpose.evaluation.functional import (HOTA_NAMES, NUM_JOINTS,
-                                               POSEVAL_SOURCE_NAMES)
+                                               POSEVAL_SOURCE_NAMES,
+                                               keypoint_similarity)
 from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
 from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
 
@@ -236,3 +237,37 @@ def test_metric_with_tracking_reports_the_kits_hota(tmp_path):
         assert abs(metrics[f'posetrack/{name}'] -
                    kit[name][NUM_JOINTS]) <= 1e-9, name
     assert 0 < metrics['posetrack/HOTA'] < 100
+
+
+def test_similarities_are_the_kits_bit_for_bit():
+    """Our similarity matrices equal the kit's (its dataset's
+    ``_calculate_pckh`` distances through ``HOTAeypoints.distance2sim``)
+    exactly, joints at or beyond the image border and near the cut-off
+    included: the Hungarian assignments and thresholds then decide as the
+    kit's do."""
+    from types import SimpleNamespace
+    trackeval = import_kit()
+    rng = np.random.default_rng(21)
+    metric, num_positive = trackeval.metrics.HOTAeypoints(), 0
+    for _ in range(50):
+        gt_points = rng.uniform(-20, 400, (4, NUM_JOINTS, 2)).round(2)
+        head_sizes = rng.uniform(10, 40, 4)
+        near = gt_points[rng.integers(4, size=6)]
+        pred_points = near + rng.normal(0, 6, near.shape)
+        kit_dets = [
+            np.concatenate([p, np.ones(p.shape[:2] + (1, ))], axis=2)
+            for p in (gt_points, pred_points)
+        ]
+        _, dist, _ = trackeval.datasets.PoseTrack._calculate_pckh(
+            SimpleNamespace(n_joints=NUM_JOINTS), *kit_dets, head_sizes)
+        kit_sim = metric.distance2sim(dist)
+        frames = [
+            dict(
+                points=p,
+                present=(p[..., 0] > 0) & (p[..., 1] > 0),
+                head_sizes=head_sizes) for p in (gt_points, pred_points)
+        ]
+        sim = keypoint_similarity(*frames)
+        assert np.array_equal(sim, kit_sim)
+        num_positive += (sim > 0).sum()
+    assert num_positive > 2000
