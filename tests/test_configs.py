@@ -222,7 +222,8 @@ def test_shipped_configs_carry_the_spec_values(path):
 
 
 def test_posetrack_evaluators_track_except_the_ablation_study():
-    """The sample and W48 configs report MOTA next to AP; the ablation
+    """The sample and W48 configs report MOTA (PoseTrack21: keypoint HOTA)
+    next to AP; the ablation
     study's config stays AP-only (its finished runs are reused while the
     resolved config text is unchanged)."""
     for name in ('tdmi_tiny_posetrack_sample.py',
@@ -233,6 +234,10 @@ def test_posetrack_evaluators_track_except_the_ablation_study():
         for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
             assert evaluator.type == 'PoseTrackAPMetric', name
             assert evaluator.track is True, name
+            # PoseTrack21 is evaluated as its community does (the kit's AP
+            # and keypoint HOTA); the others with poseval (AP and MOTA)
+            assert evaluator.get('protocol', 'poseval') == (
+                'posetrack21' if 'posetrack21' in name else 'poseval'), name
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs', 'tdmi_tiny_occluded_video.py'))
     assert dict(cfg.val_evaluator) == dict(

@@ -1,6 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Evaluate PoseTrack prediction files with poseval's AP (and MOTA),
-without poseval.
+"""Evaluate PoseTrack prediction files with poseval's AP (and MOTA), or the
+PoseTrack21 kit's AP (and keypoint HOTA), without either tool.
 
 Usage::
 
@@ -12,11 +12,13 @@ Usage::
 name (poseval's ``-p``). The script prints poseval's AP table and a per-joint
 table (poseval's ``-e``), or with ``--protocol posetrack21`` the PoseTrack21
 kit's AP (``PosemAP``: labelled frames only, joints with x > 0 and y > 0,
-docs/metric.md); with ``--track`` (poseval's protocol only) also poseval's
-tracking table (MOTA per joint group, MOTP, precision, recall; poseval's
-``-t``) and its per-joint values, which needs an integer ``track_id`` on
-every GT and predicted annotation. It optionally writes the numbers (percent, NaN as
-null) to FILE, the MOTA ones under ``"tracking"`` (strict JSON, written
+docs/metric.md); with ``--track`` also the protocol's tracking metric and
+its per-joint values: poseval's tracking table (MOTA per joint group, MOTP,
+precision, recall; poseval's ``-t``) or the kit's keypoint HOTA, DetA, AssA
+and LocA (``HOTAeypoints``, the mean over its 19 thresholds), which needs
+an integer ``track_id`` on every GT and predicted annotation, distinct
+within a frame. It optionally writes the numbers (percent, NaN as null) to
+FILE, the tracking ones under ``"tracking"`` (strict JSON, written
 atomically). The logic is the package's
 (:mod:`tdmi_mmpose.evaluation.metrics.posetrack_evaluation`).
 
@@ -40,7 +42,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         prog='posetrack_eval',
         description='PoseTrack multi-person pose estimation AP (and '
         'tracking MOTA), computed like poseval (python -m poseval.evaluate '
-        '-e [-t]).')
+        '-e [-t]), or the PoseTrack21 kit\'s AP (and keypoint HOTA).')
     parser.add_argument(
         '--gt-dir',
         required=True,
@@ -53,19 +55,22 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--protocol',
         choices=list(AP_PROTOCOLS),
         default='poseval',
-        help='whose AP: poseval\'s (PoseTrack18, the default) or the '
-        'PoseTrack21 kit\'s (labelled frames only; docs/metric.md)')
+        help='whose AP (and tracking metric): poseval\'s (PoseTrack18, the '
+        'default) or the PoseTrack21 kit\'s (labelled frames only; '
+        'docs/metric.md)')
     parser.add_argument(
         '--track',
         action='store_true',
-        help='also compute poseval\'s tracking MOTA (needs track_id on '
-        'every annotation)')
+        help='also compute the protocol\'s tracking metric: poseval\'s MOTA '
+        'or the PoseTrack21 kit\'s keypoint HOTA, DetA, AssA, LocA (needs '
+        'track_id on every annotation)')
     parser.add_argument(
         '--out-json',
         default=None,
         help='write Head..Total and per-joint ap/precision/recall here '
         '(with --track, the MOTA table and per-joint mota/motp/precision/'
-        'recall under "tracking")')
+        'recall, or HOTA/DetA/AssA/LocA and per-joint hota/deta/assa/loca, '
+        'under "tracking")')
     return parser.parse_args(argv)
 
 
@@ -73,13 +78,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Run the evaluation; returns 0 (bad input raises, see
     :func:`~tdmi_mmpose.utils.cli.run_tool`)."""
     args = parse_args(argv)
-    ap, mota = evaluate_posetrack_folders(args.gt_dir, args.pred_dir,
-                                          args.track, args.protocol)
-    print(format_report(ap, mota))
+    ap, tracking = evaluate_posetrack_folders(args.gt_dir, args.pred_dir,
+                                              args.track, args.protocol)
+    print(format_report(ap, tracking))
     if args.out_json:
         summary = results_to_json(ap)
-        if mota is not None:
-            summary['tracking'] = results_to_json(mota)
+        if tracking is not None:
+            summary['tracking'] = results_to_json(tracking)
         atomic_write_json(summary, args.out_json, indent=2)
         print(f'results written to {args.out_json}')
     return 0

@@ -8,7 +8,8 @@ boundary trusts what it gets.
   against a schema, a table field -> rule; numbers finite and within
   :data:`COORDINATE_LIMIT`, flags in :data:`VISIBILITY_FLAGS`, ...);
 - ``records``: the schemas of PoseTrack18-layout images, annotations and
-  detections, and checked records read into arrays;
+  detections, checked records read into arrays, the rule of a frame's track
+  ids;
 - ``videos``: reading a PoseTrack18-layout file, every record checked once
   (:func:`read_video_file`, :func:`check_video_data`; annotation ids
   unique, :func:`register_annotation_ids`, each of an image of its file,
@@ -64,7 +65,8 @@ from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
                         POSETRACK18_METAINFO, POSETRACK18_SKELETON,
                         posetrack18_metainfo_file, posetrack_categories)
 from .records import (PREDICTION_SCHEMA, annotation_where, as_numbers,
-                      check_annotation, check_finite, check_image, image_size, ignore_regions,
+                      check_annotation, check_finite, check_image,
+                      check_track_ids, image_size, ignore_regions,
                       keypoints_array, parse_detection, parse_head_box,
                       parse_ignore_regions, parse_image_size, parse_keypoints,
                       register_ids, register_image_ids)
@@ -94,7 +96,8 @@ __all__ = [
     'POSETRACK18_METAINFO', 'POSETRACK18_SKELETON', 'PREDICTION_SCHEMA',
     'InputError',
     'VISIBILITY_FLAGS', 'annotation_where', 'as_numbers', 'boxes_outside',
-    'check_annotation', 'check_annotation_image', 'check_fields', 'check_finite', 'check_image',
+    'check_annotation', 'check_annotation_image', 'check_fields',
+    'check_finite', 'check_image', 'check_track_ids',
     'check_json_finite', 'check_no_earlier_run', 'check_no_other_files',
     'OVERWRITE_FLAG', 'check_record', 'check_value', 'check_video_data',
     'check_video_lists',

@@ -70,7 +70,10 @@ REGION_SCHEMA = {k: IMAGE_SCHEMA[k] for k in ('ignore_regions_x',
 #: not have a positive size (training does not use it); the PoseTrack AP
 #: metric requires one (:func:`parse_head_box`).
 ANNOTATION_SCHEMA = dict(
-    bbox=optional(XYWH), bbox_head=optional(XYWH), track_id=integer)
+    bbox=optional(XYWH),
+    bbox_head=optional(XYWH),
+    track_id=integer,
+    person_id=integer)
 ANNOTATION_REQUIRED = ('image_id', 'id', 'keypoints')
 #: Rules of a prediction's fields besides ``keypoints`` and ``scores``
 #: (read by the metric's files): the per-person ``score``, when present, a
@@ -258,3 +261,28 @@ def check_finite(values: object, where: str) -> np.ndarray:
         raise error(where, problem)
     return array
 
+
+def check_track_ids(track_ids: object,
+                    where: str,
+                    max_track_id: Optional[int] = None,
+                    needs: str = '') -> np.ndarray:
+    """The integer track ids (N, ) of the people of one frame: distinct
+    (the PoseTrack21 kit's rule, and poseval's) and, if ``max_track_id`` is
+    given, below it. Returns them as int64.
+
+    Raises:
+        InputError: Naming ``where`` (the file and frame) and the id, and
+            saying what ``needs`` the ids.
+    """
+    track_ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
+    unique, counts = np.unique(track_ids, return_counts=True)
+    needs = f' ({needs})' if needs else ''
+    if max_track_id is not None and unique.size and \
+            unique[-1] >= max_track_id:
+        raise InputError(f'{where}: track_id {unique[-1]} is too large'
+                         f'{needs}.')
+    if (counts > 1).any():
+        raise InputError(
+            f'{where}: track_id {unique[counts > 1][0]} is used by more than '
+            f'one person in the frame{needs}.')
+    return track_ids

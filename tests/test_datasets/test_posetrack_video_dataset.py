@@ -317,17 +317,35 @@ def test_skips_are_counted_and_logged(writer, build_dataset, monkeypatch):
             data_root=writer.root,
             ann_file='annotations/val',
             test_mode=test_mode)
-        assert len(ds) == 4
-        assert {ds.get_data_info(i)['id']
-                for i in range(4)}.isdisjoint({900, 901, 902, 903})
+        # the person with a box but no pose: no heatmap target (skipped in
+        # training), kept in test mode (its box is predicted and tracked)
+        box_only = 'box_only_kept' if test_mode else 'no_visible_keypoints'
+        assert len(ds) == 4 + test_mode
+        ids = {ds.get_data_info(i)['id'] for i in range(len(ds))}
+        assert ids & {900, 901, 902, 903} == ({900} if test_mode else set())
         assert ds.skip_counts == {
-            'no_visible_keypoints': 1,
+            box_only: 1,
             'crowd': 1,
             'empty_bbox': 1,
             'no_bbox': 1
         }
-        assert any('no_visible_keypoints' in m and 'crowd' in m
-                   for m in logs), logs
+        assert any(box_only in m and 'crowd' in m for m in logs), logs
+
+
+def test_person_id_is_read_checked_and_kept(writer, build_dataset):
+    """PoseTrack21's ``person_id`` (an integer, absent in PoseTrack18)."""
+    video = writer.video(VIDEO, nframes=2, labeled=(0, 1))
+    video['annotations'][0]['person_id'] = 1234
+    writer.write_json(video, f'annotations/val/{VIDEO}.json')
+    ds = build_dataset(data_root=writer.root, ann_file='annotations/val')
+    person_ids = sorted(
+        (ds.get_data_info(i)['person_id'] for i in range(len(ds))),
+        key=str)
+    assert person_ids == [1234] + [None] * (len(ds) - 1)
+    video['annotations'][0]['person_id'] = 'p7'
+    writer.write_json(video, f'annotations/val/{VIDEO}.json')
+    with pytest.raises(InputError, match='person_id'):
+        build_dataset(data_root=writer.root, ann_file='annotations/val')
 
 
 @pytest.mark.parametrize('with_size', [True, False])

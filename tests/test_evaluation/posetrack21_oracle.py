@@ -38,13 +38,14 @@ def import_kit():
             allow_module_level=True)
 
 
-def kit_pose_map(gt_dir: str, pred_dir: str) -> dict:
-    """The kit's ``PosemAP`` of a GT folder and a prediction folder (files
-    named ``*_test*.json``): ``{'COMBINED_SEQ' or '<video>.json': {'map',
-    'precision', 'recall': {'Head' .. 'Total': value}}}``."""
+def _run_kit(evaluator: str, metric: str, gt_dir: str, pred_dir: str) -> dict:
+    """The kit's ``trackeval.<evaluator>`` with ``metrics.<metric>`` on a GT
+    folder and a prediction folder: ``{'COMBINED_SEQ' or '<video>.json':
+    that metric's result}``."""
     trackeval = import_kit()
+    evaluator_class = getattr(trackeval, evaluator)
     eval_config = dict(
-        trackeval.PoseEvaluator.get_default_eval_config(),
+        evaluator_class.get_default_eval_config(),
         PRINT_RESULTS=False,
         OUTPUT_PAPER_SUMMARY=False,
         TIME_PROGRESS=False,
@@ -55,9 +56,23 @@ def kit_pose_map(gt_dir: str, pred_dir: str) -> dict:
         PRINT_CONFIG=False,
         ASSURE_SINGLE_TRACKER=True)
     with contextlib.redirect_stdout(io.StringIO()):
-        evaluator = trackeval.PoseEvaluator(eval_config)
         dataset = trackeval.datasets.PoseTrack(dataset_config)
-        results, _ = evaluator.evaluate([dataset],
-                                        [trackeval.metrics.PosemAP()])
+        results, _ = evaluator_class(eval_config).evaluate(
+            [dataset], [getattr(trackeval.metrics, metric)()])
     tracker, = results['PoseTrack'].values()
-    return {seq: value['person']['PosemAP'] for seq, value in tracker.items()}
+    return {seq: value['person'][metric] for seq, value in tracker.items()}
+
+
+def kit_pose_map(gt_dir: str, pred_dir: str) -> dict:
+    """The kit's ``PosemAP`` of a GT folder and a prediction folder (files
+    named ``*_test*.json``): ``{'COMBINED_SEQ' or '<video>.json': {'map',
+    'precision', 'recall': {'Head' .. 'Total': value}}}``."""
+    return _run_kit('PoseEvaluator', 'PosemAP', gt_dir, pred_dir)
+
+
+def kit_keypoint_hota(gt_dir: str, pred_dir: str) -> dict:
+    """The kit's ``HOTAeypoints`` (``scripts/run_posetrack_challenge.py``)
+    of a GT folder and a prediction folder: ``{'COMBINED_SEQ' or
+    '<video>.json': {field: array (19, 16)}}`` (its 15 joints in its order,
+    then Total)."""
+    return _run_kit('Evaluator', 'HOTAeypoints', gt_dir, pred_dir)

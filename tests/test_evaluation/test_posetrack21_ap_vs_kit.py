@@ -17,127 +17,16 @@ import warnings
 
 import numpy as np
 
+from posetrack21_cases import (NUM_KEYPOINTS, add_image, add_person,
+                               empty_videos, gt_people,
+                               metric_on_prediction_files, predicted_keypoints,
+                               video_name, write_case)
 from posetrack21_oracle import import_kit, kit_pose_map
 
 from tdmi_mmpose.evaluation.functional import TABLE_NAMES
 from tdmi_mmpose.evaluation.metrics import evaluate_posetrack_folders
-from tdmi_mmpose.io import POSETRACK18_KEYPOINT_NAMES
 
 import_kit()
-
-CATEGORIES = [{
-    'supercategory': 'person',
-    'name': 'person',
-    'id': 1,
-    'keypoints': list(POSETRACK18_KEYPOINT_NAMES)
-}]
-NUM_KEYPOINTS = len(POSETRACK18_KEYPOINT_NAMES)
-#: Ignore regions lie in this corner; "anchor" people reach beyond it.
-REGION_CORNER = 180.0
-
-
-def _posed_keypoints(rng, cx, cy, p_missing, border):
-    """17 triples around (cx, cy): missing ones [0, 0, 0], some on the
-    image border (x or y 0) or outside it (negative), visible or not."""
-    keypoints = []
-    for k in range(NUM_KEYPOINTS):
-        if k in (3, 4) or rng.random() < p_missing:
-            keypoints += [0, 0, 0]
-            continue
-        x = round(float(cx + rng.normal(0, 40)), 2)
-        y = round(float(cy + rng.normal(0, 70)), 2)
-        if rng.random() < border:
-            x, y = [(0.0, y), (x, 0.0), (-abs(x) / 10, y),
-                    (x, -5.0)][int(rng.integers(4))]
-        keypoints += [x, y, int(rng.random() > 0.15)]
-    return keypoints
-
-
-def _anchor(keypoints):
-    """Make a person reach beyond the ignore regions' corner: it survives
-    them (the kit needs one GT person in every labelled frame)."""
-    keypoints[15:18] = [REGION_CORNER + 60.5, REGION_CORNER + 80.25, 1]
-    return keypoints
-
-
-def _head_box(rng):
-    if rng.random() < 0.5:
-        return [100, 100, 30, 40]  # head size 30: exact-threshold offsets
-    return [
-        round(float(rng.uniform(0, 600)), 2),
-        round(float(rng.uniform(0, 400)), 2),
-        round(float(rng.uniform(15, 40)), 2),
-        round(float(rng.uniform(15, 45)), 2)
-    ]
-
-
-def _regions(rng):
-    """1-2 polygons (3-6 vertices, possibly self-intersecting) in the
-    corner, or none."""
-    if rng.random() < 0.6:
-        return [], []
-    xs, ys = [], []
-    for _ in range(int(rng.integers(1, 3))):
-        n = int(rng.integers(3, 7))
-        xs.append(
-            [round(float(v), 1) for v in rng.uniform(0, REGION_CORNER, n)])
-        ys.append(
-            [round(float(v), 1) for v in rng.uniform(0, REGION_CORNER, n)])
-    return xs, ys
-
-
-def _gt_people(rng, labeled, p_missing, border, spread):
-    """GT annotations (keypoints, bbox_head) of a frame: posed people
-    (one anchored if labelled), box-only people (all-zero keypoints);
-    unlabelled frames have some too, or none."""
-    people = []
-    count = int(rng.integers(1, 5)) if labeled else int(rng.integers(0, 3))
-    for t in range(count):
-        if t > 0 and rng.random() < 0.25:
-            keypoints = [0] * (3 * NUM_KEYPOINTS)  # a box, no pose
-        else:
-            cx = float(rng.uniform(0, spread))
-            cy = float(rng.uniform(0, spread))
-            keypoints = _posed_keypoints(rng, cx, cy, p_missing, border)
-            if t == 0 and labeled:
-                keypoints = _anchor(keypoints)
-        people.append((keypoints, _head_box(rng)))
-    return people
-
-
-def _predicted_keypoints(rng, people, jitter, border):
-    """A prediction near a GT person (some joints exactly at the PCKh
-    threshold, some dropped or on the border) or a random one; floats."""
-    if people and rng.random() < 0.75:
-        source, bbox_head = people[int(rng.integers(len(people)))]
-        size = 0.6 * np.hypot(bbox_head[2], bbox_head[3])
-        keypoints = []
-        for k in range(NUM_KEYPOINTS):
-            x, y = float(source[3 * k]), float(source[3 * k + 1])
-            if rng.random() < 0.15 and bbox_head[2] == 30:
-                x, y = x + 9.0, y + 12.0  # distance 15 = 0.5 x 30
-            elif rng.random() < 0.08:
-                x, y = 0.0, 0.0
-            else:
-                x += float(rng.normal(0, jitter * size))
-                y += float(rng.normal(0, jitter * size))
-            if rng.random() < border:
-                x = -x if rng.random() < 0.5 else 0.0
-            keypoints += [x, y, 1.0]
-        return keypoints
-    cx, cy = float(rng.uniform(0, 500)), float(rng.uniform(0, 500))
-    return [float(v) for v in _posed_keypoints(rng, cx, cy, 0.1, border)]
-
-
-def _add_person(video, image_id, track_id, keypoints, **fields):
-    video['annotations'].append(
-        dict(
-            id=len(video['annotations']),
-            image_id=image_id,
-            track_id=track_id,
-            category_id=1,
-            keypoints=keypoints,
-            **fields))
 
 
 def _random_case(rng, root):
@@ -147,29 +36,15 @@ def _random_case(rng, root):
     border = float(rng.choice([0.0, 0.15]))
     spread = float(rng.choice([300, 900]))
     for v in range(int(rng.integers(1, 4))):
-        name = f'{20000 + 7 * v:06d}_mpii_test'
-        gt, pred = (
-            dict(images=[], annotations=[], categories=CATEGORIES)
-            for _ in range(2))
+        gt, pred = empty_videos()
         nframes = int(rng.integers(1, 6))
         labels = rng.random(nframes) < 0.7
         labels[int(rng.integers(nframes))] = True
         for f, labeled in enumerate(labels.tolist()):
-            image_id = int(f'1{20000 + 7 * v:06d}{f:04d}')
-            image = dict(
-                id=image_id,
-                file_name=f'images/val/{name}/{f:06d}.jpg',
-                vid_id=str(20000 + 7 * v),
-                frame_id=image_id,
-                nframes=nframes,
-                is_labeled=labeled)
-            xs, ys = _regions(rng) if labeled else ([], [])
-            gt['images'].append(
-                dict(image, ignore_regions_x=xs, ignore_regions_y=ys))
-            pred['images'].append(dict(image))
-            people = _gt_people(rng, labeled, p_missing, border, spread)
+            image_id = add_image(rng, gt, pred, v, f, nframes, labeled)
+            people = gt_people(rng, labeled, p_missing, border, spread)
             for t, (keypoints, bbox_head) in enumerate(people):
-                _add_person(
+                add_person(
                     gt,
                     image_id,
                     t,
@@ -181,15 +56,12 @@ def _random_case(rng, root):
                     float(np.round(rng.random(), 1))
                     for _ in range(NUM_KEYPOINTS)
                 ]
-                keypoints = _predicted_keypoints(rng, people, jitter, border)
+                keypoints = predicted_keypoints(rng, people, jitter, border)
                 if rng.random() < 0.05:
-                    _add_person(pred, image_id, t, keypoints)  # -9999 both
+                    add_person(pred, image_id, t, keypoints)  # -9999 both
                 else:
-                    _add_person(pred, image_id, t, keypoints, scores=scores)
-        for folder, content in (('gt', gt), ('pred', pred)):
-            os.makedirs(os.path.join(root, folder), exist_ok=True)
-            with open(os.path.join(root, folder, f'{name}.json'), 'w') as f:
-                json.dump(content, f)
+                    add_person(pred, image_id, t, keypoints, scores=scores)
+        write_case(root, video_name(v), gt, pred)
 
 
 def _ours(root, protocol='posetrack21'):
@@ -285,27 +157,14 @@ def test_metric_with_the_posetrack21_protocol_matches_the_kit(tmp_path):
     """PoseTrackAPMetric(protocol='posetrack21') on the people of a random
     case's prediction files gives the kit's numbers for those files and for
     the files it writes."""
-    from test_posetrack_ap_metric import (build_metric,
-                                          samples_from_prediction_files)
     root = str(tmp_path / 'case')
     _random_case(np.random.default_rng(5), root)
-    for name in os.listdir(root + '/pred'):
-        path = os.path.join(root, 'pred', name)
-        with open(path) as f:
-            pred = json.load(f)
-        for ann in pred['annotations']:
-            ann.setdefault('scores', [0.25] * NUM_KEYPOINTS)
-        with open(path, 'w') as f:
-            json.dump(pred, f)
     out_dir = str(tmp_path / 'written')
-    metric = build_metric(
-        root + '/gt',
-        outfile_prefix=out_dir,
-        nms_mode='none',
+    metrics = metric_on_prediction_files(
+        root,
+        out_dir,
+        lambda ann: ann.setdefault('scores', [0.25] * NUM_KEYPOINTS),
         protocol='posetrack21')
-    samples = samples_from_prediction_files(root + '/pred')
-    metric.process([], samples)
-    metrics = metric.evaluate(len(samples))
     for pred_dir in (root + '/pred', out_dir):
         kit = kit_pose_map(root + '/gt', pred_dir)['COMBINED_SEQ']['map']
         for ours, theirs in zip(TABLE_NAMES, kit):

@@ -172,12 +172,31 @@ def test_protocol_posetrack21_needs_is_labeled(posetrack_eval_tool, tmp_path,
     assert repr(gt['images'][1]['id']) in stderr
 
 
-def test_tracking_needs_the_poseval_protocol(posetrack_eval_tool, tmp_path,
-                                             pt, capsys):
+def test_protocol_posetrack21_with_tracking(posetrack_eval_tool, tmp_path,
+                                           pt, capsys):
+    """``--protocol posetrack21 --track`` prints the kit's AP table and its
+    keypoint HOTA, DetA, AssA, LocA and writes them (under "tracking"):
+    the 14 joints of the labelled frame are exact; head_top (x = 0) is in
+    neither, so its DetA and AssA are 0 and its LocA the kit's 0 / 0 = 1;
+    the Totals: DetA of the summed counts, AssA the mean of the joints'."""
     gt_dir, pred_dir, _ = _two_protocols_case(tmp_path, pt)
-    status = run_tool(posetrack_eval_tool.main, [
+    out_json = tmp_path / 'pt21.json'
+    assert posetrack_eval_tool.main([
         '--gt-dir', gt_dir, '--pred-dir', pred_dir, '--protocol',
-        'posetrack21', '--track'
-    ])
-    assert status == 2
-    assert 'HOTA is not implemented' in capsys.readouterr().err
+        'posetrack21', '--track', '--out-json',
+        str(out_json)
+    ]) == 0
+    printed = capsys.readouterr().out
+    assert 'Average Precision (AP) metric:' in printed
+    assert 'Keypoint HOTA' in printed
+    written = json.loads(out_json.read_text())
+    assert abs(written['Total'] - 1400 / 15) <= 1e-9
+    tracking = written['tracking']
+    expected = dict(
+        HOTA=100 * (14 / 15)**0.5, DetA=100.0, AssA=1400 / 15, LocA=100.0)
+    for name, value in expected.items():
+        assert abs(tracking[name] - value) <= 1e-9, name
+    assert tracking['per_joint']['head_top'] == dict(
+        hota=0.0, deta=0.0, assa=0.0, loca=100.0)
+    assert tracking['per_joint']['nose'] == dict(
+        hota=100.0, deta=100.0, assa=100.0, loca=100.0)

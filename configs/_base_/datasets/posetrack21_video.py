@@ -9,5 +9,10 @@ val_dataloader = dict(
         data_root=data_root,
         bbox_file=data_root + 'person_detections/val_human_detections.json'))
 test_dataloader = val_dataloader
-val_evaluator = dict(ann_file=data_root + 'annotations/val/')
+# PoseTrack21's own protocol: the official kit's AP (PosemAP) and, with
+# track=True (from posetrack18_video.py), its keypoint HOTA, DetA, AssA, LocA
+# (docs/metric.md). poseval's AP and MOTA instead: --cfg-options
+# val_evaluator.protocol=poseval test_evaluator.protocol=poseval
+val_evaluator = dict(
+    ann_file=data_root + 'annotations/val/', protocol='posetrack21')
 test_evaluator = val_evaluator

@@ -321,9 +321,13 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             np.asarray(bbox, np.float64), img,
             annotation_where(ann, img['_path']))
         if not reason and xyxy is not None and not visible.any():
-            reason = 'no_visible_keypoints'
+            # a box without a pose (PoseTrack21): no heatmap target to train
+            # on; kept in test mode, where its box is predicted and tracked
+            reason = 'box_only_kept' if self.test_mode else \
+                'no_visible_keypoints'
         if reason:
             self.skip_counts[reason] += 1
+            reason = None if reason == 'box_only_kept' else reason
         if reason or xyxy is None:
             return None
         head = ann.get('bbox_head') or None
@@ -337,6 +341,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             num_keypoints=int(np.count_nonzero(visible)),
             bbox_head=None if head is None else np.asarray(head, np.float32),
             track_id=int(ann.get('track_id', -1)),
+            person_id=ann.get('person_id'),
             raw_ann_info=ann)
 
     def _get_topdown_data_infos(self, instance_list: List[dict]) -> list:

@@ -1,8 +1,9 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Geometry of poseval's AP and MOTA: head size, PCKh hits and ignore
-regions (points strictly inside a polygon, as shapely decides)."""
+"""Geometry of poseval's AP and MOTA and of the PoseTrack21 kit: head size,
+head-normalised distances, PCKh hits and ignore regions (points strictly
+inside a polygon, as shapely decides)."""
 from fractions import Fraction
-from typing import List, Sequence
+from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 
@@ -15,6 +16,30 @@ def head_size(bbox_head: Sequence[float]) -> float:
     so that the value is bit-identical to poseval's."""
     x, y, w, h = bbox_head
     return float(0.6 * np.linalg.norm(np.subtract([x + w, y + h], [x, y])))
+
+
+def pair_distance(gt_point: np.ndarray, pred_point: np.ndarray,
+                  head_size: float) -> float:
+    """``||gt_point - pred_point|| / head_size`` of two points (2, ) with
+    poseval's and the PoseTrack21 kit's own expression (``np.linalg.norm``
+    of the 2-vector, which can differ from ``sqrt(dx * dx + dy * dy)`` in
+    the last bit), so that decisions on it are theirs bit for bit on the
+    same machine. ``head_size`` is positive (the rule of ``bbox_head``)."""
+    return np.linalg.norm(np.subtract(gt_point,
+                                      pred_point)) / np.float64(head_size)
+
+
+def normalized_distances(gt_points: np.ndarray, pred_points: np.ndarray,
+                         head_sizes: np.ndarray) -> np.ndarray:
+    """``||gt - pred|| / head_size`` (G, P, J) of every GT person's joints
+    (G, J, 2) to every prediction's (P, J, 2), GT head sizes (G, ),
+    vectorised (within an ulp of :func:`pair_distance`)."""
+    diff = np.asarray(gt_points, np.float64)[:, None] - np.asarray(
+        pred_points, np.float64)[None]
+    with np.errstate(divide='ignore', invalid='ignore'):
+        return np.sqrt(diff[..., 0] * diff[..., 0] +
+                       diff[..., 1] * diff[..., 1]) / np.asarray(
+                           head_sizes, np.float64)[:, None, None]
 
 
 def pckh_hits(pred_points: np.ndarray,
@@ -31,23 +56,16 @@ def pckh_hits(pred_points: np.ndarray,
     poseval's bit for bit on the same machine."""
     pred_points = np.asarray(pred_points, dtype=np.float64)
     gt_points = np.asarray(gt_points, dtype=np.float64)
-    head_sizes = np.asarray(head_sizes, dtype=np.float64)
     both = (
         np.asarray(pred_present, dtype=bool)[:, None, :]
         & np.asarray(gt_present, dtype=bool)[None, :, :])
-    diff = gt_points[None, :, :, :] - pred_points[:, None, :, :]
-    with np.errstate(divide='ignore', invalid='ignore'):
-        dist = np.sqrt(diff[..., 0] * diff[..., 0] +
-                       diff[..., 1] * diff[..., 1])
-        dist = dist / head_sizes[None, :, None]
+    dist = normalized_distances(gt_points, pred_points,
+                                head_sizes).transpose(1, 0, 2)
     hits = both & (dist <= thr)
     near = both & np.isfinite(dist) & (np.abs(dist - thr) <= 1e-9 * thr)
     for p, g, j in zip(*np.nonzero(near)):
-        with np.errstate(divide='ignore', invalid='ignore'):
-            exact = np.linalg.norm(
-                np.subtract(gt_points[g, j], pred_points[p, j])) / np.float64(
-                    head_sizes[g])
-        hits[p, g, j] = exact <= thr
+        hits[p, g, j] = pair_distance(gt_points[g, j], pred_points[p, j],
+                                      head_sizes[g]) <= thr
     return hits
 
 
@@ -111,20 +129,66 @@ def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     return ~on_boundary & (crossings % 2 == 1)
 
 
-def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
-    """A frame (``points`` (N, J, 2), ``present`` (N, J) and other
-    per-person arrays) without the joints strictly inside the ignore regions
-    ``polygons`` and, if there are any, without the people left with no
-    joint. Returns the kept people's per-person arrays (only those)."""
-    points = np.asarray(frame['points'], dtype=np.float64).reshape(-1, 2)
-    inside = np.zeros(len(points), dtype=bool)
+def joints_inside(points: np.ndarray,
+                  polygons: List[np.ndarray]) -> np.ndarray:
+    """Which joints (N, J) of people's ``points`` (N, J, 2) lie strictly
+    inside any of the ignore regions ``polygons`` (see
+    :func:`points_in_polygon`)."""
+    points = np.asarray(points, dtype=np.float64)
+    inside = np.zeros(points.shape[0] * points.shape[1], dtype=bool)
     for polygon in polygons:
-        inside |= points_in_polygon(points, polygon)
-    present = frame['present'] & ~inside.reshape(frame['present'].shape)
-    keep = present.any(axis=1) if polygons else np.ones(len(present), bool)
+        inside |= points_in_polygon(points.reshape(-1, 2), polygon)
+    return inside.reshape(points.shape[:2])
+
+
+def _kept_people(frame: dict, keep: np.ndarray, **replaced) -> dict:
+    """The per-person arrays of a frame for the people ``keep`` (N, ), the
+    arrays ``replaced`` (N, ...) taking the place of the frame's."""
     kept = {
         key: value[keep]
         for key, value in frame.items() if isinstance(value, np.ndarray)
     }
-    kept['present'] = present[keep]
+    kept.update({key: value[keep] for key, value in replaced.items()})
     return kept
+
+
+def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
+    """A frame (``points`` (N, J, 2), ``present`` (N, J) and other
+    per-person arrays) without the joints strictly inside the ignore regions
+    ``polygons`` and, if there are any, without the people left with no
+    joint (poseval's rule). Returns the kept people's per-person arrays
+    (only those)."""
+    present = frame['present'] & ~joints_inside(frame['points'], polygons)
+    keep = present.any(axis=1) if polygons else np.ones(len(present), bool)
+    return _kept_people(frame, keep, present=present)
+
+
+def kit_frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
+    """A frame as :func:`frame_without_ignored`, by the PoseTrack21 kit's
+    rule (``PoseTrack.get_raw_seq_data``): without the people whose joints
+    all lie inside the ``polygons``, the joints inside set to (0, 0) and
+    absent, then without the people left with x <= 0 and y <= 0 at every
+    joint. Absent joints are at (0, 0) first (where a prediction file has
+    ``[0, 0, 0]``). Applied only when there are ``polygons``, as the kit."""
+    present = np.asarray(frame['present'], bool)
+    points = np.where(present[..., None], frame['points'], 0.)
+    inside = joints_inside(points, polygons)
+    points = np.where(inside[..., None], 0., points)
+    keep = ~inside.all(axis=1) & ~((points[..., 0] <= 0) &
+                                   (points[..., 1] <= 0)).all(axis=1)
+    return _kept_people(frame, keep, points=points, present=present & ~inside)
+
+
+def pair_without_ignored(
+    gt: dict,
+    pred: dict,
+    rule: Callable[[dict, List[np.ndarray]], dict] = frame_without_ignored
+) -> Tuple[dict, dict]:
+    """A (GT, prediction) frame pair without what the GT's
+    ``ignore_regions`` remove by ``rule`` (poseval's
+    :func:`frame_without_ignored` or the kit's
+    :func:`kit_frame_without_ignored`); unchanged without regions."""
+    polygons = gt['ignore_regions']
+    if not polygons:
+        return gt, pred
+    return rule(gt, polygons), rule(pred, polygons)

@@ -5,23 +5,25 @@ kit computes it (github.com/anDoer/PoseTrack21, ``eval/posetrack21``:
 the same frames as :func:`~.poseval_ap.poseval_ap` (docs/metric.md, "The
 two protocols").
 
-Its matching, PCKh and ignore regions are poseval's; it differs in which
-frames and joints count and in the recall of a joint without GT:
+Its matching and PCKh are poseval's; it differs in which frames, people
+and joints count and in the recall of a joint without GT:
 
 - only the frames whose GT image ``is_labeled`` are evaluated, with or
   without GT people (a labelled frame without any: its predictions are
   false positives; the kit itself fails on such a frame);
 - a joint, GT or predicted, counts only where x > 0 and y > 0;
+- ignore regions by the kit's rule (which people it removes);
 - recall is divided by ``max(num_gt, 1)``: a joint without GT has AP 0,
   never NaN;
 - videos are pooled in the sorted order of their file names
   (``<video>.json``; only the ranking of exactly tied scores depends on it).
 """
 from collections import OrderedDict
-from typing import Dict, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
+from .geometry import kit_frame_without_ignored, pair_without_ignored
 from .poseval_ap import ap_result, match_frames, poseval_ap
 
 
@@ -31,6 +33,23 @@ def positive_joints(frame: dict) -> dict:
     points = np.asarray(frame['points'], dtype=np.float64)
     positive = (points[..., 0] > 0) & (points[..., 1] > 0)
     return dict(frame, present=np.asarray(frame['present'], bool) & positive)
+
+
+def kit_frame_pairs(gt_frames: Sequence[dict],
+                    pred_frames: Sequence[dict]) -> List[Tuple[dict, dict]]:
+    """The (GT, prediction) frame pairs the kit evaluates (its AP and its
+    HOTA): the labelled frames, its ignore-region rule applied
+    (:func:`~.geometry.kit_frame_without_ignored`; none left on the GT),
+    joints present only where x > 0 and y > 0 (:func:`positive_joints`)."""
+    assert len(gt_frames) == len(pred_frames)
+    pairs = []
+    for gt, pred in zip(gt_frames, pred_frames):
+        if gt['is_labeled']:
+            gt, pred = pair_without_ignored(gt, pred,
+                                            kit_frame_without_ignored)
+            pairs.append((dict(positive_joints(gt),
+                               ignore_regions=[]), positive_joints(pred)))
+    return pairs
 
 
 def posetrack21_ap(gt_videos: Dict[str, Sequence[dict]],
@@ -51,12 +70,8 @@ def posetrack21_ap(gt_videos: Dict[str, Sequence[dict]],
     """
     per_video = OrderedDict()
     for name in sorted(gt_videos, key=lambda video: f'{video}.json'):
-        assert len(gt_videos[name]) == len(pred_videos[name])
-        per_video[name] = match_frames([
-            (positive_joints(gt), positive_joints(pred))
-            for gt, pred in zip(gt_videos[name], pred_videos[name])
-            if gt['is_labeled']
-        ])
+        per_video[name] = match_frames(
+            kit_frame_pairs(gt_videos[name], pred_videos[name]))
     return ap_result(per_video, min_num_gt=1)
 
 

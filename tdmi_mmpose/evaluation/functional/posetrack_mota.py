@@ -15,7 +15,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 
 from .average_precision import nanless_mean, summarize_table
-from .geometry import frame_without_ignored, pckh_hits
+from .geometry import pair_distance, pair_without_ignored, pckh_hits
 from .joints import (NUM_JOINTS, PCKH_THRESHOLD, joint_result, joint_values,
                      per_sequence_values)
 
@@ -36,10 +36,7 @@ def _frame_pairs(gt_frames: Sequence[dict],
     for gt, pred in zip(gt_frames, pred_frames):
         if len(gt['track_ids']) == 0:
             continue
-        polygons = gt['ignore_regions']
-        if polygons:
-            gt = frame_without_ignored(gt, polygons)
-            pred = frame_without_ignored(pred, polygons)
+        gt, pred = pair_without_ignored(gt, pred)
         pairs.append((gt, pred))
     return pairs[:-1]
 
@@ -58,9 +55,8 @@ def _frame_mot_inputs(gt: dict, pred: dict,
     dist = np.full(hits.shape, np.nan)
     for p, g, j in zip(*np.nonzero(hits)):
         # poseval's own expression, so that distances tie as they do there.
-        dist[p, g, j] = np.linalg.norm(
-            np.subtract(gt['points'][g, j], pred['points'][p, j])) / \
-            gt['head_sizes'][g]
+        dist[p, g, j] = pair_distance(gt['points'][g, j], pred['points'][p, j],
+                                      gt['head_sizes'][g])
     inputs = []
     for j in range(NUM_JOINTS):
         gt_idx = np.flatnonzero(gt['present'][:, j])

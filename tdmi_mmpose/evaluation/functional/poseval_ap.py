@@ -10,7 +10,7 @@ from typing import Dict, Sequence, Tuple
 import numpy as np
 
 from .average_precision import compute_ap_metrics, summarize_table
-from .geometry import frame_without_ignored
+from .geometry import pair_without_ignored
 from .joints import (NUM_JOINTS, joint_result, joint_values,
                      per_sequence_values)
 from .matching import match_frame
@@ -42,10 +42,7 @@ def match_frames(pairs: Sequence[Tuple[dict, dict]]) -> dict:
     of frames evaluated."""
     frames = []
     for gt, pred in pairs:
-        polygons = gt['ignore_regions']
-        if polygons:
-            gt = frame_without_ignored(gt, polygons)
-            pred = frame_without_ignored(pred, polygons)
+        gt, pred = pair_without_ignored(gt, pred)
         frames.append(
             dict(
                 zip(('scores', 'labels', 'num_gt'),

@@ -11,14 +11,15 @@ from mmpose.evaluation.metrics import CocoMetric
 from mmpose.registry import METRICS
 from ...io import check_finite, order_frames, register_image_ids
 from ...tracking import build_tracker, track_video
-from ..functional import AP_PROTOCOLS, poseval_mota
-from .posetrack_evaluation import check_protocol, format_report
+from ..functional import AP_PROTOCOLS, TRACKING_PROTOCOLS
+from .posetrack_evaluation import (check_protocol, format_report,
+                                   tracking_stats)
 from .posetrack_files import (check_protocol_gt, check_track_ids,
                               load_posetrack_gt, parse_posetrack_video,
                               poseval_prediction_frame, prediction_video,
                               write_prediction_files, written_people)
 
-#: Subfolder of ``outfile_prefix`` with the prediction files for MOTA.
+#: Subfolder of ``outfile_prefix`` with the prediction files for tracking.
 TRACKING_SUBDIR = 'tracking'
 
 
@@ -39,9 +40,10 @@ def _hashable(value):
 @METRICS.register_module()
 class PoseTrackAPMetric(CocoMetric):
     """PoseTrack multi-person pose estimation AP (and, with ``track=True``,
-    pose tracking MOTA), computed like ``poseval`` or, with ``protocol=
-    'posetrack21'``, like the PoseTrack21 kit's ``PosemAP``, without needing
-    either (docs/metric.md, docs/tracking.md).
+    pose tracking MOTA or keypoint HOTA), computed like ``poseval`` or, with
+    ``protocol='posetrack21'``, like the PoseTrack21 kit's ``PosemAP`` (and
+    ``HOTAeypoints``), without needing either (docs/metric.md,
+    docs/tracking.md).
 
     As mmpose's ``PoseTrack18Metric``, a ``CocoMetric``: its collection,
     rescoring and (OKS-)NMS choose the people of each image (mapped to GT
@@ -51,9 +53,10 @@ class PoseTrackAPMetric(CocoMetric):
     else the index in the frame) and evaluated, as arrays, by
     :func:`~tdmi_mmpose.evaluation.functional.poseval_ap` or
     :func:`~tdmi_mmpose.evaluation.functional.posetrack21_ap` (and
-    :func:`~tdmi_mmpose.evaluation.functional.poseval_mota` on the files of
-    ``<outfile_prefix>/tracking/``, which keep the joints scoring at least
-    ``track_kpt_thr``).
+    :func:`~tdmi_mmpose.evaluation.functional.poseval_mota` or
+    :func:`~tdmi_mmpose.evaluation.functional.posetrack21_hota` on the files
+    of ``<outfile_prefix>/tracking/``, which keep the joints scoring at
+    least ``track_kpt_thr``).
 
     Args:
         ann_file (str, optional): The GT, read and checked when the metric
@@ -73,25 +76,27 @@ class PoseTrackAPMetric(CocoMetric):
         use_bbox_score_for_keypoints (bool): Write the heatmap maximum times
             the box score as a keypoint's score (else the maximum alone).
             Defaults to ``True``.
-        protocol (str): The AP's protocol: ``'poseval'`` (PoseTrack18's)
-            or ``'posetrack21'`` (the PoseTrack21 kit's: labelled frames
+        protocol (str): The protocol of the AP and the tracking metric:
+            ``'poseval'`` (PoseTrack18's: AP, MOTA) or ``'posetrack21'``
+            (the PoseTrack21 kit's: AP and keypoint HOTA on labelled frames
             only, joints with x > 0 and y > 0; every GT image needs
             ``is_labeled``). Defaults to ``'poseval'``.
-        track (bool): Track people and compute poseval's MOTA (the GT needs
-            ``track_id``; protocol ``'poseval'`` only). Defaults to
-            ``False``.
+        track (bool): Track people and compute the protocol's tracking
+            metric: poseval's MOTA or the kit's keypoint HOTA (the GT needs
+            ``track_id``). Defaults to ``False``.
         tracker (dict, optional): The tracker's config (see
             :func:`~tdmi_mmpose.tracking.build_tracker`). Defaults to
             ``dict(type='PoseTracker')``.
-        track_kpt_thr (float): In the files for MOTA, joints scoring below
-            it are absent and people without joints left out (MOTA counts
-            every written joint). Defaults to 0.5.
+        track_kpt_thr (float): In the files for tracking, joints scoring
+            below it are absent and people without joints left out (MOTA
+            and HOTA count every written joint). Defaults to 0.5.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Prefix of the metric names. Defaults to
             ``'posetrack'``.
 
     Metrics (percent, NaN where the protocol gives NaN): ``posetrack/Head`` ..
-    ``Ankle`` and ``Total`` (AP); with ``track=True`` also ``MOTA``,
+    ``Ankle`` and ``Total`` (AP); with ``track=True`` also ``HOTA``,
+    ``DetA``, ``AssA``, ``LocA`` (``'posetrack21'``) or ``MOTA``,
     ``MOTP``, ``Precision``, ``Recall``. The report goes to the log.
     """
     default_prefix: Optional[str] = 'posetrack'
@@ -119,7 +124,7 @@ class PoseTrackAPMetric(CocoMetric):
             collect_device=collect_device,
             prefix=prefix)
         self.use_bbox_score_for_keypoints = use_bbox_score_for_keypoints
-        check_protocol(protocol, bool(track))
+        check_protocol(protocol)
         self.protocol = protocol
         self.track = bool(track)
         self.tracker = tracker
@@ -137,7 +142,7 @@ class PoseTrackAPMetric(CocoMetric):
             self.coco[name] = dict(
                 images=video['images'],
                 frames=parse_posetrack_video(video, sources[name], True,
-                                             self.track))
+                                             self.track, self.protocol))
             check_protocol_gt(self.coco[name]['frames'], sources[name],
                               self.protocol)
             register_image_ids(video['images'], sources[name],
@@ -246,8 +251,8 @@ class PoseTrackAPMetric(CocoMetric):
         return unique
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """The AP (and MOTA) of the results of :meth:`process` of all ranks
-        (see the class docstring for the names)."""
+        """The AP (and tracking metric) of the results of :meth:`process`
+        of all ranks (see the class docstring for the names)."""
         if self.coco is None:
             raise ValueError(
                 f'{self.__class__.__name__} has no ground truth: set '
@@ -312,13 +317,13 @@ class PoseTrackAPMetric(CocoMetric):
             for image, track_ids in zip(ordered, ids):
                 frames[image['id']]['track_ids'] = check_track_ids(
                     track_ids, f'{self.__class__.__name__}: the tracker\'s '
-                    f'ids of image {image["id"]!r}')
+                    f'ids of image {image["id"]!r}', self.protocol)
         return frames
 
     def results2json(self, keypoints: Dict[object, list],
                      outfile_prefix: str) -> None:
         """Write the prediction files of every GT video (with tracking also
-        those for MOTA, in ``tracking/``) of the people ``CocoMetric`` kept
+        those for tracking, in ``tracking/``) of the people ``CocoMetric`` kept
         (``img_id`` -> people) to the folder ``outfile_prefix``, and keep
         the same people as poseval frames for the evaluation."""
         tracker = build_tracker(self.tracker, self.dataset_meta) \
@@ -354,19 +359,18 @@ class PoseTrackAPMetric(CocoMetric):
                 ' and (for MOTA) '.join(folders))
 
     def _do_python_keypoint_eval(self, outfile_prefix: str) -> list:
-        """The protocol's AP (and poseval's MOTA) of the people
+        """The protocol's AP (and tracking metric) of the people
         :meth:`results2json` wrote, from their arrays, as (name, value)
         pairs; the report is logged."""
         gt = OrderedDict(
             (name, video['frames']) for name, video in self.coco.items())
-        ap_frames, *mota_frames = self._prediction_frames
+        ap_frames, *tracking_frames = self._prediction_frames
         del self._prediction_frames
         ap = AP_PROTOCOLS[self.protocol](gt, ap_frames)
-        mota = poseval_mota(gt, mota_frames[0]) if mota_frames else None
-        MMLogger.get_current_instance().info(format_report(ap, mota))
+        tracking = TRACKING_PROTOCOLS[self.protocol](
+            gt, tracking_frames[0]) if tracking_frames else None
+        MMLogger.get_current_instance().info(format_report(ap, tracking))
         stats = [(name, float(value)) for name, value in ap['table'].items()]
-        if mota is not None:  # poseval's totals, from its tracking table
-            stats += [('MOTA', mota['table']['Total'])
-                      ] + [(name, mota['table'][name])
-                           for name in ('MOTP', 'Precision', 'Recall')]
+        if tracking is not None:
+            stats += tracking_stats(tracking)
         return stats

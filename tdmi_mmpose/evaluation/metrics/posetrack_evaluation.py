@@ -1,28 +1,26 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Evaluating PoseTrack files like ``python -m poseval.evaluate -e [-t]``
-and reporting the numbers (tables, JSON summary): ``tools/posetrack_eval.py``
+(or the PoseTrack21 kit's ``PosemAP`` and ``HOTAeypoints``) and reporting
+the numbers (tables, JSON summary): ``tools/posetrack_eval.py``
 runs these, :class:`PoseTrackAPMetric` logs the same report."""
 import os.path as osp
 from collections import OrderedDict
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ...io import check_no_other_files, load_json
 from ...utils.table import format_table, json_number
-from ..functional import (AP_PROTOCOLS, AP_TABLE_HEADERS, MOTA_TABLE_HEADERS,
-                          POSEVAL_JOINT_NAMES, poseval_mota)
+from ..functional import (AP_PROTOCOLS, AP_TABLE_HEADERS, HOTA_NAMES,
+                          MOTA_TABLE_HEADERS, POSEVAL_JOINT_NAMES,
+                          TRACKING_PROTOCOLS)
 from .posetrack_files import (Sources, Videos, load_posetrack_gt,
                               parse_posetrack_videos)
 
 
-def check_protocol(protocol: str, track: bool) -> None:
-    """An evaluation protocol (:data:`~..functional.AP_PROTOCOLS`) the
-    evaluation can compute, with tracking (``track``) or without."""
-    if protocol not in AP_PROTOCOLS or (track and protocol != 'poseval'):
-        raise ValueError(
-            f'protocol={protocol!r} with track={track}: the protocols are '
-            f'{list(AP_PROTOCOLS)}, and tracking (MOTA) is computed with '
-            '"poseval" only (the PoseTrack21 kit\'s keypoint HOTA is not '
-            'implemented yet).')
+def check_protocol(protocol: str) -> None:
+    """An evaluation protocol (:data:`~..functional.AP_PROTOCOLS`)."""
+    if protocol not in AP_PROTOCOLS:
+        raise ValueError(f'protocol={protocol!r}: the protocols are '
+                         f'{list(AP_PROTOCOLS)}.')
 
 
 def evaluate_posetrack_videos(
@@ -33,22 +31,23 @@ def evaluate_posetrack_videos(
         track: bool = False,
         protocol: str = 'poseval') -> Tuple[dict, Optional[dict]]:
     """The AP of a protocol (``'poseval'`` or ``'posetrack21'``, see
-    :func:`check_protocol`) and, with ``track``, poseval's MOTA of
-    PoseTrack18 JSON videos (see
+    :func:`check_protocol`) and, with ``track``, its tracking metric
+    (poseval's MOTA or the kit's keypoint HOTA) of PoseTrack18 JSON videos (see
     :func:`~.posetrack_files.parse_posetrack_videos` for the arguments;
     with ``track`` every annotation needs a ``track_id``).
 
     Returns:
         tuple: The AP (see
-        :func:`~tdmi_mmpose.evaluation.functional.poseval_ap`) and the MOTA
-        (:func:`~tdmi_mmpose.evaluation.functional.poseval_mota`, ``None``
-        without ``track``).
+        :func:`~tdmi_mmpose.evaluation.functional.poseval_ap`) and the
+        tracking result (:func:`~tdmi_mmpose.evaluation.functional.
+        poseval_mota` or :func:`~tdmi_mmpose.evaluation.functional.
+        posetrack21_hota`, ``None`` without ``track``).
     """
-    check_protocol(protocol, track)
+    check_protocol(protocol)
     gt, pred = parse_posetrack_videos(gt_videos, pred_videos, gt_sources,
                                       pred_sources, track, protocol)
     return (AP_PROTOCOLS[protocol](gt, pred),
-            poseval_mota(gt, pred) if track else None)
+            TRACKING_PROTOCOLS[protocol](gt, pred) if track else None)
 
 
 def evaluate_posetrack_folders(
@@ -61,7 +60,8 @@ def evaluate_posetrack_folders(
     video without GT an :class:`~tdmi_mmpose.io.InputError`) against the GT
     (a folder of per-video files or one merged file), like ``python -m
     poseval.evaluate -g GT -p PRED -e [-t]`` (or, with ``protocol=
-    'posetrack21'``, the PoseTrack21 kit's ``PosemAP``); see
+    'posetrack21'``, the PoseTrack21 kit's ``PosemAP`` [and its keypoint
+    HOTA]); see
     :func:`evaluate_posetrack_videos`."""
     gt_videos, gt_sources = load_posetrack_gt(gt_dir)
     pred_sources = OrderedDict(
@@ -76,16 +76,17 @@ def evaluate_posetrack_folders(
 
 
 def format_poseval_table(table: Dict[str, float]) -> Tuple[str, str]:
-    """poseval's printed table of an AP or a MOTA result's ``table``: the
-    header (two lines for MOTA) and the value line."""
-    headers = MOTA_TABLE_HEADERS if 'MOTP' in table else AP_TABLE_HEADERS
+    """poseval's printed table of an AP or a MOTA result's ``table`` (or
+    the HOTA one's): the header (two lines for MOTA) and the value line."""
+    headers = MOTA_TABLE_HEADERS if 'MOTP' in table else ((
+        HOTA_NAMES, ) if 'HOTA' in table else AP_TABLE_HEADERS)
     lines = format_table([list(table.values())], headers, 'latex',
                          '.1f').split('\n')
     return '\n'.join(lines[:-1]), lines[-1]
 
 
 def _joint_table(result: dict, names: Tuple[str, ...]) -> str:
-    """Per joint (and total) values of an AP or MOTA result."""
+    """Per joint (and total) values of an AP or tracking result."""
     keys = list(result['total'])
     rows = [[joint] + [result['per_joint'][joint][k] for k in keys]
             for joint in POSEVAL_JOINT_NAMES]
@@ -94,27 +95,48 @@ def _joint_table(result: dict, names: Tuple[str, ...]) -> str:
         rows, [('joint', ) + names], widths=(15, ) + (7, ) * len(keys))
 
 
-def format_report(ap: dict, mota: Optional[dict] = None) -> str:
-    """The report of an AP (and MOTA) result, as ``tools/posetrack_eval.py``
-    prints it and the metric logs it: poseval's tables, per-joint values."""
+def _tracking_report(tracking: dict) -> list:
+    """The report lines of a MOTA or a keypoint HOTA result."""
+    hota = 'HOTA' in tracking['table']
+    return [
+        '# frames evaluated for tracking: '
+        f'{tracking["internals"]["n_frames_evaluated"]}',
+        'Keypoint HOTA (PoseTrack21 kit, mean over 19 alphas):'
+        if hota else 'Multiple Object Tracking (MOT) metrics:',
+        *format_poseval_table(tracking['table']),
+        _joint_table(tracking, HOTA_NAMES if hota else
+                     ('MOTA', 'MOTP', 'Prec', 'Rec'))
+    ]
+
+
+def tracking_stats(tracking: dict) -> List[Tuple[str, float]]:
+    """The metric's (name, value) pairs of a tracking result: ``HOTA``,
+    ``DetA``, ``AssA``, ``LocA`` (the kit's Totals) or ``MOTA``, ``MOTP``,
+    ``Precision``, ``Recall`` (poseval's, from its tracking table)."""
+    table = tracking['table']
+    if 'HOTA' in table:
+        return [(name, table[name]) for name in HOTA_NAMES]
+    return [('MOTA', table['Total'])] + [
+        (name, table[name]) for name in ('MOTP', 'Precision', 'Recall')
+    ]
+
+
+def format_report(ap: dict, tracking: Optional[dict] = None) -> str:
+    """The report of an AP (and tracking) result, as
+    ``tools/posetrack_eval.py`` prints it and the metric logs it: poseval's
+    tables, per-joint values."""
     lines = [
         f'# frames evaluated: {ap["internals"]["n_frames_evaluated"]}',
         'Average Precision (AP) metric:', *format_poseval_table(ap['table']),
         _joint_table(ap, ('AP', 'Prec', 'Rec'))
     ]
-    if mota is not None:
-        lines += [
-            '# frames evaluated for tracking: '
-            f'{mota["internals"]["n_frames_evaluated"]}',
-            'Multiple Object Tracking (MOT) metrics:',
-            *format_poseval_table(mota['table']),
-            _joint_table(mota, ('MOTA', 'MOTP', 'Prec', 'Rec'))
-        ]
+    if tracking is not None:
+        lines += _tracking_report(tracking)
     return '\n'.join(lines)
 
 
 def results_to_json(result: dict) -> dict:
-    """The JSON summary of an AP or MOTA result ``tools/posetrack_eval.py``
+    """The JSON summary of an AP or tracking result ``tools/posetrack_eval.py``
     writes: ``{table name: value, 'per_joint': {joint: {metric: value}}}``
     in percent, NaN as ``None``."""
     summary = OrderedDict(

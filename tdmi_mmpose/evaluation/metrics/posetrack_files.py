@@ -16,6 +16,7 @@ from ...io import (POSETRACK18_KEYPOINT_NAMES, PREDICTION_SCHEMA, InputError,
                    image_folder, json_files, load_json, parse_head_box,
                    parse_ignore_regions, parse_keypoints, posetrack_categories,
                    split_videos)
+from ...io import check_track_ids as io_check_track_ids
 from ...io.fields import integer
 from ...utils.atomic import atomic_write_json
 from ..functional import (MAX_TRACK_ID, MISSING_SCORE, NUM_JOINTS,
@@ -30,10 +31,14 @@ Frames = Dict[str, List[dict]]
 IMAGE_FIELDS = ('id', 'file_name', 'vid_id', 'frame_id', 'nframes',
                 'is_labeled', 'has_no_densepose')
 
-_MOTA_NEEDS_IDS = (
-    f'PoseTrack MOTA needs an integer track_id below {MAX_TRACK_ID} on every '
-    'person, distinct within each frame; track=False computes AP only, as '
-    'posetrack_eval.py without --track')
+_TRACKING_NEEDS_IDS = (
+    'PoseTrack MOTA and HOTA need an integer track_id on every person, '
+    'distinct within each frame, below {limit} for poseval\'s MOTA; '
+    'track=False computes AP only, as posetrack_eval.py without --track')
+
+#: Track ids must be below this, per protocol (poseval offsets them by
+#: video index x :data:`MAX_TRACK_ID`; the PoseTrack21 kit has no bound).
+TRACK_ID_LIMITS = dict(poseval=MAX_TRACK_ID, posetrack21=None)
 
 
 def _keypoint_mapping(video: dict, source: str) -> List[int]:
@@ -53,21 +58,15 @@ def _keypoint_mapping(video: dict, source: str) -> List[int]:
     return [list(names).index(n) for n in POSEVAL_SOURCE_NAMES]
 
 
-def check_track_ids(track_ids: np.ndarray, where: str) -> np.ndarray:
-    """poseval's rules for the integer track ids (N, ) of one frame: below
-    :data:`MAX_TRACK_ID` (it offsets ids by video index x that) and
-    distinct. Returns them as int64; an :class:`InputError` names ``where``
-    (the file and image) and the id."""
-    track_ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
-    unique, counts = np.unique(track_ids, return_counts=True)
-    if unique.size and unique[-1] >= MAX_TRACK_ID:
-        raise InputError(f'{where}: track_id {unique[-1]} is too large '
-                         f'({_MOTA_NEEDS_IDS}).')
-    if (counts > 1).any():
-        raise InputError(
-            f'{where}: track_id {unique[counts > 1][0]} is used by more than '
-            f'one person in the frame ({_MOTA_NEEDS_IDS}).')
-    return track_ids
+def check_track_ids(track_ids: np.ndarray,
+                    where: str,
+                    protocol: str = 'poseval') -> np.ndarray:
+    """A protocol's rules for the integer track ids (N, ) of one frame
+    (:func:`~tdmi_mmpose.io.check_track_ids`: distinct, below
+    :data:`TRACK_ID_LIMITS`); an :class:`InputError` names ``where`` (the
+    file and image) and the id."""
+    return io_check_track_ids(track_ids, where, TRACK_ID_LIMITS[protocol],
+                              _TRACKING_NEEDS_IDS.format(limit=MAX_TRACK_ID))
 
 
 def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
@@ -81,7 +80,8 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
     # poseval drops [0, 0, 0] (unannotated) and keeps any other triple.
     person = dict(points=triples[:, :2], present=triples.any(axis=1))
     if track and ann.get('track_id') is None:
-        raise InputError(f'{where} has no track_id ({_MOTA_NEEDS_IDS}).')
+        raise InputError(f'{where} has no track_id ('
+                         f'{_TRACKING_NEEDS_IDS.format(limit=MAX_TRACK_ID)}).')
     person['track_id'] = int(
         check_value(ann['track_id'], integer, where, 'track_id')) \
         if track else ann.get('track_id')
@@ -126,7 +126,8 @@ def _stack(people: List[dict], key: str, shape: tuple, dtype) -> np.ndarray:
 def parse_posetrack_video(video: dict,
                           source: str,
                           is_gt: bool,
-                          track: bool = False) -> List[dict]:
+                          track: bool = False,
+                          protocol: str = 'poseval') -> List[dict]:
     """Read one video in PoseTrack18 JSON layout into poseval's frames: as
     poseval, the images of the file's first video, in file order, and their
     annotations, in file order. Every annotation's ``image_id`` must be an
@@ -138,9 +139,11 @@ def parse_posetrack_video(video: dict,
         source (str): The file, named in errors.
         is_gt (bool): Ground truth (needs ``bbox_head``; ignore regions) or
             predictions (``scores``; missing ones get :data:`MISSING_SCORE`).
-        track (bool): For MOTA: every annotation needs an integer
+        track (bool): For MOTA or HOTA: every annotation needs an integer
             ``track_id`` (:func:`check_track_ids`). Defaults to ``False``
             (ids are carried as found).
+        protocol (str): Whose track-id rules (:data:`TRACK_ID_LIMITS`).
+            Defaults to ``'poseval'``.
 
     Returns:
         list[dict]: Per frame ``image_id``, ``points`` (N, 15, 2),
@@ -176,7 +179,8 @@ def parse_posetrack_video(video: dict,
             present=_stack(found, 'present', (num, NUM_JOINTS), bool),
             track_ids=np.array([p['track_id'] for p in found], object))
         if track:
-            frame['track_ids'] = check_track_ids(frame['track_ids'], where)
+            frame['track_ids'] = check_track_ids(frame['track_ids'], where,
+                                                 protocol)
         if is_gt:
             frame['head_sizes'] = _stack(found, 'head_size', (num, ),
                                          np.float64)
@@ -238,10 +242,11 @@ def parse_posetrack_videos(gt_videos: Videos,
         if name not in pred_videos:
             raise InputError(f'No predictions for video {name!r} '
                              f'(ground truth: {gt_source}).')
-        gt = parse_posetrack_video(gt_videos[name], gt_source, True, track)
+        gt = parse_posetrack_video(gt_videos[name], gt_source, True, track,
+                                   protocol)
         check_protocol_gt(gt, gt_source, protocol)
         pred = parse_posetrack_video(pred_videos[name], pred_source, False,
-                                     track)
+                                     track, protocol)
         if len(gt) != len(pred):
             raise InputError(
                 f'{pred_source}: {len(pred)} frames in "images", but the '

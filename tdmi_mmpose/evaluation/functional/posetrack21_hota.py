@@ -1,0 +1,246 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""PoseTrack multi-person pose tracking keypoint HOTA, DetA, AssA and LocA
+as the PoseTrack21 kit computes them (``trackeval/metrics/hota_pose.py``,
+``HOTAeypoints``, on the frames of its ``datasets/posetrack.py``), quirks
+included (docs/metric.md, "Keypoint HOTA").
+
+The frames are the AP's (:func:`~.posetrack21_ap.posetrack21_ap`, the
+kit's frames of :func:`~.posetrack21_ap.kit_frame_pairs`) with
+``track_ids`` (N, ) int64, distinct within a frame (checked where they
+enter); scores are not used.
+"""
+from collections import OrderedDict
+from typing import Dict, List, Sequence, Tuple
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from .geometry import normalized_distances, pair_distance
+from .joints import NUM_JOINTS, joint_result, per_sequence_values
+from .posetrack21_ap import kit_frame_pairs
+from .posetrack_mota import poseval_mota
+
+#: The kit's 19 localisation thresholds alpha of the similarity.
+HOTA_ALPHAS = np.arange(0.05, 0.99, 0.05)
+
+#: The kit's similarity of a joint pair: ``max(1 - d / 0.5001, 0)`` of the
+#: head-normalised distance ``d`` (0 beyond PCKh@0.5).
+SIMILARITY_RANGE = 0.5001
+
+#: The reported figures (percent, the mean over :data:`HOTA_ALPHAS`).
+HOTA_NAMES = ('HOTA', 'DetA', 'AssA', 'LocA')
+
+#: Counts summed over joints and sequences; the other fields are averaged.
+_COUNT_FIELDS = ('TP', 'FN', 'FP')
+_EPS = np.finfo('float').eps
+
+
+def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
+    """The kit's similarity (G, P, J) of the GT people of a frame
+    (``points`` (G, J, 2), ``present`` (G, J), ``head_sizes`` (G, )) and its
+    predictions (``points``, ``present`` (P, J)): ``max(1 - d / 0.5001, 0)``
+    where both joints are present, else 0. Distances that can give a positive
+    similarity are the kit's own expression (:func:`~.geometry.
+    pair_distance`), so the assignments and thresholds are the kit's."""
+    both = gt['present'][:, None] & pred['present'][None]
+    dist = np.full(both.shape, np.inf)
+    plain = normalized_distances(gt['points'], pred['points'],
+                                 gt['head_sizes'])
+    dist[both] = plain[both]
+    for g, p, j in zip(*np.nonzero(both & (dist < SIMILARITY_RANGE *
+                                           (1 + 1e-9)))):
+        dist[g, p, j] = pair_distance(gt['points'][g, j], pred['points'][p, j],
+                                      gt['head_sizes'][g])
+    return np.maximum((-1 / SIMILARITY_RANGE) * dist + 1, 0)
+
+
+def _track_index(frames: Sequence[dict]) -> Tuple[List[np.ndarray], int]:
+    """Per frame, each person's index among the distinct track ids of all
+    ``frames`` (the kit's contiguous relabelling), and their number."""
+    ids = [np.asarray(frame['track_ids'], np.int64) for frame in frames]
+    unique = np.unique(np.concatenate(ids + [np.zeros(0, np.int64)]))
+    return [np.searchsorted(unique, i) for i in ids], len(unique)
+
+
+def _id_counts(frames: Sequence[dict], index: Sequence[np.ndarray],
+               num_ids: int) -> np.ndarray:
+    """Present joints (I, J) of each track over the frames."""
+    counts = np.zeros((num_ids, NUM_JOINTS))
+    for frame, idx in zip(frames, index):
+        np.add.at(counts, idx, frame['present'])
+    return counts
+
+
+def _match_frame(sim: np.ndarray, gt: dict, pred: dict, counts: dict) -> None:
+    """Add one frame's matches to ``counts`` (``TP``, ``FN``, ``FP``,
+    ``loc`` (A, J), ``matches`` (A, I_gt, I_pred, J)): per joint the kit's
+    Hungarian assignment of the similarities ``sim`` (G, P, J), a pair
+    matching at alpha if its similarity >= alpha - eps. ``gt`` and ``pred``
+    have ``present`` joints and track indices ``idx``."""
+    num_gt, num_pred = gt['present'].sum(axis=0), pred['present'].sum(axis=0)
+    for j in range(NUM_JOINTS):
+        rows, cols = linear_sum_assignment(-sim[:, :, j])
+        pair_sim = sim[rows, cols, j]
+        matched = pair_sim[None] >= (HOTA_ALPHAS - _EPS)[:, None]
+        num_matches = matched.sum(axis=1)
+        counts['TP'][:, j] += num_matches
+        counts['FN'][:, j] += num_gt[j] - num_matches
+        counts['FP'][:, j] += num_pred[j] - num_matches
+        counts['loc'][:, j] += (matched * pair_sim[None]).sum(axis=1)
+        alpha, pair = np.nonzero(matched)
+        counts['matches'][alpha, gt['idx'][rows[pair]],
+                          pred['idx'][cols[pair]], j] += 1
+
+
+def _association(matches: np.ndarray, gt_counts: np.ndarray,
+                 pred_counts: np.ndarray, tp: np.ndarray) -> np.ndarray:
+    """The kit's AssA (A, J): per alpha and joint, the sum over track pairs
+    of ``matches`` x their association IoU ``matches / (gt_counts +
+    pred_counts - matches)`` (the tracks' joints (I_gt, J),
+    (I_pred, J)), over the true positives ``tp`` (A, J)."""
+    union = np.maximum(
+        1, gt_counts[None, :, None] + pred_counts[None, None] - matches)
+    return (matches * (matches / union)).sum(axis=(1, 2)) / np.maximum(1, tp)
+
+
+def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
+    """``TP``, ``FN``, ``FP`` and the LocA and AssA of one sequence (A, J),
+    as the kit's ``eval_sequence`` before its final fields. The kit's
+    quirk is kept: a frame without predictions adds the GT joints of the
+    whole sequence to FN (no predictions at all: once). A frame without GT
+    people (the kit fails on those) adds its own predicted joints to FP."""
+    shape = (len(HOTA_ALPHAS), NUM_JOINTS)
+    counts = {key: np.zeros(shape) for key in _COUNT_FIELDS + ('loc', )}
+    gts, preds = [gt for gt, _ in pairs], [pred for _, pred in pairs]
+    gt_index, num_gt_ids = _track_index(gts)
+    pred_index, num_pred_ids = _track_index(preds)
+    gt_joints = sum((gt['present'].sum(axis=0) for gt in gts),
+                    np.zeros(NUM_JOINTS))
+    if not any(len(idx) for idx in pred_index):
+        counts['FN'][:] = gt_joints
+    elif not any(len(idx) for idx in gt_index):
+        counts['FP'][:] = sum(pred['present'].sum(axis=0) for pred in preds)
+    else:
+        counts['matches'] = np.zeros(shape[:1] +
+                                     (num_gt_ids, num_pred_ids, NUM_JOINTS))
+        for gt, pred, gt_idx, pred_idx in zip(gts, preds, gt_index,
+                                              pred_index):
+            if len(gt_idx) == 0:
+                counts['FP'] += pred['present'].sum(axis=0)
+            elif len(pred_idx) == 0:
+                counts['FN'] += gt_joints
+            else:
+                _match_frame(
+                    keypoint_similarity(gt, pred), dict(gt, idx=gt_idx),
+                    dict(pred, idx=pred_idx), counts)
+        counts['AssA'] = _association(
+            counts.pop('matches'), _id_counts(gts, gt_index, num_gt_ids),
+            _id_counts(preds, pred_index, num_pred_ids), counts['TP'])
+    counts.setdefault('AssA', np.zeros(shape))
+    counts['LocA'] = np.maximum(1e-10, counts.pop('loc')) / np.maximum(
+        1e-10, counts['TP'])
+    return counts
+
+
+def _final_fields(counts: dict) -> dict:
+    """The kit's ``_compute_final_fields`` without the averaging: DetA and
+    HOTA of the counts, AssA and LocA as they are."""
+    tp, fn, fp = (counts[key] for key in _COUNT_FIELDS)
+    det_a = tp / np.maximum(1, tp + fn + fp)
+    return OrderedDict(
+        HOTA=np.sqrt(det_a * counts['AssA']),
+        DetA=det_a,
+        AssA=counts['AssA'],
+        LocA=counts['LocA'])
+
+
+def _with_total(counts: dict) -> dict:
+    """A sequence's counts (A, J) and final fields with the kit's Total
+    column (A, J + 1): the sum of the joints' counts, the mean of the
+    joints' other values."""
+    fields = dict(counts, **_final_fields(counts))
+    return {
+        key:
+        np.append(
+            value, (value.sum if key in _COUNT_FIELDS else value.mean)(
+                axis=1, keepdims=True),
+            axis=1)
+        for key, value in fields.items()
+    }
+
+
+def _combined(per_sequence: Sequence[dict]) -> dict:
+    """The kit's ``combine_sequences`` of the sequences' values (A, J + 1):
+    counts summed, AssA and LocA averaged weighted by TP, then DetA and
+    HOTA of those."""
+    shape = (len(HOTA_ALPHAS), NUM_JOINTS + 1)
+    combined = {
+        key: sum((seq[key] for seq in per_sequence), np.zeros(shape))
+        for key in _COUNT_FIELDS
+    }
+    tp = combined['TP']
+    combined['AssA'] = sum(
+        (seq['AssA'] * seq['TP']
+         for seq in per_sequence), np.zeros(shape)) / np.maximum(1.0, tp)
+    combined['LocA'] = np.maximum(
+        1e-10,
+        sum((seq['LocA'] * seq['TP'] for seq in per_sequence),
+            np.zeros(shape))) / np.maximum(1e-10, tp)
+    return _final_fields(combined)
+
+
+def _reported(fields: dict) -> 'OrderedDict[str, np.ndarray]':
+    """As the kit prints a field: 100 x its mean over the alphas, per joint
+    and Total (J + 1, ); named in lower case."""
+    return OrderedDict(
+        (name.lower(), 100 * fields[name].mean(axis=0)) for name in HOTA_NAMES)
+
+
+def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],
+                     pred_videos: Dict[str, Sequence[dict]]) -> dict:
+    """Evaluate PoseTrack multi-person pose tracking like the PoseTrack21
+    kit's keypoint HOTA (``HOTAeypoints``).
+
+    Args:
+        gt_videos (dict[str, Sequence[dict]]): Video name -> GT frames as
+            for :func:`~.posetrack21_ap.posetrack21_ap`, with ``track_ids``
+            (see the module docstring).
+        pred_videos (dict[str, Sequence[dict]]): Video name -> prediction
+            frames, one per GT frame, for every GT video.
+
+    Returns:
+        dict: As :func:`~.poseval_ap.poseval_ap`'s, for the metrics
+        ``hota``, ``deta``, ``assa``, ``loca`` (percent, the mean over the
+        19 alphas of the kit's combined values per joint and of its Total;
+        ``per_sequence``: the kit's per-sequence values, whose Total is the
+        mean of the joints'), the ``table`` ``HOTA``, ``DetA``, ``AssA``,
+        ``LocA`` (Totals) and as ``internals`` ``n_frames_evaluated`` and
+        the Totals per alpha (``per_alpha``: ``{name: [19 values]}``).
+    """
+    per_sequence, sequences, num_frames = OrderedDict(), [], 0
+    for name in sorted(gt_videos, key=lambda video: f'{video}.json'):
+        pairs = kit_frame_pairs(gt_videos[name], pred_videos[name])
+        num_frames += len(pairs)
+        sequences.append(_with_total(_sequence_counts(pairs)))
+        per_sequence[name] = per_sequence_values(
+            _reported(sequences[-1]).items())
+    combined = _combined(sequences)
+    metrics = _reported(combined)
+    return joint_result(
+        metrics,
+        table=OrderedDict((name, float(metrics[name.lower()][NUM_JOINTS]))
+                          for name in HOTA_NAMES),
+        per_sequence=per_sequence,
+        internals=dict(
+            n_frames_evaluated=num_frames,
+            alphas=HOTA_ALPHAS.tolist(),
+            per_alpha={
+                name: (100 * combined[name][:, NUM_JOINTS]).tolist()
+                for name in HOTA_NAMES
+            }))
+
+
+#: The tracking metric of each evaluation protocol (as
+#: :data:`~.posetrack21_ap.AP_PROTOCOLS`): poseval's MOTA, the kit's HOTA.
+TRACKING_PROTOCOLS = OrderedDict(
+    poseval=poseval_mota, posetrack21=posetrack21_hota)
