@@ -1,5 +1,6 @@
 """The deployment tests' one export (it takes seconds): the tiny config's
-network with random weights (seed 0), shared by every test module."""
+network with random weights (seed 0), shared by every test module, and the
+same weights as a PyTorch checkpoint."""
 import os.path as osp
 
 import pytest
@@ -24,3 +25,13 @@ def tiny_export(tmp_path_factory):
     onnx_file = str(tmp_path_factory.mktemp('onnx') / 'tiny.onnx')
     export_onnx(network, clip_input_shape(cfg), onnx_file)
     return cfg, network, onnx_file
+
+
+@pytest.fixture(scope='session')
+def tiny_checkpoint(tiny_export, tmp_path_factory):
+    """The exported network's PyTorch weights as a checkpoint file."""
+    from tdmi_mmpose.deployment import save_network_checkpoint
+    _, network, _ = tiny_export
+    path = str(tmp_path_factory.mktemp('ckpt') / 'tiny_random.pth')
+    save_network_checkpoint(network, path)
+    return path

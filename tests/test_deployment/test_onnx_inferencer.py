@@ -14,8 +14,6 @@ import torch
 pytest.importorskip('onnxruntime')
 pytest.importorskip('onnxscript')
 
-from mmengine.runner import save_checkpoint  # noqa: E402
-
 from tdmi_mmpose.apis import (MMPoseVideoInferencer,  # noqa: E402
                               VideoPose2DInferencer)
 from tdmi_mmpose.benchmarks.video_input import write_crowd_video  # noqa
@@ -29,18 +27,6 @@ NUM_FRAMES = 6
 NUM_PEOPLE = 2
 #: The issue's parity target for keypoints, in pixels.
 KEYPOINT_TOLERANCE_PX = 1e-3
-
-
-@pytest.fixture(scope='module')
-def checkpoint(tiny_export, tmp_path_factory):
-    """The exported network's PyTorch weights as a checkpoint."""
-    _, network, _ = tiny_export
-    path = str(tmp_path_factory.mktemp('ckpt') / 'tiny_random.pth')
-    save_checkpoint(
-        dict(
-            state_dict=network.model.state_dict(),
-            meta=dict(dataset_meta=network.model.dataset_meta)), path)
-    return path
 
 
 @pytest.fixture(scope='module')
@@ -75,8 +61,8 @@ def _assert_same_poses(expected, actual):
 
 
 @pytest.fixture(scope='module')
-def pytorch_poses(checkpoint, crowd):
-    inferencer = VideoPose2DInferencer(TINY, checkpoint, device='cpu')
+def pytorch_poses(tiny_checkpoint, crowd):
+    inferencer = VideoPose2DInferencer(TINY, tiny_checkpoint, device='cpu')
     assert inferencer.model.test_cfg['flip_test'], 'the test covers flip'
     return _poses(inferencer, crowd)
 
@@ -110,7 +96,7 @@ def test_drop_in_inferencer_takes_onnx_weights(tiny_export, crowd,
     _assert_same_poses(pytorch_poses, _poses(inferencer, crowd))
 
 
-def test_video_demo_with_onnx_model(tiny_export, checkpoint, crowd,
+def test_video_demo_with_onnx_model(tiny_export, tiny_checkpoint, crowd,
                                     tmp_path):
     _, _, onnx_file = tiny_export
     path, boxes = crowd
@@ -123,7 +109,7 @@ def test_video_demo_with_onnx_model(tiny_export, checkpoint, crowd,
         ], f)
     demo = load_tool('tools/video_demo.py')
     predictions = {}
-    for name, weights in (('onnx', onnx_file), ('pth', checkpoint)):
+    for name, weights in (('onnx', onnx_file), ('pth', tiny_checkpoint)):
         out = str(tmp_path / name)
         assert demo.main([
             path, '--pose2d', TINY, '--pose2d-weights', weights, '--bboxes',
