@@ -142,8 +142,8 @@ def _video_rows(config: dict) -> List[List[str]]:
             shares = r['stage_share']
             rows.append([
                 people, backend,
-                f'{r["fps_median"]:.2f} '
-                f'({min(r["fps_runs"]):.2f}-{max(r["fps_runs"]):.2f})'
+                f'{r["fps_median"]:.3g} '
+                f'({min(r["fps_runs"]):.3g}-{max(r["fps_runs"]):.3g})'
             ] + [f'{100 * shares[s]:.0f}' for s in shares])
     return rows
 
