@@ -49,7 +49,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--pose2d', required=True, help='video pose model config file')
     parser.add_argument(
-        '--pose2d-weights', default=None, help='pose model checkpoint')
+        '--pose2d-weights',
+        default=None,
+        help='pose model checkpoint (.pth), or the network exported from '
+        'this config (.onnx, tools/deployment/pytorch2onnx.py): ONNX Runtime '
+        'then runs it (docs/deployment.md)')
     parser.add_argument(
         '--det-model',
         default=None,

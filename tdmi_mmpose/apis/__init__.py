@@ -4,7 +4,9 @@
 (mmpose's ``INFERENCERS``), :func:`inference_video_topdown` (one clip) and
 :func:`inference_video` (a whole video), all on one path: :func:`iter_clips`
 (a :class:`ClipWindow` with boxes per frame) and :func:`predict_clip` (one
-:obj:`PoseDataSample` per frame)."""
+:obj:`PoseDataSample` per frame). With :func:`use_onnx_file` (or an
+``.onnx`` file as the inferencer's ``weights``) ONNX Runtime runs the
+network on the same path."""
 from ..io.frames import list_frame_files, open_frame_stream, read_frame
 from ..io.person_boxes import (PersonBoxSource, check_person_boxes,
                                image_ids_from_annotation)
@@ -12,7 +14,7 @@ from .frame_window import ClipWindow, SizedIterable, iter_clip_windows
 from .inference import (build_test_pipeline, clip_batch, empty_pose_sample,
                         inference_video,
                         inference_video_topdown, iter_clips, predict_clip,
-                        with_boxes)
+                        use_onnx_file, with_boxes)
 from .inferencers import (MMPoseVideoInferencer, VideoPose2DInferencer,
                           is_video_pose_config)
 
@@ -23,5 +25,5 @@ __all__ = [
     'image_ids_from_annotation', 'inference_video', 'inference_video_topdown',
     'is_video_pose_config', 'iter_clip_windows', 'iter_clips',
     'list_frame_files', 'open_frame_stream', 'predict_clip', 'read_frame',
-    'with_boxes'
+    'use_onnx_file', 'with_boxes'
 ]

@@ -108,6 +108,37 @@ def predict_clip(
         return merge_data_samples(model.test_step(batch))
 
 
+def use_onnx_file(model: nn.Module,
+                  onnx_file: str,
+                  num_threads: Optional[int] = None) -> nn.Module:
+    """Run a model's network on ONNX Runtime from now on, everything else
+    on this path unchanged
+    (:func:`~tdmi_mmpose.deployment.use_onnx_network`).
+
+    Args:
+        model (nn.Module): A video pose estimator from ``init_model`` (its
+            ``cfg`` is the config ``onnx_file`` was exported from; its own
+            weights are no longer used).
+        onnx_file (str): The exported network
+            (``tools/deployment/pytorch2onnx.py``).
+        num_threads (int, optional): ONNX Runtime's intra-op threads.
+            Defaults to ONNX Runtime's choice.
+
+    Returns:
+        nn.Module: ``model``, changed in place.
+    """
+    try:
+        from ..deployment import OnnxClipNetwork, use_onnx_network
+    except ImportError as error:
+        raise InputError(
+            f'{onnx_file} is an ONNX model; running it needs onnx, '
+            f'onnxscript and onnxruntime ({error})',
+            'install them as tools/install.sh does (docs/installation.md)'
+        ) from error
+    return use_onnx_network(
+        model, OnnxClipNetwork(onnx_file, model.cfg, num_threads))
+
+
 def with_boxes(clips: Iterable[ClipWindow],
                box_source: Optional[PersonBoxSource] = None,
                detect: Optional[Callable] = None) -> Iterator[ClipWindow]:

@@ -9,11 +9,15 @@ def _mib(value: Optional[float]) -> str:
     return '-' if value is None else f'{value:.0f}'
 
 
+def _load(value: Optional[float]) -> str:
+    return '-' if value is None else f'{value:.2f}'
+
+
 def _machine_line(m: dict) -> str:
     return (f'machine: {m["processor"]}, {m["cpu_count"]} CPUs '
             f'({m["torch_threads"]} torch threads), torch {m["torch"]}, '
-            f'1-min load average {m["load_avg_1min_before"]} before, '
-            f'{m.get("load_avg_1min_after")} after')
+            f'1-min load average {_load(m["load_avg_1min_before"])} before, '
+            f'{_load(m.get("load_avg_1min_after"))} after')
 
 
 def _inference_lines(inference: dict, t: int) -> List[str]:
@@ -127,3 +131,64 @@ def format_benchmark_report(report: dict) -> str:
             f'{r["ratio"]:.3f}' for r in report['targets'].values()
         ]
     return '\n'.join(lines + [_machine_line(report['machine'])])
+
+
+def _video_rows(config: dict) -> List[List[str]]:
+    """One row per (people, backend) of a config's video benchmark."""
+    rows = []
+    for people, video in config['videos'].items():
+        for backend in ('pytorch_eager', 'onnxruntime'):
+            r = video[backend]
+            shares = r['stage_share']
+            rows.append([
+                people, backend,
+                f'{r["fps_median"]:.3g} '
+                f'({min(r["fps_runs"]):.3g}-{max(r["fps_runs"]):.3g})'
+            ] + [f'{100 * shares[s]:.0f}' for s in shares])
+    return rows
+
+
+def format_video_report(report: dict, style: str = 'text') -> str:
+    """A report of :func:`~tdmi_mmpose.benchmarks.video.
+    run_video_benchmark`: frames/s (median, min-max over the runs) and each
+    stage's share (%) of the wall time, per config, people and backend;
+    the tables as ``style`` (``'text'`` or ``'markdown'``, see
+    :func:`~tdmi_mmpose.utils.table.format_table`)."""
+    s = report['settings']
+    lines = [
+        f'end to end, {s["frame_size"][0]}x{s["frame_size"][1]} generated '
+        f'video, given boxes, {s["threads"]} thread(s) per backend, warm-up '
+        f'{s["warmup"]}, seed {s["seed"]}'
+    ]
+    for config in report['results']:
+        stages = list(next(iter(config['videos'].values()))['onnxruntime']
+                      ['stage_share'])
+        lines += [
+            '', f'{config["config"]}: {config["num_frames"]} frames, median '
+            f'of {config["repeats"]} runs, clip '
+            f'{tuple(config["clip_shape"])}, eager DCN '
+            f'{config["eager_dcn_backend"]}',
+            format_table(
+                _video_rows(config),
+                [['people', 'backend', 'frames/s (min-max)'] +
+                 [f'{stage} %' for stage in stages]],
+                style=style,
+                align='llr' + 'r' * len(stages)), ''
+        ]
+        target = config['target_fps_ratio']
+        for people, video in config['videos'].items():
+            ratio = video['ratio_fps_onnxruntime_to_eager']
+            verdict = '' if target is None else (
+                f', target >= {target}: '
+                f'{"met" if video["target_met"] else "NOT met"}')
+            lines.append(
+                f'{people} people: ONNX Runtime / eager frames/s = '
+                f'{ratio:.2f}{verdict}; the backends\' keypoints differ by '
+                f'at most {video["max_keypoint_diff_px"]:.2g} px, their '
+                f'scores by {video["max_keypoint_score_diff"]:.2g}')
+    before, after = report['machine_before'], report['machine_after']
+    return '\n'.join(lines + [
+        '', _machine_line(dict(before, load_avg_1min_after=after[
+            'load_avg_1min_before'])) +
+        f', onnxruntime {before["onnxruntime"]}'
+    ])

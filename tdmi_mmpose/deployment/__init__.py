@@ -9,20 +9,23 @@
 - ``onnx_export``: :func:`build_network`, :func:`export_onnx` and
   :func:`heatmap_difference` (the parity check);
 - ``onnx_runtime``: :class:`OnnxClipNetwork`, the ONNX Runtime session
-  called like the PyTorch network;
+  called like the PyTorch network, and :func:`use_onnx_network`, which
+  makes a model's predict path run it;
 - ``network_speed``: PyTorch eager against ONNX Runtime, network only.
 """
 from .clip_network import (BATCH_AXIS, INPUT_NAME, OUTPUT_NAME,
                            ClipHeatmapNetwork, clip_input_shape,
                            torchvision_deform_convs)
 from .onnx_export import (MIN_OPSET, PARITY_TOLERANCE, build_network,
-                          export_onnx, heatmap_difference, random_clips)
+                          export_onnx, heatmap_difference, random_clips,
+                          save_network_checkpoint)
 from .network_speed import compare_backends, machine_record
-from .onnx_runtime import OnnxClipNetwork
+from .onnx_runtime import OnnxClipNetwork, use_onnx_network
 
 __all__ = [
     'BATCH_AXIS', 'INPUT_NAME', 'MIN_OPSET', 'OUTPUT_NAME',
     'PARITY_TOLERANCE', 'ClipHeatmapNetwork', 'OnnxClipNetwork',
     'build_network', 'clip_input_shape', 'compare_backends', 'export_onnx', 'heatmap_difference',
-    'machine_record', 'random_clips', 'torchvision_deform_convs'
+    'machine_record', 'random_clips', 'save_network_checkpoint', 'torchvision_deform_convs',
+    'use_onnx_network'
 ]

@@ -71,7 +71,9 @@ def machine_record() -> dict:
                 onnxruntime=ort.__version__, numpy=np.__version__)
 
 
-def _eager_dcn_backend(network: torch.nn.Module) -> str:
+def eager_dcn_backend(network: torch.nn.Module) -> str:
+    """The backend the network's deformable convolutions run on in
+    PyTorch on the CPU (``'none'`` without any)."""
     convs = [m for m in network.modules() if isinstance(m, DeformConvV2)]
     return convs[0].resolve_backend('cpu') if convs else 'none'
 
@@ -117,7 +119,7 @@ def compare_backends(cfg: Union[Config, ConfigDict],
         export_s=round(export_s, 2),
         parity=heatmap_difference(network, session, clip_shape,
                                   sorted({1, batch_size}), seed),
-        eager_dcn_backend=_eager_dcn_backend(network))
+        eager_dcn_backend=eager_dcn_backend(network))
     if iters == 0:
         return record
     clips = random_clips(batch_size, clip_shape, seed)

@@ -16,6 +16,7 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
+from mmengine.runner import save_checkpoint
 from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from mmpose.apis import init_model
 
@@ -50,6 +51,17 @@ def build_network(cfg: Union[Config, ConfigDict],
         check_state_dict_matches(model, state, checkpoint)
         _load_checkpoint_to_model(model, state, strict=True)
     return ClipHeatmapNetwork.from_model(model).eval()
+
+
+def save_network_checkpoint(network: ClipHeatmapNetwork, path: str) -> None:
+    """Save a network's model as a checkpoint the inferencers load (its
+    ``state_dict`` and ``meta.dataset_meta``), e.g. the random weights an
+    export was made from, so that both backends run the same network."""
+    model = network.model
+    save_checkpoint(
+        dict(
+            state_dict=model.state_dict(),
+            meta=dict(dataset_meta=model.dataset_meta)), path)
 
 
 def random_clips(batch_size: int, clip_shape: Tuple[int, int, int],

@@ -1,11 +1,14 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""An exported network run by ONNX Runtime, called like the PyTorch one."""
+"""An exported network run by ONNX Runtime, called like the PyTorch one,
+and a video pose model whose network it replaces (:func:`use_onnx_network`).
+"""
 import os.path as osp
-from typing import Optional, Sequence, Tuple, Union
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import onnxruntime as ort
 import torch
+import torch.nn as nn
 from mmengine.config import Config, ConfigDict
 
 from ..utils.errors import InputError
@@ -91,3 +94,44 @@ class OnnxClipNetwork:
             inputs.detach().cpu().numpy(), dtype=np.float32)
         heatmaps = self.session.run(None, {self.input_name: array})[0]
         return torch.from_numpy(heatmaps)
+
+
+def _heatmaps_as_head_output(feats: Tuple[torch.Tensor]) -> torch.Tensor:
+    """The head's ``forward`` when the heatmaps come from the network."""
+    return feats[-1]
+
+
+def use_onnx_network(model: nn.Module,
+                     network: Callable[[torch.Tensor], torch.Tensor]
+                     ) -> nn.Module:
+    """Let another backend run a video pose model's network; everything
+    around it stays PyTorch: the data preprocessor, the flip test, the
+    head's flip merge and decoding, the data samples.
+
+    The seam: ``VideoTopdownPoseEstimator.predict`` calls ``extract_feat``
+    on the clips (with ``flip_test`` a second time, on the flipped clips)
+    and ``head.predict`` calls ``head.forward`` on each result before it
+    merges and decodes. The exported graph is ``head.forward`` after
+    ``extract_feat`` (:class:`~.clip_network.ClipHeatmapNetwork`), so
+    ``extract_feat`` becomes ``network`` (heatmaps, as a one-tuple) and
+    ``head.forward`` passes them on; both clips of a flip test go through
+    ``network``, and so does the model's ``tensor`` mode. The PyTorch layers
+    are kept but no longer called.
+
+    Args:
+        model (nn.Module): A ``VideoTopdownPoseEstimator`` (changed in
+            place).
+        network (Callable): Normalised clips (B, T, 3, H, W) -> heatmaps
+            (B, K, h, w), e.g. :class:`OnnxClipNetwork`.
+
+    Returns:
+        nn.Module: ``model``, with ``deployed_network`` = ``network``.
+    """
+
+    def clip_heatmaps(inputs: torch.Tensor) -> Tuple[torch.Tensor]:
+        return (network(inputs).to(inputs.device), )
+
+    model.extract_feat = clip_heatmaps
+    model.head.forward = _heatmaps_as_head_output
+    model.deployed_network = network
+    return model

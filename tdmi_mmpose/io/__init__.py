@@ -39,12 +39,13 @@ boundary trusts what it gets.
   train/test tools' command line; ``clip``: the frame offsets of a clip;
 - ``checkpoints``: reading checkpoint files (torch >= 2.6 safe globals,
   errors naming the file) and checking that one fits a model, with finite
-  weights.
+  weights; :func:`is_onnx_file` tells an exported network from them.
 """
 from .boxes import boxes_outside, clip_boxes, xywh_to_xyxy
 from ..utils.errors import InputError
-from .checkpoints import (check_checkpoint_file, check_state_dict_matches,
-                          checkpoint_safe_globals, load_checkpoint_strict,
+from .checkpoints import (ONNX_SUFFIX, check_checkpoint_file,
+                          check_state_dict_matches, checkpoint_safe_globals,
+                          is_onnx_file, load_checkpoint_strict,
                           load_from_local, rebuild_history_buffer,
                           register_checkpoint_safe_globals,
                           state_dict_mismatch, state_dict_of)
@@ -88,7 +89,8 @@ __all__ = [
     'is_path_variable', 'load_config',
     'retarget_data_root', 'BoxesType', 'PersonBoxSource', 'as_box_array',
     'check_person_boxes', 'image_ids_from_annotation',
-    'check_checkpoint_file', 'check_state_dict_matches',
+    'ONNX_SUFFIX', 'check_checkpoint_file', 'check_state_dict_matches',
+    'is_onnx_file',
     'checkpoint_safe_globals', 'load_checkpoint_strict', 'load_from_local',
     'rebuild_history_buffer', 'register_checkpoint_safe_globals',
     'state_dict_mismatch', 'state_dict_of', 'COORDINATE_LIMIT', 'FRAME_FILE_TEMPLATE',

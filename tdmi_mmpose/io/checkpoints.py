@@ -132,6 +132,16 @@ def register_checkpoint_safe_globals() -> None:
     _REGISTERED = True
 
 
+#: The file name suffix of an exported network (ONNX Runtime runs it).
+ONNX_SUFFIX = '.onnx'
+
+
+def is_onnx_file(weights: Optional[str]) -> bool:
+    """Whether pose model weights name an exported ONNX network (by the
+    suffix :data:`ONNX_SUFFIX`) rather than a PyTorch checkpoint."""
+    return isinstance(weights, str) and weights.lower().endswith(ONNX_SUFFIX)
+
+
 def check_checkpoint_file(filename: str) -> None:
     """Cheap checks of a local checkpoint file before ``torch.load``.
 

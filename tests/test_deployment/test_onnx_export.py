@@ -27,17 +27,6 @@ TINY = osp.join(ROOT, 'configs', 'tdmi_tiny_posetrack_sample.py')
 W48 = osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack18.py')
 
 
-@pytest.fixture(scope='module')
-def tiny_export(tmp_path_factory):
-    """The tiny config's network (seed 0) and its export."""
-    cfg = load_config(TINY)
-    torch.manual_seed(0)
-    network = build_network(cfg)
-    onnx_file = str(tmp_path_factory.mktemp('onnx') / 'tiny.onnx')
-    export_onnx(network, clip_input_shape(cfg), onnx_file)
-    return cfg, network, onnx_file
-
-
 def reduced_w48_config():
     """The shipped W48 config with one module and one block per stage and a
     64x96 crop: the same structure (4-branch HRNet-W48, cascaded 4-stage

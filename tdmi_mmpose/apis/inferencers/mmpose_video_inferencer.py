@@ -39,6 +39,10 @@ class MMPoseVideoInferencer(MMPoseInferencer):
     ``__init__`` runs mmpose's constructor with that name standing for
     :class:`VideoPose2DInferencer`.
 
+    ``pose2d_weights`` may be an ``.onnx`` file exported from the
+    ``pose2d`` config: ONNX Runtime then runs the network (see
+    :class:`VideoPose2DInferencer`).
+
     The call also takes ``bbox_image_ids``, ``track`` and ``vis_fps`` (see
     :class:`VideoPose2DInferencer`). For a video model an unknown keyword is
     mmengine's error; those of mmpose's keywords that the video inferencer

@@ -9,12 +9,14 @@ import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.infer.infer import ConfigType, ModelType
 from mmengine.logging import print_log
+from mmpose.apis.inference import dataset_meta_from_config
 from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.evaluation.functional import nms
 from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample, split_instances
 
-from ...io.checkpoints import check_checkpoint_file, check_state_dict_matches
+from ...io.checkpoints import (check_checkpoint_file, check_state_dict_matches,
+                               is_onnx_file)
 from ...io.config import apply_clip
 from ...io.frames import is_video_file, open_frame_stream
 from ...io.person_boxes import BoxesType, PersonBoxSource
@@ -22,7 +24,7 @@ from ...models.pose_estimators import VideoTopdownPoseEstimator
 from ...tracking import build_tracker
 from ...visualization import TrackPoseVisualizer
 from ..frame_window import ClipWindow, SizedIterable
-from ..inference import iter_clips, predict_clip
+from ..inference import iter_clips, predict_clip, use_onnx_file
 from .video_output import VideoOutputMixin
 
 
@@ -47,6 +49,10 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         model (str | dict | Config): A video pose model config.
         weights (str, optional): Checkpoint; it must fit the model exactly
             (:func:`~tdmi_mmpose.io.checkpoints.check_state_dict_matches`).
+            Or an ``.onnx`` file exported from this config
+            (``tools/deployment/pytorch2onnx.py``): ONNX Runtime then runs
+            the network, the rest stays as it is
+            (:func:`~tdmi_mmpose.apis.use_onnx_file`).
             Defaults to ``None`` (random weights, with mmpose's warning).
         device (str, optional): Device. Defaults to ``None`` (CUDA if any).
         scope (str, optional): The model's scope. Defaults to ``'mmpose'``.
@@ -76,7 +82,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                  det_cat_ids: Optional[Union[int, Tuple]] = None,
                  show_progress: bool = False,
                  tracker: Optional[dict] = None) -> None:
-        if isinstance(weights, str) and '://' not in weights:
+        if isinstance(weights, str) and '://' not in weights and \
+                not is_onnx_file(weights):
             check_checkpoint_file(weights)
         self._weights_file = weights
         super().__init__(model, weights, device, scope, det_model, det_weights,
@@ -102,11 +109,18 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         """mmpose's, after giving every component the config's one clip
         (:func:`~tdmi_mmpose.io.config.apply_clip`)."""
         apply_clip(cfg)
-        return super()._init_model(cfg, weights, device)
+        return super()._init_model(cfg,
+                                   None if is_onnx_file(weights) else weights,
+                                   device)
 
     def _load_weights_to_model(self, model, checkpoint: Optional[dict],
                                cfg) -> None:
-        """mmpose's loading, but the checkpoint must fit the model."""
+        """mmpose's loading, but the checkpoint must fit the model; for an
+        ONNX file, the config's dataset meta and the ONNX Runtime network."""
+        if is_onnx_file(self._weights_file):
+            model.dataset_meta = dataset_meta_from_config(cfg, 'train')
+            use_onnx_file(model, self._weights_file)
+            return
         if checkpoint is not None:
             check_state_dict_matches(model, checkpoint, self._weights_file)
         super()._load_weights_to_model(model, checkpoint, cfg)
