@@ -14,7 +14,8 @@ from .frame_window import ClipWindow
 
 
 def build_smoother(
-        smoother: Union[TrackFilter, dict, str, None]) -> Optional[TrackFilter]:
+    smoother: Union[TrackFilter, dict, str, None]
+) -> Optional[TrackFilter]:
     """A keypoint filter (:mod:`tdmi_mmpose.smoothing`) from its config.
 
     Args:

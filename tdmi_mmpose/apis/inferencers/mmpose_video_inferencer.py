@@ -42,13 +42,13 @@ class MMPoseVideoInferencer(MMPoseInferencer):
     ``__init__`` runs mmpose's constructor with that name standing for
     :class:`VideoPose2DInferencer`.
 
-    The constructor also takes ``smoother`` (a keypoint filter config, video
-    models only; see :class:`VideoPose2DInferencer`). The call also takes
-    ``bbox_image_ids``, ``track`` and ``vis_fps``, and a camera (``0``,
-    ``'webcam'``, ``'webcam:N'``) or stream URL as input, read as a live
-    stream (:class:`~tdmi_mmpose.io.streams.LiveStream`; unlike mmpose's
-    webcam input, the display is not forced on). For a video model an unknown keyword is
-    mmengine's error; those of mmpose's keywords that the video inferencer
+    The constructor also takes the keyword ``smoother`` (a keypoint filter
+    config, video models only; see :class:`VideoPose2DInferencer`). The
+    call also takes ``bbox_image_ids``, ``track`` and ``vis_fps``, and a
+    camera (``0``, ``'webcam'``, ``'webcam:N'``) or stream URL as input,
+    read as a live stream (:class:`~tdmi_mmpose.io.streams.LiveStream`;
+    unlike mmpose's webcam input, the display is not forced on). For a video
+    model an unknown keyword is mmengine's error; those of mmpose's keywords that the video inferencer
     does not take (e.g. ``merge_results``) are ignored, as mmpose does.
     """
 
@@ -68,6 +68,7 @@ class MMPoseVideoInferencer(MMPoseInferencer):
                  det_weights: Optional[str] = None,
                  det_cat_ids: Optional[Union[int, List]] = None,
                  show_progress: bool = False,
+                 *,
                  smoother: Optional[Union[dict, str]] = None) -> None:
         args = (pose2d, pose2d_weights, pose3d, pose3d_weights, device, scope,
                 det_model, det_weights, det_cat_ids, show_progress)

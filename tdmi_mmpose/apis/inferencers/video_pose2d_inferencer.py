@@ -17,8 +17,8 @@ from mmpose.structures import PoseDataSample, split_instances
 from ...io.checkpoints import check_checkpoint_file, check_state_dict_matches
 from ...io.config import apply_clip
 from ...io.frames import is_video_file, open_frame_stream
-from ...io.streams import LiveStream
 from ...io.person_boxes import BoxesType, PersonBoxSource
+from ...io.streams import LiveStream
 from ...models.pose_estimators import VideoTopdownPoseEstimator
 from ...tracking import build_tracker
 from ...visualization import TrackPoseVisualizer
@@ -34,7 +34,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     """mmpose's 2D pose inferencer for video top-down models (TDMI), with
     the *real* neighbouring frames of the input (a video file, a folder of
     frames, an image or array, a camera index or stream URL, or an iterable
-    of frames; a single image is a one-frame video, with one warning). :meth:`preprocess` yields one
+    of frames; a single image is a one-frame video, with one warning).
+    :meth:`preprocess` yields one
     :class:`~tdmi_mmpose.apis.ClipWindow` with person boxes per frame (the
     call's ``bboxes``, else the mmdet detector's, else with
     ``det_model='whole_image'`` the whole frame), :meth:`forward` predicts
