@@ -48,8 +48,9 @@ class MMPoseVideoInferencer(MMPoseInferencer):
     camera (``0``, ``'webcam'``, ``'webcam:N'``) or stream URL as input,
     read as a live stream (:class:`~tdmi_mmpose.io.streams.LiveStream`;
     unlike mmpose's webcam input, the display is not forced on). For a video
-    model an unknown keyword is mmengine's error; those of mmpose's keywords that the video inferencer
-    does not take (e.g. ``merge_results``) are ignored, as mmpose does.
+    model an unknown keyword is mmengine's error; those of mmpose's keywords
+    that the video inferencer does not take (e.g. ``merge_results``) are
+    ignored, as mmpose does.
     """
 
     preprocess_kwargs: set = MMPoseInferencer.preprocess_kwargs | {
