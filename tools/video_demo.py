@@ -1,6 +1,9 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Video pose estimation demo: run a TDMI (video) pose model on a video
-file, a folder of frames or an image, with real neighbouring frames.
+file, a folder of frames, an image, a camera (its index, e.g. ``0``, or
+``webcam[:N]``) or a stream URL (``rtsp://``, ``http://``...), with real
+neighbouring frames. A camera or stream runs until it ends or Ctrl-C (the
+first ends it cleanly, every output complete; a second aborts).
 
 Person boxes come from an mmdet detector (``--det-model``/``--det-weights``)
 or from a COCO-style detection JSON file (``--bboxes``). Poses are rendered
@@ -11,8 +14,9 @@ files, or a rendering folder holding images, of an earlier run is an error
 unless ``--overwrite`` removes them first. People
 are tracked by default (each gets a ``track_id`` in the JSON and is drawn in
 the colour of its id; ``--no-track`` turns this off, see
-``docs/tracking.md``). A progress bar shows the frames. See
-``docs/inference.md``.
+``docs/tracking.md``). ``--smoother`` smooths each track's keypoints
+(e.g. ``OneEuroFilter``, or ``"dict(type='GaussianFilter', window_size=5)"``).
+A progress bar shows the frames. See ``docs/inference.md``.
 
 Examples::
 
@@ -44,8 +48,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'over the real neighbouring frames).')
     parser.add_argument(
         'inputs',
-        help='a video file, a folder of frames (sorted by name, one video) '
-        'or an image')
+        help='a video file, a folder of frames (sorted by name, one video), '
+        'an image, a camera (0, 1, ... or webcam[:N]) or a stream URL')
     parser.add_argument(
         '--pose2d', required=True, help='video pose model config file')
     parser.add_argument(
@@ -132,6 +136,13 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
         help='do not track people (default: PoseTracker ids in the JSON, '
         'one colour per id in the rendering)')
     parser.add_argument(
+        '--smoother',
+        default=None,
+        help="smooth each track's keypoints: a filter type (OneEuroFilter, "
+        'SavitzkyGolayFilter, GaussianFilter) or a dict string, e.g. '
+        "\"dict(type='GaussianFilter', window_size=5)\" (default: off; "
+        'docs/inference.md gives the latencies)')
+    parser.add_argument(
         '--show', action='store_true', help='display the frames')
     parser.add_argument(
         '--draw-bbox', action='store_true', help='draw the person boxes')
@@ -161,6 +172,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     from tdmi_mmpose.apis import MMPoseVideoInferencer
     from tdmi_mmpose.io import (check_no_earlier_run, is_image_file,
                                 is_video_file)
+    from tdmi_mmpose.io.config import parse_component_option
 
     # mmpose writes the JSON to <out_dir>/predictions without --pred-out-dir
     pred_dir = args.pred_out_dir or (
@@ -185,7 +197,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         det_model=args.det_model,
         det_weights=args.det_weights,
         det_cat_ids=args.det_cat_ids,
-        show_progress=not args.no_progress)
+        show_progress=not args.no_progress,
+        smoother=None if args.smoother is None else parse_component_option(
+            args.smoother, '--smoother'))
 
     call_kwargs = dict(
         bbox_thr=args.bbox_thr,

@@ -125,8 +125,8 @@ def instrument(inferencer, timer: StageTimer) -> None:
     timer.wrap(model.head, 'forward', 'network')
     timer.wrap(model, 'predict', 'decoding')
     timer.wrap(inferencer.tracker, 'update', 'tracking')
-    if getattr(inferencer, 'smoother', None) is not None:
-        timer.wrap(inferencer.smoother, 'update', 'smoothing')
+    if inferencer.smoothing is not None:
+        timer.wrap(inferencer.smoothing.smoother, 'update', 'smoothing')
     for method in ('visualize', 'postprocess', '_finalize_video_processing',
                    '_close_rendering'):
         timer.wrap(inferencer, method, 'writing')

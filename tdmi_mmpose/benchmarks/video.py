@@ -18,7 +18,7 @@ import shutil
 import statistics
 import tempfile
 from dataclasses import asdict, dataclass, field
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Tuple
 
 import numpy as np
 import torch

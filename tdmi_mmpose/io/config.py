@@ -3,6 +3,7 @@
 clip's one declaration (shared by ``tools/train.py``, ``tools/test.py``, the
 inferencer, the benchmarks and the study tool)."""
 import argparse
+import ast
 import inspect
 import os.path as osp
 from typing import Any, Dict, List, Optional, Tuple
@@ -12,6 +13,7 @@ from mmengine.registry import Registry
 from mmpose.registry import DATASETS, MODELS, TRANSFORMS
 
 from .clip import check_frame_offsets
+from ..utils.errors import InputError
 from .fields import check_value, positive_integer
 
 DATA_ROOT_KEY = 'data_root'
@@ -241,3 +243,35 @@ def apply_clip(cfg: Config) -> Optional[List[int]]:
         if key != CLIP_KEY:
             visit(cfg[key])
     return offsets
+
+
+def parse_component_option(text: str, option: str) -> Dict[str, Any]:
+    """A component config given on the command line: a type name
+    (``OneEuroFilter``) or a dict of literals, as ``dict(type='X', a=1)``
+    or ``{'type': 'X', 'a': 1}``; anything else is an :class:`InputError`
+    naming ``option``.
+
+    Args:
+        text (str): The option's value.
+        option (str): The option's name, for the error.
+
+    Returns:
+        dict: The config, with ``type``.
+    """
+    if text.isidentifier():
+        return dict(type=text)
+    try:
+        node = ast.parse(text.strip(), mode='eval').body
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == 'dict' and not node.args:
+            cfg = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+        else:
+            cfg = ast.literal_eval(node)
+    except (SyntaxError, ValueError, TypeError):
+        cfg = None
+    if not isinstance(cfg, dict) or not isinstance(cfg.get('type'), str):
+        raise InputError(
+            f'{option} {text!r}: expected a type name (e.g. OneEuroFilter) '
+            "or a dict with a type, e.g. \"dict(type='OneEuroFilter', "
+            "beta=0.5)\".")
+    return cfg

@@ -1,17 +1,19 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Video frames entering the package: the one frame decoder
 (:func:`read_frame`), the one-size rule (:func:`check_frame_size`) and a
-video given by its path (:func:`open_frame_stream`)."""
+video given by its path, camera or URL (:func:`open_frame_stream`)."""
 import mimetypes
 import os
 import os.path as osp
 from typing import Iterable, List, Optional, Tuple, Union
 
+import cv2
 import mmcv
 import numpy as np
 from mmengine import fileio
 
 from ..utils.errors import InputError
+from .streams import LiveStream, live_source
 
 FrameType = Union[str, np.ndarray]
 
@@ -108,12 +110,18 @@ def open_frame_stream(
                      Iterable[FrameType]]) -> Iterable[FrameType]:
     """A video as a stream of frames, in time order: a video file (an
     ``mmcv.VideoReader``), a folder of frames (:func:`list_frame_files`), an
-    image file or array (one frame), or an iterable of image files / arrays
-    (as it is). A missing path, a folder without images, a video without
-    decodable frames or a file that is neither (by its extension) is an
-    error naming the path."""
+    image file or array (one frame), a camera index or stream URL
+    (:func:`~tdmi_mmpose.io.streams.live_source`; a
+    :class:`~tdmi_mmpose.io.streams.LiveStream`, as is a ``cv2.VideoCapture``
+    given), or an iterable of image files / arrays (as it is). A missing
+    path, a folder without images, a video without decodable frames, a
+    camera or stream that cannot be opened or a file that is neither (by its
+    extension) is an error naming the path."""
     if isinstance(video, np.ndarray):
         return [video]
+    if isinstance(video, cv2.VideoCapture) or live_source(video) is not None:
+        source = live_source(video)
+        return LiveStream(video if source is None else source)
     if not isinstance(video, str):
         return video
     if not osp.exists(video):

@@ -115,8 +115,9 @@ def test_stock_mmpose_inferencer_cannot_route_video_models(
         tiny_cfg_file, tiny_checkpoint, sample_clip, sample_clip_boxes):
     """Why ``MMPoseVideoInferencer`` exists: mmpose's own class builds its
     single-image ``Pose2DInferencer`` for our config, which gives the model
-    one frame per person (T = 1); the drop-in has the same constructor and
-    call signature and routes the config to the video inferencer."""
+    one frame per person (T = 1); the drop-in has the same constructor (and
+    the keyword ``smoother``) and call signature and routes the config to
+    the video inferencer."""
     from mmpose.apis import MMPoseInferencer
     from mmpose.apis.inferencers import Pose2DInferencer
     stock = MMPoseInferencer(
@@ -128,7 +129,9 @@ def test_stock_mmpose_inferencer_cannot_route_video_models(
     assert issubclass(MMPoseVideoInferencer, MMPoseInferencer)
     for name in ('__init__', '__call__'):
         assert _parameters(getattr(MMPoseVideoInferencer, name)) == \
-            _parameters(getattr(MMPoseInferencer, name)), name
+            _parameters(getattr(MMPoseInferencer, name)) + (
+                [('smoother', inspect.Parameter.KEYWORD_ONLY, None)]
+                if name == '__init__' else []), name
     video = MMPoseVideoInferencer(
         tiny_cfg_file, tiny_checkpoint, device='cpu')
     assert isinstance(video.inferencer, VideoPose2DInferencer)

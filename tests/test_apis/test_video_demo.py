@@ -76,3 +76,37 @@ def test_no_boxes_is_a_usage_error(demo, tiny_cfg_file, sample_clip, capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert '--det-model' in err and '--bboxes' in err
+
+
+def test_smoother_option_reaches_the_inferencer(demo, tiny_cfg_file,
+                                                sample_clip, monkeypatch,
+                                                capsys):
+    """``--smoother`` (a type name or a dict string) is the inferencer's
+    ``smoother``; a malformed one is one error line, exit status 2."""
+    import tdmi_mmpose.apis
+    from tdmi_mmpose.utils import run_tool
+    built = []
+
+    class Recorder:
+        def __init__(self, **kwargs):
+            built.append(kwargs['smoother'])
+            self.inferencer = self
+
+        def __call__(self, *args, **kwargs):
+            self.output_paths = {}
+            return iter([])
+
+    monkeypatch.setattr(tdmi_mmpose.apis, 'MMPoseVideoInferencer', Recorder)
+    args = [sample_clip['paths'][0], '--pose2d', tiny_cfg_file,
+            '--det-model', 'whole_image', '--smoother']
+    for value in ('OneEuroFilter',
+                  "dict(type='GaussianFilter', window_size=5)", None):
+        assert demo.main(args[:-1] + ([] if value is None else
+                                      ['--smoother', value])) == 0
+    assert built == [
+        dict(type='OneEuroFilter'),
+        dict(type='GaussianFilter', window_size=5), None
+    ]
+    assert run_tool(demo.main, args + ['dict(window_size=5)']) == 2
+    assert "--smoother 'dict(window_size=5)': expected a type name" in \
+        capsys.readouterr().err

@@ -1,5 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 import os.path as osp
+from functools import partial
 from typing import List, Optional, Union
 from unittest import mock
 
@@ -10,6 +11,8 @@ from mmpose.apis.inferencers import mmpose_inferencer as mmpose_module
 from mmpose.apis.inferencers.mmpose_inferencer import InputsType
 from mmpose.registry import MODELS
 
+from ...io.frames import open_frame_stream
+from ...io.streams import live_source
 from ...models.pose_estimators import VideoTopdownPoseEstimator
 from .video_pose2d_inferencer import VideoPose2DInferencer
 
@@ -43,10 +46,15 @@ class MMPoseVideoInferencer(MMPoseInferencer):
     ``pose2d`` config: ONNX Runtime then runs the network (see
     :class:`VideoPose2DInferencer`).
 
-    The call also takes ``bbox_image_ids``, ``track`` and ``vis_fps`` (see
-    :class:`VideoPose2DInferencer`). For a video model an unknown keyword is
-    mmengine's error; those of mmpose's keywords that the video inferencer
-    does not take (e.g. ``merge_results``) are ignored, as mmpose does.
+    The constructor also takes the keyword ``smoother`` (a keypoint filter
+    config, video models only; see :class:`VideoPose2DInferencer`). The
+    call also takes ``bbox_image_ids``, ``track`` and ``vis_fps``, and a
+    camera (``0``, ``'webcam'``, ``'webcam:N'``) or stream URL as input,
+    read as a live stream (:class:`~tdmi_mmpose.io.streams.LiveStream`;
+    unlike mmpose's webcam input, the display is not forced on). For a video
+    model an unknown keyword is mmengine's error; those of mmpose's keywords
+    that the video inferencer does not take (e.g. ``merge_results``) are
+    ignored, as mmpose does.
     """
 
     preprocess_kwargs: set = MMPoseInferencer.preprocess_kwargs | {
@@ -64,16 +72,22 @@ class MMPoseVideoInferencer(MMPoseInferencer):
                  det_model: Optional[Union[ModelType, str]] = None,
                  det_weights: Optional[str] = None,
                  det_cat_ids: Optional[Union[int, List]] = None,
-                 show_progress: bool = False) -> None:
+                 show_progress: bool = False,
+                 *,
+                 smoother: Optional[Union[dict, str]] = None) -> None:
         args = (pose2d, pose2d_weights, pose3d, pose3d_weights, device, scope,
                 det_model, det_weights, det_cat_ids, show_progress)
         if pose3d is not None or not is_video_pose_config(pose2d):
+            if smoother is not None:
+                raise ValueError('smoother= needs a video pose model (a '
+                                 'VideoTopdownPoseEstimator config).')
             super().__init__(*args)
             return
         # (not thread-safe: another thread building an MMPoseInferencer
         # meanwhile would get a VideoPose2DInferencer too)
-        with mock.patch.object(mmpose_module, 'Pose2DInferencer',
-                               VideoPose2DInferencer):
+        with mock.patch.object(
+                mmpose_module, 'Pose2DInferencer',
+                partial(VideoPose2DInferencer, smoother=smoother)):
             super().__init__(*args)
 
     def __call__(self,
@@ -86,6 +100,8 @@ class MMPoseVideoInferencer(MMPoseInferencer):
         with ``predictions`` (``[instances]``) and ``visualization``."""
         if isinstance(self.inferencer, VideoPose2DInferencer):
             self._dispatch_kwargs(**kwargs)  # an unknown keyword's error
+            if live_source(inputs) is not None:  # before mmpose's webcam
+                inputs = open_frame_stream(inputs)
         return super().__call__(inputs, return_datasamples, batch_size,
                                 out_dir, **kwargs)
 

@@ -67,10 +67,14 @@ class VideoOutputMixin:
 
     A video file input renders into mmpose's file (``vis_out_dir`` if it has
     an extension, else ``<vis_out_dir>/<video file name>``) at its frame
-    rate; a folder or list renders into a video (``vis_out_dir`` a video
-    file name, at ``vis_fps``) or one image per frame; mmpose saves a single
-    image. A video is committed at the end of a complete call. JSON: one
-    file per frame, or one per video file (written at its end).
+    rate; a live stream (camera, URL) likewise into ``<vis_out_dir>/<stream
+    name>.mp4`` at its frame rate (``vis_fps`` if it gives none); a folder or
+    list renders into a video (``vis_out_dir`` a video file name, at
+    ``vis_fps``) or one image per frame; mmpose saves a single image. A
+    video is committed at the end of a complete call (a live stream's end:
+    the source's, or a Ctrl-C). JSON: one file per frame (a live stream's
+    too, as each frame is done), or one per video file (written at its
+    end).
     ``output_paths``: where the last call wrote its rendered poses
     (``'visualization'``: a video file or folder) and JSON
     (``'predictions'``: a file, or a folder of one file per frame).
@@ -88,21 +92,17 @@ class VideoOutputMixin:
                            vis_out_dir: str,
                            img_name: Optional[str] = None) -> None:
         """Save one rendered frame (RGB), see the class docstring."""
-        to_video = self._video_input or is_video_file(vis_out_dir)
+        to_video = self._video_input or self._live_stream is not None \
+            or is_video_file(vis_out_dir)
         if not to_video and self._num_input_frames == 1:
             super().save_visualization(visualization, vis_out_dir, img_name)
             self.output_paths['visualization'] = vis_out_dir
             return
         out_img = mmcv.rgb2bgr(visualization)
         if to_video and self._video_writer is None:
-            fps, out_file = self._vis_fps, vis_out_dir
-            if self._video_input:
-                fps = self.video_info['fps']
-                if not osp.splitext(vis_out_dir)[1]:
-                    out_file = osp.join(vis_out_dir,
-                                        osp.basename(self.video_info['name']))
             self._video_writer = AtomicVideoWriter(
-                out_file, fps, (out_img.shape[1], out_img.shape[0]))
+                *self._rendered_video(vis_out_dir),
+                (out_img.shape[1], out_img.shape[0]))
         if to_video:
             self._video_writer.write(out_img)
         else:
@@ -110,6 +110,19 @@ class VideoOutputMixin:
         self.output_paths['visualization'] = \
             self._video_writer.path if to_video else vis_out_dir
         self._num_rendered += 1
+
+    def _rendered_video(self, vis_out_dir: str) -> Tuple[str, float]:
+        """The rendered video's file and frame rate (see the class doc)."""
+        if self._video_input:
+            name, fps = self.video_info['name'], self.video_info['fps']
+        elif self._live_stream is not None:
+            name = self._live_stream.name + '.mp4'
+            fps = self._live_stream.fps or self._vis_fps
+        else:
+            return vis_out_dir, self._vis_fps
+        if osp.splitext(vis_out_dir)[1]:
+            return vis_out_dir, fps
+        return osp.join(vis_out_dir, osp.basename(name)), fps
 
     def _close_rendering(self, complete: bool) -> None:
         """Commit (``complete``) or delete the rendered video of the call,

@@ -20,11 +20,13 @@ from ...io.checkpoints import (check_checkpoint_file, check_state_dict_matches,
 from ...io.config import apply_clip
 from ...io.frames import is_video_file, open_frame_stream
 from ...io.person_boxes import BoxesType, PersonBoxSource
+from ...io.streams import LiveStream
 from ...models.pose_estimators import VideoTopdownPoseEstimator
 from ...tracking import build_tracker
 from ...visualization import TrackPoseVisualizer
 from ..frame_window import ClipWindow, SizedIterable
 from ..inference import iter_clips, predict_clip, use_onnx_file
+from ..online_smoothing import OnlineSmoothing, build_smoother
 from .video_output import VideoOutputMixin
 
 
@@ -33,8 +35,9 @@ from .video_output import VideoOutputMixin
 class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     """mmpose's 2D pose inferencer for video top-down models (TDMI), with
     the *real* neighbouring frames of the input (a video file, a folder of
-    frames, an image or array, or an iterable of them; a single image is a
-    one-frame video, with one warning). :meth:`preprocess` yields one
+    frames, an image or array, a camera index or stream URL, or an iterable
+    of frames; a single image is a one-frame video, with one warning).
+    :meth:`preprocess` yields one
     :class:`~tdmi_mmpose.apis.ClipWindow` with person boxes per frame (the
     call's ``bboxes``, else the mmdet detector's, else with
     ``det_model='whole_image'`` the whole frame), :meth:`forward` predicts
@@ -63,6 +66,10 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         show_progress (bool): Show a progress bar. Defaults to ``False``.
         tracker (dict, optional): Tracker config (``TASK_UTILS``). Defaults
             to ``dict(type='PoseTracker')`` with the model's OKS ``sigmas``.
+        smoother (dict | str, optional): A keypoint filter applied per track
+            id after tracking (:class:`~tdmi_mmpose.apis.OnlineSmoothing`),
+            e.g. ``dict(type='OneEuroFilter')`` (``TASK_UTILS``). Defaults
+            to ``None`` (off).
     """
 
     preprocess_kwargs: set = Pose2DInferencer.preprocess_kwargs | {
@@ -81,7 +88,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                  det_weights: Optional[str] = None,
                  det_cat_ids: Optional[Union[int, Tuple]] = None,
                  show_progress: bool = False,
-                 tracker: Optional[dict] = None) -> None:
+                 tracker: Optional[dict] = None,
+                 smoother: Optional[Union[dict, str]] = None) -> None:
         if isinstance(weights, str) and '://' not in weights and \
                 not is_onnx_file(weights):
             check_checkpoint_file(weights)
@@ -98,6 +106,10 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         self.whole_image_boxes = det_model in ('whole_image', 'whole-image')
         self._warned_single_image = False
         self.tracker = build_tracker(tracker, self.model.dataset_meta)
+        smoother = build_smoother(smoother)
+        self.smoothing = None if smoother is None else OnlineSmoothing(
+            smoother)
+        self._live_stream: Optional[LiveStream] = None
         self._track_call = True
         self._vis_fps = 25.0
         self._start_outputs(None)
@@ -138,6 +150,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         through mmpose's (its ``video_info``)."""
         frames = open_frame_stream(inputs)
         self._video_input = isinstance(frames, mmcv.VideoReader)
+        self._live_stream = frames if isinstance(frames, LiveStream) else None
         return super()._inputs_to_list(inputs) if self._video_input \
             else frames
 
@@ -184,6 +197,12 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         length = len(inputs) if hasattr(inputs, '__len__') else None
         self._start_outputs(length)
         clips = iter_clips(inputs, self.frame_offsets, box_source, detect)
+        if self.smoothing is not None:
+            if not track:
+                raise ValueError('track=False with a smoother: smoothing '
+                                 'filters each track id, so it needs them.')
+            self.smoothing.reset()
+            clips = self.smoothing.lookahead(clips)
         return SizedIterable(self._frames(clips), length)
 
     def _frames(
@@ -230,12 +249,21 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                 inputs: ClipWindow,
                 pose_based_nms: bool = False) -> List[PoseDataSample]:
         """Predict one clip (:func:`~tdmi_mmpose.apis.predict_clip`, the
-        persons through mmpose's ``forward``, with its ``pose_based_nms``)
-        and track its people (``pred_instances.track_ids``).
+        persons through mmpose's ``forward``, with its ``pose_based_nms``),
+        track its people (``pred_instances.track_ids``) and, with a
+        smoother, smooth their keypoints (:class:`OnlineSmoothing`).
 
         Returns:
             list[:obj:`PoseDataSample`]: The frame's prediction.
         """
+        predict = partial(self._predict_tracked, pose_based_nms=pose_based_nms)
+        if self.smoothing is None:
+            return [predict(inputs)]
+        return [self.smoothing.smoothed(inputs, predict)]
+
+    def _predict_tracked(self, inputs: ClipWindow,
+                         pose_based_nms: bool) -> PoseDataSample:
+        """The tracked prediction of one clip (see :meth:`forward`)."""
         mmpose_forward = super().forward
         pred = predict_clip(
             self.model, self.pipeline, inputs, lambda batch: mmpose_forward(
@@ -245,7 +273,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
             instances.track_ids = self.tracker.update(
                 instances.keypoints, instances.keypoint_scores,
                 instances.get('bboxes'))
-        return [pred]
+        return pred
 
     def visualize(self,
                   inputs: list,
