@@ -3,6 +3,7 @@
 clip's one declaration (shared by ``tools/train.py``, ``tools/test.py``, the
 inferencer, the benchmarks and the study tool)."""
 import argparse
+import ast
 import inspect
 import os.path as osp
 from typing import Any, Dict, List, Optional, Tuple
@@ -12,6 +13,7 @@ from mmengine.registry import Registry
 from mmpose.registry import DATASETS, MODELS, TRANSFORMS
 
 from .clip import check_frame_offsets
+from ..utils.errors import InputError
 from .fields import check_value, positive_integer
 
 DATA_ROOT_KEY = 'data_root'
@@ -130,6 +132,53 @@ def retarget_data_root(cfg: Config,
     return changes
 
 
+#: The config file types mmengine reads.
+CONFIG_EXTENSIONS = ('.py', '.json', '.yml', '.yaml')
+
+
+def _is_not_python(path: str) -> bool:
+    try:
+        with open(path, encoding='utf-8') as f:
+            ast.parse(f.read())
+    except (SyntaxError, ValueError):
+        return True
+    return False
+
+
+def read_config_file(path: str) -> Config:
+    """Parse a model config file with mmengine, errors naming the file.
+
+    Args:
+        path (str): Config file path.
+
+    Returns:
+        Config: The config, as a :class:`CachedTextConfig`.
+
+    Raises:
+        FileNotFoundError: If ``path`` does not exist.
+        InputError: The file is not of a config type
+            (:data:`CONFIG_EXTENSIONS`), is not valid Python (naming the
+            line), or defines no ``model``.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file not found: {path!r}')
+    if not path.endswith(CONFIG_EXTENSIONS):
+        raise InputError(f'{path}: not a config file (expected one of '
+                         f'{", ".join(CONFIG_EXTENSIONS)}).')
+    try:
+        cfg = Config.fromfile(path)
+    except SyntaxError as e:  # the file, or one of its ``_base_`` files
+        where = path if _is_not_python(path) else \
+            f'a _base_ file of {path}'
+        raise InputError(f'{where}: not valid Python (line {e.lineno}: '
+                         f'{e.msg}).') from None
+    if not isinstance(cfg.get('model'), dict):
+        raise InputError(f'{path}: the config defines no `model` (a dict); '
+                         'is it a model config?')
+    object.__setattr__(cfg, '__class__', CachedTextConfig)
+    return cfg
+
+
 def load_config(path: str,
                 cfg_options: Optional[Dict[str, Any]] = None) -> Config:
     """Parse a config file and apply ``--cfg-options`` overrides.
@@ -151,12 +200,10 @@ def load_config(path: str,
 
     Raises:
         FileNotFoundError: If ``path`` does not exist.
-        InputError: A dataloader's ``batch_size`` is not a positive integer.
+        InputError: The file is not a config (:func:`read_config_file`),
+            or a dataloader's ``batch_size`` is not a positive integer.
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'config file not found: {path!r}')
-    cfg = Config.fromfile(path)
-    object.__setattr__(cfg, '__class__', CachedTextConfig)
+    cfg = read_config_file(path)
     options = dict(cfg_options or {})
     for key in [k for k in options if is_path_variable(k)]:
         if isinstance(cfg.get(key, None), str) and cfg[key]:

@@ -23,9 +23,12 @@ def load_json(path: str, what: str = 'File') -> object:
 
     Raises:
         FileNotFoundError: The file does not exist.
-        InputError: The path is a folder, or the file is empty,
-            not UTF-8 or not valid JSON.
+        InputError: The path is a folder or a broken link, or the file is
+            empty, not UTF-8 or not valid JSON.
     """
+    if osp.islink(path) and not osp.exists(path):
+        raise InputError(f'{what} {path} is a broken symbolic link (or a '
+                         f'loop of links): it points to {os.readlink(path)}')
     if not fileio.exists(path):
         raise FileNotFoundError(f'{what} not found: {path}')
     problem = f'{what} {path} is a folder, not a JSON file.'

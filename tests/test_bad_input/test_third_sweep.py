@@ -1,0 +1,236 @@
+"""Bad input, third sweep (issue 22, "a fresh sweep of the same groups, and
+new ones"): each input of the sweep (docs/datasets.md, "Sweep of
+2026-12-03") that gave a silent result, an error naming neither the input
+nor what is wrong, or a raw traceback, is now an error naming the file,
+record, field or option; the converters refuse an output folder of an
+earlier run (naming it and ``--overwrite``) or replace it whole."""
+import json
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+from tool_loading import load_tool
+from tool_fixtures import TINY_CONFIG, pred_video, write_eval_case
+
+import tdmi_mmpose  # noqa: F401
+from tdmi_mmpose.io import InputError, load_config, load_json
+from tdmi_mmpose.utils import run_tool
+
+# ------------------------------------------------------------ config files
+
+
+@pytest.mark.parametrize('case', ['syntax', 'base_syntax', 'not_a_config',
+                                  'no_model'])
+def test_config_file_errors_name_the_file(tmp_path, case):
+    bad = tmp_path / 'bad.py'
+    bad.write_text('model = dict(\n')
+    path, expected = {
+        'syntax': (bad, f"{bad}: not valid Python (line 1: '(' was never "
+                   'closed).'),
+        'base_syntax': (tmp_path / 'child.py', f'a _base_ file of '
+                        f'{tmp_path / "child.py"}: not valid Python'),
+        'not_a_config': (tmp_path / 'notes.txt', f'{tmp_path / "notes.txt"}:'
+                         ' not a config file (expected one of .py, .json, '
+                         '.yml, .yaml).'),
+        'no_model': (tmp_path / 'empty.py', f'{tmp_path / "empty.py"}: the '
+                     'config defines no `model` (a dict)'),
+    }[case]
+    (tmp_path / 'child.py').write_text(f"_base_ = ['{bad}']\n")
+    (tmp_path / 'notes.txt').write_text('hello')
+    (tmp_path / 'empty.py').write_text('')
+    with pytest.raises(InputError) as e:
+        load_config(str(path))
+    assert str(e.value).startswith(expected)
+    assert load_config(TINY_CONFIG).model.type  # a real config still loads
+
+
+# ------------------------------------------------- links and output paths
+
+@pytest.mark.parametrize('target', ['loop', 'nowhere'])
+def test_broken_link_is_named_as_such(tmp_path, target):
+    link = tmp_path / 'pred.json'
+    os.symlink(tmp_path / ('pred.json' if target == 'loop' else 'gone.json'),
+               link)
+    with pytest.raises(InputError) as e:
+        load_json(str(link), 'Prediction file')
+    assert str(e.value).startswith(
+        f'Prediction file {link} is a broken symbolic link (or a loop of '
+        'links): it points to ')
+
+
+def test_atomic_output_into_a_folder_names_it(tmp_path):
+    from tdmi_mmpose.utils.atomic import atomic_write_json
+    with pytest.raises(InputError) as e:
+        atomic_write_json({}, str(tmp_path))
+    assert str(e.value) == f'{tmp_path}: output path is a folder, not a file.'
+    assert os.listdir(tmp_path) == []  # no temporary file left
+
+
+@pytest.mark.parametrize('flag', ['--pred-dir', '--gt-dir', '--out-json'])
+def test_eval_tool_names_a_file_given_for_a_folder(tmp_path, capsys, flag):
+    gt_dir, pred_dir, pred_file = write_eval_case(str(tmp_path), pred_video())
+    args = {'--gt-dir': gt_dir, '--pred-dir': pred_dir}
+    if flag == '--out-json':
+        args[flag] = str(tmp_path)  # a folder where a file is written
+    else:
+        args[flag] = osp.join(args[flag], '000001_mpii_test.json')
+    argv = [v for item in args.items() for v in item]
+    tool = load_tool('tools/posetrack_eval.py')
+    assert run_tool(tool.main, argv, prog='posetrack_eval') == 2
+    captured = capsys.readouterr()
+    expected = (f'{tmp_path}: output path is a folder, not a file.'
+                if flag == '--out-json' else
+                f'{flag} {args[flag]} is a file, not a folder of per-video '
+                'JSON files')
+    assert expected in captured.err and 'Traceback' not in captured.err
+    assert 'Total' not in captured.out  # refused before the evaluation
+
+
+# ------------------------------------- numbers of annolist files (b)
+
+def _rect(field, value):
+    def mutate(data):
+        data['annolist'][1]['annorect'][0][field] = value
+    return mutate
+
+
+def _point(field, value):
+    def mutate(data):
+        data['annolist'][1]['annorect'][0]['annopoints'][0]['point'][4][
+            field] = value
+    return mutate
+
+
+def _entry(field, value):
+    def mutate(data):
+        data['annolist'][1][field] = value
+    return mutate
+
+
+@pytest.mark.parametrize('mutate, record, field, shown', [
+    (_rect('track_id', ['3']), 'annolist[1].annorect[0]', 'track_id', '3'),
+    (_rect('track_id', '3'), 'annolist[1].annorect[0]', 'track_id', '3'),
+    (_point('id', ['4']), 'annorect[0].annopoints.point[4]', 'id', '4'),
+    (_point('is_visible', '1'), 'annorect[0].annopoints.point[4]',
+     'is_visible', '1'),
+    (_entry('imgnum', ['2']), 'annolist[1]', 'imgnum', '2'),
+    (_entry('is_labeled', ['1']), 'annolist[1]', 'is_labeled', '1'),
+])
+def test_pt17_numbers_must_be_json_numbers(tmp_path, pt, mutate, record,
+                                           field, shown):
+    from tdmi_mmpose.datasets.converters import posetrack17 as pt17
+    data = pt.pt17_video()
+    mutate(data)
+    path = pt.write_json(tmp_path / 'in/000001_mpii.json', data)
+    with pytest.raises(InputError) as e:
+        pt17.convert_posetrack17(path, str(tmp_path / 'out'), progress=False)
+    assert str(e.value).startswith(path) and record in str(e.value)
+    assert (f'field "{field}" must be a number, got the string {shown!r}'
+            in str(e.value))
+    assert not (tmp_path / 'out').exists()
+
+
+NFRAMES = 3
+
+
+def _hieve_root(root, video='7'):
+    """A converted-dataset root whose video already has its frames, and a
+    labels folder with that video's PoseTrack2017-style file."""
+    frames = root / 'out' / 'images' / 'train' / video
+    frames.mkdir(parents=True, exist_ok=True)
+    for t in range(NFRAMES):
+        cv2.imwrite(str(frames / f'{t:06d}.jpg'),
+                    np.full((60, 80, 3), 100, np.uint8))
+    labels = root / 'labels'
+    labels.mkdir(exist_ok=True)
+    person = dict(x1=[1], y1=[2], x2=[50], y2=[58], track_id=[4],
+                  annopoints=[dict(point=[dict(id=[0], x=[10], y=[20])])])
+    path = labels / f'{video}.json'
+    path.write_text(json.dumps(dict(annolist=[
+        dict(image=[dict(name='000001.jpg')], annorect=[person])])))
+    return str(root / 'out'), str(labels), str(path)
+
+
+@pytest.mark.parametrize('track_id', ['3', ['3']])
+def test_hieve_json_track_id_string_is_an_error(tmp_path, track_id):
+    """HiEve's PoseTrack2017-style files are MATLAB exports (numbers);
+    only the all-track XML labels are text (``P-3``, read by their own
+    rule)."""
+    from tdmi_mmpose.datasets.converters.hieve import convert_hieve
+    out, labels, path = _hieve_root(tmp_path)
+    data = json.loads(open(path).read())
+    data['annolist'][0]['annorect'][0]['track_id'] = track_id
+    with open(path, 'w') as f:
+        json.dump(data, f)
+    with pytest.raises(InputError) as e:
+        convert_hieve(out, labels=labels, progress=False)
+    assert str(e.value).startswith(path)
+    assert ('annolist[0].annorect[0]: field "track_id" must be a number, '
+            "got the string '3'" in str(e.value))
+
+
+# ------------------------- converters and an earlier run's folder (a)
+
+def test_pt17_converter_refuses_or_replaces_an_earlier_run(tmp_path, pt,
+                                                           capsys):
+    from tdmi_mmpose.datasets.converters import posetrack17 as pt17
+    pt.write_json(tmp_path / 'in/000001_mpii.json', pt.pt17_video())
+    out_dir = tmp_path / 'out'
+    for n in range(5):
+        pt.write_json(out_dir / f'00077{n}_mpii.json', {'images': []})
+    argv = [str(tmp_path / 'in'), str(out_dir), '--no-progress']
+    assert run_tool(pt17.main, argv, prog='posetrack17_to_posetrack18') == 2
+    err = capsys.readouterr().err
+    assert (f'error: {out_dir} holds 5 JSON file(s) of an earlier run '
+            '(000770_mpii.json, 000771_mpii.json, 000772_mpii.json, ...); '
+            'pass --overwrite to replace them' in err)
+    assert len(os.listdir(out_dir)) == 5  # untouched
+    assert run_tool(pt17.main, argv + ['--overwrite']) == 0
+    assert os.listdir(out_dir) == ['000001_mpii.json']
+    assert run_tool(pt17.main, argv) == 0  # re-run: its own file only
+
+
+def test_hieve_converter_refuses_an_earlier_split_before_extracting(
+        tmp_path, monkeypatch):
+    import mmcv
+
+    from tdmi_mmpose.datasets.converters.hieve import convert_hieve
+    out, labels, _ = _hieve_root(tmp_path)
+    train = osp.join(out, 'annotations', 'train')
+    os.makedirs(train)
+    for name in ('1', '2'):
+        with open(osp.join(train, f'{name}.json'), 'w') as f:
+            json.dump({}, f)
+    (tmp_path / 'videos').mkdir()
+    (tmp_path / 'videos' / '7.mp4').write_bytes(b'')
+    monkeypatch.setattr(mmcv, 'VideoReader', None)  # must not be reached
+    with pytest.raises(InputError) as e:
+        convert_hieve(out, str(tmp_path / 'videos'), labels, progress=False)
+    assert str(e.value).startswith(
+        f'{train} holds 2 JSON file(s) of an earlier run (1.json, 2.json); '
+        'pass --overwrite to replace them')
+    assert sorted(os.listdir(train)) == ['1.json', '2.json']
+    monkeypatch.undo()
+    convert_hieve(out, labels=labels, progress=False, overwrite=True)
+    assert os.listdir(train) == ['7.json']
+
+
+def test_hieve_video_held_out_earlier_is_not_also_trained_on(tmp_path):
+    """Run 1 holds video 7 out (annotations/val); run 2, without
+    ``val_videos``, writes it to train: the two folders would share a
+    video. Refused, or with ``overwrite`` the stale val split is removed."""
+    from tdmi_mmpose.datasets.converters.hieve import convert_hieve
+    out, labels, _ = _hieve_root(tmp_path)
+    convert_hieve(out, labels=labels, val_videos=['7'], progress=False)
+    val = osp.join(out, 'annotations', 'val')
+    assert os.listdir(val) == ['7.json']
+    with pytest.raises(InputError) as e:
+        convert_hieve(out, labels=labels, progress=False)
+    assert str(e.value).startswith(f'{val} holds 1 JSON file(s) of an '
+                                   'earlier run (7.json); pass --overwrite')
+    assert not osp.exists(osp.join(out, 'annotations', 'train'))
+    convert_hieve(out, labels=labels, progress=False, overwrite=True)
+    assert sorted(os.listdir(osp.join(out, 'annotations'))) == [
+        'train', 'train_coco.json']
