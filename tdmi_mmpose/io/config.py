@@ -14,7 +14,7 @@ from mmpose.registry import DATASETS, MODELS, TRANSFORMS
 
 from .clip import check_frame_offsets
 from ..utils.errors import InputError
-from .fields import check_value, positive_integer
+from .fields import check_value, positive_integer, positive_number
 
 DATA_ROOT_KEY = 'data_root'
 #: The top-level config key that declares a video model's clip.
@@ -27,6 +27,16 @@ PATH_VARIABLE_SUFFIXES = ('_root', '_file', '_dir', 'checkpoint', '_path')
 #: The dataloaders whose ``batch_size`` must be a positive integer (0 would
 #: fail deep inside torch's sampler).
 DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+#: Config values checked where present: a batch size of 0 fails deep inside
+#: torch's sampler, 0 or -1 epochs train nothing and exit 0, a NaN learning
+#: rate fails inside torch's optimizer.
+CONFIG_VALUE_RULES = {
+    **{f'{key}.batch_size': positive_integer for key in DATALOADER_KEYS},
+    'train_cfg.max_epochs': positive_integer,
+    'train_cfg.max_iters': positive_integer,
+    'train_cfg.val_interval': positive_integer,
+    'optim_wrapper.optimizer.lr': positive_number,
+}
 #: The form of ``--cfg-options``, as errors show it.
 CFG_OPTIONS_FORM = ('key=value pairs, e.g. train_dataloader.batch_size=8 '
                     'or model.test_cfg.flip_test=False, a list as [1,2]')
@@ -201,7 +211,9 @@ def load_config(path: str,
     Raises:
         FileNotFoundError: If ``path`` does not exist.
         InputError: The file is not a config (:func:`read_config_file`),
-            or a dataloader's ``batch_size`` is not a positive integer.
+            or a value of :data:`CONFIG_VALUE_RULES` breaks its rule (a
+            ``batch_size`` or ``max_epochs`` that is not a positive
+            integer, a NaN learning rate).
     """
     cfg = read_config_file(path)
     options = dict(cfg_options or {})
@@ -210,10 +222,14 @@ def load_config(path: str,
             retarget_data_root(cfg, options.pop(key), key=key)
     if options:
         cfg.merge_from_dict(options)
-    for key in DATALOADER_KEYS:
-        if isinstance(cfg.get(key), dict) and 'batch_size' in cfg[key]:
-            check_value(cfg[key]['batch_size'], positive_integer, path,
-                        f'{key}.batch_size')
+    for key, rule in CONFIG_VALUE_RULES.items():
+        parent, _, name = key.rpartition('.')
+        node = cfg
+        for part in parent.split('.'):
+            node = node.get(part) if isinstance(node, (dict, Config)) \
+                else None
+        if isinstance(node, dict) and name in node:
+            check_value(node[name], rule, path, key)
     apply_clip(cfg)
     return cfg
 

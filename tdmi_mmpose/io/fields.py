@@ -63,9 +63,11 @@ _PREDICATES = {
                       'a finite number'),
     'frame_index': (lambda v: is_json_integer(v) and v >= 0,
                     'a 0-based frame number (an integer >= 0)'),
+    'positive_number': (lambda v: is_json_number(v) and math.isfinite(v)
+                        and v > 0, 'a positive finite number'),
 }
 integer, positive_integer, non_empty_string, boolean, image_id, \
-    finite_number, frame_index = map(_got, _PREDICATES)
+    finite_number, frame_index, positive_number = map(_got, _PREDICATES)
 
 
 def array_problem(values: object,

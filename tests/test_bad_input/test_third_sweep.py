@@ -234,3 +234,36 @@ def test_hieve_video_held_out_earlier_is_not_also_trained_on(tmp_path):
     convert_hieve(out, labels=labels, progress=False, overwrite=True)
     assert sorted(os.listdir(osp.join(out, 'annotations'))) == [
         'train', 'train_coco.json']
+
+
+# ------------------------------------------------------- config values
+
+@pytest.mark.parametrize('key, value, rule', [
+    ('train_cfg.max_epochs', 0, 'a positive integer'),
+    ('train_cfg.max_epochs', -1, 'a positive integer'),
+    ('train_cfg.val_interval', 0, 'a positive integer'),
+    ('optim_wrapper.optimizer.lr', float('nan'), 'a positive finite number'),
+    ('optim_wrapper.optimizer.lr', 0, 'a positive finite number'),
+])
+def test_run_length_and_learning_rate_are_checked(key, value, rule):
+    """0 or -1 epochs trained nothing and exited 0; a NaN learning rate was
+    a traceback from torch's optimizer."""
+    with pytest.raises(InputError) as e:
+        load_config(TINY_CONFIG, {key: value})
+    assert str(e.value) == (f'{TINY_CONFIG}: field "{key}" must be {rule}, '
+                            f'got {value!r}.')
+
+
+# --------------------------------------------------- person boxes files
+
+def test_empty_boxes_file_is_an_error(tmp_path):
+    from tdmi_mmpose.io import PersonBoxSource
+    path = tmp_path / 'boxes.json'
+    path.write_text('[]')
+    with pytest.raises(InputError) as e:
+        PersonBoxSource(str(path))
+    assert str(e.value) == f'boxes file {path}: the detection list is empty.'
+    # an annotation file may list frames without people
+    source = PersonBoxSource(dict(images=[dict(id=1, frame_id=1)],
+                                  annotations=[]))
+    assert source.boxes_for(0).shape == (0, 5)
