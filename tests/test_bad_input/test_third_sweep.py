@@ -267,3 +267,45 @@ def test_empty_boxes_file_is_an_error(tmp_path):
     source = PersonBoxSource(dict(images=[dict(id=1, frame_id=1)],
                                   annotations=[]))
     assert source.boxes_for(0).shape == (0, 5)
+
+
+# ------------------------------------- errors in DataLoader worker processes
+
+class _UnreadableFrames:
+    """A dataset whose frames fail to load as a corrupt JPEG does."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, index):
+        raise self.error
+
+
+@pytest.mark.parametrize('error, message', [
+    (InputError('frames/000002.jpg: empty or corrupt image file'),
+     'frames/000002.jpg: empty or corrupt image file'),
+    (FileNotFoundError(2, 'No such file or directory', 'frames/000003.jpg'),
+     "[Errno 2] No such file or directory: 'frames/000003.jpg'"),
+])
+def test_worker_error_is_one_line_without_its_traceback(capsys, error,
+                                                        message):
+    """A corrupt or missing JPEG in training printed the worker's whole
+    traceback (torch re-raises it as text) on the error line."""
+    from torch.utils.data import DataLoader
+
+    def main(argv):
+        list(DataLoader(_UnreadableFrames(error), num_workers=1))
+
+    assert run_tool(main, [], prog='train') == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f'train: error: {message} (in DataLoader worker '
+                      'process 0)')
+    assert not [line for line in err if 'Traceback' in line]
+    # a ValueError raised outside the package in a worker is still a bug,
+    # with its traceback
+    bug = _UnreadableFrames(ValueError('bad value'))
+    with pytest.raises(ValueError, match='Original Traceback'):
+        run_tool(lambda argv: list(DataLoader(bug, num_workers=1)), [])
