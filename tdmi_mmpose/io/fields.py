@@ -129,9 +129,9 @@ def numbers_rule(shape: str,
 
 def keypoints_rule(num_keypoints: int, ground_truth: bool = True) -> Rule:
     """A rule for an annotation's ``keypoints``: ``num_keypoints`` triples
-    x, y, v of finite numbers; in ground truth the positions lie within
-    :data:`COORDINATE_LIMIT` and ``v`` is one of :data:`VISIBILITY_FLAGS`,
-    in predictions the third value is a score.
+    x, y, v of finite numbers, the positions within
+    :data:`COORDINATE_LIMIT`; in ground truth ``v`` is one of
+    :data:`VISIBILITY_FLAGS`, in predictions the third value is a score.
 
     Args:
         num_keypoints (int): K.
@@ -151,13 +151,13 @@ def keypoints_rule(num_keypoints: int, ground_truth: bool = True) -> Rule:
                     f'expected {num_keypoints} keypoints x 3 = '
                     f'{3 * num_keypoints} numbers')
         problem = values_rule(values)
-        if problem or not ground_truth:
+        if problem:
             return problem
         triples = np.asarray(values, dtype=np.float64).reshape(-1, 3)
         positions = triples.copy()
-        positions[:, 2] = 0  # a flag is no position
+        positions[:, 2] = 0  # a flag (or a score) is no position
         problem = array_problem(positions, COORDINATE_LIMIT)
-        if problem:
+        if problem or not ground_truth:
             return problem
         bad = np.flatnonzero(~np.isin(triples[:, 2], VISIBILITY_FLAGS))
         if bad.size:
