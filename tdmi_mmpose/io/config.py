@@ -167,8 +167,8 @@ def read_config_file(path: str) -> Config:
     Raises:
         FileNotFoundError: If ``path`` does not exist.
         InputError: The file is not of a config type
-            (:data:`CONFIG_EXTENSIONS`), is not valid Python (naming the
-            line), or defines no ``model``.
+            (:data:`CONFIG_EXTENSIONS`) or is not valid Python (naming the
+            line).
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file not found: {path!r}')
@@ -182,9 +182,6 @@ def read_config_file(path: str) -> Config:
             f'a _base_ file of {path}'
         raise InputError(f'{where}: not valid Python (line {e.lineno}: '
                          f'{e.msg}).') from None
-    if not isinstance(cfg.get('model'), dict):
-        raise InputError(f'{path}: the config defines no `model` (a dict); '
-                         'is it a model config?')
     object.__setattr__(cfg, '__class__', CachedTextConfig)
     return cfg
 

@@ -22,8 +22,7 @@ from tdmi_mmpose.utils import run_tool
 # ------------------------------------------------------------ config files
 
 
-@pytest.mark.parametrize('case', ['syntax', 'base_syntax', 'not_a_config',
-                                  'no_model'])
+@pytest.mark.parametrize('case', ['syntax', 'base_syntax', 'not_a_config'])
 def test_config_file_errors_name_the_file(tmp_path, case):
     bad = tmp_path / 'bad.py'
     bad.write_text('model = dict(\n')
@@ -35,16 +34,32 @@ def test_config_file_errors_name_the_file(tmp_path, case):
         'not_a_config': (tmp_path / 'notes.txt', f'{tmp_path / "notes.txt"}:'
                          ' not a config file (expected one of .py, .json, '
                          '.yml, .yaml).'),
-        'no_model': (tmp_path / 'empty.py', f'{tmp_path / "empty.py"}: the '
-                     'config defines no `model` (a dict)'),
     }[case]
     (tmp_path / 'child.py').write_text(f"_base_ = ['{bad}']\n")
     (tmp_path / 'notes.txt').write_text('hello')
-    (tmp_path / 'empty.py').write_text('')
     with pytest.raises(InputError) as e:
         load_config(str(path))
     assert str(e.value).startswith(expected)
     assert load_config(TINY_CONFIG).model.type  # a real config still loads
+
+
+def test_train_and_test_need_a_model_config(tmp_path):
+    """An empty config printed "train: error: model" (mmengine's
+    KeyError); a data-only config still loads for tools/browse_dataset.py."""
+    import argparse
+
+    from tdmi_mmpose.io.runner_args import add_common_args, build_config
+    path = tmp_path / 'empty.py'
+    path.write_text('')
+    parser = argparse.ArgumentParser()
+    add_common_args(parser)
+    args = parser.parse_args([])
+    args.config = str(path)
+    with pytest.raises(InputError) as e:
+        build_config(args)
+    assert str(e.value) == (f'{path}: the config defines no `model` (a '
+                            'dict); is it a model config?')
+    assert load_config(str(path)).filename == str(path)
 
 
 # ------------------------------------------------- links and output paths
@@ -380,3 +395,45 @@ def test_pytorch2onnx_arguments(tmp_path, capsys, argv, expected):
     err = capsys.readouterr().err
     assert expected in err and 'Traceback' not in err
     assert os.listdir(tmp_path) == []  # refused before any work
+
+
+@pytest.mark.parametrize('flag', ['--out', '--dump'])
+def test_test_tool_refuses_an_output_folder_before_testing(tmp_path, capsys,
+                                                           flag):
+    """``--out`` into a folder was mmengine's traceback after the whole
+    test run."""
+    import torch
+    checkpoint = str(tmp_path / 'c.pth')
+    torch.save(dict(state_dict={}), checkpoint)
+    out = tmp_path / ('results' if flag == '--out' else 'preds.pkl')
+    out.mkdir()
+    tool = load_tool('tools/test.py')
+    argv = [TINY_CONFIG, checkpoint, flag, str(out)]
+    assert run_tool(tool.main, argv, prog='test') == 2
+    err = capsys.readouterr().err
+    assert f'test: error: {out}: output path is a folder, not a file.' in err
+
+
+def test_study_spec_syntax_error_names_the_spec(tmp_path):
+    from tdmi_mmpose.analysis import load_study_spec
+    spec = tmp_path / 'study.py'
+    spec.write_text('seeds = [0\n')
+    with pytest.raises(InputError) as e:
+        load_study_spec(str(spec))
+    assert str(e.value) == (f"{spec}: not valid Python (line 1: '[' was "
+                            'never closed).')
+
+
+@pytest.mark.parametrize('tool, flag', [
+    ('posetrack17', '--frame-base'), ('hieve', '--frame-base')])
+def test_converter_frame_base_is_not_negative(capsys, tool, flag):
+    """``--frame-base -5`` shifted every frame index by 5 with exit 0."""
+    from tdmi_mmpose.datasets.converters import hieve, posetrack17
+    module = dict(posetrack17=posetrack17, hieve=hieve)[tool]
+    argv = ['a', 'b', flag, '-5'] if tool == 'posetrack17' else [
+        'out', flag, '-5']
+    with pytest.raises(SystemExit) as e:
+        module.parse_args(argv)
+    assert e.value.code == 2
+    assert (f"argument {flag}: must be an integer >= 0, got '-5'"
+            in capsys.readouterr().err)

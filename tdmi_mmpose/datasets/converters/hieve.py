@@ -54,7 +54,7 @@ import mmcv
 from ...utils.atomic import atomic_folder, atomic_write_json
 from ...io.hieve_format import hieve_categories
 from ...io import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID,
-                   check_no_earlier_run, frame_number)
+                   check_no_earlier_run, frame_number, non_negative_int)
 from .hieve_labels import Frames, find_label_sources, read_labels
 from .outputs import add_overwrite_argument, write_json_files
 from .posetrack17 import joints_box, round2, rounded_xywh
@@ -401,7 +401,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='labelled videos to hold out: written to annotations/val/ and '
         'annotations/val_coco.json for local validation')
     parser.add_argument(
-        '--frame-base', type=int, default=0,
+        '--frame-base', type=non_negative_int, default=0,
         help='number of the first frame in label file/image names '
         '(default 0)')
     add_overwrite_argument(parser, 'annotations/<split>/ and annotations/val/')

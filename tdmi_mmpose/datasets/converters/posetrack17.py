@@ -45,7 +45,7 @@ from tqdm import tqdm
 
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, check_value,
                    frame_file_name, frame_number, json_files, load_json,
-                   posetrack_categories)
+                   non_negative_int, posetrack_categories)
 from ...io.annolist import read_annolist
 from .outputs import add_overwrite_argument, write_json_files
 from .report import ConversionReport
@@ -424,7 +424,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='PT17 data root; frames found on disk but missing from the '
         'annotations are added as unlabelled frames')
     parser.add_argument(
-        '--frame-base', type=int, default=1,
+        '--frame-base', type=non_negative_int, default=1,
         help='number of the first frame in PT17 file names (default 1)')
     parser.add_argument(
         '--drop-invisible', action='store_true',
