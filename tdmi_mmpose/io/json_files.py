@@ -85,13 +85,20 @@ def json_files(path: str) -> List[str]:
     Raises:
         FileNotFoundError: The path does not exist, or the folder has no
             ``.json`` file.
-        InputError: The folder holds a folder named ``*.json``
-            (not skipped silently).
+        InputError: The folder holds a folder named ``*.json`` or a
+            broken link (not skipped silently).
     """
     if not fileio.isdir(path):
         if not fileio.exists(path):
             raise FileNotFoundError(f'{path}: no such file or folder.')
         return [path]
+    broken = sorted(name for name in os.listdir(path)
+                    if name.endswith('.json') and not osp.exists(
+                        osp.join(path, name))) if osp.isdir(path) else []
+    if broken:  # a broken link or a loop of links (else an OSError below)
+        raise InputError(
+            f'{osp.join(path, broken[0])} is a broken symbolic link (or a '
+            f'loop of links) ({len(broken)} such file(s) in {path}).')
     folders = sorted(
         name for name in fileio.list_dir_or_file(
             path, list_dir=True, list_file=False) if name.endswith('.json'))

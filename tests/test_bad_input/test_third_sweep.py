@@ -437,3 +437,65 @@ def test_converter_frame_base_is_not_negative(capsys, tool, flag):
     assert e.value.code == 2
     assert (f"argument {flag}: must be an integer >= 0, got '-5'"
             in capsys.readouterr().err)
+
+
+# ------------------------------------------- converters: paths and folders
+
+def test_folder_input_with_a_link_loop_is_named(tmp_path, pt):
+    """A link loop among the input files was a raw OSError traceback."""
+    from tdmi_mmpose.datasets.converters import posetrack17 as pt17
+    pt.write_json(tmp_path / 'in/000001_mpii.json', pt.pt17_video())
+    loop = tmp_path / 'in' / 'loop.json'
+    os.symlink(loop, loop)
+    with pytest.raises(InputError) as e:
+        pt17.convert_posetrack17(str(tmp_path / 'in'), str(tmp_path / 'out'),
+                                 progress=False)
+    assert str(e.value) == (f'{loop} is a broken symbolic link (or a loop of '
+                            f'links) (1 such file(s) in {tmp_path / "in"}).')
+
+
+def test_converter_output_folder_that_is_a_file(tmp_path, pt):
+    """Named a temporary file ("[Errno 20] Not a directory: .x.tmp")."""
+    from tdmi_mmpose.datasets.converters import posetrack17 as pt17
+    path = pt.write_json(tmp_path / 'in/000001_mpii.json', pt.pt17_video())
+    with pytest.raises(InputError) as e:
+        pt17.convert_posetrack17(path, path, progress=False)
+    assert str(e.value) == f'{path}: output folder is a file.'
+    assert json.loads(open(path).read()) == pt.pt17_video()
+
+
+def test_merge_into_one_of_its_inputs(tmp_path, pt):
+    """Overwrote the input file with the merge, exit 0."""
+    from tdmi_mmpose.datasets.converters import merge_split
+    first = pt.write_json(tmp_path / 'in/000001_mpii_test.json',
+                          pt.video('000001_mpii_test'))
+    pt.write_json(tmp_path / 'in/000002_mpii_test.json',
+                  pt.video('000002_mpii_test'))
+    with pytest.raises(InputError) as e:
+        merge_split.merge_posetrack(str(tmp_path / 'in'), first,
+                                    progress=False)
+    assert str(e.value) == (f'{first}: the output file is one of the inputs '
+                            '(it would be overwritten); write it elsewhere.')
+    assert json.loads(open(first).read()) == pt.video('000001_mpii_test')
+
+
+# --------------------------------------------------- the ablation tool
+
+@pytest.mark.parametrize('record, named', [
+    ({'foo': 1}, 'missing field "spec"'),
+    (dict(spec='s.py', seeds=[0], variants=['a'], runs=[{'variant': 'a'}]),
+     'runs[0]: missing field "seed"'),
+    (dict(spec='s.py', seeds=[0], variants=['a'], runs=7),
+     'field "runs" must be a list of runs, got 7'),
+])
+def test_ablation_report_names_a_missing_field(tmp_path, capsys, record,
+                                               named):
+    """``--report`` of a study.json without ``variants`` printed
+    "ablation_study: error: variants" (a KeyError)."""
+    path = tmp_path / 'study.json'
+    path.write_text(json.dumps(record))
+    tool = load_tool('tools/analysis/ablation_study.py')
+    assert run_tool(tool.main, ['--report', str(path)],
+                    prog='ablation_study') == 2
+    err = capsys.readouterr().err
+    assert f'ablation_study: error: {path}' in err and named in err

@@ -93,6 +93,9 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
     """
     check_output_file(out_file)
     files = _list_inputs(inputs)
+    if osp.realpath(out_file) in map(osp.realpath, files):
+        raise InputError(f'{out_file}: the output file is one of the inputs '
+                         '(it would be overwritten); write it elsewhere.')
     images, annotations = [], []
     keypoints: Dict = {}
     categories = None

@@ -53,10 +53,13 @@ def write_json_files(files: Dict[str, object], out_dir: str,
         list[str]: The written paths, in the order of ``files``.
 
     Raises:
-        InputError: An output path is an existing folder, ``out_dir``
+        InputError: ``out_dir`` is a file, an output path is an existing
+            folder, ``out_dir``
             holds an earlier run (without ``overwrite``), or an object
             holds a NaN or an infinity.
     """
+    if osp.exists(out_dir) and not osp.isdir(out_dir):
+        raise InputError(f'{out_dir}: output folder is a file.')
     finals = [osp.join(out_dir, name) for name in files]
     for path in finals:
         check_output_file(path)
