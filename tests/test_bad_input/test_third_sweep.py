@@ -499,3 +499,17 @@ def test_ablation_report_names_a_missing_field(tmp_path, capsys, record,
                     prog='ablation_study') == 2
     err = capsys.readouterr().err
     assert f'ablation_study: error: {path}' in err and named in err
+
+
+def test_merge_input_linked_to_another_names_both(tmp_path, pt):
+    """Said "given twice: by input 'in' and by input 'in'"."""
+    from tdmi_mmpose.datasets.converters import merge_split
+    first = pt.write_json(tmp_path / 'in/000001_mpii_test.json',
+                          pt.video('000001_mpii_test'))
+    link = tmp_path / 'in' / '000003_mpii_test.json'
+    os.symlink(first, link)
+    with pytest.raises(InputError) as e:
+        merge_split.merge_posetrack(str(tmp_path / 'in'),
+                                    str(tmp_path / 'm.json'), progress=False)
+    assert str(e.value) == (f'{link} is the same file as {first} (a link); '
+                            'give each file once.')
