@@ -27,14 +27,15 @@ stops the tool with one error line naming the file, record and field, exit
 status 2 (``--debug`` or ``TDMI_DEBUG=1`` for the traceback).
 """
 import argparse
+import os.path as osp
 import sys
 from typing import List, Optional
 
 from tdmi_mmpose.evaluation.functional import AP_PROTOCOLS
 from tdmi_mmpose.evaluation.metrics import (evaluate_posetrack_folders,
                                             format_report, results_to_json)
-from tdmi_mmpose.utils import run_tool
-from tdmi_mmpose.utils.atomic import atomic_write_json
+from tdmi_mmpose.utils import InputError, run_tool
+from tdmi_mmpose.utils.atomic import atomic_write_json, check_output_file
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -71,7 +72,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '(with --track, the MOTA table and per-joint mota/motp/precision/'
         'recall, or HOTA/DetA/AssA/LocA and per-joint hota/deta/assa/loca, '
         'under "tracking")')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    for flag, folder in (('--gt-dir', args.gt_dir),
+                         ('--pred-dir', args.pred_dir)):
+        if osp.isfile(folder):
+            raise InputError(f'{flag} {folder} is a file, not a folder of '
+                             'per-video JSON files')
+    if args.out_json:
+        check_output_file(args.out_json)  # before the evaluation
+    return args
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -19,6 +19,7 @@ from mmengine.runner import Runner
 
 from tdmi_mmpose.io import check_checkpoint_file, load_checkpoint_strict
 from tdmi_mmpose.utils import run_tool
+from tdmi_mmpose.utils.atomic import check_output_file
 from tdmi_mmpose.io.runner_args import (add_common_args, build_config,
                                            export_local_rank,
                                            setup_distributed)
@@ -41,6 +42,9 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     check_checkpoint_file(args.checkpoint)
+    for path in (args.out, args.dump):  # before the test run, not after it
+        if path is not None:
+            check_output_file(path)
     cfg = build_config(args)
     # loaded below, strictly (mmengine's load_from tolerates a mismatch)
     cfg.load_from = None

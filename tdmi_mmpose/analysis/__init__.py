@@ -5,7 +5,8 @@ from .ablation_report import (GROUP_KEYS, format_clamp_table,
                               format_curve_table, format_markdown_table,
                               format_probe_table,
                               mean_curves, plot_study_chart,
-                              plot_study_curves, summarize_study)
+                              plot_study_curves, read_study_record,
+                              summarize_study)
 from .ablation_study import run_study, study_dir
 from .study_spec import StudySpec, load_study_spec, plan_runs
 
@@ -14,5 +15,5 @@ __all__ = [
     'format_markdown_table',
     'format_probe_table', 'load_study_spec', 'mean_curves',
     'plot_study_curves', 'plan_runs', 'plot_study_chart', 'run_study',
-    'study_dir', 'summarize_study'
+    'read_study_record', 'study_dir', 'summarize_study'
 ]

@@ -6,6 +6,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
+from ..io import check_fields, check_value, load_json
 from ..utils.table import format_table
 
 #: PoseTrack AP keys reported per variant, in table order.
@@ -30,6 +31,34 @@ def mean_and_std(values: Sequence[Optional[float]]) -> Dict:
         return dict(mean=None, std=None, n=0)
     std = float(finite.std(ddof=1)) if finite.size > 1 else 0.0
     return dict(mean=float(finite.mean()), std=std, n=int(finite.size))
+
+
+#: The fields of a study record (``study.json``) and of each of its runs
+#: that the report reads.
+STUDY_FIELDS = ('spec', 'seeds', 'variants', 'runs')
+RUN_FIELDS = ('variant', 'seed', 'metrics', 'train_seconds', 'test_seconds')
+
+
+def read_study_record(path: str) -> Dict:
+    """Load a ``study.json`` and check the fields the report reads.
+
+    Args:
+        path (str): The file.
+
+    Returns:
+        dict: The study record.
+
+    Raises:
+        InputError: The file is not JSON, or a field is missing (naming the
+            file, the run and the field).
+    """
+    study = check_fields(load_json(path, 'Study file'), STUDY_FIELDS, path)
+    check_value(study['runs'], lambda runs: None if isinstance(runs, list)
+                else f'must be a list of runs, got {runs!r:.60}', path,
+                'runs')
+    for i, run in enumerate(study['runs']):
+        check_fields(run, RUN_FIELDS, f'{path}: runs[{i}]')
+    return study
 
 
 def summarize_study(study: Dict) -> List[Dict]:

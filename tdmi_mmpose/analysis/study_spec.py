@@ -33,7 +33,7 @@ import os.path as osp
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from mmengine.config import Config
+from ..io.config import read_config_file
 
 #: The placeholders of option values (see the module docstring).
 PLACEHOLDERS = ('data_root', 'pretrain_data_root', 'pretrained_checkpoint')
@@ -114,7 +114,7 @@ def load_study_spec(path: str) -> StudySpec:
     if not osp.isfile(path):
         raise FileNotFoundError(f'study spec not found: {path}')
     path = osp.abspath(path)
-    cfg = Config.fromfile(path)
+    cfg = read_config_file(path)
     for key in ('base_config', 'seeds', 'variants'):
         if key not in cfg:
             raise ValueError(f'{path}: the study spec needs `{key}`')

@@ -37,6 +37,8 @@ boundary trusts what it gets.
   (:class:`CfgOptionsAction`, :func:`load_config`, ``data_root``
   retargeting, positive batch sizes); ``runner_args``: the
   train/test tools' command line; ``clip``: the frame offsets of a clip;
+- ``cli_args``: types of numeric command-line arguments (an integer
+  >= 0, >= 1, a number in [0, 1], a positive number);
 - ``checkpoints``: reading checkpoint files (torch >= 2.6 safe globals,
   errors naming the file) and checking that one fits a model, with finite
   weights; :func:`is_onnx_file` tells an exported network from them.
@@ -49,6 +51,8 @@ from .checkpoints import (ONNX_SUFFIX, check_checkpoint_file,
                           load_from_local, rebuild_history_buffer,
                           register_checkpoint_safe_globals,
                           state_dict_mismatch, state_dict_of)
+from .cli_args import (non_negative_int, positive_float, positive_int,
+                       unit_interval)
 from .clip import (check_frame_offsets, clip_frame_indices, key_frame_index,
                    random_frame_offsets)
 from .config import (CfgOptionsAction, apply_clip, is_path_variable,
@@ -112,5 +116,6 @@ __all__ = [
     'posetrack18_metainfo_file', 'posetrack_categories', 'read_detections',
     'read_video_file', 'register_annotation_ids', 'register_ids',
     'register_image_ids', 'split_videos',
-    'video_key', 'video_name', 'xywh_to_xyxy'
+    'video_key', 'video_name', 'xywh_to_xyxy', 'non_negative_int',
+    'positive_float', 'positive_int', 'unit_interval'
 ]

@@ -18,16 +18,18 @@ The files are MATLAB structures exported to JSON::
 
 MATLAB export wraps most scalars in one-element lists, but not always; both
 forms are accepted (:func:`matlab_scalar`), and a lone object where a
-one-element list is expected (:func:`matlab_list`). Every coordinate is a
-finite JSON number (not a string, :func:`json_coordinate`) within
+one-element list is expected (:func:`matlab_list`). Every number
+(coordinates, ``track_id``, joint ``id``, ``is_visible``, ``imgnum``,
+``is_labeled``) is a JSON number, not a string (:func:`json_number`), as
+the MATLAB export writes them; coordinates finite and within
 ``COORDINATE_LIMIT``; ``track_id`` an integer; a box all of ``x1, y1, x2,
 y2`` (with ``x2 >= x1``, ``y2 >= y1``) or none; a joint id once per person.
 """
 import math
 from typing import List, Optional
 
-from .fields import (COORDINATE_LIMIT, array_problem, check_record, error,
-                     optional)
+from .fields import (COORDINATE_LIMIT, Rule, array_problem, check_record,
+                     error, optional)
 
 #: The fields of an ``annorect``'s box (the head box in PoseTrack2017, the
 #: person box in HiEve's PoseTrack2017-style labels).
@@ -76,14 +78,19 @@ def coordinate(value: object) -> Optional[str]:
                                           COORDINATE_LIMIT)
 
 
-def json_coordinate(value: object) -> Optional[str]:
-    """Rule: a :func:`coordinate` written as a JSON number (plain or in
-    a one-element list): ``"12"`` is an error, as in PoseTrack18 files
-    (numeric strings are read only from XML labels, which have no
-    numbers)."""
-    if isinstance(matlab_string(value), str):
-        return f'must be a number, got the string {matlab_string(value)!r}'
-    return coordinate(value)
+def json_number(rule: Rule) -> Rule:
+    """A rule for a number of a JSON ``annolist`` file: a JSON number
+    (plain or in a one-element list) that satisfies ``rule``; ``"12"`` is
+    an error, as in PoseTrack18 files (numeric strings are read only from
+    XML labels, which have no numbers)."""
+
+    def checked(value: object) -> Optional[str]:
+        if isinstance(matlab_string(value), str):
+            return ('must be a number, got the string '
+                    f'{matlab_string(value)!r}')
+        return rule(value)
+
+    return checked
 
 
 def integer(value: object) -> Optional[str]:
@@ -92,6 +99,10 @@ def integer(value: object) -> Optional[str]:
     if problem is None and not float(matlab_scalar(value)).is_integer():
         problem = f'must be an integer, got {value!r}'
     return problem
+
+
+#: Rule: a :func:`coordinate` written as a JSON number.
+json_coordinate = json_number(coordinate)
 
 
 def matlab_string(value: object) -> object:
@@ -154,12 +165,13 @@ def box_rule(what: str, fields=RECT_BOX_FIELDS):
     return rule
 
 
-_ENTRY = dict(image=_image, imgnum=number, is_labeled=number,
-              annorect=objects, ignore_regions=objects)
+_ENTRY = dict(image=_image, imgnum=json_number(number),
+              is_labeled=json_number(number), annorect=objects,
+              ignore_regions=objects)
 _RECT = dict(dict.fromkeys(RECT_BOX_FIELDS, optional(json_coordinate)),
-             track_id=integer, annopoints=objects)
-_POINT = dict(id=number, x=json_coordinate, y=json_coordinate,
-              is_visible=number)
+             track_id=json_number(integer), annopoints=objects)
+_POINT = dict(id=json_number(number), x=json_coordinate, y=json_coordinate,
+              is_visible=json_number(number))
 _XY = dict(x=json_coordinate, y=json_coordinate)
 
 

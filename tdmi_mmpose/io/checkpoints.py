@@ -155,8 +155,15 @@ def check_checkpoint_file(filename: str) -> None:
 
     Raises:
         FileNotFoundError: The file does not exist.
-        InputError: The file is empty, truncated or no checkpoint.
+        InputError: The path is a folder or a broken link, or the file is
+            empty, truncated or no checkpoint.
     """
+    if osp.isdir(filename):
+        raise checkpoint_error(f'checkpoint {filename} is a folder, not a '
+                               'file')
+    if osp.islink(filename) and not osp.exists(filename):
+        raise checkpoint_error(f'checkpoint {filename} is a broken symbolic '
+                               'link (or a loop of links)')
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint not found: {filename}')
     size = osp.getsize(filename)

@@ -14,7 +14,7 @@ from mmpose.registry import DATASETS, MODELS, TRANSFORMS
 
 from .clip import check_frame_offsets
 from ..utils.errors import InputError
-from .fields import check_value, positive_integer
+from .fields import check_value, positive_integer, positive_number
 
 DATA_ROOT_KEY = 'data_root'
 #: The top-level config key that declares a video model's clip.
@@ -27,6 +27,16 @@ PATH_VARIABLE_SUFFIXES = ('_root', '_file', '_dir', 'checkpoint', '_path')
 #: The dataloaders whose ``batch_size`` must be a positive integer (0 would
 #: fail deep inside torch's sampler).
 DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+#: Config values checked where present: a batch size of 0 fails deep inside
+#: torch's sampler, 0 or -1 epochs train nothing and exit 0, a NaN learning
+#: rate fails inside torch's optimizer.
+CONFIG_VALUE_RULES = {
+    **{f'{key}.batch_size': positive_integer for key in DATALOADER_KEYS},
+    'train_cfg.max_epochs': positive_integer,
+    'train_cfg.max_iters': positive_integer,
+    'train_cfg.val_interval': positive_integer,
+    'optim_wrapper.optimizer.lr': positive_number,
+}
 #: The form of ``--cfg-options``, as errors show it.
 CFG_OPTIONS_FORM = ('key=value pairs, e.g. train_dataloader.batch_size=8 '
                     'or model.test_cfg.flip_test=False, a list as [1,2]')
@@ -132,6 +142,50 @@ def retarget_data_root(cfg: Config,
     return changes
 
 
+#: The config file types mmengine reads.
+CONFIG_EXTENSIONS = ('.py', '.json', '.yml', '.yaml')
+
+
+def _is_not_python(path: str) -> bool:
+    try:
+        with open(path, encoding='utf-8') as f:
+            ast.parse(f.read())
+    except (SyntaxError, ValueError):
+        return True
+    return False
+
+
+def read_config_file(path: str) -> Config:
+    """Parse a model config file with mmengine, errors naming the file.
+
+    Args:
+        path (str): Config file path.
+
+    Returns:
+        Config: The config, as a :class:`CachedTextConfig`.
+
+    Raises:
+        FileNotFoundError: If ``path`` does not exist.
+        InputError: The file is not of a config type
+            (:data:`CONFIG_EXTENSIONS`) or is not valid Python (naming the
+            line).
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file not found: {path!r}')
+    if not path.endswith(CONFIG_EXTENSIONS):
+        raise InputError(f'{path}: not a config file (expected one of '
+                         f'{", ".join(CONFIG_EXTENSIONS)}).')
+    try:
+        cfg = Config.fromfile(path)
+    except SyntaxError as e:  # the file, or one of its ``_base_`` files
+        where = path if _is_not_python(path) else \
+            f'a _base_ file of {path}'
+        raise InputError(f'{where}: not valid Python (line {e.lineno}: '
+                         f'{e.msg}).') from None
+    object.__setattr__(cfg, '__class__', CachedTextConfig)
+    return cfg
+
+
 def load_config(path: str,
                 cfg_options: Optional[Dict[str, Any]] = None) -> Config:
     """Parse a config file and apply ``--cfg-options`` overrides.
@@ -153,22 +207,26 @@ def load_config(path: str,
 
     Raises:
         FileNotFoundError: If ``path`` does not exist.
-        InputError: A dataloader's ``batch_size`` is not a positive integer.
+        InputError: The file is not a config (:func:`read_config_file`),
+            or a value of :data:`CONFIG_VALUE_RULES` breaks its rule (a
+            ``batch_size`` or ``max_epochs`` that is not a positive
+            integer, a NaN learning rate).
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'config file not found: {path!r}')
-    cfg = Config.fromfile(path)
-    object.__setattr__(cfg, '__class__', CachedTextConfig)
+    cfg = read_config_file(path)
     options = dict(cfg_options or {})
     for key in [k for k in options if is_path_variable(k)]:
         if isinstance(cfg.get(key, None), str) and cfg[key]:
             retarget_data_root(cfg, options.pop(key), key=key)
     if options:
         cfg.merge_from_dict(options)
-    for key in DATALOADER_KEYS:
-        if isinstance(cfg.get(key), dict) and 'batch_size' in cfg[key]:
-            check_value(cfg[key]['batch_size'], positive_integer, path,
-                        f'{key}.batch_size')
+    for key, rule in CONFIG_VALUE_RULES.items():
+        parent, _, name = key.rpartition('.')
+        node = cfg
+        for part in parent.split('.'):
+            node = node.get(part) if isinstance(node, (dict, Config)) \
+                else None
+        if isinstance(node, dict) and name in node:
+            check_value(node[name], rule, path, key)
     apply_clip(cfg)
     return cfg
 

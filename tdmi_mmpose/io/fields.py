@@ -63,9 +63,11 @@ _PREDICATES = {
                       'a finite number'),
     'frame_index': (lambda v: is_json_integer(v) and v >= 0,
                     'a 0-based frame number (an integer >= 0)'),
+    'positive_number': (lambda v: is_json_number(v) and math.isfinite(v)
+                        and v > 0, 'a positive finite number'),
 }
 integer, positive_integer, non_empty_string, boolean, image_id, \
-    finite_number, frame_index = map(_got, _PREDICATES)
+    finite_number, frame_index, positive_number = map(_got, _PREDICATES)
 
 
 def array_problem(values: object,
@@ -127,9 +129,9 @@ def numbers_rule(shape: str,
 
 def keypoints_rule(num_keypoints: int, ground_truth: bool = True) -> Rule:
     """A rule for an annotation's ``keypoints``: ``num_keypoints`` triples
-    x, y, v of finite numbers; in ground truth the positions lie within
-    :data:`COORDINATE_LIMIT` and ``v`` is one of :data:`VISIBILITY_FLAGS`,
-    in predictions the third value is a score.
+    x, y, v of finite numbers, the positions within
+    :data:`COORDINATE_LIMIT`; in ground truth ``v`` is one of
+    :data:`VISIBILITY_FLAGS`, in predictions the third value is a score.
 
     Args:
         num_keypoints (int): K.
@@ -149,13 +151,13 @@ def keypoints_rule(num_keypoints: int, ground_truth: bool = True) -> Rule:
                     f'expected {num_keypoints} keypoints x 3 = '
                     f'{3 * num_keypoints} numbers')
         problem = values_rule(values)
-        if problem or not ground_truth:
+        if problem:
             return problem
         triples = np.asarray(values, dtype=np.float64).reshape(-1, 3)
         positions = triples.copy()
-        positions[:, 2] = 0  # a flag is no position
+        positions[:, 2] = 0  # a flag (or a score) is no position
         problem = array_problem(positions, COORDINATE_LIMIT)
-        if problem:
+        if problem or not ground_truth:
             return problem
         bad = np.flatnonzero(~np.isin(triples[:, 2], VISIBILITY_FLAGS))
         if bad.size:

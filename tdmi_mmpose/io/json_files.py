@@ -23,9 +23,12 @@ def load_json(path: str, what: str = 'File') -> object:
 
     Raises:
         FileNotFoundError: The file does not exist.
-        InputError: The path is a folder, or the file is empty,
-            not UTF-8 or not valid JSON.
+        InputError: The path is a folder or a broken link, or the file is
+            empty, not UTF-8 or not valid JSON.
     """
+    if osp.islink(path) and not osp.exists(path):
+        raise InputError(f'{what} {path} is a broken symbolic link (or a '
+                         f'loop of links): it points to {os.readlink(path)}')
     if not fileio.exists(path):
         raise FileNotFoundError(f'{what} not found: {path}')
     problem = f'{what} {path} is a folder, not a JSON file.'
@@ -82,13 +85,20 @@ def json_files(path: str) -> List[str]:
     Raises:
         FileNotFoundError: The path does not exist, or the folder has no
             ``.json`` file.
-        InputError: The folder holds a folder named ``*.json``
-            (not skipped silently).
+        InputError: The folder holds a folder named ``*.json`` or a
+            broken link (not skipped silently).
     """
     if not fileio.isdir(path):
         if not fileio.exists(path):
             raise FileNotFoundError(f'{path}: no such file or folder.')
         return [path]
+    broken = sorted(name for name in os.listdir(path)
+                    if name.endswith('.json') and not osp.exists(
+                        osp.join(path, name))) if osp.isdir(path) else []
+    if broken:  # a broken link or a loop of links (else an OSError below)
+        raise InputError(
+            f'{osp.join(path, broken[0])} is a broken symbolic link (or a '
+            f'loop of links) ({len(broken)} such file(s) in {path}).')
     folders = sorted(
         name for name in fileio.list_dir_or_file(
             path, list_dir=True, list_file=False) if name.endswith('.json'))
@@ -122,11 +132,15 @@ def json_files_of(paths: Sequence[str]) -> List[str]:
     for item in paths:
         for path in json_files(item):
             key = osp.realpath(path)
+            if key in given_by and given_by[key][1] != path:
+                raise InputError(
+                    f'{path} is the same file as {given_by[key][1]} (a '
+                    'link); give each file once.')
             if key in given_by:
                 raise InputError(
-                    f'{path} is given twice: by input {given_by[key]!r} and '
-                    f'by input {item!r}; give each file or folder once.')
-            given_by[key] = item
+                    f'{path} is given twice: by input {given_by[key][0]!r} '
+                    f'and by input {item!r}; give each file or folder once.')
+            given_by[key] = (item, path)
             files.append(path)
     return files
 

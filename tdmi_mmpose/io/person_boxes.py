@@ -148,9 +148,9 @@ class PersonBoxSource:
     - a COCO-style JSON file (path or loaded content), boxes as COCO x, y,
       w, h:
 
-      - a list of detections ``{"frame_index": i, "bbox": [x, y, w, h],
-        "score": s}`` (``frame_index`` is the 0-based position of the frame
-        in the stream);
+      - a non-empty list of detections ``{"frame_index": i, "bbox": [x,
+        y, w, h], "score": s}`` (``frame_index`` is the 0-based position
+        of the frame in the stream; an empty list is an error);
       - a list of COCO detection results ``{"image_id": id, "bbox": [...],
         "score": s, "category_id": 1}``, with ``image_ids`` saying which
         image id each frame has (a list, or a COCO / PoseTrack annotation
@@ -234,7 +234,10 @@ class PersonBoxSource:
         return id_to_frame
 
     def _from_json(self, content, image_ids) -> Dict[int, np.ndarray]:
-        if isinstance(content, dict):
+        # an annotation file may list frames without people; an empty list
+        # of detections is no result (an error, as for a bbox_file)
+        annotation_file = isinstance(content, dict)
+        if annotation_file:
             if 'images' not in content or 'annotations' not in content:
                 raise InputError(
                     f'{self.description}: a JSON dict must be a COCO '
@@ -244,7 +247,8 @@ class PersonBoxSource:
                 image_ids = image_ids_from_annotation(content)
             content = content['annotations']
         detections, self.skip_counts = read_detections(
-            content, ('frame_index', 'image_id'), self.description)
+            content, ('frame_index', 'image_id'), self.description,
+            allow_empty=annotation_file)
         if self.skip_counts:
             print_log(
                 f'{self.description}: skipped {dict(self.skip_counts)} '

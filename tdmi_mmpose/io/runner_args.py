@@ -21,6 +21,7 @@ import torch
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from ..utils.errors import InputError
 from .config import CfgOptionsAction, is_path_variable, load_config
 
 #: Top-level helper variables of mmpose-style configs (and ours), read by
@@ -150,6 +151,9 @@ def build_config(args: argparse.Namespace) -> Config:
         logged (:func:`warn_misspelled_config_keys`).
     """
     cfg = load_config(args.config, args.cfg_options)
+    if not isinstance(cfg.get('model'), dict):  # else mmengine's KeyError
+        raise InputError(f'{args.config}: the config defines no `model` (a '
+                         'dict); is it a model config?')
     warn_misspelled_config_keys(cfg, args.config)
     cfg.launcher = args.launcher
     if args.work_dir is not None:

@@ -8,6 +8,18 @@ import shutil
 import tempfile
 from typing import Any, Iterator
 
+from .errors import InputError
+
+
+def check_output_file(path: str) -> None:
+    """Check that ``path`` can be written as a file (it is not a folder).
+
+    Raises:
+        InputError: ``path`` is an existing folder.
+    """
+    if osp.isdir(path):
+        raise InputError(f'{path}: output path is a folder, not a file.')
+
 
 @contextlib.contextmanager
 def atomic_output(path: str, suffix: str = '.tmp') -> Iterator[str]:
@@ -25,7 +37,11 @@ def atomic_output(path: str, suffix: str = '.tmp') -> Iterator[str]:
 
     Yields:
         str: The temporary path to write to.
+
+    Raises:
+        InputError: ``path`` is a folder (:func:`check_output_file`).
     """
+    check_output_file(path)
     folder = osp.dirname(osp.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(

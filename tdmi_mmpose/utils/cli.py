@@ -28,9 +28,10 @@ Expected errors are:
 """
 import os
 import os.path as osp
+import re
 import sys
 import traceback
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from .errors import InputError
 
@@ -47,13 +48,40 @@ _OWN_ERRORS = (ValueError, KeyError, TypeError, OSError)
 _ALWAYS_EXPECTED = (InputError, FileNotFoundError, SyntaxError)
 
 
+#: How torch re-raises an error of a DataLoader worker: its message holds
+#: the worker's traceback as text after this line.
+WORKER_TRACEBACK = 'Original Traceback (most recent call last):'
+
+
+def _worker_error(error: BaseException) -> Optional[Tuple[str, str, str]]:
+    """For an error re-raised from a DataLoader worker process: where torch
+    says it was caught, the file that raised it and its own message."""
+    text = str(error.args[0]) if error.args else ''
+    if WORKER_TRACEBACK not in text:
+        return None
+    caught, _, trace = text.partition(WORKER_TRACEBACK)
+    lines = trace.splitlines()
+    frames = [i for i, line in enumerate(lines)
+              if re.match(r'\s*File "[^"]+", line \d+', line)]
+    last = frames[-1] if frames else -1
+    start = next((i for i in range(last + 1, len(lines))
+                  if lines[i] and not lines[i][0].isspace()), len(lines))
+    raised = ' '.join(line.strip() for line in lines[start:]).strip()
+    message = re.sub(r'^[\w.]+: ', '', raised) or raised
+    origin = re.findall(r'File "([^"]+)", line', trace)
+    where = re.sub(r'^Caught \w+ ', '', caught.strip()).rstrip('.')
+    return where, origin[-1] if origin else '', message
+
+
 def _raised_by_checks(error: BaseException) -> bool:
     """Whether ``error`` was raised in this package, ``tools/`` or
-    mmengine's config/registry code (not deep inside a library)."""
+    mmengine's config/registry code (not deep inside a library), also in
+    a DataLoader worker process."""
+    worker = _worker_error(error)
     frames = traceback.extract_tb(error.__traceback__)
-    if not frames:
+    if worker is None and not frames:
         return False
-    origin = osp.realpath(frames[-1].filename)
+    origin = osp.realpath(worker[1] if worker else frames[-1].filename)
     if origin.startswith((_PACKAGE_DIR + os.sep, _TOOLS_DIR + os.sep)):
         return True
     parts = origin.split(os.sep)
@@ -82,9 +110,13 @@ def error_message(error: BaseException) -> str:
 
     Returns:
         str: Its message, lines joined by ``' '`` (a ``KeyError``'s message
-        without repr quotes).
+        without repr quotes; of an error in a DataLoader worker, the
+        worker's own message and the worker, without its traceback).
     """
-    if isinstance(error, KeyError) and len(error.args) == 1 and \
+    worker = _worker_error(error)
+    if worker is not None:  # the worker's message, not its traceback
+        text = f'{worker[2]} ({worker[0]})'
+    elif isinstance(error, KeyError) and len(error.args) == 1 and \
             isinstance(error.args[0], str):
         text = error.args[0]
     else:

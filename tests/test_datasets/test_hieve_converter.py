@@ -354,7 +354,7 @@ def test_unusual_but_valid_labels(frames_root):
     (labels / '7.json').write_text(json.dumps(dict(annolist=[dict(
         image=dict(name='000000.jpg'),
         annorect=[
-            dict(x1=1, y1=2, x2=50, y2=58, track_id='3',
+            dict(x1=1, y1=2, x2=50, y2=58, track_id=3,
                  annopoints=dict(point=[
                      dict(id=2, x=7.5, y=8, is_visible=0),
                      dict(id=[9], x=[9], y=[10])])),

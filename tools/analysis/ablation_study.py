@@ -36,9 +36,9 @@ from tdmi_mmpose.analysis import (format_clamp_table, format_curve_table,
                                   format_markdown_table, format_probe_table,
                                   load_study_spec,
                                   plot_study_chart, plot_study_curves,
-                                  run_study, study_dir, summarize_study)
+                                  read_study_record, run_study, study_dir,
+                                  summarize_study)
 from tdmi_mmpose.analysis.ablation_study import run_dir_name
-from tdmi_mmpose.io import load_json
 from tdmi_mmpose.utils.atomic import atomic_output
 
 
@@ -93,7 +93,7 @@ def main(argv=None) -> int:
                         'STUDY_JSON)')
     args = parser.parse_args(argv)
     if args.report:
-        study = load_json(args.report, 'Study file')
+        study = read_study_record(args.report)
         write_report(study, args.out_dir or osp.dirname(args.report))
         return 0
     if not args.spec or not args.work_dir:

@@ -17,11 +17,9 @@ import argparse
 import json
 import sys
 
-from mmengine.config import DictAction
-
 from tdmi_mmpose.analysis.ablation_report import PROBE_COLUMNS
 from tdmi_mmpose.analysis.disentanglement_probe import probe_checkpoint
-from tdmi_mmpose.io import load_config
+from tdmi_mmpose.io import CfgOptionsAction, load_config
 
 
 def main(argv=None) -> int:
@@ -32,7 +30,7 @@ def main(argv=None) -> int:
     parser.add_argument('--rows', type=int, default=4,
                         help='samples in the picture (default 4)')
     parser.add_argument('--json', help='also write the shares to this file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+    parser.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction,
                         default={})
     args = parser.parse_args(argv)
     cfg = load_config(args.config, args.cfg_options)

@@ -13,17 +13,20 @@ status 1 if it is above 1e-4. The file is written atomically. See
 docs/deployment.md.
 """
 import argparse
+import math
+import os
 import sys
 from typing import List, Optional
 
-from mmengine.config import DictAction
+from torch.onnx._constants import ONNX_MAX_OPSET
 
 from tdmi_mmpose.deployment import (MIN_OPSET, PARITY_TOLERANCE,
                                     OnnxClipNetwork, build_network,
                                     clip_input_shape, export_onnx,
                                     heatmap_difference)
-from tdmi_mmpose.io import load_config
+from tdmi_mmpose.io import CfgOptionsAction, load_config
 from tdmi_mmpose.utils import InputError, run_tool
+from tdmi_mmpose.utils.atomic import check_output_file
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -51,7 +54,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--cfg-options',
         nargs='+',
-        action=DictAction,
+        action=CfgOptionsAction,
         help='override config settings, key=value (as tools/test.py)')
     return parser.parse_args(argv)
 
@@ -59,12 +62,21 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> int:
     """Export (and verify); returns 0, or 1 if the check fails."""
     args = parse_args(argv)
-    if args.opset < MIN_OPSET or args.batch_size < 1:
+    if not MIN_OPSET <= args.opset <= ONNX_MAX_OPSET or args.batch_size < 1:
+        # beyond torch's last opset the exporter writes another one
         raise InputError(
-            f'--opset must be >= {MIN_OPSET} (got {args.opset}) and '
-            f'--batch-size >= 1 (got {args.batch_size})')
+            f'--opset must be within {MIN_OPSET}..{ONNX_MAX_OPSET} (got '
+            f'{args.opset}) and --batch-size >= 1 (got {args.batch_size})')
+    check_output_file(args.output_file)  # before the export
     cfg = load_config(args.config, args.cfg_options)
     clip_shape = clip_input_shape(cfg)
+    clip_bytes = 4 * 3 * math.prod(clip_shape) * args.batch_size
+    memory = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    if args.verify and clip_bytes > memory:
+        raise InputError(
+            f'--batch-size {args.batch_size}: the random clips of --verify '
+            f'alone need {clip_bytes / 2**30:.3g} GiB, more than the '
+            f"machine's {memory / 2**30:.3g} GiB")
     network = build_network(cfg, args.checkpoint)
     export_onnx(network, clip_shape, args.output_file, args.opset)
     print(f'exported {args.output_file} (inputs: batch x '

@@ -37,11 +37,14 @@ Rules:
   (HiEve has no head boxes).
 - Outputs appear only when complete: a video's frame folder when all its
   frames are extracted, a split's per-video files all at once
-  (:func:`.outputs.write_json_files`), strict JSON.
+  (:func:`.outputs.write_json_files`), strict JSON. An annotation folder of
+  an earlier run is refused, or with ``overwrite`` replaced whole
+  (:func:`check_annotation_folders`).
 """
 import argparse
 import os
 import os.path as osp
+import shutil
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -51,9 +54,9 @@ import mmcv
 from ...utils.atomic import atomic_folder, atomic_write_json
 from ...io.hieve_format import hieve_categories
 from ...io import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID,
-                                frame_number)
+                   check_no_earlier_run, frame_number, non_negative_int)
 from .hieve_labels import Frames, find_label_sources, read_labels
-from .outputs import write_json_files
+from .outputs import add_overwrite_argument, write_json_files
 from .posetrack17 import joints_box, round2, rounded_xywh
 from ...io import InputError
 from .report import ConversionReport
@@ -248,7 +251,8 @@ def convert_hieve(out_root: str,
                   split: Optional[str] = None,
                   val_videos: Sequence[str] = (),
                   frame_base: int = 0,
-                  progress: bool = True) -> ConversionReport:
+                  progress: bool = True,
+                  overwrite: bool = False) -> ConversionReport:
     """Convert HiEve videos (and labels) to the PoseTrack18 layout.
 
     Args:
@@ -267,6 +271,8 @@ def convert_hieve(out_root: str,
         frame_base (int): Number of the first frame in label names.
             Defaults to 0.
         progress (bool): Show progress bars. Defaults to True.
+        overwrite (bool): Replace the annotation folders of an earlier run
+            whole (see :func:`check_annotation_folders`). Defaults to False.
 
     Returns:
         ConversionReport: What was converted, skipped and noted.
@@ -288,6 +294,10 @@ def convert_hieve(out_root: str,
         raise ValueError(f'val_videos {unknown} are not among the labelled '
                          f'videos {sorted(sources)}.')
     numbers = video_numbers(list(sources))
+    split_of = {n: 'val' if n in val_videos else split for n in sources}
+    stale = check_annotation_folders(out_root, split_of,
+                                     [split, 'val'] if labels else [split],
+                                     overwrite)
     report = ConversionReport()
     for name in video_files:
         if name not in sources:
@@ -306,17 +316,67 @@ def convert_hieve(out_root: str,
             report.counts['files'] += 1
         video = build_video(name, numbers[name], split, nframes, size, frames,
                             report)
-        out_split = 'val' if name in val_videos else split
-        outputs.setdefault(out_split, []).append((name, video))
+        outputs.setdefault(split_of[name], []).append((name, video))
+    _write_annotations(out_root, outputs, stale, overwrite)
+    return report
+
+
+def _write_annotations(out_root: str, outputs: Dict[str, List[Tuple[str,
+                                                                    dict]]],
+                       stale: Sequence[str], overwrite: bool) -> None:
+    """Write each split's per-video files (all or none) and COCO file;
+    remove the ``stale`` splits of an earlier run."""
     for out_split, converted in outputs.items():
-        # all the videos of a split, or none
+        folder = _annotation_folder(out_root, out_split)
         write_json_files({f'{name}.json': video
-                          for name, video in converted},
-                         osp.join(out_root, 'annotations', out_split))
+                          for name, video in converted}, folder, overwrite)
         atomic_write_json(
             coco_ground_truth([video for _, video in converted]),
-            osp.join(out_root, 'annotations', f'{out_split}_coco.json'))
-    return report
+            folder + '_coco.json')
+    for out_split in stale:  # an earlier run's split this run does not write
+        folder = _annotation_folder(out_root, out_split)
+        shutil.rmtree(folder)
+        if osp.isfile(folder + '_coco.json'):
+            os.remove(folder + '_coco.json')
+
+
+def _annotation_folder(out_root: str, split: str) -> str:
+    return osp.join(out_root, 'annotations', split)
+
+
+def check_annotation_folders(out_root: str, split_of: Dict[str, str],
+                             owned: Sequence[str],
+                             overwrite: bool) -> List[str]:
+    """Check, before any frame is extracted, that the annotation folders
+    a run owns hold no earlier run: a labelled run owns
+    ``annotations/<split>/`` and ``annotations/val/`` (its held-out
+    videos, none without ``val_videos``), so that a video never ends up in
+    both; an unlabelled run owns ``annotations/<split>/``.
+
+    Args:
+        out_root (str): The converted dataset's root.
+        split_of (dict[str, str]): Video -> the split this run writes it
+            to.
+        owned (Sequence[str]): The splits this run owns.
+        overwrite (bool): Allow an earlier run: its folders are replaced
+            whole (those this run does not write are removed).
+
+    Returns:
+        list[str]: The owned splits this run does not write whose folder
+        holds an earlier run (to remove; empty without ``overwrite``).
+
+    Raises:
+        InputError: Without ``overwrite``, an owned folder holds JSON files
+            of videos this run does not write there, naming the folder,
+            the files and ``--overwrite``.
+    """
+    return [
+        split for split in owned
+        if check_no_earlier_run(
+            _annotation_folder(out_root, split),
+            {f'{n}.json' for n, s in split_of.items() if s == split},
+            overwrite) and split not in split_of.values()
+    ]
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -341,9 +401,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='labelled videos to hold out: written to annotations/val/ and '
         'annotations/val_coco.json for local validation')
     parser.add_argument(
-        '--frame-base', type=int, default=0,
+        '--frame-base', type=non_negative_int, default=0,
         help='number of the first frame in label file/image names '
         '(default 0)')
+    add_overwrite_argument(parser, 'annotations/<split>/ and annotations/val/')
     parser.add_argument('--no-progress', action='store_true')
     return parser.parse_args(argv)
 
@@ -357,7 +418,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     report = convert_hieve(args.out_root, args.videos, args.labels,
                            args.split, args.val_videos, args.frame_base,
-                           not args.no_progress)
+                           not args.no_progress, args.overwrite)
     print(report.format())
     print(f'Wrote {report.counts["videos"]} videos to {args.out_root}')
     return 0

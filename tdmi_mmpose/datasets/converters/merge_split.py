@@ -28,12 +28,12 @@ from typing import Dict, List, Optional, Sequence, Union
 
 from tqdm import tqdm
 
-from ...utils.atomic import atomic_write_json
+from ...utils.atomic import atomic_write_json, check_output_file
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
                    check_json_finite, check_video_data, image_folder,
                    json_files_of, load_json, register_annotation_ids,
                    register_image_ids, split_videos)
-from .outputs import check_output_file, write_json_files
+from .outputs import add_overwrite_argument, write_json_files
 
 
 def _keypoint_count(data: object, path: str, keypoints: dict) -> int:
@@ -93,6 +93,9 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
     """
     check_output_file(out_file)
     files = _list_inputs(inputs)
+    if osp.realpath(out_file) in map(osp.realpath, files):
+        raise InputError(f'{out_file}: the output file is one of the inputs '
+                         '(it would be overwritten); write it elsewhere.')
     images, annotations = [], []
     keypoints: Dict = {}
     categories = None
@@ -182,7 +185,7 @@ def split_posetrack(merged_file: str,
     written = write_json_files(
         OrderedDict((f'{name}.json', video) for name, video in tqdm(
             videos.items(), desc='split', disable=not progress)), out_dir,
-        earlier='replace' if overwrite else 'refuse')
+        overwrite)
     return dict(videos=len(videos), images=len(data['images']),
                 annotations=len(data['annotations']), files=written,
                 notes=notes)
@@ -216,10 +219,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p_split = sub.add_parser('split', help='one file -> per-video files')
     p_split.add_argument('merged_file', help='merged JSON file')
     p_split.add_argument('out_dir', help='folder for the per-video files')
-    p_split.add_argument(
-        '--overwrite', action='store_true',
-        help='replace out_dir whole when it holds JSON files of an earlier '
-        'run (else that is an error)')
+    add_overwrite_argument(p_split, 'out_dir')
     for p in (p_merge, p_split):
         p.add_argument('--no-progress', action='store_true')
     return parser.parse_args(argv)

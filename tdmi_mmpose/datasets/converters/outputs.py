@@ -7,35 +7,35 @@ import os.path as osp
 import tempfile
 from typing import Dict, List
 
-from ...utils.atomic import atomic_folder
-from ...io import InputError, check_no_earlier_run
+from ...utils.atomic import atomic_folder, check_output_file
+from ...io import OVERWRITE_FLAG, InputError, check_no_earlier_run
 
 
-def check_output_file(path: str) -> None:
-    """Check that ``path`` can be written as a file (it is not a folder).
-
-    Raises:
-        InputError: ``path`` is an existing folder.
-    """
-    if osp.isdir(path):
-        raise InputError(
-            f'{path}: output path is a folder, not a file.')
+def add_overwrite_argument(parser, folder: str) -> None:
+    """The ``--overwrite`` option of a converter writing into ``folder``
+    (:func:`write_json_files`)."""
+    parser.add_argument(
+        OVERWRITE_FLAG, action='store_true',
+        help=f'replace {folder} whole when it holds JSON files of an earlier '
+        'run (else that is an error: the folder would mix two runs)')
 
 
 def write_json_files(files: Dict[str, object], out_dir: str,
-                     earlier: str = 'keep') -> List[str]:
-    """Write JSON files into ``out_dir``, all or nothing.
+                     overwrite: bool = False) -> List[str]:
+    """Write JSON files into ``out_dir``, all or nothing, never mixed with
+    an earlier run.
 
-    ``earlier`` says what happens to ``*.json`` files of an earlier run in
-    ``out_dir`` that this one does not write: ``'keep'`` (converters adding
-    videos to a folder), ``'refuse'`` (an :class:`InputError` naming the
-    folder and ``--overwrite``, :func:`~tdmi_mmpose.io.check_no_earlier_run`)
-    or ``'replace'`` (``out_dir`` is replaced whole, in one step, as when it
-    does not exist).
+    An ``out_dir`` holding ``*.json`` files of an earlier run that this one
+    does not write is an :class:`InputError` naming the folder, the files
+    and ``--overwrite`` (:func:`~tdmi_mmpose.io.check_no_earlier_run`);
+    with ``overwrite`` it is replaced whole, in one step, as when it does
+    not exist. Files this run rewrites, and files that are not JSON, need
+    no ``overwrite``.
 
     The files are first written, as strict JSON (no NaN or Infinity), into
     a hidden temporary folder (``.<out_dir name>.*.tmp``). When ``out_dir``
-    does not exist yet, that folder is renamed to ``out_dir`` in one step
+    does not exist yet (or is replaced), that folder is renamed to
+    ``out_dir`` in one step
     (:func:`~tdmi_mmpose.utils.atomic.atomic_folder`): a run that fails or
     is killed leaves no ``out_dir`` at all. When
     ``out_dir`` exists, the temporary folder lies inside it and the files are
@@ -46,23 +46,25 @@ def write_json_files(files: Dict[str, object], out_dir: str,
     Args:
         files (dict[str, object]): File name (no folder) -> JSON object.
         out_dir (str): The output folder.
-        earlier (str): ``'keep'``, ``'refuse'`` or ``'replace'``.
-            Defaults to ``'keep'``.
+        overwrite (bool): Replace an ``out_dir`` of an earlier run whole.
+            Defaults to ``False``.
 
     Returns:
         list[str]: The written paths, in the order of ``files``.
 
     Raises:
-        InputError: An output path is an existing folder, or an
-            object holds a NaN or an infinity.
+        InputError: ``out_dir`` is a file, an output path is an existing
+            folder, ``out_dir``
+            holds an earlier run (without ``overwrite``), or an object
+            holds a NaN or an infinity.
     """
+    if osp.exists(out_dir) and not osp.isdir(out_dir):
+        raise InputError(f'{out_dir}: output folder is a file.')
     finals = [osp.join(out_dir, name) for name in files]
     for path in finals:
         check_output_file(path)
-    assert earlier in ('keep', 'refuse', 'replace'), earlier
-    if earlier != 'keep':
-        check_no_earlier_run(out_dir, files, overwrite=earlier == 'replace')
-    if not osp.isdir(out_dir) or earlier == 'replace':
+    earlier = check_no_earlier_run(out_dir, files, overwrite)
+    if not osp.isdir(out_dir) or earlier:
         with atomic_folder(out_dir) as tmp:
             _dump_strict(files, tmp, out_dir)
         return finals

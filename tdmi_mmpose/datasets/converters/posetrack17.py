@@ -32,11 +32,7 @@ Output, one file per video named after the image folder (e.g.
   ``'TSSSSSS'`` (unique across sequence types); annotation id = image id
   * 100 + person index.
 
-Command line (``tools/dataset_converters/posetrack17_to_posetrack18.py``)::
-
-    python tools/dataset_converters/posetrack17_to_posetrack18.py \\
-        data/posetrack17/annotations/val \\
-        data/posetrack17/annotations_pt18/val --img-root data/posetrack17
+Command line: ``tools/dataset_converters/posetrack17_to_posetrack18.py``.
 """
 import argparse
 import os
@@ -49,9 +45,9 @@ from tqdm import tqdm
 
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, check_value,
                    frame_file_name, frame_number, json_files, load_json,
-                   posetrack_categories)
+                   non_negative_int, posetrack_categories)
 from ...io.annolist import read_annolist
-from .outputs import write_json_files
+from .outputs import add_overwrite_argument, write_json_files
 from .report import ConversionReport
 
 #: PoseTrack2017 joint id -> PoseTrack18 keypoint index.
@@ -371,7 +367,8 @@ def convert_posetrack17(in_path: str,
                         img_root: Optional[str] = None,
                         frame_base: int = 1,
                         drop_invisible: bool = False,
-                        progress: bool = True) -> ConversionReport:
+                        progress: bool = True,
+                        overwrite: bool = False) -> ConversionReport:
     """Convert a folder of PoseTrack2017 JSON files (or one file).
 
     Args:
@@ -381,11 +378,14 @@ def convert_posetrack17(in_path: str,
             named after the video's image folder. All or nothing: the files
             appear under their final names only when every one was written
             (:func:`~tdmi_mmpose.datasets.converters.outputs.
-            write_json_files`), as strict JSON.
+            write_json_files`), as strict JSON; one of an earlier run is
+            refused, or with ``overwrite`` replaced whole.
         img_root (str, optional): see :func:`convert_posetrack17_video`.
         frame_base (int): see :func:`convert_posetrack17_video`.
         drop_invisible (bool): see :func:`convert_posetrack17_video`.
         progress (bool): show a progress bar. Defaults to True.
+        overwrite (bool): replace an earlier run's ``out_dir``. Defaults
+            to False.
 
     Returns:
         ConversionReport: what was converted and what was skipped and why.
@@ -405,10 +405,9 @@ def convert_posetrack17(in_path: str,
                 f'{outputs[name][0]}')
         outputs[name] = (path, video)
         report.counts['files'] += 1
-
-    write_json_files(
-        OrderedDict((f'{name}.json', video)
-                    for name, (_, video) in outputs.items()), out_dir)
+    write_json_files({f'{name}.json': video
+                      for name, (_, video) in outputs.items()}, out_dir,
+                     overwrite)
     return report
 
 
@@ -425,11 +424,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='PT17 data root; frames found on disk but missing from the '
         'annotations are added as unlabelled frames')
     parser.add_argument(
-        '--frame-base', type=int, default=1,
+        '--frame-base', type=non_negative_int, default=1,
         help='number of the first frame in PT17 file names (default 1)')
     parser.add_argument(
         '--drop-invisible', action='store_true',
         help='write joints marked is_visible=0 as unannotated')
+    add_overwrite_argument(parser, 'out_dir')
     parser.add_argument('--no-progress', action='store_true')
     return parser.parse_args(argv)
 
@@ -443,7 +443,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     report = convert_posetrack17(args.input, args.out_dir, args.img_root,
                                  args.frame_base, args.drop_invisible,
-                                 not args.no_progress)
+                                 not args.no_progress, args.overwrite)
     print(report.format())
     print(f'Wrote {report.counts["videos"]} files to {args.out_dir}')
     return 0

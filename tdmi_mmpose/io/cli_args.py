@@ -1,0 +1,34 @@
+# Copyright (c) tdmi_mmpose contributors.
+"""Types of numeric command-line arguments (``argparse`` ``type=``): a
+value out of range is argparse's usage error naming the option and the
+value (exit status 2), not a silent result or a traceback later."""
+import argparse
+import math
+from typing import Callable
+
+
+def _number_type(parse: Callable, test: Callable[[float], bool],
+                 what: str) -> Callable[[str], object]:
+    def convert(text: str):
+        try:
+            value = parse(text)
+        except ValueError:
+            value = None
+        if value is None or not test(value):
+            raise argparse.ArgumentTypeError(f'must be {what}, got {text!r}')
+        return value
+
+    convert.__name__ = what  # argparse names the type in other errors
+    return convert
+
+
+#: An integer >= 0 (a frame number base, a count that may be 0).
+non_negative_int = _number_type(int, lambda v: v >= 0, 'an integer >= 0')
+#: An integer >= 1 (a batch size, a number of rounds or rows).
+positive_int = _number_type(int, lambda v: v >= 1, 'an integer >= 1')
+#: A probability or score threshold in [0, 1].
+unit_interval = _number_type(float, lambda v: 0 <= v <= 1,
+                             'a number in [0, 1]')
+#: A finite number > 0 (a frame rate, a size).
+positive_float = _number_type(float, lambda v: math.isfinite(v) and v > 0,
+                               'a finite number > 0')
