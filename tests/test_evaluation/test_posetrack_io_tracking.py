@@ -34,10 +34,13 @@ def test_frames_carry_the_annotations_track_ids(pt):
         frames = parse_posetrack_video(v, 'p.json', False, track=track)
         assert [int(t) for t in frames[0]['track_ids']] == [7, 3]
     assert frames[0]['track_ids'].dtype == np.int64
-    # AP does not need ids: without ``track`` they are carried as found.
-    frames = parse_posetrack_video(_video(pt, ['absent', 'x']), 'p.json',
+    # AP does not need ids: without ``track`` an absent one is None, but one
+    # that is there must still be an integer.
+    frames = parse_posetrack_video(_video(pt, ['absent', 4]), 'p.json',
                                    False)
-    assert list(frames[0]['track_ids']) == [None, 'x']
+    assert list(frames[0]['track_ids']) == [None, 4]
+    with pytest.raises(InputError, match='"track_id" must be an integer'):
+        parse_posetrack_video(_video(pt, ['absent', 'x']), 'p.json', False)
 
 
 @pytest.mark.parametrize('track_ids, message', [
