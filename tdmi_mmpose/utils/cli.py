@@ -29,6 +29,7 @@ Expected errors are:
 import os
 import os.path as osp
 import re
+import shlex
 import sys
 import traceback
 from typing import Callable, List, Optional, Sequence, Tuple
@@ -138,6 +139,26 @@ def _hint(error: BaseException) -> str:
         hint = 'check the command line, the config and the input files'
     return (f'{hint}; run with --debug or {DEBUG_ENV}=1 for the '
             'traceback')
+
+
+def recorded_command(script_file: str,
+                     argv: Optional[Sequence[str]] = None) -> str:
+    """The command of a tool run as its records state it.
+
+    Args:
+        script_file (str): The tool's ``__file__``.
+        argv (Sequence[str], optional): Its arguments. Defaults to
+            ``sys.argv[1:]``.
+
+    Returns:
+        str: ``python tools/.../tool.py ARGS``: the script's path from the
+        repository's ``tools/`` folder on, the arguments shell-quoted.
+    """
+    parts = osp.abspath(script_file).split(os.sep)
+    start = len(parts) - 1 - parts[::-1].index('tools') \
+        if 'tools' in parts else len(parts) - 1
+    args = sys.argv[1:] if argv is None else argv
+    return 'python ' + shlex.join(['/'.join(parts[start:]), *args])
 
 
 def debug_requested(argv: Sequence[str]) -> bool:

@@ -48,6 +48,7 @@ from typing import Optional, Sequence
 from tdmi_mmpose.benchmarks import (BenchmarkSettings,
                                     format_benchmark_report, run_benchmark)
 from tdmi_mmpose.benchmarks.network import BASELINE_CONFIG, PARTS
+from tdmi_mmpose.utils import recorded_command
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -117,7 +118,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help='smoke-test sizes: 128x96 crops, batch 1, 1 iteration, no '
         'warm-up, 4 pipeline samples x 1 round')
     args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)
+    args.command = recorded_command(__file__, argv)
     return args
 
 
@@ -126,8 +127,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     names = {f.name for f in dataclasses.fields(BenchmarkSettings)}
     settings = BenchmarkSettings(
         **{k: v for k, v in vars(args).items() if k in names},
-        command=' '.join(['python', 'tools/analysis/benchmark.py'] +
-                         args.argv))
+        command=args.command)
     report = run_benchmark(settings)
     print()
     print(format_benchmark_report(report))

@@ -15,14 +15,13 @@ Examples::
         configs/ablations/*.py --iters 0 --json parity.json
 """
 import argparse
-import shlex
 import sys
 from typing import List, Optional
 
 from tdmi_mmpose.deployment import (PARITY_TOLERANCE, compare_backends,
                                     machine_record)
 from tdmi_mmpose.io import load_config
-from tdmi_mmpose.utils import InputError, run_tool
+from tdmi_mmpose.utils import InputError, recorded_command, run_tool
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
@@ -54,10 +53,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             min(args.iters, args.warmup) < 0:
         raise InputError('--batch-size and --threads must be >= 1, --iters '
                          'and --warmup >= 0')
-    argv = sys.argv[1:] if argv is None else argv
     record = dict(
-        command='python tools/analysis/benchmark_onnx.py ' +
-        ' '.join(map(shlex.quote, argv)),
+        command=recorded_command(__file__, argv),
         machine_before=machine_record(),
         settings=dict(
             batch_size=args.batch_size,

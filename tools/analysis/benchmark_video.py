@@ -17,7 +17,6 @@ Examples::
 """
 import argparse
 import os.path as osp
-import shlex
 import sys
 from typing import List, Optional
 
@@ -81,8 +80,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     from tdmi_mmpose.benchmarks.video import (VideoBenchmarkSettings,
                                               run_video_benchmark)
+    from tdmi_mmpose.utils import recorded_command
     from tdmi_mmpose.utils.atomic import atomic_write_json
-    argv = sys.argv[1:] if argv is None else argv
     settings = VideoBenchmarkSettings(
         configs=args.configs,
         num_frames=args.num_frames,
@@ -92,8 +91,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         threads=args.threads,
         frame_size=tuple(args.size),
         seed=args.seed,
-        command='python tools/analysis/benchmark_video.py ' +
-        ' '.join(map(shlex.quote, argv)))
+        command=recorded_command(__file__, argv))
     record = run_video_benchmark(settings)
     print(format_video_report(record, style))
     atomic_write_json(record, args.json, indent=1)

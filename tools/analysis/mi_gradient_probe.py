@@ -25,6 +25,7 @@ from tdmi_mmpose.analysis.gradient_probe import (format_gradient_table,
                                                  probe_gradients)
 from tdmi_mmpose.io import (CfgOptionsAction, load_config,
                             register_checkpoint_safe_globals)
+from tdmi_mmpose.utils import recorded_command
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
@@ -56,7 +57,8 @@ def main(argv=None) -> int:
     print(format_gradient_table(norms), end='')
     if args.json:
         atomic_write_json(
-            dict(command=' '.join(sys.argv), norms=norms), args.json,
+            dict(command=recorded_command(__file__, argv), norms=norms),
+            args.json,
             indent=1)
     return 0
 

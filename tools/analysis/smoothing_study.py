@@ -39,6 +39,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--out-json', default=None)
     parser.add_argument('--device', default='cpu')
     parser.add_argument(
+        '--model-note',
+        default='the tiny sample model (tools/run_sample.sh, training seed 0)',
+        help='what the checkpoint is, for the record (the default names the '
+        "main job's model)")
+    parser.add_argument(
         '--report', default=None, help='only print the tables of a record')
     args = parser.parse_args(argv)
     if args.report is None and args.checkpoint is None:
@@ -62,13 +67,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.report:
         print_report(load_json(args.report, 'Smoothing study record'))
         return 0
-    import sys as _sys
 
     from tdmi_mmpose.analysis.smoothing_report import (MAX_AP_DROP,
                                                        generated_val_set,
                                                        run_smoothing_study)
     from tdmi_mmpose.analysis.smoothing_study import FILTER_SETTINGS
     from tdmi_mmpose.benchmarks.measure import machine_info
+    from tdmi_mmpose.utils import recorded_command
     from tdmi_mmpose.utils.atomic import atomic_write_json
     import torch
 
@@ -77,11 +82,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         data_sets[f'generated val seed {seed}'] = generated_val_set(
             args.work_dir, seed, args.num_videos, args.frames_per_video)
     record = dict(
-        command='python tools/analysis/smoothing_study.py ' +
-        ' '.join(_sys.argv[1:] if argv is None else argv),
+        command=recorded_command(__file__, argv),
         config=args.config,
         checkpoint=args.checkpoint,
-        model='the tiny sample model (tools/run_sample.sh, training seed 0)',
+        model=args.model_note,
         settings=FILTER_SETTINGS,
         max_ap_drop=MAX_AP_DROP,
         machine=machine_info(torch.device(args.device)),
