@@ -43,6 +43,7 @@ from typing import List, Optional
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    from tdmi_mmpose.io import unit_interval
     parser = argparse.ArgumentParser(
         description='Video pose estimation with a TDMI model (sliding window '
         'over the real neighbouring frames).')
@@ -83,10 +84,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'file of this video, whose "images" (ordered by frame_id) give each '
         "frame's image id")
     parser.add_argument(
-        '--bbox-thr', type=float, default=0.3, help='minimum box score')
+        '--bbox-thr',
+        type=unit_interval,
+        default=0.3,
+        help='minimum box score')
     parser.add_argument(
         '--nms-thr',
-        type=float,
+        type=unit_interval,
         default=0.3,
         help='NMS IoU threshold for detector boxes')
     _add_output_args(parser)
@@ -102,9 +106,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def _add_output_args(parser: argparse.ArgumentParser) -> None:
     """The options of the rendering, the outputs and the run."""
+    from tdmi_mmpose.io import non_negative_int, positive_float, unit_interval
     parser.add_argument(
         '--kpt-thr',
-        type=float,
+        type=unit_interval,
         default=0.3,
         help='minimum keypoint score to draw a keypoint')
     parser.add_argument(
@@ -126,7 +131,7 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
         'folder is an error: it would mix two runs)')
     parser.add_argument(
         '--vis-fps',
-        type=float,
+        type=positive_float,
         default=25.0,
         help='frame rate of the rendered video when the input is a folder or '
         'an image and --vis-out-dir is a video file name (e.g. poses.mp4)')
@@ -147,9 +152,9 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--draw-bbox', action='store_true', help='draw the person boxes')
     parser.add_argument(
-        '--radius', type=int, default=3, help='keypoint radius')
+        '--radius', type=non_negative_int, default=3, help='keypoint radius')
     parser.add_argument(
-        '--thickness', type=int, default=1, help='link thickness')
+        '--thickness', type=non_negative_int, default=1, help='link thickness')
     parser.add_argument(
         '--skeleton-style',
         default='mmpose',

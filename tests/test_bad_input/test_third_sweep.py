@@ -513,3 +513,25 @@ def test_merge_input_linked_to_another_names_both(tmp_path, pt):
                                     str(tmp_path / 'm.json'), progress=False)
     assert str(e.value) == (f'{link} is the same file as {first} (a link); '
                             'give each file once.')
+
+
+@pytest.mark.parametrize('flag, value, expected', [
+    ('--bbox-thr', '2', "must be a number in [0, 1], got '2'"),
+    ('--bbox-thr', 'nan', "must be a number in [0, 1], got 'nan'"),
+    ('--nms-thr', '-0.1', "must be a number in [0, 1], got '-0.1'"),
+    ('--kpt-thr', '1.5', "must be a number in [0, 1], got '1.5'"),
+    ('--radius', '-3', "must be an integer >= 0, got '-3'"),
+    ('--thickness', '-1', "must be an integer >= 0, got '-1'"),
+    ('--vis-fps', '0', "must be a finite number > 0, got '0'"),
+    ('--vis-fps', 'inf', "must be a finite number > 0, got 'inf'"),
+])
+def test_video_demo_numeric_options_out_of_range_are_usage_errors(
+        flag, value, expected, capsys):
+    """Before: ``--bbox-thr 2`` / ``nan`` ran to 0 poses with exit 0,
+    ``--radius -3`` rendered with exit 0."""
+    tool = load_tool('tools/video_demo.py')
+    with pytest.raises(SystemExit) as e:
+        tool.parse_args(['v.mp4', '--pose2d', TINY_CONFIG, '--det-model',
+                         'whole_image', flag, value])
+    assert e.value.code == 2
+    assert f'argument {flag}: {expected}' in capsys.readouterr().err
