@@ -76,11 +76,11 @@ ANNOTATION_SCHEMA = dict(
     person_id=integer)
 ANNOTATION_REQUIRED = ('image_id', 'id', 'keypoints')
 #: Rules of a prediction's fields besides ``keypoints`` and ``scores``
-#: (read by the metric's files): the per-person ``score`` and ``track_id``,
-#: when present, a finite number and an integer (poseval does not read them
-#: without tracking; a NaN or a string is still a broken file).
-PREDICTION_SCHEMA = dict(score=optional(finite_number),
-                         track_id=optional(integer))
+#: (read by the metric's files): the per-person ``score``, when present, a
+#: finite number (poseval does not read it; a NaN or a string is still a
+#: broken file). ``track_id`` (GT and predictions) is the metric's
+#: ``_parse_person`` rule: an integer where present, required for tracking.
+PREDICTION_SCHEMA = dict(score=optional(finite_number))
 #: Rules of a detection record (COCO detection results, person-box files):
 #: ``bbox`` ``[x, y, w, h]`` (further values ignored), ``score``.
 DETECTION_SCHEMA = dict(

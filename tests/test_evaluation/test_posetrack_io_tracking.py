@@ -36,11 +36,17 @@ def test_frames_carry_the_annotations_track_ids(pt):
     assert frames[0]['track_ids'].dtype == np.int64
     # AP does not need ids: without ``track`` an absent one is None, but one
     # that is there must still be an integer.
-    frames = parse_posetrack_video(_video(pt, ['absent', 4]), 'p.json',
-                                   False)
-    assert list(frames[0]['track_ids']) == [None, 4]
-    with pytest.raises(InputError, match='"track_id" must be an integer'):
-        parse_posetrack_video(_video(pt, ['absent', 'x']), 'p.json', False)
+    # (GT and predictions alike)
+    for gt in (False, True):
+        frames = parse_posetrack_video(_video(pt, ['absent', 4], gt),
+                                       'p.json', gt)
+        assert list(frames[0]['track_ids']) == [None, 4]
+        for bad in ('x', '3'):
+            with pytest.raises(InputError,
+                               match=WHERE + ': field "track_id" must be an '
+                               f"integer, got '{bad}'"):
+                parse_posetrack_video(_video(pt, ['absent', bad], gt),
+                                      'p.json', gt)
 
 
 @pytest.mark.parametrize('track_ids, message', [

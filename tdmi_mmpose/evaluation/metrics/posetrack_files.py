@@ -72,19 +72,20 @@ def check_track_ids(track_ids: np.ndarray,
 def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
                   track: bool) -> dict:
     """One annotation (GT) or prediction as poseval's 15 joints, and its
-    ``track_id`` (required if ``track``, else as found)."""
+    ``track_id`` (an integer where present; required if ``track``, else
+    ``None`` where absent)."""
     where = annotation_where(ann, source)
     num_keypoints = len(POSETRACK18_KEYPOINT_NAMES)
     triples = parse_keypoints(
         ann, num_keypoints, where, ground_truth=is_gt)[mapping]
     # poseval drops [0, 0, 0] (unannotated) and keeps any other triple.
     person = dict(points=triples[:, :2], present=triples.any(axis=1))
-    if track and ann.get('track_id') is None:
+    track_id = ann.get('track_id')
+    if track and track_id is None:
         raise InputError(f'{where} has no track_id ('
                          f'{_TRACKING_NEEDS_IDS.format(limit=MAX_TRACK_ID)}).')
-    person['track_id'] = int(
-        check_value(ann['track_id'], integer, where, 'track_id')) \
-        if track else ann.get('track_id')
+    person['track_id'] = None if track_id is None else int(
+        check_value(track_id, integer, where, 'track_id'))
     if is_gt:
         bbox_head = parse_head_box(ann.get('bbox_head'), where)
         if bbox_head is None:
