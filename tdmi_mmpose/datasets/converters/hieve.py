@@ -156,11 +156,7 @@ def build_video(name: str, number: int, split: str, nframes: int,
             if ann is not None:
                 people.append(ann)
         annotations += people
-        report.counts['frames'] += 1
-        report.counts['labeled_frames' if index in frames else
-                      'unlabeled_frames'] += 1
-        report.counts['people'] += len(people)
-    report.counts['videos'] += 1
+    report.count_video(images, len(annotations))
     return OrderedDict(
         images=images, annotations=annotations, categories=hieve_categories())
 

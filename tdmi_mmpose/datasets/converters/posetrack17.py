@@ -244,11 +244,7 @@ def convert_posetrack17_video(data: dict,
         img['nframes'] = len(frames)
         images.append(img)
         annotations += anns
-        report.counts['frames'] += 1
-        report.counts['labeled_frames' if img['is_labeled'] else
-                      'unlabeled_frames'] += 1
-        report.counts['people'] += len(anns)
-    report.counts['videos'] += 1
+    report.count_video(images, len(annotations))
     return folder, OrderedDict(images=images, annotations=annotations,
                                categories=posetrack_categories())
 
@@ -261,10 +257,6 @@ def _fill_gaps(frames: dict, seq: Tuple[int, int], frame_base: int,
     if not missing:
         return
     name = next(iter(frames.values()))[0]['file_name']
-    if frame_number(name) is None:
-        report.note('videos with gaps in their frame numbers that cannot be '
-                    'filled (file names are not plain numbers)', src)
-        return
     for index in missing:
         file_name = frame_file_name(name, index + frame_base)
         frames[index] = (_image(file_name, seq, index), [])

@@ -3,7 +3,7 @@
 one sample = one person box in one key frame plus its supporting frames."""
 import os.path as osp
 from collections import Counter
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.fileio import isdir
@@ -74,11 +74,11 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             ``'key_frame'`` (use the key frame, warn once per video).
             Defaults to ``'error'``.
         data_mode (str): Only ``'topdown'`` is supported.
-        metainfo, data_root, data_prefix, filter_cfg, indices,
-        serialize_data, pipeline, test_mode, lazy_init, max_refetch: As in
-            :class:`mmpose.datasets.BaseCocoStyleDataset`; the default
-            metainfo is mmpose's ``posetrack18.py`` (another, e.g. HiEve's,
-            sets the keypoints the files must have).
+        filter_cfg (dict, optional): As in mmpose.
+        **kwargs: ``metainfo``, ``data_root``, ``data_prefix``, ``pipeline``,
+            ``test_mode`` ... of :class:`mmpose.datasets.BaseCocoStyleDataset`;
+            the default metainfo is mmpose's ``posetrack18.py`` (another,
+            e.g. HiEve's, sets the keypoints the files must have).
     """
 
     METAINFO: dict = dict(from_file=posetrack18_metainfo_file())
@@ -93,16 +93,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                  max_frame_gap: int = 2,
                  missing_frame: str = 'error',
                  data_mode: str = 'topdown',
-                 metainfo: Optional[dict] = None,
-                 data_root: Optional[str] = None,
-                 data_prefix: dict = dict(img=''),
                  filter_cfg: Optional[dict] = None,
-                 indices: Optional[Union[int, Sequence[int]]] = None,
-                 serialize_data: bool = True,
-                 pipeline: List[Union[dict, Callable]] = [],
-                 test_mode: bool = False,
-                 lazy_init: bool = False,
-                 max_refetch: int = 1000):
+                 **kwargs):
         filter_cfg = dict(filter_cfg or {}) or None
         if bbox_score_thr is not None:
             filter_cfg = dict(filter_cfg or {})
@@ -136,16 +128,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             ann_file=ann_file,
             bbox_file=bbox_file,
             data_mode=data_mode,
-            metainfo=metainfo,
-            data_root=data_root,
-            data_prefix=data_prefix,
             filter_cfg=filter_cfg,
-            indices=indices,
-            serialize_data=serialize_data,
-            pipeline=pipeline,
-            test_mode=test_mode,
-            lazy_init=lazy_init,
-            max_refetch=max_refetch)
+            **kwargs)
 
     def _read_files(self) -> Tuple[Dict[object, dict], List[dict]]:
         """Read every file of ``ann_file`` and register its videos.
