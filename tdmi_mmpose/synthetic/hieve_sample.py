@@ -10,9 +10,10 @@ from typing import Dict, List, Sequence, Tuple
 import cv2
 import numpy as np
 
-from ..io import FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES
+from ..io import FRAME_FILE_TEMPLATE
 from ..io.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
 from ..utils.atomic import atomic_output, atomic_write_json
+from .stick_figure import KEYPOINT_INDEX as _K
 from .video import render_video
 
 #: (name, label layout, frames, labelling step, person templates as in
@@ -39,17 +40,15 @@ def _hieve_joints(keypoints: Sequence[float]) -> np.ndarray:
     """PoseTrack18 keypoints (17 x, y, v) -> the 14 HiEve joints (x, y,
     labelled 0/1); the chest is the midpoint of the shoulders."""
     pt18 = np.asarray(keypoints, dtype=np.float64).reshape(-1, 3)
-    index = {name: i for i, name in enumerate(POSETRACK18_KEYPOINT_NAMES)}
     joints = np.zeros((len(HIEVE_JOINT_TAGS), 3))
     for k, tag in enumerate(HIEVE_JOINT_TAGS):
         name = tag.lower().replace('-', '_')
         if name == 'chest':
-            shoulders = pt18[[index['left_shoulder'],
-                              index['right_shoulder']]]
+            shoulders = pt18[[_K['left_shoulder'], _K['right_shoulder']]]
             if shoulders[:, 2].all():
                 joints[k] = (*shoulders[:, :2].mean(0).round(2), 1)
         else:
-            joints[k] = pt18[index[name]]
+            joints[k] = pt18[_K[name]]
     return joints
 
 
@@ -130,8 +129,7 @@ def make_sample_hieve(out_dir: str,
     Args:
         out_dir (str): Root folder to write to (created if missing).
         seed (int): Seed of ``numpy.random.default_rng``. Defaults to 0.
-        width (int): Frame width. Defaults to 320.
-        height (int): Frame height. Defaults to 240.
+        width, height (int): Frame size. Defaults to 320, 240.
 
     Returns:
         dict: ``root``, ``train_videos``, ``test_videos`` (names),

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
-from .rendering import background_texture
+from .rendering import PAN_MARGIN, background_texture
 
 #: Bit of a motion-mask pixel: the annotated person moves there.
 TARGET_MOTION = 1
@@ -19,8 +19,6 @@ TARGET_MOTION = 1
 OTHER_MOTION = 2
 #: Folder of the motion masks, beside ``annotations/``.
 MOTION_MASK_DIR = 'motion_masks'
-#: Margin (px) of the panned background texture around the view.
-_PAN_MARGIN = 24
 
 
 @dataclass
@@ -116,7 +114,7 @@ def plan_irrelevant_motion(rng: np.random.Generator, anchor: np.ndarray,
         direction = rng.uniform(0, 2 * math.pi)
         motion.pan = pan_speed * np.array(
             [math.cos(direction), math.sin(direction)])
-        motion.pan_border = _PAN_MARGIN + int(math.ceil(pan_speed * middle))
+        motion.pan_border = PAN_MARGIN + int(math.ceil(pan_speed * middle))
         motion.texture = background_texture(
             rng, width + 2 * motion.pan_border,
             height + 2 * motion.pan_border)
