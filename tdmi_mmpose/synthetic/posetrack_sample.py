@@ -45,6 +45,15 @@ _ARGUMENT_RULES = (
 )
 
 
+def _check_arguments(values: Dict) -> None:
+    problems = [
+        f'{name} must be {expected}, got {values[name]}'
+        for name, bad, expected in _ARGUMENT_RULES if bad(values[name])
+    ]
+    if problems:
+        raise ValueError('; '.join(problems))
+
+
 def _imwrite(path: str, img: np.ndarray, params: Sequence[int] = ()) -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
     if not cv2.imwrite(path, img, list(params)):
@@ -175,13 +184,7 @@ def make_sample_posetrack(out_dir: str,
         ``motion_masks`` (number written) and per split ``videos``,
         ``frames``, ``labeled_frames``, ``instances``, ``ann_files``.
     """
-    values = locals()
-    problems = [
-        f'{name} must be {expected}, got {values[name]}'
-        for name, bad, expected in _ARGUMENT_RULES if bad(values[name])
-    ]
-    if problems:
-        raise ValueError('; '.join(problems))
+    _check_arguments(locals())
     if num_videos is None:
         videos = _VIDEOS
     else:
