@@ -107,9 +107,6 @@ def _write_dataset(out_dir: str, videos: List[Tuple], seed: int,
         if distractor:
             templates = with_distractor(templates, nframes,
                                         render_args['width'])
-        # The effects and the irrelevant motion draw from streams of their
-        # own: switching them on leaves the people, the default backgrounds
-        # and the detections of a seed as they were.
         video = render_video(
             vid_rng, split, name, nframes, step, templates,
             effects=Effects(np.random.default_rng([seed, 2, index]),

@@ -13,7 +13,7 @@ from ...utils.atomic import atomic_write_json, check_output_file
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
                    check_json_finite, check_video_data, image_folder,
                    json_files_of, load_json, register_annotation_ids,
-                   register_image_ids, split_videos)
+                   register_ids, register_image_ids, split_videos)
 from .outputs import add_overwrite_argument, write_json_files
 
 
@@ -86,12 +86,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
 
         register_image_ids(data['images'], path, image_src)
         file_vids = {img['vid_id'] for img in data['images']}
-        for vid in file_vids:
-            if vid in vid_src:
-                raise InputError(
-                    f'{path}: vid_id {vid!r} (field "images.vid_id") is '
-                    f'also used by {vid_src[vid]}')
-            vid_src[vid] = path
+        register_ids(file_vids, 'vid_id', 'images.vid_id', path, vid_src)
         folders = {image_folder(img) for img in data['images']}
         stem = osp.splitext(osp.basename(path))[0]
         if len(file_vids) == 1 and folders != {stem}:

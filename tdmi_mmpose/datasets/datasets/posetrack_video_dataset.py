@@ -95,9 +95,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                  data_mode: str = 'topdown',
                  filter_cfg: Optional[dict] = None,
                  **kwargs):
-        filter_cfg = dict(filter_cfg or {}) or None
+        filter_cfg = dict(filter_cfg or {})
         if bbox_score_thr is not None:
-            filter_cfg = dict(filter_cfg or {})
             filter_cfg.setdefault('bbox_score_thr', bbox_score_thr)
         for name, ok, expected in (
             ('ann_file', bool(ann_file), 'a folder or a file'),
@@ -124,12 +123,9 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         self.skip_counts: Counter = Counter()
         # video key -> dict(frames=[file_name or None]*nframes, ...)
         self.videos: Dict[int, dict] = {}
-        super().__init__(
-            ann_file=ann_file,
-            bbox_file=bbox_file,
-            data_mode=data_mode,
-            filter_cfg=filter_cfg,
-            **kwargs)
+        super().__init__(ann_file=ann_file, bbox_file=bbox_file,
+                         data_mode=data_mode, filter_cfg=filter_cfg or None,
+                         **kwargs)
 
     def _read_files(self) -> Tuple[Dict[object, dict], List[dict]]:
         """Read every file of ``ann_file`` and register its videos.
