@@ -99,15 +99,13 @@ def sequence_annolist(frames: List[List[dict]], names: List[str],
         from ...tracking import track_video
         config = dict(sigmas=hieve_metainfo()['sigmas'].tolist())
         config.update(tracker or {})
-        num_keypoints = len(config['sigmas'])
+        poses = [
+            np.array([p['keypoints'] for p in people]).reshape(
+                -1, len(config['sigmas']), 3) for people in frames
+        ]
         ids = track_video([
-            dict(
-                keypoints=np.array([p['keypoints'][:, :2] for p in people
-                                    ]).reshape(-1, num_keypoints, 2),
-                keypoint_scores=np.array([p['keypoints'][:, 2]
-                                          for p in people
-                                          ]).reshape(-1, num_keypoints))
-            for people in frames
+            dict(keypoints=kpts[..., :2], keypoint_scores=kpts[..., 2])
+            for kpts in poses
         ], config)
     else:
         ids = [range(len(people)) for people in frames]
