@@ -88,6 +88,11 @@ def person_annotation(joints: np.ndarray, visible: np.ndarray,
     }
 
 
+def _detection(img_id: int, bbox: List[float], score: float) -> Dict:
+    return {'image_id': img_id, 'category_id': 1, 'bbox': bbox,
+            'score': round(float(score), 4)}
+
+
 def jittered_detection(rng: np.random.Generator, bbox: List, img_id: int,
                        score_range: Tuple[float, float], width: int,
                        height: int) -> Dict:
@@ -98,13 +103,9 @@ def jittered_detection(rng: np.random.Generator, bbox: List, img_id: int,
     cy = y + bh / 2 + rng.normal(0, 0.05) * bh
     w *= 1 + rng.normal(0, 0.06)
     bh *= 1 + rng.normal(0, 0.06)
-    return {
-        'image_id': img_id,
-        'category_id': 1,
-        'bbox': _clipped_xywh(cx - w / 2, cy - bh / 2, cx + w / 2,
-                              cy + bh / 2, width, height),
-        'score': round(float(rng.uniform(*score_range)), 4),
-    }
+    bbox = _clipped_xywh(cx - w / 2, cy - bh / 2, cx + w / 2, cy + bh / 2,
+                         width, height)
+    return _detection(img_id, bbox, rng.uniform(*score_range))
 
 
 def false_positive_detection(rng: np.random.Generator, img_id: int,
@@ -114,10 +115,6 @@ def false_positive_detection(rng: np.random.Generator, img_id: int,
     bh = float(rng.uniform(50, 110))
     x = float(rng.uniform(0, width - w))
     y = float(rng.uniform(0, height - bh))
-    return {
-        'image_id': img_id,
-        'category_id': 1,
-        'bbox': [_r2(x), _r2(y), _r2(w), _r2(bh)],
-        'score': round(float(rng.uniform(0.05, 0.3)), 4),
-    }
+    return _detection(img_id, [_r2(x), _r2(y), _r2(w), _r2(bh)],
+                      rng.uniform(0.05, 0.3))
 

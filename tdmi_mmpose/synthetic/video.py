@@ -95,11 +95,8 @@ def _frame_people(scene: _Scene, templates, t, width, height):
     """``(people, passer)``: ``(track_id, joints, height, occluded)`` of
     the annotated people, and ``(joints, height)`` of the passer-by or
     None."""
-    people = []
-    for p, template in enumerate(templates):
-        joints, h, occluded = walking_pose(template, scene.jitters[p], t,
-                                           width, height)
-        people.append((p, joints, h, occluded))
+    people = [(p, *walking_pose(template, scene.jitters[p], t, width, height))
+              for p, template in enumerate(templates)]
     passer = None
     if scene.motion is not None and scene.motion.passer_by is not None:
         joints, h, _ = walking_pose(scene.motion.passer_by,
