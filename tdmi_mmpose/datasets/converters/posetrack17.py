@@ -1,6 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Convert PoseTrack2017 ``annolist`` files to the PoseTrack18 per-video
-layout; the rules are in ``docs/datasets.md`` ("PoseTrack2017 ->
+layout; the rules are in ``docs/datasets.md`` ("PoseTrack2017 →
 PoseTrack18 layout"), the command line is
 ``tools/dataset_converters/posetrack17_to_posetrack18.py``.
 """
