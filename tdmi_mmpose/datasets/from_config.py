@@ -7,19 +7,16 @@ from mmengine.config import Config, ConfigDict
 
 
 def phase_dataset_cfg(cfg: Config, phase: str) -> ConfigDict:
-    """A copy of ``cfg.<phase>_dataloader.dataset``, after importing the
-    config's ``custom_imports`` and setting its default registry scope, so
-    that ``mmpose.registry.DATASETS.build`` can build it.
+    """A deep copy of ``cfg.<phase>_dataloader.dataset``, ready for
+    ``DATASETS.build`` (the config's ``custom_imports`` imported, its
+    default scope set).
 
     Args:
         cfg (Config): The loaded config.
         phase (str): ``'train'``, ``'val'`` or ``'test'``.
 
     Returns:
-        ConfigDict: The dataset config (a deep copy; edit it freely).
-
-    Raises:
-        KeyError: The config has no ``<phase>_dataloader``.
+        ConfigDict: The dataset config.
     """
     from mmengine.registry import init_default_scope
     from mmengine.utils import import_modules_from_strings

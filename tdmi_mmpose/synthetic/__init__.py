@@ -1,16 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Synthetic videos of walking stick figures, in the PoseTrack18 and HiEve
-layouts: the bundled sample of the main job and the controlled videos of the
-ablation studies.
-
-- ``stick_figure``: pose geometry and motion templates;
-- ``rendering``: backgrounds, figures, hidden joints, motion blur;
-- ``irrelevant_motion``: fast pan, moving objects, a passer-by, and the
-  motion masks of where the annotated person and everything else move;
-- ``annotations``: PoseTrack18 records and detections;
-- ``video``: one video (:func:`render_video`);
-- ``posetrack_sample`` / ``hieve_sample``: the two datasets.
-"""
+"""Synthetic videos of walking stick figures in the PoseTrack18 and HiEve
+layouts: the bundled sample of the main job and the controlled videos of
+the ablation studies (``docs/datasets.md``, "The sample data")."""
 from .annotations import POSETRACK18_CATEGORIES
 from .hieve_sample import LABEL_DIR, make_sample_hieve
 from .irrelevant_motion import (MOTION_MASK_DIR, OTHER_MOTION, TARGET_MOTION,

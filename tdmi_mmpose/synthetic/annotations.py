@@ -1,12 +1,9 @@
 # Copyright (c) tdmi_mmpose contributors.
 """PoseTrack18 records of the synthetic videos: image ids, person and head
 boxes, keypoint annotations, ignore regions and jittered detections."""
-import os
-import os.path as osp
 from typing import Dict, List, Tuple
 
 import numpy as np
-from mmengine.fileio import dump
 
 from ..io import posetrack_categories
 from .stick_figure import KEYPOINT_INDEX as _K
@@ -25,6 +22,14 @@ def _r2(v: float) -> float:
     return round(float(v), 2)
 
 
+def _clipped_xywh(x1: float, y1: float, x2: float, y2: float, width: int,
+                  height: int) -> List[float]:
+    """``[x, y, w, h]`` of a box clipped to the image, rounded to 0.01."""
+    x1, y1 = max(0.0, x1), max(0.0, y1)
+    x2, y2 = min(width - 1.0, x2), min(height - 1.0, y2)
+    return [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)]
+
+
 def person_boxes(joints: np.ndarray, visible: np.ndarray, h: float,
                  width: int, height: int) -> Tuple[List, List]:
     """Person box (from visible joints, 10% + 4 px margin, clipped to the
@@ -35,10 +40,7 @@ def person_boxes(joints: np.ndarray, visible: np.ndarray, h: float,
     x2, y2 = pts.max(axis=0)
     mx = 0.1 * (x2 - x1) + 4.0
     my = 0.1 * (y2 - y1) + 4.0
-    x1, x2 = max(0.0, x1 - mx), min(width - 1.0, x2 + mx)
-    y1, y2 = max(0.0, y1 - my), min(height - 1.0, y2 + my)
-    bbox = [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)]
-
+    bbox = _clipped_xywh(x1 - mx, y1 - my, x2 + mx, y2 + my, width, height)
     head = joints[[_K['head_top'], _K['head_bottom'], _K['left_ear'],
                    _K['right_ear']]]
     hx1, hy1 = head.min(axis=0)
@@ -65,8 +67,8 @@ def ignore_polygon(joints: np.ndarray) -> Tuple[List[float], List[float]]:
 def person_annotation(joints: np.ndarray, visible: np.ndarray,
                       boxes: Tuple[List, List], track_id: int, img_id: int,
                       instance: int) -> Dict:
-    """One person's PoseTrack18 annotation record (invisible joints
-    ``[0, 0, 0]``)."""
+    """One person's PoseTrack18 annotation (invisible joints ``[0, 0, 0]``).
+    """
     kpts = []
     for k in range(NUM_KEYPOINTS):
         if visible[k]:
@@ -86,6 +88,11 @@ def person_annotation(joints: np.ndarray, visible: np.ndarray,
     }
 
 
+def _detection(img_id: int, bbox: List[float], score: float) -> Dict:
+    return {'image_id': img_id, 'category_id': 1, 'bbox': bbox,
+            'score': round(float(score), 4)}
+
+
 def jittered_detection(rng: np.random.Generator, bbox: List, img_id: int,
                        score_range: Tuple[float, float], width: int,
                        height: int) -> Dict:
@@ -96,15 +103,9 @@ def jittered_detection(rng: np.random.Generator, bbox: List, img_id: int,
     cy = y + bh / 2 + rng.normal(0, 0.05) * bh
     w *= 1 + rng.normal(0, 0.06)
     bh *= 1 + rng.normal(0, 0.06)
-    x1, y1 = max(0.0, cx - w / 2), max(0.0, cy - bh / 2)
-    x2 = min(width - 1.0, cx + w / 2)
-    y2 = min(height - 1.0, cy + bh / 2)
-    return {
-        'image_id': img_id,
-        'category_id': 1,
-        'bbox': [_r2(x1), _r2(y1), _r2(x2 - x1), _r2(y2 - y1)],
-        'score': round(float(rng.uniform(*score_range)), 4),
-    }
+    bbox = _clipped_xywh(cx - w / 2, cy - bh / 2, cx + w / 2, cy + bh / 2,
+                         width, height)
+    return _detection(img_id, bbox, rng.uniform(*score_range))
 
 
 def false_positive_detection(rng: np.random.Generator, img_id: int,
@@ -114,15 +115,6 @@ def false_positive_detection(rng: np.random.Generator, img_id: int,
     bh = float(rng.uniform(50, 110))
     x = float(rng.uniform(0, width - w))
     y = float(rng.uniform(0, height - bh))
-    return {
-        'image_id': img_id,
-        'category_id': 1,
-        'bbox': [_r2(x), _r2(y), _r2(w), _r2(bh)],
-        'score': round(float(rng.uniform(0.05, 0.3)), 4),
-    }
+    return _detection(img_id, [_r2(x), _r2(y), _r2(w), _r2(bh)],
+                      rng.uniform(0.05, 0.3))
 
-
-def write_json(path: str, obj) -> None:
-    """``obj`` as JSON at ``path`` (folders created)."""
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    dump(obj, path, file_format='json')

@@ -1,24 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """A tiny synthetic dataset in HiEve's raw layout (videos and both pose
-label layouts), drawn with the PoseTrack18 sample's stick-figure renderer
-(:func:`tdmi_mmpose.synthetic.video.render_video`).
-
-It exercises the HiEve converter, the dataset with the HiEve metainfo,
-training, local evaluation and the submission writer end to end; it says
-nothing about accuracy on real HiEve videos. Layout written under
-``out_dir``::
-
-    videos/train/{1,2,3}.mp4, videos/test/20.mp4
-    labels/train/track2&3/1.json          # PoseTrack2017-style labels
-    labels/train/track2&3/2/000000.xml    # all-track, one XML per frame
-    labels/train/track2&3/3/000000.json   # all-track, JSON rendering
-
-The 14 HiEve joints come from the renderer's PoseTrack18 joints: the same
-joints by name, and the chest is the midpoint of the shoulders (labelled
-when both shoulders are). Some drawn joints are left unlabelled (-1), and in
-the all-track files some labelled ones are flagged 1 (invisible: kept,
-``v = 1``).
-"""
+label layouts; ``docs/datasets.md``, "HiEve"), drawn with
+:func:`~tdmi_mmpose.synthetic.video.render_video`."""
 import os
 import os.path as osp
 from collections import OrderedDict
@@ -27,9 +10,10 @@ from typing import Dict, List, Sequence, Tuple
 import cv2
 import numpy as np
 
-from ..io import FRAME_FILE_TEMPLATE, POSETRACK18_KEYPOINT_NAMES
+from ..io import FRAME_FILE_TEMPLATE
 from ..io.hieve_format import HIEVE_FLAG_TO_VISIBILITY, HIEVE_JOINT_TAGS
 from ..utils.atomic import atomic_output, atomic_write_json
+from .stick_figure import KEYPOINT_INDEX as _K
 from .video import render_video
 
 #: (name, label layout, frames, labelling step, person templates as in
@@ -44,9 +28,8 @@ _VIDEOS = [
     ('20', None, 8, 1, [(0.10, 3.0, 145, 0.002, 1.2)]),
 ]
 
-#: Probability that a drawn joint is left unlabelled (-1; left out of the
-#: PoseTrack2017-style files, flagged -1 with its coordinates in all-track
-#: files) and that a labelled all-track joint is flagged invisible (1).
+#: Probability that a drawn joint is left unlabelled (flag -1) and that a
+#: labelled all-track joint is flagged invisible (1).
 NOT_LABELLED_PROB = 0.1
 INVISIBLE_PROB = 0.15
 FPS = 10
@@ -57,17 +40,15 @@ def _hieve_joints(keypoints: Sequence[float]) -> np.ndarray:
     """PoseTrack18 keypoints (17 x, y, v) -> the 14 HiEve joints (x, y,
     labelled 0/1); the chest is the midpoint of the shoulders."""
     pt18 = np.asarray(keypoints, dtype=np.float64).reshape(-1, 3)
-    index = {name: i for i, name in enumerate(POSETRACK18_KEYPOINT_NAMES)}
     joints = np.zeros((len(HIEVE_JOINT_TAGS), 3))
     for k, tag in enumerate(HIEVE_JOINT_TAGS):
         name = tag.lower().replace('-', '_')
         if name == 'chest':
-            shoulders = pt18[[index['left_shoulder'],
-                              index['right_shoulder']]]
+            shoulders = pt18[[_K['left_shoulder'], _K['right_shoulder']]]
             if shoulders[:, 2].all():
                 joints[k] = (*shoulders[:, :2].mean(0).round(2), 1)
         else:
-            joints[k] = pt18[index[name]]
+            joints[k] = pt18[_K[name]]
     return joints
 
 
@@ -90,8 +71,8 @@ def _box_xyxy(bbox: Sequence[float]) -> List[float]:
 
 
 def _posetrack_labels(people_by_frame: Dict[int, list]) -> dict:
-    """PoseTrack2017-style file: values wrapped in one-element lists,
-    unlabelled joints left out."""
+    """PoseTrack2017-style file (values in one-element lists, unlabelled
+    joints left out)."""
     annolist = []
     for t, people in people_by_frame.items():
         rects = []
@@ -140,14 +121,15 @@ def make_sample_hieve(out_dir: str,
                       seed: int = 0,
                       width: int = 320,
                       height: int = 240) -> Dict:
-    """Generate the synthetic HiEve-layout sample (see the module
-    docstring).
+    """Generate the synthetic HiEve-layout sample: ``videos/{train,test}/``
+    and ``labels/train/track2&3/`` (video 1 PoseTrack2017-style, 2 all-track
+    XML, 3 all-track JSON); some drawn joints are left unlabelled, and some
+    labelled all-track joints flagged invisible.
 
     Args:
         out_dir (str): Root folder to write to (created if missing).
         seed (int): Seed of ``numpy.random.default_rng``. Defaults to 0.
-        width (int): Frame width. Defaults to 320.
-        height (int): Frame height. Defaults to 240.
+        width, height (int): Frame size. Defaults to 320, 240.
 
     Returns:
         dict: ``root``, ``train_videos``, ``test_videos`` (names),

@@ -1,22 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Irrelevant motion for the synthetic videos, and where it is.
-
-Motion that a video pose model should ignore, all drawn from its own random
-stream (so the annotated people, the textures of the default background and
-the detections of a seed stay as they were):
-
-- a fast camera pan (``pan_speed`` px per frame, a random direction);
-- independently moving textured objects (ellipses and rectangles with their
-  own stripe texture, each on its own straight path with its own spin),
-  passing near the first annotated person;
-- a passer-by: an unannotated, undetected person, smaller than the first
-  annotated person (drawn behind it) and walking on a path of its own, within
-  about half a body height of it, so it overlaps that person's crop.
-
-The motion masks say, per labelled frame and annotated person, where that
-person moves and where anything else moves: the swept regions over the clip
-window, see :func:`motion_masks`.
-"""
+"""Irrelevant motion of the synthetic videos, drawn from a stream of its own:
+a fast camera pan, moving textured objects passing near the first annotated
+person, and a smaller, unannotated passer-by walking behind that person
+(inside its crop); and the motion masks of where each moves."""
 import math
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -24,7 +10,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
-from .rendering import background_texture
+from .rendering import PAN_MARGIN, background_texture
 
 #: Bit of a motion-mask pixel: the annotated person moves there.
 TARGET_MOTION = 1
@@ -33,8 +19,6 @@ TARGET_MOTION = 1
 OTHER_MOTION = 2
 #: Folder of the motion masks, beside ``annotations/``.
 MOTION_MASK_DIR = 'motion_masks'
-#: Margin (px) of the panned background texture around the view.
-_PAN_MARGIN = 24
 
 
 @dataclass
@@ -59,7 +43,7 @@ class MovingObject:
 
 @dataclass
 class IrrelevantMotion:
-    """The irrelevant motion of one video (see the module docstring).
+    """The irrelevant motion of one video.
 
     Attributes:
         pan (np.ndarray, optional): Pan velocity (x, y) px per frame; None
@@ -115,9 +99,7 @@ def plan_irrelevant_motion(rng: np.random.Generator, anchor: np.ndarray,
         anchor (np.ndarray): (x, y) of the first annotated person at the
             middle frame; the objects pass near it.
         target (tuple): That person's motion template.
-        nframes (int): Frames of the video.
-        width (int): Frame width.
-        height (int): Frame height.
+        nframes, width, height (int): The video's size.
         pan_speed (float): Camera pan in px per frame; 0 keeps the default
             slow pan. Default: 0.
         moving_objects (int): Number of moving objects. Default: 0.
@@ -132,7 +114,7 @@ def plan_irrelevant_motion(rng: np.random.Generator, anchor: np.ndarray,
         direction = rng.uniform(0, 2 * math.pi)
         motion.pan = pan_speed * np.array(
             [math.cos(direction), math.sin(direction)])
-        motion.pan_border = _PAN_MARGIN + int(math.ceil(pan_speed * middle))
+        motion.pan_border = PAN_MARGIN + int(math.ceil(pan_speed * middle))
         motion.texture = background_texture(
             rng, width + 2 * motion.pan_border,
             height + 2 * motion.pan_border)
@@ -162,8 +144,8 @@ def plan_irrelevant_motion(rng: np.random.Generator, anchor: np.ndarray,
 
 def pan_offset(motion: IrrelevantMotion, t: int,
                nframes: int) -> Tuple[float, float]:
-    """Top-left corner of the fast pan's view at frame ``t`` in
-    ``motion.texture``: the view is centred at the middle frame."""
+    """Top-left corner of the fast pan's view at frame ``t`` (centred at
+    the middle frame)."""
     shift = motion.pan * (t - 0.5 * (nframes - 1))
     return (motion.pan_border + float(shift[0]),
             motion.pan_border + float(shift[1]))
@@ -171,12 +153,8 @@ def pan_offset(motion: IrrelevantMotion, t: int,
 
 def object_layer(obj: MovingObject, t: int, width: int,
                  height: int) -> Tuple[np.ndarray, np.ndarray]:
-    """An object's texture and shape in frame ``t``.
-
-    Returns:
-        tuple[np.ndarray, np.ndarray]: (height, width, 3) float32 texture
-        and (height, width) bool shape.
-    """
+    """An object's (height, width, 3) float32 texture and (height, width)
+    bool shape in frame ``t``."""
     size = obj.shape.shape[0]
     centre = obj.centre + obj.velocity * t
     warp = cv2.getRotationMatrix2D(((size - 1) / 2, (size - 1) / 2),
@@ -193,11 +171,8 @@ def object_layer(obj: MovingObject, t: int, width: int,
 
 def draw_objects(img: np.ndarray, objects: Sequence[MovingObject], t: int,
                  width: int, height: int) -> np.ndarray:
-    """Paint the objects over a float32 frame, in place.
-
-    Returns:
-        np.ndarray: (height, width) bool, where any object is.
-    """
+    """Paint the objects over a float32 frame, in place; returns where any
+    object is, (height, width) bool."""
     covered = np.zeros((height, width), dtype=bool)
     for obj in objects:
         texture, shape = object_layer(obj, t, width, height)
@@ -207,8 +182,7 @@ def draw_objects(img: np.ndarray, objects: Sequence[MovingObject], t: int,
 
 
 def motion_mask_path(frame_file: str, track_id: int) -> str:
-    """Where the motion mask of a person in a frame is written, relative
-    to the data root: ``images/<split>/<video>/<frame>.jpg`` ->
+    """``images/<split>/<video>/<frame>.jpg`` ->
     ``motion_masks/<split>/<video>/<frame>_<track id>.png``."""
     parts = frame_file.split('/')
     stem = parts[-1].rsplit('.', 1)[0]
@@ -227,7 +201,8 @@ def swept(silhouettes: Sequence[np.ndarray], t: int,
 def motion_masks(people: Dict[int, List[np.ndarray]],
                  others: List[np.ndarray], t: int,
                  window: int) -> Dict[int, np.ndarray]:
-    """The motion masks of labelled frame ``t``, one per annotated person.
+    """The motion masks of labelled frame ``t``, one per annotated person:
+    the regions swept over frames ``t - window .. t + window`` (clamped).
 
     Args:
         people (dict[int, list[np.ndarray]]): Track id -> that person's

@@ -9,7 +9,8 @@ import numpy as np
 
 from .stick_figure import KEYPOINT_INDEX as _K
 
-# Limbs drawn as thick lines: (joint a, joint b, BGR colour, width factor).
+# Limbs drawn as thick lines: (joint a, joint b, BGR colour, width factor);
+# the legs (first four) behind the torso, the arms and neck in front.
 _LIMBS = [
     ('left_hip', 'left_knee', (40, 160, 40), 0.060),
     ('left_knee', 'left_ankle', (90, 220, 90), 0.050),
@@ -19,9 +20,12 @@ _LIMBS = [
     ('left_elbow', 'left_wrist', (120, 240, 250), 0.040),
     ('right_shoulder', 'right_elbow', (200, 40, 200), 0.050),
     ('right_elbow', 'right_wrist', (250, 150, 250), 0.040),
+    ('head_bottom', 'head_top', (60, 90, 150), 0.050),
 ]
 #: Fixed-point bits of the sub-pixel drawing calls (coordinates × 16).
 DRAW_SHIFT = 4
+#: Margin (px) of a panned background texture around the view.
+PAN_MARGIN = 24
 
 
 def background_texture(rng: np.random.Generator, width: int,
@@ -30,8 +34,7 @@ def background_texture(rng: np.random.Generator, width: int,
 
     Args:
         rng (np.random.Generator): Source of the texture.
-        width (int): Texture width.
-        height (int): Texture height.
+        width, height (int): Texture size.
 
     Returns:
         np.ndarray: (height, width, 3) float32 BGR in [0, 255].
@@ -95,19 +98,17 @@ def draw_person(img: np.ndarray,
     def paint(part_colour):
         return colour if one_colour else part_colour
 
+    def limbs(parts):
+        for a, b, col, wf in parts:
+            cv2.line(img, pt(a), pt(b), paint(col), max(2, int(wf * h)),
+                     cv2.LINE_AA, shift)
+
     shift = DRAW_SHIFT
-    for a, b, col, wf in _LIMBS[:4]:
-        cv2.line(img, pt(a), pt(b), paint(col), max(2, int(wf * h)),
-                 cv2.LINE_AA, shift)
+    limbs(_LIMBS[:4])
     torso = np.array([pt('left_shoulder'), pt('right_shoulder'),
                       pt('right_hip'), pt('left_hip')], dtype=np.int32)
     cv2.fillConvexPoly(img, torso, colour, cv2.LINE_AA, shift)
-    for a, b, col, wf in _LIMBS[4:]:
-        cv2.line(img, pt(a), pt(b), paint(col), max(2, int(wf * h)),
-                 cv2.LINE_AA, shift)
-    neck = pt('head_bottom')
-    cv2.line(img, neck, pt('head_top'), paint((60, 90, 150)),
-             max(2, int(0.05 * h)), cv2.LINE_AA, shift)
+    limbs(_LIMBS[4:])
     top = joints[_K['head_top']]
     bottom = joints[_K['head_bottom']]
     centre = (top + bottom) / 2

@@ -1,10 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Pose geometry of the synthetic walkers: the joints of a walking,
-arm-swinging stick figure at a frame, and the motion templates of a video.
-
-A person's motion template is ``(start x as a fraction of the width, walking
-speed in px/frame, height in px, scale change per frame, gait phase)``.
-"""
+"""Pose geometry of the synthetic walkers. A person's motion template is
+``(start x as a fraction of the width, walking speed in px/frame, height in
+px, scale change per frame, gait phase)``."""
 import math
 from typing import List, Tuple
 
@@ -14,11 +11,9 @@ from ..io import POSETRACK18_KEYPOINT_NAMES
 
 #: PoseTrack18 keypoint names, in annotation order (from the format module).
 POSETRACK18_KEYPOINTS = list(POSETRACK18_KEYPOINT_NAMES)
-
 NUM_KEYPOINTS = len(POSETRACK18_KEYPOINTS)
 #: Keypoint name -> index.
-KEYPOINT_INDEX = {name: i for i, name in enumerate(POSETRACK18_KEYPOINTS)}
-_K = KEYPOINT_INDEX
+KEYPOINT_INDEX = _K = {name: i for i, name in enumerate(POSETRACK18_KEYPOINTS)}
 
 
 def _limb(origin: np.ndarray, angle: float, length: float) -> np.ndarray:
@@ -54,8 +49,7 @@ def walking_pose(template: Tuple, jitter: np.ndarray, t: int, width: int,
         template (tuple): The person's motion template (module docstring).
         jitter (np.ndarray): Per-person random perturbations, shape (6,).
         t (int): Frame index.
-        width (int): Image width.
-        height (int): Image height.
+        width, height (int): Image size.
 
     Returns:
         tuple: ``(joints, person_height, occluded)``: joints (17, 2) float,

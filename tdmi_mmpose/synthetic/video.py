@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Rendering one synthetic video: its frames, PoseTrack18 records,
-detections, hidden joints, blurred frames and (with irrelevant motion) its
-motion masks."""
+detections, hidden joints, blurred frames and motion masks."""
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -14,8 +13,9 @@ from .annotations import (POSETRACK18_CATEGORIES, false_positive_detection,
 from .irrelevant_motion import (IrrelevantMotion, draw_objects,
                                 motion_masks, pan_offset,
                                 plan_irrelevant_motion)
-from .rendering import (background_texture, draw_person, hide_joints,
-                        motion_blur, panned_view, person_silhouette)
+from .rendering import (PAN_MARGIN, background_texture, draw_person,
+                        hide_joints, motion_blur, panned_view,
+                        person_silhouette)
 from .stick_figure import walking_pose
 
 #: The one ignore region of the fixed sample: (video, labelled frame); the
@@ -56,8 +56,8 @@ class _Scene:
 
 def _draw_scene(rng, templates, nframes, width, height, num_false_positives,
                 motion_rng, motion_options) -> _Scene:
-    pad = 24
-    texture = background_texture(rng, width + 2 * pad, height + 2 * pad)
+    texture = background_texture(rng, width + 2 * PAN_MARGIN,
+                                 height + 2 * PAN_MARGIN)
     pan = rng.uniform(-0.8, 0.8, size=2)
     jitters = [rng.uniform(-1, 1, size=6) for _ in templates]
     colours = [tuple(int(c) for c in rng.integers(40, 220, size=3))
@@ -82,9 +82,7 @@ def _background(scene: _Scene, rng, t, nframes, width,
         img = panned_view(motion.texture, pan_offset(motion, t, nframes),
                           width, height)
     else:
-        pad = 24
-        img = panned_view(scene.texture, (pad + scene.pan[0] * t,
-                                          pad + scene.pan[1] * t), width,
+        img = panned_view(scene.texture, PAN_MARGIN + scene.pan * t, width,
                           height)
     objects = np.zeros((height, width), dtype=bool)
     if motion is not None and motion.objects:
@@ -97,11 +95,8 @@ def _frame_people(scene: _Scene, templates, t, width, height):
     """``(people, passer)``: ``(track_id, joints, height, occluded)`` of
     the annotated people, and ``(joints, height)`` of the passer-by or
     None."""
-    people = []
-    for p, template in enumerate(templates):
-        joints, h, occluded = walking_pose(template, scene.jitters[p], t,
-                                           width, height)
-        people.append((p, joints, h, occluded))
+    people = [(p, *walking_pose(template, scene.jitters[p], t, width, height))
+              for p, template in enumerate(templates)]
     passer = None
     if scene.motion is not None and scene.motion.passer_by is not None:
         joints, h, _ = walking_pose(scene.motion.passer_by,
@@ -208,8 +203,7 @@ def render_video(rng: np.random.Generator, split: str, name: str,
         nframes (int): Frames.
         step (int): Labelling step (the last frame is labelled too).
         templates (list[tuple]): Motion templates of the annotated people.
-        width (int): Frame width.
-        height (int): Frame height.
+        width, height (int): Frame size.
         det_score_range (tuple[float, float]): Scores of true detections.
         num_false_positives (int): False-positive detections (val).
         effects (Effects, optional): Occlusion and blur. Default: none.

@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack annotation converters (library side of the
-``tools/dataset_converters`` command lines), and HiEve's converter and
-submission writer."""
+"""The PoseTrack and HiEve converters behind ``tools/dataset_converters``,
+and HiEve's submission writer."""
 from .hieve import convert_hieve
 from .hieve_submission import write_hieve_submission
 from .merge_split import merge_posetrack, split_posetrack
@@ -9,6 +8,7 @@ from .posetrack17 import convert_posetrack17, convert_posetrack17_video
 from .report import ConversionReport
 
 __all__ = [
-    'ConversionReport', 'convert_hieve', 'convert_posetrack17', 'convert_posetrack17_video',
-    'merge_posetrack', 'split_posetrack', 'write_hieve_submission'
+    'ConversionReport', 'convert_hieve', 'convert_posetrack17',
+    'convert_posetrack17_video', 'merge_posetrack', 'split_posetrack',
+    'write_hieve_submission'
 ]

@@ -1,46 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Convert HiEve pose labels and videos to the PoseTrack18 per-video layout
-that :class:`~tdmi_mmpose.datasets.PoseTrackVideoDataset` reads.
-
-Input: the videos (``<video>.mp4``) and, for train videos, their labels in
-either HiEve layout (:mod:`.hieve_labels`). Output under ``out_root``::
-
-    images/<split>/<video>/000000.jpg ...    # frames of each video
-    annotations/<split>/<video>.json         # PoseTrack18 layout
-    annotations/<split>_coco.json            # COCO keypoints GT, for
-                                             # mmpose's CocoMetric
-    annotations/val/<video>.json, val_coco.json   # with val_videos
-
-``split`` is ``train`` (labels given) or ``test`` (no labels: ``images``
-only, for testing on detected boxes). ``val_videos`` moves labelled videos
-to ``annotations/val`` (their frames stay in ``images/train``), to validate
-locally on held-out train videos.
-
-Rules:
-
-- Frames: extracted with mmcv's ``VideoReader`` as ``000000.jpg`` ...; with
-  no video file, the frames already in ``images/<split>/<video>`` are used.
-  A labelled frame beyond the video's last frame is an error.
-- ``images``: every frame (``nframes``), ``is_labeled`` for the frames the
-  labels list, ``width``/``height`` of the video; image id =
-  ``video number * 1e6 + frame index`` (the video number is the name when
-  every name is a number, else its 1-based rank by name); ``frame_id`` =
-  image id; ``vid_id`` = the video number as a string.
-- ``annotations``: the 14 HiEve joints in the official order (ids kept),
-  ``v`` from the HiEve flag (visible 2, invisible 1, not annotated
-  ``0, 0, 0``; ``tdmi_mmpose.io.hieve_format.HIEVE_FLAG_TO_VISIBILITY``),
-  ``bbox`` xywh from the person box (a person without one gets the box of
-  its joints (:func:`~.posetrack17.joints_box`); one with neither box
-  nor joint is skipped and reported), ``track_id`` from the person id,
-  ``area`` = box ``w * h`` (HiEve has no masks), ``num_keypoints``,
-  ``iscrowd`` 0; annotation id = image id * 1000 + index. No ``bbox_head``
-  (HiEve has no head boxes).
-- Outputs appear only when complete: a video's frame folder when all its
-  frames are extracted, a split's per-video files all at once
-  (:func:`.outputs.write_json_files`), strict JSON. An annotation folder of
-  an earlier run is refused, or with ``overwrite`` replaced whole
-  (:func:`check_annotation_folders`).
-"""
+(output and rules: ``docs/datasets.md``, "HiEve"; command line:
+``tools/dataset_converters/hieve_to_posetrack18.py``)."""
 import argparse
 import os
 import os.path as osp
@@ -51,14 +12,13 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import mmcv
 
-from ...utils.atomic import atomic_folder, atomic_write_json
-from ...io.hieve_format import hieve_categories
-from ...io import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID,
+from ...io import (FRAME_FILE_TEMPLATE, PERSON_CATEGORY_ID, InputError,
                    check_no_earlier_run, frame_number, non_negative_int)
+from ...io.hieve_format import hieve_categories
+from ...utils.atomic import atomic_folder, atomic_write_json
 from .hieve_labels import Frames, find_label_sources, read_labels
 from .outputs import add_overwrite_argument, write_json_files
 from .posetrack17 import joints_box, round2, rounded_xywh
-from ...io import InputError
 from .report import ConversionReport
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv')
@@ -91,23 +51,13 @@ def video_numbers(names: Sequence[str]) -> Dict[str, int]:
 
 def extract_frames(video: Optional[str], frame_dir: str, name: str,
                    progress: bool = True) -> Tuple[int, Tuple[int, int]]:
-    """The frames of a video as ``000000.jpg`` ... in ``frame_dir``.
-
-    Args:
-        video (str, optional): The video file; ``None`` to use the frames
-            already in ``frame_dir``.
-        frame_dir (str): The video's image folder.
-        name (str): The video's name, for errors.
-        progress (bool): Show mmcv's progress bar. Defaults to True.
-
-    Returns:
-        tuple: ``nframes`` and the frame size ``(width, height)``.
-    """
+    """Extract ``video`` (``None``: use the frames already there) as
+    ``000000.jpg`` ... into ``frame_dir``; returns ``nframes`` and the
+    frame size ``(width, height)``."""
     if video is not None:
         reader = mmcv.VideoReader(video)
         if reader.frame_cnt <= 0:
             raise InputError(f'{video}: the video has no frames')
-        # a killed extraction leaves no partial frame folder
         with atomic_folder(frame_dir) as tmp:
             reader.cvt2frames(tmp, filename_tmpl=FRAME_FILE_TEMPLATE,
                               show_progress=progress)
@@ -166,7 +116,7 @@ def _annotation(person: dict, image_id: int, index: int,
 def build_video(name: str, number: int, split: str, nframes: int,
                 size: Tuple[int, int], frames: Optional[Frames],
                 report: ConversionReport) -> OrderedDict:
-    """One video's PoseTrack18-layout dict (see the module docstring).
+    """One video's PoseTrack18-layout dict.
 
     Args:
         name (str): The video's name.
@@ -174,9 +124,8 @@ def build_video(name: str, number: int, split: str, nframes: int,
         split (str): Image folder ``images/<split>``.
         nframes (int): Frames of the video.
         size (tuple[int, int]): ``(width, height)``.
-        frames (dict, optional): Labels (frame index -> people), ``None``
-            for an unlabelled (test) video; checked against ``nframes``
-            (:func:`~.hieve_labels.read_labels`).
+        frames (dict, optional): Labels (frame index -> people, from
+            :func:`~.hieve_labels.read_labels`); ``None`` if unlabelled.
         report (ConversionReport): Counts are added to it.
 
     Returns:
@@ -186,7 +135,7 @@ def build_video(name: str, number: int, split: str, nframes: int,
     assert all(i < nframes for i in frames), 'labels checked by read_labels'
     if nframes >= FRAMES_PER_VIDEO:
         raise InputError(f'video {name!r}: {nframes} frames exceed the '
-                              f'id range ({FRAMES_PER_VIDEO})')
+                         f'id range ({FRAMES_PER_VIDEO})')
     images, annotations = [], []
     for index in range(nframes):
         image_id = number * FRAMES_PER_VIDEO + index
@@ -207,27 +156,15 @@ def build_video(name: str, number: int, split: str, nframes: int,
             if ann is not None:
                 people.append(ann)
         annotations += people
-        report.counts['frames'] += 1
-        report.counts['labeled_frames' if index in frames else
-                      'unlabeled_frames'] += 1
-        report.counts['people'] += len(people)
-    report.counts['videos'] += 1
+    report.count_video(images, len(annotations))
     return OrderedDict(
         images=images, annotations=annotations, categories=hieve_categories())
 
 
 def coco_ground_truth(videos: Sequence[dict]) -> OrderedDict:
     """COCO keypoints ground truth (for mmpose's ``CocoMetric``) of
-    converted videos: their labelled frames (every frame of unlabelled
-    videos) and their people.
-
-    Args:
-        videos (Sequence[dict]): :func:`build_video` results.
-
-    Returns:
-        OrderedDict: ``images`` (``id``, ``file_name``, ``width``,
-        ``height``), ``annotations``, ``categories``.
-    """
+    :func:`build_video` results: their labelled frames (every frame of
+    unlabelled videos) and their people."""
     images, annotations = [], []
     for video in videos:
         labelled = any(image['is_labeled'] for image in video['images'])
@@ -256,14 +193,12 @@ def convert_hieve(out_root: str,
     """Convert HiEve videos (and labels) to the PoseTrack18 layout.
 
     Args:
-        out_root (str): The converted dataset's root (see the module
-            docstring for what is written).
+        out_root (str): The converted dataset's root.
         videos (str, optional): Folder of the videos (``<video>.mp4``).
             Without it, frames must already be in ``images/<split>/``.
-        labels (str, optional): HiEve pose labels: a folder of
-            PoseTrack2017-style ``<video>.json`` files and/or all-track
-            ``<video>/`` folders. ``None`` converts unlabelled (test)
-            videos.
+        labels (str, optional): HiEve pose labels (a file or folder, see
+            :func:`~.hieve_labels.find_label_sources`); ``None`` converts
+            unlabelled (test) videos.
         split (str, optional): Name of the output split; defaults to
             ``'train'`` with labels, ``'test'`` without.
         val_videos (Sequence[str]): Labelled videos written to
@@ -321,8 +256,7 @@ def convert_hieve(out_root: str,
     return report
 
 
-def _write_annotations(out_root: str, outputs: Dict[str, List[Tuple[str,
-                                                                    dict]]],
+def _write_annotations(out_root: str, outputs: Dict[str, List[tuple]],
                        stale: Sequence[str], overwrite: bool) -> None:
     """Write each split's per-video files (all or none) and COCO file;
     remove the ``stale`` splits of an earlier run."""
@@ -348,27 +282,20 @@ def check_annotation_folders(out_root: str, split_of: Dict[str, str],
                              owned: Sequence[str],
                              overwrite: bool) -> List[str]:
     """Check, before any frame is extracted, that the annotation folders
-    a run owns hold no earlier run: a labelled run owns
-    ``annotations/<split>/`` and ``annotations/val/`` (its held-out
-    videos, none without ``val_videos``), so that a video never ends up in
-    both; an unlabelled run owns ``annotations/<split>/``.
+    a run ``owned`` hold no earlier run
+    (:func:`~tdmi_mmpose.io.check_no_earlier_run`; the rule is in
+    ``docs/datasets.md``, "HiEve").
 
     Args:
         out_root (str): The converted dataset's root.
         split_of (dict[str, str]): Video -> the split this run writes it
             to.
         owned (Sequence[str]): The splits this run owns.
-        overwrite (bool): Allow an earlier run: its folders are replaced
-            whole (those this run does not write are removed).
+        overwrite (bool): Replace an earlier run's folders whole.
 
     Returns:
         list[str]: The owned splits this run does not write whose folder
         holds an earlier run (to remove; empty without ``overwrite``).
-
-    Raises:
-        InputError: Without ``overwrite``, an owned folder holds JSON files
-            of videos this run does not write there, naming the folder,
-            the files and ``--overwrite``.
     """
     return [
         split for split in owned
@@ -410,11 +337,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the conversion; returns 0.
-
-    Bad input raises; ``tools/`` report it in one line
-    (:func:`~tdmi_mmpose.utils.run_tool`).
-    """
+    """Run the conversion (bad input raises); returns 0."""
     args = parse_args(argv)
     report = convert_hieve(args.out_root, args.videos, args.labels,
                            args.split, args.val_videos, args.frame_base,

@@ -1,39 +1,9 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Reading HiEve's two pose label layouts into one per-frame form.
-
-1. PoseTrack2017-style, one JSON file per train video
-   (``labels/train/track2&3/<video>.json``)::
-
-       {"annolist": [{"image": [{"name": "000012.jpg"}],
-                      "annorect": [{"x1": [10], "y1": [20], "x2": [60],
-                                    "y2": [170], "track_id": [3],
-                                    "annopoints": [{"point": [
-                                        {"id": [0], "x": [31], "y": [28],
-                                         "score": [1]}, ...]}]}]}, ...]}
-
-   ``x1..y2`` is the person box; point ``id`` is the HiEve joint index
-   (0-13); a missing point is not annotated; ``is_visible: 0``, where
-   present, marks an occluded point. Read and checked by
-   :func:`~tdmi_mmpose.io.annolist.read_annolist`.
-
-2. All-track, one file per frame (``<video>/000012.xml``)::
-
-       <annotation><object><name>P-3</name><bndbox>
-           <xmin>10</xmin><ymin>20</ymin><xmax>60</xmax><ymax>170</ymax>
-           <Nose>31,28,0</Nose> ... </bndbox></object> ...</annotation>
-
-   or the same as JSON (``{"annotation": {"object": [{"name": "P-3",
-   "bndbox": {...}}]}}``). ``P-<n>`` is the person (track) id; a joint is
-   ``"x,y,flag"`` with flag 0 visible, 1 invisible, -1 not annotated
-   (:data:`~tdmi_mmpose.io.hieve_format.HIEVE_FLAG_TO_VISIBILITY`); a
-   joint tag that is absent reads as not annotated (reported).
-
-Both give ``{frame index: [person, ...]}``, a person being ``track_id``
-(int), ``bbox`` (``[x1, y1, x2, y2]`` or ``None``) and ``keypoints``
-((14, 3) float64 x, y, v with COCO's ``v``). Malformed input raises
-:class:`~tdmi_mmpose.io.InputError` naming
-the file, the record and the field.
-"""
+"""Reading HiEve's two pose label layouts (PoseTrack2017-style files and
+all-track per-frame folders; ``docs/datasets.md``, "HiEve") into one form:
+``{frame index: [person, ...]}``, a person being ``track_id`` (int),
+``bbox`` (``[x1, y1, x2, y2]`` or ``None``) and ``keypoints`` ((14, 3)
+x, y, COCO ``v``)."""
 import os
 import os.path as osp
 import re
@@ -59,8 +29,8 @@ Frames = Dict[int, List[dict]]
 
 def _frame_index(name: str, frame_base: int, nframes: Optional[int],
                  where: str, field: Optional[str] = None) -> int:
-    """The frame index of a label's image or file name, checked against
-    the video's frame count."""
+    """The frame index of a label's image or file name (checked against
+    ``nframes``)."""
 
     def rule(name):
         number = frame_number(name)
@@ -98,9 +68,6 @@ def _add_frame(frames: Frames, index: int, people: List[dict],
     frames[index] = people
 
 
-# ----------------------------------------------------------------------
-# PoseTrack2017-style files
-# ----------------------------------------------------------------------
 def _hieve_joint_id(joint: object) -> Optional[str]:
     """Rule: a HiEve joint index, an integer 0-13."""
     return None if isinstance(joint, int) and 0 <= joint < NUM_JOINTS else (
@@ -108,8 +75,8 @@ def _hieve_joint_id(joint: object) -> Optional[str]:
 
 
 def _posetrack_person(person: dict, report: ConversionReport) -> dict:
-    """A checked person (:func:`~tdmi_mmpose.io.annolist.read_annolist`)
-    -> a person of the module docstring."""
+    """A checked :func:`~tdmi_mmpose.io.annolist.read_annolist` person ->
+    a person of the module docstring."""
     keypoints = np.zeros((NUM_JOINTS, 3))
     for point in person['points']:
         check_value(point['id'], _hieve_joint_id, point['where'], 'id')
@@ -127,8 +94,7 @@ def read_posetrack_labels(path: str,
                           frame_base: int,
                           report: ConversionReport,
                           nframes: Optional[int] = None) -> Frames:
-    """Read one video's PoseTrack2017-style label file
-    (:func:`~tdmi_mmpose.io.annolist.read_annolist`).
+    """Read one video's PoseTrack2017-style label file.
 
     Args:
         path (str): The ``<video>.json`` file.
@@ -150,9 +116,6 @@ def read_posetrack_labels(path: str,
     return frames
 
 
-# ----------------------------------------------------------------------
-# All-track per-frame files
-# ----------------------------------------------------------------------
 def _xml_frame(path: str) -> dict:
     """An all-track XML file as its JSON rendering."""
     try:
@@ -229,15 +192,7 @@ def _alltrack_person(obj: object, where: str,
 
 
 def read_alltrack_frame(path: str, report: ConversionReport) -> List[dict]:
-    """Read one all-track frame file (``.xml`` or its ``.json`` rendering).
-
-    Args:
-        path (str): The frame file.
-        report (ConversionReport): Notes are added to it.
-
-    Returns:
-        list[dict]: The frame's people.
-    """
+    """The people of one all-track frame file (``.xml`` or ``.json``)."""
     if path.lower().endswith('.xml'):
         data = _xml_frame(path)
     else:
@@ -255,18 +210,8 @@ def read_alltrack_labels(folder: str,
                          frame_base: int,
                          report: ConversionReport,
                          nframes: Optional[int] = None) -> Frames:
-    """Read one video's all-track folder (one file per frame).
-
-    Args:
-        folder (str): The video's folder of ``.xml`` (or ``.json``) files.
-        frame_base (int): The number of the first frame in file names.
-        report (ConversionReport): Counts and notes are added to it.
-        nframes (int, optional): The video's frame count; a label beyond
-            it is an error.
-
-    Returns:
-        dict: Frame index -> people (see the module docstring).
-    """
+    """Read one video's all-track folder (one file per frame); as
+    :func:`read_posetrack_labels`."""
     files = sorted(f for f in os.listdir(folder)
                    if f.lower().endswith(FRAME_FILE_EXTENSIONS))
     if not files:
@@ -281,14 +226,11 @@ def read_alltrack_labels(folder: str,
 
 
 def find_label_sources(labels: str) -> Dict[str, str]:
-    """The videos of a label folder: ``<video>.json`` PoseTrack2017-style
-    files and ``<video>/`` all-track folders (or one ``.json`` file).
+    """Video name -> its label file or folder, sorted by name.
 
     Args:
-        labels (str): A folder, or one PoseTrack2017-style file.
-
-    Returns:
-        dict: Video name -> its file or folder, sorted by name.
+        labels (str): A folder of ``<video>.json`` PoseTrack2017-style files
+            and/or ``<video>/`` all-track folders, or one ``.json`` file.
     """
     if osp.isfile(labels):
         return {osp.splitext(osp.basename(labels))[0]: labels}

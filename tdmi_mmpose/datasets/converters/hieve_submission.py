@@ -1,32 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Write HiEve pose predictions as a challenge submission.
-
-Input: the COCO keypoint results that mmpose's ``CocoMetric`` writes
-(``<outfile_prefix>.keypoints.json``: ``image_id``, ``keypoints`` as 14
-``x, y, score`` triples, ``score``, ``bbox`` ``[x, y, w, h]``), e.g. from
-``mim test`` on the converted test videos with
-``test_evaluator.format_only=True``, and the converted videos' per-video
-files (``annotations/test/``), which give every image's video and frame.
-
-Output: a zip with one file per sequence in its root, named after the
-sequence (``20.json`` ... ``32.json``), in the PoseTrack2017 style that
-HiEve's train labels and participants' submissions use::
-
-    {"annolist": [{"image": [{"name": "000000.jpg"}],
-                   "annorect": [{"x1": [..], "y1": [..], "x2": [..],
-                                 "y2": [..], "score": [..],
-                                 "track_id": [..],
-                                 "annopoints": [{"point": [
-                                     {"id": [0], "x": [..], "y": [..],
-                                      "score": [..]}, ... 14 points]}]}]},
-                  ... every frame of the sequence, in order]}
-
-Joint ids are HiEve's official order (0 Nose ... 13 Left-ankle). Track ids
-are the person's index in its frame, or with ``track=True`` the ids of
-:class:`~tdmi_mmpose.tracking.PoseTracker` (HiEve sigmas) run over each
-sequence. The official w_AP is computed by the organisers' server; the
-exact file layout it expects beyond the above is not published, so check
-it against the challenge's instructions before submitting.
+"""Write HiEve pose predictions (``CocoMetric``'s ``*.keypoints.json``) as
+a challenge submission zip of PoseTrack2017-style ``<sequence>.json`` files
+(``docs/datasets.md``, "HiEve"; command line: ``tools/hieve_submission.py``).
 """
 import argparse
 import json
@@ -37,11 +12,10 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-from ...utils.atomic import atomic_output
+from ...io import (InputError, as_numbers, check_fields, frame_table,
+                   json_files, load_json, read_video_file)
 from ...io.hieve_format import hieve_metainfo
-from ...io import (InputError, as_numbers,
-                                check_fields, frame_table, json_files,
-                                load_json, read_video_file)
+from ...utils.atomic import atomic_output
 
 
 def read_results(path: str, num_keypoints: int) -> Dict[object, List[dict]]:
@@ -110,7 +84,7 @@ def _annorect(person: dict, track_id: int) -> OrderedDict:
 def sequence_annolist(frames: List[List[dict]], names: List[str],
                       track: bool = False,
                       tracker: Optional[dict] = None) -> OrderedDict:
-    """One sequence's submission file.
+    """One sequence's submission file (``annolist``).
 
     Args:
         frames (list[list[dict]]): Per frame (in order), its people (see
@@ -120,23 +94,18 @@ def sequence_annolist(frames: List[List[dict]], names: List[str],
         tracker (dict, optional): Keyword arguments of
             :class:`~tdmi_mmpose.tracking.PoseTracker`; ``sigmas`` default to
             HiEve's.
-
-    Returns:
-        OrderedDict: ``annolist``.
     """
     if track:
         from ...tracking import track_video
         config = dict(sigmas=hieve_metainfo()['sigmas'].tolist())
         config.update(tracker or {})
-        num_keypoints = len(config['sigmas'])
+        poses = [
+            np.array([p['keypoints'] for p in people]).reshape(
+                -1, len(config['sigmas']), 3) for people in frames
+        ]
         ids = track_video([
-            dict(
-                keypoints=np.array([p['keypoints'][:, :2] for p in people
-                                    ]).reshape(-1, num_keypoints, 2),
-                keypoint_scores=np.array([p['keypoints'][:, 2]
-                                          for p in people
-                                          ]).reshape(-1, num_keypoints))
-            for people in frames
+            dict(keypoints=kpts[..., :2], keypoint_scores=kpts[..., 2])
+            for kpts in poses
         ], config)
     else:
         ids = [range(len(people)) for people in frames]
@@ -153,23 +122,17 @@ def write_hieve_submission(results_file: str,
                            out_zip: str,
                            track: bool = False,
                            tracker: Optional[dict] = None) -> Dict[str, int]:
-    """Write the submission zip (see the module docstring).
+    """Write the submission zip (atomically).
 
     Args:
         results_file (str): COCO keypoint results (``*.keypoints.json``).
         ann_dir (str): The converted sequences (``annotations/test/``):
             one PoseTrack18-layout file per sequence, named after it.
-        out_zip (str): The zip to write (atomically: a temporary name,
-            renamed when complete).
-        track (bool): See :func:`sequence_annolist`.
-        tracker (dict, optional): See :func:`sequence_annolist`.
+        out_zip (str): The zip to write.
+        track, tracker: See :func:`sequence_annolist`.
 
     Returns:
         dict: Sequence name -> number of people written.
-
-    Raises:
-        InputError: A malformed file, or a result whose
-            ``image_id`` is in no sequence (naming the file and record).
     """
     num_keypoints = hieve_metainfo()['num_keypoints']
     people = read_results(results_file, num_keypoints)
@@ -217,11 +180,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Write the submission; returns 0.
-
-    Bad input raises; ``tools/`` report it in one line
-    (:func:`~tdmi_mmpose.utils.run_tool`).
-    """
+    """Write the submission (bad input raises); returns 0."""
     args = parse_args(argv)
     counts = write_hieve_submission(args.results, args.ann_dir,
                                     args.out_zip, args.track)

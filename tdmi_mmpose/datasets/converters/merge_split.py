@@ -1,26 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Merge per-video PoseTrack18 JSON files into one file, or split it back.
-
-``merge`` concatenates the ``images`` and ``annotations`` of many per-video
-files (in file-name order) into one COCO-style file with one
-``categories`` list. Image ids, annotation ids and video ids (``vid_id``)
-must be unique across the inputs; a collision is an error naming both
-files. ``split`` groups a merged file's images into videos with the format
-module's one rule (:func:`~tdmi_mmpose.io.split_videos`:
-by ``vid_id``, else by image folder) and writes one file per video, named
-after the folder of the video's image files (e.g.
-``images/val/000342_mpii_test/000000.jpg`` -> ``000342_mpii_test.json``),
-keeping the order of images and annotations; ``split(merge(files))``
-rewrites the input files exactly when each file is named after its image
-folder, as in the PoseTrack18 release.
-
-Command line (``tools/dataset_converters/posetrack_merge_split.py``)::
-
-    python tools/dataset_converters/posetrack_merge_split.py merge \\
-        data/posetrack18/annotations/val data/posetrack18/val_merged.json
-    python tools/dataset_converters/posetrack_merge_split.py split \\
-        data/posetrack18/val_merged.json data/posetrack18/annotations/val
-"""
+"""Merge per-video PoseTrack18 files into one file, or split it back
+(``docs/datasets.md``, "Merge and split"; command line:
+``tools/dataset_converters/posetrack_merge_split.py``)."""
 import argparse
 import os.path as osp
 from collections import OrderedDict
@@ -32,14 +13,14 @@ from ...utils.atomic import atomic_write_json, check_output_file
 from ...io import (POSETRACK18_KEYPOINT_NAMES, InputError, annotation_where,
                    check_json_finite, check_video_data, image_folder,
                    json_files_of, load_json, register_annotation_ids,
-                   register_image_ids, split_videos)
+                   register_ids, register_image_ids, split_videos)
 from .outputs import add_overwrite_argument, write_json_files
 
 
 def _keypoint_count(data: object, path: str, keypoints: dict) -> int:
-    """K of a file's annotations: every one must have as many keypoints as
-    the first annotation read (``keypoints``: its ``num`` and ``source``,
-    shared across files; PoseTrack18's 17 before any)."""
+    """K of a file's annotations, which must match the first annotation
+    read (``keypoints``: its ``num`` and ``source``, shared across files;
+    17 before any)."""
     anns = data.get('annotations') if isinstance(data, dict) else None
     for ann in anns if isinstance(anns, list) else []:
         values = ann.get('keypoints') if isinstance(ann, dict) else None
@@ -56,53 +37,37 @@ def _keypoint_count(data: object, path: str, keypoints: dict) -> int:
 
 
 def _check_video_file(data: object, path: str, keypoints: dict) -> None:
-    """Check a file to merge: no NaN or infinity anywhere, one keypoint
-    count (:func:`_keypoint_count`), then every record by the format's
-    rules (:func:`~tdmi_mmpose.io.check_video_data`), with ``vid_id`` on
-    every image so that the merged file splits back into the same
-    videos."""
+    """Check a file to merge by the format's rules, with ``vid_id`` on
+    every image (so that the merged file splits back into its videos)."""
     check_json_finite(data, path)
     check_video_data(data, path, _keypoint_count(data, path, keypoints),
                      image_fields=('vid_id', ))
 
 
-def _list_inputs(inputs: Union[str, Sequence[str]]) -> List[str]:
-    return json_files_of([inputs] if isinstance(inputs, str) else inputs)
-
-
 def merge_posetrack(inputs: Union[str, Sequence[str]],
                     out_file: str,
                     progress: bool = True) -> Dict:
-    """Merge per-video PoseTrack18 files into one file.
-
-    Every annotation is checked with the format module's rules (finite
-    numbers, visibility flags, head boxes, track ids) and must have as many
-    keypoints as the first one. The output is strict JSON, written to a
-    temporary name and renamed to ``out_file`` when complete.
+    """Merge per-video PoseTrack18 files into one (strict JSON, atomic).
 
     Args:
-        inputs (str | Sequence[str]): per-video JSON files and/or folders
-            of them (``*.json``, not recursive; sorted by name).
-        out_file (str): the merged JSON file to write.
-        progress (bool): show a progress bar. Defaults to True.
+        inputs (str | Sequence[str]): Per-video JSON files and/or folders
+            of them (sorted by name).
+        out_file (str): The merged JSON file to write.
+        progress (bool): Show a progress bar. Defaults to True.
 
     Returns:
-        dict: report with ``files``, ``videos``, ``images``,
-        ``annotations`` and ``notes`` (list of str: things kept or dropped
-        that the user should know about, e.g. extra top-level fields).
+        dict: ``files``, ``videos``, ``images``, ``annotations`` and
+        ``notes`` (list[str]: what the user should know, e.g. extra
+        top-level fields not merged).
     """
     check_output_file(out_file)
-    files = _list_inputs(inputs)
+    files = json_files_of([inputs] if isinstance(inputs, str) else inputs)
     if osp.realpath(out_file) in map(osp.realpath, files):
         raise InputError(f'{out_file}: the output file is one of the inputs '
                          '(it would be overwritten); write it elsewhere.')
     images, annotations = [], []
-    keypoints: Dict = {}
-    categories = None
-    categories_from = None
-    image_src: Dict = {}
-    ann_src: Dict = {}
-    vid_src: Dict = {}
+    keypoints, image_src, ann_src, vid_src = {}, {}, {}, {}
+    categories = categories_from = None
     notes: List[str] = []
     for path in tqdm(files, desc='merge', disable=not progress):
         data = load_json(path, 'Annotation file')
@@ -121,12 +86,7 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
 
         register_image_ids(data['images'], path, image_src)
         file_vids = {img['vid_id'] for img in data['images']}
-        for vid in file_vids:
-            if vid in vid_src:
-                raise InputError(
-                    f'{path}: vid_id {vid!r} (field "images.vid_id") is '
-                    f'also used by {vid_src[vid]}')
-            vid_src[vid] = path
+        register_ids(file_vids, 'vid_id', 'images.vid_id', path, vid_src)
         folders = {image_folder(img) for img in data['images']}
         stem = osp.splitext(osp.basename(path))[0]
         if len(file_vids) == 1 and folders != {stem}:
@@ -148,31 +108,20 @@ def split_posetrack(merged_file: str,
                     out_dir: str,
                     progress: bool = True,
                     overwrite: bool = False) -> Dict:
-    """Split a merged PoseTrack18 file into per-video files.
-
-    Videos are found by
-    :func:`~tdmi_mmpose.io.split_videos`; each
-    video's file is named after the folder of its image files and holds its
-    images and annotations in the merged file's order, and the merged file's
-    ``categories``. Records are checked as in :func:`merge_posetrack`.
-
-    All or nothing: the files are written as strict JSON into a hidden
-    temporary folder and appear under their final names only when every one
-    is complete (:func:`~tdmi_mmpose.datasets.converters.outputs.
-    write_json_files`). An ``out_dir`` holding ``*.json`` files of an
-    earlier run (other videos) is an error, or with ``overwrite`` replaced
-    whole: the folder never mixes two splits.
+    """Split a merged PoseTrack18 file into per-video files (videos by
+    :func:`~tdmi_mmpose.io.split_videos`, each named after its image folder;
+    written by :func:`.outputs.write_json_files`).
 
     Args:
-        merged_file (str): the merged JSON file.
-        out_dir (str): folder to write the per-video files to.
-        progress (bool): show a progress bar. Defaults to True.
-        overwrite (bool): replace an ``out_dir`` of an earlier run.
+        merged_file (str): The merged JSON file.
+        out_dir (str): Folder for the per-video files.
+        progress (bool): Show a progress bar. Defaults to True.
+        overwrite (bool): Replace an ``out_dir`` of an earlier run.
             Defaults to False.
 
     Returns:
-        dict: report with ``videos``, ``images``, ``annotations``,
-        ``files`` (written paths) and ``notes`` (list of str).
+        dict: ``videos``, ``images``, ``annotations``, ``files`` (written
+        paths) and ``notes`` (list[str]).
     """
     data = load_json(merged_file, 'Annotation file')
     check_json_finite(data, merged_file)
@@ -226,11 +175,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run merge or split; returns 0.
-
-    Bad input raises; ``tools/`` report it in one line
-    (:func:`~tdmi_mmpose.utils.run_tool`).
-    """
+    """Run merge or split (bad input raises); returns 0."""
     args = parse_args(argv)
     if args.action == 'merge':
         report = merge_posetrack(args.inputs, args.out_file,

@@ -7,8 +7,8 @@ import os.path as osp
 import tempfile
 from typing import Dict, List
 
-from ...utils.atomic import atomic_folder, check_output_file
 from ...io import OVERWRITE_FLAG, InputError, check_no_earlier_run
+from ...utils.atomic import atomic_folder, check_output_file
 
 
 def add_overwrite_argument(parser, folder: str) -> None:
@@ -22,26 +22,16 @@ def add_overwrite_argument(parser, folder: str) -> None:
 
 def write_json_files(files: Dict[str, object], out_dir: str,
                      overwrite: bool = False) -> List[str]:
-    """Write JSON files into ``out_dir``, all or nothing, never mixed with
-    an earlier run.
+    """Write strict JSON files into ``out_dir``, all or nothing, never
+    mixed with an earlier run.
 
     An ``out_dir`` holding ``*.json`` files of an earlier run that this one
-    does not write is an :class:`InputError` naming the folder, the files
-    and ``--overwrite`` (:func:`~tdmi_mmpose.io.check_no_earlier_run`);
-    with ``overwrite`` it is replaced whole, in one step, as when it does
-    not exist. Files this run rewrites, and files that are not JSON, need
-    no ``overwrite``.
-
-    The files are first written, as strict JSON (no NaN or Infinity), into
-    a hidden temporary folder (``.<out_dir name>.*.tmp``). When ``out_dir``
-    does not exist yet (or is replaced), that folder is renamed to
-    ``out_dir`` in one step
-    (:func:`~tdmi_mmpose.utils.atomic.atomic_folder`): a run that fails or
-    is killed leaves no ``out_dir`` at all. When
-    ``out_dir`` exists, the temporary folder lies inside it and the files are
-    renamed into it only after every one was written completely; a failure
-    before then leaves no new file under a final name. The temporary folder
-    is removed on failure (a killed run may leave it behind; it is hidden).
+    does not write is an error
+    (:func:`~tdmi_mmpose.io.check_no_earlier_run`), or with ``overwrite``
+    replaced whole. The files are written into a hidden temporary folder
+    first: a new ``out_dir`` is that folder renamed in one step
+    (:func:`~tdmi_mmpose.utils.atomic.atomic_folder`); into an existing one
+    the files are renamed only after every one was written.
 
     Args:
         files (dict[str, object]): File name (no folder) -> JSON object.
@@ -51,12 +41,6 @@ def write_json_files(files: Dict[str, object], out_dir: str,
 
     Returns:
         list[str]: The written paths, in the order of ``files``.
-
-    Raises:
-        InputError: ``out_dir`` is a file, an output path is an existing
-            folder, ``out_dir``
-            holds an earlier run (without ``overwrite``), or an object
-            holds a NaN or an infinity.
     """
     if osp.exists(out_dir) and not osp.isdir(out_dir):
         raise InputError(f'{out_dir}: output folder is a file.')
@@ -79,7 +63,7 @@ def write_json_files(files: Dict[str, object], out_dir: str,
 
 
 def _dump_strict(files: Dict[str, object], folder: str, out_dir: str) -> None:
-    """Write each object as strict JSON into ``folder`` (errors name the
+    """Write each object as strict JSON into ``folder`` (errors name its
     final path in ``out_dir``)."""
     for name, obj in files.items():
         with open(osp.join(folder, name), 'w') as f:

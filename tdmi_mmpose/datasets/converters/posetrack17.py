@@ -1,38 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Convert PoseTrack2017 annotations to the PoseTrack18 per-video layout.
-
-PoseTrack2017 ships one ``annolist`` JSON file per video (MATLAB structures
-exported to JSON), read and checked once by
-:func:`~tdmi_mmpose.io.annolist.read_annolist`; this module maps the checked
-frames to PoseTrack18 records.
-
-Output, one file per video named after the image folder (e.g.
-``000342_mpii.json``), in the PoseTrack18 layout (``images``,
-``annotations``, ``categories``):
-
-- 17 PoseTrack18 keypoints; PT17's 15 joints are moved to their PoseTrack18
-  slots and the ears are ``[0, 0, 0]``. Every annotated joint gets flag 1
-  (PoseTrack AP counts annotated joints whether or not PT17 marks them
-  ``is_visible: 0``), unless ``drop_invisible`` is set.
-- ``bbox_head`` from the head rectangle ``x1, y1, x2, y2``.
-- Output files are strict JSON. A person without ``track_id`` gets -1; a
-  joint id outside 0-14, a person without joints and an ignore region of
-  fewer than 3 points are skipped (all reported).
-- ``bbox`` (PT17 has no person box): the box around the annotated joints
-  and the head box, enlarged by ``BBOX_MARGIN`` (15%) of its width and
-  height on every side, clipped at 0 (the image size is unknown here).
-- ``images``: every frame of the video, labelled or not, so neighbouring
-  frames are found through the list. Frames missing from ``annolist`` are
-  taken from disk with ``--img-root``, else named by file-name arithmetic;
-  both are reported. ``nframes`` = last frame index + 1.
-- ``file_name``: the PT17 image name unchanged, so the data root stays the
-  PT17 root. Image id ``T SSSSSS FFFF`` as in poseval (T: 1 mpii, 2 bonn,
-  3 mpiinew; S: sequence number; F: 0-based frame index, which is the PT17
-  frame number minus ``frame_base``); ``frame_id`` = image id; ``vid_id`` =
-  ``'TSSSSSS'`` (unique across sequence types); annotation id = image id
-  * 100 + person index.
-
-Command line: ``tools/dataset_converters/posetrack17_to_posetrack18.py``.
+"""Convert PoseTrack2017 ``annolist`` files to the PoseTrack18 per-video
+layout; the rules are in ``docs/datasets.md`` ("PoseTrack2017 →
+PoseTrack18 layout"), the command line is
+``tools/dataset_converters/posetrack17_to_posetrack18.py``.
 """
 import argparse
 import os
@@ -50,24 +20,10 @@ from ...io.annolist import read_annolist
 from .outputs import add_overwrite_argument, write_json_files
 from .report import ConversionReport
 
-#: PoseTrack2017 joint id -> PoseTrack18 keypoint index.
-PT17_TO_PT18 = {
-    0: 16,  # right_ankle
-    1: 14,  # right_knee
-    2: 12,  # right_hip
-    3: 11,  # left_hip
-    4: 13,  # left_knee
-    5: 15,  # left_ankle
-    6: 10,  # right_wrist
-    7: 8,  # right_elbow
-    8: 6,  # right_shoulder
-    9: 5,  # left_shoulder
-    10: 7,  # left_elbow
-    11: 9,  # left_wrist
-    12: 1,  # head_bottom (PT17 "neck")
-    13: 0,  # nose
-    14: 2,  # head_top
-}
+#: PoseTrack2017 joint id -> PoseTrack18 keypoint index (the PT17 joint
+#: names are listed in ``docs/datasets.md``).
+PT17_TO_PT18 = dict(
+    enumerate((16, 14, 12, 11, 13, 15, 10, 8, 6, 5, 7, 9, 1, 0, 2)))
 
 #: Sequence type (from the image folder, e.g. ``000342_mpii``) -> leading
 #: digit of the image id, as in poseval.
@@ -78,12 +34,9 @@ _SEQUENCE_FOLDER = re.compile(r'^(\d+)_([A-Za-z]+)')
 
 #: Person box margin on each side, as a fraction of the joints' extent.
 BBOX_MARGIN = 0.15
-
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png')
-
 #: Frame indices are the last 4 digits of an image id.
 MAX_FRAMES = 10000
-
 #: Person indices are the last 2 digits of an annotation id.
 MAX_PEOPLE = 100
 
@@ -99,9 +52,8 @@ def _sequence(folder: str) -> Optional[Tuple[int, int]]:
 
 def _name_problem(name: str, folder: str, frame_base: int,
                   taken: dict) -> Optional[str]:
-    """What is wrong with a frame's image name (a rule of
-    ``image[0].name``), given the video's image folder and the frame
-    indices ``taken`` so far."""
+    """The rule of ``image[0].name``, given the video's image folder and
+    the frame indices ``taken`` so far."""
     match = _SEQUENCE_FOLDER.match(folder)
     if not match:
         return (f'image folder {folder!r} is not named "<number>_<type>" '
@@ -136,9 +88,8 @@ def rounded_xywh(box: List[float]) -> List[float]:
 
 
 def joints_box(xs: List[float], ys: List[float]) -> List[float]:
-    """The person box of joints (PT17 and HiEve people without a box):
-    ``[x1, y1, x2, y2]`` around the points, enlarged by ``BBOX_MARGIN`` of
-    its width and height on every side, clipped at 0."""
+    """``[x1, y1, x2, y2]`` around the points, enlarged by ``BBOX_MARGIN``
+    of its size on every side, clipped at 0."""
     x1, x2, y1, y2 = min(xs), max(xs), min(ys), max(ys)
     mx, my = BBOX_MARGIN * (x2 - x1), BBOX_MARGIN * (y2 - y1)
     return [max(0.0, x1 - mx), max(0.0, y1 - my), x2 + mx, y2 + my]
@@ -146,8 +97,8 @@ def joints_box(xs: List[float], ys: List[float]) -> List[float]:
 
 def _keypoints(person: dict, drop_invisible: bool,
                report: ConversionReport) -> Tuple[list, list, list]:
-    """A checked person's joints -> PoseTrack18 ``keypoints`` and the
-    ``xs``, ``ys`` of the joints kept."""
+    """PoseTrack18 ``keypoints`` and the ``xs``, ``ys`` of the joints
+    kept."""
     keypoints = [0] * (3 * len(POSETRACK18_KEYPOINT_NAMES))
     xs, ys = [], []
     for point in person['points']:
@@ -173,8 +124,8 @@ def _keypoints(person: dict, drop_invisible: bool,
 def _convert_person(person: dict, image_id: int, index: int,
                     drop_invisible: bool,
                     report: ConversionReport) -> Optional[dict]:
-    """One checked person (:func:`~tdmi_mmpose.io.annolist.read_annolist`)
-    -> one PoseTrack18 annotation (or ``None``, reported)."""
+    """One checked person -> a PoseTrack18 annotation (``None`` if
+    skipped)."""
     where = person['where']
     if not person['points']:
         report.skip('people without annotated points', where)
@@ -206,8 +157,7 @@ def _convert_person(person: dict, image_id: int, index: int,
 
 
 def _ignore_regions(regions: List[dict], report: ConversionReport) -> dict:
-    """Checked ignore regions -> the image's ``ignore_regions_x`` and
-    ``_y`` (none if empty); a region of fewer than 3 points is skipped."""
+    """The image's ``ignore_regions_x`` and ``_y`` (none if empty)."""
     kept = []
     for region in regions:
         if len(region['xs']) < 3:
@@ -241,24 +191,21 @@ def convert_posetrack17_video(data: dict,
     """Convert one PoseTrack2017 video (a loaded ``annolist`` JSON).
 
     Args:
-        data (dict): the PT17 JSON content, with ``annolist``; read and
-            checked by :func:`~tdmi_mmpose.io.annolist.read_annolist`.
-        src (str): file name used in error messages and the report.
-        img_root (str, optional): the PT17 data root. When given, frames
-            that exist on disk in the video's image folder but are missing
-            from ``annolist`` are added as unlabelled images. Frames still
-            missing between the first frame and the last one are then added
-            by file-name arithmetic (not checked on disk), so that the
-            ``images`` list is complete and ``nframes`` right.
-        frame_base (int): number of the first frame in PT17 file names
-            (PT17 counts from 1). Defaults to 1.
-        drop_invisible (bool): write joints marked ``is_visible: 0`` as
-            ``[0, 0, 0]`` instead of annotated. Defaults to False.
-        report (ConversionReport, optional): report to add to.
+        data (dict): The PT17 JSON content (checked by
+            :func:`~tdmi_mmpose.io.annolist.read_annolist`).
+        src (str): File name for errors and the report.
+        img_root (str, optional): The PT17 data root: frames on disk but
+            missing from ``annolist`` are added as unlabelled images; frames
+            still missing are then named by file-name arithmetic.
+        frame_base (int): Number of the first frame in PT17 file names.
+            Defaults to 1.
+        drop_invisible (bool): Write joints marked ``is_visible: 0`` as
+            ``[0, 0, 0]``. Defaults to False.
+        report (ConversionReport, optional): Report to add to.
 
     Returns:
-        tuple[str, dict]: the video name (image folder name) and the
-        PoseTrack18 JSON dict (``images``, ``annotations``, ``categories``).
+        tuple[str, dict]: The video name (its image folder) and the
+        PoseTrack18 dict.
     """
     report = report if report is not None else ConversionReport()
     frames = {}  # frame index -> (image dict, annotations)
@@ -297,29 +244,19 @@ def convert_posetrack17_video(data: dict,
         img['nframes'] = len(frames)
         images.append(img)
         annotations += anns
-        report.counts['frames'] += 1
-        report.counts['labeled_frames' if img['is_labeled'] else
-                      'unlabeled_frames'] += 1
-        report.counts['people'] += len(anns)
-    report.counts['videos'] += 1
+    report.count_video(images, len(annotations))
     return folder, OrderedDict(images=images, annotations=annotations,
                                categories=posetrack_categories())
 
 
 def _fill_gaps(frames: dict, seq: Tuple[int, int], frame_base: int,
                src: str, report: ConversionReport) -> None:
-    """Make the frame list complete (frames ``0 .. max``), so ``nframes``
-    and the neighbours of every frame are right: frames still missing are
-    added as unlabelled images named by file-name arithmetic, following the
-    listed names (same folder, zero padding and extension)."""
+    """Add the frames missing from ``0 .. max`` as unlabelled images named
+    by file-name arithmetic."""
     missing = [i for i in range(max(frames) + 1) if i not in frames]
     if not missing:
         return
     name = next(iter(frames.values()))[0]['file_name']
-    if frame_number(name) is None:
-        report.note('videos with gaps in their frame numbers that cannot be '
-                    'filled (file names are not plain numbers)', src)
-        return
     for index in missing:
         file_name = frame_file_name(name, index + frame_base)
         frames[index] = (_image(file_name, seq, index), [])
@@ -369,36 +306,28 @@ def convert_posetrack17(in_path: str,
                         drop_invisible: bool = False,
                         progress: bool = True,
                         overwrite: bool = False) -> ConversionReport:
-    """Convert a folder of PoseTrack2017 JSON files (or one file).
+    """Convert a PoseTrack2017 JSON file or a folder of them.
 
     Args:
-        in_path (str): a PT17 JSON file, or a folder of them (``*.json``,
-            not recursive).
-        out_dir (str): output folder; one PoseTrack18 JSON per video,
-            named after the video's image folder. All or nothing: the files
-            appear under their final names only when every one was written
-            (:func:`~tdmi_mmpose.datasets.converters.outputs.
-            write_json_files`), as strict JSON; one of an earlier run is
-            refused, or with ``overwrite`` replaced whole.
-        img_root (str, optional): see :func:`convert_posetrack17_video`.
-        frame_base (int): see :func:`convert_posetrack17_video`.
-        drop_invisible (bool): see :func:`convert_posetrack17_video`.
-        progress (bool): show a progress bar. Defaults to True.
-        overwrite (bool): replace an earlier run's ``out_dir``. Defaults
+        in_path (str): A PT17 JSON file, or a folder of them.
+        out_dir (str): Output folder, one file per video named after its
+            image folder (written by :func:`.outputs.write_json_files`).
+        img_root, frame_base, drop_invisible: See
+            :func:`convert_posetrack17_video`.
+        progress (bool): Show a progress bar. Defaults to True.
+        overwrite (bool): Replace an earlier run's ``out_dir``. Defaults
             to False.
 
     Returns:
-        ConversionReport: what was converted and what was skipped and why.
+        ConversionReport: What was converted, skipped and why.
     """
     files = json_files(in_path)
-
     report = ConversionReport()
     outputs = {}
     for path in tqdm(files, desc='PT17 -> PT18', disable=not progress):
         name, video = convert_posetrack17_video(
             load_json(path, 'PoseTrack2017 file'), path, img_root,
-            frame_base, drop_invisible,
-            report)
+            frame_base, drop_invisible, report)
         if name in outputs:
             raise InputError(
                 f'{path}: video {name!r} was already converted from '
@@ -435,11 +364,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the conversion; returns 0.
-
-    Bad input raises; ``tools/`` report it in one line
-    (:func:`~tdmi_mmpose.utils.run_tool`).
-    """
+    """Run the conversion (bad input raises); returns 0."""
     args = parse_args(argv)
     report = convert_posetrack17(args.input, args.out_dir, args.img_root,
                                  args.frame_base, args.drop_invisible,

@@ -16,13 +16,20 @@ class ConversionReport:
 
     def skip(self, reason: str, where: str, n: int = 1) -> None:
         """Record ``n`` things skipped for ``reason`` (first example kept)."""
-        entry = self.skipped.setdefault(reason, [0, where])
-        entry[0] += n
+        self.skipped.setdefault(reason, [0, where])[0] += n
 
     def note(self, what: str, where: str, n: int = 1) -> None:
         """Record something kept but worth knowing (first example kept)."""
-        entry = self.notes.setdefault(what, [0, where])
-        entry[0] += n
+        self.notes.setdefault(what, [0, where])[0] += n
+
+    def count_video(self, images: List[dict], num_people: int) -> None:
+        """Count a converted video's frames and people."""
+        labeled = sum(bool(image['is_labeled']) for image in images)
+        self.counts['videos'] += 1
+        self.counts['frames'] += len(images)
+        self.counts['labeled_frames'] += labeled
+        self.counts['unlabeled_frames'] += len(images) - labeled
+        self.counts['people'] += num_people
 
     def as_dict(self) -> Dict:
         """The counts, skip reasons and notes as a plain dict."""

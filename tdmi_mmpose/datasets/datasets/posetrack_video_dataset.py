@@ -3,7 +3,7 @@
 one sample = one person box in one key frame plus its supporting frames."""
 import os.path as osp
 from collections import Counter
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.fileio import isdir
@@ -28,97 +28,57 @@ MISSING_FRAME_MODES = ('error', 'key_frame')
 class PoseTrackVideoDataset(BaseCocoStyleDataset):
     """PoseTrack video dataset for top-down video pose estimation (TDMI).
 
-    Reads PoseTrack2018 / PoseTrack21 annotations (and PoseTrack2017 after
-    conversion to that layout): COCO-style JSON with ``images`` (``file_name``,
-    ``id``, ``frame_id``, ``vid_id``, ``nframes``, ``is_labeled``,
-    ``ignore_regions_x/_y``) and ``annotations`` (``keypoints``, ``bbox``,
-    ``bbox_head``, ``track_id``, ...), either one file per video in a folder
-    or one merged file. By default 17 keypoints in PoseTrack18 order; the
-    metainfo (flip pairs, sigmas, skeleton, colours) is mmpose's
-    ``configs/_base_/datasets/posetrack18.py``. Another ``metainfo`` sets the
-    keypoints (e.g. HiEve's 14, ``configs/_base_/datasets/hieve.py``, on
-    files from the HiEve converter); the files' ``keypoints`` must match it.
+    Reads the PoseTrack18 JSON layout (``docs/datasets.md``: PoseTrack2018,
+    PoseTrack21, converted PoseTrack2017 and HiEve), a folder of per-video
+    files or one merged file, through :mod:`tdmi_mmpose.io`, which checks
+    every record once. mmpose's :class:`BaseCocoStyleDataset` does the rest
+    (``load_data_list``, ``filter_data``, metainfo keys).
 
-    mmpose's :class:`BaseCocoStyleDataset` does the work it already does
-    (``load_data_list`` -> :meth:`_load_annotations` -> :meth:`parse_data_info`
-    per instance, or :meth:`_load_detection_results`; ``filter_data`` with
-    ``bbox_score_thr``; metainfo keys in ``get_data_info``); this class reads
-    the files through :mod:`tdmi_mmpose.io`, which checks every record once
-    (``docs/datasets.md``, "Input validation"), and adds the frames.
+    One sample is one person box in a key frame plus the supporting frames
+    at ``frame_offsets`` (in time order; the key frame at
+    ``key_frame_index``), clamped to the video. A frame is looked up in the
+    video's ``images`` list, and only when missing there named by frame-
+    number arithmetic (:func:`~tdmi_mmpose.io.clip_frame_names`). In
+    ``'random'`` sampling, ``frame_offsets`` only gives how many frames lie
+    before and after the key frame, and each gap is drawn from ``{1, ...,
+    max_frame_gap}`` anew at each fetch.
 
-    One sample is one person box in a key frame. Its frames are the key frame
-    plus supporting frames at ``frame_offsets``, **in time order**, with the
-    key frame's position given by ``key_frame_index``. Neighbouring frames are
-    looked up in the annotation's own ``images`` list (same video,
-    neighbouring frame index); only when that list lacks a frame is its file
-    name built from the key frame's by frame-number arithmetic
-    (:func:`~tdmi_mmpose.io.frame_table`, ``clip_frame_names``). Frame
-    indices are clamped to ``[0, nframes - 1]`` (the edge frame is repeated).
-
-    Frame sampling:
-
-    - ``'fixed'``: the frames at ``frame_offsets`` (default ``[-2, -1, 0, 1,
-      2]``).
-    - ``'random'``: ``frame_offsets`` only gives how many frames are taken
-      before and after the key frame; going away from the key frame on each
-      side, every gap between consecutive frames is drawn uniformly from
-      ``{1, ..., max_frame_gap}``. Offsets are thus distinct and in time
-      order; they are drawn anew each time a sample is fetched.
-
-    Boxes: ground-truth boxes in training and by default in test mode; in test
-    mode a ``bbox_file`` (COCO detection results: ``image_id`` or
-    ``image_name``, ``bbox`` as xywh, ``score``, ``category_id``; read by
-    :func:`~tdmi_mmpose.io.read_detections`) replaces them, keeping
-    detections on labeled frames only if ``labeled_frames_only``, with
-    ``score >= bbox_score_thr`` (mmpose's ``filter_cfg``). A box partly
-    outside its image is clipped to it (``[0, w] x [0, h]``, the one rule of
-    :func:`~tdmi_mmpose.io.clip_boxes`); a box entirely outside is an error
-    naming the annotation (or detection) and the file. The image size comes
-    from the ``images`` entry's ``width``/``height`` or else from the header
-    of the video's first key frame; if neither is available the box is not
-    checked (one warning per video).
-
-    Skipped, counted and logged (``self.skip_counts``): crowd instances,
-    instances without a box or with an empty box, instances with no
-    visible keypoint (in test mode too, as mmpose and poseval drop such GT
-    persons); detections of another category, with an empty box, on
-    unlabeled frames or below the threshold. A dataset left without samples
-    is an error.
-
-    Data info keys: see ``docs/architecture.md``, section 1 (plus
-    ``iscrowd``, ``missing_frame``, ``raw_ann_info`` for GT and mmpose's
-    metainfo keys (``flip_indices``, ``upper_body_ids``, ...)).
+    Boxes are clipped to the image (:func:`~tdmi_mmpose.io.clip_boxes`; the
+    size from ``width``/``height`` or the first key frame's header, else
+    unchecked with one warning per video); a box entirely outside is an
+    error. Crowd, box-less and empty-box instances, keypoint-less ones in
+    training, and detections off-category, empty, on unlabelled frames or
+    below the threshold are skipped and counted in ``self.skip_counts``; a
+    dataset left empty is an error. Data info keys: ``docs/architecture.md``,
+    section 1.
 
     Args:
         ann_file (str): A folder of per-video JSON files, or one merged JSON
             file. Relative paths are joined with ``data_root``.
-        bbox_file (str, optional): Detection results to use instead of GT
-            boxes; test mode only. Defaults to ``None`` (GT boxes).
-        bbox_score_thr (float, optional): Detections with a lower score are
-            dropped; a shorthand for mmpose's ``filter_cfg=dict(
-            bbox_score_thr=...)``. Defaults to ``None`` (no threshold).
+        bbox_file (str, optional): COCO detection results to use instead of
+            GT boxes (:func:`~tdmi_mmpose.io.read_detections`); test mode
+            only. Defaults to ``None``.
+        bbox_score_thr (float, optional): Shorthand for mmpose's
+            ``filter_cfg=dict(bbox_score_thr=...)``. Defaults to ``None``.
         labeled_frames_only (bool): With ``bbox_file``, keep only detections
-            on frames with ``is_labeled`` true (the only frames PoseTrack
-            evaluates). Defaults to ``True``.
-        frame_offsets (Sequence[int]): Offsets of the frames of a sample
-            relative to the key frame; must contain 0. They are sorted into
-            time order. ``[0]`` gives single-frame samples (T=1). Defaults to
+            on frames with ``is_labeled``. Defaults to ``True``.
+        frame_offsets (Sequence[int]): Offsets of a sample's frames from the
+            key frame; must contain 0 (``[0]``: T=1). Defaults to
             ``(-2, -1, 0, 1, 2)``.
         frame_sampling (str): ``'fixed'`` or ``'random'``. Defaults to
             ``'fixed'``.
         max_frame_gap (int): Largest gap between consecutive frames in
             ``'random'`` mode. Defaults to 2.
-        missing_frame (str): What :class:`LoadVideoFrames` does when a
-            supporting frame is missing or corrupt on disk: ``'error'`` raises
-            an error naming the file; ``'key_frame'`` uses the key frame
-            instead and warns once per video. Defaults to ``'error'``.
+        missing_frame (str): What :class:`LoadVideoFrames` does with a
+            missing or corrupt supporting frame: ``'error'``, or
+            ``'key_frame'`` (use the key frame, warn once per video).
+            Defaults to ``'error'``.
         data_mode (str): Only ``'topdown'`` is supported.
-        metainfo, data_root, data_prefix, filter_cfg, indices,
-        serialize_data, pipeline, test_mode, lazy_init, max_refetch: As in
-            :class:`mmpose.datasets.BaseCocoStyleDataset`.
-            ``data_prefix['img']`` is joined with the images' ``file_name``
-            (PoseTrack file names are relative to the dataset root, e.g.
-            ``images/val/<video>/000000.jpg``).
+        filter_cfg (dict, optional): As in mmpose.
+        **kwargs: ``metainfo``, ``data_root``, ``data_prefix``, ``pipeline``,
+            ``test_mode`` ... of :class:`mmpose.datasets.BaseCocoStyleDataset`;
+            the default metainfo is mmpose's ``posetrack18.py`` (another,
+            e.g. HiEve's, sets the keypoints the files must have).
     """
 
     METAINFO: dict = dict(from_file=posetrack18_metainfo_file())
@@ -133,19 +93,10 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                  max_frame_gap: int = 2,
                  missing_frame: str = 'error',
                  data_mode: str = 'topdown',
-                 metainfo: Optional[dict] = None,
-                 data_root: Optional[str] = None,
-                 data_prefix: dict = dict(img=''),
                  filter_cfg: Optional[dict] = None,
-                 indices: Optional[Union[int, Sequence[int]]] = None,
-                 serialize_data: bool = True,
-                 pipeline: List[Union[dict, Callable]] = [],
-                 test_mode: bool = False,
-                 lazy_init: bool = False,
-                 max_refetch: int = 1000):
-        filter_cfg = dict(filter_cfg or {}) or None
+                 **kwargs):
+        filter_cfg = dict(filter_cfg or {})
         if bbox_score_thr is not None:
-            filter_cfg = dict(filter_cfg or {})
             filter_cfg.setdefault('bbox_score_thr', bbox_score_thr)
         for name, ok, expected in (
             ('ann_file', bool(ann_file), 'a folder or a file'),
@@ -172,27 +123,12 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         self.skip_counts: Counter = Counter()
         # video key -> dict(frames=[file_name or None]*nframes, ...)
         self.videos: Dict[int, dict] = {}
-        super().__init__(
-            ann_file=ann_file,
-            bbox_file=bbox_file,
-            data_mode=data_mode,
-            metainfo=metainfo,
-            data_root=data_root,
-            data_prefix=data_prefix,
-            filter_cfg=filter_cfg,
-            indices=indices,
-            serialize_data=serialize_data,
-            pipeline=pipeline,
-            test_mode=test_mode,
-            lazy_init=lazy_init,
-            max_refetch=max_refetch)
+        super().__init__(ann_file=ann_file, bbox_file=bbox_file,
+                         data_mode=data_mode, filter_cfg=filter_cfg or None,
+                         **kwargs)
 
-    # ------------------------------------------------------------------
-    # Reading annotation files (checked by tdmi_mmpose.io)
-    # ------------------------------------------------------------------
     def _read_files(self) -> Tuple[Dict[object, dict], List[dict]]:
-        """Read every file of ``ann_file`` (image and annotation ids unique
-        across them) and register its videos.
+        """Read every file of ``ann_file`` and register its videos.
 
         Returns:
             tuple: image id -> image record (with ``_video_key``,
@@ -239,10 +175,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                        _path=path)
 
     def _video_image_size(self, img: dict) -> Optional[Tuple[int, int]]:
-        """(w, h) of a video's frames, from the annotation or a file header.
-
-        Cached per video; ``None`` (with one warning) if unknown.
-        """
+        """(w, h) of a video's frames (cached per video; ``None``, with one
+        warning, if unknown)."""
         size = image_size(img)
         video = self.videos[img['_video_key']]
         if size is None and not video['size_checked']:
@@ -262,9 +196,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
 
     def _box_xyxy(self, xywh: np.ndarray, img: dict,
                   what: str) -> Optional[np.ndarray]:
-        """xywh -> xyxy (1, 4) float32, clipped to the image
-        (:func:`~tdmi_mmpose.io.clip_boxes`); ``None`` (counted) if empty;
-        an error if it lies entirely outside."""
+        """xywh -> xyxy (1, 4) float32 clipped to the image; ``None``
+        (counted) if empty."""
         xyxy = xywh_to_xyxy(xywh)
         size = self._video_image_size(img)
         if size is not None:
@@ -385,10 +318,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         return data_list
 
     def filter_data(self) -> List[dict]:
-        """mmpose's filtering (``filter_cfg=dict(bbox_score_thr=...)`` drops
-        boxes with a lower score), counted in ``skip_counts``; detections
-        are then numbered ``0 .. N-1`` (their ``id``). Logs what was kept
-        and skipped."""
+        """mmpose's filtering, counted in ``skip_counts``; detections are
+        then numbered ``0 .. N-1``. Logs what was kept and skipped."""
         data_list = super().filter_data()
         dropped = len(self.data_list) - len(data_list)
         if dropped:
@@ -414,9 +345,6 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 f'skipped: {dict(self.skip_counts)}.')
         return data_list
 
-    # ------------------------------------------------------------------
-    # Frames of a sample
-    # ------------------------------------------------------------------
     def sample_offsets(self) -> List[int]:
         """The offsets of one sample, in time order (random in ``'random'``
         mode)."""
@@ -436,8 +364,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         return [osp.join(self.data_prefix['img'], name) for name in names]
 
     def get_data_info(self, idx: int) -> dict:
-        """Data info of sample ``idx`` with its frames (see the class
-        docstring for the keys)."""
+        """Data info of sample ``idx`` with its frames."""
         data_info = super().get_data_info(idx)
         offsets = self.sample_offsets()
         data_info['frame_offsets'] = offsets

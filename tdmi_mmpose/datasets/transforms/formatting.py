@@ -18,23 +18,9 @@ VIDEO_META_KEYS = ('key_frame_index', 'frame_offsets', 'frame_paths', 'vid_id',
 
 @TRANSFORMS.register_module()
 class PackVideoPoseInputs(PackPoseInputs):
-    """:class:`mmpose.datasets.transforms.PackPoseInputs` for video samples.
-
-    Packs ``img`` (a list of T images, or one image as T=1) into ``inputs``
-    of shape ``(T, 3, H, W)`` (mmpose's ``image_to_tensor`` stacks the list)
-    and, by default, also stores :data:`VIDEO_META_KEYS` in the data
-    sample's metainfo.
-
-    Required Keys:
-
-        - img (list[np.ndarray] | np.ndarray)
-        - the keys in ``meta_keys`` that are present; the targets and
-          instances as in :class:`PackPoseInputs`
-
-    Added Keys:
-
-        - inputs (torch.Tensor): ``(T, 3, H, W)``, dtype of the images
-        - data_samples (:obj:`PoseDataSample`)
+    """:class:`mmpose.datasets.transforms.PackPoseInputs` for video samples:
+    ``img`` (T images, or one as T=1) is packed into ``inputs`` of shape
+    ``(T, 3, H, W)``, and :data:`VIDEO_META_KEYS` go into the metainfo.
 
     Args:
         meta_keys (Sequence[str]): Meta keys to store. Defaults to

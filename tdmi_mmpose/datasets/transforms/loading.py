@@ -17,18 +17,16 @@ class LoadVideoFrames(LoadImageFromFile):
     """Load the T frames of a video sample as a list of images.
 
     As mmpose's ``LoadImage``, frames already in ``results['img']`` (T
-    images, or one as T=1) are taken as they are (video inference runs the
-    config's test pipeline on decoded frames). Otherwise each distinct file
-    of ``frame_paths`` (default ``[img_path]``) is decoded once
-    (:func:`~tdmi_mmpose.io.frames.read_frame`; a repeated file is copied)
-    and must have the key frame's size; a missing or undecodable frame is an
-    error naming the file, unless the fallback replaces a bad *supporting*
-    frame by the key frame (one warning per ``video_name`` / ``vid_id``).
+    images, or one as T=1) are taken as they are. Otherwise each distinct
+    file of ``frame_paths`` (default ``[img_path]``) is decoded once
+    (:func:`~tdmi_mmpose.io.frames.read_frame`) and must have the key
+    frame's size; a missing or undecodable frame is an error naming the
+    file, unless ``missing_frame='key_frame'`` replaces a bad *supporting*
+    frame by the key frame (one warning per video).
 
     Required Keys: img or frame_paths or img_path; key_frame_index
     (default: :func:`~tdmi_mmpose.io.clip.key_frame_index` of
-    ``frame_offsets``, 0 for a single frame); missing_frame (optional, the
-    dataset's policy).
+    ``frame_offsets``); missing_frame (optional, the dataset's policy).
 
     Modified Keys: img (list[np.ndarray]: T images (H, W, 3), BGR uint8, or
     float32 with ``to_float32``), frame_paths (when read), key_frame_index.
@@ -38,10 +36,9 @@ class LoadVideoFrames(LoadImageFromFile):
 
     Args:
         missing_frame (str, optional): ``'error'`` or ``'key_frame'``.
-            ``None`` (default) uses ``results['missing_frame']`` (set by
-            :class:`PoseTrackVideoDataset`), else ``'error'``.
-        **kwargs: ``to_float32``, ``color_type``, ``imdecode_backend`` and
-            ``backend_args`` of mmcv's ``LoadImageFromFile``.
+            ``None`` (default) uses ``results['missing_frame']``, else
+            ``'error'``.
+        **kwargs: Arguments of mmcv's ``LoadImageFromFile``.
     """
 
     def __init__(self, missing_frame: Optional[str] = None, **kwargs) -> None:
