@@ -31,16 +31,15 @@ from .keypoints import (PERSON_CATEGORY_ID, POSETRACK18_KEYPOINT_NAMES,
 from .records import (PREDICTION_SCHEMA, annotation_where, as_numbers,
                       check_annotation, check_finite, check_image,
                       check_track_ids, image_size, ignore_regions,
-                      keypoints_array, parse_head_box,
-                      parse_ignore_regions, parse_image_size, parse_keypoints,
-                      register_ids, register_image_ids)
+                      keypoints_array, parse_head_box, parse_ignore_regions,
+                      parse_image_size, parse_keypoints,
+                      register_annotation_ids, register_ids,
+                      register_image_ids)
 from .videos import (FRAME_FILE_TEMPLATE, check_annotation_image,
-                     check_video_data,
-                     check_video_lists, clip_frame_names,
-                     frame_file_name, frame_number, frame_table,
-                     group_videos, image_folder, order_frames,
-                     read_video_file, register_annotation_ids, split_videos,
-                     video_key, video_name)
+                     check_video_data, check_video_lists, clip_frame_names,
+                     frame_file_name, frame_number, frame_table, group_videos,
+                     image_folder, order_frames, read_video_file,
+                     split_videos, video_key, video_name)
 from .person_boxes import (BoxesType, PersonBoxSource, as_box_array,
                            check_person_boxes, image_ids_from_annotation)
 

@@ -177,13 +177,8 @@ def _person(rect: dict, where: str, box_name: str) -> dict:
 
 def read_annolist(data: object, source: str,
                   box_name: str = 'head box') -> List[dict]:
-    """Read and check an ``annolist`` file's content.
-
-    Args:
-        data (object): The loaded JSON.
-        source (str): Its file, for errors.
-        box_name (str): What an ``annorect``'s box is, for errors.
-            Defaults to ``'head box'``.
+    """Read and check the loaded content ``data`` of ``annolist`` file
+    ``source``; ``box_name`` is what an ``annorect``'s box is, for errors.
 
     Returns:
         list[dict]: One frame per entry, in file order: ``where``, ``name``,
@@ -221,8 +216,3 @@ def read_annolist(data: object, source: str,
             ],
             ignore_regions=regions))
     return frames
-
-
-__all__ = ['read_annolist', 'box_rule', 'matlab_list', 'matlab_scalar',
-           'number', 'coordinate', 'json_coordinate', 'integer', 'string',
-           'objects']

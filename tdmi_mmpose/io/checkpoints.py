@@ -217,11 +217,8 @@ def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
 
 def load_checkpoint_strict(runner, filename: str) -> dict:
     """``Runner.load_checkpoint`` (hooks, then the weights, onto CPU),
-    requiring an exact fit (:func:`check_state_dict_matches`).
-
-    Returns:
-        dict: The checkpoint.
-    """
+    requiring an exact fit (:func:`check_state_dict_matches`); returns the
+    checkpoint."""
     checkpoint = CheckpointLoader.load_checkpoint(filename, 'cpu')
     runner.call_hook('after_load_checkpoint', checkpoint=checkpoint)
     model = runner.model.module if is_model_wrapper(runner.model) \

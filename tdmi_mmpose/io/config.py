@@ -77,14 +77,9 @@ def _normalise_root(old: str, new: str) -> str:
 def retarget_data_root(cfg: Config,
                        new_root: str,
                        key: str = DATA_ROOT_KEY) -> List[Tuple[str, str, str]]:
-    """Point ``key`` (``data_root`` or another top-level path variable)
-    and every string value that starts with it at ``new_root``, in place
-    (mmengine expands ``data_root + '...'`` when it parses the file).
-
-    Args:
-        cfg (Config): A parsed config with a top-level ``key``.
-        new_root (str): The new value.
-        key (str): The variable. Defaults to ``'data_root'``.
+    """Point top-level path variable ``key`` of ``cfg``, and every string
+    value that starts with it, at ``new_root``, in place (mmengine expands
+    ``data_root + '...'`` when it parses the file).
 
     Returns:
         list[tuple[str, str, str]]: ``(key path, old value, new value)`` of
@@ -103,20 +98,15 @@ def retarget_data_root(cfg: Config,
     changes = []
 
     def visit(node: Any, path: str) -> Any:
-        if isinstance(node, str):
-            if node.startswith(old_root):
-                new = new_root + node[len(old_root):]
-                changes.append((path, node, new))
-                return new
-            return node
+        if isinstance(node, str) and node.startswith(old_root):
+            new = new_root + node[len(old_root):]
+            changes.append((path, node, new))
+            return new
         if isinstance(node, dict):
             for key in list(node.keys()):
                 node[key] = visit(node[key], f'{path}.{key}' if path else key)
-            return node
-        if isinstance(node, list):
-            return [visit(v, f'{path}[{i}]') for i, v in enumerate(node)]
-        if isinstance(node, tuple):
-            return tuple(
+        elif isinstance(node, (list, tuple)):
+            return type(node)(
                 visit(v, f'{path}[{i}]') for i, v in enumerate(node))
         return node
 
@@ -161,20 +151,10 @@ def read_config_file(path: str) -> Config:
 
 def load_config(path: str,
                 cfg_options: Optional[Dict[str, Any]] = None) -> Config:
-    """Parse a config file, apply ``--cfg-options`` and the clip.
-
-    An override of a top-level path variable (:func:`is_path_variable`) is
-    applied with :func:`retarget_data_root`, the others as mmengine does;
-    then :data:`CONFIG_VALUE_RULES` are checked and :func:`apply_clip` run.
-
-    Args:
-        path (str): Config file path.
-        cfg_options (dict, optional): ``DictAction``'s ``key.sub=value``
-            overrides.
-
-    Returns:
-        Config: The config (a :class:`CachedTextConfig`).
-    """
+    """Parse a config file as a :class:`CachedTextConfig`, apply
+    ``cfg_options`` (``DictAction``'s; a path variable's with
+    :func:`retarget_data_root`), check :data:`CONFIG_VALUE_RULES` and
+    :func:`apply_clip`."""
     cfg = read_config_file(path)
     options = dict(cfg_options or {})
     for key in [k for k in options if is_path_variable(k)]:
@@ -223,10 +203,7 @@ def apply_clip(cfg: Config) -> Optional[List[int]]:
     """Give every component the clip the config declares once, in its
     top-level ``frame_offsets``: each component (MODELS, DATASETS,
     TRANSFORMS) whose class takes ``frame_offsets`` gets them, each that
-    takes ``num_frames`` gets T.
-
-    Args:
-        cfg (Config): The config, modified in place.
+    takes ``num_frames`` gets T (``cfg`` is modified in place).
 
     Returns:
         list[int], optional: The checked offsets; ``None`` without a clip

@@ -21,12 +21,11 @@ def read_detections(source: Union[str, list],
 
     Args:
         source (str | list): The file, or its loaded content.
-        keys (Sequence[str]): The fields that may say which frame a record
-            belongs to, in order of preference; every record needs one.
-        name (str): How to name a loaded ``source`` in errors (a file is
-            named by its path). Defaults to ``'detections'``.
-        allow_empty (bool): Whether an empty list is valid. Defaults to
-            ``True``.
+        keys (Sequence[str]): The fields that may say a record's frame, in
+            order of preference.
+        name (str): How to name loaded content in errors. Defaults to
+            ``'detections'``.
+        allow_empty (bool): Whether ``[]`` is valid. Defaults to ``True``.
 
     Returns:
         tuple:

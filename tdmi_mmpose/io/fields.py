@@ -161,12 +161,8 @@ def record_problem(record: object,
                    required: Iterable[str] = (),
                    checks: Iterable[Callable[[dict], Optional[str]]] = ()
                    ) -> Optional[Tuple[str, Optional[str]]]:
-    """What is wrong with a record, and in which field (see
-    :func:`check_record`).
-
-    Returns:
-        tuple[str, str | None], optional: The problem and its field.
-    """
+    """``(problem, field or None)`` of a record (see
+    :func:`check_record`), ``None`` if it is valid."""
     if not isinstance(record, dict):
         return (f'should be a JSON object (a dict), got '
                 f'{type(record).__name__}', None)
@@ -197,11 +193,10 @@ def check_record(record: object,
         schema (dict): Field -> rule, for the fields present.
         where (str): The file and record, e.g. ``'a.json: image 7'``.
         required (Iterable[str]): Fields that must be present.
-        checks (Iterable[callable]): Rules of the whole record, returning
-            a full problem.
+        checks (Iterable[callable]): Rules of the whole record.
 
     Returns:
-        dict: ``record``, unchanged.
+        dict: ``record``.
     """
     problem = record_problem(record, schema, required, checks)
     if problem:

@@ -22,17 +22,10 @@ def read_frame(frame: FrameType,
                backend_args: Optional[dict] = None,
                color_type: str = 'color',
                imdecode_backend: str = 'cv2') -> np.ndarray:
-    """Decode one video frame, the package's one frame decoder.
-
-    Args:
-        frame (str | np.ndarray): An image file (mmengine ``fileio``) or an
-            image, (H, W, 3) BGR or (H, W) grey.
-        backend_args (dict, optional): mmengine file backend arguments.
-        color_type, imdecode_backend (str): Of :func:`mmcv.imfrombytes`.
-
-    Returns:
-        np.ndarray: The image (H, W, 3), BGR.
-    """
+    """Decode one video frame (the package's one frame decoder): an image
+    file (mmengine ``fileio``, ``backend_args``; ``color_type`` and
+    ``imdecode_backend`` of :func:`mmcv.imfrombytes`) or an image, (H, W, 3)
+    BGR or (H, W) grey, to an (H, W, 3) BGR image."""
     if isinstance(frame, np.ndarray):
         if frame.ndim == 2:
             return mmcv.gray2bgr(frame)
@@ -126,7 +119,7 @@ def open_frame_stream(
         frames = reader if reader.opened and len(reader) > 0 else []
         problem = (f'Cannot decode the video file {video} (no frames could '
                    'be read).')
-    elif _mime_kind(video) == 'image':
+    elif is_image_file(video):
         frames = [video]
     else:
         problem = (f'{video} is neither a video file nor an image (by its '

@@ -125,7 +125,6 @@ def check_no_earlier_run(folder: str, written: Container[str] = (),
         folder (str): The output folder (may not exist yet).
         written (Container[str]): The file names this run writes.
         overwrite (bool): Allow earlier files (the caller removes them).
-            Defaults to ``False``.
         is_output (Callable[[str], bool], optional): Whether a file name is
             an output file. Defaults to names ending in ``.json``.
         what (str): What they are, in the error. Defaults to ``'JSON'``.

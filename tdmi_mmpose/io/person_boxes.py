@@ -66,7 +66,7 @@ def check_person_boxes(boxes: np.ndarray,
         boxes (np.ndarray): (N, 5) boxes x1, y1, x2, y2, score.
         img_shape (tuple[int, int]): The image's (h, w).
         what (str): How to name the boxes in errors (e.g. the frame).
-        drop_invalid (bool): Drop invalid boxes. Defaults to ``False``.
+        drop_invalid (bool): Drop invalid boxes instead.
 
     Returns:
         tuple: The clipped (M, 5) boxes, and whether clipping changed any.
@@ -118,11 +118,11 @@ class PersonBoxSource:
 
     Args:
         boxes (str | dict | Sequence): The boxes.
-        image_ids (str | dict | Sequence, optional): Image id of each frame,
-            for JSON detections keyed by ``image_id``. Defaults to ``None``.
+        image_ids (str | dict | Sequence, optional): Image id of each frame
+            (ids or an annotation file), for detections keyed by
+            ``image_id``.
         score_thr (float): Minimum box score. Defaults to 0.
-        bbox_format (str): Format of per-frame list boxes, ``'xyxy'`` or
-            ``'xywh'``. Defaults to ``'xyxy'``.
+        bbox_format (str): ``'xyxy'`` or ``'xywh'``, of per-frame lists.
     """
 
     def __init__(self,

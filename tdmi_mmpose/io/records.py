@@ -118,16 +118,16 @@ def check_annotation(ann: object, source: str,
 
 def register_ids(ids: Iterable, name: str, field: str, source: str,
                  owners: Dict, owner: Optional[str] = None) -> None:
-    """Record the owner (file or video) of each id: ids are unique within
-    and across the files of a dataset.
+    """Record the owner (default ``source``, their file) of ids: ids are
+    unique within and across the files of a dataset.
 
     Args:
-        ids (Iterable): The ids (e.g. of a file's images).
+        ids (Iterable): The ids.
         name (str): What they are, e.g. ``'image id'``.
         field (str): Their field, e.g. ``'images.id'``.
         source (str): Their file, for errors.
         owners (dict): Id -> owner so far; updated in place.
-        owner (str, optional): What to record. Defaults to ``source``.
+        owner (str, optional): The owner.
     """
     owner = source if owner is None else owner
     for value in ids:
@@ -146,6 +146,13 @@ def register_image_ids(images: Sequence[dict], source: str,
     """:func:`register_ids` of checked images' ``id``s."""
     register_ids([image['id'] for image in images], 'image id', 'images.id',
                  source, owners, owner)
+
+
+def register_annotation_ids(annotations: Sequence[dict], source: str,
+                            owners: Dict) -> None:
+    """:func:`register_ids` of checked annotations' ``id``s."""
+    register_ids([ann['id'] for ann in annotations], 'annotation id',
+                 'annotations.id', source, owners)
 
 
 def keypoints_array(ann: dict, num_keypoints: int) -> np.ndarray:

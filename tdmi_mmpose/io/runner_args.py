@@ -43,11 +43,8 @@ MISSPELLING_CUTOFF = 0.8
 
 
 def misspelled_config_keys(cfg: Config) -> List[tuple]:
-    """Top-level keys close to a consumed key (``train_cgf``), whose
-    setting mmengine would silently ignore; path variables are exempt.
-
-    Returns:
-        list[tuple[str, str]]: ``(key, the consumed key it resembles)``.
+    """``(key, the consumed key it resembles)`` of top-level keys that
+    mmengine would silently ignore (``train_cgf``), path variables exempt.
     """
     found = []
     consumed = sorted(consumed_config_keys())
@@ -135,11 +132,8 @@ def setup_distributed(cfg: Config) -> Config:
     """Make ``--launcher pytorch`` work without a GPU (mmengine 0.10.7
     assumes CUDA): the gloo backend, the process group initialised here
     from torchrun's environment, DDP with ``device_ids=None``; ``sync_bn``
-    is refused. With a GPU or another launcher ``cfg`` is unchanged.
-
-    Returns:
-        Config: ``cfg``, modified in place.
-    """
+    is refused. With a GPU or another launcher ``cfg`` is unchanged;
+    returns ``cfg``, modified in place."""
     if cfg.get('launcher', 'none') != 'pytorch' or torch.cuda.is_available():
         return cfg
     if cfg.get('sync_bn', None):

@@ -90,12 +90,12 @@ class LiveStream:
     first Ctrl-C: the frames read until then are the whole stream.
 
     Args:
-        source (int | str | cv2.VideoCapture): A camera index, a stream URL
-            (any source OpenCV opens), or an opened capture.
+        source (int | str | cv2.VideoCapture): A camera index, a URL, or an
+            opened capture.
 
     Attributes:
         name (str): A stem for output file names (``camera0``, ...).
-        fps (float): The source's frame rate, 0 if it does not say.
+        fps (float): The source's frame rate, 0 if unknown.
         num_read (int): Frames read so far.
         stopped (bool): Whether a Ctrl-C ended the stream.
     """

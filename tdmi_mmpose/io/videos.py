@@ -9,11 +9,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..utils.errors import InputError
 from .clip import clip_frame_indices
-from .fields import check_record
-from .json_files import load_json
+from .fields import check_record, error
 from .fields import image_id as image_id_rule
+from .json_files import load_json
 from .records import (annotation_where, check_annotation, check_image,
-                      register_ids)
+                      register_annotation_ids, register_image_ids)
 
 #: The file name of frame ``t`` that this project writes, as PoseTrack18's.
 FRAME_FILE_TEMPLATE = '{:06d}.jpg'
@@ -51,10 +51,6 @@ def _list_field(value: object) -> Optional[str]:
     return None if isinstance(value, list) else 'is missing or not a list'
 
 
-def _images_field(value: object) -> Optional[str]:
-    return _list_field(value) or (None if value else 'is empty')
-
-
 def check_video_lists(data: object,
                       source: str,
                       annotations: bool = True) -> Tuple[list, list]:
@@ -81,35 +77,26 @@ def check_video_data(data: object,
         num_keypoints (int, optional): K of every annotation's
             ``keypoints``; ``None`` checks only ``id`` and ``image_id``.
         annotations (bool): Whether ``annotations`` is required and
-            checked; ``False`` ignores it (test sets, detections).
+            checked (else ignored: test sets, detections).
         image_fields (Sequence[str]): Further required fields of images.
 
     Returns:
-        tuple[list, list]: ``images`` and ``annotations`` (``[]`` without
-        ``annotations``).
+        tuple[list, list]: ``images`` and ``annotations`` (or ``[]``).
     """
-    fields = ('images', 'annotations') if annotations else ('images', )
-    check_record(data, dict(images=_images_field, annotations=_list_field),
-                 source, fields)
+    images, anns = check_video_lists(data, source, annotations)
+    if not images:
+        raise error(source, 'is empty', 'images')
     ids: Dict = {}
-    for image in data['images']:
+    for image in images:
         check_image(image, source, image_fields)
-    register_ids([image['id'] for image in data['images']], 'image id',
-                 'images.id', source, ids)
+    register_image_ids(images, source, ids)
     if not annotations:
-        return data['images'], []
-    for ann in data['annotations']:
+        return images, []
+    for ann in anns:
         check_annotation(ann, source, num_keypoints)
         check_annotation_image(ann, source, ids)
-    register_annotation_ids(data['annotations'], source, {})
-    return data['images'], data['annotations']
-
-
-def register_annotation_ids(annotations: Sequence[dict], source: str,
-                            owners: Dict) -> None:
-    """:func:`~.records.register_ids` of checked annotations' ``id``s."""
-    register_ids([ann['id'] for ann in annotations], 'annotation id',
-                 'annotations.id', source, owners)
+    register_annotation_ids(anns, source, {})
+    return images, anns
 
 
 def check_annotation_image(ann: object, source: str, image_ids) -> dict:
@@ -143,8 +130,8 @@ def split_videos(data: object,
     in one image folder and named after it; the file's order is kept.
 
     Returns:
-        OrderedDict[str, dict]: Video name -> ``images``, ``annotations``,
-        ``categories`` (the file's).
+        OrderedDict[str, dict]: Name -> ``images``, ``annotations`` and the
+        file's ``categories``.
     """
     all_images, all_annotations = check_video_data(data, source,
                                                    num_keypoints)
@@ -241,11 +228,8 @@ def frame_table(images: Sequence[dict], where: str
         where (str): The file and video, for errors.
 
     Returns:
-        tuple:
-        - frames (list[str | None]): ``nframes`` file names, ``None`` where
-          the list lacks the frame.
-        - index (dict): Image id -> frame index.
-        - complete (bool): Whether the list has every frame.
+        tuple: ``frames`` (``nframes`` file names, ``None`` where the list
+        lacks one), ``index`` (image id -> frame index) and ``complete``.
     """
     listed = len(images)
     values = sorted({int(image['nframes']) for image in images
