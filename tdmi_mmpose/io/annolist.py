@@ -20,11 +20,15 @@ def matlab_list(value: object) -> list:
     return [value] if isinstance(value, dict) else value
 
 
+def matlab_string(value: object) -> object:
+    """A value written as is or as a one-element list."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
 def matlab_scalar(value: object):
     """A number written as a scalar or a one-element list (a numeric string
     as a number, a boolean as 0/1); anything else as it is."""
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
+    value = matlab_string(value)
     if isinstance(value, bool):
         return int(value)
     for parse in (int, float):
@@ -42,8 +46,7 @@ def number(value: object) -> Optional[str]:
                 f'{len(value)}')
     scalar = matlab_scalar(value)
     if not isinstance(scalar, (int, float)) or not math.isfinite(scalar):
-        shown = value[0] if isinstance(value, list) else value
-        return f'must be a number (finite), got {shown!r}'
+        return f'must be a number (finite), got {matlab_string(value)!r}'
     return None
 
 
@@ -76,11 +79,6 @@ def integer(value: object) -> Optional[str]:
 
 #: Rule: a :func:`coordinate` written as a JSON number.
 json_coordinate = json_number(coordinate)
-
-
-def matlab_string(value: object) -> object:
-    """A string written as is or as a one-element list."""
-    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def string(value: object) -> Optional[str]:

@@ -20,14 +20,12 @@ DATA_ROOT_KEY = 'data_root'
 #: The top-level config key that declares a video model's clip.
 CLIP_KEY = 'frame_offsets'
 _CLIP_REGISTRIES: Tuple[Registry, ...] = (MODELS, DATASETS, TRANSFORMS)
-# Top-level variables whose value other entries are derived from by string
-# concatenation (``data_root + 'annotations/'``, ``init_cfg.checkpoint =
-# backbone_checkpoint``): overriding one rewrites its derived copies too.
+#: Top-level variables that other values are derived from (``data_root +
+#: 'annotations/'``): overriding one rewrites its derived copies too.
 PATH_VARIABLE_SUFFIXES = ('_root', '_file', '_dir', 'checkpoint', '_path')
 DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
-#: Config values checked where present: a batch size of 0 fails deep inside
-#: torch's sampler, 0 or -1 epochs train nothing and exit 0, a NaN learning
-#: rate fails inside torch's optimizer.
+#: Config values checked where present (a batch size of 0 or a NaN learning
+#: rate fails deep inside torch; 0 epochs train nothing and exit 0).
 CONFIG_VALUE_RULES = {
     **{f'{key}.batch_size': positive_integer for key in DATALOADER_KEYS},
     'train_cfg.max_epochs': positive_integer,
@@ -41,9 +39,8 @@ CFG_OPTIONS_FORM = ('key=value pairs, e.g. train_dataloader.batch_size=8 '
 
 
 class CfgOptionsAction(DictAction):
-    """mmengine's ``DictAction`` for ``--cfg-options``, whose errors name
-    the option and the expected ``key=value`` form (argparse's usage error,
-    exit status 2) instead of an unpacking error or an assertion."""
+    """mmengine's ``DictAction`` for ``--cfg-options``, a bad item an
+    argparse usage error naming the expected ``key=value`` form."""
 
     def __call__(self, parser, namespace, values, option_string=None):
         for item in values or []:

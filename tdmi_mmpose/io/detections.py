@@ -28,11 +28,9 @@ def read_detections(source: Union[str, list],
         allow_empty (bool): Whether ``[]`` is valid. Defaults to ``True``.
 
     Returns:
-        tuple:
-        - detections (list[dict]): The kept records, in file order:
-          ``key`` (``(field, value)``), ``bbox`` (float64 (4, ) xywh),
-          ``score`` (1 if absent), ``index`` (position in the file).
-        - skipped (Counter): ``det_not_person`` and ``empty_bbox`` counts.
+        tuple[list[dict], Counter]: The kept records in file order (``key``
+        ``(field, value)``, ``bbox`` float64 (4, ) xywh, ``score``, ``index``
+        in the file), and the ``det_not_person`` and ``empty_bbox`` counts.
     """
     if isinstance(source, str):
         name, source = source, load_json(source, 'Detection file')

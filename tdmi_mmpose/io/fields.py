@@ -90,9 +90,6 @@ def numbers_rule(shape: str,
             min_count`` values (all if both are 0) are checked.
         limit (float, optional): The largest absolute value; ``None`` for
             any finite number. Defaults to :data:`COORDINATE_LIMIT`.
-
-    Returns:
-        Rule: The rule.
     """
 
     def rule(values):

@@ -122,7 +122,7 @@ def check_no_earlier_run(folder: str, written: Container[str] = (),
     (one this run will not write), which would mix two runs.
 
     Args:
-        folder (str): The output folder (may not exist yet).
+        folder (str): The output folder (may be missing).
         written (Container[str]): The file names this run writes.
         overwrite (bool): Allow earlier files (the caller removes them).
         is_output (Callable[[str], bool], optional): Whether a file name is

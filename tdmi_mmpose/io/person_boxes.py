@@ -19,17 +19,9 @@ BoxesType = Union[str, dict, Sequence]
 
 def as_box_array(boxes, bbox_format: str = 'xyxy',
                  what: str = 'boxes') -> np.ndarray:
-    """The boxes of one frame as an (N, 5) array.
-
-    Args:
-        boxes (array-like): (N, 4) boxes or (N, 5) with a score; ``None``
-            or empty for none.
-        bbox_format (str): ``'xyxy'`` or ``'xywh'``. Defaults to ``'xyxy'``.
-        what (str): How to name the boxes in errors.
-
-    Returns:
-        np.ndarray: float32 (N, 5) x1, y1, x2, y2, score (1 if not given).
-    """
+    """The boxes of one frame, (N, 4) or (N, 5) with a score (``None`` or
+    empty: none), in ``bbox_format`` (``'xyxy'`` or ``'xywh'``), as float32
+    (N, 5) x1, y1, x2, y2, score (1 if not given); errors name ``what``."""
     if bbox_format not in ('xyxy', 'xywh'):
         raise InputError(f"bbox_format must be 'xyxy' or 'xywh', got "
                          f'{bbox_format!r}.')
@@ -224,11 +216,6 @@ class PersonBoxSource:
             frame: np.asarray(rows, dtype=np.float32)
             for frame, rows in by_frame.items()
         }
-
-    @property
-    def num_frames(self) -> Optional[int]:
-        """int, optional: Number of frames of a per-frame list."""
-        return None if self._per_frame is None else len(self._per_frame)
 
     def boxes_for(self, frame_index: int) -> np.ndarray:
         """The (N, 5) unclipped boxes of frame ``frame_index`` (0-based)

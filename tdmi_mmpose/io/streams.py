@@ -86,8 +86,7 @@ def stop_on_first_interrupt(
 
 class LiveStream:
     """The frames of a camera or stream, read with ``cv2.VideoCapture`` as
-    they are iterated (once). The stream ends with the source or at the
-    first Ctrl-C: the frames read until then are the whole stream.
+    they are iterated (once), until the source's end or the first Ctrl-C.
 
     Args:
         source (int | str | cv2.VideoCapture): A camera index, a URL, or an

@@ -67,13 +67,12 @@ def check_video_data(data: object,
                      num_keypoints: Optional[int] = None,
                      annotations: bool = True,
                      image_fields: Sequence[str] = ()) -> Tuple[list, list]:
-    """Check a loaded PoseTrack18-layout object, every record once: a
-    non-empty ``images`` list, each image and annotation
-    (:mod:`.records`), ids unique, each annotation of an image of the file.
+    """Check a loaded PoseTrack18-layout object ``data`` of file ``source``,
+    every record once: a non-empty ``images`` list, each image and
+    annotation (:mod:`.records`), ids unique, each annotation of an image
+    of the file.
 
     Args:
-        data (object): The loaded JSON.
-        source (str): Its file, for errors.
         num_keypoints (int, optional): K of every annotation's
             ``keypoints``; ``None`` checks only ``id`` and ``image_id``.
         annotations (bool): Whether ``annotations`` is required and
