@@ -2,7 +2,6 @@
 """PoseTrack18 keypoints (names from mmpose's ``posetrack18`` metainfo) and
 the ``categories`` entry of PoseTrack18-layout files."""
 import os.path as osp
-from collections import OrderedDict
 from typing import List, Sequence
 
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
@@ -49,10 +48,7 @@ def posetrack_categories(
     """The ``categories`` of a PoseTrack18-layout file: one ``person``
     with ``keypoint_names`` and ``skeleton`` (1-based pairs)."""
     return [
-        OrderedDict(
-            supercategory='person',
-            name='person',
-            id=PERSON_CATEGORY_ID,
-            keypoints=list(keypoint_names),
-            skeleton=[list(link) for link in skeleton])
+        dict(supercategory='person', name='person', id=PERSON_CATEGORY_ID,
+             keypoints=list(keypoint_names),
+             skeleton=[list(link) for link in skeleton])
     ]

@@ -19,18 +19,20 @@ from .records import (annotation_where, check_annotation, check_image,
 FRAME_FILE_TEMPLATE = '{:06d}.jpg'
 
 
+def _file_folder(image: dict) -> str:
+    """The folder of an image's ``file_name``, ``/``-separated."""
+    return osp.dirname(str(image.get('file_name', '')).replace('\\', '/'))
+
+
 def video_key(image: dict) -> object:
     """The video of an entry of ``images``: its ``vid_id``, else the
     folder of its ``file_name``."""
-    if 'vid_id' in image:
-        return image['vid_id']
-    return osp.dirname(str(image.get('file_name', '')).replace('\\', '/'))
+    return image['vid_id'] if 'vid_id' in image else _file_folder(image)
 
 
 def image_folder(image: dict) -> str:
     """The name of the folder of an image's file (e.g. ``000342_mpii``)."""
-    return osp.basename(
-        osp.dirname(str(image.get('file_name', '')).replace('\\', '/')))
+    return osp.basename(_file_folder(image))
 
 
 def video_name(images: Sequence[dict], key: object) -> str:
