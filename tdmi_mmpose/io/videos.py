@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..utils.errors import InputError
 from .clip import clip_frame_indices
-from .fields import check_record, error
+from .fields import check_record, check_value
 from .fields import image_id as image_id_rule
 from .json_files import load_json
 from .records import (annotation_where, check_annotation, check_image,
@@ -85,8 +85,8 @@ def check_video_data(data: object,
         tuple[list, list]: ``images`` and ``annotations`` (or ``[]``).
     """
     images, anns = check_video_lists(data, source, annotations)
-    if not images:
-        raise error(source, 'is empty', 'images')
+    check_value(images, lambda value: None if value else 'is empty', source,
+                'images')
     ids: Dict = {}
     for image in images:
         check_image(image, source, image_fields)
