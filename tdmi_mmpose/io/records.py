@@ -198,7 +198,8 @@ def parse_keypoints(ann: dict,
 
 
 def parse_head_box(value: object, where: str) -> Optional[np.ndarray]:
-    """The metric's ``bbox_head``, checked, as :func:`box_array`."""
+    """The metric's ``bbox_head`` checked (a positive size), as
+    :func:`box_array`."""
     check_value(value, optional(_head_box), where, 'bbox_head')
     return box_array(value)
 
