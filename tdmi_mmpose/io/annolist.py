@@ -1,55 +1,34 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack2017-style ``annolist`` files (PoseTrack2017 and HiEve's
-PoseTrack2017-style labels), read and checked once into plain frames.
-
-The files are MATLAB structures exported to JSON::
-
-    {"annolist": [                          # one entry per frame
-        {"image": [{"name": "images/bonn_5sec/000342_mpii/00000001.jpg"}],
-         "imgnum": [1], "is_labeled": [1],
-         "annorect": [                      # one entry per person
-             {"x1": [625], "y1": [94], "x2": [681], "y2": [178],  # a box
-              "track_id": [0],
-              "annopoints": [{"point": [
-                  {"id": [0], "x": [394], "y": [173], "is_visible": [1]},
-                  ...]}]}],
-         "ignore_regions": [{"point": [{"x": [..], "y": [..]}, ...]}]},
-        ...]}
-
-MATLAB export wraps most scalars in one-element lists, but not always; both
-forms are accepted (:func:`matlab_scalar`), and a lone object where a
-one-element list is expected (:func:`matlab_list`). Every number
-(coordinates, ``track_id``, joint ``id``, ``is_visible``, ``imgnum``,
-``is_labeled``) is a JSON number, not a string (:func:`json_number`), as
-the MATLAB export writes them; coordinates finite and within
-``COORDINATE_LIMIT``; ``track_id`` an integer; a box all of ``x1, y1, x2,
-y2`` (with ``x2 >= x1``, ``y2 >= y1``) or none; a joint id once per person.
-"""
+"""PoseTrack2017-style ``annolist`` files (PoseTrack2017, HiEve's labels):
+MATLAB structures exported to JSON (``annolist[].image``, ``annorect[]``
+with ``annopoints[].point[]``, ``ignore_regions[]``), read and checked once;
+MATLAB's one-element lists and lone objects are both accepted."""
 import math
 from typing import List, Optional
 
 from .fields import (COORDINATE_LIMIT, Rule, array_problem, check_record,
                      error, optional)
 
-#: The fields of an ``annorect``'s box (the head box in PoseTrack2017, the
-#: person box in HiEve's PoseTrack2017-style labels).
+#: An ``annorect``'s box (PoseTrack2017's head box, HiEve's person box).
 RECT_BOX_FIELDS = ('x1', 'y1', 'x2', 'y2')
 
 
 def matlab_list(value: object) -> list:
-    """A list field that MATLAB export may also write as a lone object
-    (``None`` reads as empty); checked by :func:`objects`."""
+    """A list field, also written as a lone object (``None``: empty)."""
     if value is None:
         return []
     return [value] if isinstance(value, dict) else value
 
 
+def matlab_string(value: object) -> object:
+    """A value written as is or as a one-element list."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
 def matlab_scalar(value: object):
-    """A number written as a scalar or a one-element list, a numeric string
-    read as a number (``'12'`` -> 12, ``'1e3'`` -> 1000.0), a boolean as
-    0/1; anything else is returned as is."""
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
+    """A number written as a scalar or a one-element list (a numeric string
+    as a number, a boolean as 0/1); anything else as it is."""
+    value = matlab_string(value)
     if isinstance(value, bool):
         return int(value)
     for parse in (int, float):
@@ -67,8 +46,7 @@ def number(value: object) -> Optional[str]:
                 f'{len(value)}')
     scalar = matlab_scalar(value)
     if not isinstance(scalar, (int, float)) or not math.isfinite(scalar):
-        shown = value[0] if isinstance(value, list) else value
-        return f'must be a number (finite), got {shown!r}'
+        return f'must be a number (finite), got {matlab_string(value)!r}'
     return None
 
 
@@ -79,10 +57,8 @@ def coordinate(value: object) -> Optional[str]:
 
 
 def json_number(rule: Rule) -> Rule:
-    """A rule for a number of a JSON ``annolist`` file: a JSON number
-    (plain or in a one-element list) that satisfies ``rule``; ``"12"`` is
-    an error, as in PoseTrack18 files (numeric strings are read only from
-    XML labels, which have no numbers)."""
+    """``rule``, for a JSON number: ``"12"`` is an error (numeric strings
+    are read only from XML labels)."""
 
     def checked(value: object) -> Optional[str]:
         if isinstance(matlab_string(value), str):
@@ -103,11 +79,6 @@ def integer(value: object) -> Optional[str]:
 
 #: Rule: a :func:`coordinate` written as a JSON number.
 json_coordinate = json_number(coordinate)
-
-
-def matlab_string(value: object) -> object:
-    """A string written as is or as a one-element list."""
-    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def string(value: object) -> Optional[str]:
@@ -134,22 +105,13 @@ def _image(value: object) -> Optional[str]:
 
 
 def _given(record: dict, field: str) -> bool:
-    """Whether a field holds a value (``null`` and ``[]`` read as absent,
-    as :func:`~.fields.optional`)."""
+    """Whether a field holds a value (``null`` and ``[]`` read as absent)."""
     return record.get(field) not in (None, [])
 
 
 def box_rule(what: str, fields=RECT_BOX_FIELDS):
-    """A rule of a record: its box ``fields`` (``x1, y1, x2, y2``) whole or
-    absent, with ``x2 >= x1`` and ``y2 >= y1``.
-
-    Args:
-        what (str): What the box is (``'head box'``), for errors.
-        fields (tuple[str]): The names of x1, y1, x2, y2 in the record.
-
-    Returns:
-        callable: Record -> problem (``None`` if valid).
-    """
+    """A rule of a record: its box ``fields`` (x1, y1, x2, y2) whole or
+    absent, with ``x2 >= x1`` and ``y2 >= y1``; ``what`` names the box."""
 
     def rule(record: dict) -> Optional[str]:
         present = [f for f in fields if _given(record, f)]
@@ -176,18 +138,15 @@ _XY = dict(x=json_coordinate, y=json_coordinate)
 
 
 def _points(record: dict, where: str) -> List[dict]:
-    """The ``point`` entries of ``record`` (an ignore region or an
-    ``annopoints`` entry), checked to be objects."""
+    """The ``point`` objects of an ignore region or ``annopoints`` entry."""
     check_record(record, dict(point=objects), where)
     return matlab_list(record.get('point'))
 
 
 def _person(rect: dict, where: str, box_name: str) -> dict:
-    """One checked ``annorect`` entry -> ``box`` (or ``None``),
-    ``track_id`` (or ``None``) and ``points`` (``id``, ``x``, ``y``,
-    ``visible``), each with its ``where``; the points of all
-    ``annopoints`` entries are numbered in one sequence
-    (``annopoints.point[k]``)."""
+    """One checked ``annorect`` -> ``box``, ``track_id`` (each or ``None``)
+    and ``points`` (``id``, ``x``, ``y``, ``visible``), each with its
+    ``where``."""
     check_record(rect, _RECT, where, checks=(box_rule(box_name), ))
     points = []
     for k, annopoints in enumerate(matlab_list(rect.get('annopoints'))):
@@ -198,8 +157,8 @@ def _person(rect: dict, where: str, box_name: str) -> dict:
         check_record(point, _POINT, pwhere, ('id', 'x', 'y'))
         joint = matlab_scalar(point['id'])
         if joint in seen:
-            raise error(pwhere, f'joint id {joint} appears twice in one person',
-                        'id')
+            raise error(pwhere,
+                        f'joint id {joint} appears twice in one person', 'id')
         seen.add(joint)
         people_points.append(dict(
             id=joint, x=float(matlab_scalar(point['x'])),
@@ -216,20 +175,13 @@ def _person(rect: dict, where: str, box_name: str) -> dict:
 
 def read_annolist(data: object, source: str,
                   box_name: str = 'head box') -> List[dict]:
-    """Read and check an ``annolist`` file's content.
-
-    Args:
-        data (object): The loaded JSON.
-        source (str): Its file, for errors.
-        box_name (str): What an ``annorect``'s box is, for errors.
-            Defaults to ``'head box'`` (PoseTrack2017).
+    """Read and check the loaded content ``data`` of ``annolist`` file
+    ``source``; ``box_name`` is what an ``annorect``'s box is, for errors.
 
     Returns:
-        list[dict]: One frame per ``annolist`` entry, in file order:
-        ``where``, ``name`` (``image[0].name``), ``imgnum`` and
-        ``is_labeled`` (numbers, ``None`` if absent), ``people`` (see
-        :func:`_person`) and ``ignore_regions`` (``where``, ``xs``,
-        ``ys``).
+        list[dict]: One frame per entry, in file order: ``where``, ``name``,
+        ``imgnum`` and ``is_labeled`` (``None`` if absent), ``people`` (see
+        :func:`_person`) and ``ignore_regions`` (``where``, ``xs``, ``ys``).
     """
     check_record(data, dict(annolist=objects), source, ('annolist', ))
     entries = matlab_list(data['annolist'])
@@ -262,8 +214,3 @@ def read_annolist(data: object, source: str,
             ],
             ignore_regions=regions))
     return frames
-
-
-__all__ = ['read_annolist', 'box_rule', 'matlab_list', 'matlab_scalar',
-           'number', 'coordinate', 'json_coordinate', 'integer', 'string',
-           'objects']

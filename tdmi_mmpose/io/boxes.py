@@ -7,45 +7,23 @@ from mmpose.structures.bbox import bbox_clip_border, bbox_xywh2xyxy
 
 
 def xywh_to_xyxy(xywh: np.ndarray) -> np.ndarray:
-    """``[x, y, w, h]`` boxes to ``[x1, y1, x2, y2]`` (float64).
-
-    Args:
-        xywh (np.ndarray): (N, 4) or (4, ), extra columns kept.
-
-    Returns:
-        np.ndarray: float64, shape (N, 4+).
-    """
+    """(N, 4+) or (4+, ) ``[x, y, w, h]`` boxes to float64 (N, 4+)
+    ``[x1, y1, x2, y2]``, extra columns kept."""
     boxes = np.array(xywh, dtype=np.float64).reshape(-1, np.shape(xywh)[-1])
     return bbox_xywh2xyxy(boxes)
 
 
 def boxes_outside(xyxy: np.ndarray, img_wh: Tuple[int, int]) -> np.ndarray:
-    """Which boxes lie entirely outside a ``w x h`` image.
-
-    Args:
-        xyxy (np.ndarray): (N, 4+) boxes.
-        img_wh (tuple[int, int]): The image's (w, h).
-
-    Returns:
-        np.ndarray: bool, shape (N, ).
-    """
+    """Which of (N, 4+) boxes lie entirely outside a ``(w, h)`` image:
+    bool (N, )."""
     w, h = img_wh
     x1, y1, x2, y2 = (xyxy[:, i] for i in range(4))
     return (x1 >= w) | (y1 >= h) | (x2 <= 0) | (y2 <= 0)
 
 
 def clip_boxes(xyxy: np.ndarray, img_wh: Tuple[int, int]) -> np.ndarray:
-    """Clip boxes to their image: ``[0, w] x [0, h]`` (mmpose's
-    ``bbox_clip_border``), the one clipping rule of the package.
-
-    Args:
-        xyxy (np.ndarray): (N, 4) boxes, or (N, 5) with a score column
-            (kept).
-        img_wh (tuple[int, int]): The image's (w, h).
-
-    Returns:
-        np.ndarray: A clipped copy.
-    """
+    """A copy of (N, 4+) boxes clipped to ``[0, w] x [0, h]`` (mmpose's
+    ``bbox_clip_border``), the one clipping rule of the package."""
     clipped = np.array(xyxy, copy=True)
     bbox_clip_border(clipped[..., :4], img_wh)
     return clipped

@@ -1,34 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Checkpoint compatibility between mmengine 0.10.x and torch >= 2.6.
-
-torch 2.6 made ``torch.load(weights_only=True)`` the default. mmengine 0.10.7
-calls ``torch.load`` without ``weights_only``, and the checkpoints its Runner
-writes hold a few non-tensor Python objects: numpy arrays and scalars (in
-``meta['dataset_meta']``) and the ``MessageHub``'s ``HistoryBuffer`` objects.
-``load_from``, ``--resume`` and ``mim test`` then fail with an
-``UnpicklingError``.
-
-Rather than turning the safety off (``weights_only=False`` for every file),
-we allow-list exactly the types such checkpoints contain, through torch's own
-mechanism (:func:`torch.serialization.add_safe_globals`). Plain pickling of a
-``HistoryBuffer`` goes through ``getattr`` (for its bound statistics methods),
-which must never be allow-listed (it reaches any attribute of any object), so
-we also register a ``copyreg`` reducer that pickles a ``HistoryBuffer`` as
-:func:`rebuild_history_buffer` + its three data fields. Checkpoints written
-in a process that imported ``tdmi_mmpose`` (every run of our configs) load
-with ``weights_only=True``; anything else in a checkpoint is still refused by
-torch.
-
-Reading a checkpoint (:func:`load_from_local`, registered as mmengine's
-loader of local files, so ``load_from``, ``--resume``, ``tools/test.py`` and
-the inferencers all use it) names the file in every error: a missing, empty
-(0 bytes), truncated or foreign file is a :class:`InputError` (or
-``FileNotFoundError``) instead of torch's ``PytorchStreamReader failed`` or a
-bare ``EOFError``. :func:`check_state_dict_matches` makes a checkpoint whose
-parameters do not fit the model an error (used by ``tools/test.py`` and
-:class:`~tdmi_mmpose.apis.VideoPose2DInferencer`; fine-tuning with
-``load_from`` stays non-strict, as in mmengine).
-"""
+"""Reading checkpoint files: ``weights_only`` loading under torch >= 2.6
+(an allow-list of the types mmengine checkpoints hold), errors naming the
+file, and the check that a checkpoint fits a model (see docs/inference.md,
+"Checkpoints")."""
 import copyreg
 import os.path as osp
 import zipfile
@@ -47,14 +21,9 @@ from ..utils.errors import InputError
 
 _REGISTERED = False
 
-#: Model keys a checkpoint may lack: BatchNorm's ``num_batches_tracked``
-#: counters (absent from old checkpoints; mmengine ignores them too).
+#: Model keys a checkpoint may lack (BatchNorm counters; mmengine agrees).
 TOLERATED_MISSING_KEYS = ('num_batches_tracked', )
-#: How many mismatching keys an error lists.
 _KEYS_SHOWN = 5
-
-
-#: What the tools suggest after a checkpoint error.
 CHECKPOINT_HINT = ('the checkpoint must be a complete file saved by '
                    'tools/train.py for this config (see docs/inference.md, '
                    '"Checkpoints")')
@@ -67,16 +36,9 @@ def checkpoint_error(message: str) -> InputError:
 
 def rebuild_history_buffer(log_history: np.ndarray, count_history: np.ndarray,
                            max_length: int) -> HistoryBuffer:
-    """Recreate a ``HistoryBuffer`` from its pickled fields.
-
-    Args:
-        log_history (np.ndarray): Logged values.
-        count_history (np.ndarray): Counts of the logged values.
-        max_length (int): Maximum history length.
-
-    Returns:
-        HistoryBuffer: The restored buffer.
-    """
+    """Recreate a ``HistoryBuffer`` from its pickled fields (a
+    ``HistoryBuffer`` pickles through this, not through ``getattr``, which
+    must never be allow-listed)."""
     buf = HistoryBuffer(max_length=int(max_length))
     buf._log_history = np.asarray(log_history)
     buf._count_history = np.asarray(count_history)
@@ -88,19 +50,14 @@ def _reduce_history_buffer(buf: HistoryBuffer):
                                     buf.max_length)
 
 
-#: Where earlier releases defined :func:`rebuild_history_buffer`; their
-#: checkpoints name it so.
+#: Where earlier releases defined :func:`rebuild_history_buffer`.
 LEGACY_HISTORY_BUFFER_NAMES = (
     'tdmi_mmpose.utils.checkpoint.rebuild_history_buffer', )
 
 
 def checkpoint_safe_globals() -> List[object]:
-    """The globals that mmengine/mmpose checkpoints need beyond tensors.
-
-    Returns:
-        list: Classes and functions (and ``(function, legacy dotted name)``
-        pairs) to allow in ``weights_only`` loading.
-    """
+    """The globals beyond tensors that mmengine checkpoints hold (numpy
+    arrays, scalars and dtypes, history buffers), for ``weights_only``."""
     try:
         from numpy.core.multiarray import _reconstruct, scalar
     except ImportError:  # pragma: no cover  (numpy >= 2 moved them)
@@ -108,8 +65,6 @@ def checkpoint_safe_globals() -> List[object]:
     safe = [rebuild_history_buffer, _reconstruct, scalar, np.ndarray, np.dtype]
     safe += [(rebuild_history_buffer, name)
              for name in LEGACY_HISTORY_BUFFER_NAMES]
-    # The concrete dtype classes (np.dtypes.Float32DType, ...) that pickled
-    # numpy arrays and scalars may refer to.
     for name in ('bool_', 'uint8', 'int8', 'int16', 'uint16', 'int32',
                  'uint32', 'int64', 'uint64', 'float16', 'float32',
                  'float64', 'str_'):
@@ -132,7 +87,6 @@ def register_checkpoint_safe_globals() -> None:
     _REGISTERED = True
 
 
-#: The file name suffix of an exported network (ONNX Runtime runs it).
 ONNX_SUFFIX = '.onnx'
 
 
@@ -143,21 +97,8 @@ def is_onnx_file(weights: Optional[str]) -> bool:
 
 
 def check_checkpoint_file(filename: str) -> None:
-    """Cheap checks of a local checkpoint file before ``torch.load``.
-
-    A file written by ``torch.save`` is a zip archive (torch >= 1.6) or a
-    pickle (legacy format). Empty files, truncated archives (their central
-    directory, at the end, is missing) and files of another kind are
-    refused.
-
-    Args:
-        filename (str): The file.
-
-    Raises:
-        FileNotFoundError: The file does not exist.
-        InputError: The path is a folder or a broken link, or the file is
-            empty, truncated or no checkpoint.
-    """
+    """Refuse a missing, empty, truncated or foreign file before
+    ``torch.load`` (a ``torch.save`` file is a zip archive or a pickle)."""
     if osp.isdir(filename):
         raise checkpoint_error(f'checkpoint {filename} is a folder, not a '
                                'file')
@@ -187,21 +128,8 @@ def check_checkpoint_file(filename: str) -> None:
 
 
 def load_from_local(filename: str, map_location=None) -> dict:
-    """mmengine's loader of local checkpoint files, with errors that name
-    the file.
-
-    Args:
-        filename (str): The checkpoint file (``~`` expanded).
-        map_location: As :func:`torch.load`.
-
-    Returns:
-        dict: The loaded checkpoint.
-
-    Raises:
-        FileNotFoundError: The file does not exist.
-        InputError: The file cannot be read as a checkpoint (the
-            message names it and gives torch's error).
-    """
+    """mmengine's loader of local checkpoint files, errors naming the
+    file (``map_location`` as :func:`torch.load`)."""
     filename = osp.expanduser(filename)
     check_checkpoint_file(filename)
     try:
@@ -214,15 +142,8 @@ def load_from_local(filename: str, map_location=None) -> dict:
 
 
 def state_dict_of(checkpoint: dict) -> Dict[str, torch.Tensor]:
-    """The state dict of a loaded checkpoint (its ``state_dict``, or the
-    checkpoint itself), without a DDP ``module.`` prefix.
-
-    Args:
-        checkpoint (dict): A loaded checkpoint or state dict.
-
-    Returns:
-        dict[str, Tensor]: Parameter and buffer name -> value.
-    """
+    """A checkpoint's ``state_dict`` (or the checkpoint itself), without a
+    DDP ``module.`` prefix."""
     if not isinstance(checkpoint, dict):
         raise checkpoint_error(
             f'the checkpoint holds a {type(checkpoint).__name__}, not a '
@@ -237,16 +158,10 @@ def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
                         ) -> Tuple[List[str], List[str], List[str]]:
     """Compare a checkpoint's parameters and buffers with a model's.
 
-    Args:
-        model (torch.nn.Module): The model (unwrapped).
-        checkpoint (dict): A checkpoint or state dict (see
-            :func:`state_dict_of`).
-
     Returns:
-        tuple[list[str], list[str], list[str]]: The model keys the
-        checkpoint lacks (except :data:`TOLERATED_MISSING_KEYS`), the
-        checkpoint keys the model does not have, and the keys whose shapes
-        differ (``'key: checkpoint shape vs model shape'``).
+        tuple[list[str], list[str], list[str]]: The missing keys (except
+        :data:`TOLERATED_MISSING_KEYS`), the unexpected ones and those of
+        another shape (``'key: checkpoint shape vs model shape'``).
     """
     state_dict = state_dict_of(checkpoint)
     expected = model.state_dict()
@@ -264,9 +179,8 @@ def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
 
 
 def non_finite_weights(checkpoint: dict) -> Optional[str]:
-    """The first parameter or buffer of a checkpoint holding a NaN or an
-    infinity, described (``'"head.final.weight": 12 of 4352 values are
-    NaN or infinite'``); ``None`` if every value is finite."""
+    """The first tensor of a checkpoint with a NaN or an infinity,
+    described; ``None`` if all are finite."""
     for key, value in state_dict_of(checkpoint).items():
         if torch.is_tensor(value) and value.is_floating_point():
             bad = int((~torch.isfinite(value)).sum())
@@ -278,25 +192,9 @@ def non_finite_weights(checkpoint: dict) -> Optional[str]:
 
 def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
                              filename: str) -> None:
-    """Require a checkpoint to fit a model exactly (except
-    :data:`TOLERATED_MISSING_KEYS`) and to hold finite weights only.
-
-    A checkpoint of another architecture (or of another number of
-    keypoints) would otherwise load partially and leave the rest of the
-    model randomly initialised, with only a log line; one with NaN weights
-    (a diverged run) would predict nonsense, or fail later naming a
-    prediction field rather than the checkpoint.
-
-    Args:
-        model (torch.nn.Module): The model (unwrapped).
-        checkpoint (dict): The loaded checkpoint.
-        filename (str): Its file, for the error.
-
-    Raises:
-        InputError: Naming the file, the number of missing,
-            unexpected and mis-shaped keys and the first of each, or the
-            first parameter with a non-finite value.
-    """
+    """Require a checkpoint to fit a model exactly (else it would load
+    partially, the rest random) and to hold finite weights only; errors
+    name ``filename``."""
     missing, unexpected, shapes = state_dict_mismatch(model, checkpoint)
     problems = []
     for what, keys in (('missing', missing), ('unexpected', unexpected),
@@ -318,24 +216,9 @@ def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
 
 
 def load_checkpoint_strict(runner, filename: str) -> dict:
-    """Load a checkpoint into a Runner's model, requiring an exact fit.
-
-    Does what ``Runner.load_checkpoint`` does (``after_load_checkpoint``
-    hooks, then the weights, onto CPU first), but the checkpoint must fit the
-    model (:func:`check_state_dict_matches`).
-
-    Args:
-        runner (mmengine.runner.Runner): The runner; its ``load_from`` should
-            be ``None`` (the weights are loaded here).
-        filename (str): The checkpoint.
-
-    Returns:
-        dict: The checkpoint.
-
-    Raises:
-        FileNotFoundError: The file does not exist.
-        InputError: It cannot be read or does not fit the model.
-    """
+    """``Runner.load_checkpoint`` (hooks, then the weights, onto CPU),
+    requiring an exact fit (:func:`check_state_dict_matches`); returns the
+    checkpoint."""
     checkpoint = CheckpointLoader.load_checkpoint(filename, 'cpu')
     runner.call_hook('after_load_checkpoint', checkpoint=checkpoint)
     model = runner.model.module if is_model_wrapper(runner.model) \

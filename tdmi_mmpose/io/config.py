@@ -20,16 +20,12 @@ DATA_ROOT_KEY = 'data_root'
 #: The top-level config key that declares a video model's clip.
 CLIP_KEY = 'frame_offsets'
 _CLIP_REGISTRIES: Tuple[Registry, ...] = (MODELS, DATASETS, TRANSFORMS)
-# Top-level variables whose value other entries are derived from by string
-# concatenation (``data_root + 'annotations/'``, ``init_cfg.checkpoint =
-# backbone_checkpoint``): overriding one rewrites its derived copies too.
+#: Top-level variables that other values are derived from (``data_root +
+#: 'annotations/'``): overriding one rewrites its derived copies too.
 PATH_VARIABLE_SUFFIXES = ('_root', '_file', '_dir', 'checkpoint', '_path')
-#: The dataloaders whose ``batch_size`` must be a positive integer (0 would
-#: fail deep inside torch's sampler).
 DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
-#: Config values checked where present: a batch size of 0 fails deep inside
-#: torch's sampler, 0 or -1 epochs train nothing and exit 0, a NaN learning
-#: rate fails inside torch's optimizer.
+#: Config values checked where present (a batch size of 0 or a NaN learning
+#: rate fails deep inside torch; 0 epochs train nothing and exit 0).
 CONFIG_VALUE_RULES = {
     **{f'{key}.batch_size': positive_integer for key in DATALOADER_KEYS},
     'train_cfg.max_epochs': positive_integer,
@@ -43,9 +39,8 @@ CFG_OPTIONS_FORM = ('key=value pairs, e.g. train_dataloader.batch_size=8 '
 
 
 class CfgOptionsAction(DictAction):
-    """mmengine's ``DictAction`` for ``--cfg-options``, whose errors name
-    the option and the expected ``key=value`` form (argparse's usage error,
-    exit status 2) instead of an unpacking error or an assertion."""
+    """mmengine's ``DictAction`` for ``--cfg-options``, a bad item an
+    argparse usage error naming the expected ``key=value`` form."""
 
     def __call__(self, parser, namespace, values, option_string=None):
         for item in values or []:
@@ -79,28 +74,13 @@ def _normalise_root(old: str, new: str) -> str:
 def retarget_data_root(cfg: Config,
                        new_root: str,
                        key: str = DATA_ROOT_KEY) -> List[Tuple[str, str, str]]:
-    """Point every path that a config derived from ``data_root`` (or another
-    top-level path variable ``key``) at ``new_root``.
-
-    mmengine evaluates ``data_root + 'annotations/val/'`` when the config file
-    is parsed, so overriding ``data_root`` afterwards (``--cfg-options
-    data_root=DIR``) changes nothing else. This rewrites, in place, every
-    string value of the config that starts with the old ``data_root`` (dataset
-    roots, annotation and detection files, the evaluator's ground truth, ...),
-    as well as ``data_root`` itself.
-
-    Args:
-        cfg (Config): A parsed config with a top-level ``data_root``.
-        new_root (str): The new dataset root.
-        key (str): The top-level variable to retarget. Defaults to
-            ``'data_root'``.
+    """Point top-level path variable ``key`` of ``cfg``, and every string
+    value that starts with it, at ``new_root``, in place (mmengine expands
+    ``data_root + '...'`` when it parses the file).
 
     Returns:
         list[tuple[str, str, str]]: ``(key path, old value, new value)`` of
-        every rewritten entry, for logging.
-
-    Raises:
-        KeyError: If the config has no top-level ``key``.
+        every rewritten entry.
     """
     if key not in cfg:
         raise KeyError(
@@ -115,25 +95,18 @@ def retarget_data_root(cfg: Config,
     changes = []
 
     def visit(node: Any, path: str) -> Any:
-        if isinstance(node, str):
-            if node.startswith(old_root):
-                new = new_root + node[len(old_root):]
-                changes.append((path, node, new))
-                return new
-            return node
+        if isinstance(node, str) and node.startswith(old_root):
+            new = new_root + node[len(old_root):]
+            changes.append((path, node, new))
+            return new
         if isinstance(node, dict):
             for key in list(node.keys()):
                 node[key] = visit(node[key], f'{path}.{key}' if path else key)
-            return node
-        if isinstance(node, list):
-            return [visit(v, f'{path}[{i}]') for i, v in enumerate(node)]
-        if isinstance(node, tuple):
-            return tuple(
+        elif isinstance(node, (list, tuple)):
+            return type(node)(
                 visit(v, f'{path}[{i}]') for i, v in enumerate(node))
         return node
 
-    # ``cfg._cfg_dict`` holds the values; iterate a copy of the keys so that
-    # the rewrite goes through Config's own __setitem__.
     for other in list(cfg.keys()):
         if other != key:
             cfg[other] = visit(cfg[other], other)
@@ -142,7 +115,6 @@ def retarget_data_root(cfg: Config,
     return changes
 
 
-#: The config file types mmengine reads.
 CONFIG_EXTENSIONS = ('.py', '.json', '.yml', '.yaml')
 
 
@@ -156,20 +128,8 @@ def _is_not_python(path: str) -> bool:
 
 
 def read_config_file(path: str) -> Config:
-    """Parse a model config file with mmengine, errors naming the file.
-
-    Args:
-        path (str): Config file path.
-
-    Returns:
-        Config: The config, as a :class:`CachedTextConfig`.
-
-    Raises:
-        FileNotFoundError: If ``path`` does not exist.
-        InputError: The file is not of a config type
-            (:data:`CONFIG_EXTENSIONS`) or is not valid Python (naming the
-            line).
-    """
+    """Parse a config file as a :class:`CachedTextConfig`, errors naming
+    the file (and the line of a syntax error)."""
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file not found: {path!r}')
     if not path.endswith(CONFIG_EXTENSIONS):
@@ -188,30 +148,10 @@ def read_config_file(path: str) -> Config:
 
 def load_config(path: str,
                 cfg_options: Optional[Dict[str, Any]] = None) -> Config:
-    """Parse a config file and apply ``--cfg-options`` overrides.
-
-    An override of a top-level path variable that the config defines as a
-    string (``data_root``, ``backbone_checkpoint``, any key ending in
-    :data:`PATH_VARIABLE_SUFFIXES`) is applied with
-    :func:`retarget_data_root`, so every value derived from it follows; the
-    other overrides are merged as mmengine does.
-
-    Args:
-        path (str): Config file path.
-        cfg_options (dict, optional): Overrides in mmengine's ``key.sub=value``
-            form (as produced by ``DictAction``).
-
-    Returns:
-        Config: The config (a :class:`CachedTextConfig`), its clip given to
-        every component (:func:`apply_clip`).
-
-    Raises:
-        FileNotFoundError: If ``path`` does not exist.
-        InputError: The file is not a config (:func:`read_config_file`),
-            or a value of :data:`CONFIG_VALUE_RULES` breaks its rule (a
-            ``batch_size`` or ``max_epochs`` that is not a positive
-            integer, a NaN learning rate).
-    """
+    """Parse a config file as a :class:`CachedTextConfig`, apply
+    ``cfg_options`` (``DictAction``'s; a path variable's with
+    :func:`retarget_data_root`), check :data:`CONFIG_VALUE_RULES` and
+    :func:`apply_clip`."""
     cfg = read_config_file(path)
     options = dict(cfg_options or {})
     for key in [k for k in options if is_path_variable(k)]:
@@ -232,10 +172,8 @@ def load_config(path: str,
 
 
 class CachedTextConfig(Config):
-    """mmengine's :class:`Config` whose ``pretty_text`` is formatted once
-    per content: mmengine's Runner asks for it at every checkpoint, in its
-    hooks and log (7 times in a short training run), and yapf takes about
-    a second each time for our configs. The text is the same."""
+    """mmengine's :class:`Config` whose ``pretty_text`` (about a second of
+    yapf, asked for 7 times in a short run) is formatted once per content."""
 
     @property
     def pretty_text(self) -> str:
@@ -259,25 +197,14 @@ def _init_arguments(type_name: object) -> Tuple[str, ...]:
 
 
 def apply_clip(cfg: Config) -> Optional[List[int]]:
-    """Give every component the clip that the config declares once, in its
-    top-level ``frame_offsets`` (e.g. ``[-2, -1, 0, 1, 2]``, time order,
-    0 the key frame).
-
-    Every component config (in MODELS, DATASETS or TRANSFORMS) whose class
-    takes ``frame_offsets`` gets them (the datasets, the pose estimator),
-    and every one that takes ``num_frames`` gets T, their number (the TDE),
-    replacing what the component config said. :func:`load_config` calls it;
-    call it on a config parsed another way (the inferencer does).
-
-    Args:
-        cfg (Config): The config, modified in place.
+    """Give every component the clip the config declares once, in its
+    top-level ``frame_offsets``: each component (MODELS, DATASETS,
+    TRANSFORMS) whose class takes ``frame_offsets`` gets them, each that
+    takes ``num_frames`` gets T (``cfg`` is modified in place).
 
     Returns:
-        list[int], optional: The checked offsets; ``None`` when the config
-        declares no clip (an image model), which is left unchanged.
-
-    Raises:
-        InputError: ``frame_offsets`` are not distinct integers with 0.
+        list[int], optional: The checked offsets; ``None`` without a clip
+        (an image model).
     """
     if cfg.get(CLIP_KEY) is None:
         return None
@@ -304,18 +231,8 @@ def apply_clip(cfg: Config) -> Optional[List[int]]:
 
 
 def parse_component_option(text: str, option: str) -> Dict[str, Any]:
-    """A component config given on the command line: a type name
-    (``OneEuroFilter``) or a dict of literals, as ``dict(type='X', a=1)``
-    or ``{'type': 'X', 'a': 1}``; anything else is an :class:`InputError`
-    naming ``option``.
-
-    Args:
-        text (str): The option's value.
-        option (str): The option's name, for the error.
-
-    Returns:
-        dict: The config, with ``type``.
-    """
+    """A component config from option ``option``: a type name or a dict
+    of literals (``dict(type='X', a=1)`` or ``{'type': 'X', 'a': 1}``)."""
     if text.isidentifier():
         return dict(type=text)
     try:

@@ -1,21 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """The one reader of detection files: COCO detection results (the dataset's
-``bbox_file``) and person-box files for video inference
-(:class:`~.person_boxes.PersonBoxSource`).
-
-Each record is checked with :data:`~.records.DETECTION_SCHEMA` (``bbox``
-``[x, y, w, h]`` of finite numbers within ``COORDINATE_LIMIT``, a finite
-``score``, 1 if absent; ``frame_index`` an integer >= 0) and must say which
-frame it belongs to (one of the caller's ``keys``: ``image_id``,
-``image_name``, ``frame_index``). Then, the one policy of both readers:
-
-- a record whose ``category_id`` is not person (1) is skipped, counted as
-  ``det_not_person``;
-- a record with an empty box (``w <= 0`` or ``h <= 0``, as detectors
-  sometimes write) is skipped, counted as ``empty_bbox``;
-
-and the callers log the counts.
-"""
+``bbox_file``) and person-box files for video inference."""
 from collections import Counter
 from typing import List, Sequence, Tuple, Union
 
@@ -30,27 +15,22 @@ def read_detections(source: Union[str, list],
                     keys: Sequence[str],
                     name: str = 'detections',
                     allow_empty: bool = True) -> Tuple[List[dict], Counter]:
-    """Read and check a list of detection records.
+    """Read and check detection records (:data:`~.records.DETECTION_SCHEMA`
+    and one of ``keys``); records of a category other than person, and
+    empty boxes (``w <= 0`` or ``h <= 0``), are skipped and counted.
 
     Args:
         source (str | list): The file, or its loaded content.
-        keys (Sequence[str]): The fields that may say which frame a record
-            belongs to, in order of preference; every record needs one.
-        name (str): How to name a loaded ``source`` in errors (a file is
-            named by its path). Defaults to ``'detections'``.
-        allow_empty (bool): Whether an empty list is valid. Defaults to
-            ``True``.
+        keys (Sequence[str]): The fields that may say a record's frame, in
+            order of preference.
+        name (str): How to name loaded content in errors. Defaults to
+            ``'detections'``.
+        allow_empty (bool): Whether ``[]`` is valid. Defaults to ``True``.
 
     Returns:
-        tuple:
-        - detections (list[dict]): The kept records, in file order:
-          ``key`` (``(field, value)``, one of ``keys``), ``bbox`` (float64
-          (4, ) xywh), ``score`` (float), ``index`` (position in the file).
-        - skipped (Counter): ``det_not_person`` and ``empty_bbox`` counts.
-
-    Raises:
-        InputError: Not a (non-empty) list, or a record that breaks the
-            rules, naming the file and ``detection #<index>``.
+        tuple[list[dict], Counter]: The kept records in file order (``key``
+        ``(field, value)``, ``bbox`` float64 (4, ) xywh, ``score``, ``index``
+        in the file), and the ``det_not_person`` and ``empty_bbox`` counts.
     """
     if isinstance(source, str):
         name, source = source, load_json(source, 'Detection file')

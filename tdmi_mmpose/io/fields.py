@@ -1,14 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
 """The rules of input fields, each written once, and the one way to check a
-record against them.
-
-A *rule* is a function of a JSON value that returns ``None`` when the value
-is valid, else what is wrong with it, phrased to follow the field's name
-(``'must be an integer, got 1.5'``). A *schema* is a table field -> rule.
-:func:`check_record` applies a schema to a record and raises the package's
-one error type, :class:`InputError`, as ``<file>: <record>: field "<field>"
-<what is wrong>.``; :func:`check_value` does the same for one value. Code
-that reads a checked record trusts it.
+record against them. A *rule* maps a JSON value to ``None`` (valid) or what
+is wrong with it (``'must be an integer, got 1.5'``); a *schema* is a table
+field -> rule; :func:`check_record` raises ``<where>: field "<f>" <problem>.``
 """
 import math
 import numbers
@@ -18,15 +12,12 @@ import numpy as np
 
 from ..utils.errors import InputError
 
-#: Allowed keypoint visibility flags in ground truth, as COCO and PoseTrack18:
-#: 0 not annotated, 1 annotated (PoseTrack18 and PoseTrack21 use 0 and 1),
-#: 2 annotated and visible (COCO). Anything else (-1, NaN, 0.5) is an error.
+#: Keypoint visibility flags in ground truth: 0 not annotated, 1 annotated
+#: (PoseTrack), 2 annotated and visible (COCO).
 VISIBILITY_FLAGS = (0, 1, 2)
 
-#: Largest absolute pixel position or box size read from a file (keypoints,
-#: boxes, ignore regions): no video frame is that large, and a value above it
-#: (e.g. ``1e30`` from a broken export) is an error, not a far-away point.
-#: Well within float32 range, so no value turns infinite in training.
+#: Largest absolute pixel position or box size read from a file (a broken
+#: export's ``1e30`` is an error), well within float32 range.
 COORDINATE_LIMIT = 1e5
 
 #: A rule: ``None`` if the value is valid, else what is wrong with it.
@@ -72,17 +63,8 @@ integer, positive_integer, non_empty_string, boolean, image_id, \
 
 def array_problem(values: object,
                   limit: Optional[float] = None) -> Optional[str]:
-    """What is wrong with an array of numbers: a NaN or an infinity, or
-    (with ``limit``) an absolute value above it.
-
-    Args:
-        values (array-like): Numbers, any shape.
-        limit (float, optional): The largest allowed absolute value.
-
-    Returns:
-        str, optional: E.g. ``'value nan at index 8 is not a finite number
-        (1 non-finite value(s) in all)'`` (the flat index).
-    """
+    """What is wrong with an array of numbers (any shape): the first NaN or
+    infinity, or (with ``limit``) absolute value above it, by flat index."""
     flat = np.asarray(values, dtype=np.float64).reshape(-1)
     bad = np.flatnonzero(~np.isfinite(flat))
     if bad.size:
@@ -104,13 +86,10 @@ def numbers_rule(shape: str,
     Args:
         shape (str): What the list holds, for errors (``'[x, y, w, h]'``).
         count (int, optional): The exact length. Defaults to any.
-        min_count (int): The least length. Defaults to 0.
-        limit (float, optional): The largest absolute value. Defaults to
-            :data:`COORDINATE_LIMIT`; ``None`` for any finite number.
-
-    Returns:
-        Rule: The numbers checked are the first ``count or min_count`` (all
-        if both are 0).
+        min_count (int): The least length; only the first ``count or
+            min_count`` values (all if both are 0) are checked.
+        limit (float, optional): The largest absolute value; ``None`` for
+            any finite number. Defaults to :data:`COORDINATE_LIMIT`.
     """
 
     def rule(values):
@@ -128,19 +107,9 @@ def numbers_rule(shape: str,
 
 
 def keypoints_rule(num_keypoints: int, ground_truth: bool = True) -> Rule:
-    """A rule for an annotation's ``keypoints``: ``num_keypoints`` triples
-    x, y, v of finite numbers, the positions within
-    :data:`COORDINATE_LIMIT`; in ground truth ``v`` is one of
-    :data:`VISIBILITY_FLAGS`, in predictions the third value is a score.
-
-    Args:
-        num_keypoints (int): K.
-        ground_truth (bool): Whether the keypoints are ground truth.
-            Defaults to ``True``.
-
-    Returns:
-        Rule: The rule.
-    """
+    """A rule for ``keypoints``: K triples of finite numbers, positions
+    within :data:`COORDINATE_LIMIT`, the third a flag of
+    :data:`VISIBILITY_FLAGS` in ground truth (a score in predictions)."""
     values_rule = numbers_rule('numbers', limit=None)
 
     def rule(values):
@@ -177,17 +146,8 @@ def optional(rule: Rule) -> Rule:
 
 def error(where: str, problem: str,
           field: Optional[str] = None) -> InputError:
-    """The error of bad input: ``<where>: field "<field>" <problem>.``
-    (``<where>: <problem>`` for ``value ...`` and ``missing field ...``).
-
-    Args:
-        where (str): The file and record, e.g. ``'a.json: image 7'``.
-        problem (str): What is wrong (a rule's answer).
-        field (str, optional): The field, when ``where`` does not name it.
-
-    Returns:
-        InputError: To raise.
-    """
+    """The error ``<where>: field "<field>" <problem>.`` (``<where>:
+    <problem>`` for ``value ...`` and ``missing field ...``)."""
     head = f'{where}: field "{field}"' if field else where
     sep = ': ' if problem.startswith(('value', 'index', 'missing')) else ' '
     return InputError(f'{head}{sep}{problem.rstrip(".")}.')
@@ -198,18 +158,8 @@ def record_problem(record: object,
                    required: Iterable[str] = (),
                    checks: Iterable[Callable[[dict], Optional[str]]] = ()
                    ) -> Optional[Tuple[str, Optional[str]]]:
-    """What is wrong with a record, and in which field.
-
-    Args:
-        record (object): The record (should be a dict).
-        schema (dict): Field -> rule, for the fields present.
-        required (Iterable[str]): Fields that must be present.
-        checks (Iterable[callable]): Rules of the whole record (e.g. two
-            fields that must match), returning a full problem.
-
-    Returns:
-        tuple[str, str | None], optional: The problem and its field.
-    """
+    """``(problem, field or None)`` of a record (see
+    :func:`check_record`), ``None`` if it is valid."""
     if not isinstance(record, dict):
         return (f'should be a JSON object (a dict), got '
                 f'{type(record).__name__}', None)
@@ -233,20 +183,17 @@ def check_record(record: object,
                  required: Iterable[str] = (),
                  checks: Iterable[Callable[[dict], Optional[str]]] = ()
                  ) -> dict:
-    """Check a record against a schema (see :func:`record_problem`).
+    """Check a record (should be a dict) against a schema.
 
     Args:
         record (object): The record.
-        schema (dict): Field -> rule.
+        schema (dict): Field -> rule, for the fields present.
         where (str): The file and record, e.g. ``'a.json: image 7'``.
         required (Iterable[str]): Fields that must be present.
         checks (Iterable[callable]): Rules of the whole record.
 
     Returns:
-        dict: ``record``, unchanged.
-
-    Raises:
-        InputError: ``<where>: field "<field>" <what is wrong>.``
+        dict: ``record``.
     """
     problem = record_problem(record, schema, required, checks)
     if problem:
@@ -256,18 +203,8 @@ def check_record(record: object,
 
 def check_value(value: object, rule: Rule, where: str,
                 field: Optional[str] = None) -> object:
-    """Check one value (see :func:`check_record`); returns it.
-
-    Args:
-        value (object): The value.
-        rule (Rule): Its rule.
-        where (str): The file and record (and the field, without
-            ``field``).
-        field (str, optional): The field's name.
-
-    Returns:
-        object: ``value``, unchanged.
-    """
+    """Check one value against its rule (see :func:`error`); returns
+    it."""
     problem = rule(value)
     if problem:
         raise error(where, problem, field)
@@ -275,14 +212,5 @@ def check_value(value: object, rule: Rule, where: str,
 
 
 def check_fields(record: object, fields: Iterable[str], where: str) -> dict:
-    """Check that a record is a dict with the given fields (no rules).
-
-    Args:
-        record (object): The record.
-        fields (Iterable[str]): The required fields.
-        where (str): The file and record, for errors.
-
-    Returns:
-        dict: ``record``.
-    """
+    """Check that a record is a dict with the given fields; returns it."""
     return check_record(record, {}, where, fields)

@@ -22,19 +22,10 @@ def read_frame(frame: FrameType,
                backend_args: Optional[dict] = None,
                color_type: str = 'color',
                imdecode_backend: str = 'cv2') -> np.ndarray:
-    """Decode one video frame.
-
-    Args:
-        frame (str | np.ndarray): An image file (read with mmengine's
-            ``fileio``; ``FileNotFoundError`` names a missing one) or an
-            image, (H, W, 3) BGR or (H, W) grey.
-        backend_args (dict, optional): mmengine file backend arguments.
-        color_type, imdecode_backend (str): Of :func:`mmcv.imfrombytes`.
-
-    Returns:
-        np.ndarray: The image (H, W, 3), BGR (a BGR array as it is); an
-        undecodable file or a non-image is an :class:`InputError`.
-    """
+    """Decode one video frame (the package's one frame decoder): an image
+    file (mmengine ``fileio``, ``backend_args``; ``color_type`` and
+    ``imdecode_backend`` of :func:`mmcv.imfrombytes`) or an image, (H, W, 3)
+    BGR or (H, W) grey, to an (H, W, 3) BGR image."""
     if isinstance(frame, np.ndarray):
         if frame.ndim == 2:
             return mmcv.gray2bgr(frame)
@@ -59,8 +50,8 @@ def read_frame(frame: FrameType,
 
 
 def read_image_size(path: str) -> Optional[Tuple[int, int]]:
-    """(width, height) from an image file's header (PIL; the pixels are not
-    decoded), ``None`` if the file is missing or unreadable."""
+    """(width, height) from an image file's header, ``None`` if the file is
+    missing or unreadable."""
     try:
         from PIL import Image
         with Image.open(path) as img:
@@ -71,9 +62,7 @@ def read_image_size(path: str) -> Optional[Tuple[int, int]]:
 
 def check_frame_size(frame: np.ndarray, reference_shape: Tuple[int, ...],
                      name: str, reference_name: str) -> None:
-    """The one rule that all frames of a video have one size: an
-    :class:`InputError` naming ``name`` (e.g. its file) if ``frame``'s shape
-    is not that of another frame (``reference_name``)."""
+    """The one rule that all frames of a video have one size."""
     if frame.shape != tuple(reference_shape):
         raise InputError(
             f'{name} has shape {frame.shape}, but {reference_name} has shape '
@@ -98,8 +87,7 @@ def is_image_file(path: str) -> bool:
 
 
 def list_frame_files(folder: str) -> List[str]:
-    """The image files of a folder (by MIME type), sorted by name: the frame
-    order of a video given as a folder of frames."""
+    """The image files of a folder, sorted by name (the frame order)."""
     return sorted(
         osp.join(folder, name) for name in os.listdir(folder)
         if is_image_file(name) and osp.isfile(osp.join(folder, name)))
@@ -109,14 +97,9 @@ def open_frame_stream(
         video: Union[str, np.ndarray,
                      Iterable[FrameType]]) -> Iterable[FrameType]:
     """A video as a stream of frames, in time order: a video file (an
-    ``mmcv.VideoReader``), a folder of frames (:func:`list_frame_files`), an
-    image file or array (one frame), a camera index or stream URL
-    (:func:`~tdmi_mmpose.io.streams.live_source`; a
-    :class:`~tdmi_mmpose.io.streams.LiveStream`, as is a ``cv2.VideoCapture``
-    given), or an iterable of image files / arrays (as it is). A missing
-    path, a folder without images, a video without decodable frames, a
-    camera or stream that cannot be opened or a file that is neither (by its
-    extension) is an error naming the path."""
+    ``mmcv.VideoReader``), a folder of frames, an image file or array (one
+    frame), a camera or stream URL or ``cv2.VideoCapture`` (a
+    :class:`~.streams.LiveStream`), or an iterable of frames (as it is)."""
     if isinstance(video, np.ndarray):
         return [video]
     if isinstance(video, cv2.VideoCapture) or live_source(video) is not None:
@@ -136,7 +119,7 @@ def open_frame_stream(
         frames = reader if reader.opened and len(reader) > 0 else []
         problem = (f'Cannot decode the video file {video} (no frames could '
                    'be read).')
-    elif _mime_kind(video) == 'image':
+    elif is_image_file(video):
         frames = [video]
     else:
         problem = (f'{video} is neither a video file nor an image (by its '

@@ -12,20 +12,8 @@ from ..utils.errors import InputError
 
 
 def load_json(path: str, what: str = 'File') -> object:
-    """Load a JSON file with :func:`mmengine.fileio.load`.
-
-    Args:
-        path (str): The file (any mmengine file backend).
-        what (str): How to name the file in errors. Defaults to ``'File'``.
-
-    Returns:
-        object: The parsed JSON.
-
-    Raises:
-        FileNotFoundError: The file does not exist.
-        InputError: The path is a folder or a broken link, or the file is
-            empty, not UTF-8 or not valid JSON.
-    """
+    """Load a JSON file (any mmengine file backend), errors naming it as
+    ``what`` (a missing file is a ``FileNotFoundError``)."""
     if osp.islink(path) and not osp.exists(path):
         raise InputError(f'{what} {path} is a broken symbolic link (or a '
                          f'loop of links): it points to {os.readlink(path)}')
@@ -44,19 +32,8 @@ def load_json(path: str, what: str = 'File') -> object:
 
 
 def check_json_finite(data: object, source: str) -> None:
-    """Check that a loaded JSON object holds no NaN or infinity anywhere
-    (Python's ``json`` reads the non-standard ``NaN`` and ``Infinity``), so
-    that it can be written back as strict JSON.
-
-    Args:
-        data (object): The loaded JSON.
-        source (str): Its file, for errors.
-
-    Raises:
-        InputError: Naming ``source``, the JSON path of the first
-            non-finite value (e.g. ``annotations[3].keypoints[7]``) and the
-            value.
-    """
+    """Check that loaded JSON holds no NaN or infinity (which Python's
+    ``json`` reads); the error names the path, e.g. ``annotations[3].x``."""
     stack = [(data, '')]
     while stack:
         value, key = stack.pop()
@@ -74,20 +51,7 @@ def check_json_finite(data: object, source: str) -> None:
 
 def json_files(path: str) -> List[str]:
     """The JSON files behind a path: the ``*.json`` files of a folder
-    (sorted by name, not recursive), or the file itself.
-
-    Args:
-        path (str): A folder or a file.
-
-    Returns:
-        list[str]: The files.
-
-    Raises:
-        FileNotFoundError: The path does not exist, or the folder has no
-            ``.json`` file.
-        InputError: The folder holds a folder named ``*.json`` or a
-            broken link (not skipped silently).
-    """
+    (sorted, not recursive; none is an error), or the file itself."""
     if not fileio.isdir(path):
         if not fileio.exists(path):
             raise FileNotFoundError(f'{path}: no such file or folder.')
@@ -115,19 +79,8 @@ def json_files(path: str) -> List[str]:
 
 
 def json_files_of(paths: Sequence[str]) -> List[str]:
-    """The JSON files behind several paths (:func:`json_files` of each, in
-    order), each file once.
-
-    Args:
-        paths (Sequence[str]): Folders and/or files.
-
-    Returns:
-        list[str]: The files.
-
-    Raises:
-        InputError: A file is reached twice (a folder given twice, or a
-            file and its folder), naming the file and both inputs.
-    """
+    """:func:`json_files` of each path, in order; a file reached twice is
+    an error."""
     files, given_by = [], {}
     for item in paths:
         for path in json_files(item):
@@ -148,18 +101,7 @@ def json_files_of(paths: Sequence[str]) -> List[str]:
 def check_no_other_files(folder: str, names: Container[str],
                          what: str) -> None:
     """Check that a folder holds no ``*.json`` file but ``<name>.json`` of
-    ``names`` (a file nothing reads is an error, not ignored silently).
-
-    Args:
-        folder (str): The folder (its ``*.json`` files, see
-            :func:`json_files`).
-        names (Container[str]): The expected file names without ``.json``.
-        what (str): Why the other files are wrong, e.g. ``'prediction
-            file(s) of videos without ground truth in gt/'``.
-
-    Raises:
-        InputError: Naming the folder, the count and the first files.
-    """
+    ``names``; ``what`` says what the others are."""
     other = [
         osp.basename(f) for f in json_files(folder)
         if osp.splitext(osp.basename(f))[0] not in names
@@ -169,7 +111,6 @@ def check_no_other_files(folder: str, names: Container[str],
                          'remove them or add their videos.')
 
 
-#: The command-line flag that lets a tool replace an earlier run's output.
 OVERWRITE_FLAG = '--overwrite'
 
 
@@ -177,26 +118,19 @@ def check_no_earlier_run(folder: str, written: Container[str] = (),
                          overwrite: bool = False,
                          is_output: Optional[Callable[[str], bool]] = None,
                          what: str = 'JSON') -> List[str]:
-    """Check that an output folder holds no file of an earlier run (one
-    ending in ``extensions`` that this run will not write): else the folder
-    would mix two runs.
+    """Check that an output folder holds no output file of an earlier run
+    (one this run will not write), which would mix two runs.
 
     Args:
-        folder (str): The output folder (may not exist yet).
-        written (Container[str]): The file names this run writes (each
-            replaced whole, so no mixing).
-        overwrite (bool): Allow them (the caller replaces the folder
-            whole, or removes them). Defaults to ``False``.
+        folder (str): The output folder (may be missing).
+        written (Container[str]): The file names this run writes.
+        overwrite (bool): Allow earlier files (the caller removes them).
         is_output (Callable[[str], bool], optional): Whether a file name is
             an output file. Defaults to names ending in ``.json``.
         what (str): What they are, in the error. Defaults to ``'JSON'``.
 
     Returns:
         list[str]: The earlier files' paths (empty unless ``overwrite``).
-
-    Raises:
-        InputError: Without ``overwrite``, naming the folder, the number
-            of earlier files, the first ones and :data:`OVERWRITE_FLAG`.
     """
     if not osp.isdir(folder):
         return []

@@ -2,7 +2,6 @@
 """PoseTrack18 keypoints (names from mmpose's ``posetrack18`` metainfo) and
 the ``categories`` entry of PoseTrack18-layout files."""
 import os.path as osp
-from collections import OrderedDict
 from typing import List, Sequence
 
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
@@ -12,13 +11,8 @@ PERSON_CATEGORY_ID = 1
 
 
 def posetrack18_metainfo_file() -> str:
-    """mmpose's PoseTrack18 metainfo config, as an absolute path when the
-    installed mmpose ships it (avoids mmpose's "file does not exist, using the
-    matched one" warning).
-
-    Returns:
-        str: The path of ``configs/_base_/datasets/posetrack18.py``.
-    """
+    """mmpose's PoseTrack18 metainfo config, an absolute path where the
+    installed mmpose ships it (no "using the matched one" warning)."""
     import mmpose
     rel = 'configs/_base_/datasets/posetrack18.py'
     path = osp.join(osp.dirname(mmpose.__file__), '.mim', rel)
@@ -29,15 +23,18 @@ def posetrack18_metainfo_file() -> str:
 POSETRACK18_METAINFO = parse_pose_metainfo(
     dict(from_file=posetrack18_metainfo_file()))
 
-#: PoseTrack18 keypoint names, in annotation order (from mmpose's metainfo).
-POSETRACK18_KEYPOINT_NAMES = tuple(
-    POSETRACK18_METAINFO['keypoint_id2name'][i]
-    for i in range(POSETRACK18_METAINFO['num_keypoints']))
 
-#: The ``categories[].skeleton`` of the PoseTrack18 release files (1-based
-#: keypoint indices, 19 links). mmpose's metainfo ``skeleton_links`` is the
-#: drawing skeleton (16 links) and does not list the head-ear links the
-#: release files carry, so the release's list is kept here, once.
+def metainfo_keypoint_names(metainfo: dict) -> List[str]:
+    """The keypoint names of parsed metainfo, in annotation order."""
+    return [metainfo['keypoint_id2name'][i]
+            for i in range(metainfo['num_keypoints'])]
+
+
+POSETRACK18_KEYPOINT_NAMES = tuple(
+    metainfo_keypoint_names(POSETRACK18_METAINFO))
+
+#: The release files' ``categories[].skeleton`` (1-based, 19 links; mmpose's
+#: drawing skeleton lacks the head-ear links).
 POSETRACK18_SKELETON = ((16, 14), (14, 12), (17, 15), (15, 13), (12, 13),
                         (6, 12), (7, 13), (6, 7), (6, 8), (7, 9), (8, 10),
                         (9, 11), (2, 3), (1, 2), (1, 3), (2, 4), (3, 5),
@@ -48,23 +45,10 @@ def posetrack_categories(
         keypoint_names: Sequence[str] = POSETRACK18_KEYPOINT_NAMES,
         skeleton: Sequence[Sequence[int]] = POSETRACK18_SKELETON
 ) -> List[dict]:
-    """The ``categories`` list of a PoseTrack18-layout file.
-
-    Args:
-        keypoint_names (Sequence[str]): The keypoint names. Defaults to
-            PoseTrack18's.
-        skeleton (Sequence[Sequence[int]]): 1-based keypoint index pairs.
-            Defaults to the PoseTrack18 release skeleton.
-
-    Returns:
-        list[dict]: One ``person`` category (``supercategory``, ``name``,
-        ``id``, ``keypoints``, ``skeleton``).
-    """
+    """The ``categories`` of a PoseTrack18-layout file: one ``person``
+    with ``keypoint_names`` and ``skeleton`` (1-based pairs)."""
     return [
-        OrderedDict(
-            supercategory='person',
-            name='person',
-            id=PERSON_CATEGORY_ID,
-            keypoints=list(keypoint_names),
-            skeleton=[list(link) for link in skeleton])
+        dict(supercategory='person', name='person', id=PERSON_CATEGORY_ID,
+             keypoints=list(keypoint_names),
+             skeleton=[list(link) for link in skeleton])
     ]

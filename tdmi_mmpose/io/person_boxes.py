@@ -19,23 +19,9 @@ BoxesType = Union[str, dict, Sequence]
 
 def as_box_array(boxes, bbox_format: str = 'xyxy',
                  what: str = 'boxes') -> np.ndarray:
-    """Normalise the boxes of one frame to an (N, 5) array.
-
-    Args:
-        boxes (array-like): (N, 4) boxes or (N, 5) boxes with a score in the
-            last column; ``None`` or an empty list means no box.
-        bbox_format (str): ``'xyxy'`` (x1, y1, x2, y2) or ``'xywh'``
-            (x, y, w, h). Defaults to ``'xyxy'``.
-        what (str): How to name the boxes in errors.
-
-    Returns:
-        np.ndarray: float32 (N, 5) boxes, x1, y1, x2, y2, score (1 where no
-        score was given).
-
-    Raises:
-        InputError: The shape is wrong or a value (a score included) is NaN
-            or infinite (a NaN score would silently fail every threshold).
-    """
+    """The boxes of one frame, (N, 4) or (N, 5) with a score (``None`` or
+    empty: none), in ``bbox_format`` (``'xyxy'`` or ``'xywh'``), as float32
+    (N, 5) x1, y1, x2, y2, score (1 if not given); errors name ``what``."""
     if bbox_format not in ('xyxy', 'xywh'):
         raise InputError(f"bbox_format must be 'xyxy' or 'xywh', got "
                          f'{bbox_format!r}.')
@@ -64,25 +50,18 @@ def check_person_boxes(boxes: np.ndarray,
                        img_shape: Tuple[int, int],
                        what: str,
                        drop_invalid: bool = False) -> Tuple[np.ndarray, bool]:
-    """Check boxes against their image and clip them to it.
-
-    A box partly outside the image is clipped to ``[0, w] x [0, h]`` (the
-    one rule of :func:`~tdmi_mmpose.io.clip_boxes`,
-    also used by :class:`PoseTrackVideoDataset`). A box that is
-    not finite, has ``x2 <= x1`` or ``y2 <= y1`` (e.g. x, y, w, h given as
-    x1, y1, x2, y2) or lies entirely outside the image is an error, or
-    silently dropped with ``drop_invalid`` (for detector output).
+    """Clip boxes to their image (:func:`~.boxes.clip_boxes`); one not
+    finite, empty or entirely outside is an error (dropped with
+    ``drop_invalid``, for detector output).
 
     Args:
         boxes (np.ndarray): (N, 5) boxes x1, y1, x2, y2, score.
         img_shape (tuple[int, int]): The image's (h, w).
         what (str): How to name the boxes in errors (e.g. the frame).
-        drop_invalid (bool): Drop invalid boxes instead of raising an error.
-            Defaults to ``False``.
+        drop_invalid (bool): Drop invalid boxes instead.
 
     Returns:
-        tuple: ``(clipped, any_clipped)``, the clipped (M, 5) boxes and
-        whether any kept box was changed by clipping.
+        tuple: The clipped (M, 5) boxes, and whether clipping changed any.
     """
     h, w = img_shape[:2]
     empty = ~((boxes[:, 2] > boxes[:, 0]) & (boxes[:, 3] > boxes[:, 1]))
@@ -104,29 +83,15 @@ def check_person_boxes(boxes: np.ndarray,
 
 
 def _load_json(source: Union[str, dict, list]) -> Union[dict, list]:
-    """Load a JSON file (errors name the file); loaded content is returned
-    as is."""
+    """A JSON file's content; loaded content as it is."""
     if isinstance(source, str):
         return load_json(source, 'Person box / annotation file')
     return source
 
 
 def image_ids_from_annotation(ann: Union[str, dict]) -> List:
-    """The image ids of a video's frames, in frame order, from a COCO /
-    PoseTrack annotation file.
-
-    Frames are ordered by ``frame_id`` where every image has one, else by
-    ``file_name`` (PoseTrack file names are frame numbers). The file must
-    describe this one video (e.g. one PoseTrack per-video file).
-
-    Args:
-        ann (str | dict): The annotation file (or its loaded content) with
-            an ``images`` list of dicts with ``id`` and ``file_name`` or
-            ``frame_id``.
-
-    Returns:
-        list: The image id of frame 0, 1, ...
-    """
+    """The image ids of one video's frames (:func:`~.videos.order_frames`)
+    from a COCO / PoseTrack annotation file or its loaded content."""
     content = _load_json(ann)
     images = content.get('images') if isinstance(content, dict) else None
     if not isinstance(images, list) or not images:
@@ -137,54 +102,19 @@ def image_ids_from_annotation(ann: Union[str, dict]) -> List:
 
 
 class PersonBoxSource:
-    """The user's person boxes of every frame of a stream.
-
-    Accepted forms of ``boxes``:
-
-    - a sequence with one entry per frame, each an (N, 4) array-like of
-      x1, y1, x2, y2 boxes or (N, 5) with a score in the last column
-      (boxes without a score get 1); an empty entry is a frame without
-      people;
-    - a COCO-style JSON file (path or loaded content), boxes as COCO x, y,
-      w, h:
-
-      - a non-empty list of detections ``{"frame_index": i, "bbox": [x,
-        y, w, h], "score": s}`` (``frame_index`` is the 0-based position
-        of the frame in the stream; an empty list is an error);
-      - a list of COCO detection results ``{"image_id": id, "bbox": [...],
-        "score": s, "category_id": 1}``, with ``image_ids`` saying which
-        image id each frame has (a list, or a COCO / PoseTrack annotation
-        file whose ``images`` list, ordered by ``frame_id``, gives it; see
-        :func:`image_ids_from_annotation`);
-      - a COCO annotation dict with ``images`` and ``annotations`` (the
-        ``images`` list gives the frame order; annotations without a score
-        get 1).
-
-      Detection records follow the one detection-file reader
-      (:func:`~tdmi_mmpose.io.detections.read_detections`): entries of a
-      category other than person (1) and entries with an empty box
-      (``w <= 0`` or ``h <= 0``) are skipped, counted in ``skip_counts``
-      and logged once.
-
-    Boxes with a score below ``score_thr`` are dropped (user boxes are not
-    suppressed by NMS). NaN or infinite coordinates and scores are errors.
-
-    The boxes must fit the stream (:meth:`check_length`, called before the
-    first frame of a folder or list, else after the last frame): a
-    per-frame list needs one entry per frame, a ``frame_index`` must be a
-    frame of the stream, and image ids must be given for every frame (more
-    ids than frames, e.g. an annotation file of the whole video for its
-    first frames, is logged with the counts) and at least one must occur in
-    the file. Entries with an image id not in ``image_ids`` belong to other
-    videos of a shared file and are skipped.
+    """The user's person boxes of every frame of a stream, in the forms and
+    with the rules of docs/inference.md, "Person boxes" (a per-frame list,
+    or a COCO-style file of detections keyed by ``frame_index`` or
+    ``image_id``, or of annotations); records are read by
+    :func:`~.detections.read_detections`.
 
     Args:
-        boxes (str | dict | Sequence): The boxes, see above.
-        image_ids (str | dict | Sequence, optional): Image id of each frame,
-            for JSON detections keyed by ``image_id``. Defaults to ``None``.
+        boxes (str | dict | Sequence): The boxes.
+        image_ids (str | dict | Sequence, optional): Image id of each frame
+            (ids or an annotation file), for detections keyed by
+            ``image_id``.
         score_thr (float): Minimum box score. Defaults to 0.
-        bbox_format (str): Format of per-frame list boxes, ``'xyxy'`` or
-            ``'xywh'``. Defaults to ``'xyxy'``.
+        bbox_format (str): ``'xyxy'`` or ``'xywh'``, of per-frame lists.
     """
 
     def __init__(self,
@@ -219,7 +149,7 @@ class PersonBoxSource:
         ]
 
     def _frame_ids(self, image_ids) -> Optional[Dict[object, int]]:
-        """Image id -> frame index, from ``image_ids`` (ids or a file)."""
+        """Image id -> frame index, from ids or a file."""
         if image_ids is None:
             return None
         if isinstance(image_ids, (str, dict)):
@@ -234,8 +164,8 @@ class PersonBoxSource:
         return id_to_frame
 
     def _from_json(self, content, image_ids) -> Dict[int, np.ndarray]:
-        # an annotation file may list frames without people; an empty list
-        # of detections is no result (an error, as for a bbox_file)
+        # an annotation file may list no people; an empty detection list
+        # is an error, as for a bbox_file
         annotation_file = isinstance(content, dict)
         if annotation_file:
             if 'images' not in content or 'annotations' not in content:
@@ -287,21 +217,9 @@ class PersonBoxSource:
             for frame, rows in by_frame.items()
         }
 
-    @property
-    def num_frames(self) -> Optional[int]:
-        """int, optional: Number of frames of a per-frame list."""
-        return None if self._per_frame is None else len(self._per_frame)
-
     def boxes_for(self, frame_index: int) -> np.ndarray:
-        """The boxes of one frame.
-
-        Args:
-            frame_index (int): 0-based frame index in the stream.
-
-        Returns:
-            np.ndarray: (N, 5) boxes x1, y1, x2, y2, score with
-            ``score >= score_thr`` (unclipped).
-        """
+        """The (N, 5) unclipped boxes of frame ``frame_index`` (0-based)
+        with ``score >= score_thr``."""
         if self._per_frame is not None:
             if frame_index >= len(self._per_frame):
                 raise InputError(
@@ -317,16 +235,8 @@ class PersonBoxSource:
 
     def check_length(self, num_frames: int) -> None:
         """Check that the boxes fit a stream of ``num_frames`` frames (once
-        per length).
-
-        Args:
-            num_frames (int): The stream's number of frames.
-
-        Raises:
-            InputError: A per-frame list has another number of entries, a
-                ``frame_index`` is not a frame of the stream, or fewer image
-                ids than frames were given.
-        """
+        per length): called before the first frame of a folder or list,
+        else after the last."""
         if self._checked_length == num_frames:
             return
         self._checked_length = num_frames

@@ -1,8 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """PoseTrack18-layout records: the schemas of an image, an annotation and a
-detection (tables of the rules of :mod:`.fields`; docs/datasets.md, "Input
-validation"), and reading checked records into arrays (no checks: callers
-pass records the schemas have checked)."""
+detection (docs/datasets.md, "Input validation"), and checked records read
+into arrays."""
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -12,7 +11,6 @@ from .fields import (array_problem, boolean, check_record,
                      check_value, error, finite_number, frame_index,
                      image_id, integer, keypoints_rule, non_empty_string,
                      numbers_rule, optional, positive_integer)
-from .keypoints import PERSON_CATEGORY_ID
 
 #: A box field ``[x, y, w, h]`` (``bbox``, ``bbox_head``).
 XYWH = numbers_rule('[x, y, w, h]', count=4)
@@ -41,8 +39,7 @@ def _matching_regions(image: dict) -> Optional[str]:
 
 
 def _head_box(value: object) -> Optional[str]:
-    """Rule of the metric's ``bbox_head``: a box with a positive size (the
-    PCKh head size; a size of 0 would match no keypoint)."""
+    """Rule of the metric's ``bbox_head``: a box of positive size."""
     problem = XYWH(value)
     if problem is None and (value[2] <= 0 or value[3] <= 0):
         problem = (f'{value!r} has a zero or negative width or height; the '
@@ -50,8 +47,6 @@ def _head_box(value: object) -> Optional[str]:
     return problem
 
 
-#: Rules of the fields of an entry of ``images``; ``id`` and ``file_name``
-#: are required.
 IMAGE_SCHEMA = dict(
     id=image_id,
     file_name=non_empty_string,
@@ -65,24 +60,18 @@ IMAGE_SCHEMA = dict(
 IMAGE_REQUIRED = ('file_name', 'id')
 REGION_SCHEMA = {k: IMAGE_SCHEMA[k] for k in ('ignore_regions_x',
                                               'ignore_regions_y')}
-#: Rules of an entry of ``annotations`` besides its ``keypoints``
-#: (:func:`~.fields.keypoints_rule`). ``bbox_head`` is optional and need
-#: not have a positive size (training does not use it); the PoseTrack AP
-#: metric requires one (:func:`parse_head_box`).
+#: Besides ``keypoints``; the AP metric's ``bbox_head`` is stricter
+#: (:func:`parse_head_box`).
 ANNOTATION_SCHEMA = dict(
     bbox=optional(XYWH),
     bbox_head=optional(XYWH),
     track_id=integer,
     person_id=integer)
 ANNOTATION_REQUIRED = ('image_id', 'id', 'keypoints')
-#: Rules of a prediction's fields besides ``keypoints`` and ``scores``
-#: (read by the metric's files): the per-person ``score``, when present, a
-#: finite number (poseval does not read it; a NaN or a string is still a
-#: broken file). ``track_id`` (GT and predictions) is the metric's
-#: ``_parse_person`` rule: an integer where present, required for tracking.
+#: Besides ``keypoints``, ``scores`` and ``track_id`` (the metric's
+#: ``_parse_person``).
 PREDICTION_SCHEMA = dict(score=optional(finite_number))
-#: Rules of a detection record (COCO detection results, person-box files):
-#: ``bbox`` ``[x, y, w, h]`` (further values ignored), ``score``.
+#: COCO detection results and person-box files (further bbox values ignored).
 DETECTION_SCHEMA = dict(
     bbox=numbers_rule('4 numbers [x, y, w, h]', min_count=4),
     score=finite_number,
@@ -129,16 +118,16 @@ def check_annotation(ann: object, source: str,
 
 def register_ids(ids: Iterable, name: str, field: str, source: str,
                  owners: Dict, owner: Optional[str] = None) -> None:
-    """Record the file (or video) of each id: ids are unique within and
-    across the files of a dataset.
+    """Record the owner (default ``source``, their file) of ids: ids are
+    unique within and across the files of a dataset.
 
     Args:
-        ids (Iterable): The ids (e.g. of a file's images).
+        ids (Iterable): The ids.
         name (str): What they are, e.g. ``'image id'``.
         field (str): Their field, e.g. ``'images.id'``.
         source (str): Their file, for errors.
         owners (dict): Id -> owner so far; updated in place.
-        owner (str, optional): What to record. Defaults to ``source``.
+        owner (str, optional): The owner.
     """
     owner = source if owner is None else owner
     for value in ids:
@@ -159,9 +148,13 @@ def register_image_ids(images: Sequence[dict], source: str,
                  source, owners, owner)
 
 
-# ----------------------------------------------------------------------
-# Checked records -> arrays (no checks)
-# ----------------------------------------------------------------------
+def register_annotation_ids(annotations: Sequence[dict], source: str,
+                            owners: Dict) -> None:
+    """:func:`register_ids` of checked annotations' ``id``s."""
+    register_ids([ann['id'] for ann in annotations], 'annotation id',
+                 'annotations.id', source, owners)
+
+
 def keypoints_array(ann: dict, num_keypoints: int) -> np.ndarray:
     """A checked annotation's keypoints, float64 (K, 3)."""
     return np.asarray(ann['keypoints'], np.float64).reshape(num_keypoints, 3)
@@ -192,9 +185,6 @@ def image_size(image: dict) -> Optional[Tuple[int, int]]:
     return int(image['width']), int(image['height'])
 
 
-# ----------------------------------------------------------------------
-# Check and read one field (for readers of single records, e.g. the metric)
-# ----------------------------------------------------------------------
 def parse_keypoints(ann: dict,
                     num_keypoints: int,
                     where: str,
@@ -208,37 +198,23 @@ def parse_keypoints(ann: dict,
 
 
 def parse_head_box(value: object, where: str) -> Optional[np.ndarray]:
-    """The metric's ``bbox_head``: ``None`` if missing or empty, else four
-    finite numbers within ``COORDINATE_LIMIT`` with a positive width and
-    height (float64 (4, ))."""
+    """The metric's ``bbox_head`` checked (a positive size), as
+    :func:`box_array`."""
     check_value(value, optional(_head_box), where, 'bbox_head')
     return box_array(value)
 
 
 def parse_ignore_regions(image: dict, where: str) -> List[np.ndarray]:
-    """An image's ignore regions, checked (:data:`IMAGE_SCHEMA`), as
-    :func:`ignore_regions`."""
+    """An image's checked :func:`ignore_regions`."""
     check_record(image, REGION_SCHEMA, where, checks=(_matching_regions, ))
     return ignore_regions(image)
 
 
 def parse_image_size(image: dict, where: str) -> Optional[Tuple[int, int]]:
-    """An image's ``(width, height)``, checked (positive integers);
-    ``None`` without both fields."""
+    """An image's checked :func:`image_size`."""
     check_record(image, {k: positive_integer for k in ('width', 'height')},
                  where)
     return image_size(image)
-
-
-def parse_detection(det: object, where: str) -> dict:
-    """A detection record, checked (:data:`DETECTION_SCHEMA`): ``bbox``
-    (float64 (4, ) xywh), ``score`` (1 if absent) and ``category_id``
-    (person if absent)."""
-    check_record(det, DETECTION_SCHEMA, where, ('bbox', ))
-    return dict(
-        bbox=box_array(det['bbox']),
-        score=float(det.get('score', 1.0)),
-        category_id=det.get('category_id', PERSON_CATEGORY_ID))
 
 
 def as_numbers(values: object, where: str) -> np.ndarray:
@@ -249,13 +225,8 @@ def as_numbers(values: object, where: str) -> np.ndarray:
 
 
 def check_finite(values: object, where: str) -> np.ndarray:
-    """Check that every value of an array (from a file or a model) is a
-    finite number; returns it as an array.
-
-    Raises:
-        InputError: Naming ``where``, the first bad value and its (flat)
-            index.
-    """
+    """Check that every value of an array is finite; returns the
+    array."""
     array = np.asarray(values)
     problem = array_problem(array) if array.dtype.kind in 'fc' else None
     if problem:
@@ -267,14 +238,9 @@ def check_track_ids(track_ids: object,
                     where: str,
                     max_track_id: Optional[int] = None,
                     needs: str = '') -> np.ndarray:
-    """The integer track ids (N, ) of the people of one frame: distinct
-    (the PoseTrack21 kit's rule, and poseval's) and, if ``max_track_id`` is
-    given, below it. Returns them as int64.
-
-    Raises:
-        InputError: Naming ``where`` (the file and frame) and the id, and
-            saying what ``needs`` the ids.
-    """
+    """The track ids (N, ) of one frame as int64: distinct (poseval's
+    rule) and below ``max_track_id`` if given; errors say what ``needs``
+    them."""
     track_ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
     unique, counts = np.unique(track_ids, return_counts=True)
     needs = f' ({needs})' if needs else ''

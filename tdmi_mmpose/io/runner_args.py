@@ -1,10 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Command-line plumbing shared by ``tools/train.py`` and ``tools/test.py``.
-
-The options mirror mmpose's own tools (work dir, ``--cfg-options``,
-launchers, visualisation), so the scripts behave like mmpose's under ``mim``
-and ``torch.distributed`` launchers.
-"""
+"""The command line of ``tools/train.py`` and ``tools/test.py``, as mmpose's
+tools have it (work dir, ``--cfg-options``, launchers, visualisation)."""
 import argparse
 import difflib
 import functools
@@ -24,8 +20,7 @@ from mmengine.logging import print_log
 from ..utils.errors import InputError
 from .config import CfgOptionsAction, is_path_variable, load_config
 
-#: Top-level helper variables of mmpose-style configs (and ours), read by
-#: nothing as such: never reported as misspellings.
+#: Top-level helper variables of configs: never reported as misspellings.
 CONFIG_HELPER_KEYS = ('custom_imports', 'dataset_type', 'data_mode',
                       'data_root', 'backend_args', 'codec', 'vis_backends',
                       'frame_offsets', 'sync_bn')
@@ -33,14 +28,9 @@ CONFIG_HELPER_KEYS = ('custom_imports', 'dataset_type', 'data_mode',
 
 @functools.lru_cache()
 def consumed_config_keys() -> FrozenSet[str]:
-    """The top-level config keys that something reads: the arguments of
-    mmengine's ``Runner``, the keys its module reads from a config (found in
-    its source, so a newer mmengine brings its own), and
-    :data:`CONFIG_HELPER_KEYS`.
-
-    Returns:
-        frozenset[str]: The keys.
-    """
+    """The top-level config keys that something reads: the ``Runner``'s
+    arguments, the keys its module reads (found in its source) and
+    :data:`CONFIG_HELPER_KEYS`."""
     source = inspect.getsource(runner_module)
     read = re.findall(r"cfg(?:\.get\(\s*|\[)['\"](\w+)['\"]", source)
     arguments = inspect.signature(runner_module.Runner.__init__).parameters
@@ -48,27 +38,13 @@ def consumed_config_keys() -> FrozenSet[str]:
                      | set(CONFIG_HELPER_KEYS))
 
 
-#: How similar (difflib ratio) an unknown key must be to a consumed one to be
-#: reported as a probable misspelling.
+#: The difflib ratio from which an unknown key is a probable misspelling.
 MISSPELLING_CUTOFF = 0.8
 
 
 def misspelled_config_keys(cfg: Config) -> List[tuple]:
-    """Top-level keys that look like misspellings of a consumed key.
-
-    Configs define helper variables at the top level (``train_pipeline``,
-    ``frame_offsets``, path variables such as ``val_data_root``), which
-    nothing reads as such; mmengine ignores
-    every key it does not know. A key that is not in
-    :data:`CONSUMED_CONFIG_KEYS` but close to one of them (``train_cgf``,
-    ``val_evalutor``) is almost certainly a typo whose setting would be
-    silently lost.
-
-    Args:
-        cfg (Config): The loaded config.
-
-    Returns:
-        list[tuple[str, str]]: ``(key, the consumed key it resembles)``.
+    """``(key, the consumed key it resembles)`` of top-level keys that
+    mmengine would silently ignore (``train_cgf``), path variables exempt.
     """
     found = []
     consumed = sorted(consumed_config_keys())
@@ -79,26 +55,6 @@ def misspelled_config_keys(cfg: Config) -> List[tuple]:
             key, consumed, n=1, cutoff=MISSPELLING_CUTOFF)
         if close:
             found.append((key, close[0]))
-    return found
-
-
-def warn_misspelled_config_keys(cfg: Config, source: str) -> List[tuple]:
-    """Log one warning line per :func:`misspelled_config_keys` entry.
-
-    Args:
-        cfg (Config): The loaded config.
-        source (str): Its file, named in the warning.
-
-    Returns:
-        list[tuple[str, str]]: The reported keys.
-    """
-    found = misspelled_config_keys(cfg)
-    for key, close in found:
-        print_log(
-            f'{source}: top-level key `{key}` is read by nothing (mmengine '
-            f'ignores it); did you mean `{close}`?',
-            logger='current',
-            level=logging.WARNING)
     return found
 
 
@@ -138,23 +94,18 @@ def export_local_rank(args: argparse.Namespace) -> None:
 
 
 def build_config(args: argparse.Namespace) -> Config:
-    """Load ``args.config`` and apply the options shared by train and test.
-
-    Args:
-        args (argparse.Namespace): Parsed arguments of
-            :func:`add_common_args`, plus ``config``.
-
-    Returns:
-        Config: The config with ``--cfg-options`` (``data_root`` retargeted),
-        launcher, work dir and visualisation settings applied. Top-level
-        keys that look like misspellings of keys the Runner reads are
-        logged (:func:`warn_misspelled_config_keys`).
-    """
+    """Load ``args.config`` (:func:`add_common_args`' options applied) and
+    log its :func:`misspelled_config_keys`."""
     cfg = load_config(args.config, args.cfg_options)
     if not isinstance(cfg.get('model'), dict):  # else mmengine's KeyError
         raise InputError(f'{args.config}: the config defines no `model` (a '
                          'dict); is it a model config?')
-    warn_misspelled_config_keys(cfg, args.config)
+    for key, close in misspelled_config_keys(cfg):
+        print_log(
+            f'{args.config}: top-level key `{key}` is read by nothing '
+            f'(mmengine ignores it); did you mean `{close}`?',
+            logger='current',
+            level=logging.WARNING)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
@@ -178,33 +129,11 @@ def build_config(args: argparse.Namespace) -> Config:
 
 
 def setup_distributed(cfg: Config) -> Config:
-    """Make ``--launcher pytorch`` work where there is no GPU.
-
-    mmengine 0.10.7 assumes CUDA in distributed runs: its launcher calls
-    ``torch.cuda.set_device`` and its DDP wrapper passes
-    ``device_ids=[LOCAL_RANK]``, both of which fail for CPU processes. With
-    the ``pytorch`` launcher and no usable GPU this function
-
-    - switches ``env_cfg.dist_cfg.backend`` from ``nccl`` to ``gloo``,
-    - initialises the default process group itself (from the ``RANK``,
-      ``WORLD_SIZE``, ``MASTER_ADDR`` and ``MASTER_PORT`` that
-      ``torchrun`` / ``torch.distributed.launch`` set), so that mmengine
-      skips its own CUDA-only initialisation,
-    - builds the DDP wrapper with ``device_ids=None`` (CPU modules),
-      otherwise as mmengine does (``broadcast_buffers=False``, the config's
-      ``find_unused_parameters``).
-
-    With GPUs, or with another launcher, the config is left as it is and
-    mmengine does the usual CUDA set-up. ``sync_bn`` (``'torch'`` or
-    ``'mmcv'``) needs CUDA: requesting it on CPU raises an error here
-    rather than in the first training iteration.
-
-    Args:
-        cfg (Config): The config, with ``launcher`` set.
-
-    Returns:
-        Config: The same config, modified in place.
-    """
+    """Make ``--launcher pytorch`` work without a GPU (mmengine 0.10.7
+    assumes CUDA): the gloo backend, the process group initialised here
+    from torchrun's environment, DDP with ``device_ids=None``; ``sync_bn``
+    is refused. With a GPU or another launcher ``cfg`` is unchanged;
+    returns ``cfg``, modified in place."""
     if cfg.get('launcher', 'none') != 'pytorch' or torch.cuda.is_available():
         return cfg
     if cfg.get('sync_bn', None):

@@ -1,8 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Live video entering the package: a camera index or a stream URL (what
-:func:`live_source` recognises), read with OpenCV one frame at a time, of
-unknown length (:class:`LiveStream`). The first Ctrl-C while a stream is
-read ends it like the source's own end (:func:`stop_on_first_interrupt`)."""
+"""Live video: a camera index or a stream URL (:func:`live_source`), read
+with OpenCV one frame at a time (:class:`LiveStream`); the first Ctrl-C
+ends a stream like the source's own end."""
 import contextlib
 import os.path as osp
 import re
@@ -26,18 +25,9 @@ LiveSourceType = Union[int, str]
 
 
 def live_source(video) -> Optional[LiveSourceType]:
-    """The camera index or stream URL that an input names, else ``None``.
-
-    Args:
-        video: An input: an ``int`` or a string of digits (a camera index),
-            ``'webcam'`` / ``'webcam:N'`` (mmpose's form: camera 0 / N), or a
-            URL whose scheme is in :data:`STREAM_URL_SCHEMES`.
-
-    Returns:
-        int | str, optional: The camera index or the URL; ``None`` for any
-        other input (a file, a folder, an array, a list...). A string
-        starting with ``webcam`` in another form is an :class:`InputError`.
-    """
+    """The camera index (an ``int``, digits, ``'webcam'``, ``'webcam:N'``)
+    or stream URL (of :data:`STREAM_URL_SCHEMES`) an input names, else
+    ``None``."""
     if isinstance(video, (int, np.integer)) and not isinstance(video, bool):
         return int(video)
     if not isinstance(video, str):
@@ -55,8 +45,7 @@ def live_source(video) -> Optional[LiveSourceType]:
 
 
 def _stream_name(source) -> str:
-    """A file-name stem for the outputs of a stream: ``camera<N>``, else the
-    last part of the URL's or file's path (``'stream'`` if none)."""
+    """A file-name stem for a stream's outputs (``camera0``, ...)."""
     if isinstance(source, int):
         return f'camera{source}'
     path = urlparse(source).path if isinstance(source, str) else ''
@@ -67,10 +56,9 @@ def _stream_name(source) -> str:
 @contextlib.contextmanager
 def stop_on_first_interrupt(
         on_stop: Callable[[], None]) -> Iterator[None]:
-    """While the block runs, the first SIGINT (Ctrl-C) calls ``on_stop``
-    instead of raising ``KeyboardInterrupt``; a second one raises it. Only
-    in the main thread and where Python's default handler is installed
-    (a handler of the application's is left alone)."""
+    """While the block runs, the first SIGINT calls ``on_stop`` instead of
+    raising ``KeyboardInterrupt`` (in the main thread, over Python's
+    default handler only)."""
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGINT) is not
             signal.default_int_handler):
@@ -97,23 +85,16 @@ def stop_on_first_interrupt(
 
 
 class LiveStream:
-    """The frames of a camera or stream, read with ``cv2.VideoCapture`` one
-    at a time as they are iterated (once), of unknown length. The stream
-    ends when the source gives no more frames, or at the first Ctrl-C while
-    it is read (a ``KeyboardInterrupt`` raised by the source's ``read`` ends
-    it too): the frames read until then are the whole stream.
+    """The frames of a camera or stream, read with ``cv2.VideoCapture`` as
+    they are iterated (once), until the source's end or the first Ctrl-C.
 
     Args:
-        source (int | str | cv2.VideoCapture): A camera index, a stream URL,
-            any other source OpenCV opens (a video file is then read as a
-            stream of unknown length), or an opened capture (an object with
-            ``cv2.VideoCapture``'s ``isOpened``, ``read``, ``get`` and
-            ``release``). One that cannot be opened is an
-            :class:`InputError` naming it.
+        source (int | str | cv2.VideoCapture): A camera index, a URL, or an
+            opened capture.
 
     Attributes:
         name (str): A stem for output file names (``camera0``, ...).
-        fps (float): The source's frame rate, 0 if it does not say.
+        fps (float): The source's frame rate, 0 if unknown.
         num_read (int): Frames read so far.
         stopped (bool): Whether a Ctrl-C ended the stream.
     """
@@ -142,8 +123,7 @@ class LiveStream:
         self.stopped = True
 
     def __iter__(self) -> Iterator[np.ndarray]:
-        """The frames (H, W, 3) BGR, in order; the capture is released when
-        the stream ends."""
+        """The frames (H, W, 3) BGR; the capture is released at the end."""
         try:
             with stop_on_first_interrupt(self.stop):
                 while not self.stopped:

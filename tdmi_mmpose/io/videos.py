@@ -1,8 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack18-layout files and their videos: reading a file (every record
-checked once, by the schemas of :mod:`.records`), which video an image
-belongs to, splitting a merged file into videos, frame numbers from file
-names, frame order and a video's frame table."""
+"""PoseTrack18-layout files and their videos: reading a file (each record
+checked once, by :mod:`.records`), videos of a file, frame numbers, frame
+order and a video's frame table."""
 import os.path as osp
 import re
 from collections import OrderedDict
@@ -10,61 +9,40 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..utils.errors import InputError
 from .clip import clip_frame_indices
-from .fields import check_record
-from .json_files import load_json
+from .fields import check_record, check_value
 from .fields import image_id as image_id_rule
+from .json_files import load_json
 from .records import (annotation_where, check_annotation, check_image,
-                      register_ids)
+                      register_annotation_ids, register_image_ids)
 
-#: The file name of frame ``t`` of a video that this project writes
-#: (``FRAME_FILE_TEMPLATE.format(t)``: ``000000.jpg``, ``000001.jpg``, ...),
-#: as PoseTrack18 names its frames.
+#: The file name of frame ``t`` that this project writes, as PoseTrack18's.
 FRAME_FILE_TEMPLATE = '{:06d}.jpg'
 
 
-def video_key(image: dict) -> object:
-    """The video of an image: its ``vid_id``, else its image folder.
-
-    Args:
-        image (dict): The entry of ``images``.
-
-    Returns:
-        object: The ``vid_id`` or the folder of ``file_name``.
-    """
-    if 'vid_id' in image:
-        return image['vid_id']
+def _file_folder(image: dict) -> str:
+    """The folder of an image's ``file_name``, ``/``-separated."""
     return osp.dirname(str(image.get('file_name', '')).replace('\\', '/'))
+
+
+def video_key(image: dict) -> object:
+    """The video of an entry of ``images``: its ``vid_id``, else the
+    folder of its ``file_name``."""
+    return image['vid_id'] if 'vid_id' in image else _file_folder(image)
 
 
 def image_folder(image: dict) -> str:
     """The name of the folder of an image's file (e.g. ``000342_mpii``)."""
-    return osp.basename(
-        osp.dirname(str(image.get('file_name', '')).replace('\\', '/')))
+    return osp.basename(_file_folder(image))
 
 
 def video_name(images: Sequence[dict], key: object) -> str:
     """A video's name: the folder of its first image (the official
-    per-video file name without ``.json``), else its key.
-
-    Args:
-        images (Sequence[dict]): The video's images.
-        key (object): Its :func:`video_key`.
-
-    Returns:
-        str: The name.
-    """
+    per-video file name), else its :func:`video_key` ``key``."""
     return image_folder(images[0]) or str(key)
 
 
 def group_videos(images: Sequence[dict]) -> 'OrderedDict[object, list]':
-    """Group images by :func:`video_key`, in order of first appearance.
-
-    Args:
-        images (Sequence[dict]): Entries of ``images``.
-
-    Returns:
-        OrderedDict: Video key -> its images, in file order.
-    """
+    """Video key (:func:`video_key`) -> its images, in file order."""
     groups = OrderedDict()
     for image in images:
         groups.setdefault(video_key(image), []).append(image)
@@ -75,25 +53,11 @@ def _list_field(value: object) -> Optional[str]:
     return None if isinstance(value, list) else 'is missing or not a list'
 
 
-def _images_field(value: object) -> Optional[str]:
-    return _list_field(value) or (None if value else 'is empty')
-
-
 def check_video_lists(data: object,
                       source: str,
                       annotations: bool = True) -> Tuple[list, list]:
-    """Check the top level of a PoseTrack18-layout object: a dict with the
-    lists ``images`` and ``annotations`` (records not checked).
-
-    Args:
-        data (object): The loaded JSON.
-        source (str): Its file, for errors.
-        annotations (bool): Whether ``annotations`` is required; ``False``
-            reads a missing one as empty. Defaults to ``True``.
-
-    Returns:
-        tuple[list, list]: ``images`` and ``annotations``.
-    """
+    """The lists ``images`` and ``annotations`` of a loaded file (records
+    not checked); without ``annotations`` a missing one reads as empty."""
     fields = ('images', 'annotations') if annotations else ('images', )
     check_record(data, dict(images=_list_field, annotations=_list_field),
                  source, fields)
@@ -105,64 +69,40 @@ def check_video_data(data: object,
                      num_keypoints: Optional[int] = None,
                      annotations: bool = True,
                      image_fields: Sequence[str] = ()) -> Tuple[list, list]:
-    """Check a loaded PoseTrack18-layout object, every record once: the top
-    level (a non-empty ``images`` list, an ``annotations`` list), each image
-    (:func:`~.records.check_image`; ids unique in the file), each annotation
-    (:func:`~.records.check_annotation`, of an image of the file
-    (:func:`check_annotation_image`); ids unique in the file).
+    """Check a loaded PoseTrack18-layout object ``data`` of file ``source``,
+    every record once: a non-empty ``images`` list, each image and
+    annotation (:mod:`.records`), ids unique, each annotation of an image
+    of the file.
 
     Args:
-        data (object): The loaded JSON.
-        source (str): Its file, for errors.
         num_keypoints (int, optional): K of every annotation's
             ``keypoints``; ``None`` checks only ``id`` and ``image_id``.
         annotations (bool): Whether ``annotations`` is required and
-            checked; ``False`` ignores it (test sets, detections).
+            checked (else ignored: test sets, detections).
         image_fields (Sequence[str]): Further required fields of images.
 
     Returns:
-        tuple[list, list]: ``images`` and ``annotations`` (``[]`` without
-        ``annotations``).
+        tuple[list, list]: ``images`` and ``annotations`` (or ``[]``).
     """
-    fields = ('images', 'annotations') if annotations else ('images', )
-    check_record(data, dict(images=_images_field, annotations=_list_field),
-                 source, fields)
+    images, anns = check_video_lists(data, source, annotations)
+    check_value(images, lambda value: None if value else 'is empty', source,
+                'images')
     ids: Dict = {}
-    for image in data['images']:
+    for image in images:
         check_image(image, source, image_fields)
-    register_ids([image['id'] for image in data['images']], 'image id',
-                 'images.id', source, ids)
+    register_image_ids(images, source, ids)
     if not annotations:
-        return data['images'], []
-    for ann in data['annotations']:
+        return images, []
+    for ann in anns:
         check_annotation(ann, source, num_keypoints)
         check_annotation_image(ann, source, ids)
-    register_annotation_ids(data['annotations'], source, {})
-    return data['images'], data['annotations']
-
-
-def register_annotation_ids(annotations: Sequence[dict], source: str,
-                            owners: Dict) -> None:
-    """:func:`~.records.register_ids` of checked annotations' ``id``s
-    (a sample's id: two annotations with one id would be one sample to the
-    metric, and one person silently out of the AP)."""
-    register_ids([ann['id'] for ann in annotations], 'annotation id',
-                 'annotations.id', source, owners)
+    register_annotation_ids(anns, source, {})
+    return images, anns
 
 
 def check_annotation_image(ann: object, source: str, image_ids) -> dict:
     """Check that an annotation (or prediction) is a dict whose
-    ``image_id`` is the id of an image of its file (none is dropped
-    silently).
-
-    Args:
-        ann (object): The entry of ``annotations``.
-        source (str): Its file, for errors.
-        image_ids (Container): The ids of the file's images.
-
-    Returns:
-        dict: ``ann``.
-    """
+    ``image_id`` is in ``image_ids``, those of its file's images."""
     where = annotation_where(ann, source)
     check_record(ann, dict(image_id=image_id_rule), where, ('image_id', ))
     if ann['image_id'] not in image_ids:
@@ -176,12 +116,7 @@ def read_video_file(path: str,
                     num_keypoints: Optional[int] = None,
                     annotations: bool = True,
                     image_fields: Sequence[str] = ()) -> Tuple[list, list]:
-    """Load a PoseTrack18-layout file (one video, or several merged) and
-    check it (:func:`check_video_data`).
-
-    Returns:
-        tuple[list, list]: ``images`` and ``annotations``.
-    """
+    """:func:`check_video_data` of a loaded file."""
     return check_video_data(
         load_json(path, 'Annotation file'), path, num_keypoints, annotations,
         image_fields)
@@ -191,22 +126,13 @@ def split_videos(data: object,
                  source: str,
                  num_keypoints: Optional[int] = None
                  ) -> 'OrderedDict[str, dict]':
-    """Split a checked (merged) PoseTrack18-layout object into its videos.
-
-    Images are grouped by :func:`video_key`; a video lies in one image
-    folder and is named after it (:func:`video_name`). Records are checked
-    by :func:`check_video_data`; images and
-    annotations keep the file's order.
-
-    Args:
-        data (object): The loaded JSON (``images``, ``annotations``,
-            ``categories``).
-        source (str): The file, for errors.
-        num_keypoints (int, optional): See :func:`check_video_data`.
+    """Split a (merged) PoseTrack18-layout object, checked here
+    (:func:`check_video_data`), into its videos (:func:`group_videos`), each
+    in one image folder and named after it; the file's order is kept.
 
     Returns:
-        OrderedDict[str, dict]: Video name -> ``images``, ``annotations``,
-        ``categories`` (the file's).
+        OrderedDict[str, dict]: Name -> ``images``, ``annotations`` and the
+        file's ``categories``.
     """
     all_images, all_annotations = check_video_data(data, source,
                                                    num_keypoints)
@@ -239,29 +165,16 @@ _FRAME_STEM = re.compile(r'[0-9]+')
 
 
 def frame_number(file_name: str) -> Optional[int]:
-    """The frame number of a file name.
-
-    Args:
-        file_name (str): E.g. ``'images/val/x/000012.jpg'``.
-
-    Returns:
-        int, optional: ``12``; ``None`` if the stem is not a number.
-    """
+    """The frame number of a file name (``'x/000012.jpg'`` -> 12), ``None``
+    if the stem is not a number."""
     stem = osp.splitext(osp.basename(file_name))[0]
     return int(stem) if _FRAME_STEM.fullmatch(stem) else None
 
 
 def frame_file_name(key_file_name: str, number: int) -> str:
     """The file name of frame ``number`` of the video of ``key_file_name``
-    (same folder, zero padding and extension).
-
-    Args:
-        key_file_name (str): A frame's file name, e.g. ``'a/000003.jpg'``.
-        number (int): The frame number wanted.
-
-    Returns:
-        str: E.g. ``'a/000005.jpg'``.
-    """
+    (same folder, padding and extension: ``'a/000003.jpg'``, 5 ->
+    ``'a/000005.jpg'``)."""
     stem, ext = osp.splitext(osp.basename(key_file_name))
     return osp.join(
         osp.dirname(key_file_name),
@@ -270,20 +183,9 @@ def frame_file_name(key_file_name: str, number: int) -> str:
 
 def clip_frame_names(frames: Sequence[Optional[str]], frame_index: int,
                      offsets: Sequence[int]) -> List[str]:
-    """The file names of the frames at ``offsets`` from ``frame_index``,
-    clamped to the video (the edge frame is repeated). A frame the
-    ``images`` list lacks is named by frame-number arithmetic from the key
-    frame's name (:func:`frame_file_name`).
-
-    Args:
-        frames (Sequence[str | None]): The video's frame table (see
-            :func:`frame_table`).
-        frame_index (int): The key frame's index.
-        offsets (Sequence[int]): Offsets from the key frame.
-
-    Returns:
-        list[str]: One file name per offset.
-    """
+    """The file names of the clip at ``offsets`` from ``frame_index`` in a
+    :func:`frame_table` (clamped, :func:`~.clip.clip_frame_indices`); a
+    frame the table lacks is named by :func:`frame_file_name`."""
     names = []
     for index in clip_frame_indices(frame_index, offsets, len(frames)):
         name = frames[index]
@@ -295,24 +197,15 @@ def clip_frame_names(frames: Sequence[Optional[str]], frame_index: int,
 
 def order_frames(images: Sequence[dict]) -> List[dict]:
     """A video's images in time order: by ``frame_id`` when every image has
-    one, else by ``file_name`` (PoseTrack file names are frame numbers).
-
-    Args:
-        images (Sequence[dict]): One video's images.
-
-    Returns:
-        list[dict]: The images, ordered.
-    """
+    one, else by ``file_name`` (PoseTrack file names are frame numbers)."""
     if all('frame_id' in image for image in images):
         return sorted(images, key=lambda image: image['frame_id'])
     return sorted(images, key=lambda image: image.get('file_name', ''))
 
 
 def _frame_order_problem(ordered: Sequence[dict]) -> Optional[str]:
-    """What is wrong with images ordered by ``frame_id`` whose file names
-    are all frame numbers: two in another order by file name (supporting
-    frames are looked up by ``frame_id`` rank, so a clip would be assembled
-    out of order)."""
+    """Two images whose ``frame_id`` order contradicts their file names'
+    frame numbers, described; ``None`` if none."""
     numbers = [frame_number(image['file_name']) for image in ordered]
     if None in numbers or not all('frame_id' in im for im in ordered):
         return None
@@ -327,25 +220,17 @@ def _frame_order_problem(ordered: Sequence[dict]) -> Optional[str]:
 
 def frame_table(images: Sequence[dict], where: str
                 ) -> Tuple[List[Optional[str]], Dict[object, int], bool]:
-    """A video's frames: the file name and frame index of each checked
-    image.
-
-    When the ``images`` list is complete (``nframes`` entries, or no
-    ``nframes``), an image's frame index is its rank in
-    :func:`order_frames`; ``frame_id`` and file-name order must agree when
-    every file name is a frame number. When it is incomplete, it is the file name's
-    frame number (PoseTrack numbers frames from ``000000``).
+    """A video's frames: an image's frame index is its rank in
+    :func:`order_frames` when the list is complete (``nframes`` entries, or
+    no ``nframes``), else its file name's frame number.
 
     Args:
         images (Sequence[dict]): One video's images.
         where (str): The file and video, for errors.
 
     Returns:
-        tuple:
-        - frames (list[str | None]): ``nframes`` file names, ``None`` where
-          the list lacks the frame.
-        - index (dict): Image id -> frame index.
-        - complete (bool): Whether the list has every frame.
+        tuple: ``frames`` (``nframes`` file names, ``None`` where the list
+        lacks one), ``index`` (image id -> frame index) and ``complete``.
     """
     listed = len(images)
     values = sorted({int(image['nframes']) for image in images
@@ -367,8 +252,8 @@ def frame_table(images: Sequence[dict], where: str
          f'lists {listed} images but its "nframes" is {nframes}'),
         (len(set(frame_ids)) != len(frame_ids), 'has duplicate "frame_id"s'),
         (unreadable, f'is incomplete and the frame number of '
-         f'{(unreadable or [None])[0]!r} cannot be read from its file name (expected '
-         f'0..{nframes - 1})'),
+         f'{(unreadable or [None])[0]!r} cannot be read from its file name '
+         f'(expected 0..{nframes - 1})'),
         (twice, f'lists frame number {(twice or [None])[0]} twice'),
         (order, order),
     ) if bad), None)

@@ -12,8 +12,8 @@ from tdmi_mmpose.datasets.converters import merge_split
 from tdmi_mmpose.io import (
     POSETRACK18_KEYPOINT_NAMES, InputError, clip_boxes,
     frame_number, frame_table, json_files, load_json, order_frames,
-    parse_detection, parse_ignore_regions, parse_keypoints,
-    posetrack18_metainfo_file, posetrack_categories, split_videos, video_key)
+    parse_ignore_regions, parse_keypoints, posetrack18_metainfo_file,
+    read_detections, posetrack_categories, split_videos, video_key)
 from tdmi_mmpose.evaluation.metrics import (load_posetrack_gt,
                                             parse_posetrack_video)
 
@@ -89,11 +89,14 @@ def test_keypoints_and_detections():
         parse_keypoints(dict(keypoints=[1] * 45), 17, 'f.json')
     with pytest.raises(InputError, match='must be numbers'):
         parse_keypoints(dict(keypoints=[None] * 51), 17, 'f.json')
-    det = parse_detection(dict(bbox=[1, 2, 3, 4, 9]), 'd.json: #0')
+    (det, ), skipped = read_detections([dict(bbox=[1, 2, 3, 4, 9],
+                                             image_id=7)], ('image_id', ),
+                                       'd.json')
     assert det['bbox'].tolist() == [1, 2, 3, 4]
-    assert det['score'] == 1.0 and det['category_id'] == 1
-    with pytest.raises(InputError, match=r'd.json: #0.*"bbox"'):
-        parse_detection(dict(bbox=[1, 2]), 'd.json: #0')
+    assert det['score'] == 1.0 and not skipped  # a person by default
+    with pytest.raises(InputError, match=r'd.json: detection #0.*"bbox"'):
+        read_detections([dict(bbox=[1, 2], image_id=7)], ('image_id', ),
+                        'd.json')
 
 
 def test_one_clipping_rule_for_dataset_and_user_boxes():
