@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import Dict, Optional, Sequence
 
 from ..utils.table import format_table
-from .ablation_report import mean_and_std
+from .ablation_report import format_stat, mean_and_std
 from .smoothing_study import (FILTER_SETTINGS, evaluate_settings,
                               online_replay_difference, predict_val_videos,
                               val_videos)
@@ -105,30 +105,23 @@ def meets_target(results: Dict[str, dict]) -> Dict[str, bool]:
 
 
 def _cell(stat: dict, spec: str) -> str:
-    if stat['n'] > 1:
-        return f"{stat['mean']:{spec}} ± {stat['std']:{spec}}"
-    return format(stat['mean'], spec)
+    """``mean ± std`` over several sets, the value of one."""
+    return format_stat(stat, spec) if stat['n'] > 1 else format(
+        stat['mean'], spec)
 
 
 def format_smoothing_table(summary: Dict[str, dict],
                            target: Dict[str, bool]) -> str:
     """A markdown table of :func:`summarize_sets` with the target check."""
     base = summary['none']
-    rows = []
-    for label, row in summary.items():
-        rows.append([
-            label,
-            _cell(row['total_ap'], '.1f'),
-            format(row['total_ap']['mean'] - base['total_ap']['mean'],
-                   '+.1f'),
-            _cell(row['accel_error_px'], '.2f'),
-            _cell(row['position_error_px'], '.2f'),
-            '-' if label == 'none' else ('yes' if target[label] else 'no')
-        ])
-    return format_table(
-        rows, [[
-            'filter', 'Total AP', 'Δ AP', 'accel. error (px/frame²)',
-            'position error (px)', 'target met'
-        ]],
-        style='markdown',
-        align='lrrrrl')
+    rows = [[
+        label,
+        _cell(row['total_ap'], '.1f'),
+        format(row['total_ap']['mean'] - base['total_ap']['mean'], '+.1f'),
+        _cell(row['accel_error_px'], '.2f'),
+        _cell(row['position_error_px'], '.2f'),
+        '-' if label == 'none' else ('yes' if target[label] else 'no')
+    ] for label, row in summary.items()]
+    header = ['filter', 'Total AP', 'Δ AP', 'accel. error (px/frame²)',
+              'position error (px)', 'target met']
+    return format_table(rows, [header], style='markdown', align='lrrrrl')

@@ -1,11 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""One run of an ablation study: train a config, test the final model, and
-write ``result.json`` (metrics, times, the training curves).
-
-Run as ``python -m tdmi_mmpose.analysis.train_and_test`` by
-:func:`tdmi_mmpose.analysis.run_study`, one process per run, so that runs
-cannot leak state (registries, loggers, random generators) into each other.
-"""
+"""One run of an ablation study: train a config, test the final model and
+write ``result.json``; run by :func:`~tdmi_mmpose.analysis.run_study` as
+``python -m tdmi_mmpose.analysis.train_and_test``, one process per run (no
+state leaks between runs)."""
 import argparse
 import hashlib
 import json
@@ -17,8 +14,8 @@ from typing import Dict, List, Optional
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from tdmi_mmpose.utils.atomic import atomic_write_json
 from tdmi_mmpose.io.config import load_config
+from tdmi_mmpose.utils.atomic import atomic_write_json
 
 #: Per-iteration training scalars kept in ``result.json`` (when logged).
 CURVE_KEYS = ('loss_kpt', 'loss_mi', 'loss_mi_q', 'loss_con', 'mi_overlap')
@@ -60,8 +57,7 @@ def config_digest(cfg: Config) -> str:
     return hashlib.sha1(cfg.pretty_text.encode()).hexdigest()
 
 
-def finite_or_none(value) -> Optional[float]:
-    """``float(value)``, or None for NaN/infinity (strict JSON)."""
+def _finite_or_none(value) -> Optional[float]:
     value = float(value)
     return value if math.isfinite(value) else None
 
@@ -87,13 +83,9 @@ def last_checkpoint(work_dir: str) -> str:
 def add_probe(config: str, cfg_options: Dict, seed: int,
               work_dir: str) -> Dict:
     """Probe a finished run's final checkpoint
-    (:func:`~tdmi_mmpose.analysis.disentanglement_probe.probe_checkpoint`,
-    picture ``<work_dir>/probe.png``) and add the summary to its
-    ``result.json`` as ``probe``.
-
-    Returns:
-        dict: The updated record.
-    """
+    (:func:`~.disentanglement_probe.probe_checkpoint`, picture
+    ``<work_dir>/probe.png``); returns its ``result.json`` with the summary
+    added as ``probe`` (also written)."""
     from .disentanglement_probe import probe_checkpoint
     cfg = prepare_run_config(config, cfg_options, seed, work_dir)
     result_file = osp.join(work_dir, 'result.json')
@@ -131,8 +123,7 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
     metrics = runner.test()
     test_seconds = time.perf_counter() - start
     result = dict(
-        metrics={k: finite_or_none(v)
-                 for k, v in metrics.items()},
+        metrics={k: _finite_or_none(v) for k, v in metrics.items()},
         train_seconds=round(train_seconds, 2),
         test_seconds=round(test_seconds, 2),
         iterations=int(runner.iter),
