@@ -1,11 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """How hard each training term pulls on each part of a video pose model:
-gradient norms of every loss term, per parameter group, on real batches.
-
-Used to measure what the MI loss does to the model (docs/model.md, "The MI
-loss"): the vCLUB gradient's norm against the heatmap loss's, on the
-backbone, the TDE, the RDM attention and the rest.
-"""
+gradient norms of every loss term per parameter group, on real batches
+(docs/model.md, "The MI loss")."""
 from typing import Dict, Iterable, List, Sequence
 
 import torch

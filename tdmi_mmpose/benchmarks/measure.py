@@ -1,6 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """How the benchmarks measure: interleaved timed rounds, the rise of peak
 memory, time spent in one module, and the machine they ran on."""
+import functools
 import os
 import platform
 import statistics
@@ -9,10 +10,8 @@ from typing import Callable, Dict, List, Optional
 
 import torch
 
-
-def log(message: str) -> None:
-    """A progress line, flushed at once."""
-    print(message, flush=True)
+#: Print a progress line, flushed at once.
+log = functools.partial(print, flush=True)
 
 
 def synchronize(device: torch.device) -> None:
@@ -22,6 +21,7 @@ def synchronize(device: torch.device) -> None:
 
 
 def _read_status_kib(field: str) -> Optional[int]:
+    """A ``/proc/self/status`` field in KiB (None where there is none)."""
     try:
         with open('/proc/self/status') as f:
             for line in f:
@@ -34,13 +34,8 @@ def _read_status_kib(field: str) -> Optional[int]:
 
 class PeakMemory:
     """How far memory use rises above its level on entry while the code
-    inside the context runs, in MiB (:attr:`mib`).
-
-    CUDA: ``torch.cuda.max_memory_allocated`` (reset on entry) minus
-    ``torch.cuda.memory_allocated`` on entry. CPU: the process's peak
-    resident set size ``VmHWM`` (reset on entry through
-    ``/proc/self/clear_refs``) minus its resident size ``VmRSS`` on entry;
-    ``None`` where Linux's ``/proc`` interface is not available.
+    inside the context runs, in MiB (:attr:`mib`; ``None`` on a CPU without
+    Linux's ``/proc``), measured as :meth:`method` says.
 
     Args:
         device (torch.device): The device the models run on.
@@ -52,7 +47,8 @@ class PeakMemory:
 
     @staticmethod
     def method(device: torch.device) -> str:
-        """str: How :class:`PeakMemory` measures on ``device``."""
+        """str: How :class:`PeakMemory` measures on ``device`` (the CPU's
+        peak is reset on entry through ``/proc/self/clear_refs``)."""
         if device.type == 'cuda':
             return ('torch.cuda.max_memory_allocated - memory_allocated '
                     'before')
@@ -102,8 +98,8 @@ def run_cases(cases: List[dict],
               on_timed: Optional[Callable[[], None]] = None
               ) -> Dict[str, dict]:
     """Warm up every case, measure the memory of one call of each, then
-    time ``iters`` rounds in which every case is called once in turn, so
-    that a change of load on the machine hits all cases alike.
+    time ``iters`` rounds, each case once in turn per round (a change of
+    load hits all cases alike).
 
     Args:
         cases (list[dict]): ``name``, ``label`` and ``fn`` (no arguments).
@@ -183,16 +179,9 @@ def load_average() -> Optional[float]:
 
 
 def machine_info(device: torch.device) -> dict:
-    """The machine and software a benchmark ran on.
-
-    Args:
-        device (torch.device): The device measured.
-
-    Returns:
-        dict: Platform, processor, CPUs, torch threads, versions (Python,
-        torch, mmcv, mmengine, mmpose), the device (and GPU), the load
-        average before the run.
-    """
+    """The machine and software a benchmark on ``device`` ran on: platform,
+    processor, CPUs, torch threads, versions (Python, torch, mmcv, mmengine,
+    mmpose), the device (and GPU), the load average before the run."""
     import mmcv
     import mmengine
     import mmpose
