@@ -15,10 +15,10 @@ from ..utils.atomic import atomic_write_json
 from ..utils.errors import InputError
 from ..utils.table import format_cell
 from .study_spec import StudySpec, fill_placeholders, plan_runs
-from .train_and_test import config_digest, last_checkpoint, prepare_run_config
+from .train_and_test import (RESULT_FILE, config_digest, last_checkpoint,
+                             prepare_run_config, read_result)
 
 STUDY_FILE = 'study.json'
-RESULT_FILE = 'result.json'
 
 
 def study_dir(spec: StudySpec, work_dir: str) -> str:
@@ -70,10 +70,9 @@ def _reused(config: str, options: Dict, seed: int, run_dir: str,
             spec_path: str) -> Optional[Dict]:
     """A finished run's record, None when it has not run; an error when its
     config now resolves differently."""
-    result_file = osp.join(run_dir, RESULT_FILE)
-    if not osp.isfile(result_file):
+    result = read_result(run_dir)
+    if result is None:
         return None
-    result = _read_json(result_file)
     cfg = prepare_run_config(config, options, seed, run_dir)
     if result.get('config_sha1') != config_digest(cfg):
         raise InputError(
@@ -87,8 +86,7 @@ def _run_one(python: str, config: str, options: Dict, seed: int,
              probe: bool = False) -> Dict:
     """Train and test (and probe) one run in a subprocess with one compute
     thread; returns its result. A finished run is only probed."""
-    result_file = osp.join(run_dir, RESULT_FILE)
-    finished = osp.isfile(result_file)
+    finished = osp.isfile(osp.join(run_dir, RESULT_FILE))
     progress(f'{label}: {"probing" if finished else "training"} ...')
     os.makedirs(run_dir, exist_ok=True)
     options_file = osp.join(run_dir, 'options.json')
@@ -103,10 +101,11 @@ def _run_one(python: str, config: str, options: Dict, seed: int,
     with open(log_file, 'w') as log:
         code = subprocess.call(
             cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-    if code != 0 or not osp.isfile(result_file):
+    result = read_result(run_dir)
+    if code != 0 or result is None:
         raise RuntimeError(f'run {run_dir} failed (exit code {code}); see '
                            f'{log_file}')
-    return _read_json(result_file)
+    return result
 
 
 def _prepare_inputs(spec: StudySpec, work_dir: str, python: str,

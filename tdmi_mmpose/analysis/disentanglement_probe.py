@@ -23,7 +23,8 @@ PROBED_MASKS = (('target', TARGET_MOTION), ('other', OTHER_MOTION))
 def mask_on_grid(mask: np.ndarray, center: Sequence[float],
                  scale: Sequence[float], input_size: Tuple[int, int],
                  grid_size: Tuple[int, int]) -> np.ndarray:
-    """The motion masks of one sample on the feature grid.
+    """The motion masks of one sample warped into its crop (the pipeline's
+    affine transform) and averaged over each cell of the feature grid.
 
     Args:
         mask (np.ndarray): (H, W) uint8 motion mask of the frame (bits
@@ -205,11 +206,8 @@ def probe_checkpoint(cfg, checkpoint: str, picture: str = None,
     from mmengine.runner import Runner, load_checkpoint
     from mmpose.registry import MODELS
 
-    from tdmi_mmpose.io import register_checkpoint_safe_globals
-
     init_default_scope('mmpose')
     model = MODELS.build(cfg.model)
-    register_checkpoint_safe_globals()
     load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
     loader_cfg = dict(cfg.test_dataloader, num_workers=0,
                       persistent_workers=False)

@@ -25,17 +25,12 @@ def generated_val_set(work_dir: str, seed: int, num_videos: int,
     root = osp.join(work_dir, f'val_seed{seed}')
     if not osp.isdir(osp.join(root, 'annotations')):
         make_sample_posetrack(
-            root,
-            seed=seed,
-            splits=('val', ),
-            num_videos=(0, num_videos),
-            frames_per_video=frames_per_video,
-            label_step=1)
+            root, seed=seed, splits=('val', ), num_videos=(0, num_videos),
+            frames_per_video=frames_per_video, label_step=1)
     return root
 
 
-def run_smoothing_study(config: str,
-                        checkpoint: str,
+def run_smoothing_study(config: str, checkpoint: str,
                         data_sets: Dict[str, str],
                         settings: Optional[Dict] = None,
                         device: str = 'cpu') -> dict:
@@ -66,8 +61,7 @@ def run_smoothing_study(config: str,
         videos = val_videos(root)
         predictions = predict_val_videos(inferencer, root, videos)
         record[name] = dict(
-            root=root,
-            videos=list(videos),
+            root=root, videos=list(videos),
             frames=sum(len(p) for p in predictions.values()),
             results=evaluate_settings(videos, predictions, settings))
         if len(record) == 1:

@@ -116,8 +116,7 @@ def load_study_spec(path: str) -> StudySpec:
     return StudySpec(
         path=path,
         base_config=_config_path(path, cfg.base_config, 'base_config'),
-        seeds=seeds,
-        variants=variants,
+        seeds=seeds, variants=variants,
         cfg_options=_plain(cfg.get('cfg_options', {})),
         sample_data=_plain(cfg.get('sample_data')),
         pretrain=_pretrain_section(path, cfg.get('pretrain')),

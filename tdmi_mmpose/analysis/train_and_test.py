@@ -19,6 +19,8 @@ from tdmi_mmpose.utils.atomic import atomic_write_json
 
 #: Per-iteration training scalars kept in ``result.json`` (when logged).
 CURVE_KEYS = ('loss_kpt', 'loss_mi', 'loss_mi_q', 'loss_con', 'mi_overlap')
+#: The record of a finished run, in its work dir.
+RESULT_FILE = 'result.json'
 
 
 def prepare_run_config(config: str, cfg_options: Dict, seed: int,
@@ -45,9 +47,9 @@ def prepare_run_config(config: str, cfg_options: Dict, seed: int,
     cfg.val_cfg = None
     cfg.val_dataloader = None
     cfg.val_evaluator = None
-    cfg.default_hooks.checkpoint = dict(
-        type='CheckpointHook', interval=max_epochs, save_best=None,
-        max_keep_ckpts=1)
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                        interval=max_epochs, save_best=None,
+                                        max_keep_ckpts=1)
     return cfg
 
 
@@ -73,6 +75,15 @@ def training_curves(runner: Runner) -> Dict[str, List[float]]:
     return curves
 
 
+def read_result(work_dir: str) -> Optional[Dict]:
+    """A run's :data:`RESULT_FILE` (None before the run finished)."""
+    path = osp.join(work_dir, RESULT_FILE)
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
 def last_checkpoint(work_dir: str) -> str:
     """The checkpoint a finished run saved last (mmengine's
     ``last_checkpoint`` file in its work dir)."""
@@ -88,19 +99,17 @@ def add_probe(config: str, cfg_options: Dict, seed: int,
     added as ``probe`` (also written)."""
     from .disentanglement_probe import probe_checkpoint
     cfg = prepare_run_config(config, cfg_options, seed, work_dir)
-    result_file = osp.join(work_dir, 'result.json')
-    with open(result_file) as f:
-        result = json.load(f)
+    result = read_result(work_dir)
     result['probe'] = probe_checkpoint(
         cfg, last_checkpoint(work_dir), osp.join(work_dir, 'probe.png'))
-    atomic_write_json(result, result_file)
+    atomic_write_json(result, osp.join(work_dir, RESULT_FILE))
     return result
 
 
 def train_and_test(config: str, cfg_options: Dict, seed: int,
                    work_dir: str) -> Dict:
-    """Train, test, and return the run's record (also written atomically to
-    ``<work_dir>/result.json``).
+    """Train, test, and return the run's record (also written atomically as
+    :data:`RESULT_FILE`).
 
     Args:
         config (str): Config file path.
@@ -125,11 +134,9 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
     result = dict(
         metrics={k: _finite_or_none(v) for k, v in metrics.items()},
         train_seconds=round(train_seconds, 2),
-        test_seconds=round(test_seconds, 2),
-        iterations=int(runner.iter),
-        config_sha1=config_digest(cfg),
-        curves=curves)
-    atomic_write_json(result, osp.join(work_dir, 'result.json'))
+        test_seconds=round(test_seconds, 2), iterations=int(runner.iter),
+        config_sha1=config_digest(cfg), curves=curves)
+    atomic_write_json(result, osp.join(work_dir, RESULT_FILE))
     return result
 
 
@@ -152,7 +159,7 @@ def main(argv=None) -> int:
     if args.options_json:
         with open(args.options_json) as f:
             options = json.load(f)
-    if not osp.isfile(osp.join(args.work_dir, 'result.json')):
+    if read_result(args.work_dir) is None:
         train_and_test(args.config, options, args.seed, args.work_dir)
     if args.probe:
         add_probe(args.config, options, args.seed, args.work_dir)

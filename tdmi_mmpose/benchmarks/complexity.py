@@ -74,20 +74,13 @@ def _flatten_tensors(values) -> List[torch.Tensor]:
 
 def model_parts(model: nn.Module) -> 'OrderedDict[str, nn.Module]':
     """The modules reported on their own: backbone, necks, head, MI loss."""
-    parts = OrderedDict()
-    if getattr(model, 'backbone', None) is not None:
-        parts['backbone'] = model.backbone
     neck = getattr(model, 'neck', None)
-    if isinstance(neck, nn.ModuleList):
-        for i, module in enumerate(neck):
-            parts[f'neck.{i}'] = module
-    elif neck is not None:
-        parts['neck'] = neck
-    if getattr(model, 'head', None) is not None:
-        parts['head'] = model.head
-    if getattr(model, 'mi_loss', None) is not None:
-        parts['mi_loss'] = model.mi_loss
-    return parts
+    necks = [(f'neck.{i}', module) for i, module in enumerate(neck)] \
+        if isinstance(neck, nn.ModuleList) else [('neck', neck)]
+    parts = [('backbone', getattr(model, 'backbone', None)), *necks,
+             ('head', getattr(model, 'head', None)),
+             ('mi_loss', getattr(model, 'mi_loss', None))]
+    return OrderedDict((name, m) for name, m in parts if m is not None)
 
 
 def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
@@ -105,9 +98,8 @@ def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
     # the DCN chooses its backend now, so that its one-off probe
     # convolution is not traced into the model's count
     mmcv_dcn_available('cpu')
-    wrapper = ComplexityWrapper(model)
-    inputs = torch.zeros(input_shape)
-    analyzer = FlopAnalyzer(wrapper, (inputs, ))
+    analyzer = FlopAnalyzer(ComplexityWrapper(model),
+                            (torch.zeros(input_shape), ))
     for op, handle in DCN_OP_HANDLES.items():
         analyzer.set_op_handle(op, handle)
     analyzer.unsupported_ops_warnings(False)
@@ -120,16 +112,13 @@ def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
     def row(name: str, module: nn.Module, flops: int) -> dict:
         params = list(module.parameters())
         return dict(
-            name=name,
-            type=type(module).__name__,
+            name=name, type=type(module).__name__,
             params=sum(p.numel() for p in params),
             trainable=sum(p.numel() for p in params if p.requires_grad),
             flops=flops)
 
-    rows = [
-        row(name, module, by_module.get(f'model.{name}', 0))
-        for name, module in model_parts(model).items()
-    ]
+    rows = [row(name, module, by_module.get(f'model.{name}', 0))
+            for name, module in model_parts(model).items()]
     total = row('total', model, by_module[''])
     total['type'] = type(model).__name__
     return dict(rows=rows, total=total, unsupported_ops=unsupported)
@@ -141,11 +130,10 @@ def format_table(result: Dict[str, Any]) -> str:
         f'**{r["name"]}**' if r is result['total'] else r['name'], r['type'],
         r['params'] / 1e6, r['trainable'] / 1e6, r['flops'] / 1e9
     ] for r in result['rows'] + [result['total']]]
-    headers = [[
-        'module', 'type', 'params (M)', 'trainable params (M)', 'GFLOPs'
-    ]]
+    header = ['module', 'type', 'params (M)', 'trainable params (M)',
+              'GFLOPs']
     return tables.format_table(
-        rows, headers, 'markdown', spec='.3f', align='llrrr')
+        rows, [header], 'markdown', spec='.3f', align='llrrr')
 
 
 def build_model(config: str, cfg_options: Optional[dict] = None):
@@ -159,9 +147,7 @@ def build_model(config: str, cfg_options: Optional[dict] = None):
     return model
 
 
-def complexity_report(config: str,
-                      height: int,
-                      width: int,
+def complexity_report(config: str, height: int, width: int,
                       cfg_options: Optional[dict] = None) -> tuple:
     """Parameters and FLOPs of a config's model, per part, as markdown.
 

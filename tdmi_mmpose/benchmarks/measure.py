@@ -82,19 +82,22 @@ class PeakMemory:
 
 def tensors_mib(tensors) -> float:
     """Memory of the distinct tensors in ``tensors``, in MiB."""
-    seen, total = set(), 0
-    for tensor in tensors:
-        if isinstance(tensor, torch.Tensor) and id(tensor) not in seen:
-            seen.add(id(tensor))
-            total += tensor.numel() * tensor.element_size()
-    return total / 2**20
+    sizes = {id(t): t.numel() * t.element_size() for t in tensors
+             if isinstance(t, torch.Tensor)}
+    return sum(sizes.values()) / 2**20
 
 
-def run_cases(cases: List[dict],
-              iters: int,
-              warmup: int,
-              device: torch.device,
-              section: str,
+def _timed_call(fn: Callable[[], object], device: torch.device) -> float:
+    """Seconds of one call, the device synchronised around it."""
+    synchronize(device)
+    start = time.perf_counter()
+    fn()
+    synchronize(device)
+    return time.perf_counter() - start
+
+
+def run_cases(cases: List[dict], iters: int, warmup: int,
+              device: torch.device, section: str,
               on_timed: Optional[Callable[[], None]] = None
               ) -> Dict[str, dict]:
     """Warm up every case, measure the memory of one call of each, then
@@ -117,26 +120,19 @@ def run_cases(cases: List[dict],
     for case in cases:
         log(f'[{section}] {case["label"]}')
         for i in range(warmup):
-            start = time.perf_counter()
-            case['fn']()
-            synchronize(device)
             log(f'  warm-up {i + 1}/{warmup}: '
-                f'{time.perf_counter() - start:.3f} s')
+                f'{_timed_call(case["fn"], device):.3f} s')
         with PeakMemory(device) as memory:
             case['fn']()
         results[case['name']]['peak_rise_mib'] = memory.mib
     if on_timed is not None:
         on_timed()
     for i in range(iters):
-        times = []
         for case in cases:
-            synchronize(device)
-            start = time.perf_counter()
-            case['fn']()
-            synchronize(device)
-            seconds = time.perf_counter() - start
-            results[case['name']]['seconds'].append(seconds)
-            times.append(f'{case["name"]} {seconds:.3f} s')
+            results[case['name']]['seconds'].append(
+                _timed_call(case['fn'], device))
+        times = [f'{name} {result["seconds"][-1]:.3f} s'
+                 for name, result in results.items()]
         log(f'  [{section}] round {i + 1}/{iters}: ' + ', '.join(times))
     for result in results.values():
         result['median_s'] = statistics.median(result['seconds'])
@@ -188,14 +184,10 @@ def machine_info(device: torch.device) -> dict:
     info = dict(
         platform=platform.platform(),
         processor=platform.processor() or platform.machine(),
-        cpu_count=os.cpu_count(),
-        torch_threads=torch.get_num_threads(),
-        python=platform.python_version(),
-        torch=torch.__version__,
-        mmcv=mmcv.__version__,
-        mmengine=mmengine.__version__,
-        mmpose=mmpose.__version__,
-        device=str(device),
+        cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads(),
+        python=platform.python_version(), torch=torch.__version__,
+        mmcv=mmcv.__version__, mmengine=mmengine.__version__,
+        mmpose=mmpose.__version__, device=str(device),
         load_avg_1min_before=load_average())
     if device.type == 'cuda':
         info['gpu'] = torch.cuda.get_device_name(device)

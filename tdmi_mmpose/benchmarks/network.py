@@ -142,8 +142,7 @@ def bench_inference(models: dict, clips: torch.Tensor,
 
     def forward(model, x):
         with torch.no_grad(), torch.autocast(
-                device_type=device.type,
-                dtype=torch.float16,
+                device_type=device.type, dtype=torch.float16,
                 enabled=settings.amp):
             return model(x, None, mode='tensor')
 
@@ -159,8 +158,7 @@ def bench_inference(models: dict, clips: torch.Tensor,
         params = tensors_mib(model.parameters())
         rise = result['peak_rise_mib']
         result.update(
-            input_shape=list(x.shape),
-            person_crops=len(x),
+            input_shape=list(x.shape), person_crops=len(x),
             person_crops_per_s=len(x) / result['median_s'],
             params_mib=params,
             peak_memory_mib=None if rise is None else params + rise)
