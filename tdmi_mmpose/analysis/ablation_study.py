@@ -201,7 +201,7 @@ def run_study(spec: StudySpec,
         that finished are kept.
     """
     if jobs < 1:
-        raise ValueError(f'jobs must be >= 1, got {jobs}')
+        raise InputError(f'jobs must be >= 1, got {jobs}')
     started = time.perf_counter()
     os.makedirs(work_dir, exist_ok=True)
     runs = plan_runs(spec, variants, seeds)
@@ -290,4 +290,3 @@ def _run_todo(todo, num_runs, spec, work_dir, jobs, python, run_options,
                      f'{left / 60:.0f} min left)')
     if failures:
         raise RuntimeError('; '.join(failures))
-

@@ -39,18 +39,16 @@ def tracked_predictions(results) -> List[dict]:
     for result in results:
         (people, ) = result['predictions']
         k = len(people[0]['keypoints']) if people else 17
-        frames.append(
-            dict(
-                keypoints=np.array([p['keypoints'] for p in people],
-                                   np.float64).reshape(-1, k, 2),
-                keypoint_scores=np.array(
-                    [p['keypoint_scores'] for p in people],
-                    np.float64).reshape(-1, k),
-                scores=np.array([p['bbox_score'] for p in people],
-                                np.float64).reshape(-1),
-                track_ids=np.array([p['track_id'] for p in people],
-                                   np.int64)))
+        frames.append(dict(
+            keypoints=_stack(people, 'keypoints', (-1, k, 2)),
+            keypoint_scores=_stack(people, 'keypoint_scores', (-1, k)),
+            scores=_stack(people, 'bbox_score', -1),
+            track_ids=_stack(people, 'track_id', -1, np.int64)))
     return frames
+
+
+def _stack(people: List[dict], key: str, shape, dtype=np.float64):
+    return np.array([p[key] for p in people], dtype).reshape(shape)
 
 
 def replay_filter(frames: Sequence[dict],
@@ -191,8 +189,8 @@ def _prediction_file(video: dict, frames: Sequence[dict],
     ])
 
 
-def evaluate_settings(videos: Dict[str, dict], predictions: Dict[str,
-                                                                 List[dict]],
+def evaluate_settings(videos: Dict[str, dict],
+                      predictions: Dict[str, List[dict]],
                       settings: Dict[str, Optional[dict]]) -> Dict[str, dict]:
     """Total AP (poseval's), acceleration and position errors of every
     filter setting on tracked predictions.

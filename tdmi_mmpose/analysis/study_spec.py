@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..io.config import read_config_file
+from ..utils.errors import InputError
 
 #: Placeholders of option values, replaced by their paths: ``{data_root}``
 #: (the study's data), ``{pretrain_data_root}`` and
@@ -55,6 +56,12 @@ def _plain(obj):
     return json.loads(json.dumps(obj))
 
 
+def _require(ok: bool, path: str, message: str) -> None:
+    """An InputError naming the spec file unless ``ok``."""
+    if not ok:
+        raise InputError(f'{path}: {message}')
+
+
 def _config_path(spec_path: str, relative: str, what: str) -> str:
     path = osp.normpath(osp.join(osp.dirname(spec_path), relative))
     if not osp.isfile(path):
@@ -69,9 +76,9 @@ def _pretrain_section(path: str, pretrain) -> Optional[Dict]:
     pretrain = _plain(pretrain)
     missing = [k for k in ('name', 'config', 'seed', 'sample_data')
                if k not in pretrain]
-    if missing or not isinstance(pretrain['seed'], int):
-        raise ValueError(f'{path}: `pretrain` needs name, config, an integer '
-                         f'seed and sample_data; missing {missing}')
+    _require(not missing and isinstance(pretrain['seed'], int), path,
+             '`pretrain` needs name, config, an integer seed and '
+             f'sample_data; missing {missing}')
     return dict(pretrain, config=_config_path(path, pretrain['config'],
                                               'pretrain config'),
                 cfg_options=pretrain.get('cfg_options', {}))
@@ -88,31 +95,27 @@ def load_study_spec(path: str) -> StudySpec:
 
     Raises:
         FileNotFoundError: The spec or a config it names does not exist.
-        ValueError: A field is missing or malformed (the message names it).
+        InputError: A field is missing or malformed (the message names it).
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'study spec not found: {path}')
     path = osp.abspath(path)
     cfg = read_config_file(path)
     for key in ('base_config', 'seeds', 'variants'):
-        if key not in cfg:
-            raise ValueError(f'{path}: the study spec needs `{key}`')
+        _require(key in cfg, path, f'the study spec needs `{key}`')
     seeds = list(cfg.seeds)
-    if not seeds or not all(isinstance(s, int) for s in seeds) or \
-            len(set(seeds)) != len(seeds):
-        raise ValueError(f'{path}: `seeds` must be distinct integers, got '
-                         f'{seeds}')
+    _require(len(seeds) > 0 and all(isinstance(s, int) for s in seeds)
+             and len(set(seeds)) == len(seeds), path,
+             f'`seeds` must be distinct integers, got {seeds}')
     variants = _plain(cfg.variants)
-    if not variants:
-        raise ValueError(f'{path}: `variants` is empty')
-    bad = [n for n, o in variants.items() if not isinstance(o, dict)]
-    if bad:
-        raise ValueError(f'{path}: variant {bad[0]!r} must be a dict of '
-                         f'dotted overrides, got {variants[bad[0]]!r}')
+    _require(len(variants) > 0, path, '`variants` is empty')
+    for name, options in variants.items():
+        _require(isinstance(options, dict), path, f'variant {name!r} must '
+                 f'be a dict of dotted overrides, got {options!r}')
     probe_variants = list(cfg.get('probe_variants', []))
     unknown = [v for v in probe_variants if v not in variants]
-    if unknown:
-        raise ValueError(f'{path}: probe_variants {unknown} are not variants')
+    _require(not unknown, path,
+             f'probe_variants {unknown} are not variants')
     return StudySpec(
         path=path,
         base_config=_config_path(path, cfg.base_config, 'base_config'),
@@ -140,7 +143,7 @@ def plan_runs(spec: StudySpec,
     names = list(spec.variants) if variants is None else list(variants)
     unknown = [n for n in names if n not in spec.variants]
     if unknown:
-        raise ValueError(f'unknown variants {unknown}; the study has '
+        raise InputError(f'unknown variants {unknown}; the study has '
                          f'{list(spec.variants)}')
     seeds = spec.seeds if seeds is None else list(seeds)
     return [(name, seed) for name in names for seed in seeds]
@@ -149,7 +152,7 @@ def plan_runs(spec: StudySpec,
 def fill_placeholders(options: Dict, values: Dict[str, str]) -> Dict:
     """``options`` with every ``{name}`` of :data:`PLACEHOLDERS` in its
     string values (at any depth) replaced by ``values[name]``; a
-    placeholder the study does not have is a ValueError."""
+    placeholder the study does not have is an InputError."""
     def fill(value):
         if isinstance(value, dict):
             return {k: fill(v) for k, v in value.items()}
@@ -161,7 +164,7 @@ def fill_placeholders(options: Dict, values: Dict[str, str]) -> Dict:
             token = '{' + name + '}'
             if token in value:
                 if name not in values:
-                    raise ValueError(f'option value {value!r} uses {token}, '
+                    raise InputError(f'option value {value!r} uses {token}, '
                                      'which this study does not define')
                 value = value.replace(token, values[name])
         return value

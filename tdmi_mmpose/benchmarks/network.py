@@ -9,6 +9,7 @@ import os.path as osp
 import tempfile
 from typing import Optional, Sequence, Tuple
 
+import mmpose
 import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
@@ -76,15 +77,6 @@ class BenchmarkSettings:
                              f'{list(self.input_size)}')
         if self.amp and not self.device.startswith('cuda'):
             raise InputError(f'--amp needs a CUDA device, got {self.device}')
-
-
-def baseline_config_path(path: Optional[str]) -> str:
-    """The single-frame config: ``path``, or mmpose's own."""
-    if path:
-        return path
-    import mmpose
-    return osp.join(
-        osp.dirname(mmpose.__file__), '.mim', 'configs', BASELINE_CONFIG)
 
 
 def build_model(model_cfg: dict, settings: BenchmarkSettings,
@@ -295,7 +287,8 @@ def run_benchmark(settings: BenchmarkSettings) -> dict:
     init_default_scope('mmpose')
     tdmi_cfg = load_config(settings.config)
     offsets = list(tdmi_cfg.frame_offsets)
-    baseline_path = baseline_config_path(settings.baseline_config)
+    baseline_path = settings.baseline_config or osp.join(
+        osp.dirname(mmpose.__file__), '.mim', 'configs', BASELINE_CONFIG)
     width, height = settings.input_size or tdmi_cfg.codec['input_size']
     report = dict(
         config=settings.config,

@@ -154,7 +154,7 @@ def benchmark_video(backends: Dict, video: str, boxes: List[np.ndarray],
     for round_index in range(warmup + repeats):
         for name, (inferencer, timer) in backends.items():
             run, poses[name] = run_once(inferencer, timer, video, boxes,
-                                            osp.join(work_dir, name))
+                                        osp.join(work_dir, name))
             run['load_avg_1min'] = load_average()
             if round_index >= warmup:
                 runs[name].append(run)

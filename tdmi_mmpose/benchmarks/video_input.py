@@ -64,4 +64,4 @@ def write_crowd_video(path: str, num_people: int, num_frames: int,
         writer.write(frame)
     writer.close(complete=True)
     return _frame_boxes(video['json']['annotations'],
-                       [image['id'] for image in video['json']['images']])
+                        [image['id'] for image in video['json']['images']])
