@@ -1,18 +1,38 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Summaries of an ablation study: mean ± std per variant, a markdown table
-and a bar chart with error bars."""
+"""Summaries of an ablation study record: mean ± std over seeds per variant
+as markdown tables, a bar chart and the training curves."""
 import math
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
 from ..io import check_fields, check_value, load_json
+from ..utils.atomic import atomic_output
 from ..utils.table import format_table
 
 #: PoseTrack AP keys reported per variant, in table order.
 GROUP_KEYS = ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
               'Total')
 METRIC_PREFIX = 'posetrack/'
+#: The fields of a study record and of each of its runs that are read.
+STUDY_FIELDS = ('spec', 'seeds', 'variants', 'runs')
+RUN_FIELDS = ('variant', 'seed', 'metrics', 'train_seconds', 'test_seconds')
+#: The training curves drawn and tabulated.
+REPORTED_CURVES = ('loss_kpt', 'loss_mi', 'loss_con', 'mi_overlap')
+#: Columns of :func:`format_probe_table`: (header, probe key or a pair of
+#: keys whose difference is shown).
+PROBE_COLUMNS = (
+    ('E(M_t) in target', 'motion_in_target'),
+    ('E(M_u) in target', 'useful_in_target'),
+    ('E(M_n) in target', 'noisy_in_target'),
+    ('u − n, target', ('useful_in_target', 'noisy_in_target')),
+    ('E(M_t) in other', 'motion_in_other'),
+    ('E(M_u) in other', 'useful_in_other'),
+    ('E(M_n) in other', 'noisy_in_other'),
+    ('u − n, other', ('useful_in_other', 'noisy_in_other')),
+    ('area target', 'area_target'),
+    ('area other', 'area_other'),
+)
 
 
 def mean_and_std(values: Sequence[Optional[float]]) -> Dict:
@@ -22,21 +42,21 @@ def mean_and_std(values: Sequence[Optional[float]]) -> Dict:
         values (Sequence[float | None]): Per-seed values; None is skipped.
 
     Returns:
-        dict: ``mean``, ``std`` (0 for a single value; None for none) and
-        ``n``.
+        dict: ``mean``, ``std`` (0 for one value; None for none) and ``n``.
     """
-    finite = np.array([v for v in values if v is not None and
-                       math.isfinite(v)], dtype=np.float64)
-    if finite.size == 0:
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    if not finite:
         return dict(mean=None, std=None, n=0)
-    std = float(finite.std(ddof=1)) if finite.size > 1 else 0.0
-    return dict(mean=float(finite.mean()), std=std, n=int(finite.size))
+    std = float(np.std(finite, ddof=1)) if len(finite) > 1 else 0.0
+    return dict(mean=float(np.mean(finite)), std=std, n=len(finite))
 
 
-#: The fields of a study record (``study.json``) and of each of its runs
-#: that the report reads.
-STUDY_FIELDS = ('spec', 'seeds', 'variants', 'runs')
-RUN_FIELDS = ('variant', 'seed', 'metrics', 'train_seconds', 'test_seconds')
+def format_stat(stat: Dict, spec: str = '.1f',
+                std_spec: Optional[str] = None) -> str:
+    """``'mean ± std'`` of a :func:`mean_and_std` ('n/a' without values)."""
+    if stat['mean'] is None:
+        return 'n/a'
+    return f'{stat["mean"]:{spec}} ± {stat["std"]:{std_spec or spec}}'
 
 
 def read_study_record(path: str) -> Dict:
@@ -61,94 +81,86 @@ def read_study_record(path: str) -> Dict:
     return study
 
 
+def _runs_of(study: Dict, variant: str) -> List[Dict]:
+    return [r for r in study['runs'] if r['variant'] == variant]
+
+
 def summarize_study(study: Dict) -> List[Dict]:
-    """Per-variant statistics of every :data:`GROUP_KEYS` metric and of
-    the run time.
+    """Per-variant statistics of every :data:`GROUP_KEYS` metric and of the
+    run time.
 
     Args:
         study (dict): A study record (see :func:`run_study`).
 
     Returns:
-        list[dict]: One row per variant, in the study's order (the
-        pretraining run, if any, first): ``variant``,
-        ``seeds``, ``values`` (the per-seed Totals), ``metrics`` (key ->
-        :func:`mean_and_std`) and ``seconds`` (:func:`mean_and_std` of
-        train + test time).
+        list[dict]: One row per variant that ran, in the study's order (the
+        pretraining run, if any, first): ``variant``, ``seeds``, ``values``
+        (the per-seed Totals), ``metrics`` (key -> :func:`mean_and_std`)
+        and ``seconds`` (:func:`mean_and_std` of train + test time).
     """
-    groups = [(variant, [r for r in study['runs']
-                         if r['variant'] == variant])
-              for variant in study['variants']]
+    groups = [(v, _runs_of(study, v)) for v in study['variants']]
     if 'pretrain' in study:
         groups.insert(0, (study['pretrain']['name'], [study['pretrain']]))
     rows = []
     for variant, runs in groups:
         if not runs:
             continue
-        metrics = {
-            key: mean_and_std(
-                [r['metrics'].get(METRIC_PREFIX + key) for r in runs])
-            for key in GROUP_KEYS
-        }
-        rows.append(
-            dict(
-                variant=variant,
-                seeds=[r['seed'] for r in runs],
-                values=[
-                    r['metrics'].get(METRIC_PREFIX + 'Total') for r in runs
-                ],
-                metrics=metrics,
-                seconds=mean_and_std(
-                    [r['train_seconds'] + r['test_seconds'] for r in runs])))
+        values = {key: [r['metrics'].get(METRIC_PREFIX + key) for r in runs]
+                  for key in GROUP_KEYS}
+        rows.append(dict(
+            variant=variant,
+            seeds=[r['seed'] for r in runs],
+            values=values['Total'],
+            metrics={key: mean_and_std(v) for key, v in values.items()},
+            seconds=mean_and_std(
+                [r['train_seconds'] + r['test_seconds'] for r in runs])))
     return rows
 
 
-def _cell(stat: Dict) -> str:
-    if stat['mean'] is None:
-        return 'n/a'
-    return f'{stat["mean"]:.1f} ± {stat["std"]:.1f}'
-
-
 def format_markdown_table(rows: List[Dict]) -> str:
-    """A markdown table: one row per variant, ``mean ± std`` over seeds of
-    Total and the seven joint groups, and the mean run time.
-
-    Args:
-        rows (list[dict]): Output of :func:`summarize_study`.
+    """A markdown table of :func:`summarize_study`: per variant the seeds,
+    ``mean ± std`` of Total and the seven joint groups, the mean run time.
 
     Returns:
         str: The table, ending with a newline.
     """
-    header = ['variant', 'seeds', 'Total'] + list(GROUP_KEYS[:-1]) + \
-        ['time/run (s)']
-    cells = []
-    for row in rows:
-        cells.append([row['variant'], str(len(row['seeds']))] + [
-            _cell(row['metrics'][key]) for key in ('Total', ) + GROUP_KEYS[:-1]
-        ] + [f'{row["seconds"]["mean"]:.0f}'])
+    keys = ('Total', ) + GROUP_KEYS[:-1]
+    header = ['variant', 'seeds', *keys, 'time/run (s)']
+    cells = [[row['variant'], str(len(row['seeds']))] +
+             [format_stat(row['metrics'][key]) for key in keys] +
+             [f'{row["seconds"]["mean"]:.0f}'] for row in rows]
     return format_table(cells, [header], 'markdown',
                         align='ll' + 'r' * (len(header) - 2)) + '\n'
+
+
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (no display needed)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def save_figure(fig, out_file: str, dpi: int = 100) -> None:
+    """Write a matplotlib figure as a PNG, atomically, and close it."""
+    with atomic_output(out_file) as tmp:
+        fig.savefig(tmp, dpi=dpi, format='png')
+    pyplot().close(fig)
 
 
 def plot_study_chart(rows: List[Dict], out_file: str,
                      title: str = 'Ablation study') -> None:
     """Bar chart of each variant's Total AP (mean over seeds, error bars
-    ±1 std, every seed as a dot), written to ``out_file`` (PNG).
+    ±1 std, every seed as a dot), as a PNG.
 
     Args:
         rows (list[dict]): Output of :func:`summarize_study`.
         out_file (str): Output image path.
         title (str): Chart title.
     """
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-
-    from tdmi_mmpose.utils.atomic import atomic_output
-
-    names = [row['variant'] for row in rows]
     means = [row['metrics']['Total']['mean'] or 0.0 for row in rows]
     stds = [row['metrics']['Total']['std'] or 0.0 for row in rows]
-    fig, ax = plt.subplots(figsize=(1.3 * len(rows) + 2.5, 4.2))
+    fig, ax = pyplot().subplots(figsize=(1.3 * len(rows) + 2.5, 4.2))
     x = np.arange(len(rows))
     ax.bar(x, means, yerr=stds, capsize=5, color='#4c72b0', alpha=0.85)
     for i, row in enumerate(rows):
@@ -157,70 +169,49 @@ def plot_study_chart(rows: List[Dict], out_file: str,
         ax.text(i, means[i] + stds[i] + 1.0, f'{means[i]:.1f}', ha='center',
                 va='bottom', fontsize=8)
     ax.set_xticks(x)
-    ax.set_xticklabels(names, rotation=25, ha='right', fontsize=8)
+    ax.set_xticklabels([row['variant'] for row in rows], rotation=25,
+                       ha='right', fontsize=8)
     ax.set_ylabel('PoseTrack Total AP (mean ± std over seeds)')
     ax.set_ylim(0, max(100.0, max(m + s for m, s in zip(means, stds)) + 6))
     ax.set_title(title, fontsize=10)
     ax.grid(axis='y', alpha=0.3)
     fig.tight_layout()
-    with atomic_output(out_file) as tmp:
-        fig.savefig(tmp, dpi=110, format='png')
-    plt.close(fig)
+    save_figure(fig, out_file, dpi=110)
 
 
-def mean_curves(study: Dict, key: str) -> Dict[str, np.ndarray]:
-    """Per-variant mean over seeds of one training curve.
-
-    Args:
-        study (dict): A study record.
-        key (str): A curve key (e.g. ``'loss_kpt'``).
-
-    Returns:
-        dict[str, np.ndarray]: variant -> per-iteration mean, for the
-        variants whose runs all logged ``key`` (truncated to the shortest
-        run).
-    """
+def _mean_curves(study: Dict, key: str) -> Dict[str, np.ndarray]:
+    """Variant -> per-iteration mean over seeds of one curve, for the
+    variants whose runs all logged it (cut to the shortest run)."""
     out = {}
     for variant in study['variants']:
-        curves = [r.get('curves', {}).get(key) for r in study['runs']
-                  if r['variant'] == variant]
-        if not curves or any(c is None or not c for c in curves):
-            continue
-        length = min(len(c) for c in curves)
-        out[variant] = np.mean([c[:length] for c in curves], axis=0)
+        curves = [r.get('curves', {}).get(key)
+                  for r in _runs_of(study, variant)]
+        if curves and all(curves):
+            length = min(len(c) for c in curves)
+            out[variant] = np.mean([c[:length] for c in curves], axis=0)
     return out
 
 
 def plot_study_curves(study: Dict,
                       out_file: str,
-                      keys: Sequence[str] = ('loss_kpt', 'loss_mi',
-                                             'loss_con', 'mi_overlap'),
+                      keys: Sequence[str] = REPORTED_CURVES,
                       smooth: int = 5) -> None:
     """Training curves of every variant (mean over seeds, moving average of
-    ``smooth`` iterations), one panel per key, the heatmap loss first.
+    ``smooth`` iterations), one panel per key that a variant logged, as a
+    PNG.
 
     Args:
         study (dict): A study record.
         out_file (str): Output PNG path.
-        keys (Sequence[str]): Curve keys, one panel each (keys no variant
-            logged are left out).
+        keys (Sequence[str]): Curve keys, the heatmap loss first.
         smooth (int): Moving-average window. Default: 5.
     """
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-
-    from tdmi_mmpose.utils.atomic import atomic_output
-
-    panels = [(key, mean_curves(study, key)) for key in keys]
+    panels = [(key, _mean_curves(study, key)) for key in keys]
     panels = [(key, curves) for key, curves in panels if curves]
-    fig, axes = plt.subplots(
+    fig, axes = pyplot().subplots(
         1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
     kernel = np.ones(smooth) / smooth
-    colours = {
-        variant: f'C{i % 10}'
-        for i, variant in enumerate(study['variants'])
-    }
+    colours = {v: f'C{i % 10}' for i, v in enumerate(study['variants'])}
     for ax, (key, curves) in zip(axes[0], panels):
         for variant, values in curves.items():
             shown = np.convolve(values, kernel, mode='valid') \
@@ -233,28 +224,18 @@ def plot_study_curves(study: Dict,
         ax.grid(alpha=0.3)
         if key != 'mi_overlap':
             ax.set_yscale('symlog', linthresh=1e-3)
-    for ax in axes[0]:
         ax.legend(fontsize=7)
     fig.suptitle(f'mean over seeds {study["seeds"]}', fontsize=9)
     fig.tight_layout()
-    with atomic_output(out_file) as tmp:
-        fig.savefig(tmp, dpi=100, format='png')
-    plt.close(fig)
+    save_figure(fig, out_file)
 
 
 def format_curve_table(study: Dict,
-                       keys: Sequence[str] = ('loss_kpt', 'loss_mi',
-                                              'loss_con', 'mi_overlap'),
+                       keys: Sequence[str] = REPORTED_CURVES,
                        tail: int = 20) -> str:
     """A markdown table of where each training curve ended: per variant,
-    the mean over the last ``tail`` iterations, then mean ± std over seeds.
-
-    Args:
-        study (dict): A study record.
-        keys (Sequence[str]): Curve keys, one column each ('-' where a
-            variant did not log the key).
-        tail (int): Iterations averaged at the end of each run.
-            Default: 20.
+    the mean over the last ``tail`` iterations, then mean ± std over seeds
+    ('-' where a run did not log the key).
 
     Returns:
         str: The table, ending with a newline.
@@ -262,48 +243,23 @@ def format_curve_table(study: Dict,
     header = ['variant'] + [f'{key} (last {tail} it.)' for key in keys]
     rows = []
     for variant in study['variants']:
-        runs = [r for r in study['runs'] if r['variant'] == variant]
+        runs = _runs_of(study, variant)
         if not runs:
             continue
         cells = [variant]
         for key in keys:
-            ends = [
-                float(np.mean(r['curves'][key][-tail:])) for r in runs
-                if r.get('curves', {}).get(key)
-            ]
-            if len(ends) != len(runs):
-                cells.append('-')
-                continue
-            stat = mean_and_std(ends)
-            cells.append(f'{stat["mean"]:.3g} ± {stat["std"]:.2g}')
+            ends = [float(np.mean(r['curves'][key][-tail:])) for r in runs
+                    if r.get('curves', {}).get(key)]
+            cells.append('-' if len(ends) != len(runs) else
+                         format_stat(mean_and_std(ends), '.3g', '.2g'))
         rows.append(cells)
     return format_table(rows, [header], 'markdown') + '\n'
 
 
-#: Columns of :func:`format_probe_table`: (header, probe key or a pair of
-#: keys whose difference is shown).
-PROBE_COLUMNS = (
-    ('E(M_t) in target', 'motion_in_target'),
-    ('E(M_u) in target', 'useful_in_target'),
-    ('E(M_n) in target', 'noisy_in_target'),
-    ('u − n, target', ('useful_in_target', 'noisy_in_target')),
-    ('E(M_t) in other', 'motion_in_other'),
-    ('E(M_u) in other', 'useful_in_other'),
-    ('E(M_n) in other', 'noisy_in_other'),
-    ('u − n, other', ('useful_in_other', 'noisy_in_other')),
-    ('area target', 'area_target'),
-    ('area other', 'area_other'),
-)
-
-
 def format_probe_table(study: Dict) -> str:
-    """A markdown table of the disentanglement probe: per probed variant,
-    mean ± std over seeds (in %) of each energy share
-    (:mod:`~tdmi_mmpose.analysis.disentanglement_probe`), of the M_u − M_n
-    differences and of the masks' area shares.
-
-    Args:
-        study (dict): A study record with ``probe_variants``.
+    """A markdown table of the disentanglement probe
+    (:mod:`~tdmi_mmpose.analysis.disentanglement_probe`): per probed
+    variant, mean ± std over seeds (in %) of each :data:`PROBE_COLUMNS`.
 
     Returns:
         str: The table, ending with a newline ('' without probes).
@@ -314,17 +270,13 @@ def format_probe_table(study: Dict) -> str:
     header = ['variant', 'seeds'] + [name for name, _ in PROBE_COLUMNS]
     rows = []
     for variant in variants:
-        probes = [r['probe'] for r in study['runs']
-                  if r['variant'] == variant and 'probe' in r]
+        probes = [r['probe'] for r in _runs_of(study, variant)
+                  if 'probe' in r]
         cells = [variant, str(len(probes))]
         for _, key in PROBE_COLUMNS:
-            if isinstance(key, tuple):
-                values = [100 * (p[key[0]] - p[key[1]]) for p in probes]
-            else:
-                values = [100 * p[key] for p in probes]
-            stat = mean_and_std(values)
-            cells.append('n/a' if stat['mean'] is None else
-                         f'{stat["mean"]:.2f} ± {stat["std"]:.2f}')
+            values = [100 * (p[key[0]] - p[key[1]]) if isinstance(key, tuple)
+                      else 100 * p[key] for p in probes]
+            cells.append(format_stat(mean_and_std(values), '.2f'))
         rows.append(cells)
     return format_table(rows, [header], 'markdown',
                         align='ll' + 'r' * len(PROBE_COLUMNS)) + '\n'
@@ -332,26 +284,20 @@ def format_probe_table(study: Dict) -> str:
 
 def format_clamp_table(study: Dict) -> str:
     """A markdown table of how often the MI estimate sat at its clamp: per
-    variant that logged ``loss_mi``, the share of training iterations with
-    ``loss_mi == 0`` (mean ± std over seeds, in %) and the seeds.
-
-    Args:
-        study (dict): A study record.
+    variant that logged ``loss_mi``, the seeds and the share of training
+    iterations with ``loss_mi == 0`` (mean ± std over seeds, in %).
 
     Returns:
         str: The table, ending with a newline.
     """
     rows = []
     for variant in study['variants']:
-        curves = [r['curves']['loss_mi'] for r in study['runs']
-                  if r['variant'] == variant and
-                  r.get('curves', {}).get('loss_mi')]
-        if not curves:
-            continue
-        stat = mean_and_std(
-            [100.0 * np.mean(np.asarray(c) == 0.0) for c in curves])
-        rows.append([variant, str(len(curves)),
-                     f'{stat["mean"]:.1f} ± {stat["std"]:.1f}'])
+        curves = [r['curves']['loss_mi'] for r in _runs_of(study, variant)
+                  if r.get('curves', {}).get('loss_mi')]
+        if curves:
+            stat = mean_and_std(
+                [100.0 * np.mean(np.asarray(c) == 0.0) for c in curves])
+            rows.append([variant, str(len(curves)), format_stat(stat)])
     return format_table(
         rows, [['variant', 'seeds', 'iterations with loss_mi = 0 (%)']],
         'markdown', align='llr') + '\n'

@@ -1,10 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Seeded ablation studies: every (variant, seed) run trained and tested in
-its own process, results gathered in one JSON, interrupted studies resumed.
-
-The spec is described in :mod:`tdmi_mmpose.analysis.study_spec`; see
-``configs/ablation_studies/`` and ``docs/ablation.md``.
-"""
+"""Seeded ablation studies (spec: :mod:`.study_spec`): every (variant, seed)
+run trained and tested in its own process, the results gathered in one JSON
+record, an interrupted study resumed."""
 import json
 import os
 import os.path as osp
@@ -14,18 +11,20 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from tdmi_mmpose.utils.atomic import atomic_write_json
+from ..utils.atomic import atomic_write_json
 from ..utils.errors import InputError
+from ..utils.table import format_cell
 from .study_spec import StudySpec, fill_placeholders, plan_runs
-from .train_and_test import config_digest, last_checkpoint, prepare_run_config
+from .train_and_test import (RESULT_FILE, config_digest, last_checkpoint,
+                             prepare_run_config, read_result)
 
 STUDY_FILE = 'study.json'
 
 
 def study_dir(spec: StudySpec, work_dir: str) -> str:
-    """Folder of a study's record and report inside a work dir:
-    ``<work_dir>/studies/<spec file stem>/``. Several specs can share one
-    work dir (and the runs they have in common)."""
+    """Folder of a study's record and report in a work dir,
+    ``<work_dir>/studies/<spec file stem>/`` (specs may share a work dir and
+    the runs they have in common)."""
     stem = osp.splitext(osp.basename(spec.path))[0]
     return osp.join(work_dir, 'studies', stem)
 
@@ -35,32 +34,35 @@ def run_dir_name(variant: str, seed: int) -> str:
     return osp.join('runs', f'{variant}__seed{seed}')
 
 
+def _read_json(path: str):
+    with open(path) as f:
+        return json.load(f)
+
+
+def _total_ap(result: Dict) -> str:
+    return format_cell(result['metrics'].get('posetrack/Total'), '.1f', 'n/a')
+
+
 def prepare_data(sample_data: Optional[Dict], root: str, spec_path: str,
                  progress: Callable[[str], None]) -> Optional[str]:
-    """Generate ``make_sample_posetrack(**sample_data)`` into ``root``
-    (once; ``root/generated.json`` records the arguments).
-
-    Returns:
-        str | None: The data root (ending in ``/``), or None without
-        ``sample_data``.
-    """
+    """Generate ``make_sample_posetrack(**sample_data)`` into ``root`` once
+    (``root/generated.json`` records the arguments); returns the data root
+    (ending in ``/``), None without ``sample_data``."""
     if sample_data is None:
         return None
-    from tdmi_mmpose.synthetic import make_sample_posetrack
+    from ..synthetic import make_sample_posetrack
     done = osp.join(root, 'generated.json')
-    if osp.isfile(done):
-        with open(done) as f:
-            if json.load(f) == sample_data:
-                return root + '/'
+    if not osp.isfile(done):
+        progress(f'generating data in {root} ...')
+        kwargs = dict(sample_data)
+        if 'num_videos' in kwargs:
+            kwargs['num_videos'] = tuple(kwargs['num_videos'])
+        make_sample_posetrack(root, **kwargs)
+        atomic_write_json(sample_data, done)
+    elif _read_json(done) != sample_data:
         raise InputError(
             f'{root} holds data generated with other settings than '
             f'{spec_path} gives now; use another --work-dir')
-    progress(f'generating data in {root} ...')
-    kwargs = dict(sample_data)
-    if 'num_videos' in kwargs:
-        kwargs['num_videos'] = tuple(kwargs['num_videos'])
-    make_sample_posetrack(root, **kwargs)
-    atomic_write_json(sample_data, done)
     return root + '/'
 
 
@@ -68,14 +70,11 @@ def _reused(config: str, options: Dict, seed: int, run_dir: str,
             spec_path: str) -> Optional[Dict]:
     """A finished run's record, None when it has not run; an error when its
     config now resolves differently."""
-    result_file = osp.join(run_dir, 'result.json')
-    if not osp.isfile(result_file):
+    result = read_result(run_dir)
+    if result is None:
         return None
-    with open(result_file) as f:
-        result = json.load(f)
-    digest = config_digest(prepare_run_config(config, options, seed,
-                                              run_dir))
-    if result.get('config_sha1') != digest:
+    cfg = prepare_run_config(config, options, seed, run_dir)
+    if result.get('config_sha1') != config_digest(cfg):
         raise InputError(
             f'{run_dir} was run with another config than {spec_path} and '
             'its configs give now; delete it or use another --work-dir')
@@ -85,9 +84,9 @@ def _reused(config: str, options: Dict, seed: int, run_dir: str,
 def _run_one(python: str, config: str, options: Dict, seed: int,
              run_dir: str, label: str, progress: Callable[[str], None],
              probe: bool = False) -> Dict:
-    """Train and test (and probe) one run in a subprocess; returns its
-    result. A finished run is only probed."""
-    finished = osp.isfile(osp.join(run_dir, 'result.json'))
+    """Train and test (and probe) one run in a subprocess with one compute
+    thread; returns its result. A finished run is only probed."""
+    finished = osp.isfile(osp.join(run_dir, RESULT_FILE))
     progress(f'{label}: {"probing" if finished else "training"} ...')
     os.makedirs(run_dir, exist_ok=True)
     options_file = osp.join(run_dir, 'options.json')
@@ -95,63 +94,51 @@ def _run_one(python: str, config: str, options: Dict, seed: int,
     log_file = osp.join(run_dir, 'probe.log' if finished else 'run.log')
     cmd = [
         python, '-m', 'tdmi_mmpose.analysis.train_and_test', config,
-        '--work-dir', run_dir, '--seed',
-        str(seed), '--options-json', options_file
+        '--work-dir', run_dir, '--seed', str(seed), '--options-json',
+        options_file
     ] + (['--probe'] if probe else [])
     env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
     with open(log_file, 'w') as log:
         code = subprocess.call(
             cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-    result_file = osp.join(run_dir, 'result.json')
-    if code != 0 or not osp.isfile(result_file):
+    result = read_result(run_dir)
+    if code != 0 or result is None:
         raise RuntimeError(f'run {run_dir} failed (exit code {code}); see '
                            f'{log_file}')
-    with open(result_file) as f:
-        return json.load(f)
-
-
-def _pretrain(spec: StudySpec, work_dir: str, roots: Dict, python: str,
-              progress: Callable[[str], None]) -> Tuple[Dict, bool]:
-    """Run (or reuse) the spec's pretraining run; adds
-    ``pretrained_checkpoint`` to ``roots``; returns its record and whether
-    it ran now."""
-    pretrain = spec.pretrain
-    run_dir = osp.join(work_dir, run_dir_name(pretrain['name'],
-                                              pretrain['seed']))
-    options = fill_placeholders(pretrain['cfg_options'], roots)
-    options['data_root'] = roots['pretrain_data_root']
-    label = f'[pretrain] {pretrain["name"]} seed {pretrain["seed"]}'
-    result = _reused(pretrain['config'], options, pretrain['seed'], run_dir,
-                     spec.path)
-    ran = result is None
-    if ran:
-        result = _run_one(python, pretrain['config'], options,
-                          pretrain['seed'], run_dir, label, progress)
-        progress(f'{label}: Total AP '
-                 f'{_fmt(result["metrics"].get("posetrack/Total"))}')
-    else:
-        progress(f'{label}: done before, reused')
-    roots['pretrained_checkpoint'] = last_checkpoint(run_dir)
-    return dict(name=pretrain['name'], seed=pretrain['seed'], **result), ran
+    return result
 
 
 def _prepare_inputs(spec: StudySpec, work_dir: str, python: str,
                     progress: Callable[[str], None]) -> Tuple[Dict, Dict, int]:
-    """The placeholder values (data roots, pretrained checkpoint), the
-    pretraining record (empty without ``pretrain``) and the number of runs
-    this made (0 or 1)."""
+    """Generate the data and run (or reuse) the pretraining run; returns the
+    placeholder values, the pretraining record (empty without one) and the
+    number of runs this made (0 or 1)."""
     roots = {}
     data_root = prepare_data(spec.sample_data, osp.join(work_dir, 'data'),
                              spec.path, progress)
     if data_root is not None:
         roots['data_root'] = data_root
-    if spec.pretrain is None:
+    pretrain = spec.pretrain
+    if pretrain is None:
         return roots, {}, 0
     roots['pretrain_data_root'] = prepare_data(
-        spec.pretrain['sample_data'], osp.join(work_dir, 'pretrain_data'),
+        pretrain['sample_data'], osp.join(work_dir, 'pretrain_data'),
         spec.path, progress)
-    pretrain, ran = _pretrain(spec, work_dir, roots, python, progress)
-    return roots, pretrain, int(ran)
+    name, seed = pretrain['name'], pretrain['seed']
+    run_dir = osp.join(work_dir, run_dir_name(name, seed))
+    options = dict(fill_placeholders(pretrain['cfg_options'], roots),
+                   data_root=roots['pretrain_data_root'])
+    label = f'[pretrain] {name} seed {seed}'
+    result = _reused(pretrain['config'], options, seed, run_dir, spec.path)
+    ran = result is None
+    if ran:
+        result = _run_one(python, pretrain['config'], options, seed, run_dir,
+                          label, progress)
+        progress(f'{label}: Total AP {_total_ap(result)}')
+    else:
+        progress(f'{label}: done before, reused')
+    roots['pretrained_checkpoint'] = last_checkpoint(run_dir)
+    return roots, dict(name=name, seed=seed, **result), int(ran)
 
 
 def _study_record(spec: StudySpec, runs: List[Tuple[str, int]],
@@ -166,9 +153,8 @@ def _study_record(spec: StudySpec, runs: List[Tuple[str, int]],
         runs=[])
     if pretrain:
         study['pretrain'] = pretrain
-        study['pretrain_spec'] = dict(spec.pretrain,
-                                      config=osp.relpath(
-                                          spec.pretrain['config']))
+        study['pretrain_spec'] = dict(
+            spec.pretrain, config=osp.relpath(spec.pretrain['config']))
     if spec.probe_variants:
         study['probe_variants'] = [
             v for v in spec.probe_variants if v in study['variants']]
@@ -185,15 +171,12 @@ def run_study(spec: StudySpec,
     """Run (or resume) a study; returns the study record, also written to
     ``study.json`` in :func:`study_dir` after every run.
 
-    The data are generated first, then the pretraining run (if any) runs
-    alone, then the variants' runs ``jobs`` at a time. A run whose
-    ``result.json`` exists is not run again (a run of a probed variant
-    without a probe is only probed), so an interrupted study continues where
-    it stopped; a finished run whose config now resolves differently (the
-    spec or a config file changed) is an error. Each run is a separate
-    process (:mod:`tdmi_mmpose.analysis.train_and_test`) with one compute
-    thread (so its numbers do not depend on ``jobs``), logging to
-    ``<run dir>/run.log``.
+    The data are generated first, then the pretraining run (if any), then
+    the variants' runs ``jobs`` at a time, each in its own process
+    (:mod:`.train_and_test`) with one compute thread, logging to
+    ``<run dir>/run.log``. A finished run (its ``result.json``) is reused,
+    a probed variant's run without a probe only probed; one whose config
+    now resolves differently is an error.
 
     Args:
         spec (StudySpec): The study.
@@ -218,15 +201,13 @@ def run_study(spec: StudySpec,
         that finished are kept.
     """
     if jobs < 1:
-        raise ValueError(f'jobs must be >= 1, got {jobs}')
+        raise InputError(f'jobs must be >= 1, got {jobs}')
     started = time.perf_counter()
     os.makedirs(work_dir, exist_ok=True)
     runs = plan_runs(spec, variants, seeds)
     study_file = osp.join(study_dir(spec, work_dir), STUDY_FILE)
-    sessions = []
-    if osp.isfile(study_file):
-        with open(study_file) as f:
-            sessions = json.load(f).get('sessions', [])
+    sessions = _read_json(study_file).get('sessions', []) \
+        if osp.isfile(study_file) else []
     roots, pretrain, ran = _prepare_inputs(spec, work_dir, python, progress)
     session = dict(jobs=jobs, runs=ran, wall_seconds=0.0)
     study = _study_record(spec, runs, pretrain)
@@ -303,14 +284,9 @@ def _run_todo(todo, num_runs, spec, work_dir, jobs, python, run_options,
             save()
             elapsed = time.perf_counter() - started
             left = elapsed / done * (len(todo) - done)
-            progress(f'{label}: Total AP '
-                     f'{_fmt(result["metrics"].get("posetrack/Total"))} in '
+            progress(f'{label}: Total AP {_total_ap(result)} in '
                      f'{result["train_seconds"] + result["test_seconds"]:.0f}'
                      f' s ({done}/{len(todo)} of this session, about '
                      f'{left / 60:.0f} min left)')
     if failures:
         raise RuntimeError('; '.join(failures))
-
-
-def _fmt(value: Optional[float]) -> str:
-    return 'n/a' if value is None else f'{value:.1f}'

@@ -1,17 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """What the RDM separates: the share of the energy of M_t, M_u and M_n that
-lies where the annotated person moves and where anything else moves.
-
-For each val sample (one person in one labelled frame, its ground-truth
-box), the generator's motion masks (:mod:`tdmi_mmpose.synthetic`) are warped
-into the model's input crop with the pipeline's own affine transform and
-averaged over each cell of the feature grid (the fraction of the cell the
-mask covers). With e(x) = Σ_c M(c, x)² the energy of a feature map M at
-cell x, the share of M's energy inside a mask m is Σ_x e(x) m(x) / Σ_x e(x).
-A spatially uniform map has the mask's area share; M_u and M_n are channel
-re-weightings of M_t (RDM), so their shares differ only through which
-channels each keeps.
-"""
+lies where the annotated person moves and where anything else moves, from
+the generator's motion masks warped onto the feature grid (docs/model.md)."""
 import os.path as osp
 from typing import Dict, Iterable, List, Sequence, Tuple
 
@@ -22,6 +12,7 @@ from mmpose.structures.bbox import get_warp_matrix
 
 from tdmi_mmpose.synthetic import (OTHER_MOTION, TARGET_MOTION,
                                    motion_mask_path)
+from .ablation_report import pyplot, save_figure
 
 #: Feature maps probed, as keys of the neck's feature dict.
 PROBED_FEATURES = ('motion', 'useful', 'noisy')
@@ -32,7 +23,8 @@ PROBED_MASKS = (('target', TARGET_MOTION), ('other', OTHER_MOTION))
 def mask_on_grid(mask: np.ndarray, center: Sequence[float],
                  scale: Sequence[float], input_size: Tuple[int, int],
                  grid_size: Tuple[int, int]) -> np.ndarray:
-    """The motion masks of one sample on the feature grid.
+    """The motion masks of one sample warped into its crop (the pipeline's
+    affine transform) and averaged over each cell of the feature grid.
 
     Args:
         mask (np.ndarray): (H, W) uint8 motion mask of the frame (bits
@@ -62,13 +54,16 @@ def mask_on_grid(mask: np.ndarray, center: Sequence[float],
 def energy_shares(feature: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """Share of a feature map's energy inside each mask.
 
+    With e(x) = Σ_c M(c, x)² the energy of the map M at cell x, the share
+    inside a mask m is Σ_x e(x) m(x) / Σ_x e(x): a spatially uniform map
+    has the mask's area share.
+
     Args:
         feature (np.ndarray): (C, h, w) feature map.
         masks (np.ndarray): (K, h, w) soft masks in [0, 1].
 
     Returns:
-        np.ndarray: (K,) Σ_x e(x) m_k(x) / Σ_x e(x), e = Σ_c feature²;
-        NaN for an all-zero feature map.
+        np.ndarray: (K,) shares; NaN for an all-zero feature map.
     """
     energy = np.square(feature, dtype=np.float64).sum(0)
     total = energy.sum()
@@ -78,9 +73,7 @@ def energy_shares(feature: np.ndarray, masks: np.ndarray) -> np.ndarray:
 
 
 def sample_mask(data_root: str, img_path: str, track_id: int) -> np.ndarray:
-    """Read the motion mask of one person in one frame (an error naming the
-    file when it is missing: the data were generated without irrelevant
-    motion)."""
+    """Read the motion mask of one person in one frame."""
     rel = osp.relpath(img_path, data_root).replace(osp.sep, '/')
     path = osp.join(data_root, motion_mask_path(rel, track_id))
     mask = cv2.imread(path, cv2.IMREAD_UNCHANGED)
@@ -115,10 +108,10 @@ def probe_batches(model: torch.nn.Module, batches: Iterable[dict],
     shares = {f: {m: [] for m, _ in PROBED_MASKS} for f in PROBED_FEATURES}
     area = {m: [] for m, _ in PROBED_MASKS}
     examples: List[Dict] = []
+    key = model.key_frame_index
     for batch in batches:
         data = model.data_preprocessor(batch, False)
         samples = data['data_samples']
-        key = model.key_frame_index
         feats = model.extract_video_feats(data['inputs'])
         grid = tuple(feats['motion'].shape[-1:-3:-1])
         for i, sample in enumerate(samples):
@@ -135,27 +128,19 @@ def probe_batches(model: torch.nn.Module, batches: Iterable[dict],
                 for k, value in enumerate(energy_shares(feature, masks)):
                     shares[f][PROBED_MASKS[k][0]].append(float(value))
             if len(examples) < keep:
+                clip = batch['inputs'][i]  # (T, 3, H, W) uint8 BGR
                 examples.append(dict(
-                    image=_key_frame_crop(batch['inputs'][i], key),
+                    image=clip[key].permute(1, 2, 0).numpy().astype(np.uint8),
                     masks=masks,
                     norms={f: np.sqrt(np.square(m).sum(0))
                            for f, m in maps.items()}))
     return dict(shares=shares, area=area, examples=examples)
 
 
-def _key_frame_crop(clip: torch.Tensor, key: int) -> np.ndarray:
-    """(T, 3, H, W) uint8 BGR clip of a batch -> the key frame (H, W, 3)."""
-    return clip[key].permute(1, 2, 0).cpu().numpy().astype(np.uint8)
-
-
 def summarize_shares(probe: Dict) -> Dict:
-    """Per-run summary of :func:`probe_batches`: the mean over samples of
-    every share and area, and the samples counted.
-
-    Returns:
-        dict: ``{'<feature>_in_<mask>': mean, 'area_<mask>': mean,
-        'samples': n}`` (NaN shares of all-zero maps are left out).
-    """
+    """Per-run summary of :func:`probe_batches`: ``{'<feature>_in_<mask>':
+    mean share, 'area_<mask>': mean area, 'samples': n}`` (NaN shares of
+    all-zero maps left out)."""
     out = {}
     for f, by_mask in probe['shares'].items():
         for m, values in by_mask.items():
@@ -176,15 +161,9 @@ def plot_probe(examples: Sequence[Dict], out_file: str,
         out_file (str): Output PNG path.
         title (str): Figure title.
     """
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-
-    from tdmi_mmpose.utils.atomic import atomic_output
-
     columns = ['key frame', 'target moves', 'anything else moves',
                '|M_t|', '|M_u|', '|M_n|']
-    fig, axes = plt.subplots(
+    fig, axes = pyplot().subplots(
         len(examples), len(columns), figsize=(1.6 * len(columns),
                                               2.0 * len(examples) + 0.4),
         squeeze=False)
@@ -203,9 +182,7 @@ def plot_probe(examples: Sequence[Dict], out_file: str,
     if title:
         fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    with atomic_output(out_file) as tmp:
-        fig.savefig(tmp, dpi=100, format='png')
-    plt.close(fig)
+    save_figure(fig, out_file)
 
 
 def probe_checkpoint(cfg, checkpoint: str, picture: str = None,
@@ -229,11 +206,8 @@ def probe_checkpoint(cfg, checkpoint: str, picture: str = None,
     from mmengine.runner import Runner, load_checkpoint
     from mmpose.registry import MODELS
 
-    from tdmi_mmpose.io import register_checkpoint_safe_globals
-
     init_default_scope('mmpose')
     model = MODELS.build(cfg.model)
-    register_checkpoint_safe_globals()
     load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
     loader_cfg = dict(cfg.test_dataloader, num_workers=0,
                       persistent_workers=False)

@@ -1,11 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
 """How hard each training term pulls on each part of a video pose model:
-gradient norms of every loss term, per parameter group, on real batches.
-
-Used to measure what the MI loss does to the model (docs/model.md, "The MI
-loss"): the vCLUB gradient's norm against the heatmap loss's, on the
-backbone, the TDE, the RDM attention and the rest.
-"""
+gradient norms of every loss term per parameter group, on real batches
+(docs/model.md, "The MI loss")."""
+from collections import Counter
 from typing import Dict, Iterable, List, Sequence
 
 import torch
@@ -25,17 +22,12 @@ PARAMETER_GROUPS = (
 
 
 def group_parameters(model: nn.Module) -> Dict[str, List[nn.Parameter]]:
-    """Trainable parameters of ``model`` by :data:`PARAMETER_GROUPS`.
-
-    Returns:
-        dict[str, list[Parameter]]: Non-empty groups only.
-    """
+    """Trainable parameters of ``model`` by :data:`PARAMETER_GROUPS`
+    (non-empty groups only)."""
     groups = {}
     for name, prefixes in PARAMETER_GROUPS:
-        params = [
-            p for n, p in model.named_parameters()
-            if p.requires_grad and n.startswith(prefixes)
-        ]
+        params = [p for n, p in model.named_parameters()
+                  if p.requires_grad and n.startswith(prefixes)]
         if params:
             groups[name] = params
     return groups
@@ -66,10 +58,8 @@ def loss_gradient_norms(losses: Dict[str, torch.Tensor],
         by_param = dict(zip(map(id, params), grads))
         norms[term] = {}
         for name, group in groups.items():
-            squares = [
-                by_param[id(p)].pow(2).sum() for p in group
-                if by_param[id(p)] is not None
-            ]
+            squares = [by_param[id(p)].pow(2).sum() for p in group
+                       if by_param[id(p)] is not None]
             norms[term][name] = float(torch.stack(squares).sum().sqrt()) \
                 if squares else 0.0
     return norms
@@ -93,24 +83,19 @@ def probe_gradients(model: nn.Module,
     """
     model.train()
     groups = group_parameters(model)
-    totals: Dict[str, Dict[str, float]] = {}
+    totals: Dict[str, Counter] = {}
     count = 0
     for batch in batches:
         data = model.data_preprocessor(batch, True)
         losses = model.loss(data['inputs'], data['data_samples'])
         for term, by_group in loss_gradient_norms(losses, groups,
                                                   terms).items():
-            for name, value in by_group.items():
-                totals.setdefault(term, {}).setdefault(name, 0.0)
-                totals[term][name] += value
+            totals.setdefault(term, Counter()).update(by_group)
         count += 1
     if count == 0:
         raise ValueError('probe_gradients got no batches')
-    return {
-        term: {name: value / count
-               for name, value in by_group.items()}
-        for term, by_group in totals.items()
-    }
+    return {term: {name: value / count for name, value in by_group.items()}
+            for term, by_group in totals.items()}
 
 
 def format_gradient_table(norms: Dict[str, Dict[str, float]]) -> str:

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import Dict, Optional, Sequence
 
 from ..utils.table import format_table
-from .ablation_report import mean_and_std
+from .ablation_report import format_stat, mean_and_std
 from .smoothing_study import (FILTER_SETTINGS, evaluate_settings,
                               online_replay_difference, predict_val_videos,
                               val_videos)
@@ -25,17 +25,12 @@ def generated_val_set(work_dir: str, seed: int, num_videos: int,
     root = osp.join(work_dir, f'val_seed{seed}')
     if not osp.isdir(osp.join(root, 'annotations')):
         make_sample_posetrack(
-            root,
-            seed=seed,
-            splits=('val', ),
-            num_videos=(0, num_videos),
-            frames_per_video=frames_per_video,
-            label_step=1)
+            root, seed=seed, splits=('val', ), num_videos=(0, num_videos),
+            frames_per_video=frames_per_video, label_step=1)
     return root
 
 
-def run_smoothing_study(config: str,
-                        checkpoint: str,
+def run_smoothing_study(config: str, checkpoint: str,
                         data_sets: Dict[str, str],
                         settings: Optional[Dict] = None,
                         device: str = 'cpu') -> dict:
@@ -66,8 +61,7 @@ def run_smoothing_study(config: str,
         videos = val_videos(root)
         predictions = predict_val_videos(inferencer, root, videos)
         record[name] = dict(
-            root=root,
-            videos=list(videos),
+            root=root, videos=list(videos),
             frames=sum(len(p) for p in predictions.values()),
             results=evaluate_settings(videos, predictions, settings))
         if len(record) == 1:
@@ -105,30 +99,23 @@ def meets_target(results: Dict[str, dict]) -> Dict[str, bool]:
 
 
 def _cell(stat: dict, spec: str) -> str:
-    if stat['n'] > 1:
-        return f"{stat['mean']:{spec}} ± {stat['std']:{spec}}"
-    return format(stat['mean'], spec)
+    """``mean ± std`` over several sets, the value of one."""
+    return format_stat(stat, spec) if stat['n'] > 1 else format(
+        stat['mean'], spec)
 
 
 def format_smoothing_table(summary: Dict[str, dict],
                            target: Dict[str, bool]) -> str:
     """A markdown table of :func:`summarize_sets` with the target check."""
     base = summary['none']
-    rows = []
-    for label, row in summary.items():
-        rows.append([
-            label,
-            _cell(row['total_ap'], '.1f'),
-            format(row['total_ap']['mean'] - base['total_ap']['mean'],
-                   '+.1f'),
-            _cell(row['accel_error_px'], '.2f'),
-            _cell(row['position_error_px'], '.2f'),
-            '-' if label == 'none' else ('yes' if target[label] else 'no')
-        ])
-    return format_table(
-        rows, [[
-            'filter', 'Total AP', 'Δ AP', 'accel. error (px/frame²)',
-            'position error (px)', 'target met'
-        ]],
-        style='markdown',
-        align='lrrrrl')
+    rows = [[
+        label,
+        _cell(row['total_ap'], '.1f'),
+        format(row['total_ap']['mean'] - base['total_ap']['mean'], '+.1f'),
+        _cell(row['accel_error_px'], '.2f'),
+        _cell(row['position_error_px'], '.2f'),
+        '-' if label == 'none' else ('yes' if target[label] else 'no')
+    ] for label, row in summary.items()]
+    header = ['filter', 'Total AP', 'Δ AP', 'accel. error (px/frame²)',
+              'position error (px)', 'target met']
+    return format_table(rows, [header], style='markdown', align='lrrrrl')

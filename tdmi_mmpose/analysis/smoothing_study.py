@@ -1,21 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Keypoint jitter and PoseTrack AP of the temporal smoothing filters on
-synthetic val videos (``tools/analysis/smoothing_study.py``).
-
-The video inferencer predicts and tracks each video once (filters off);
-every filter setting is then replayed on those tracked predictions, frame by
-frame with the same :class:`~tdmi_mmpose.smoothing.TrackFilter` the
-inferencer's :class:`~tdmi_mmpose.apis.OnlineSmoothing` runs (the study
-checks on one video that the inferencer's own smoothed output is the same).
-
-Jitter is the mean acceleration error against the ground truth: for a GT
-person and joint annotated in three labelled frames ``t - s, t, t + s``
-(equally spaced) whose predicted person (poseval's PCKh assignment, made on
-the unsmoothed predictions and kept for every setting) exists in all three,
-``|| (p[t+s] - 2 p[t] + p[t-s]) - (g[t+s] - 2 g[t] + g[t-s]) || / s^2`` in
-pixels per frame^2, averaged. The mean position error of the same joints
-(pixels) shows what the smoothing costs in lag.
-"""
+synthetic val videos: each video predicted and tracked once, filters off,
+then every filter setting replayed on those tracked predictions."""
 import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence
@@ -53,18 +39,16 @@ def tracked_predictions(results) -> List[dict]:
     for result in results:
         (people, ) = result['predictions']
         k = len(people[0]['keypoints']) if people else 17
-        frames.append(
-            dict(
-                keypoints=np.array([p['keypoints'] for p in people],
-                                   np.float64).reshape(-1, k, 2),
-                keypoint_scores=np.array(
-                    [p['keypoint_scores'] for p in people],
-                    np.float64).reshape(-1, k),
-                scores=np.array([p['bbox_score'] for p in people],
-                                np.float64).reshape(-1),
-                track_ids=np.array([p['track_id'] for p in people],
-                                   np.int64)))
+        frames.append(dict(
+            keypoints=_stack(people, 'keypoints', (-1, k, 2)),
+            keypoint_scores=_stack(people, 'keypoint_scores', (-1, k)),
+            scores=_stack(people, 'bbox_score', -1),
+            track_ids=_stack(people, 'track_id', -1, np.int64)))
     return frames
+
+
+def _stack(people: List[dict], key: str, shape, dtype=np.float64):
+    return np.array([p[key] for p in people], dtype).reshape(shape)
 
 
 def replay_filter(frames: Sequence[dict],
@@ -91,10 +75,10 @@ def gt_people(video: dict) -> List[Optional[dict]]:
         by_image[ann['image_id']].append(ann)
     frames = []
     for image in video['images']:
-        anns = [a for a in by_image[image['id']] if 'bbox_head' in a]
         if not image.get('is_labeled', True):
             frames.append(None)
             continue
+        anns = [a for a in by_image[image['id']] if 'bbox_head' in a]
         triples = np.array([a['keypoints'] for a in anns],
                            np.float64).reshape(len(anns), -1, 3)
         frames.append(
@@ -131,8 +115,24 @@ def assign_people(frames: Sequence[dict],
 def acceleration_errors(keypoints: Sequence[np.ndarray],
                         gt: Sequence[Optional[dict]],
                         assigned: Sequence[Dict[int, int]]) -> dict:
-    """The acceleration and position errors of one video (see the module
-    docstring): their sums and counts, to pool over videos."""
+    """The acceleration (jitter) and position errors of one video, as sums
+    and counts to pool over videos.
+
+    For a GT joint seen in three equally spaced labelled frames
+    ``t - s, t, t + s`` whose predicted person (:func:`assign_people`)
+    exists in all three, the acceleration error is
+    ``|| (p[t+s] - 2 p[t] + p[t-s]) - (g[t+s] - 2 g[t] + g[t-s]) || / s^2``
+    (px/frame²); the position error is ``|| p[t] - g[t] ||`` (px) of every
+    visible joint of an assigned person.
+
+    Args:
+        keypoints (Sequence[np.ndarray]): Per frame (N, K, 2) predictions.
+        gt (Sequence[dict | None]): Per frame :func:`gt_people`.
+        assigned (Sequence[dict]): Per frame :func:`assign_people`.
+
+    Returns:
+        dict: ``acc_sum``, ``acc_count``, ``pos_sum``, ``pos_count``.
+    """
     labelled = [t for t, people in enumerate(gt) if people is not None]
     acc_sum = acc_count = pos_sum = pos_count = 0.0
     for t in labelled:
@@ -148,25 +148,26 @@ def acceleration_errors(keypoints: Sequence[np.ndarray],
         step = t - before
         if after - t != step:
             continue
-        for g, track_id in enumerate(gt[t]['track_ids'].tolist()):
-            rows = [_row(gt[s], assigned[s], track_id) for s in (before, t,
-                                                                after)]
+        frames = (before, t, after)
+        for track_id in gt[t]['track_ids'].tolist():
+            rows = [_row(gt[s], assigned[s], track_id) for s in frames]
             if None in rows:
                 continue
-            visible = np.logical_and.reduce(
-                [gt[s]['visible'][gi] for s, (gi, _) in zip((before, t, after),
-                                                            rows)])
-            pred = [keypoints[s][pi] for s, (_, pi) in zip((before, t, after),
-                                                          rows)]
-            true = [gt[s]['points'][gi] for s, (gi, _) in zip((before, t,
-                                                               after), rows)]
+            true, visible, pred = zip(
+                *[(gt[s]['points'][g], gt[s]['visible'][g], keypoints[s][p])
+                  for s, (g, p) in zip(frames, rows)])
+            visible = np.logical_and.reduce(visible)
             error = np.linalg.norm(
-                (pred[2] - 2 * pred[1] + pred[0]) -
-                (true[2] - 2 * true[1] + true[0]), axis=-1) / step**2
+                _second_difference(pred) - _second_difference(true),
+                axis=-1) / step**2
             acc_sum += error[visible].sum()
             acc_count += visible.sum()
     return dict(acc_sum=acc_sum, acc_count=acc_count, pos_sum=pos_sum,
                 pos_count=pos_count)
+
+
+def _second_difference(values: Sequence[np.ndarray]) -> np.ndarray:
+    return values[2] - 2 * values[1] + values[0]
 
 
 def _row(people: dict, assigned: Dict[int, int], track_id: int):
@@ -188,8 +189,8 @@ def _prediction_file(video: dict, frames: Sequence[dict],
     ])
 
 
-def evaluate_settings(videos: Dict[str, dict], predictions: Dict[str,
-                                                                 List[dict]],
+def evaluate_settings(videos: Dict[str, dict],
+                      predictions: Dict[str, List[dict]],
                       settings: Dict[str, Optional[dict]]) -> Dict[str, dict]:
     """Total AP (poseval's), acceleration and position errors of every
     filter setting on tracked predictions.

@@ -1,61 +1,45 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""The spec of a seeded ablation study (an mmengine config file)::
-
-    base_config = '../tdmi_tiny_occluded_video.py'  # relative to the spec
-    seeds = [0, 1, 2]
-    # optional: generate the data with make_sample_posetrack(**sample_data)
-    # into <work_dir>/data and point data_root there
-    sample_data = dict(num_videos=(12, 6), occlusion_prob=0.35)
-    cfg_options = {}            # dotted overrides for every run
-    variants = dict(            # name -> dotted overrides of that variant
-        full={},
-        no_mi={'model.mi_loss': None},
-    )
-    # optional: one run before all others, e.g. a pose-pretrained backbone
-    pretrain = dict(
-        name='pretrained_single_frame',       # its row in the report
-        config='../tdmi_tiny_single_frame_pretrain.py',
-        seed=0,
-        sample_data=dict(seed=1, ...),        # into <work_dir>/pretrain_data
-        cfg_options={'val_data_root': '{data_root}'})
-    # optional: variants whose final models are probed
-    # (tdmi_mmpose.analysis.disentanglement_probe)
-    probe_variants = ['full']
-
-In every option value, the strings ``{data_root}`` (the study's data),
-``{pretrain_data_root}`` and ``{pretrained_checkpoint}`` (the pretraining
-run's final checkpoint) are replaced by their paths; ``data_root`` itself is
-set for every run (the pretraining's data for the pretraining run).
-
-See ``configs/ablation_studies/`` and ``docs/ablation.md``.
-"""
+"""The spec of a seeded ablation study: an mmengine config file whose
+variables are the fields of :class:`StudySpec` (examples:
+``configs/ablation_studies/``; docs/ablation.md)."""
+import json
 import os.path as osp
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..io.config import read_config_file
+from ..utils.errors import InputError
 
-#: The placeholders of option values (see the module docstring).
+#: Placeholders of option values, replaced by their paths: ``{data_root}``
+#: (the study's data), ``{pretrain_data_root}`` and
+#: ``{pretrained_checkpoint}`` (the pretraining run's data and final
+#: checkpoint).
 PLACEHOLDERS = ('data_root', 'pretrain_data_root', 'pretrained_checkpoint')
 
 
 @dataclass
 class StudySpec:
-    """A parsed study spec (see the module docstring).
+    """A parsed study spec. Option values may hold :data:`PLACEHOLDERS`.
 
     Args:
         path (str): The spec file.
-        base_config (str): Absolute path of the config every run starts
-            from.
+        base_config (str): The config every run starts from (absolute; in
+            the file, relative to the spec).
         seeds (list[int]): Seeds of every variant.
         variants (dict[str, dict]): Variant name -> dotted overrides, in
             the spec's order.
         cfg_options (dict): Overrides shared by every run.
         sample_data (dict, optional): Keyword arguments of
-            :func:`make_sample_posetrack` for the study's data.
-        pretrain (dict, optional): The pretraining run: ``name``, ``config``
-            (absolute), ``seed``, ``sample_data``, ``cfg_options``.
-        probe_variants (list[str]): Variants whose models are probed.
+            :func:`~tdmi_mmpose.synthetic.make_sample_posetrack`: the data
+            are generated into ``<work_dir>/data``, every run's
+            ``data_root``.
+        pretrain (dict, optional): One run before all others (e.g. a
+            pose-pretrained backbone): ``name`` (its report row),
+            ``config`` (absolute), ``seed``, ``sample_data`` (its own
+            ``data_root``, in ``<work_dir>/pretrain_data``) and
+            ``cfg_options``.
+        probe_variants (list[str]): Variants whose final models are probed
+            (:mod:`~tdmi_mmpose.analysis.disentanglement_probe`).
     """
     path: str
     base_config: str
@@ -68,12 +52,14 @@ class StudySpec:
 
 
 def _plain(obj):
-    """ConfigDict / tuple -> plain JSON-able dict / list."""
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    return obj
+    """A config value (ConfigDict, tuples) as plain JSON types."""
+    return json.loads(json.dumps(obj))
+
+
+def _require(ok: bool, path: str, message: str) -> None:
+    """An InputError naming the spec file unless ``ok``."""
+    if not ok:
+        raise InputError(f'{path}: {message}')
 
 
 def _config_path(spec_path: str, relative: str, what: str) -> str:
@@ -90,9 +76,9 @@ def _pretrain_section(path: str, pretrain) -> Optional[Dict]:
     pretrain = _plain(pretrain)
     missing = [k for k in ('name', 'config', 'seed', 'sample_data')
                if k not in pretrain]
-    if missing or not isinstance(pretrain['seed'], int):
-        raise ValueError(f'{path}: `pretrain` needs name, config, an integer '
-                         f'seed and sample_data; missing {missing}')
+    _require(not missing and isinstance(pretrain['seed'], int), path,
+             '`pretrain` needs name, config, an integer seed and '
+             f'sample_data; missing {missing}')
     return dict(pretrain, config=_config_path(path, pretrain['config'],
                                               'pretrain config'),
                 cfg_options=pretrain.get('cfg_options', {}))
@@ -109,41 +95,34 @@ def load_study_spec(path: str) -> StudySpec:
 
     Raises:
         FileNotFoundError: The spec or a config it names does not exist.
-        ValueError: A field is missing or malformed (the message names it).
+        InputError: A field is missing or malformed (the message names it).
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'study spec not found: {path}')
     path = osp.abspath(path)
     cfg = read_config_file(path)
     for key in ('base_config', 'seeds', 'variants'):
-        if key not in cfg:
-            raise ValueError(f'{path}: the study spec needs `{key}`')
+        _require(key in cfg, path, f'the study spec needs `{key}`')
     seeds = list(cfg.seeds)
-    if not seeds or not all(isinstance(s, int) for s in seeds) or \
-            len(set(seeds)) != len(seeds):
-        raise ValueError(f'{path}: `seeds` must be distinct integers, got '
-                         f'{seeds}')
-    variants = {str(name): _plain(options)
-                for name, options in cfg.variants.items()}
-    if not variants:
-        raise ValueError(f'{path}: `variants` is empty')
-    bad = [n for n, o in variants.items() if not isinstance(o, dict)]
-    if bad:
-        raise ValueError(f'{path}: variant {bad[0]!r} must be a dict of '
-                         f'dotted overrides, got {variants[bad[0]]!r}')
+    _require(len(seeds) > 0 and all(isinstance(s, int) for s in seeds)
+             and len(set(seeds)) == len(seeds), path,
+             f'`seeds` must be distinct integers, got {seeds}')
+    variants = _plain(cfg.variants)
+    _require(len(variants) > 0, path, '`variants` is empty')
+    for name, options in variants.items():
+        _require(isinstance(options, dict), path, f'variant {name!r} must '
+                 f'be a dict of dotted overrides, got {options!r}')
     probe_variants = list(cfg.get('probe_variants', []))
     unknown = [v for v in probe_variants if v not in variants]
-    if unknown:
-        raise ValueError(f'{path}: probe_variants {unknown} are not variants')
-    sample_data = cfg.get('sample_data', None)
+    _require(not unknown, path,
+             f'probe_variants {unknown} are not variants')
     return StudySpec(
         path=path,
         base_config=_config_path(path, cfg.base_config, 'base_config'),
-        seeds=seeds,
-        variants=variants,
+        seeds=seeds, variants=variants,
         cfg_options=_plain(cfg.get('cfg_options', {})),
-        sample_data=_plain(sample_data) if sample_data is not None else None,
-        pretrain=_pretrain_section(path, cfg.get('pretrain', None)),
+        sample_data=_plain(cfg.get('sample_data')),
+        pretrain=_pretrain_section(path, cfg.get('pretrain')),
         probe_variants=probe_variants)
 
 
@@ -164,7 +143,7 @@ def plan_runs(spec: StudySpec,
     names = list(spec.variants) if variants is None else list(variants)
     unknown = [n for n in names if n not in spec.variants]
     if unknown:
-        raise ValueError(f'unknown variants {unknown}; the study has '
+        raise InputError(f'unknown variants {unknown}; the study has '
                          f'{list(spec.variants)}')
     seeds = spec.seeds if seeds is None else list(seeds)
     return [(name, seed) for name in names for seed in seeds]
@@ -172,12 +151,8 @@ def plan_runs(spec: StudySpec,
 
 def fill_placeholders(options: Dict, values: Dict[str, str]) -> Dict:
     """``options`` with every ``{name}`` of :data:`PLACEHOLDERS` in its
-    string values (at any depth) replaced by ``values[name]``.
-
-    Raises:
-        ValueError: A value uses a placeholder the study does not have
-            (e.g. ``{pretrained_checkpoint}`` without ``pretrain``).
-    """
+    string values (at any depth) replaced by ``values[name]``; a
+    placeholder the study does not have is an InputError."""
     def fill(value):
         if isinstance(value, dict):
             return {k: fill(v) for k, v in value.items()}
@@ -189,7 +164,7 @@ def fill_placeholders(options: Dict, values: Dict[str, str]) -> Dict:
             token = '{' + name + '}'
             if token in value:
                 if name not in values:
-                    raise ValueError(f'option value {value!r} uses {token}, '
+                    raise InputError(f'option value {value!r} uses {token}, '
                                      'which this study does not define')
                 value = value.replace(token, values[name])
         return value

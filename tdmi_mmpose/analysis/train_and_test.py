@@ -1,11 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""One run of an ablation study: train a config, test the final model, and
-write ``result.json`` (metrics, times, the training curves).
-
-Run as ``python -m tdmi_mmpose.analysis.train_and_test`` by
-:func:`tdmi_mmpose.analysis.run_study`, one process per run, so that runs
-cannot leak state (registries, loggers, random generators) into each other.
-"""
+"""One run of an ablation study: train a config, test the final model and
+write ``result.json``; run by :func:`~tdmi_mmpose.analysis.run_study` as
+``python -m tdmi_mmpose.analysis.train_and_test``, one process per run (no
+state leaks between runs)."""
 import argparse
 import hashlib
 import json
@@ -17,11 +14,13 @@ from typing import Dict, List, Optional
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from tdmi_mmpose.utils.atomic import atomic_write_json
 from tdmi_mmpose.io.config import load_config
+from tdmi_mmpose.utils.atomic import atomic_write_json
 
 #: Per-iteration training scalars kept in ``result.json`` (when logged).
 CURVE_KEYS = ('loss_kpt', 'loss_mi', 'loss_mi_q', 'loss_con', 'mi_overlap')
+#: The record of a finished run, in its work dir.
+RESULT_FILE = 'result.json'
 
 
 def prepare_run_config(config: str, cfg_options: Dict, seed: int,
@@ -48,9 +47,9 @@ def prepare_run_config(config: str, cfg_options: Dict, seed: int,
     cfg.val_cfg = None
     cfg.val_dataloader = None
     cfg.val_evaluator = None
-    cfg.default_hooks.checkpoint = dict(
-        type='CheckpointHook', interval=max_epochs, save_best=None,
-        max_keep_ckpts=1)
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                        interval=max_epochs, save_best=None,
+                                        max_keep_ckpts=1)
     return cfg
 
 
@@ -60,8 +59,7 @@ def config_digest(cfg: Config) -> str:
     return hashlib.sha1(cfg.pretty_text.encode()).hexdigest()
 
 
-def finite_or_none(value) -> Optional[float]:
-    """``float(value)``, or None for NaN/infinity (strict JSON)."""
+def _finite_or_none(value) -> Optional[float]:
     value = float(value)
     return value if math.isfinite(value) else None
 
@@ -77,6 +75,15 @@ def training_curves(runner: Runner) -> Dict[str, List[float]]:
     return curves
 
 
+def read_result(work_dir: str) -> Optional[Dict]:
+    """A run's :data:`RESULT_FILE` (None before the run finished)."""
+    path = osp.join(work_dir, RESULT_FILE)
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
 def last_checkpoint(work_dir: str) -> str:
     """The checkpoint a finished run saved last (mmengine's
     ``last_checkpoint`` file in its work dir)."""
@@ -87,28 +94,22 @@ def last_checkpoint(work_dir: str) -> str:
 def add_probe(config: str, cfg_options: Dict, seed: int,
               work_dir: str) -> Dict:
     """Probe a finished run's final checkpoint
-    (:func:`~tdmi_mmpose.analysis.disentanglement_probe.probe_checkpoint`,
-    picture ``<work_dir>/probe.png``) and add the summary to its
-    ``result.json`` as ``probe``.
-
-    Returns:
-        dict: The updated record.
-    """
+    (:func:`~.disentanglement_probe.probe_checkpoint`, picture
+    ``<work_dir>/probe.png``); returns its ``result.json`` with the summary
+    added as ``probe`` (also written)."""
     from .disentanglement_probe import probe_checkpoint
     cfg = prepare_run_config(config, cfg_options, seed, work_dir)
-    result_file = osp.join(work_dir, 'result.json')
-    with open(result_file) as f:
-        result = json.load(f)
+    result = read_result(work_dir)
     result['probe'] = probe_checkpoint(
         cfg, last_checkpoint(work_dir), osp.join(work_dir, 'probe.png'))
-    atomic_write_json(result, result_file)
+    atomic_write_json(result, osp.join(work_dir, RESULT_FILE))
     return result
 
 
 def train_and_test(config: str, cfg_options: Dict, seed: int,
                    work_dir: str) -> Dict:
-    """Train, test, and return the run's record (also written atomically to
-    ``<work_dir>/result.json``).
+    """Train, test, and return the run's record (also written atomically as
+    :data:`RESULT_FILE`).
 
     Args:
         config (str): Config file path.
@@ -131,14 +132,11 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
     metrics = runner.test()
     test_seconds = time.perf_counter() - start
     result = dict(
-        metrics={k: finite_or_none(v)
-                 for k, v in metrics.items()},
+        metrics={k: _finite_or_none(v) for k, v in metrics.items()},
         train_seconds=round(train_seconds, 2),
-        test_seconds=round(test_seconds, 2),
-        iterations=int(runner.iter),
-        config_sha1=config_digest(cfg),
-        curves=curves)
-    atomic_write_json(result, osp.join(work_dir, 'result.json'))
+        test_seconds=round(test_seconds, 2), iterations=int(runner.iter),
+        config_sha1=config_digest(cfg), curves=curves)
+    atomic_write_json(result, osp.join(work_dir, RESULT_FILE))
     return result
 
 
@@ -161,7 +159,7 @@ def main(argv=None) -> int:
     if args.options_json:
         with open(args.options_json) as f:
             options = json.load(f)
-    if not osp.isfile(osp.join(args.work_dir, 'result.json')):
+    if read_result(args.work_dir) is None:
         train_and_test(args.config, options, args.seed, args.work_dir)
     if args.probe:
         add_probe(args.config, options, args.seed, args.work_dir)

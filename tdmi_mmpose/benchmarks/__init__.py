@@ -1,9 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Benchmarks (library side of ``tools/analysis/``): network speed and
-memory against single-frame HRNet-W48, data pipeline throughput, parameters
-and FLOPs. The end-to-end video benchmark (``video``, ``stage_timer``,
-``video_input``) needs ONNX Runtime and is not imported here. See
-docs/benchmarks.md and docs/complexity.md."""
+"""Benchmarks behind ``tools/analysis/``: network speed and memory against
+single-frame HRNet-W48, pipeline throughput, parameters and FLOPs; the
+end-to-end video benchmark (``video``) needs ONNX Runtime, not imported
+here."""
 from .complexity import analyze, complexity_report, model_parts
 from .network import BenchmarkSettings, run_benchmark
 from .pipeline import benchmark_pipeline

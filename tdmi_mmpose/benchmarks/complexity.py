@@ -1,18 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Parameters and FLOPs of a pose model, per part (backbone, each neck,
-head, MI loss), with ``mmengine.analysis.FlopAnalyzer`` (fvcore's jit-trace
-counter), for ``tools/analysis/get_flops.py`` and docs/complexity.md.
-
-One sample: a ``VideoTopdownPoseEstimator`` one clip (1, T, 3, H, W), T of
-its clip (backbone on the T frames, each video neck, the head and, if
-configured, the MI loss, which only runs in training); any other top-down
-estimator one image (1, 3, H, W). FLOPs follow mmengine/fvcore's
-convention: one multiply-add counts as one FLOP (comparable to mmpose's
-model-zoo "GFLOPs"); analytic counts, not timings. Modulated deformable
-convolutions (mmcv's ``ModulatedDeformConv2dFunction`` and torchvision's
-``deform_conv2d``), unknown to the counter, count as the dense convolution
-of the same shapes; their bilinear sampling and mask modulation do not.
-"""
+"""Parameters and FLOPs of a pose model per part (backbone, each neck, head,
+MI loss) on one sample, with mmengine's ``FlopAnalyzer``; what is counted
+and how: docs/complexity.md."""
+import math
 import warnings
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional
@@ -30,30 +20,19 @@ from ..utils import table as tables
 
 def _conv_macs(output_shape: List[int], weight_shape: List[int]) -> int:
     """MACs of a convolution: each output value costs Cin/groups*kh*kw."""
-    macs = 1
-    for size in output_shape:
-        macs *= size
-    for size in weight_shape[1:]:
-        macs *= size
-    return macs
+    return math.prod(output_shape) * math.prod(weight_shape[1:])
 
 
-def mmcv_deform_conv_flop_jit(inputs: List[Any], outputs: List[Any]) -> int:
-    """FlopAnalyzer handle of mmcv's ``ModulatedDeformConv2dFunction``,
-    whose inputs are (input, offset, mask, weight[, bias])."""
-    return _conv_macs(get_shape(outputs[0]), get_shape(inputs[3]))
-
-
-def torchvision_deform_conv_flop_jit(inputs: List[Any],
-                                     outputs: List[Any]) -> int:
-    """FlopAnalyzer handle of ``torchvision::deform_conv2d``, whose inputs
-    are (input, weight, offset, mask, bias, ...)."""
-    return _conv_macs(get_shape(outputs[0]), get_shape(inputs[1]))
-
-
+#: FlopAnalyzer handles of the modulated deformable convolutions, counted
+#: as the dense convolution of the same shapes: mmcv's inputs are (input,
+#: offset, mask, weight[, bias]), torchvision's (input, weight, ...).
 DCN_OP_HANDLES = {
-    'prim::PythonOp.ModulatedDeformConv2dFunction': mmcv_deform_conv_flop_jit,
-    'torchvision::deform_conv2d': torchvision_deform_conv_flop_jit,
+    'prim::PythonOp.ModulatedDeformConv2dFunction':
+    lambda inputs, outputs: _conv_macs(
+        get_shape(outputs[0]), get_shape(inputs[3])),
+    'torchvision::deform_conv2d':
+    lambda inputs, outputs: _conv_macs(
+        get_shape(outputs[0]), get_shape(inputs[1])),
 }
 
 
@@ -82,6 +61,7 @@ class ComplexityWrapper(nn.Module):
 
 
 def _flatten_tensors(values) -> List[torch.Tensor]:
+    """The tensors of nested lists, tuples and dicts, in order."""
     if isinstance(values, torch.Tensor):
         return [values]
     if isinstance(values, dict):
@@ -94,34 +74,13 @@ def _flatten_tensors(values) -> List[torch.Tensor]:
 
 def model_parts(model: nn.Module) -> 'OrderedDict[str, nn.Module]':
     """The modules reported on their own: backbone, necks, head, MI loss."""
-    parts = OrderedDict()
-    if getattr(model, 'backbone', None) is not None:
-        parts['backbone'] = model.backbone
     neck = getattr(model, 'neck', None)
-    if isinstance(neck, nn.ModuleList):
-        for i, module in enumerate(neck):
-            parts[f'neck.{i}'] = module
-    elif neck is not None:
-        parts['neck'] = neck
-    if getattr(model, 'head', None) is not None:
-        parts['head'] = model.head
-    if getattr(model, 'mi_loss', None) is not None:
-        parts['mi_loss'] = model.mi_loss
-    return parts
-
-
-def input_shape_for(model: nn.Module, height: int, width: int) -> tuple:
-    """One sample: (1, T, 3, H, W) for video models (T of the model's
-    clip), (1, 3, H, W) otherwise."""
-    if hasattr(model, 'frame_offsets'):
-        return (1, len(model.frame_offsets), 3, height, width)
-    return (1, 3, height, width)
-
-
-def _probe_dcn_backend() -> None:
-    """Let tdmi_mmpose's DCN choose its backend before tracing, so that its
-    one-off probe convolution is not traced into the model's count."""
-    mmcv_dcn_available('cpu')
+    necks = [(f'neck.{i}', module) for i, module in enumerate(neck)] \
+        if isinstance(neck, nn.ModuleList) else [('neck', neck)]
+    parts = [('backbone', getattr(model, 'backbone', None)), *necks,
+             ('head', getattr(model, 'head', None)),
+             ('mi_loss', getattr(model, 'mi_loss', None))]
+    return OrderedDict((name, m) for name, m in parts if m is not None)
 
 
 def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
@@ -136,10 +95,11 @@ def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
         ``total`` (the same for the whole model), ``unsupported_ops``
         (op name -> count of ops the counter skipped).
     """
-    _probe_dcn_backend()
-    wrapper = ComplexityWrapper(model)
-    inputs = torch.zeros(input_shape)
-    analyzer = FlopAnalyzer(wrapper, (inputs, ))
+    # the DCN chooses its backend now, so that its one-off probe
+    # convolution is not traced into the model's count
+    mmcv_dcn_available('cpu')
+    analyzer = FlopAnalyzer(ComplexityWrapper(model),
+                            (torch.zeros(input_shape), ))
     for op, handle in DCN_OP_HANDLES.items():
         analyzer.set_op_handle(op, handle)
     analyzer.unsupported_ops_warnings(False)
@@ -152,16 +112,13 @@ def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
     def row(name: str, module: nn.Module, flops: int) -> dict:
         params = list(module.parameters())
         return dict(
-            name=name,
-            type=type(module).__name__,
+            name=name, type=type(module).__name__,
             params=sum(p.numel() for p in params),
             trainable=sum(p.numel() for p in params if p.requires_grad),
             flops=flops)
 
-    rows = [
-        row(name, module, by_module.get(f'model.{name}', 0))
-        for name, module in model_parts(model).items()
-    ]
+    rows = [row(name, module, by_module.get(f'model.{name}', 0))
+            for name, module in model_parts(model).items()]
     total = row('total', model, by_module[''])
     total['type'] = type(model).__name__
     return dict(rows=rows, total=total, unsupported_ops=unsupported)
@@ -173,11 +130,10 @@ def format_table(result: Dict[str, Any]) -> str:
         f'**{r["name"]}**' if r is result['total'] else r['name'], r['type'],
         r['params'] / 1e6, r['trainable'] / 1e6, r['flops'] / 1e9
     ] for r in result['rows'] + [result['total']]]
-    headers = [[
-        'module', 'type', 'params (M)', 'trainable params (M)', 'GFLOPs'
-    ]]
+    header = ['module', 'type', 'params (M)', 'trainable params (M)',
+              'GFLOPs']
     return tables.format_table(
-        rows, headers, 'markdown', spec='.3f', align='llrrr')
+        rows, [header], 'markdown', spec='.3f', align='llrrr')
 
 
 def build_model(config: str, cfg_options: Optional[dict] = None):
@@ -191,9 +147,7 @@ def build_model(config: str, cfg_options: Optional[dict] = None):
     return model
 
 
-def complexity_report(config: str,
-                      height: int,
-                      width: int,
+def complexity_report(config: str, height: int, width: int,
                       cfg_options: Optional[dict] = None) -> tuple:
     """Parameters and FLOPs of a config's model, per part, as markdown.
 
@@ -208,7 +162,9 @@ def complexity_report(config: str,
         and table).
     """
     model = build_model(config, cfg_options)
-    input_shape = input_shape_for(model, height, width)
+    input_shape = (1, 3, height, width)
+    if hasattr(model, 'frame_offsets'):  # one clip of the model's T
+        input_shape = (1, len(model.frame_offsets)) + input_shape[1:]
     result = analyze(model, input_shape)
     notes = [
         f'config: `{config}`',

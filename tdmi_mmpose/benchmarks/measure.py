@@ -1,6 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """How the benchmarks measure: interleaved timed rounds, the rise of peak
 memory, time spent in one module, and the machine they ran on."""
+import functools
 import os
 import platform
 import statistics
@@ -9,10 +10,8 @@ from typing import Callable, Dict, List, Optional
 
 import torch
 
-
-def log(message: str) -> None:
-    """A progress line, flushed at once."""
-    print(message, flush=True)
+#: Print a progress line, flushed at once.
+log = functools.partial(print, flush=True)
 
 
 def synchronize(device: torch.device) -> None:
@@ -22,6 +21,7 @@ def synchronize(device: torch.device) -> None:
 
 
 def _read_status_kib(field: str) -> Optional[int]:
+    """A ``/proc/self/status`` field in KiB (None where there is none)."""
     try:
         with open('/proc/self/status') as f:
             for line in f:
@@ -34,13 +34,8 @@ def _read_status_kib(field: str) -> Optional[int]:
 
 class PeakMemory:
     """How far memory use rises above its level on entry while the code
-    inside the context runs, in MiB (:attr:`mib`).
-
-    CUDA: ``torch.cuda.max_memory_allocated`` (reset on entry) minus
-    ``torch.cuda.memory_allocated`` on entry. CPU: the process's peak
-    resident set size ``VmHWM`` (reset on entry through
-    ``/proc/self/clear_refs``) minus its resident size ``VmRSS`` on entry;
-    ``None`` where Linux's ``/proc`` interface is not available.
+    inside the context runs, in MiB (:attr:`mib`; ``None`` on a CPU without
+    Linux's ``/proc``), measured as :meth:`method` says.
 
     Args:
         device (torch.device): The device the models run on.
@@ -52,7 +47,8 @@ class PeakMemory:
 
     @staticmethod
     def method(device: torch.device) -> str:
-        """str: How :class:`PeakMemory` measures on ``device``."""
+        """str: How :class:`PeakMemory` measures on ``device`` (the CPU's
+        peak is reset on entry through ``/proc/self/clear_refs``)."""
         if device.type == 'cuda':
             return ('torch.cuda.max_memory_allocated - memory_allocated '
                     'before')
@@ -86,24 +82,27 @@ class PeakMemory:
 
 def tensors_mib(tensors) -> float:
     """Memory of the distinct tensors in ``tensors``, in MiB."""
-    seen, total = set(), 0
-    for tensor in tensors:
-        if isinstance(tensor, torch.Tensor) and id(tensor) not in seen:
-            seen.add(id(tensor))
-            total += tensor.numel() * tensor.element_size()
-    return total / 2**20
+    sizes = {id(t): t.numel() * t.element_size() for t in tensors
+             if isinstance(t, torch.Tensor)}
+    return sum(sizes.values()) / 2**20
 
 
-def run_cases(cases: List[dict],
-              iters: int,
-              warmup: int,
-              device: torch.device,
-              section: str,
+def _timed_call(fn: Callable[[], object], device: torch.device) -> float:
+    """Seconds of one call, the device synchronised around it."""
+    synchronize(device)
+    start = time.perf_counter()
+    fn()
+    synchronize(device)
+    return time.perf_counter() - start
+
+
+def run_cases(cases: List[dict], iters: int, warmup: int,
+              device: torch.device, section: str,
               on_timed: Optional[Callable[[], None]] = None
               ) -> Dict[str, dict]:
     """Warm up every case, measure the memory of one call of each, then
-    time ``iters`` rounds in which every case is called once in turn, so
-    that a change of load on the machine hits all cases alike.
+    time ``iters`` rounds, each case once in turn per round (a change of
+    load hits all cases alike).
 
     Args:
         cases (list[dict]): ``name``, ``label`` and ``fn`` (no arguments).
@@ -121,26 +120,19 @@ def run_cases(cases: List[dict],
     for case in cases:
         log(f'[{section}] {case["label"]}')
         for i in range(warmup):
-            start = time.perf_counter()
-            case['fn']()
-            synchronize(device)
             log(f'  warm-up {i + 1}/{warmup}: '
-                f'{time.perf_counter() - start:.3f} s')
+                f'{_timed_call(case["fn"], device):.3f} s')
         with PeakMemory(device) as memory:
             case['fn']()
         results[case['name']]['peak_rise_mib'] = memory.mib
     if on_timed is not None:
         on_timed()
     for i in range(iters):
-        times = []
         for case in cases:
-            synchronize(device)
-            start = time.perf_counter()
-            case['fn']()
-            synchronize(device)
-            seconds = time.perf_counter() - start
-            results[case['name']]['seconds'].append(seconds)
-            times.append(f'{case["name"]} {seconds:.3f} s')
+            results[case['name']]['seconds'].append(
+                _timed_call(case['fn'], device))
+        times = [f'{name} {result["seconds"][-1]:.3f} s'
+                 for name, result in results.items()]
         log(f'  [{section}] round {i + 1}/{iters}: ' + ', '.join(times))
     for result in results.values():
         result['median_s'] = statistics.median(result['seconds'])
@@ -183,30 +175,19 @@ def load_average() -> Optional[float]:
 
 
 def machine_info(device: torch.device) -> dict:
-    """The machine and software a benchmark ran on.
-
-    Args:
-        device (torch.device): The device measured.
-
-    Returns:
-        dict: Platform, processor, CPUs, torch threads, versions (Python,
-        torch, mmcv, mmengine, mmpose), the device (and GPU), the load
-        average before the run.
-    """
+    """The machine and software a benchmark on ``device`` ran on: platform,
+    processor, CPUs, torch threads, versions (Python, torch, mmcv, mmengine,
+    mmpose), the device (and GPU), the load average before the run."""
     import mmcv
     import mmengine
     import mmpose
     info = dict(
         platform=platform.platform(),
         processor=platform.processor() or platform.machine(),
-        cpu_count=os.cpu_count(),
-        torch_threads=torch.get_num_threads(),
-        python=platform.python_version(),
-        torch=torch.__version__,
-        mmcv=mmcv.__version__,
-        mmengine=mmengine.__version__,
-        mmpose=mmpose.__version__,
-        device=str(device),
+        cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads(),
+        python=platform.python_version(), torch=torch.__version__,
+        mmcv=mmcv.__version__, mmengine=mmengine.__version__,
+        mmpose=mmpose.__version__, device=str(device),
         load_avg_1min_before=load_average())
     if device.type == 'cuda':
         info['gpu'] = torch.cuda.get_device_name(device)

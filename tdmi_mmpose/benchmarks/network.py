@@ -1,18 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Speed and memory of a TDMI config's network against mmpose's
-single-frame HRNet-W48, in one run on one machine, on the same person crops
-(``tools/analysis/benchmark.py``; docs/benchmarks.md).
-
-(a) inference: network forward in ``tensor`` mode (no flip test, no
-    decoding, inputs given normalised), TDMI on clips (B, T, 3, H, W), the
-    single-frame model on their key frames (B, 3, H, W) and on all their
-    frames (B*T, 3, H, W), the batch TDMI's backbone runs on;
-(b) training iterations (loss, backward, Adam step, random heatmap
-    targets) and peak memory, TDMI with its frozen backbone, the
-    single-frame model trained whole;
-(c) the data pipeline's samples/s for the clip and for T = 1
-    (:func:`~tdmi_mmpose.benchmarks.pipeline.benchmark_pipeline`).
-"""
+single-frame HRNet-W48 on the same person crops, in one run: (a) inference,
+(b) training iterations, (c) the data pipeline (docs/benchmarks.md)."""
 import copy
 import dataclasses
 import math
@@ -20,6 +9,7 @@ import os.path as osp
 import tempfile
 from typing import Optional, Sequence, Tuple
 
+import mmpose
 import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
@@ -38,12 +28,14 @@ from .pipeline import benchmark_pipeline
 BASELINE_CONFIG = ('body_2d_keypoint/topdown_heatmap/coco/'
                    'td-hm_hrnet-w48_8xb32-210e_coco-384x288.py')
 PARTS = ('inference', 'training', 'pipeline')
-#: The project's targets: (what, ratio limit, strict).
+#: The project's targets: part -> (what, ratio limit, strict, ratio key).
 TARGETS = dict(
-    inference=('TDMI inference <= 1.15 x T single-frame passes', 1.15, False),
+    inference=('TDMI inference <= 1.15 x T single-frame passes', 1.15, False,
+               'ratio_vs_T_single_frame_passes'),
     training=('TDMI training iteration < T x single-frame iteration', 1.0,
-              True),
-    pipeline=('T=5 pipeline <= T x T=1 pipeline per sample', 1.0, False))
+              True, 'ratio_vs_T_single_frame_iterations'),
+    pipeline=('T=5 pipeline <= T x T=1 pipeline per sample', 1.0, False,
+              'ratio_vs_T_single_frame_pipelines'))
 
 
 @dataclasses.dataclass
@@ -87,15 +79,6 @@ class BenchmarkSettings:
             raise InputError(f'--amp needs a CUDA device, got {self.device}')
 
 
-def baseline_config_path(path: Optional[str]) -> str:
-    """The single-frame config: ``path``, or mmpose's own."""
-    if path:
-        return path
-    import mmpose
-    return osp.join(
-        osp.dirname(mmpose.__file__), '.mim', 'configs', BASELINE_CONFIG)
-
-
 def build_model(model_cfg: dict, settings: BenchmarkSettings,
                 device: torch.device) -> torch.nn.Module:
     """A pose estimator with random weights (no checkpoint is read)."""
@@ -134,48 +117,41 @@ def _channels_last(x: torch.Tensor, settings: BenchmarkSettings):
 def bench_inference(models: dict, clips: torch.Tensor,
                     settings: BenchmarkSettings,
                     device: torch.device) -> dict:
-    """(a): forward passes of TDMI and of the single-frame model."""
-    batch_size, num_frames = clips.shape[:2]
+    """(a): forward passes (``tensor`` mode, no flip test) of TDMI on the
+    clips (B, T, 3, H, W) and of the single-frame model on their key frames
+    (B, 3, H, W) and on all their frames (B*T, 3, H, W)."""
+    num_frames = clips.shape[1]
     tdmi, hrnet = models['tdmi'], models['hrnet']
-    inputs = dict(
-        tdmi=clips,
-        hrnet=_channels_last(clips[:, tdmi.key_frame_index], settings),
-        hrnet_all_frames=_channels_last(clips.flatten(0, 1), settings))
-    crops = dict(
-        tdmi=batch_size,
-        hrnet=batch_size,
-        hrnet_all_frames=batch_size * num_frames)
-    labels = dict(
-        tdmi=f'TDMI T={num_frames}',
-        hrnet='HRNet-W48 single-frame',
-        hrnet_all_frames='HRNet-W48 single-frame on all B*T frames')
+    key_frames = clips[:, tdmi.key_frame_index]
+    cases = dict(  # name -> (model, input, label)
+        tdmi=(tdmi, clips, f'TDMI T={num_frames}'),
+        hrnet=(hrnet, _channels_last(key_frames, settings),
+               'HRNet-W48 single-frame'),
+        hrnet_all_frames=(hrnet, _channels_last(clips.flatten(0, 1),
+                                                settings),
+                          'HRNet-W48 single-frame on all B*T frames'))
     timer = ModuleTimer(tdmi.backbone, device)
 
     def forward(model, x):
         with torch.no_grad(), torch.autocast(
-                device_type=device.type,
-                dtype=torch.float16,
+                device_type=device.type, dtype=torch.float16,
                 enabled=settings.amp):
             return model(x, None, mode='tensor')
 
-    cases = [
-        dict(
-            name=name,
-            label=f'{labels[name]}, input {tuple(x.shape)}',
-            fn=lambda m=(tdmi if name == 'tdmi' else hrnet), x=x: forward(
-                m, x)) for name, x in inputs.items()
-    ]
     tdmi.eval()
     hrnet.eval()
-    results = run_cases(cases, settings.iters, settings.warmup, device,
-                        'inference', timer.reset)
+    results = run_cases([
+        dict(name=name, label=f'{label}, input {tuple(x.shape)}',
+             fn=lambda m=model, x=x: forward(m, x))
+        for name, (model, x, label) in cases.items()
+    ], settings.iters, settings.warmup, device, 'inference', timer.reset)
     for name, result in results.items():
-        params = tensors_mib((tdmi if name == 'tdmi' else hrnet).parameters())
+        model, x, _ = cases[name]
+        params = tensors_mib(model.parameters())
         rise = result['peak_rise_mib']
         result.update(
-            input_shape=list(inputs[name].shape),
-            person_crops=crops[name],
-            person_crops_per_s=crops[name] / result['median_s'],
+            input_shape=list(x.shape), person_crops=len(x),
+            person_crops_per_s=len(x) / result['median_s'],
             params_mib=params,
             peak_memory_mib=None if rise is None else params + rise)
     results['tdmi'].update(
@@ -208,31 +184,27 @@ def bench_training(models: dict, clips: torch.Tensor,
     samples = fake_data_samples(batch_size, num_keypoints,
                                 (clips.shape[-2] // 4, clips.shape[-1] // 4),
                                 device)
-    inputs = dict(
-        tdmi=clips,
-        hrnet=_channels_last(clips[:, models['tdmi'].key_frame_index],
-                             settings))
-    labels = dict(
-        tdmi=f'TDMI T={num_frames} (frozen backbone)',
-        hrnet='HRNet-W48 single-frame')
-    wrappers, losses, cases = {}, {}, []
+    key_frames = clips[:, models['tdmi'].key_frame_index]
+    cases = dict(  # name -> (input, label)
+        tdmi=(clips, f'TDMI T={num_frames} (frozen backbone)'),
+        hrnet=(_channels_last(key_frames, settings),
+               'HRNet-W48 single-frame'))
+    wrapper_cfg = dict(
+        type='AmpOptimWrapper' if settings.amp else 'OptimWrapper',
+        optimizer=dict(type='Adam', lr=1e-3))
+    if settings.amp:
+        wrapper_cfg['loss_scale'] = 'dynamic'
+    wrappers, losses = {}, {}
     for name, model in models.items():
         model.train()
-        wrapper_cfg = dict(
-            type='AmpOptimWrapper' if settings.amp else 'OptimWrapper',
-            optimizer=dict(type='Adam', lr=1e-3))
-        if settings.amp:
-            wrapper_cfg['loss_scale'] = 'dynamic'
         wrappers[name] = build_optim_wrapper(model, wrapper_cfg)
         losses[name] = []
-        cases.append(
-            dict(
-                name=name,
-                label=f'{labels[name]}, input {tuple(inputs[name].shape)}',
-                fn=lambda m=model, n=name: _training_step(
-                    m, wrappers[n], inputs[n], samples, losses[n])))
-    results = run_cases(cases, settings.iters, settings.warmup, device,
-                        'training')
+    results = run_cases([
+        dict(name=name, label=f'{label}, input {tuple(x.shape)}',
+             fn=lambda n=name, x=x: _training_step(
+                 models[n], wrappers[n], x, samples, losses[n]))
+        for name, (x, label) in cases.items()
+    ], settings.iters, settings.warmup, device, 'training')
     for name, result in results.items():
         model, optim_wrapper = models[name], wrappers[name]
         # weights and optimizer state (allocated by the first step) persist
@@ -242,7 +214,7 @@ def bench_training(models: dict, clips: torch.Tensor,
             for t in s.values())
         rise = result['peak_rise_mib']
         result.update(
-            input_shape=list(inputs[name].shape),
+            input_shape=list(cases[name][0].shape),
             trainable_params_m=sum(
                 p.numel() for p in model.parameters() if p.requires_grad) /
             1e6,
@@ -276,13 +248,10 @@ def bench_pipeline(settings: BenchmarkSettings,
             f'{settings.pipeline_samples} samples x '
             f'{settings.pipeline_rounds} rounds')
         report = benchmark_pipeline(
-            settings.config,
-            frame_offsets,
-            dict(data_root=data_root),
+            settings.config, frame_offsets, dict(data_root=data_root),
             num_samples=settings.pipeline_samples,
             rounds=settings.pipeline_rounds,
-            warmup=min(5, settings.pipeline_samples),
-            seed=settings.seed)
+            warmup=min(5, settings.pipeline_samples), seed=settings.seed)
     multi = report['results'][f'T={len(frame_offsets)}']
     report['ratio_vs_T_single_frame_pipelines'] = multi['ms_per_sample'] / (
         len(frame_offsets) * report['results']['T=1']['ms_per_sample'])
@@ -292,21 +261,13 @@ def bench_pipeline(settings: BenchmarkSettings,
 
 def check_targets(report: dict) -> dict:
     """Which of :data:`TARGETS` the report's ratios meet."""
-    ratios = dict(
-        inference=report.get('inference',
-                             {}).get('ratio_vs_T_single_frame_passes'),
-        training=report.get('training',
-                            {}).get('ratio_vs_T_single_frame_iterations'),
-        pipeline=report.get('pipeline',
-                            {}).get('ratio_vs_T_single_frame_pipelines'))
     targets = {}
-    for name, ratio in ratios.items():
-        if ratio is None:
-            continue
-        text, limit, strict = TARGETS[name]
-        met = ratio < limit if strict else ratio <= limit
-        targets[name] = dict(
-            target=text, ratio=ratio, limit=limit, met=bool(met))
+    for name, (text, limit, strict, key) in TARGETS.items():
+        ratio = report.get(name, {}).get(key)
+        if ratio is not None:
+            met = ratio < limit if strict else ratio <= limit
+            targets[name] = dict(
+                target=text, ratio=ratio, limit=limit, met=bool(met))
     return targets
 
 
@@ -326,7 +287,8 @@ def run_benchmark(settings: BenchmarkSettings) -> dict:
     init_default_scope('mmpose')
     tdmi_cfg = load_config(settings.config)
     offsets = list(tdmi_cfg.frame_offsets)
-    baseline_path = baseline_config_path(settings.baseline_config)
+    baseline_path = settings.baseline_config or osp.join(
+        osp.dirname(mmpose.__file__), '.mim', 'configs', BASELINE_CONFIG)
     width, height = settings.input_size or tdmi_cfg.codec['input_size']
     report = dict(
         config=settings.config,
@@ -345,13 +307,9 @@ def run_benchmark(settings: BenchmarkSettings) -> dict:
             tdmi=build_model(tdmi_cfg.model, settings, device),
             hrnet=build_model(
                 Config.fromfile(baseline_path).model, settings, device))
-        clips = torch.randn(
-            settings.batch_size,
-            len(offsets),
-            3,
-            height,
-            width,
-            generator=torch.Generator().manual_seed(settings.seed)).to(device)
+        generator = torch.Generator().manual_seed(settings.seed)
+        clips = torch.randn(settings.batch_size, len(offsets), 3, height,
+                            width, generator=generator).to(device)
         if 'inference' in settings.parts:
             report['inference'] = bench_inference(models, clips, settings,
                                                   device)

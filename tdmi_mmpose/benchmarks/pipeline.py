@@ -23,20 +23,15 @@ def time_pass(dataset, indices: Sequence[int], seed: int) -> float:
     return time.perf_counter() - start
 
 
-def benchmark_pipeline(config: str,
-                       frame_offsets: Sequence[int],
+def benchmark_pipeline(config: str, frame_offsets: Sequence[int],
                        cfg_options: Optional[Dict[str, Any]] = None,
-                       phase: str = 'train',
-                       num_samples: int = 100,
-                       rounds: int = 3,
-                       warmup: int = 5,
+                       phase: str = 'train', num_samples: int = 100,
+                       rounds: int = 3, warmup: int = 5,
                        seed: int = 0) -> dict:
-    """Time the phase's pipeline with ``frame_offsets`` and with ``[0]``.
-
-    The phase's dataset is built twice from the config; both go through the
-    same samples (the first ``num_samples`` indices, cycled) with the same
-    augmentation seeds, in the main process. The two settings alternate
-    for ``rounds`` rounds; the median round is reported.
+    """Time the phase's pipeline with ``frame_offsets`` and with ``[0]``:
+    both datasets go through the same samples (the first ``num_samples``
+    indices, cycled) with the same augmentation seeds, in the main process,
+    in turn for ``rounds`` rounds; the median round is reported.
 
     Args:
         config (str): The config file.

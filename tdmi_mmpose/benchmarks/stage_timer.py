@@ -1,12 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Where the time of a video inferencer's call goes: each stage's own
-(exclusive) wall time, measured by wrapping the calls that make it.
-
-A stage's time excludes the stages called inside it (the frame decoding
-inside the box stage's iterator, the network inside the model's
-``predict``), so the stages add up to at most the call's wall time; the rest
-is ``other`` (mmpose's loop, merging, the persons' collation).
-"""
+"""Where the time of a video inferencer's call goes: each stage's exclusive
+wall time (less the stages called inside it), measured by wrapping the calls
+that make it; the stages add up to the call's wall time."""
 import contextlib
 import functools
 import operator
@@ -16,12 +11,8 @@ from typing import Callable, Dict, Iterable, Iterator, List
 
 from ..apis.frame_window import SizedIterable
 
-#: The stages, in the order of the path; ``smoothing`` only where the
-#: inferencer applies a smoother.
-STAGES = ('decode', 'boxes', 'crops', 'network', 'decoding', 'tracking',
-          'smoothing', 'writing')
-
-#: What each stage times (for the records and the docs).
+#: Stage -> what it times (for the records and the docs), in the order of
+#: the path; ``other`` is the call's time outside every other stage.
 STAGE_CALLS = dict(
     decode='reading and decoding the video frames (the frame iterator)',
     boxes='the clip windows and each key frame\'s person boxes (given '
@@ -35,7 +26,10 @@ STAGE_CALLS = dict(
     tracking='the pose tracker\'s update',
     smoothing='the smoother (where the inferencer applies one)',
     writing='rendering (mmpose\'s visualiser, the .mp4 writer) and the '
-    'JSON predictions')
+    'JSON predictions',
+    other='the rest of the call (mmpose\'s loop, merging the persons\' '
+    'samples, collation)')
+STAGES = tuple(STAGE_CALLS)
 
 
 class StageTimer:
@@ -105,8 +99,9 @@ class _SizedTimedItems(_TimedItems):
 
 
 def instrument(inferencer, timer: StageTimer) -> None:
-    """Time the stages (:data:`STAGES`) of a ``VideoPose2DInferencer``'s
-    calls from now on (its methods and its model's, wrapped in place).
+    """Time the stages (:data:`STAGES` but ``other``) of a
+    ``VideoPose2DInferencer``'s calls from now on (its methods and its
+    model's, wrapped in place).
 
     Args:
         inferencer (VideoPose2DInferencer): The inferencer.

@@ -1,17 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""End-to-end video benchmark: a generated video of N walking people
-(:mod:`.video_input`) through ``VideoPose2DInferencer`` (given boxes,
-tracking, a rendered ``.mp4`` and the JSON predictions), with the network on
-PyTorch eager and on ONNX Runtime, side by side in one process.
-
-Per config, the network gets random weights (seed ``seed``), saved as a
-checkpoint for the eager backend and exported for ONNX Runtime, so both
-backends compute the same poses (their largest keypoint difference is
-recorded). Per video, ``warmup`` untimed calls of each backend, then
-``repeats`` rounds, each backend once in turn per round (a change of load
-hits both alike). Each call's wall time and its stages' exclusive times
-(:mod:`.stage_timer`) are recorded; frames/s is frames / wall time.
-"""
+"""End-to-end video benchmark: generated videos of N walking people through
+``VideoPose2DInferencer`` (given boxes, tracking, a rendered ``.mp4``, the
+JSON predictions), the same random network on PyTorch eager and on ONNX
+Runtime in turn, round after round (docs/benchmarks.md)."""
 import os
 import os.path as osp
 import shutil
@@ -69,18 +60,9 @@ class VideoBenchmarkSettings:
 
 def instrumented_backends(config: str, checkpoint: str, onnx_file: str,
                           threads: int) -> Dict[str, tuple]:
-    """The two inferencers of one config, each with its stage timer
-    (:func:`~.stage_timer.instrument`).
-
-    Args:
-        config (str): The config file.
-        checkpoint (str): Weights of the eager backend.
-        onnx_file (str): The same network exported (ONNX Runtime's).
-        threads (int): ONNX Runtime's intra-op threads.
-
-    Returns:
-        dict: ``{backend: (inferencer, timer)}``, in :data:`BACKENDS` order.
-    """
+    """``{backend: (inferencer, its stage timer)}`` of one config, in
+    :data:`BACKENDS` order: eager with ``checkpoint``, ONNX Runtime with the
+    same network exported as ``onnx_file`` on ``threads`` threads."""
     eager = VideoPose2DInferencer(config, checkpoint, device='cpu')
     ort = VideoPose2DInferencer(config, onnx_file, device='cpu')
     use_onnx_file(ort.model, onnx_file, num_threads=threads)
@@ -95,12 +77,8 @@ def instrumented_backends(config: str, checkpoint: str, onnx_file: str,
 def build_backends(config: str, work_dir: str,
                    settings: VideoBenchmarkSettings) -> Tuple[Dict, dict]:
     """A random network of one config (seed ``settings.seed``), saved and
-    exported into ``work_dir``, and its :func:`instrumented_backends`.
-
-    Returns:
-        tuple: The backends and facts for the record (``clip_shape``,
-        ``eager_dcn_backend``).
-    """
+    exported into ``work_dir``: its :func:`instrumented_backends` and facts
+    for the record (``clip_shape``, ``eager_dcn_backend``)."""
     cfg = load_config(config)
     torch.manual_seed(settings.seed)
     network = build_network(cfg)
@@ -116,13 +94,9 @@ def build_backends(config: str, work_dir: str,
 
 def run_once(inferencer, timer: StageTimer, video: str,
              boxes: List[np.ndarray], out_dir: str) -> Tuple[dict, list]:
-    """One whole call on the video: poses tracked, rendered into an .mp4
-    and written as JSON under ``out_dir`` (emptied first).
-
-    Returns:
-        tuple: ``dict(total_s, stages_s)`` and per frame the keypoints
-        (N, K, 2) and their scores (N, K).
-    """
+    """One whole call on the video, rendered into an .mp4 and written as
+    JSON under ``out_dir`` (emptied first): ``dict(total_s, stages_s)`` and
+    per frame the keypoints (N, K, 2) and their scores (N, K)."""
     shutil.rmtree(out_dir, ignore_errors=True)
     timer.seconds.clear()
     with timer.stage('other'):  # what no stage inside takes
@@ -132,7 +106,7 @@ def run_once(inferencer, timer: StageTimer, video: str,
                 bboxes=boxes,
                 pred_out_dir=osp.join(out_dir, 'predictions'),
                 vis_out_dir=osp.join(out_dir, 'poses.mp4')))
-    stages = {s: timer.seconds.get(s, 0.0) for s in STAGES + ('other', )}
+    stages = {s: timer.seconds.get(s, 0.0) for s in STAGES}
     poses = [(np.array([i['keypoints'] for i in r['predictions'][0]]),
               np.array([i['keypoint_scores'] for i in r['predictions'][0]]))
              for r in results]
@@ -171,19 +145,16 @@ def _max_difference(a: List[np.ndarray], b: List[np.ndarray]) -> float:
 def benchmark_video(backends: Dict, video: str, boxes: List[np.ndarray],
                     num_frames: int, repeats: int, warmup: int,
                     work_dir: str) -> dict:
-    """Both backends on one video: warm-up calls, then interleaved rounds.
-
-    Returns:
-        dict: Per backend :func:`summarize`, the ratio of the frames/s
-        medians (ONNX Runtime / eager) and the largest differences between
-        the backends' keypoints (pixels) and keypoint scores.
-    """
+    """Both backends on one video, ``warmup`` untimed rounds then
+    ``repeats`` timed ones: per backend :func:`summarize`, the ratio of the
+    frames/s medians (ONNX Runtime / eager) and the largest differences
+    between the backends' keypoints (px) and keypoint scores."""
     runs = {name: [] for name in backends}
     poses = {}
     for round_index in range(warmup + repeats):
         for name, (inferencer, timer) in backends.items():
             run, poses[name] = run_once(inferencer, timer, video, boxes,
-                                            osp.join(work_dir, name))
+                                        osp.join(work_dir, name))
             run['load_avg_1min'] = load_average()
             if round_index >= warmup:
                 runs[name].append(run)
@@ -224,23 +195,22 @@ def _config_record(config: str, num_frames: int, repeats: int,
 
 
 def run_video_benchmark(settings: VideoBenchmarkSettings) -> dict:
-    """The end-to-end benchmark of every config (module docstring).
+    """The end-to-end benchmark of every config.
 
     Args:
         settings (:class:`VideoBenchmarkSettings`): What to measure.
 
     Returns:
-        dict: ``settings``, ``stages`` (what each times), ``machine_before``
-        / ``machine_after`` (with the load average), ``results`` (one per
-        config: per number of people, per backend :func:`summarize`, the
-        frames/s ratio, the target and whether it is met).
+        dict: ``settings``, ``stages`` (:data:`STAGE_CALLS`),
+        ``machine_before`` / ``machine_after``, ``results`` (one per config:
+        per number of people, per backend :func:`summarize`, the frames/s
+        ratio, the target and whether it is met).
     """
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(settings.threads)
     record = dict(
         settings=asdict(settings),
-        stages=dict(STAGE_CALLS, other='the rest of the call (mmpose\'s loop'
-                    ', merging the persons\' samples, collation)'),
+        stages=STAGE_CALLS,
         machine_before=machine_record(),
         results=[])
     try:

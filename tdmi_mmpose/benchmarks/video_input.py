@@ -1,9 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""A generated video of N walking people for the end-to-end benchmark and
-the inferencer tests: the synthetic stick figures
-(:func:`~tdmi_mmpose.synthetic.render_video`) side by side, written as an
-``.mp4`` file, with each frame's person boxes (the figures' ground-truth
-boxes; no detector is needed)."""
+"""A generated ``.mp4`` of N walking stick figures side by side, with each
+frame's ground-truth person boxes (no detector needed), for the end-to-end
+benchmark and the inferencer tests."""
 from typing import List, Tuple
 
 import numpy as np
@@ -16,26 +14,16 @@ from ..synthetic import render_video
 VIDEO_FPS = 25.0
 
 
-def crowd_templates(num_people: int, height: int,
-                    rng: np.random.Generator) -> List[Tuple]:
-    """Motion templates of ``num_people`` walkers spread across the width
-    (slow, so that all stay in the frame).
-
-    Args:
-        num_people (int): N >= 1.
-        height (int): Frame height (people are 45-60 % of it).
-        rng (np.random.Generator): Speeds, sizes and gait phases.
-
-    Returns:
-        list[tuple]: One template each (see
-        :mod:`~tdmi_mmpose.synthetic.stick_figure`).
-    """
+def _crowd_templates(num_people: int, height: int,
+                     rng: np.random.Generator) -> List[Tuple]:
+    """Motion templates (:mod:`~tdmi_mmpose.synthetic.stick_figure`) of
+    slow walkers spread across the width, 45-60 % of the frame high."""
     return [(float((i + 0.5) / num_people), float(rng.uniform(-0.6, 0.6)),
              float(rng.uniform(0.45, 0.6) * height), 0.0,
              float(rng.uniform(0, 2 * np.pi))) for i in range(num_people)]
 
 
-def frame_boxes(annotations: List[dict], image_ids: List[int]) -> List:
+def _frame_boxes(annotations: List[dict], image_ids: List[int]) -> List:
     """Per-frame person boxes (N, 5) ``x1, y1, x2, y2, 1`` from PoseTrack
     records (``bbox`` xywh), in the order of ``image_ids``."""
     by_image = {img_id: [] for img_id in image_ids}
@@ -49,9 +37,7 @@ def frame_boxes(annotations: List[dict], image_ids: List[int]) -> List:
     ]
 
 
-def write_crowd_video(path: str,
-                      num_people: int,
-                      num_frames: int,
+def write_crowd_video(path: str, num_people: int, num_frames: int,
                       size: Tuple[int, int] = (640, 360),
                       seed: int = 0) -> List[np.ndarray]:
     """Render N walking people and write them as an ``.mp4`` (``mp4v``,
@@ -71,11 +57,11 @@ def write_crowd_video(path: str,
     rng = np.random.default_rng(seed)
     video = render_video(
         rng, 'bench', '000001_crowd', num_frames, 1,
-        crowd_templates(num_people, height, rng), width, height, (1.0, 1.0),
+        _crowd_templates(num_people, height, rng), width, height, (1.0, 1.0),
         0)
     writer = AtomicVideoWriter(path, VIDEO_FPS, (width, height))
     for _, frame in video['frames']:
         writer.write(frame)
     writer.close(complete=True)
-    return frame_boxes(video['json']['annotations'],
-                       [image['id'] for image in video['json']['images']])
+    return _frame_boxes(video['json']['annotations'],
+                        [image['id'] for image in video['json']['images']])
