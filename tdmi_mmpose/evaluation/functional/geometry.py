@@ -1,10 +1,10 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Geometry of poseval's and the PoseTrack21 kit's metrics: head size,
 head-normalised distances, PCKh hits and ignore regions."""
-from fractions import Fraction
 from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
+import shapely
 
 from .joints import PCKH_THRESHOLD
 
@@ -63,64 +63,15 @@ def pckh_hits(pred_points: np.ndarray,
     return hits
 
 
-def _orientation_sign(ax, ay, bx, by, px, py) -> np.ndarray:
-    """Exact sign of the cross products (b - a) x (p - a): a floating-point
-    filter, then exact rational arithmetic (as GEOS' exact predicate)."""
-    left = (bx - ax) * (py - ay)
-    right = (by - ay) * (px - ax)
-    det = left - right
-    bound = 1e-12 * (np.abs(left) + np.abs(right))
-    sign = np.sign(det).astype(np.int64)
-    unsure = np.nonzero(np.abs(det) <= bound)[0]
-    for k in unsure:
-        exact = ((Fraction(float(bx[k])) - Fraction(float(ax[k]))) *
-                 (Fraction(float(py[k])) - Fraction(float(ay[k]))) -
-                 (Fraction(float(by[k])) - Fraction(float(ay[k]))) *
-                 (Fraction(float(px[k])) - Fraction(float(ax[k]))))
-        sign[k] = (exact > 0) - (exact < 0)
-    return sign
-
-
 def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     """Which points (N, 2) lie strictly inside a polygon (M, 2), as
-    shapely's ``Polygon(polygon).contains(Point(p))`` (what poseval uses):
-    the boundary is outside, a self-intersecting ring follows the even-odd
-    rule, fewer than three vertices contain nothing. Returns (N, ) bool."""
+    shapely's ``Polygon(polygon).contains`` (poseval's and the kit's test);
+    fewer than three vertices contain nothing. Returns (N, ) bool."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    polygon = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
-    num_points = len(points)
-    if len(polygon) < 3 or num_points == 0:
-        return np.zeros(num_points, dtype=bool)
-    ring = np.concatenate([polygon, polygon[:1]], axis=0)
-    crossings = np.zeros(num_points, dtype=np.int64)
-    on_boundary = np.zeros(num_points, dtype=bool)
-    px, py = points[:, 0], points[:, 1]
-    # Ray crossing counter along +x, as in GEOS' RayCrossingCounter.
-    for (x1, y1), (x2, y2) in zip(ring[:-1], ring[1:]):
-        active = ~((x1 < px) & (x2 < px))
-        at_vertex = active & (px == x2) & (py == y2)
-        on_boundary |= at_vertex
-        active &= ~at_vertex
-        if y1 == y2:
-            horizontal = active & (py == y1)
-            on_boundary |= (
-                horizontal & (px >= min(x1, x2))
-                & (px <= max(x1, x2)))
-            continue
-        straddle = active & (((y1 > py) & (y2 <= py)) | ((y2 > py) &
-                                                         (y1 <= py)))
-        idx = np.nonzero(straddle)[0]
-        if len(idx) == 0:
-            continue
-        n = len(idx)
-        sign = _orientation_sign(
-            np.full(n, x1), np.full(n, y1), np.full(n, x2), np.full(n, y2),
-            px[idx], py[idx])
-        on_boundary[idx[sign == 0]] = True
-        if y2 < y1:
-            sign = -sign
-        crossings[idx[sign > 0]] += 1
-    return ~on_boundary & (crossings % 2 == 1)
+    if len(polygon) < 3:
+        return np.zeros(len(points), dtype=bool)
+    return shapely.contains_xy(
+        shapely.Polygon(polygon), points[:, 0], points[:, 1])
 
 
 def joints_inside(points: np.ndarray,
