@@ -89,19 +89,13 @@ class PoseTracker:
                  max_age: int = 3,
                  sigmas: Optional[Sequence[float]] = None,
                  start_id: int = 0):
-        options = dict(
-            matcher=matcher,
-            oks_thr=oks_thr,
-            iou_thr=iou_thr,
-            min_keypoints=min_keypoints,
-            max_age=max_age)
-        valid = (matcher in MATCHERS, 0 < oks_thr <= 1, 0 < iou_thr <= 1,
-                 int(min_keypoints) == min_keypoints >= 1,
-                 int(max_age) == max_age >= 0)
-        bad = [
-            f'{name}={value!r}'
-            for (name, value), ok in zip(options.items(), valid) if not ok
-        ]
+        checks = (('matcher', matcher, matcher in MATCHERS),
+                  ('oks_thr', oks_thr, 0 < oks_thr <= 1),
+                  ('iou_thr', iou_thr, 0 < iou_thr <= 1),
+                  ('min_keypoints', min_keypoints,
+                   int(min_keypoints) == min_keypoints >= 1),
+                  ('max_age', max_age, int(max_age) == max_age >= 0))
+        bad = [f'{name}={value!r}' for name, value, ok in checks if not ok]
         if bad:
             raise ValueError(
                 f'PoseTracker: {", ".join(bad)} (matcher: one of {MATCHERS}; '

@@ -110,8 +110,6 @@ def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
                     np.zeros(NUM_JOINTS))
     if not any(len(idx) for idx in pred_index):
         counts['FN'][:] = gt_joints
-    elif not any(len(idx) for idx in gt_index):
-        counts['FP'][:] = sum(pred['present'].sum(axis=0) for pred in preds)
     else:
         counts['matches'] = np.zeros(shape[:1] +
                                      (num_gt_ids, num_pred_ids, NUM_JOINTS))
@@ -148,33 +146,27 @@ def _final_fields(counts: dict) -> dict:
 def _with_total(counts: dict) -> dict:
     """A sequence's counts and final fields (A, J) with the kit's Total
     column (A, J + 1): counts summed, other values averaged."""
-    fields = dict(counts, **_final_fields(counts))
-    return {
-        key:
-        np.append(
-            value, (value.sum if key in _COUNT_FIELDS else value.mean)(
-                axis=1, keepdims=True),
-            axis=1)
-        for key, value in fields.items()
-    }
+    with_total = {}
+    for key, value in dict(counts, **_final_fields(counts)).items():
+        total = value.sum if key in _COUNT_FIELDS else value.mean
+        with_total[key] = np.append(value, total(axis=1, keepdims=True), 1)
+    return with_total
 
 
 def _combined(per_sequence: Sequence[dict]) -> dict:
     """The kit's ``combine_sequences`` (A, J + 1): counts summed, AssA and
     LocA averaged weighted by TP."""
-    shape = (len(HOTA_ALPHAS), NUM_JOINTS + 1)
+    zeros = np.zeros((len(HOTA_ALPHAS), NUM_JOINTS + 1))
     combined = {
-        key: sum((seq[key] for seq in per_sequence), np.zeros(shape))
+        key: sum((seq[key] for seq in per_sequence), zeros)
         for key in _COUNT_FIELDS
     }
-    tp = combined['TP']
-    combined['AssA'] = sum(
-        (seq['AssA'] * seq['TP']
-         for seq in per_sequence), np.zeros(shape)) / np.maximum(1.0, tp)
-    combined['LocA'] = np.maximum(
-        1e-10,
-        sum((seq['LocA'] * seq['TP'] for seq in per_sequence),
-            np.zeros(shape))) / np.maximum(1e-10, tp)
+    assa, loca = (
+        sum((seq[key] * seq['TP'] for seq in per_sequence), zeros)
+        for key in ('AssA', 'LocA'))
+    combined['AssA'] = assa / np.maximum(1.0, combined['TP'])
+    combined['LocA'] = np.maximum(1e-10, loca) / np.maximum(
+        1e-10, combined['TP'])
     return _final_fields(combined)
 
 
@@ -206,6 +198,10 @@ def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],
             _reported(sequences[-1]).items())
     combined = _combined(sequences)
     metrics = _reported(combined)
+    per_alpha = {
+        name: (100 * combined[name][:, NUM_JOINTS]).tolist()
+        for name in HOTA_NAMES
+    }
     return joint_result(
         metrics,
         table=OrderedDict((name, float(metrics[name.lower()][NUM_JOINTS]))
@@ -214,10 +210,7 @@ def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],
         internals=dict(
             n_frames_evaluated=num_frames,
             alphas=HOTA_ALPHAS.tolist(),
-            per_alpha={
-                name: (100 * combined[name][:, NUM_JOINTS]).tolist()
-                for name in HOTA_NAMES
-            }))
+            per_alpha=per_alpha))
 
 
 #: The tracking metric of each protocol: poseval's MOTA, the kit's HOTA.

@@ -14,10 +14,10 @@ from ...tracking import build_tracker, track_video
 from ..functional import AP_PROTOCOLS, TRACKING_PROTOCOLS
 from .posetrack_evaluation import (check_protocol, format_report,
                                    tracking_stats)
-from .posetrack_files import (check_protocol_gt, check_track_ids,
-                              load_posetrack_gt, parse_posetrack_video,
-                              poseval_prediction_frame, prediction_video,
-                              write_prediction_files, written_people)
+from .posetrack_files import (check_track_ids, load_posetrack_gt,
+                              parse_posetrack_video, poseval_prediction_frame,
+                              prediction_video, write_prediction_files,
+                              written_people)
 
 #: Subfolder of ``outfile_prefix`` with the prediction files for tracking.
 TRACKING_SUBDIR = 'tracking'
@@ -130,8 +130,6 @@ class PoseTrackAPMetric(CocoMetric):
                 images=video['images'],
                 frames=parse_posetrack_video(video, sources[name], True,
                                              self.track, self.protocol))
-            check_protocol_gt(self.coco[name]['frames'], sources[name],
-                              self.protocol)
             register_image_ids(video['images'], sources[name],
                                self.image_to_video, name)
         self.ann_file = ann_file

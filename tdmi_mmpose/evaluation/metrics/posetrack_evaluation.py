@@ -85,29 +85,14 @@ def _joint_table(result: dict, names: Tuple[str, ...]) -> str:
         rows, [('joint', ) + names], widths=(15, ) + (7, ) * len(keys))
 
 
-def _tracking_report(tracking: dict) -> list:
-    """The report lines of a MOTA or a keypoint HOTA result."""
-    hota = 'HOTA' in tracking['table']
-    return [
-        '# frames evaluated for tracking: '
-        f'{tracking["internals"]["n_frames_evaluated"]}',
-        'Keypoint HOTA (PoseTrack21 kit, mean over 19 alphas):'
-        if hota else 'Multiple Object Tracking (MOT) metrics:',
-        *format_poseval_table(tracking['table']),
-        _joint_table(tracking, HOTA_NAMES if hota else
-                     ('MOTA', 'MOTP', 'Prec', 'Rec'))
-    ]
-
-
 def tracking_stats(tracking: dict) -> List[Tuple[str, float]]:
     """The metric's (name, value) pairs of a tracking result: its HOTA
     table, or ``MOTA`` (the Total), ``MOTP``, ``Precision``, ``Recall``."""
     table = tracking['table']
     if 'HOTA' in table:
         return list(table.items())
-    return [('MOTA', table['Total'])] + [
-        (name, table[name]) for name in ('MOTP', 'Precision', 'Recall')
-    ]
+    return [('MOTA', table['Total'])] + [(name, table[name]) for name in
+                                         ('MOTP', 'Precision', 'Recall')]
 
 
 def format_report(ap: dict, tracking: Optional[dict] = None) -> str:
@@ -119,7 +104,16 @@ def format_report(ap: dict, tracking: Optional[dict] = None) -> str:
         _joint_table(ap, ('AP', 'Prec', 'Rec'))
     ]
     if tracking is not None:
-        lines += _tracking_report(tracking)
+        hota = 'HOTA' in tracking['table']
+        lines += [
+            '# frames evaluated for tracking: '
+            f'{tracking["internals"]["n_frames_evaluated"]}',
+            'Keypoint HOTA (PoseTrack21 kit, mean over 19 alphas):'
+            if hota else 'Multiple Object Tracking (MOT) metrics:',
+            *format_poseval_table(tracking['table']),
+            _joint_table(tracking, HOTA_NAMES if hota else
+                         ('MOTA', 'MOTP', 'Prec', 'Rec'))
+        ]
     return '\n'.join(lines)
 
 
@@ -128,8 +122,7 @@ def results_to_json(result: dict) -> dict:
     {joint: {metric: value}}}``, NaN as ``None``."""
     summary = OrderedDict(
         (name, json_number(value)) for name, value in result['table'].items())
-    summary['per_joint'] = OrderedDict((joint, {
-        key: json_number(value)
-        for key, value in values.items()
-    }) for joint, values in result['per_joint'].items())
+    summary['per_joint'] = OrderedDict(
+        (joint, {key: json_number(v) for key, v in values.items()})
+        for joint, values in result['per_joint'].items())
     return summary

@@ -134,7 +134,8 @@ def parse_posetrack_video(video: dict,
             (missing ``scores`` get :data:`MISSING_SCORE`).
         track (bool): Every annotation needs a ``track_id``
             (:func:`check_track_ids`). Defaults to ``False``.
-        protocol (str): Whose track-id rules. Defaults to ``'poseval'``.
+        protocol (str): Whose track-id rules; ``'posetrack21'`` GT needs
+            ``is_labeled`` on every image. Defaults to ``'poseval'``.
 
     Returns:
         list[dict]: Per frame ``image_id``, ``points`` (N, 15, 2),
@@ -181,16 +182,14 @@ def parse_posetrack_video(video: dict,
             frame['scores'] = _stack(found, 'scores', (num, NUM_JOINTS),
                                      np.float64)
         frames.append(frame)
+    if is_gt and protocol == 'posetrack21':
+        _check_labeled(frames, source)
     return frames
 
 
-def check_protocol_gt(frames: Sequence[dict], source: str,
-                      protocol: str) -> None:
-    """With ``'posetrack21'``, every GT frame of ``source`` needs
-    ``is_labeled``."""
-    missing = [
-        frame['image_id'] for frame in frames if frame['is_labeled'] is None
-    ] if protocol == 'posetrack21' else []
+def _check_labeled(frames: Sequence[dict], source: str) -> None:
+    """Every GT frame of ``source`` says whether it ``is_labeled``."""
+    missing = [f['image_id'] for f in frames if f['is_labeled'] is None]
     if missing:
         raise InputError(
             f'{source}: image {missing[0]!r} ({len(missing)} image(s) in '
@@ -232,7 +231,6 @@ def parse_posetrack_videos(gt_videos: Videos,
                              f'(ground truth: {gt_source}).')
         gt = parse_posetrack_video(gt_videos[name], gt_source, True, track,
                                    protocol)
-        check_protocol_gt(gt, gt_source, protocol)
         pred = parse_posetrack_video(pred_videos[name], pred_source, False,
                                      track, protocol)
         if len(gt) != len(pred):
