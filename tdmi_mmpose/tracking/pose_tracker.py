@@ -14,8 +14,6 @@ from mmpose.registry import TASK_UTILS
 from mmpose.structures.bbox import bbox_overlaps
 from ..io import POSETRACK18_METAINFO
 
-MATCHERS = ('hungarian', 'greedy')
-
 
 def keypoint_boxes(keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    kpt_thr: float) -> np.ndarray:
@@ -58,6 +56,10 @@ def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return np.stack([rows[keep], cols[keep]], axis=1).astype(np.int64)
 
 
+#: The matchers of :class:`PoseTracker`, by name.
+MATCHERS = dict(hungarian=match_hungarian, greedy=match_greedy)
+
+
 @TASK_UTILS.register_module()
 class PoseTracker:
     """Assign track ids to the people of consecutive video frames:
@@ -98,7 +100,8 @@ class PoseTracker:
         bad = [f'{name}={value!r}' for name, value, ok in checks if not ok]
         if bad:
             raise ValueError(
-                f'PoseTracker: {", ".join(bad)} (matcher: one of {MATCHERS}; '
+                f'PoseTracker: {", ".join(bad)} (matcher: one of '
+                f'{tuple(MATCHERS)}; '
                 'oks_thr, iou_thr: in (0, 1]; min_keypoints: an integer >= 1; '
                 'max_age: an integer >= 0).')
         self.matcher = matcher
@@ -163,13 +166,9 @@ class PoseTracker:
         for t, track in enumerate(self.tracks):
             track_flat = np.concatenate(
                 [track['keypoints'], track['scores'][:, None]], axis=1)
-            oks = oks_iou(
-                track_flat.reshape(-1),
-                flat,
-                _box_areas(track['bbox'][None])[0],
-                areas,
-                sigmas=self.sigmas,
-                vis_thr=self.kpt_thr).astype(np.float64)
+            oks = oks_iou(track_flat.reshape(-1), flat,
+                          _box_areas(track['bbox'][None])[0], areas,
+                          self.sigmas, self.kpt_thr).astype(np.float64)
             shared = (confident & (track['scores'] > self.kpt_thr)).sum(1)
             by_oks = shared >= self.min_keypoints
             similarity[t] = np.where(by_oks, oks, ious[t])
@@ -187,9 +186,7 @@ class PoseTracker:
         keypoints, scores, boxes = self._arrays(keypoints, keypoint_scores,
                                                 bboxes)
         similarity, allowed = self.similarity(keypoints, scores, boxes)
-        match = match_hungarian if self.matcher == 'hungarian' \
-            else match_greedy
-        pairs = match(similarity, allowed)
+        pairs = MATCHERS[self.matcher](similarity, allowed)
         ids = np.full(len(keypoints), -1, dtype=np.int64)
         ids[pairs[:, 1]] = [self.tracks[t]['id'] for t in pairs[:, 0]]
         for t, track in enumerate(self.tracks):

@@ -74,11 +74,9 @@ def _video_counts(pairs: Sequence[Tuple[dict, dict]],
             acc.update(*inputs)
     host = mm.metrics.create()
     values = [
-        host.compute(
-            acc,
-            metrics=list(MOT_COUNT_NAMES),
-            return_dataframe=False,
-            name='acc') for acc in accumulators
+        host.compute(acc, metrics=list(MOT_COUNT_NAMES),
+                     return_dataframe=False, name='acc')
+        for acc in accumulators
     ]
     counts = {
         name: np.array([v[name] for v in values], np.float64)
@@ -93,8 +91,8 @@ def _metrics_from_counts(counts: Dict[str, np.ndarray]) -> 'OrderedDict':
     """poseval's ``mota``, ``motp``, ``precision`` and ``recall`` (percent,
     (16, ): the joints, then the mean of their non-NaN values)."""
     misses, switches, false_pos, objects, detections = (
-        np.asarray(counts[name], np.float64) for name in MOT_COUNT_NAMES)
-    sum_d = np.asarray(counts['sum_distances'], np.float64)
+        counts[name] for name in MOT_COUNT_NAMES)
+    sum_d = counts['sum_distances']
     objects = np.where(objects > 0, objects, np.nan)
     claimed = np.where(false_pos + detections > 0, false_pos + detections,
                        np.nan)

@@ -234,9 +234,8 @@ class PoseTrackAPMetric(CocoMetric):
                 '`ann_file` (a folder of per-video PoseTrack18 JSON files or '
                 'a merged annotation file).')
         results = self._unique_samples(results)
-        unknown = sorted(
-            {r['img_id']
-             for r in results} - set(self.image_to_video), key=str)
+        img_ids = {r['img_id'] for r in results}
+        unknown = sorted(img_ids - set(self.image_to_video), key=str)
         if unknown:
             raise ValueError(
                 f'{self.__class__.__name__}: predictions for {len(unknown)} '
@@ -285,9 +284,8 @@ class PoseTrackAPMetric(CocoMetric):
         if tracker is not None:
             ordered = order_frames(images)
             ids = track_video([
-                dict(
-                    keypoints=frames[i['id']]['keypoints'],
-                    keypoint_scores=heatmaps[i['id']]) for i in ordered
+                dict(keypoints=frames[i['id']]['keypoints'],
+                     keypoint_scores=heatmaps[i['id']]) for i in ordered
             ], tracker)
             for image, track_ids in zip(ordered, ids):
                 frames[image['id']]['track_ids'] = check_track_ids(
