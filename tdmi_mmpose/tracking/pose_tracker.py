@@ -1,11 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """A small, deterministic pose tracker: track ids for the people of a video
-from the poses of the previous frames (no motion model). Per frame: the OKS
-(few confident keypoints: the box IoU) of every live track and detection,
-a Hungarian or greedy matching of the pairs above a threshold, new ids for
-the rest, tracks dropped after ``max_age`` missed frames. The rules are in
-docs/tracking.md ("The tracker"); every tie is broken by index.
-"""
+by OKS (or box IoU) matching to the previous frames' poses; the rules are in
+docs/tracking.md ("The tracker")."""
 from typing import List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -18,13 +14,11 @@ from mmpose.registry import TASK_UTILS
 from mmpose.structures.bbox import bbox_overlaps
 from ..io import POSETRACK18_METAINFO
 
-MATCHERS = ('hungarian', 'greedy')
-
 
 def keypoint_boxes(keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    kpt_thr: float) -> np.ndarray:
-    """Boxes ``x1, y1, x2, y2`` (N, 4) around the keypoints (N, K, 2) of
-    each person scoring above ``kpt_thr`` (all where fewer than two do)."""
+    """Boxes ``x1, y1, x2, y2`` (N, 4) around each person's keypoints
+    (N, K, 2) scoring above ``kpt_thr`` (all where fewer than two do)."""
     used = keypoint_scores > kpt_thr
     used[used.sum(axis=1) < 2] = True
     points = np.where(used[..., None], keypoints, np.nan)
@@ -37,8 +31,8 @@ def _box_areas(boxes: np.ndarray) -> np.ndarray:
 
 def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Greedy matching of the ``allowed`` (T, N) pairs by decreasing
-    ``similarity`` (T, N); ties: lower track, then detection index first.
-    Returns the (track, detection) pairs (M, 2) in the order taken."""
+    ``similarity`` (T, N), ties by index; the (track, detection) pairs
+    (M, 2) in the order taken."""
     rows, cols = np.nonzero(allowed)
     order = np.lexsort((cols, rows, -similarity[rows, cols]))
     used_rows, used_cols, pairs = set(), set(), []
@@ -52,10 +46,8 @@ def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 
 
 def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Maximum-similarity matching of the ``allowed`` (T, N) pairs;
-    returns the (track, detection) pairs (M, 2), by track index."""
-    if similarity.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
+    """Maximum-similarity matching of the ``allowed`` (T, N) pairs; the
+    (track, detection) pairs (M, 2), by track index."""
     # A disallowed pair costs 0, like leaving both unmatched, so the optimum
     # is the maximum-weight matching; its disallowed pairs are then dropped.
     cost = np.where(allowed, -similarity, 0.0)
@@ -64,12 +56,15 @@ def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return np.stack([rows[keep], cols[keep]], axis=1).astype(np.int64)
 
 
+#: The matchers of :class:`PoseTracker`, by name.
+MATCHERS = dict(hungarian=match_hungarian, greedy=match_greedy)
+
+
 @TASK_UTILS.register_module()
 class PoseTracker:
-    """Assign track ids to the people of consecutive video frames.
-
-    Built directly or by :func:`build_tracker`; :meth:`update` once per
-    frame, in time order, :meth:`reset` before a new video.
+    """Assign track ids to the people of consecutive video frames:
+    :meth:`update` once per frame, in time order; :meth:`reset` before a new
+    video.
 
     Args:
         matcher (str): ``'hungarian'`` (maximum summed similarity) or
@@ -96,22 +91,17 @@ class PoseTracker:
                  max_age: int = 3,
                  sigmas: Optional[Sequence[float]] = None,
                  start_id: int = 0):
-        options = dict(
-            matcher=matcher,
-            oks_thr=oks_thr,
-            iou_thr=iou_thr,
-            min_keypoints=min_keypoints,
-            max_age=max_age)
-        valid = (matcher in MATCHERS, 0 < oks_thr <= 1, 0 < iou_thr <= 1,
-                 int(min_keypoints) == min_keypoints >= 1,
-                 int(max_age) == max_age >= 0)
-        bad = [
-            f'{name}={value!r}'
-            for (name, value), ok in zip(options.items(), valid) if not ok
-        ]
+        checks = (('matcher', matcher, matcher in MATCHERS),
+                  ('oks_thr', oks_thr, 0 < oks_thr <= 1),
+                  ('iou_thr', iou_thr, 0 < iou_thr <= 1),
+                  ('min_keypoints', min_keypoints,
+                   int(min_keypoints) == min_keypoints >= 1),
+                  ('max_age', max_age, int(max_age) == max_age >= 0))
+        bad = [f'{name}={value!r}' for name, value, ok in checks if not ok]
         if bad:
             raise ValueError(
-                f'PoseTracker: {", ".join(bad)} (matcher: one of {MATCHERS}; '
+                f'PoseTracker: {", ".join(bad)} (matcher: one of '
+                f'{tuple(MATCHERS)}; '
                 'oks_thr, iou_thr: in (0, 1]; min_keypoints: an integer >= 1; '
                 'max_age: an integer >= 0).')
         self.matcher = matcher
@@ -127,8 +117,7 @@ class PoseTracker:
         self.reset()
 
     def reset(self) -> None:
-        """Forget all tracks (call before a new video); ids restart at
-        ``start_id``."""
+        """Forget all tracks; ids restart at ``start_id``."""
         self.tracks: List[dict] = []
         self.next_id = self.start_id
 
@@ -157,9 +146,9 @@ class PoseTracker:
 
     def similarity(self, keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    boxes: np.ndarray):
-        """OKS or box IoU of every live track to every detection (keypoints
-        (N, K, 2), scores (N, K), boxes (N, 4)), and which pairs may match:
-        two (T, N) arrays."""
+        """OKS or box IoU (T, N) of every live track to every detection
+        (keypoints (N, K, 2), scores (N, K), boxes (N, 4)), and which pairs
+        may match (T, N)."""
         num_tracks, num = len(self.tracks), len(keypoints)
         if num_tracks == 0 or num == 0:
             empty = np.zeros((num_tracks, num))
@@ -177,13 +166,9 @@ class PoseTracker:
         for t, track in enumerate(self.tracks):
             track_flat = np.concatenate(
                 [track['keypoints'], track['scores'][:, None]], axis=1)
-            oks = oks_iou(
-                track_flat.reshape(-1),
-                flat,
-                _box_areas(track['bbox'][None])[0],
-                areas,
-                sigmas=self.sigmas,
-                vis_thr=self.kpt_thr).astype(np.float64)
+            oks = oks_iou(track_flat.reshape(-1), flat,
+                          _box_areas(track['bbox'][None])[0], areas,
+                          self.sigmas, self.kpt_thr).astype(np.float64)
             shared = (confident & (track['scores'] > self.kpt_thr)).sum(1)
             by_oks = shared >= self.min_keypoints
             similarity[t] = np.where(by_oks, oks, ious[t])
@@ -195,15 +180,13 @@ class PoseTracker:
                keypoints: np.ndarray,
                keypoint_scores: np.ndarray,
                bboxes: Optional[np.ndarray] = None) -> np.ndarray:
-        """The track ids (N, ) int64 of the people of the next frame: poses
-        (N, K, 2), keypoint scores (N, K) and boxes x1, y1, x2, y2 (N, 4) (or
-        (N, 5) with scores; default: around the confident keypoints)."""
+        """The track ids (N, ) int64 of the next frame's people: poses
+        (N, K, 2), keypoint scores (N, K), boxes x1, y1, x2, y2 (N, 4) or
+        (N, 5) (default: around the confident keypoints)."""
         keypoints, scores, boxes = self._arrays(keypoints, keypoint_scores,
                                                 bboxes)
         similarity, allowed = self.similarity(keypoints, scores, boxes)
-        match = match_hungarian if self.matcher == 'hungarian' \
-            else match_greedy
-        pairs = match(similarity, allowed)
+        pairs = MATCHERS[self.matcher](similarity, allowed)
         ids = np.full(len(keypoints), -1, dtype=np.int64)
         ids[pairs[:, 1]] = [self.tracks[t]['id'] for t in pairs[:, 0]]
         for t, track in enumerate(self.tracks):
@@ -228,11 +211,11 @@ def build_tracker(tracker: Optional[Union[PoseTracker, dict]] = None,
 
     Args:
         tracker (PoseTracker | dict, optional): A tracker (returned as it
-            is), a config (built by mmpose's ``TASK_UTILS``, whatever the
-            default scope) or a :class:`PoseTracker`'s keyword arguments.
-            Defaults to ``PoseTracker()``.
-        dataset_meta (dict, optional): The dataset metainfo: its ``sigmas``
-            for a :class:`PoseTracker` config without. Defaults to ``None``.
+            is), a ``TASK_UTILS`` config (mmpose scope) or a
+            :class:`PoseTracker`'s keyword arguments. Defaults to
+            ``PoseTracker()``.
+        dataset_meta (dict, optional): Its ``sigmas`` go to a
+            :class:`PoseTracker` config without. Defaults to ``None``.
 
     Returns:
         PoseTracker: The tracker.
@@ -257,9 +240,9 @@ def track_video(frames: Sequence[Union[Mapping, object]],
     Args:
         frames (Sequence[dict | InstanceData]): In time order, with
             ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K), optionally
-            ``bboxes`` (N, 4) (mmpose's ``pred_instances`` fields).
+            ``bboxes`` (N, 4).
         tracker (PoseTracker | dict, optional): See :func:`build_tracker`;
-            it is reset first. Defaults to ``PoseTracker()``.
+            reset first. Defaults to ``PoseTracker()``.
         dataset_meta (dict, optional): See :func:`build_tracker`.
 
     Returns:

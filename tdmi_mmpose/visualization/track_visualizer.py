@@ -6,15 +6,12 @@ from mmengine.structures import InstanceData
 from mmpose.registry import VISUALIZERS
 from mmpose.visualization import PoseLocalVisualizer
 
-#: RGB colours of track ids: id ``i`` is drawn in
-#: ``TRACK_PALETTE[i % len(TRACK_PALETTE)]`` (16 well-separated colours).
-TRACK_PALETTE: Tuple[Tuple[int, int, int],
-                     ...] = ((230, 25, 75), (60, 180, 75), (255, 225,
-                                                            25), (0, 130, 200),
-                             (245, 130, 48), (145, 30, 180), (70, 240, 240),
-                             (240, 50, 230), (210, 245, 60), (250, 190, 212),
-                             (0, 128, 128), (220, 190, 255), (170, 110, 40),
-                             (255, 250, 200), (128, 0, 0), (170, 255, 195))
+#: RGB colours of track ids (16 well-separated colours), see track_color.
+TRACK_PALETTE: Tuple[Tuple[int, int, int], ...] = (
+    (230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200),
+    (245, 130, 48), (145, 30, 180), (70, 240, 240), (240, 50, 230),
+    (210, 245, 60), (250, 190, 212), (0, 128, 128), (220, 190, 255),
+    (170, 110, 40), (255, 250, 200), (128, 0, 0), (170, 255, 195))
 
 
 def track_color(track_id: int) -> Tuple[int, int, int]:
@@ -24,16 +21,10 @@ def track_color(track_id: int) -> Tuple[int, int, int]:
 
 @VISUALIZERS.register_module()
 class TrackPoseVisualizer(PoseLocalVisualizer):
-    """mmpose's ``PoseLocalVisualizer`` that draws each tracked person
-    (keypoints, skeleton and box) in the colour of its track id
-    (:func:`track_color`).
-
-    Instances with ``track_ids`` (set by the video inferencer's tracker) are
-    drawn one by one with ``kpt_color``, ``link_color`` and ``bbox_color``
-    set to their id's colour (restored afterwards); instances without
-    ``track_ids`` are drawn exactly as ``PoseLocalVisualizer`` draws them.
-    Takes ``PoseLocalVisualizer``'s arguments.
-    """
+    """mmpose's ``PoseLocalVisualizer`` drawing each person with
+    ``track_ids`` (keypoints, skeleton, box) in its :func:`track_color`;
+    instances without ``track_ids`` are drawn as ``PoseLocalVisualizer``
+    draws them. Takes ``PoseLocalVisualizer``'s arguments."""
 
     def _draw_instances_kpts(self, image: np.ndarray, instances: InstanceData,
                              *args, **kwargs) -> np.ndarray:
@@ -47,8 +38,7 @@ class TrackPoseVisualizer(PoseLocalVisualizer):
 
     def _draw_by_track(self, draw: Callable, image: np.ndarray,
                        instances: InstanceData, *args, **kwargs) -> np.ndarray:
-        """``draw`` each person in its track colour (all at once, in the
-        visualiser's colours, without ``track_ids``)."""
+        """``draw`` each person in its track colour (colours restored)."""
         track_ids = instances.get('track_ids')
         if track_ids is None or len(track_ids) == 0:
             return draw(image, instances, *args, **kwargs)

@@ -15,57 +15,22 @@ _UINT32 = 2**32
 
 
 def derive_seed(seed: int, *keys: int) -> int:
-    """A 32-bit seed derived from ``seed`` and ``keys`` (e.g. an iteration).
-
-    Different ``keys`` give statistically independent streams (NumPy's
-    ``SeedSequence`` hashing), the same arguments always the same seed.
-
-    Args:
-        seed (int): The base seed.
-        *keys (int): Further entropy, e.g. the iteration index.
-
-    Returns:
-        int: A seed in ``[0, 2**32)``.
-    """
+    """A seed in ``[0, 2**32)`` derived from ``seed`` and ``keys`` (e.g. an
+    iteration) by NumPy's ``SeedSequence``: independent streams per key."""
     entropy = [int(seed) % _UINT32] + [int(k) % _UINT32 for k in keys]
     return int(np.random.SeedSequence(entropy).generate_state(1)[0])
 
 
 @LOOPS.register_module()
 class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
-    """:class:`mmengine.runner.EpochBasedTrainLoop` whose resumed runs repeat
-    the uninterrupted run exactly.
+    """mmengine's ``EpochBasedTrainLoop`` whose resumed runs repeat the
+    uninterrupted run exactly (docs/training.md, "Resuming an interrupted
+    run").
 
-    mmengine's epoch loop restarts an epoch from its first batch when it is
-    resumed from a checkpoint written in the middle of that epoch (an
-    iteration checkpoint, ``CheckpointHook(by_epoch=False)``): batches are
-    trained twice and the run ends with more iterations than configured;
-    and it does not save the random generator states, so a resumed run
-    draws other augmentations. This loop
-
-    - reseeds Python's, NumPy's and PyTorch's global generators before
-      each iteration (before its batch is fetched) with a seed derived from
-      ``(runner.seed, iteration)`` (``reseed_per_iter``): the draws of an
-      iteration (augmentation in the main process, model randomness) depend
-      on nothing that ran before it, so no generator state needs to be saved;
-    - on resuming mid-epoch, fast-forwards the epoch's data loader past the
-      batches trained before the checkpoint. It loads them, as mmengine's
-      ``IterBasedTrainLoop`` does, so that the data loader workers (seeded
-      when they start, at each epoch with ``persistent_workers=False``)
-      continue their augmentation streams where they were.
-
-    - rebuilds the train data loader when resuming restored another seed
-      than the one it was built with (a config without
-      ``randomness.seed``: mmengine restores the checkpoint's seed only
-      after building the loader).
-
-    With the same seed, a run interrupted at an epoch or iteration
-    checkpoint and resumed with ``--resume`` trains on the same batches with
-    the same augmentations and model randomness as the uninterrupted run, so
-    with ``randomness=dict(seed=..., deterministic=True)`` its final weights
-    are equal. Not covered: ``persistent_workers=True`` (the workers'
-    generators then run on across epochs, and a resumed run restarts them),
-    and changing the number of processes or the batch size on resume.
+    It reseeds the global generators before each iteration from
+    ``(runner.seed, iteration)``, fast-forwards the data loader past the
+    batches of the epoch trained before a mid-epoch checkpoint, and rebuilds
+    the loader when resuming restored another seed than it was built with.
 
     Args:
         runner (Runner): A reference of runner.
@@ -74,12 +39,10 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         max_epochs (int): Total training epochs.
         val_begin (int): The epoch that begins validating. Defaults to 1.
         val_interval (int): Validation interval. Defaults to 1.
-        dynamic_intervals (List[Tuple[int, int]], optional): Validation
-            interval changes, as for ``EpochBasedTrainLoop``.
-            Defaults to ``None``.
+        dynamic_intervals (List[Tuple[int, int]], optional): As for
+            ``EpochBasedTrainLoop``. Defaults to ``None``.
         reseed_per_iter (bool): Reseed the global generators before every
-            iteration. Without it the loop still fast-forwards mid-epoch, but
-            a resumed run's random draws differ from the uninterrupted run's.
+            iteration (without it a resumed run's random draws differ).
             Defaults to ``True``.
     """
 
@@ -100,7 +63,6 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
             val_begin=val_begin,
             val_interval=val_interval,
             dynamic_intervals=dynamic_intervals)
-        # the seed of the sampler and the workers (see BaseLoop)
         self._dataloader_seed = runner.seed
         self.reseed_per_iter = reseed_per_iter
         # batches of the current epoch trained before the resumed checkpoint
@@ -114,13 +76,8 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         return super().run()
 
     def _rebuild_dataloader_with_resumed_seed(self) -> None:
-        """Rebuild the data loader if resuming changed the runner's seed.
-
-        Without ``randomness.seed`` mmengine draws a seed, and on resume
-        restores the checkpoint's, but only after it has built the train
-        data loader, whose sampler and worker seeds then come from the new
-        draw: the resumed run would shuffle and augment differently.
-        """
+        """Rebuild the data loader if resuming changed the runner's seed
+        (mmengine restores a drawn seed only after building the loader)."""
         seed = self.runner.seed
         if seed == self._dataloader_seed:
             return

@@ -1,9 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""poseval's AP and tracking MOTA, and the PoseTrack21 kit's AP and keypoint
-HOTA, as pure
-computation on arrays (no file IO, no input checks: the frames come from the
-readers of :mod:`tdmi_mmpose.evaluation.metrics.posetrack_files` or the
-metric)."""
+"""poseval's AP and MOTA and the PoseTrack21 kit's AP and keypoint HOTA, as
+computation on arrays (the frames come from :mod:`..metrics`)."""
 from .average_precision import (compute_ap_metrics, compute_rpc, nanless_mean,
                                 summarize_table, voc_ap)
 from .geometry import (frame_without_ignored, head_size,

@@ -11,10 +11,8 @@ from .joints import NUM_JOINTS, TABLE_GROUPS
 def compute_rpc(scores: np.ndarray, labels: np.ndarray,
                 num_gt: float) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Precision and recall after each prediction (``scores`` (N, ),
-    ``labels`` (N, ), 1 for a hit; ``num_gt`` GT joints), ranked as poseval:
-    ``argsort`` of the scores, reversed. ``num_gt = 0`` gives NaN or inf
-    recall, as in poseval. Scores are finite (checked where they enter: the
-    metric's ``process``, the prediction files' reader).
+    ``labels`` (N, ), 1 for a hit; ``num_gt`` GT joints) ranked as poseval
+    (reversed ``argsort``); ``num_gt = 0`` gives NaN or inf recall.
 
     Returns:
         tuple:
@@ -35,9 +33,7 @@ def compute_rpc(scores: np.ndarray, labels: np.ndarray,
 
 def voc_ap(recall: np.ndarray, precision: np.ndarray) -> float:
     """VOC all-point interpolated AP (a fraction; NaN if the recall is) of
-    the recall and precision (N, ) after each ranked prediction: the
-    precision envelope integrated over the recall steps, recall 0 prepended
-    and recall 1 (precision 0) appended."""
+    the recall and precision (N, ) after each ranked prediction."""
     mrec = np.concatenate([[0.0], np.asarray(recall, np.float64), [1.0]])
     mpre = np.concatenate([[0.0], np.asarray(precision, np.float64), [0.0]])
     mpre = np.maximum.accumulate(mpre[::-1])[::-1]
@@ -55,14 +51,13 @@ def nanless_mean(values: np.ndarray) -> float:
 def compute_ap_metrics(
         scores: Sequence[np.ndarray], labels: Sequence[np.ndarray],
         num_gt: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """AP, precision and recall per joint plus their total, in percent, of
-    the pooled ``scores`` and ``labels`` of each joint and its ``num_gt``.
+    """AP, precision and recall in percent of each joint's pooled
+    ``scores`` and ``labels`` and its ``num_gt``.
 
     Returns:
-        tuple: ``ap``, ``precision``, ``recall``, each of shape (J + 1, ):
-        the J joints, then the mean of their non-NaN values. A joint without
-        predictions has 0 in all three; one with predictions and no GT has
-        NaN AP and recall and 0 precision.
+        tuple: ``ap``, ``precision``, ``recall`` (J + 1, ): the joints, then
+        the mean of their non-NaN values. A joint without predictions has 0;
+        one without GT NaN AP and recall.
     """
     num_joints = len(scores)
     ap = np.zeros(num_joints + 1)

@@ -1,19 +1,17 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Geometry of poseval's AP and MOTA and of the PoseTrack21 kit: head size,
-head-normalised distances, PCKh hits and ignore regions (points strictly
-inside a polygon, as shapely decides)."""
-from fractions import Fraction
+"""Geometry of poseval's and the PoseTrack21 kit's metrics: head size,
+head-normalised distances, PCKh hits and ignore regions."""
 from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
+import shapely
 
 from .joints import PCKH_THRESHOLD
 
 
 def head_size(bbox_head: Sequence[float]) -> float:
     """Head size of a GT person: 0.6 x the diagonal of its ``bbox_head``
-    ``[x, y, w, h]``, corners formed as poseval does (``x + w``, ``y + h``)
-    so that the value is bit-identical to poseval's."""
+    ``[x, y, w, h]``, computed as poseval does (bit-identical)."""
     x, y, w, h = bbox_head
     return float(0.6 * np.linalg.norm(np.subtract([x + w, y + h], [x, y])))
 
@@ -21,19 +19,17 @@ def head_size(bbox_head: Sequence[float]) -> float:
 def pair_distance(gt_point: np.ndarray, pred_point: np.ndarray,
                   head_size: float) -> float:
     """``||gt_point - pred_point|| / head_size`` of two points (2, ) with
-    poseval's and the PoseTrack21 kit's own expression (``np.linalg.norm``
-    of the 2-vector, which can differ from ``sqrt(dx * dx + dy * dy)`` in
-    the last bit), so that decisions on it are theirs bit for bit on the
-    same machine. ``head_size`` is positive (the rule of ``bbox_head``)."""
+    poseval's and the kit's own expression (``np.linalg.norm``, which can
+    differ from ``sqrt(dx * dx + dy * dy)`` in the last bit)."""
     return np.linalg.norm(np.subtract(gt_point,
                                       pred_point)) / np.float64(head_size)
 
 
 def normalized_distances(gt_points: np.ndarray, pred_points: np.ndarray,
                          head_sizes: np.ndarray) -> np.ndarray:
-    """``||gt - pred|| / head_size`` (G, P, J) of every GT person's joints
-    (G, J, 2) to every prediction's (P, J, 2), GT head sizes (G, ),
-    vectorised (within an ulp of :func:`pair_distance`)."""
+    """``||gt - pred|| / head_size`` (G, P, J) of GT joints (G, J, 2) to
+    predicted ones (P, J, 2), head sizes (G, ); within an ulp of
+    :func:`pair_distance`."""
     diff = np.asarray(gt_points, np.float64)[:, None] - np.asarray(
         pred_points, np.float64)[None]
     with np.errstate(divide='ignore', invalid='ignore'):
@@ -48,12 +44,10 @@ def pckh_hits(pred_points: np.ndarray,
               gt_present: np.ndarray,
               head_sizes: np.ndarray,
               thr: float = PCKH_THRESHOLD) -> np.ndarray:
-    """PCKh hits (P, G, J) of the predicted people of a frame (``points``
+    """PCKh hits (P, G, J) of a frame's predicted people (``points``
     (P, J, 2), ``present`` (P, J)) on its GT people ((G, J, 2), (G, J),
-    head sizes (G, )): the joint in both and ``||pred - gt|| / head_size <=
-    thr``. Distances within a hair of ``thr`` are recomputed with poseval's
-    own expression (``np.linalg.norm`` of the 2-vector), so the decision is
-    poseval's bit for bit on the same machine."""
+    head sizes (G, )): the joint in both and ``distance <= thr``, decided
+    near ``thr`` by :func:`pair_distance`."""
     pred_points = np.asarray(pred_points, dtype=np.float64)
     gt_points = np.asarray(gt_points, dtype=np.float64)
     both = (
@@ -69,71 +63,21 @@ def pckh_hits(pred_points: np.ndarray,
     return hits
 
 
-def _orientation_sign(ax, ay, bx, by, px, py) -> np.ndarray:
-    """Exact sign of the cross products (b - a) x (p - a): a floating-point
-    filter, then exact rational arithmetic (as GEOS' exact predicate)."""
-    left = (bx - ax) * (py - ay)
-    right = (by - ay) * (px - ax)
-    det = left - right
-    bound = 1e-12 * (np.abs(left) + np.abs(right))
-    sign = np.sign(det).astype(np.int64)
-    unsure = np.nonzero(np.abs(det) <= bound)[0]
-    for k in unsure:
-        exact = ((Fraction(float(bx[k])) - Fraction(float(ax[k]))) *
-                 (Fraction(float(py[k])) - Fraction(float(ay[k]))) -
-                 (Fraction(float(by[k])) - Fraction(float(ay[k]))) *
-                 (Fraction(float(px[k])) - Fraction(float(ax[k]))))
-        sign[k] = (exact > 0) - (exact < 0)
-    return sign
-
-
 def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     """Which points (N, 2) lie strictly inside a polygon (M, 2), as
-    shapely's ``Polygon(polygon).contains(Point(p))`` (what poseval uses):
-    the boundary is outside, a self-intersecting ring follows the even-odd
-    rule, fewer than three vertices contain nothing. Returns (N, ) bool."""
+    shapely's ``Polygon(polygon).contains`` (poseval's and the kit's test);
+    fewer than three vertices contain nothing. Returns (N, ) bool."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    polygon = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
-    num_points = len(points)
-    if len(polygon) < 3 or num_points == 0:
-        return np.zeros(num_points, dtype=bool)
-    ring = np.concatenate([polygon, polygon[:1]], axis=0)
-    crossings = np.zeros(num_points, dtype=np.int64)
-    on_boundary = np.zeros(num_points, dtype=bool)
-    px, py = points[:, 0], points[:, 1]
-    # Ray crossing counter along +x, as in GEOS' RayCrossingCounter.
-    for (x1, y1), (x2, y2) in zip(ring[:-1], ring[1:]):
-        active = ~((x1 < px) & (x2 < px))
-        at_vertex = active & (px == x2) & (py == y2)
-        on_boundary |= at_vertex
-        active &= ~at_vertex
-        if y1 == y2:
-            horizontal = active & (py == y1)
-            on_boundary |= (
-                horizontal & (px >= min(x1, x2))
-                & (px <= max(x1, x2)))
-            continue
-        straddle = active & (((y1 > py) & (y2 <= py)) | ((y2 > py) &
-                                                         (y1 <= py)))
-        idx = np.nonzero(straddle)[0]
-        if len(idx) == 0:
-            continue
-        n = len(idx)
-        sign = _orientation_sign(
-            np.full(n, x1), np.full(n, y1), np.full(n, x2), np.full(n, y2),
-            px[idx], py[idx])
-        on_boundary[idx[sign == 0]] = True
-        if y2 < y1:
-            sign = -sign
-        crossings[idx[sign > 0]] += 1
-    return ~on_boundary & (crossings % 2 == 1)
+    if len(polygon) < 3:
+        return np.zeros(len(points), dtype=bool)
+    return shapely.contains_xy(
+        shapely.Polygon(polygon), points[:, 0], points[:, 1])
 
 
 def joints_inside(points: np.ndarray,
                   polygons: List[np.ndarray]) -> np.ndarray:
-    """Which joints (N, J) of people's ``points`` (N, J, 2) lie strictly
-    inside any of the ignore regions ``polygons`` (see
-    :func:`points_in_polygon`)."""
+    """Which joints (N, J) of ``points`` (N, J, 2) lie strictly inside any
+    of the ``polygons``."""
     points = np.asarray(points, dtype=np.float64)
     inside = np.zeros(points.shape[0] * points.shape[1], dtype=bool)
     for polygon in polygons:
@@ -142,8 +86,8 @@ def joints_inside(points: np.ndarray,
 
 
 def _kept_people(frame: dict, keep: np.ndarray, **replaced) -> dict:
-    """The per-person arrays of a frame for the people ``keep`` (N, ), the
-    arrays ``replaced`` (N, ...) taking the place of the frame's."""
+    """A frame's per-person arrays, ``replaced`` ones substituted, for the
+    people ``keep`` (N, )."""
     kept = {
         key: value[keep]
         for key, value in frame.items() if isinstance(value, np.ndarray)
@@ -153,23 +97,19 @@ def _kept_people(frame: dict, keep: np.ndarray, **replaced) -> dict:
 
 
 def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
-    """A frame (``points`` (N, J, 2), ``present`` (N, J) and other
-    per-person arrays) without the joints strictly inside the ignore regions
-    ``polygons`` and, if there are any, without the people left with no
-    joint (poseval's rule). Returns the kept people's per-person arrays
-    (only those)."""
+    """A frame's per-person arrays (``points`` (N, J, 2), ``present``
+    (N, J), ...) without the joints inside the ``polygons`` and, if there
+    are any, without the people left with no joint (poseval's rule)."""
     present = frame['present'] & ~joints_inside(frame['points'], polygons)
     keep = present.any(axis=1) if polygons else np.ones(len(present), bool)
     return _kept_people(frame, keep, present=present)
 
 
 def kit_frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
-    """A frame as :func:`frame_without_ignored`, by the PoseTrack21 kit's
-    rule (``PoseTrack.get_raw_seq_data``): without the people whose joints
-    all lie inside the ``polygons``, the joints inside set to (0, 0) and
-    absent, then without the people left with x <= 0 and y <= 0 at every
-    joint. Absent joints are at (0, 0) first (where a prediction file has
-    ``[0, 0, 0]``). Applied only when there are ``polygons``, as the kit."""
+    """:func:`frame_without_ignored` by the kit's rule: absent joints at
+    (0, 0), people with every joint inside removed, joints inside set to
+    (0, 0) and absent, then people with x <= 0 and y <= 0 everywhere
+    removed."""
     present = np.asarray(frame['present'], bool)
     points = np.where(present[..., None], frame['points'], 0.)
     inside = joints_inside(points, polygons)
@@ -185,9 +125,7 @@ def pair_without_ignored(
     rule: Callable[[dict, List[np.ndarray]], dict] = frame_without_ignored
 ) -> Tuple[dict, dict]:
     """A (GT, prediction) frame pair without what the GT's
-    ``ignore_regions`` remove by ``rule`` (poseval's
-    :func:`frame_without_ignored` or the kit's
-    :func:`kit_frame_without_ignored`); unchanged without regions."""
+    ``ignore_regions`` remove by ``rule``; unchanged without regions."""
     polygons = gt['ignore_regions']
     if not polygons:
         return gt, pred

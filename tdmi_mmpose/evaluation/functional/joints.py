@@ -32,21 +32,15 @@ def to_poseval_joints(values: np.ndarray) -> np.ndarray:
 
 
 #: Table columns and the poseval joints each one averages (poseval's order).
-TABLE_GROUPS = OrderedDict([
-    ('Head', (14, 12, 13)),
-    ('Shoulder', (8, 9)),
-    ('Elbow', (7, 10)),
-    ('Wrist', (6, 11)),
-    ('Hip', (2, 3)),
-    ('Knee', (1, 4)),
-    ('Ankle', (0, 5)),
-])
+TABLE_GROUPS = OrderedDict(
+    Head=(14, 12, 13), Shoulder=(8, 9), Elbow=(7, 10), Wrist=(6, 11),
+    Hip=(2, 3), Knee=(1, 4), Ankle=(0, 5))
 
 #: Names of the summary values, in table order.
 TABLE_NAMES = tuple(TABLE_GROUPS) + ('Total', )
 
-#: Names of the values of the tracking table, in poseval's order: MOTA of
-#: Head .. Ankle and Total, then MOTP, precision and recall totals.
+#: Names of the tracking table's values: MOTA of Head .. Total, then the
+#: MOTP, precision and recall totals.
 MOTA_TABLE_NAMES = TABLE_NAMES + ('MOTP', 'Precision', 'Recall')
 
 #: The header rows poseval prints above its AP and its tracking table.
@@ -63,27 +57,20 @@ MISSING_SCORE = -9999.0
 
 
 def joint_values(values: Sequence, cast: Callable = float) -> 'OrderedDict':
-    """``{joint name: cast(value)}`` of per-joint values (poseval's order).
-    """
-    return OrderedDict(
-        (name, cast(values[j])) for j, name in enumerate(POSEVAL_JOINT_NAMES))
+    """``{joint name: cast(value)}`` of per-joint values (poseval's order)."""
+    return OrderedDict(zip(POSEVAL_JOINT_NAMES, map(cast, values)))
 
 
 def joint_result(metrics: Dict[str, np.ndarray], **fields) -> dict:
     """The result of an evaluation: ``joint_names``, ``per_joint`` (``{joint:
     {metric: value}}``), ``total`` (``{metric: value}``) and the (16, )
     ``metrics`` arrays themselves, with the other ``fields``."""
-    per_joint = OrderedDict((name, {
-        key: float(v[j])
-        for key, v in metrics.items()
-    }) for j, name in enumerate(POSEVAL_JOINT_NAMES))
+    per_joint = OrderedDict(
+        (name, {key: float(v[j]) for key, v in metrics.items()})
+        for j, name in enumerate(POSEVAL_JOINT_NAMES))
     total = {key: float(v[NUM_JOINTS]) for key, v in metrics.items()}
-    return dict(
-        joint_names=list(POSEVAL_JOINT_NAMES),
-        per_joint=per_joint,
-        total=total,
-        **fields,
-        **metrics)
+    return dict(joint_names=list(POSEVAL_JOINT_NAMES), per_joint=per_joint,
+                total=total, **fields, **metrics)
 
 
 def per_sequence_values(

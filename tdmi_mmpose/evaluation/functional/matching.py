@@ -46,9 +46,9 @@ def match_frame(
     head_sizes: np.ndarray,
     thr: float = PCKH_THRESHOLD
 ) -> Tuple[List[np.ndarray], List[np.ndarray], np.ndarray]:
-    """Score and label every predicted joint of one frame (predicted
-    ``points`` (P, J, 2), ``present`` (P, J), ``scores`` (P, J); GT
-    ``points`` (G, J, 2), ``present`` (G, J), head sizes (G, )).
+    """Score and label the predicted joints of one frame (``points``
+    (P, J, 2), ``present``, ``scores`` (P, J); GT ``points`` (G, J, 2),
+    ``present`` (G, J), head sizes (G, )).
 
     Returns:
         tuple:
@@ -58,10 +58,6 @@ def match_frame(
           otherwise (int8), aligned with ``scores``.
         - num_gt (np.ndarray): Annotated GT joints per joint, shape (J, ).
     """
-    pred_present = np.asarray(pred_present, dtype=bool).reshape(-1, NUM_JOINTS)
-    gt_present = np.asarray(gt_present, dtype=bool).reshape(-1, NUM_JOINTS)
-    pred_scores = np.asarray(
-        pred_scores, dtype=np.float64).reshape(-1, NUM_JOINTS)
     num_pred, num_gt = len(pred_present), len(gt_present)
     labels = np.zeros((num_pred, NUM_JOINTS), dtype=np.int8)
     if num_pred and num_gt:

@@ -1,13 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """PoseTrack multi-person pose tracking keypoint HOTA, DetA, AssA and LocA
-as the PoseTrack21 kit computes them (``trackeval/metrics/hota_pose.py``,
-``HOTAeypoints``, on the frames of its ``datasets/posetrack.py``), quirks
-included (docs/metric.md, "Keypoint HOTA").
-
-The frames are the AP's (:func:`~.posetrack21_ap.posetrack21_ap`, the
-kit's frames of :func:`~.posetrack21_ap.kit_frame_pairs`) with
-``track_ids`` (N, ) int64, distinct within a frame (checked where they
-enter); scores are not used.
+as the PoseTrack21 kit's ``HOTAeypoints`` computes them, quirks included
+(docs/metric.md, "Keypoint HOTA"), on the kit's AP frames with ``track_ids``.
 """
 from collections import OrderedDict
 from typing import Dict, List, Sequence, Tuple
@@ -36,12 +30,11 @@ _EPS = np.finfo('float').eps
 
 
 def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
-    """The kit's similarity (G, P, J) of the GT people of a frame
-    (``points`` (G, J, 2), ``present`` (G, J), ``head_sizes`` (G, )) and its
-    predictions (``points``, ``present`` (P, J)): ``max(1 - d / 0.5001, 0)``
-    where both joints are present, else 0. Distances that can give a positive
-    similarity are the kit's own expression (:func:`~.geometry.
-    pair_distance`), so the assignments and thresholds are the kit's."""
+    """The kit's similarity (G, P, J) of a frame's GT people (``points``
+    (G, J, 2), ``present`` (G, J), ``head_sizes`` (G, )) and predictions
+    (``points``, ``present`` (P, J)): ``max(1 - d / 0.5001, 0)`` where both
+    joints are present, else 0; distances near the range are the kit's own
+    expression (:func:`~.geometry.pair_distance`)."""
     both = gt['present'][:, None] & pred['present'][None]
     dist = np.full(both.shape, np.inf)
     plain = normalized_distances(gt['points'], pred['points'],
@@ -73,10 +66,10 @@ def _id_counts(frames: Sequence[dict], index: Sequence[np.ndarray],
 
 def _match_frame(sim: np.ndarray, gt: dict, pred: dict, counts: dict) -> None:
     """Add one frame's matches to ``counts`` (``TP``, ``FN``, ``FP``,
-    ``loc`` (A, J), ``matches`` (A, I_gt, I_pred, J)): per joint the kit's
-    Hungarian assignment of the similarities ``sim`` (G, P, J), a pair
-    matching at alpha if its similarity >= alpha - eps. ``gt`` and ``pred``
-    have ``present`` joints and track indices ``idx``."""
+    ``loc`` (A, J), ``matches`` (A, I_gt, I_pred, J)): per joint the
+    Hungarian assignment of ``sim`` (G, P, J), a pair matching at alpha if
+    its similarity >= alpha - eps; ``gt``, ``pred`` carry track indices
+    ``idx``."""
     num_gt, num_pred = gt['present'].sum(axis=0), pred['present'].sum(axis=0)
     for j in range(NUM_JOINTS):
         rows, cols = linear_sum_assignment(-sim[:, :, j])
@@ -94,21 +87,20 @@ def _match_frame(sim: np.ndarray, gt: dict, pred: dict, counts: dict) -> None:
 
 def _association(matches: np.ndarray, gt_counts: np.ndarray,
                  pred_counts: np.ndarray, tp: np.ndarray) -> np.ndarray:
-    """The kit's AssA (A, J): per alpha and joint, the sum over track pairs
-    of ``matches`` x their association IoU ``matches / (gt_counts +
-    pred_counts - matches)`` (the tracks' joints (I_gt, J),
-    (I_pred, J)), over the true positives ``tp`` (A, J)."""
+    """The kit's AssA (A, J): the sum over track pairs of ``matches`` x
+    their IoU ``matches / (gt_counts + pred_counts - matches)`` (tracks'
+    joints (I_gt, J), (I_pred, J)), over the true positives ``tp`` (A, J).
+    """
     union = np.maximum(
         1, gt_counts[None, :, None] + pred_counts[None, None] - matches)
     return (matches * (matches / union)).sum(axis=(1, 2)) / np.maximum(1, tp)
 
 
 def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
-    """``TP``, ``FN``, ``FP`` and the LocA and AssA of one sequence (A, J),
-    as the kit's ``eval_sequence`` before its final fields. The kit's
-    quirk is kept: a frame without predictions adds the GT joints of the
-    whole sequence to FN (no predictions at all: once). A frame without GT
-    people (the kit fails on those) adds its own predicted joints to FP."""
+    """``TP``, ``FN``, ``FP``, LocA and AssA of one sequence (A, J), as the
+    kit's ``eval_sequence``: a frame without predictions adds the whole
+    sequence's GT joints to FN (none at all: once); one without GT people
+    adds its predicted joints to FP."""
     shape = (len(HOTA_ALPHAS), NUM_JOINTS)
     counts = {key: np.zeros(shape) for key in _COUNT_FIELDS + ('loc', )}
     gts, preds = [gt for gt, _ in pairs], [pred for _, pred in pairs]
@@ -118,8 +110,6 @@ def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
                     np.zeros(NUM_JOINTS))
     if not any(len(idx) for idx in pred_index):
         counts['FN'][:] = gt_joints
-    elif not any(len(idx) for idx in gt_index):
-        counts['FP'][:] = sum(pred['present'].sum(axis=0) for pred in preds)
     else:
         counts['matches'] = np.zeros(shape[:1] +
                                      (num_gt_ids, num_pred_ids, NUM_JOINTS))
@@ -143,8 +133,7 @@ def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
 
 
 def _final_fields(counts: dict) -> dict:
-    """The kit's ``_compute_final_fields`` without the averaging: DetA and
-    HOTA of the counts, AssA and LocA as they are."""
+    """The kit's ``_compute_final_fields`` without the averaging."""
     tp, fn, fp = (counts[key] for key in _COUNT_FIELDS)
     det_a = tp / np.maximum(1, tp + fn + fp)
     return OrderedDict(
@@ -155,67 +144,50 @@ def _final_fields(counts: dict) -> dict:
 
 
 def _with_total(counts: dict) -> dict:
-    """A sequence's counts (A, J) and final fields with the kit's Total
-    column (A, J + 1): the sum of the joints' counts, the mean of the
-    joints' other values."""
-    fields = dict(counts, **_final_fields(counts))
-    return {
-        key:
-        np.append(
-            value, (value.sum if key in _COUNT_FIELDS else value.mean)(
-                axis=1, keepdims=True),
-            axis=1)
-        for key, value in fields.items()
-    }
+    """A sequence's counts and final fields (A, J) with the kit's Total
+    column (A, J + 1): counts summed, other values averaged."""
+    with_total = {}
+    for key, value in dict(counts, **_final_fields(counts)).items():
+        total = value.sum if key in _COUNT_FIELDS else value.mean
+        with_total[key] = np.append(value, total(axis=1, keepdims=True), 1)
+    return with_total
 
 
 def _combined(per_sequence: Sequence[dict]) -> dict:
-    """The kit's ``combine_sequences`` of the sequences' values (A, J + 1):
-    counts summed, AssA and LocA averaged weighted by TP, then DetA and
-    HOTA of those."""
-    shape = (len(HOTA_ALPHAS), NUM_JOINTS + 1)
+    """The kit's ``combine_sequences`` (A, J + 1): counts summed, AssA and
+    LocA averaged weighted by TP."""
+    zeros = np.zeros((len(HOTA_ALPHAS), NUM_JOINTS + 1))
     combined = {
-        key: sum((seq[key] for seq in per_sequence), np.zeros(shape))
+        key: sum((seq[key] for seq in per_sequence), zeros)
         for key in _COUNT_FIELDS
     }
-    tp = combined['TP']
-    combined['AssA'] = sum(
-        (seq['AssA'] * seq['TP']
-         for seq in per_sequence), np.zeros(shape)) / np.maximum(1.0, tp)
-    combined['LocA'] = np.maximum(
-        1e-10,
-        sum((seq['LocA'] * seq['TP'] for seq in per_sequence),
-            np.zeros(shape))) / np.maximum(1e-10, tp)
+    assa, loca = (
+        sum((seq[key] * seq['TP'] for seq in per_sequence), zeros)
+        for key in ('AssA', 'LocA'))
+    combined['AssA'] = assa / np.maximum(1.0, combined['TP'])
+    combined['LocA'] = np.maximum(1e-10, loca) / np.maximum(
+        1e-10, combined['TP'])
     return _final_fields(combined)
 
 
 def _reported(fields: dict) -> 'OrderedDict[str, np.ndarray]':
-    """As the kit prints a field: 100 x its mean over the alphas, per joint
-    and Total (J + 1, ); named in lower case."""
+    """As the kit prints the fields: 100 x the mean over the alphas
+    (J + 1, ), named in lower case."""
     return OrderedDict(
         (name.lower(), 100 * fields[name].mean(axis=0)) for name in HOTA_NAMES)
 
 
 def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],
                      pred_videos: Dict[str, Sequence[dict]]) -> dict:
-    """Evaluate PoseTrack multi-person pose tracking like the PoseTrack21
-    kit's keypoint HOTA (``HOTAeypoints``).
-
-    Args:
-        gt_videos (dict[str, Sequence[dict]]): Video name -> GT frames as
-            for :func:`~.posetrack21_ap.posetrack21_ap`, with ``track_ids``
-            (see the module docstring).
-        pred_videos (dict[str, Sequence[dict]]): Video name -> prediction
-            frames, one per GT frame, for every GT video.
+    """PoseTrack multi-person pose tracking like the PoseTrack21 kit's
+    keypoint HOTA; arguments as :func:`~.posetrack21_ap.posetrack21_ap`'s
+    (frames with ``track_ids``).
 
     Returns:
-        dict: As :func:`~.poseval_ap.poseval_ap`'s, for the metrics
-        ``hota``, ``deta``, ``assa``, ``loca`` (percent, the mean over the
-        19 alphas of the kit's combined values per joint and of its Total;
-        ``per_sequence``: the kit's per-sequence values, whose Total is the
-        mean of the joints'), the ``table`` ``HOTA``, ``DetA``, ``AssA``,
-        ``LocA`` (Totals) and as ``internals`` ``n_frames_evaluated`` and
-        the Totals per alpha (``per_alpha``: ``{name: [19 values]}``).
+        dict: As :func:`~.poseval_ap.poseval_ap`'s, for ``hota``, ``deta``,
+        ``assa``, ``loca`` (the mean over the 19 alphas), the ``table`` of
+        the Totals, and as ``internals`` ``n_frames_evaluated``, ``alphas``
+        and the Totals per alpha (``per_alpha``).
     """
     per_sequence, sequences, num_frames = OrderedDict(), [], 0
     for name in sorted(gt_videos, key=lambda video: f'{video}.json'):
@@ -226,6 +198,10 @@ def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],
             _reported(sequences[-1]).items())
     combined = _combined(sequences)
     metrics = _reported(combined)
+    per_alpha = {
+        name: (100 * combined[name][:, NUM_JOINTS]).tolist()
+        for name in HOTA_NAMES
+    }
     return joint_result(
         metrics,
         table=OrderedDict((name, float(metrics[name.lower()][NUM_JOINTS]))
@@ -234,13 +210,9 @@ def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],
         internals=dict(
             n_frames_evaluated=num_frames,
             alphas=HOTA_ALPHAS.tolist(),
-            per_alpha={
-                name: (100 * combined[name][:, NUM_JOINTS]).tolist()
-                for name in HOTA_NAMES
-            }))
+            per_alpha=per_alpha))
 
 
-#: The tracking metric of each evaluation protocol (as
-#: :data:`~.posetrack21_ap.AP_PROTOCOLS`): poseval's MOTA, the kit's HOTA.
+#: The tracking metric of each protocol: poseval's MOTA, the kit's HOTA.
 TRACKING_PROTOCOLS = OrderedDict(
     poseval=poseval_mota, posetrack21=posetrack21_hota)

@@ -1,13 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """PoseTrack multi-person pose tracking MOTA as ``poseval`` computes it
-(``evaluate.py -t``: ``eval_helpers.assignGTmulti`` and
-``evaluateTracking.computeMetrics``), with ``motmetrics`` accumulators as
-poseval, quirks included (docs/tracking.md, "What is computed").
-
-The frames are the AP's with ``track_ids`` (N, ) int64, below
-:data:`MAX_TRACK_ID` and distinct within a frame (checked where they enter);
-scores are not used.
-"""
+(``evaluate.py -t``, with ``motmetrics``), quirks included (docs/tracking.md,
+"What is computed"); frames are the AP's with ``track_ids`` (N, ) int64."""
 import warnings
 from collections import OrderedDict
 from typing import Dict, List, Sequence, Tuple
@@ -32,21 +26,17 @@ def _frame_pairs(gt_frames: Sequence[dict],
     """The (GT, prediction) frame pairs poseval evaluates: frames with GT
     people, ignore regions applied, all but the last (``imgidxs[:-1]``)."""
     assert len(gt_frames) == len(pred_frames)
-    pairs = []
-    for gt, pred in zip(gt_frames, pred_frames):
-        if len(gt['track_ids']) == 0:
-            continue
-        gt, pred = pair_without_ignored(gt, pred)
-        pairs.append((gt, pred))
-    return pairs[:-1]
+    return [
+        pair_without_ignored(gt, pred)
+        for gt, pred in zip(gt_frames, pred_frames) if len(gt['track_ids'])
+    ][:-1]
 
 
 def _frame_mot_inputs(gt: dict, pred: dict,
                       id_offset: int) -> List[Tuple[np.ndarray, ...]]:
-    """Per joint, the ``(object ids (K, ), hypothesis ids (L, ), distances
-    (K, L))`` poseval feeds to ``MOTAccumulator.update``: distance / head
-    size, NaN where the pair is no PCKh hit; an empty side gives one object
-    and one hypothesis 0 that cannot match (poseval's quirk)."""
+    """Per joint, poseval's ``MOTAccumulator.update`` arguments: object ids
+    (K, ), hypothesis ids (L, ), distances (K, L) (NaN: no PCKh hit); an
+    empty side gives one object and hypothesis 0 that cannot match."""
     if len(gt['track_ids']) == 0 or len(pred['track_ids']) == 0:
         return [(np.zeros(1, np.int64), np.zeros(1, np.int64),
                  np.full((1, 1), np.nan)) for _ in range(NUM_JOINTS)]
@@ -69,9 +59,8 @@ def _frame_mot_inputs(gt: dict, pred: dict,
 
 def _video_counts(pairs: Sequence[Tuple[dict, dict]],
                   id_offset: int) -> Dict[str, np.ndarray]:
-    """The ``motmetrics`` counts (:data:`MOT_COUNT_NAMES`) and
-    ``sum_distances`` (the ``D`` column of all events, RAW ones included)
-    of one video, per joint (15, ): one accumulator per joint, as poseval."""
+    """One video's :data:`MOT_COUNT_NAMES` and ``sum_distances`` (the ``D``
+    column of all events), per joint (15, ), one accumulator per joint."""
     try:
         import motmetrics as mm
     except ImportError:
@@ -85,11 +74,9 @@ def _video_counts(pairs: Sequence[Tuple[dict, dict]],
             acc.update(*inputs)
     host = mm.metrics.create()
     values = [
-        host.compute(
-            acc,
-            metrics=list(MOT_COUNT_NAMES),
-            return_dataframe=False,
-            name='acc') for acc in accumulators
+        host.compute(acc, metrics=list(MOT_COUNT_NAMES),
+                     return_dataframe=False, name='acc')
+        for acc in accumulators
     ]
     counts = {
         name: np.array([v[name] for v in values], np.float64)
@@ -104,8 +91,8 @@ def _metrics_from_counts(counts: Dict[str, np.ndarray]) -> 'OrderedDict':
     """poseval's ``mota``, ``motp``, ``precision`` and ``recall`` (percent,
     (16, ): the joints, then the mean of their non-NaN values)."""
     misses, switches, false_pos, objects, detections = (
-        np.asarray(counts[name], np.float64) for name in MOT_COUNT_NAMES)
-    sum_d = np.asarray(counts['sum_distances'], np.float64)
+        counts[name] for name in MOT_COUNT_NAMES)
+    sum_d = counts['sum_distances']
     objects = np.where(objects > 0, objects, np.nan)
     claimed = np.where(false_pos + detections > 0, false_pos + detections,
                        np.nan)
@@ -122,23 +109,15 @@ def _metrics_from_counts(counts: Dict[str, np.ndarray]) -> 'OrderedDict':
 
 def poseval_mota(gt_videos: Dict[str, Sequence[dict]],
                  pred_videos: Dict[str, Sequence[dict]]) -> dict:
-    """Evaluate PoseTrack multi-person pose tracking like poseval's
-    ``evaluateTracking``.
-
-    Args:
-        gt_videos (dict[str, Sequence[dict]]): Video name -> GT frames (see
-            the module docstring). Videos are evaluated in sorted name order
-            (poseval's video index, which offsets track ids).
-        pred_videos (dict[str, Sequence[dict]]): Video name -> prediction
-            frames, one per GT frame, for every GT video.
+    """PoseTrack multi-person pose tracking like poseval's
+    ``evaluateTracking``; arguments as :func:`~.poseval_ap.poseval_ap`'s
+    (frames with ``track_ids``).
 
     Returns:
-        dict: As :func:`~.poseval_ap.poseval_ap`'s, for the metrics
-        ``mota``, ``motp``, ``precision``, ``recall`` (``per_sequence``:
-        ``mota``, ``motp``, ``pre``, ``rec``, poseval's ``-s`` files), the
-        ``table`` of :data:`MOTA_TABLE_NAMES`, and as ``internals`` the
-        summed ``motmetrics`` counts and ``sum_distances`` per joint and
-        ``n_frames_evaluated``.
+        dict: As :func:`~.poseval_ap.poseval_ap`'s, for ``mota``, ``motp``,
+        ``precision``, ``recall`` (``per_sequence``: ``mota``, ``motp``,
+        ``pre``, ``rec``), the ``table`` of :data:`MOTA_TABLE_NAMES`; as
+        ``internals`` the summed counts per joint and ``n_frames_evaluated``.
     """
     totals = {name: np.zeros(NUM_JOINTS) for name in MOT_COUNT_NAMES}
     totals['sum_distances'] = np.zeros(NUM_JOINTS)

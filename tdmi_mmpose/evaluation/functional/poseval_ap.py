@@ -1,9 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """PoseTrack multi-person pose estimation AP as ``poseval`` computes it
-(github.com/leonid-pishchulin/poseval, ``evaluate.py -e``), quirks included
-(docs/metric.md, "What is computed"), from poseval frames: the GT and
-prediction frames of :mod:`~tdmi_mmpose.evaluation.metrics.posetrack_files`
-(files) or of the metric (its arrays)."""
+(``evaluate.py -e``), quirks included (docs/metric.md, "What is computed").
+"""
 from collections import OrderedDict
 from typing import Dict, Sequence, Tuple
 
@@ -17,8 +15,8 @@ from .matching import match_frame
 
 
 def _pool(entries: Sequence[dict]) -> dict:
-    """Per joint, the concatenated ``scores`` and ``labels`` of several
-    frames' or videos' entries, and their summed GT joint counts (J, )."""
+    """Per joint, the concatenated ``scores`` and ``labels`` of entries,
+    and their summed ``num_gt`` (J, )."""
     return dict(
         scores=[
             np.concatenate([e['scores'][j] for e in entries] + [np.zeros(0)])
@@ -35,11 +33,9 @@ def _pool(entries: Sequence[dict]) -> dict:
 
 
 def match_frames(pairs: Sequence[Tuple[dict, dict]]) -> dict:
-    """The pooled (score, label) entries of the predicted joints of
-    (GT, prediction) frame pairs, each with the GT's ignore regions applied
-    (:func:`~.geometry.frame_without_ignored`) and matched
-    (:func:`~.matching.match_frame`), their GT joint counts and the number
-    of frames evaluated."""
+    """The pooled ``scores``, ``labels`` and ``num_gt`` of (GT, prediction)
+    frame pairs (ignore regions applied, then matched) and ``num_frames``.
+    """
     frames = []
     for gt, pred in pairs:
         gt, pred = pair_without_ignored(gt, pred)
@@ -54,9 +50,9 @@ def match_frames(pairs: Sequence[Tuple[dict, dict]]) -> dict:
 
 def ap_result(per_video: 'OrderedDict[str, dict]',
               min_num_gt: int = 0) -> dict:
-    """The AP result (see :func:`poseval_ap`) of the :func:`match_frames`
-    entries of each video, pooled in the given order; a joint's recall is
-    divided by ``max(num_gt, min_num_gt)`` (0: poseval, NaN without GT)."""
+    """The AP result (see :func:`poseval_ap`) of each video's
+    :func:`match_frames`, pooled in order; recall is divided by
+    ``max(num_gt, min_num_gt)``."""
 
     def metrics_of(entries):
         return compute_ap_metrics(entries['scores'], entries['labels'],
@@ -89,21 +85,17 @@ def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
     Args:
         gt_videos (dict[str, Sequence[dict]]): Video name -> GT frames
             (``points`` (G, 15, 2), ``present`` (G, 15), ``head_sizes``
-            (G, ), ``ignore_regions``). Videos are pooled in sorted name
-            order (poseval: its directory listing order; only the ranking of
-            exactly tied scores can depend on it).
+            (G, ), ``ignore_regions``), pooled in sorted name order.
         pred_videos (dict[str, Sequence[dict]]): Video name -> prediction
             frames (``points``, ``present``, ``scores`` (P, 15)), one per GT
             frame, for every GT video.
 
     Returns:
-        dict: In percent, NaN as ``float('nan')``: ``joint_names``
-        (poseval's 15), ``per_joint`` (``{joint: {'ap', 'precision',
-        'recall'}}``), ``total`` (the means of the non-NaN joint values),
-        ``table`` (``Head .. Ankle, Total``), ``per_sequence`` (``{video:
-        {'ap', 'pre', 'rec'}}``, 16 values each, NaN as ``None``, each video
-        alone), ``internals`` (``n_gt_joints``, ``n_pred_joints``,
-        ``n_true_positives`` per joint, ``n_frames_evaluated``) and the (16, )
+        dict: In percent: ``joint_names``, ``per_joint`` (``{joint: {'ap',
+        'precision', 'recall'}}``), ``total`` (means of the non-NaN joint
+        values), ``table`` (``Head .. Ankle, Total``), ``per_sequence``
+        (``{video: {'ap', 'pre', 'rec'}}``, 16 values, NaN as ``None``),
+        ``internals`` (joint counts, ``n_frames_evaluated``) and the (16, )
         arrays ``ap``, ``precision``, ``recall``.
     """
     per_video = OrderedDict()

@@ -14,10 +14,10 @@ from ...tracking import build_tracker, track_video
 from ..functional import AP_PROTOCOLS, TRACKING_PROTOCOLS
 from .posetrack_evaluation import (check_protocol, format_report,
                                    tracking_stats)
-from .posetrack_files import (check_protocol_gt, check_track_ids,
-                              load_posetrack_gt, parse_posetrack_video,
-                              poseval_prediction_frame, prediction_video,
-                              write_prediction_files, written_people)
+from .posetrack_files import (check_track_ids, load_posetrack_gt,
+                              parse_posetrack_video, poseval_prediction_frame,
+                              prediction_video, write_prediction_files,
+                              written_people)
 
 #: Subfolder of ``outfile_prefix`` with the prediction files for tracking.
 TRACKING_SUBDIR = 'tracking'
@@ -39,65 +39,52 @@ def _hashable(value):
 
 @METRICS.register_module()
 class PoseTrackAPMetric(CocoMetric):
-    """PoseTrack multi-person pose estimation AP (and, with ``track=True``,
-    pose tracking MOTA or keypoint HOTA), computed like ``poseval`` or, with
-    ``protocol='posetrack21'``, like the PoseTrack21 kit's ``PosemAP`` (and
-    ``HOTAeypoints``), without needing either (docs/metric.md,
-    docs/tracking.md).
+    """PoseTrack multi-person pose estimation AP (and, with ``track``, pose
+    tracking MOTA or keypoint HOTA) computed like ``poseval`` or the
+    PoseTrack21 kit (docs/metric.md, docs/tracking.md).
 
     As mmpose's ``PoseTrack18Metric``, a ``CocoMetric``: its collection,
-    rescoring and (OKS-)NMS choose the people of each image (mapped to GT
-    frames by ``img_id``; repeated samples, same ``img_id`` and ``id``,
-    count once). They are written as one PoseTrack18 prediction file per GT
-    video (poseval's input; ``track_id`` is the tracker's with ``track``,
-    else the index in the frame) and evaluated, as arrays, by
-    :func:`~tdmi_mmpose.evaluation.functional.poseval_ap` or
-    :func:`~tdmi_mmpose.evaluation.functional.posetrack21_ap` (and
-    :func:`~tdmi_mmpose.evaluation.functional.poseval_mota` or
-    :func:`~tdmi_mmpose.evaluation.functional.posetrack21_hota` on the files
-    of ``<outfile_prefix>/tracking/``, which keep the joints scoring at
-    least ``track_kpt_thr``).
+    rescoring and NMS choose the people of each image (repeated samples,
+    same ``img_id`` and ``id``, count once). They are written as one
+    PoseTrack18 prediction file per GT video (``track_id``: the tracker's
+    with ``track``, else the index in the frame) and evaluated as arrays;
+    the files for tracking, in ``<outfile_prefix>/tracking/``, keep the
+    joints scoring at least ``track_kpt_thr``.
 
     Args:
-        ann_file (str, optional): The GT, read and checked when the metric
-            is built: a folder of per-video PoseTrack18 files (poseval's
-            input) or one merged file (split into videos by ``vid_id``); GT
-            annotations need ``bbox_head``. ``None``: the dataset's
-            ``ann_file`` (from the message hub). Defaults to ``None``.
+        ann_file (str, optional): The GT, read when the metric is built: a
+            folder of per-video PoseTrack18 files or one merged file.
+            ``None``: the dataset's ``ann_file`` (from the message hub).
+            Defaults to ``None``.
         outfile_prefix (str, optional): Folder of the prediction files
             ``<video>.json``; ``None``: a temporary folder. Defaults to
             ``None``.
-        score_mode (str): ``CocoMetric``'s instance score (NMS, ``score``).
-            Defaults to ``'bbox_keypoint'``.
+        score_mode (str): ``CocoMetric``'s instance score. Defaults to
+            ``'bbox_keypoint'``.
         keypoint_score_thr (float): See ``score_mode``. Defaults to 0.2.
-        nms_mode (str): ``'oks_nms'``, ``'soft_oks_nms'`` or ``'none'``
-            (with the dataset's ``sigmas``). Defaults to ``'oks_nms'``.
+        nms_mode (str): ``'oks_nms'``, ``'soft_oks_nms'`` or ``'none'``.
+            Defaults to ``'oks_nms'``.
         nms_thr (float): OKS threshold of the NMS. Defaults to 0.9.
         use_bbox_score_for_keypoints (bool): Write the heatmap maximum times
             the box score as a keypoint's score (else the maximum alone).
             Defaults to ``True``.
-        protocol (str): The protocol of the AP and the tracking metric:
-            ``'poseval'`` (PoseTrack18's: AP, MOTA) or ``'posetrack21'``
-            (the PoseTrack21 kit's: AP and keypoint HOTA on labelled frames
-            only, joints with x > 0 and y > 0; every GT image needs
+        protocol (str): ``'poseval'`` (AP, MOTA) or ``'posetrack21'`` (the
+            kit's AP and keypoint HOTA; every GT image needs
             ``is_labeled``). Defaults to ``'poseval'``.
         track (bool): Track people and compute the protocol's tracking
-            metric: poseval's MOTA or the kit's keypoint HOTA (the GT needs
-            ``track_id``). Defaults to ``False``.
-        tracker (dict, optional): The tracker's config (see
-            :func:`~tdmi_mmpose.tracking.build_tracker`). Defaults to
+            metric (the GT needs ``track_id``). Defaults to ``False``.
+        tracker (dict, optional): See
+            :func:`~tdmi_mmpose.tracking.build_tracker`. Defaults to
             ``dict(type='PoseTracker')``.
-        track_kpt_thr (float): In the files for tracking, joints scoring
-            below it are absent and people without joints left out (MOTA
-            and HOTA count every written joint). Defaults to 0.5.
+        track_kpt_thr (float): See above. Defaults to 0.5.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
         prefix (str, optional): Prefix of the metric names. Defaults to
             ``'posetrack'``.
 
-    Metrics (percent, NaN where the protocol gives NaN): ``posetrack/Head`` ..
-    ``Ankle`` and ``Total`` (AP); with ``track=True`` also ``HOTA``,
-    ``DetA``, ``AssA``, ``LocA`` (``'posetrack21'``) or ``MOTA``,
-    ``MOTP``, ``Precision``, ``Recall``. The report goes to the log.
+    Metrics (percent, NaN where the protocol gives NaN): ``Head`` ..
+    ``Ankle``, ``Total`` (AP); with ``track`` also ``HOTA``, ``DetA``,
+    ``AssA``, ``LocA`` or ``MOTA``, ``MOTP``, ``Precision``, ``Recall``.
+    The report goes to the log.
     """
     default_prefix: Optional[str] = 'posetrack'
 
@@ -134,8 +121,8 @@ class PoseTrackAPMetric(CocoMetric):
             self._load_gt(ann_file)
 
     def _load_gt(self, ann_file: str) -> None:
-        """Read and check the GT once (before any inference): per video its
-        ``images`` and poseval frames; the ``img_id`` -> video map."""
+        """Read the GT: per video its ``images`` and poseval frames; the
+        ``img_id`` -> video map."""
         videos, sources = load_posetrack_gt(ann_file)
         self.coco, self.image_to_video = OrderedDict(), {}
         for name, video in videos.items():
@@ -143,18 +130,11 @@ class PoseTrackAPMetric(CocoMetric):
                 images=video['images'],
                 frames=parse_posetrack_video(video, sources[name], True,
                                              self.track, self.protocol))
-            check_protocol_gt(self.coco[name]['frames'], sources[name],
-                              self.protocol)
             register_image_ids(video['images'], sources[name],
                                self.image_to_video, name)
         self.ann_file = ann_file
 
-    @property
-    def dataset_meta(self) -> Optional[dict]:
-        """Optional[dict]: Meta info of the dataset."""
-        return self._dataset_meta
-
-    @dataset_meta.setter
+    @CocoMetric.dataset_meta.setter
     def dataset_meta(self, dataset_meta: dict) -> None:
         """Set the dataset meta info; without ``ann_file``, read the
         dataset's annotation file (published in the message hub)."""
@@ -172,7 +152,7 @@ class PoseTrackAPMetric(CocoMetric):
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
         """Store the predictions of one batch as ``CocoMetric``'s prediction
-        dicts (float64 arrays).
+        dicts (float64 arrays); a non-finite value is an ``InputError``.
 
         Args:
             data_batch (Sequence[dict]): A batch of data from the dataloader.
@@ -181,10 +161,6 @@ class PoseTrackAPMetric(CocoMetric):
                 ``keypoint_scores`` (N, K), ``bbox_scores`` (N, ), else
                 ``gt_instances.bbox_scores``, the metainfo ``bbox_score`` or
                 1) and the metainfo ``id``, ``img_id``, ``category_id``.
-
-        A NaN or infinite keypoint, keypoint score or box score (it would
-        survive the OKS-NMS and rank above every real score) is an
-        ``InputError`` naming the ``img_id``, ``id`` and field.
         """
         for sample in data_samples:
             pred_instances = sample['pred_instances']
@@ -224,14 +200,14 @@ class PoseTrackAPMetric(CocoMetric):
             self.results.append(pred)
 
     def evaluate(self, size: int) -> dict:
-        """Evaluate after all batches (see ``BaseMetric``); ``size`` is kept
-        to check that no sample was lost."""
+        """``BaseMetric.evaluate``, keeping ``size`` to check for lost
+        samples."""
         self._expected_size = size
         return super().evaluate(size)
 
     def _unique_samples(self, results: List[dict]) -> List[dict]:
-        """Drop repeated samples (same ``img_id`` and ``id``), and say so
-        when samples are missing."""
+        """Drop repeated samples (same ``img_id`` and ``id``); warn of
+        missing ones."""
         unique, seen = [], set()
         for result in results:
             key = (result['img_id'], result['id'])
@@ -251,17 +227,15 @@ class PoseTrackAPMetric(CocoMetric):
         return unique
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """The AP (and tracking metric) of the results of :meth:`process`
-        of all ranks (see the class docstring for the names)."""
+        """The metrics (see the class docstring) of all ranks' results."""
         if self.coco is None:
             raise ValueError(
                 f'{self.__class__.__name__} has no ground truth: set '
                 '`ann_file` (a folder of per-video PoseTrack18 JSON files or '
                 'a merged annotation file).')
         results = self._unique_samples(results)
-        unknown = sorted(
-            {r['img_id']
-             for r in results} - set(self.image_to_video), key=str)
+        img_ids = {r['img_id'] for r in results}
+        unknown = sorted(img_ids - set(self.image_to_video), key=str)
         if unknown:
             raise ValueError(
                 f'{self.__class__.__name__}: predictions for {len(unknown)} '
@@ -281,8 +255,8 @@ class PoseTrackAPMetric(CocoMetric):
     def _sort_and_unique_bboxes(self,
                                 kpts: Dict[object, list],
                                 key: str = 'id') -> Dict[object, list]:
-        """Sort the people of each image by sample ``id`` where ids compare
-        (stable; repeated samples were dropped whole: every person stays)."""
+        """Sort each image's people by sample ``id`` where ids compare
+        (repeated samples were already dropped whole)."""
         for people in kpts.values():
             with contextlib.suppress(TypeError):
                 people.sort(key=lambda person: person[key])
@@ -291,7 +265,7 @@ class PoseTrackAPMetric(CocoMetric):
     def _video_frames(self, images: List[dict], kept: Dict[object, list],
                       tracker) -> Dict[object, dict]:
         """The kept people of each image of a GT video as arrays, with track
-        ids (see :func:`~.posetrack_files.written_people`)."""
+        ids."""
         frames, heatmaps = {}, {}
         for image in images:
             people = kept.get(image['id'], [])
@@ -310,9 +284,8 @@ class PoseTrackAPMetric(CocoMetric):
         if tracker is not None:
             ordered = order_frames(images)
             ids = track_video([
-                dict(
-                    keypoints=frames[i['id']]['keypoints'],
-                    keypoint_scores=heatmaps[i['id']]) for i in ordered
+                dict(keypoints=frames[i['id']]['keypoints'],
+                     keypoint_scores=heatmaps[i['id']]) for i in ordered
             ], tracker)
             for image, track_ids in zip(ordered, ids):
                 frames[image['id']]['track_ids'] = check_track_ids(
@@ -322,10 +295,10 @@ class PoseTrackAPMetric(CocoMetric):
 
     def results2json(self, keypoints: Dict[object, list],
                      outfile_prefix: str) -> None:
-        """Write the prediction files of every GT video (with tracking also
-        those for tracking, in ``tracking/``) of the people ``CocoMetric`` kept
-        (``img_id`` -> people) to the folder ``outfile_prefix``, and keep
-        the same people as poseval frames for the evaluation."""
+        """Write the prediction files of every GT video (and those for
+        tracking) of the people kept (``img_id`` -> people) to
+        ``outfile_prefix``; keep them as poseval frames for the evaluation.
+        """
         tracker = build_tracker(self.tracker, self.dataset_meta) \
             if self.track else None
         frames = {
@@ -359,9 +332,8 @@ class PoseTrackAPMetric(CocoMetric):
                 ' and (for MOTA) '.join(folders))
 
     def _do_python_keypoint_eval(self, outfile_prefix: str) -> list:
-        """The protocol's AP (and tracking metric) of the people
-        :meth:`results2json` wrote, from their arrays, as (name, value)
-        pairs; the report is logged."""
+        """The (name, value) pairs of the protocol's metrics of the people
+        :meth:`results2json` wrote; the report is logged."""
         gt = OrderedDict(
             (name, video['frames']) for name, video in self.coco.items())
         ap_frames, *tracking_frames = self._prediction_frames

@@ -1,8 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Evaluating PoseTrack files like ``python -m poseval.evaluate -e [-t]``
-(or the PoseTrack21 kit's ``PosemAP`` and ``HOTAeypoints``) and reporting
-the numbers (tables, JSON summary): ``tools/posetrack_eval.py``
-runs these, :class:`PoseTrackAPMetric` logs the same report."""
+"""Evaluating PoseTrack files like poseval or the PoseTrack21 kit, and the
+report (tables, JSON summary) of ``tools/posetrack_eval.py`` and the metric.
+"""
 import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
@@ -30,18 +29,14 @@ def evaluate_posetrack_videos(
         pred_sources: Optional[Sources] = None,
         track: bool = False,
         protocol: str = 'poseval') -> Tuple[dict, Optional[dict]]:
-    """The AP of a protocol (``'poseval'`` or ``'posetrack21'``, see
-    :func:`check_protocol`) and, with ``track``, its tracking metric
-    (poseval's MOTA or the kit's keypoint HOTA) of PoseTrack18 JSON videos (see
-    :func:`~.posetrack_files.parse_posetrack_videos` for the arguments;
-    with ``track`` every annotation needs a ``track_id``).
+    """The protocol's AP and, with ``track``, its tracking metric of
+    PoseTrack18 JSON videos (arguments: see
+    :func:`~.posetrack_files.parse_posetrack_videos`).
 
     Returns:
-        tuple: The AP (see
-        :func:`~tdmi_mmpose.evaluation.functional.poseval_ap`) and the
-        tracking result (:func:`~tdmi_mmpose.evaluation.functional.
-        poseval_mota` or :func:`~tdmi_mmpose.evaluation.functional.
-        posetrack21_hota`, ``None`` without ``track``).
+        tuple: The AP and the tracking result (``None`` without ``track``),
+        see :data:`~..functional.AP_PROTOCOLS` and
+        :data:`~..functional.TRACKING_PROTOCOLS`.
     """
     check_protocol(protocol)
     gt, pred = parse_posetrack_videos(gt_videos, pred_videos, gt_sources,
@@ -55,14 +50,9 @@ def evaluate_posetrack_folders(
         pred_dir: str,
         track: bool = False,
         protocol: str = 'poseval') -> Tuple[dict, Optional[dict]]:
-    """Evaluate a folder of per-video prediction files (``<video>.json`` for
-    each GT video; a missing one is a ``FileNotFoundError``, one of a
-    video without GT an :class:`~tdmi_mmpose.io.InputError`) against the GT
-    (a folder of per-video files or one merged file), like ``python -m
-    poseval.evaluate -g GT -p PRED -e [-t]`` (or, with ``protocol=
-    'posetrack21'``, the PoseTrack21 kit's ``PosemAP`` [and its keypoint
-    HOTA]); see
-    :func:`evaluate_posetrack_videos`."""
+    """:func:`evaluate_posetrack_videos` of a folder of ``<video>.json``
+    prediction files, one per GT video (a folder or a merged file), like
+    ``python -m poseval.evaluate -g GT -p PRED -e [-t]``."""
     gt_videos, gt_sources = load_posetrack_gt(gt_dir)
     pred_sources = OrderedDict(
         (name, osp.join(pred_dir, f'{name}.json')) for name in gt_videos)
@@ -76,8 +66,8 @@ def evaluate_posetrack_folders(
 
 
 def format_poseval_table(table: Dict[str, float]) -> Tuple[str, str]:
-    """poseval's printed table of an AP or a MOTA result's ``table`` (or
-    the HOTA one's): the header (two lines for MOTA) and the value line."""
+    """poseval's printed table of a result's ``table``: the header (two
+    lines for MOTA) and the value line."""
     headers = MOTA_TABLE_HEADERS if 'MOTP' in table else ((
         HOTA_NAMES, ) if 'HOTA' in table else AP_TABLE_HEADERS)
     lines = format_table([list(table.values())], headers, 'latex',
@@ -95,54 +85,44 @@ def _joint_table(result: dict, names: Tuple[str, ...]) -> str:
         rows, [('joint', ) + names], widths=(15, ) + (7, ) * len(keys))
 
 
-def _tracking_report(tracking: dict) -> list:
-    """The report lines of a MOTA or a keypoint HOTA result."""
-    hota = 'HOTA' in tracking['table']
-    return [
-        '# frames evaluated for tracking: '
-        f'{tracking["internals"]["n_frames_evaluated"]}',
-        'Keypoint HOTA (PoseTrack21 kit, mean over 19 alphas):'
-        if hota else 'Multiple Object Tracking (MOT) metrics:',
-        *format_poseval_table(tracking['table']),
-        _joint_table(tracking, HOTA_NAMES if hota else
-                     ('MOTA', 'MOTP', 'Prec', 'Rec'))
-    ]
-
-
 def tracking_stats(tracking: dict) -> List[Tuple[str, float]]:
-    """The metric's (name, value) pairs of a tracking result: ``HOTA``,
-    ``DetA``, ``AssA``, ``LocA`` (the kit's Totals) or ``MOTA``, ``MOTP``,
-    ``Precision``, ``Recall`` (poseval's, from its tracking table)."""
+    """The metric's (name, value) pairs of a tracking result: its HOTA
+    table, or ``MOTA`` (the Total), ``MOTP``, ``Precision``, ``Recall``."""
     table = tracking['table']
     if 'HOTA' in table:
-        return [(name, table[name]) for name in HOTA_NAMES]
-    return [('MOTA', table['Total'])] + [
-        (name, table[name]) for name in ('MOTP', 'Precision', 'Recall')
-    ]
+        return list(table.items())
+    return [('MOTA', table['Total'])] + [(name, table[name]) for name in
+                                         ('MOTP', 'Precision', 'Recall')]
 
 
 def format_report(ap: dict, tracking: Optional[dict] = None) -> str:
-    """The report of an AP (and tracking) result, as
-    ``tools/posetrack_eval.py`` prints it and the metric logs it: poseval's
-    tables, per-joint values."""
+    """The report of an AP (and tracking) result: poseval's tables and the
+    per-joint values."""
     lines = [
         f'# frames evaluated: {ap["internals"]["n_frames_evaluated"]}',
         'Average Precision (AP) metric:', *format_poseval_table(ap['table']),
         _joint_table(ap, ('AP', 'Prec', 'Rec'))
     ]
     if tracking is not None:
-        lines += _tracking_report(tracking)
+        hota = 'HOTA' in tracking['table']
+        lines += [
+            '# frames evaluated for tracking: '
+            f'{tracking["internals"]["n_frames_evaluated"]}',
+            'Keypoint HOTA (PoseTrack21 kit, mean over 19 alphas):'
+            if hota else 'Multiple Object Tracking (MOT) metrics:',
+            *format_poseval_table(tracking['table']),
+            _joint_table(tracking, HOTA_NAMES if hota else
+                         ('MOTA', 'MOTP', 'Prec', 'Rec'))
+        ]
     return '\n'.join(lines)
 
 
 def results_to_json(result: dict) -> dict:
-    """The JSON summary of an AP or tracking result ``tools/posetrack_eval.py``
-    writes: ``{table name: value, 'per_joint': {joint: {metric: value}}}``
-    in percent, NaN as ``None``."""
+    """The JSON summary of a result: ``{table name: value, 'per_joint':
+    {joint: {metric: value}}}``, NaN as ``None``."""
     summary = OrderedDict(
         (name, json_number(value)) for name, value in result['table'].items())
-    summary['per_joint'] = OrderedDict((joint, {
-        key: json_number(value)
-        for key, value in values.items()
-    }) for joint, values in result['per_joint'].items())
+    summary['per_joint'] = OrderedDict(
+        (joint, {key: json_number(v) for key, v in values.items()})
+        for joint, values in result['per_joint'].items())
     return summary

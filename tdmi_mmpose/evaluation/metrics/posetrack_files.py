@@ -1,8 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack GT and prediction files of poseval's AP and MOTA: reading them
-into the frames of :mod:`tdmi_mmpose.evaluation.functional` (the boundary
-of the evaluation: every record is checked here, by the rules of
-:mod:`tdmi_mmpose.io`), and writing prediction files."""
+"""PoseTrack GT and prediction files: read (and checked by the rules of
+:mod:`tdmi_mmpose.io`) into the frames of
+:mod:`tdmi_mmpose.evaluation.functional`, and written."""
 import os.path as osp
 import warnings
 from collections import OrderedDict
@@ -36,14 +35,13 @@ _TRACKING_NEEDS_IDS = (
     'distinct within each frame, below {limit} for poseval\'s MOTA; '
     'track=False computes AP only, as posetrack_eval.py without --track')
 
-#: Track ids must be below this, per protocol (poseval offsets them by
-#: video index x :data:`MAX_TRACK_ID`; the PoseTrack21 kit has no bound).
+#: Track ids must be below this, per protocol.
 TRACK_ID_LIMITS = dict(poseval=MAX_TRACK_ID, posetrack21=None)
 
 
 def _keypoint_mapping(video: dict, source: str) -> List[int]:
-    """Index into an annotation's keypoints of each poseval joint, by the
-    names of ``categories[0].keypoints`` (PoseTrack18's order without)."""
+    """Index into an annotation's keypoints of each poseval joint, by
+    ``categories[0].keypoints`` (default: PoseTrack18's order)."""
     categories = video.get('categories') or [{}]
     names = categories[0].get('keypoints') if isinstance(
         categories, list) and isinstance(categories[0], dict) else None
@@ -61,19 +59,16 @@ def _keypoint_mapping(video: dict, source: str) -> List[int]:
 def check_track_ids(track_ids: np.ndarray,
                     where: str,
                     protocol: str = 'poseval') -> np.ndarray:
-    """A protocol's rules for the integer track ids (N, ) of one frame
-    (:func:`~tdmi_mmpose.io.check_track_ids`: distinct, below
-    :data:`TRACK_ID_LIMITS`); an :class:`InputError` names ``where`` (the
-    file and image) and the id."""
+    """:func:`~tdmi_mmpose.io.check_track_ids` of one frame's track ids
+    (N, ) with the ``protocol``'s :data:`TRACK_ID_LIMITS`."""
     return io_check_track_ids(track_ids, where, TRACK_ID_LIMITS[protocol],
                               _TRACKING_NEEDS_IDS.format(limit=MAX_TRACK_ID))
 
 
 def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
                   track: bool) -> dict:
-    """One annotation (GT) or prediction as poseval's 15 joints, and its
-    ``track_id`` (an integer where present; required if ``track``, else
-    ``None`` where absent)."""
+    """One annotation (GT) or prediction as poseval's 15 joints, with its
+    ``track_id`` (required if ``track``, else ``None`` where absent)."""
     where = annotation_where(ann, source)
     num_keypoints = len(POSETRACK18_KEYPOINT_NAMES)
     triples = parse_keypoints(
@@ -108,8 +103,7 @@ def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
 
 
 def _first_video_images(images: list, source: str) -> list:
-    """As poseval, only the images of the file's first video (its folder
-    name up to the first ``'_'``)."""
+    """As poseval, only the images of the file's first video."""
     videos = [image_folder(image).split('_')[0] for image in images]
     kept = [im for im, video in zip(images, videos) if video == videos[0]]
     if len(kept) != len(images):
@@ -129,28 +123,25 @@ def parse_posetrack_video(video: dict,
                           is_gt: bool,
                           track: bool = False,
                           protocol: str = 'poseval') -> List[dict]:
-    """Read one video in PoseTrack18 JSON layout into poseval's frames: as
-    poseval, the images of the file's first video, in file order, and their
-    annotations, in file order. Every annotation's ``image_id`` must be an
-    image of the file (poseval would drop it silently).
+    """Read one video in PoseTrack18 JSON layout into poseval's frames (the
+    images of the file's first video and their annotations, in file order).
 
     Args:
         video (dict): The JSON content (``images``, ``annotations``,
             optionally ``categories`` naming the 17 keypoints).
         source (str): The file, named in errors.
-        is_gt (bool): Ground truth (needs ``bbox_head``; ignore regions) or
-            predictions (``scores``; missing ones get :data:`MISSING_SCORE`).
-        track (bool): For MOTA or HOTA: every annotation needs an integer
-            ``track_id`` (:func:`check_track_ids`). Defaults to ``False``
-            (ids are carried as found).
-        protocol (str): Whose track-id rules (:data:`TRACK_ID_LIMITS`).
-            Defaults to ``'poseval'``.
+        is_gt (bool): Ground truth (needs ``bbox_head``) or predictions
+            (missing ``scores`` get :data:`MISSING_SCORE`).
+        track (bool): Every annotation needs a ``track_id``
+            (:func:`check_track_ids`). Defaults to ``False``.
+        protocol (str): Whose track-id rules; ``'posetrack21'`` GT needs
+            ``is_labeled`` on every image. Defaults to ``'poseval'``.
 
     Returns:
         list[dict]: Per frame ``image_id``, ``points`` (N, 15, 2),
         ``present`` (N, 15), ``track_ids`` (N, ) (int64 if ``track``) and,
         for GT, ``head_sizes`` (N, ), ``ignore_regions`` (list of (M, 2)
-        arrays) and ``is_labeled`` (``None`` if absent), for predictions
+        arrays), ``is_labeled`` (``None`` if absent), for predictions
         ``scores`` (N, 15).
     """
     images, annotations = check_video_lists(video, source)
@@ -191,17 +182,14 @@ def parse_posetrack_video(video: dict,
             frame['scores'] = _stack(found, 'scores', (num, NUM_JOINTS),
                                      np.float64)
         frames.append(frame)
+    if is_gt and protocol == 'posetrack21':
+        _check_labeled(frames, source)
     return frames
 
 
-def check_protocol_gt(frames: Sequence[dict], source: str,
-                      protocol: str) -> None:
-    """What a protocol needs of the GT frames of ``source``: with
-    ``'posetrack21'``, every frame says whether it ``is_labeled`` (only
-    those that are are evaluated); ``'poseval'`` needs nothing more."""
-    missing = [
-        frame['image_id'] for frame in frames if frame['is_labeled'] is None
-    ] if protocol == 'posetrack21' else []
+def _check_labeled(frames: Sequence[dict], source: str) -> None:
+    """Every GT frame of ``source`` says whether it ``is_labeled``."""
+    missing = [f['image_id'] for f in frames if f['is_labeled'] is None]
     if missing:
         raise InputError(
             f'{source}: image {missing[0]!r} ({len(missing)} image(s) in '
@@ -216,9 +204,8 @@ def parse_posetrack_videos(gt_videos: Videos,
                            pred_sources: Optional[Sources] = None,
                            track: bool = False,
                            protocol: str = 'poseval') -> Tuple[Frames, Frames]:
-    """Read the GT and the prediction frames of every GT video; each GT
-    video needs predictions listing as many images (poseval pairs frames by
-    position). Videos absent from ``gt_videos`` are not read (as poseval).
+    """Read the GT and the prediction frames of every GT video (paired by
+    position: each needs predictions listing as many images).
 
     Args:
         gt_videos (dict[str, dict]): Video name -> GT (PoseTrack18 JSON).
@@ -226,9 +213,8 @@ def parse_posetrack_videos(gt_videos: Videos,
         gt_sources (dict[str, str], optional): Video name -> file named in
             errors. Defaults to ``"GT video '<name>'"``.
         pred_sources (dict[str, str], optional): Same for the predictions.
-        track (bool): Read the track ids for MOTA. Defaults to ``False``.
-        protocol (str): ``'poseval'`` or ``'posetrack21'`` (every GT image
-            needs ``is_labeled``: :func:`check_protocol_gt`). Defaults to
+        track (bool): Read the track ids. Defaults to ``False``.
+        protocol (str): ``'poseval'`` or ``'posetrack21'``. Defaults to
             ``'poseval'``.
 
     Returns:
@@ -245,7 +231,6 @@ def parse_posetrack_videos(gt_videos: Videos,
                              f'(ground truth: {gt_source}).')
         gt = parse_posetrack_video(gt_videos[name], gt_source, True, track,
                                    protocol)
-        check_protocol_gt(gt, gt_source, protocol)
         pred = parse_posetrack_video(pred_videos[name], pred_source, False,
                                      track, protocol)
         if len(gt) != len(pred):
@@ -266,12 +251,11 @@ def parse_posetrack_videos(gt_videos: Videos,
 
 
 def load_posetrack_gt(path: str) -> Tuple[Videos, Sources]:
-    """Load the GT: a folder of ``<video>.json`` files (poseval's input) or
-    one merged PoseTrack18/COCO-style file.
+    """Load the GT: a folder of ``<video>.json`` files or one merged file.
 
     Returns:
-        tuple[dict, dict]: Video name -> PoseTrack18 JSON, and -> where it
-        was read from.
+        tuple[dict, dict]: Video name -> PoseTrack18 JSON, and -> its
+        source.
     """
     if osp.isdir(path):
         files = OrderedDict(
@@ -287,11 +271,11 @@ def written_people(frame: dict, kpt_thr: Optional[float] = None) -> dict:
     """The people of a prediction frame as its file holds them.
 
     Args:
-        frame (dict): ``keypoints`` (N, 17, 2), ``keypoint_scores`` (N, 17)
-            (as written), ``scores``, ``category_ids``, ``track_ids`` (N, ).
+        frame (dict): ``keypoints`` (N, 17, 2), ``keypoint_scores`` (N, 17),
+            ``scores``, ``category_ids``, ``track_ids`` (N, ).
         kpt_thr (float, optional): Joints scoring below it are absent
-            (``[0, 0, 0]``, score 0), people left without joints left out.
-            Defaults to ``None`` (every joint).
+            (score 0), people without joints left out. Defaults to ``None``
+            (every joint).
 
     Returns:
         dict: The fields of the people written, and ``present`` (N', 17).
@@ -308,8 +292,8 @@ def written_people(frame: dict, kpt_thr: Optional[float] = None) -> dict:
 
 
 def poseval_prediction_frame(people: dict) -> dict:
-    """:func:`written_people` as the frame :func:`parse_posetrack_video`
-    reads from their file (poseval's 15 joints)."""
+    """:func:`written_people` as :func:`parse_posetrack_video` reads them.
+    """
     return dict(
         points=to_poseval_joints(people['keypoints']),
         present=to_poseval_joints(people['present']),
@@ -318,10 +302,9 @@ def poseval_prediction_frame(people: dict) -> dict:
 
 
 def prediction_video(images: Sequence[dict], frames: Sequence[dict]) -> dict:
-    """The PoseTrack18 prediction file (poseval's input) of one video:
-    its GT ``images`` (:data:`IMAGE_FIELDS`) in order, each with the
-    :func:`written_people` of ``frames`` as annotations (``keypoints`` x, y,
-    1 or ``[0, 0, 0]``, ``scores``, ``score``, ``track_id``)."""
+    """The PoseTrack18 prediction file of one video: its GT ``images``
+    (:data:`IMAGE_FIELDS`), the :func:`written_people` of ``frames`` as
+    annotations (absent joints ``[0, 0, 0]``)."""
     annotations = []
     for image, people in zip(images, frames):
         triples = np.concatenate(
@@ -349,8 +332,8 @@ def prediction_video(images: Sequence[dict], frames: Sequence[dict]) -> dict:
 
 
 def write_prediction_files(videos: Videos, out_dir: str) -> Sources:
-    """Write ``<out_dir>/<video>.json`` (strict JSON, each file complete or
-    absent) of each video; returns video name -> file."""
+    """Write ``<out_dir>/<video>.json`` of each video atomically; returns
+    video name -> file."""
     sources = OrderedDict()
     for name, video in videos.items():
         sources[name] = osp.join(out_dir, f'{name}.json')
