@@ -170,30 +170,10 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    import os
-    import os.path as osp
     import time
 
     from tdmi_mmpose.apis import MMPoseVideoInferencer
-    from tdmi_mmpose.io import (check_no_earlier_run, is_image_file,
-                                is_video_file)
     from tdmi_mmpose.io.config import parse_component_option
-
-    # mmpose writes the JSON to <out_dir>/predictions without --pred-out-dir
-    pred_dir = args.pred_out_dir or (
-        osp.join(args.out_dir, 'predictions') if args.out_dir else None)
-    if pred_dir:
-        for path in check_no_earlier_run(pred_dir, overwrite=args.overwrite):
-            os.remove(path)
-    # and the rendered frames to <out_dir>/visualizations (a video file
-    # name as --vis-out-dir is written whole)
-    vis_dir = args.vis_out_dir or (
-        osp.join(args.out_dir, 'visualizations') if args.out_dir else None)
-    if vis_dir and not is_video_file(vis_dir):
-        for path in check_no_earlier_run(
-                vis_dir, overwrite=args.overwrite, is_output=is_image_file,
-                what='image'):
-            os.remove(path)
 
     inferencer = MMPoseVideoInferencer(
         pose2d=args.pose2d,
@@ -216,7 +196,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         thickness=args.thickness,
         skeleton_style=args.skeleton_style,
         vis_fps=args.vis_fps,
-        track=not args.no_track)
+        track=not args.no_track,
+        overwrite=args.overwrite)
     if args.bboxes is not None:
         call_kwargs.update(
             bboxes=args.bboxes, bbox_image_ids=args.bbox_image_ids)

@@ -32,3 +32,23 @@ unit_interval = _number_type(float, lambda v: 0 <= v <= 1,
 #: A finite number > 0 (a frame rate, a size).
 positive_float = _number_type(float, lambda v: math.isfinite(v) and v > 0,
                                'a finite number > 0')
+#: A finite number >= 0 (a speed).
+non_negative_float = _number_type(
+    float, lambda v: math.isfinite(v) and v >= 0, 'a finite number >= 0')
+
+
+def device_name(text: str) -> str:
+    """A device this machine has (:func:`~.inferencer_args.check_device`).
+
+    Args:
+        text (str): The option's value, e.g. ``cpu`` or ``cuda:1``.
+
+    Returns:
+        str: ``text``.
+    """
+    from .inferencer_args import check_device
+    try:
+        check_device(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text

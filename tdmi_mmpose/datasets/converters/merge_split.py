@@ -174,6 +174,12 @@ def split_posetrack(merged_file: str,
         dict: report with ``videos``, ``images``, ``annotations``,
         ``files`` (written paths) and ``notes`` (list of str).
     """
+    if osp.realpath(merged_file).startswith(
+            osp.join(osp.realpath(out_dir), '')):
+        raise InputError(
+            f'{merged_file} lies inside the output folder {out_dir}, which '
+            'holds only the split files (and --overwrite replaces whole): '
+            'choose another output folder')
     data = load_json(merged_file, 'Annotation file')
     check_json_finite(data, merged_file)
     videos = split_videos(data, merged_file,
