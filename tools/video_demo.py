@@ -106,7 +106,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def _add_output_args(parser: argparse.ArgumentParser) -> None:
     """The options of the rendering, the outputs and the run."""
-    from tdmi_mmpose.io import non_negative_int, positive_float, unit_interval
+    from tdmi_mmpose.io import non_negative_int, unit_interval
+    from tdmi_mmpose.io.cli_args import frame_rate
     parser.add_argument(
         '--kpt-thr',
         type=unit_interval,
@@ -131,7 +132,7 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
         'folder is an error: it would mix two runs)')
     parser.add_argument(
         '--vis-fps',
-        type=positive_float,
+        type=frame_rate,
         default=25.0,
         help='frame rate of the rendered video when the input is a folder or '
         'an image and --vis-out-dir is a video file name (e.g. poses.mp4)')

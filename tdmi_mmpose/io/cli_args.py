@@ -32,6 +32,10 @@ unit_interval = _number_type(float, lambda v: 0 <= v <= 1,
 #: A finite number > 0 (a frame rate, a size).
 positive_float = _number_type(float, lambda v: math.isfinite(v) and v > 0,
                                'a finite number > 0')
+#: A video frame rate: > 0 and at most 10000 (OpenCV's mp4v writer does
+#: not open beyond about 1e4 frames/s).
+frame_rate = _number_type(float, lambda v: 0 < v <= 1e4,
+                          'a frame rate in (0, 10000]')
 #: A finite number >= 0 (a speed).
 non_negative_float = _number_type(
     float, lambda v: math.isfinite(v) and v >= 0, 'a finite number >= 0')

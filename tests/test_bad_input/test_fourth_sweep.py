@@ -246,3 +246,17 @@ def test_split_into_the_folder_of_its_own_input(tmp_path, pt, capsys):
         assert (f'split: error: {merged} lies inside the output folder '
                 f'{folder}' in err)
         assert json.load(open(merged)) == pt.video()
+
+
+def test_unknown_smoother_names_the_filters():
+    """An unknown type gave mmengine's registry message, which names
+    neither the option nor the filters there are."""
+    from tdmi_mmpose.apis.online_smoothing import build_smoother
+    for smoother in ('KalmanX', dict(type='KalmanX', window_size=3)):
+        with pytest.raises(InputError) as e:
+            build_smoother(smoother)
+        assert str(e.value) == (
+            "smoother 'KalmanX': no such keypoint filter (OneEuroFilter, "
+            'SavitzkyGolayFilter, GaussianFilter or another TrackFilter in '
+            'TASK_UTILS).')
+    assert build_smoother('OneEuroFilter') is not None

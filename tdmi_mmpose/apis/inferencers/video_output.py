@@ -35,8 +35,9 @@ class AtomicVideoWriter:
                                        fps, tuple(size))
         if not self._writer.isOpened():
             self.close(complete=False)
-            raise OSError(f'Cannot write the video {path} (OpenCV has no '
-                          'mp4v encoder for it).')
+            raise OSError(f'Cannot write the video {path}: OpenCV\'s mp4v '
+                          f'writer does not open at {fps:g} frames/s, '
+                          f'{size[0]}x{size[1]} (or has no such encoder).')
 
     def write(self, frame_bgr: np.ndarray) -> None:
         """Append one BGR frame."""
