@@ -260,3 +260,19 @@ def test_unknown_smoother_names_the_filters():
             'SavitzkyGolayFilter, GaussianFilter or another TrackFilter in '
             'TASK_UTILS).')
     assert build_smoother('OneEuroFilter') is not None
+
+
+@pytest.mark.parametrize('tool_path, flag, field', [
+    ('tools/analysis/benchmark_video.py', '--show', 'settings'),
+    ('tools/analysis/smoothing_study.py', '--report', 'tables'),
+])
+def test_record_readers_name_the_missing_field(tmp_path, capsys, tool_path,
+                                               flag, field):
+    """A JSON file that is not the tool's record printed only the missing
+    key ("error: settings")."""
+    tool = load_tool(tool_path)
+    record = tmp_path / 'r.json'
+    record.write_text('{"runs": 3}')
+    assert run_tool(tool.main, [flag, str(record)], prog='tool') == 2
+    assert (f'tool: error: {record}: missing field "{field}".'
+            in capsys.readouterr().err)

@@ -65,9 +65,11 @@ def print_report(record: dict) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    from tdmi_mmpose.io import load_json
+    from tdmi_mmpose.io import check_fields, load_json
     if args.report:
-        print_report(load_json(args.report, 'Smoothing study record'))
+        print_report(check_fields(
+            load_json(args.report, 'Smoothing study record'),
+            ('tables', 'data_sets'), args.report))
         return 0
 
     from tdmi_mmpose.analysis.smoothing_report import (MAX_AP_DROP,
