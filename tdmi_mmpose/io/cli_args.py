@@ -32,6 +32,9 @@ unit_interval = _number_type(float, lambda v: 0 <= v <= 1,
 #: A finite number > 0 (a frame rate, a size).
 positive_float = _number_type(float, lambda v: math.isfinite(v) and v > 0,
                                'a finite number > 0')
+#: An HRNet input side: a positive multiple of 32 (its largest stride).
+hrnet_input_side = _number_type(int, lambda v: v >= 32 and v % 32 == 0,
+                                'a multiple of 32 (HRNet\'s largest stride)')
 #: A video frame rate: > 0 and at most 10000 (OpenCV's mp4v writer does
 #: not open beyond about 1e4 frames/s).
 frame_rate = _number_type(float, lambda v: 0 < v <= 1e4,

@@ -276,3 +276,52 @@ def test_record_readers_name_the_missing_field(tmp_path, capsys, tool_path,
     assert run_tool(tool.main, [flag, str(record)], prog='tool') == 2
     assert (f'tool: error: {record}: missing field "{field}".'
             in capsys.readouterr().err)
+
+
+def test_merge_into_an_input_folder(tmp_path, pt, capsys):
+    """The merged file was written beside the files it merges (exit 0): a
+    dataset of that folder then reads every video twice."""
+    tool = load_tool('tools/dataset_converters/posetrack_merge_split.py')
+    folder = tmp_path / 'annotations'
+    pt.write_json(folder / 'a.json', pt.video())
+    out = folder / 'merged.json'
+    assert run_tool(tool.main, ['merge', str(folder), str(out)],
+                    prog='merge') == 2
+    assert (f'merge: error: {out}: the output file would lie in an input '
+            'folder' in capsys.readouterr().err)
+    assert os.listdir(folder) == ['a.json']
+
+
+@pytest.mark.parametrize('tool_path, argv, message', [
+    ('tools/analysis/get_flops.py', [TINY_CONFIG, '--input-shape', '0', '0'],
+     "argument --input-shape: must be a multiple of 32 (HRNet's largest "
+     "stride), got '0'"),
+    ('tools/analysis/get_flops.py', [TINY_CONFIG, '--input-shape', '-5', '64'],
+     'argument --input-shape: must be a multiple of 32'),
+    ('tools/analysis/benchmark.py', ['--input-size', '0', '0'],
+     'argument --input-size: must be a multiple of 32'),
+    ('tools/analysis/benchmark_pipeline.py', [TINY_CONFIG, '--num-samples',
+                                              '0'],
+     'argument --num-samples: must be an integer >= 1'),
+    ('tools/analysis/benchmark_pipeline.py', [TINY_CONFIG, '--rounds', '-2'],
+     'argument --rounds: must be an integer >= 1'),
+])
+def test_analysis_tool_sizes_are_usage_errors(capsys, tool_path, argv,
+                                              message):
+    """Each ran into a torch or statistics traceback."""
+    tool = load_tool(tool_path)
+    with pytest.raises(SystemExit) as e:
+        tool.parse_args(argv)
+    assert e.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_train_work_dir_that_is_a_file(tmp_path, capsys):
+    """mmengine's FileExistsError traceback before."""
+    tool = load_tool('tools/train.py')
+    a_file = tmp_path / 'wd'
+    a_file.write_text('')
+    assert run_tool(tool.main, [TINY_CONFIG, '--work-dir', str(a_file)],
+                    prog='train') == 2
+    assert (f'train: error: {a_file}: output folder is a file'
+            in capsys.readouterr().err)

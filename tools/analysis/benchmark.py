@@ -48,7 +48,8 @@ from typing import Optional, Sequence
 from tdmi_mmpose.benchmarks import (BenchmarkSettings,
                                     format_benchmark_report, run_benchmark)
 from tdmi_mmpose.benchmarks.network import BASELINE_CONFIG, PARTS
-from tdmi_mmpose.io.cli_args import device_name, non_negative_int, positive_int
+from tdmi_mmpose.io.cli_args import (device_name, hrnet_input_side,
+                                     non_negative_int, positive_int)
 from tdmi_mmpose.utils import recorded_command
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
@@ -78,7 +79,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         '--warmup', type=non_negative_int, default=2, help='untimed iterations first')
     parser.add_argument(
         '--input-size',
-        type=int,
+        type=hrnet_input_side,
         nargs=2,
         metavar=('W', 'H'),
         help='crop size (multiples of 32); default: the TDMI config\'s '
