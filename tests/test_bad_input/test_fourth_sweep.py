@@ -305,13 +305,18 @@ def test_merge_into_an_input_folder(tmp_path, pt, capsys):
      'argument --num-samples: must be an integer >= 1'),
     ('tools/analysis/benchmark_pipeline.py', [TINY_CONFIG, '--rounds', '-2'],
      'argument --rounds: must be an integer >= 1'),
+    ('tools/analysis/mi_gradient_probe.py', [TINY_CONFIG, '--batches', '-3'],
+     'argument --batches: must be an integer >= 1'),
+    ('tools/analysis/disentanglement_probe.py', [TINY_CONFIG, 'c.pth',
+                                                 '--rows', '0'],
+     'argument --rows: must be an integer >= 1'),
 ])
 def test_analysis_tool_sizes_are_usage_errors(capsys, tool_path, argv,
                                               message):
-    """Each ran into a torch or statistics traceback."""
+    """Each ran into a torch, statistics or itertools traceback."""
     tool = load_tool(tool_path)
     with pytest.raises(SystemExit) as e:
-        tool.parse_args(argv)
+        getattr(tool, 'parse_args', tool.main)(argv)
     assert e.value.code == 2
     assert message in capsys.readouterr().err
 
