@@ -18,7 +18,6 @@ Example::
         --cfg-options data_root=data/posetrack_sample/
 """
 import argparse
-import os
 import os.path as osp
 import sys
 from typing import List, Optional, Sequence
@@ -28,7 +27,9 @@ import numpy as np
 from mmengine.config import Config
 
 from tdmi_mmpose.datasets.from_config import phase_dataset_cfg
+from tdmi_mmpose.io import InputError, non_negative_int
 from tdmi_mmpose.io.config import CfgOptionsAction, load_config
+from tdmi_mmpose.io.output_folders import make_output_folder
 
 PACK_TYPES = ('PackVideoPoseInputs', 'PackPoseInputs')
 KEY_COLOUR = (0, 0, 255)  # BGR red
@@ -55,7 +56,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=[0],
         help='sample indices to render')
     parser.add_argument(
-        '--seed', type=int, default=0, help='numpy seed for augmentations')
+        '--seed',
+        type=non_negative_int,
+        default=0,
+        help='numpy seed for augmentations')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -186,13 +190,14 @@ def main(argv: Optional[Sequence[str]] = None) -> List[str]:
     args = parse_args(argv)
     cfg = load_config(args.config, args.cfg_options)
     dataset = build_dataset(cfg, args.phase)
-    os.makedirs(args.out_dir, exist_ok=True)
+    wrong = [index for index in args.index if not 0 <= index < len(dataset)]
+    if wrong:
+        raise InputError(f'--index {wrong[0]} is out of range: the '
+                         f'{args.phase} dataset has {len(dataset)} samples '
+                         f'(0..{len(dataset) - 1})')
+    make_output_folder(args.out_dir)
     written = []
     for index in args.index:
-        if not 0 <= index < len(dataset):
-            raise IndexError(f'--index {index} is out of range: the '
-                             f'{args.phase} dataset has {len(dataset)} '
-                             'samples')
         np.random.seed(args.seed + index)
         packed = dataset[index]
         image = render_sample(packed, dataset.metainfo)

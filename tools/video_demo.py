@@ -106,7 +106,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def _add_output_args(parser: argparse.ArgumentParser) -> None:
     """The options of the rendering, the outputs and the run."""
-    from tdmi_mmpose.io import non_negative_int, positive_float, unit_interval
+    from tdmi_mmpose.io import non_negative_int, unit_interval
+    from tdmi_mmpose.io.cli_args import frame_rate
     parser.add_argument(
         '--kpt-thr',
         type=unit_interval,
@@ -131,7 +132,7 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
         'folder is an error: it would mix two runs)')
     parser.add_argument(
         '--vis-fps',
-        type=positive_float,
+        type=frame_rate,
         default=25.0,
         help='frame rate of the rendered video when the input is a folder or '
         'an image and --vis-out-dir is a video file name (e.g. poses.mp4)')
@@ -170,30 +171,10 @@ def _add_output_args(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    import os
-    import os.path as osp
     import time
 
     from tdmi_mmpose.apis import MMPoseVideoInferencer
-    from tdmi_mmpose.io import (check_no_earlier_run, is_image_file,
-                                is_video_file)
     from tdmi_mmpose.io.config import parse_component_option
-
-    # mmpose writes the JSON to <out_dir>/predictions without --pred-out-dir
-    pred_dir = args.pred_out_dir or (
-        osp.join(args.out_dir, 'predictions') if args.out_dir else None)
-    if pred_dir:
-        for path in check_no_earlier_run(pred_dir, overwrite=args.overwrite):
-            os.remove(path)
-    # and the rendered frames to <out_dir>/visualizations (a video file
-    # name as --vis-out-dir is written whole)
-    vis_dir = args.vis_out_dir or (
-        osp.join(args.out_dir, 'visualizations') if args.out_dir else None)
-    if vis_dir and not is_video_file(vis_dir):
-        for path in check_no_earlier_run(
-                vis_dir, overwrite=args.overwrite, is_output=is_image_file,
-                what='image'):
-            os.remove(path)
 
     inferencer = MMPoseVideoInferencer(
         pose2d=args.pose2d,
@@ -216,7 +197,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         thickness=args.thickness,
         skeleton_style=args.skeleton_style,
         vis_fps=args.vis_fps,
-        track=not args.no_track)
+        track=not args.no_track,
+        overwrite=args.overwrite)
     if args.bboxes is not None:
         call_kwargs.update(
             bboxes=args.bboxes, bbox_image_ids=args.bbox_image_ids)

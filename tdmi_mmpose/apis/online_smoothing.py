@@ -12,6 +12,10 @@ from ..smoothing import SmoothedFrame, TrackFilter
 from ..utils.errors import InputError
 from .frame_window import ClipWindow
 
+#: The keypoint filters, for messages.
+FILTER_CHOICES = ('OneEuroFilter, SavitzkyGolayFilter, GaussianFilter or '
+                  'another TrackFilter in TASK_UTILS')
+
 
 def build_smoother(
     smoother: Union[TrackFilter, dict, str, None]
@@ -30,12 +34,15 @@ def build_smoother(
         return smoother
     cfg = dict(type=smoother) if isinstance(smoother, str) else dict(smoother)
     with DefaultScope.overwrite_default_scope('mmpose'):
+        if isinstance(cfg.get('type'), str) and \
+                TASK_UTILS.get(cfg['type']) is None:
+            raise InputError(f'smoother {cfg["type"]!r}: no such keypoint '
+                             f'filter ({FILTER_CHOICES}).')
         built = TASK_UTILS.build(cfg)
     if not isinstance(built, TrackFilter):
         raise InputError(
             f'smoother={smoother!r} builds a {type(built).__name__}, not a '
-            'keypoint filter (OneEuroFilter, SavitzkyGolayFilter, '
-            'GaussianFilter or another TrackFilter).')
+            f'keypoint filter ({FILTER_CHOICES}).')
     return built
 
 

@@ -22,6 +22,7 @@ from mmpose.apis import init_model
 
 from ..io.checkpoints import check_state_dict_matches, load_from_local
 from ..utils.atomic import atomic_output
+from ..utils.errors import InputError
 from .clip_network import (BATCH_AXIS, INPUT_NAME, OUTPUT_NAME,
                            ClipHeatmapNetwork, torchvision_deform_convs)
 
@@ -109,6 +110,12 @@ def export_onnx(network: ClipHeatmapNetwork,
             output_names=[OUTPUT_NAME],
             dynamic_shapes={INPUT_NAME: {0: batch}},
             verbose=False)
+    written = {entry.domain: entry.version
+               for entry in program.model_proto.opset_import}.get('')
+    if written != opset:  # the exporter's version conversion only warns
+        raise InputError(f'--opset {opset}: torch {torch.__version__} '
+                         f'exported opset {written} instead; give --opset '
+                         f'{written}')
     with atomic_output(output_file, suffix='.tmp.onnx') as tmp:
         program.save(tmp, external_data=False)
 

@@ -32,3 +32,30 @@ unit_interval = _number_type(float, lambda v: 0 <= v <= 1,
 #: A finite number > 0 (a frame rate, a size).
 positive_float = _number_type(float, lambda v: math.isfinite(v) and v > 0,
                                'a finite number > 0')
+#: An HRNet input side: a positive multiple of 32 (its largest stride).
+hrnet_input_side = _number_type(int, lambda v: v >= 32 and v % 32 == 0,
+                                'a multiple of 32 (HRNet\'s largest stride)')
+#: A video frame rate: > 0 and at most 10000 (OpenCV's mp4v writer does
+#: not open beyond about 1e4 frames/s).
+frame_rate = _number_type(float, lambda v: 0 < v <= 1e4,
+                          'a frame rate in (0, 10000]')
+#: A finite number >= 0 (a speed).
+non_negative_float = _number_type(
+    float, lambda v: math.isfinite(v) and v >= 0, 'a finite number >= 0')
+
+
+def device_name(text: str) -> str:
+    """A device this machine has (:func:`~.inferencer_args.check_device`).
+
+    Args:
+        text (str): The option's value, e.g. ``cpu`` or ``cuda:1``.
+
+    Returns:
+        str: ``text``.
+    """
+    from .inferencer_args import check_device
+    try:
+        check_device(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text

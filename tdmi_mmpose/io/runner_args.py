@@ -18,6 +18,7 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 
 from ..utils.errors import InputError
+from .output_folders import make_output_folder
 from .config import CfgOptionsAction, is_path_variable, load_config
 
 #: Top-level helper variables of configs: never reported as misspellings.
@@ -112,6 +113,7 @@ def build_config(args: argparse.Namespace) -> Config:
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    make_output_folder(cfg.work_dir)  # as mmengine would, naming a file
     if args.show or args.show_dir:
         hooks = cfg.get('default_hooks', {})
         if 'visualization' not in hooks:

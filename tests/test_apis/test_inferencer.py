@@ -116,8 +116,8 @@ def test_stock_mmpose_inferencer_cannot_route_video_models(
     """Why ``MMPoseVideoInferencer`` exists: mmpose's own class builds its
     single-image ``Pose2DInferencer`` for our config, which gives the model
     one frame per person (T = 1); the drop-in has the same constructor (and
-    the keyword ``smoother``) and call signature and routes the config to
-    the video inferencer."""
+    the keyword ``smoother``) and call signature (and the keyword
+    ``overwrite``) and routes the config to the video inferencer."""
     from mmpose.apis import MMPoseInferencer
     from mmpose.apis.inferencers import Pose2DInferencer
     stock = MMPoseInferencer(
@@ -127,11 +127,15 @@ def test_stock_mmpose_inferencer_cannot_route_video_models(
         next(stock(sample_clip['paths'][0]))
 
     assert issubclass(MMPoseVideoInferencer, MMPoseInferencer)
-    for name in ('__init__', '__call__'):
-        assert _parameters(getattr(MMPoseVideoInferencer, name)) == \
-            _parameters(getattr(MMPoseInferencer, name)) + (
-                [('smoother', inspect.Parameter.KEYWORD_ONLY, None)]
-                if name == '__init__' else []), name
+    keyword_only = inspect.Parameter.KEYWORD_ONLY
+    assert _parameters(MMPoseVideoInferencer.__init__) == \
+        _parameters(MMPoseInferencer.__init__) + [
+            ('smoother', keyword_only, None)]
+    stock_call = _parameters(MMPoseInferencer.__call__)
+    assert stock_call[-1][1] is inspect.Parameter.VAR_KEYWORD
+    assert _parameters(MMPoseVideoInferencer.__call__) == \
+        stock_call[:-1] + [('overwrite', keyword_only, False)] + \
+        stock_call[-1:]
     video = MMPoseVideoInferencer(
         tiny_cfg_file, tiny_checkpoint, device='cpu')
     assert isinstance(video.inferencer, VideoPose2DInferencer)

@@ -522,8 +522,9 @@ def test_merge_input_linked_to_another_names_both(tmp_path, pt):
     ('--kpt-thr', '1.5', "must be a number in [0, 1], got '1.5'"),
     ('--radius', '-3', "must be an integer >= 0, got '-3'"),
     ('--thickness', '-1', "must be an integer >= 0, got '-1'"),
-    ('--vis-fps', '0', "must be a finite number > 0, got '0'"),
-    ('--vis-fps', 'inf', "must be a finite number > 0, got 'inf'"),
+    ('--vis-fps', '0', "must be a frame rate in (0, 10000], got '0'"),
+    ('--vis-fps', 'inf', "must be a frame rate in (0, 10000], got 'inf'"),
+    ('--vis-fps', '1e12', "must be a frame rate in (0, 10000], got '1e12'"),
 ])
 def test_video_demo_numeric_options_out_of_range_are_usage_errors(
         flag, value, expected, capsys):

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from tool_loading import load_tool
 
+from tdmi_mmpose.io import InputError
+
 
 CONFIG = '''
 custom_imports = dict(imports=['tdmi_mmpose'], allow_failed_imports=False)
@@ -74,7 +76,7 @@ def test_browse_dataset_writes_side_by_side_png(config_file, tmp_path):
         str(out_dir), '--phase', 'val', '--index', '1'
     ])
     assert cv2.imread(val[0]).shape[1] == 5 * panel_w + 4 * browse.GAP
-    with pytest.raises(IndexError, match='out of range'):
+    with pytest.raises(InputError, match='out of range'):
         browse.main(
             [config_file, '--out-dir',
              str(out_dir), '--index', '100000'])

@@ -5,6 +5,7 @@ import os
 import os.path as osp
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from tdmi_mmpose.deployment import (PARITY_TOLERANCE,  # noqa: E402
                                     OnnxClipNetwork, build_network,
                                     clip_input_shape, export_onnx,
                                     heatmap_difference, random_clips)
+from tdmi_mmpose.deployment.onnx_export import MIN_OPSET  # noqa: E402
 from tdmi_mmpose.io import load_config  # noqa: E402
 from tdmi_mmpose.models.utils import DeformConvV2  # noqa: E402
 from tdmi_mmpose.utils import InputError  # noqa: E402
@@ -130,6 +132,8 @@ def test_interrupted_export_leaves_no_file(tiny_export, tmp_path,
     cfg, network, _ = tiny_export
 
     class BrokenProgram:
+        model_proto = SimpleNamespace(
+            opset_import=[SimpleNamespace(domain='', version=MIN_OPSET)])
 
         def save(self, path, external_data):
             with open(path, 'wb') as f:

@@ -48,10 +48,15 @@ from typing import Optional, Sequence
 from tdmi_mmpose.benchmarks import (BenchmarkSettings,
                                     format_benchmark_report, run_benchmark)
 from tdmi_mmpose.benchmarks.network import BASELINE_CONFIG, PARTS
+from tdmi_mmpose.io.cli_args import (device_name, hrnet_input_side,
+                                     non_negative_int, positive_int)
 from tdmi_mmpose.utils import recorded_command
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+#: The options ``--quick`` sets (see its help).
+QUICK_SIZES = ('--batch-size', '--iters', '--warmup', '--pipeline-samples',
+               '--pipeline-rounds')
 DEFAULT_CONFIG = osp.join(ROOT, 'configs', 'tdmi_hrnet_w48_posetrack18.py')
 
 
@@ -64,16 +69,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         '--baseline-config',
         help='single-frame config (its model); default: mmpose\'s '
         f'{BASELINE_CONFIG}')
-    parser.add_argument('--device', default='cpu', help='cpu, cuda, cuda:1')
     parser.add_argument(
-        '--batch-size', type=int, default=2, help='person crops per batch')
+        '--device', type=device_name, default='cpu', help='cpu, cuda, cuda:1')
     parser.add_argument(
-        '--iters', type=int, default=5, help='timed iterations per case')
+        '--batch-size', type=positive_int, default=2, help='person crops per batch')
     parser.add_argument(
-        '--warmup', type=int, default=2, help='untimed iterations first')
+        '--iters', type=positive_int, default=5, help='timed iterations per case')
+    parser.add_argument(
+        '--warmup', type=non_negative_int, default=2, help='untimed iterations first')
     parser.add_argument(
         '--input-size',
-        type=int,
+        type=hrnet_input_side,
         nargs=2,
         metavar=('W', 'H'),
         help='crop size (multiples of 32); default: the TDMI config\'s '
@@ -98,18 +104,18 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         action='store_true',
         help='torch.compile both backbones (compilation is not timed)')
     parser.add_argument(
-        '--threads', type=int, help='torch.set_num_threads (CPU)')
+        '--threads', type=positive_int, help='torch.set_num_threads (CPU)')
     parser.add_argument(
         '--data-root',
         help='dataset for the pipeline part (PoseTrack18 layout); default: '
         'the synthetic sample data, generated in a temporary folder')
     parser.add_argument(
         '--pipeline-samples',
-        type=int,
+        type=positive_int,
         default=100,
         help='samples per pipeline round')
     parser.add_argument(
-        '--pipeline-rounds', type=int, default=3, help='pipeline rounds')
+        '--pipeline-rounds', type=positive_int, default=3, help='pipeline rounds')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--json', help='also write the report to this file')
     parser.add_argument(
@@ -118,17 +124,31 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help='smoke-test sizes: 128x96 crops, batch 1, 1 iteration, no '
         'warm-up, 4 pipeline samples x 1 round')
     args = parser.parse_args(argv)
+    if args.quick:
+        sized = [opt for opt in QUICK_SIZES if f' {opt}' in f' {_flags(argv)}']
+        if sized:
+            parser.error(f'--quick sets {", ".join(sized)} itself; give '
+                         'either --quick or the sizes')
     args.command = recorded_command(__file__, argv)
     return args
 
 
+def _flags(argv: Optional[Sequence[str]]) -> str:
+    """The option names given, ``--name=value`` as ``--name``."""
+    return ' '.join(arg.split('=')[0] for arg in
+                    (sys.argv[1:] if argv is None else argv))
+
+
+def build_settings(args: argparse.Namespace) -> BenchmarkSettings:
+    """The settings of the parsed command line."""
+    names = {f.name for f in dataclasses.fields(BenchmarkSettings)}
+    return BenchmarkSettings(
+        **{k: v for k, v in vars(args).items() if k in names})
+
+
 def main(argv: Optional[Sequence[str]] = None) -> dict:
     args = parse_args(argv)
-    names = {f.name for f in dataclasses.fields(BenchmarkSettings)}
-    settings = BenchmarkSettings(
-        **{k: v for k, v in vars(args).items() if k in names},
-        command=args.command)
-    report = run_benchmark(settings)
+    report = run_benchmark(build_settings(args))
     print()
     print(format_benchmark_report(report))
     if args.json:

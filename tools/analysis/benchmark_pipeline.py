@@ -13,7 +13,7 @@ import sys
 from typing import Optional, Sequence
 
 from tdmi_mmpose.benchmarks import benchmark_pipeline, format_pipeline_report
-from tdmi_mmpose.io import CfgOptionsAction
+from tdmi_mmpose.io import CfgOptionsAction, non_negative_int, positive_int
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
 
@@ -24,18 +24,18 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--phase', default='train', choices=['train', 'val', 'test'])
     parser.add_argument(
-        '--num-samples', type=int, default=100, help='samples per round')
+        '--num-samples', type=positive_int, default=100, help='samples per round')
     parser.add_argument(
-        '--rounds', type=int, default=3, help='timed rounds per setting')
+        '--rounds', type=positive_int, default=3, help='timed rounds per setting')
     parser.add_argument(
-        '--warmup', type=int, default=5, help='untimed samples first')
+        '--warmup', type=non_negative_int, default=5, help='untimed samples first')
     parser.add_argument(
         '--offsets',
         type=int,
         nargs='+',
         default=[-2, -1, 0, 1, 2],
         help='frame offsets of the multi-frame setting')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=non_negative_int, default=0)
     parser.add_argument('--json', help='also write the results to this file')
     parser.add_argument(
         '--cfg-options',

@@ -73,10 +73,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     from tdmi_mmpose.benchmarks.report import format_video_report
-    from tdmi_mmpose.io import load_json
+    from tdmi_mmpose.io import check_fields, load_json
     style = 'markdown' if args.markdown else 'text'
     if args.show:
-        print(format_video_report(load_json(args.show), style))
+        print(format_video_report(check_fields(
+            load_json(args.show, 'Benchmark record'),
+            ('settings', 'results'), args.show), style))
         return 0
     from tdmi_mmpose.benchmarks.video import (VideoBenchmarkSettings,
                                               run_video_benchmark)

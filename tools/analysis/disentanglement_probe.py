@@ -19,7 +19,7 @@ import sys
 
 from tdmi_mmpose.analysis.ablation_report import PROBE_COLUMNS
 from tdmi_mmpose.analysis.disentanglement_probe import probe_checkpoint
-from tdmi_mmpose.io import CfgOptionsAction, load_config
+from tdmi_mmpose.io import CfgOptionsAction, load_config, positive_int
 
 
 def main(argv=None) -> int:
@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     parser.add_argument('config')
     parser.add_argument('checkpoint')
     parser.add_argument('--picture', help='write the picture here (PNG)')
-    parser.add_argument('--rows', type=int, default=4,
+    parser.add_argument('--rows', type=positive_int, default=4,
                         help='samples in the picture (default 4)')
     parser.add_argument('--json', help='also write the shares to this file')
     parser.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction,

@@ -13,6 +13,7 @@ import sys
 
 from tdmi_mmpose.benchmarks import complexity_report
 from tdmi_mmpose.io import CfgOptionsAction
+from tdmi_mmpose.io.cli_args import hrnet_input_side
 from tdmi_mmpose.utils.atomic import atomic_output
 
 
@@ -22,7 +23,7 @@ def parse_args(argv=None):
     parser.add_argument('config', help='model config file')
     parser.add_argument(
         '--input-shape',
-        type=int,
+        type=hrnet_input_side,
         nargs=2,
         default=[384, 288],
         metavar=('H', 'W'),

@@ -23,8 +23,8 @@ from mmengine.runner import Runner, load_checkpoint
 
 from tdmi_mmpose.analysis.gradient_probe import (format_gradient_table,
                                                  probe_gradients)
-from tdmi_mmpose.io import (CfgOptionsAction, load_config,
-                            register_checkpoint_safe_globals)
+from tdmi_mmpose.io import (CfgOptionsAction, load_config, non_negative_int,
+                            positive_int, register_checkpoint_safe_globals)
 from tdmi_mmpose.utils import recorded_command
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
@@ -34,9 +34,9 @@ def main(argv=None) -> int:
     parser.add_argument('config')
     parser.add_argument('--checkpoint', help='weights to load (default: '
                         'the initialised model)')
-    parser.add_argument('--batches', type=int, default=4,
+    parser.add_argument('--batches', type=positive_int, default=4,
                         help='training batches to average over (default 4)')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--seed', type=non_negative_int, default=0)
     parser.add_argument('--json', help='also write the norms to this file')
     parser.add_argument('--cfg-options', nargs='+', action=CfgOptionsAction,
                         default={})

@@ -27,17 +27,19 @@ SAMPLE_ROOT = 'outputs/sample_run/data/posetrack_sample'
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    from tdmi_mmpose.io.cli_args import (device_name, non_negative_int,
+                                         positive_int)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         '--config', default='configs/tdmi_tiny_posetrack_sample.py')
     parser.add_argument('--checkpoint', help='trained checkpoint')
     parser.add_argument('--sample-root', default=SAMPLE_ROOT)
-    parser.add_argument('--data-seeds', type=int, nargs='*', default=[1, 2])
-    parser.add_argument('--num-videos', type=int, default=3)
-    parser.add_argument('--frames-per-video', type=int, default=20)
+    parser.add_argument('--data-seeds', type=non_negative_int, nargs='*', default=[1, 2])
+    parser.add_argument('--num-videos', type=positive_int, default=3)
+    parser.add_argument('--frames-per-video', type=positive_int, default=20)
     parser.add_argument('--work-dir', default='outputs/smoothing_study')
     parser.add_argument('--out-json', default=None)
-    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--device', type=device_name, default='cpu')
     parser.add_argument(
         '--model-note',
         default='the tiny sample model (tools/run_sample.sh, training seed 0)',
@@ -63,9 +65,11 @@ def print_report(record: dict) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
-    from tdmi_mmpose.io import load_json
+    from tdmi_mmpose.io import check_fields, load_json
     if args.report:
-        print_report(load_json(args.report, 'Smoothing study record'))
+        print_report(check_fields(
+            load_json(args.report, 'Smoothing study record'),
+            ('tables', 'data_sets'), args.report))
         return 0
 
     from tdmi_mmpose.analysis.smoothing_report import (MAX_AP_DROP,

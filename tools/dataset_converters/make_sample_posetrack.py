@@ -25,6 +25,10 @@ exercise the code, and say nothing about accuracy on real videos.
 import argparse
 import sys
 
+from tdmi_mmpose.io import (OVERWRITE_FLAG, non_negative_int, positive_float,
+                            positive_int, unit_interval)
+from tdmi_mmpose.io.cli_args import non_negative_float
+from tdmi_mmpose.io.output_folders import prepare_output_folder
 from tdmi_mmpose.synthetic import make_sample_posetrack
 
 
@@ -60,41 +64,41 @@ def main(argv=None) -> int:
         description='Generate the synthetic PoseTrack18-format sample '
         'dataset (images, per-video annotations, val detections).')
     parser.add_argument('--out-dir', required=True, help='output folder')
-    parser.add_argument('--seed', type=int, default=0,
+    parser.add_argument('--seed', type=non_negative_int, default=0,
                         help='random seed (default 0)')
     parser.add_argument(
-        '--num-videos', type=int, nargs=2, metavar=('TRAIN', 'VAL'),
+        '--num-videos', type=positive_int, nargs=2, metavar=('TRAIN', 'VAL'),
         help='generate this many train and val videos instead of the fixed '
         'five-video sample')
     parser.add_argument(
-        '--frames-per-video', type=int, default=20,
+        '--frames-per-video', type=positive_int, default=20,
         help='frames per generated video (default 20)')
     parser.add_argument(
-        '--label-step', type=int, default=2,
+        '--label-step', type=positive_int, default=2,
         help='label every N-th frame of a generated video (default 2)')
     parser.add_argument(
-        '--occlusion-prob', type=float, default=0.0,
+        '--occlusion-prob', type=unit_interval, default=0.0,
         help='probability that a joint is hidden in a frame, independently '
         'per joint and frame; it stays annotated (default 0)')
     parser.add_argument(
-        '--occluder-radius', type=float, default=0.08,
+        '--occluder-radius', type=positive_float, default=0.08,
         help='radius of the hiding disc, fraction of the person height '
         '(default 0.08)')
     parser.add_argument(
-        '--blur-prob', type=float, default=0.0,
+        '--blur-prob', type=unit_interval, default=0.0,
         help='probability that a frame is motion-blurred (default 0)')
     parser.add_argument(
-        '--blur-length', type=int, default=9,
+        '--blur-length', type=positive_int, default=9,
         help='motion-blur kernel length in px (default 9)')
     parser.add_argument(
         '--distractor', action='store_true',
         help='add a person who crosses the first person of every video')
     parser.add_argument(
-        '--pan-speed', type=float, default=0.0,
+        '--pan-speed', type=non_negative_float, default=0.0,
         help='irrelevant motion: camera pan in px per frame (default 0: '
         'the slow pan of the sample)')
     parser.add_argument(
-        '--moving-objects', type=int, default=0,
+        '--moving-objects', type=non_negative_int, default=0,
         help='irrelevant motion: moving textured objects per video '
         '(default 0)')
     parser.add_argument(
@@ -102,10 +106,16 @@ def main(argv=None) -> int:
         help='irrelevant motion: an unannotated person walking close '
         'behind the first person')
     parser.add_argument(
-        '--mask-window', type=int, default=2,
+        '--mask-window', type=non_negative_int, default=2,
         help='with irrelevant motion, the motion masks cover frames t-N..'
         't+N (default 2)')
+    parser.add_argument(
+        OVERWRITE_FLAG,
+        action='store_true',
+        help='replace --out-dir whole when it is not empty (else that is an '
+        'error: it would mix two samples)')
     args = parser.parse_args(argv)
+    prepare_output_folder(args.out_dir, args.overwrite)
     summary = make_sample_posetrack(
         args.out_dir,
         args.seed,

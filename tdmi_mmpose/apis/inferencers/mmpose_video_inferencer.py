@@ -14,6 +14,7 @@ from mmpose.registry import MODELS
 from ...io.frames import open_frame_stream
 from ...io.streams import live_source
 from ...models.pose_estimators import VideoTopdownPoseEstimator
+from .video_output import clear_earlier_outputs
 from .video_pose2d_inferencer import VideoPose2DInferencer
 
 
@@ -95,9 +96,14 @@ class MMPoseVideoInferencer(MMPoseInferencer):
                  return_datasamples: bool = False,
                  batch_size: int = 1,
                  out_dir: Optional[str] = None,
+                 *,
+                 overwrite: bool = False,
                  **kwargs):
         """``MMPoseInferencer.__call__``: one result per frame, in order,
-        with ``predictions`` (``[instances]``) and ``visualization``."""
+        with ``predictions`` (``[instances]``) and ``visualization``; an
+        output folder of an earlier run is an error, or with ``overwrite``
+        its files are removed first (:func:`clear_earlier_outputs`)."""
+        clear_earlier_outputs(out_dir, kwargs, overwrite)
         if isinstance(self.inferencer, VideoPose2DInferencer):
             self._dispatch_kwargs(**kwargs)  # an unknown keyword's error
             if live_source(inputs) is not None:  # before mmpose's webcam

@@ -1,5 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """The video inferencer's rendered videos and JSON, complete or absent."""
+import os
 import os.path as osp
 from typing import Any, Optional, Tuple
 
@@ -9,7 +10,8 @@ import numpy as np
 from mmengine.fileio.handlers.json_handler import set_default
 from mmengine.logging import print_log
 
-from ...io.frames import is_video_file
+from ...io.frames import is_image_file, is_video_file
+from ...io.json_files import check_no_earlier_run
 from ...utils.atomic import atomic_output, atomic_write_json
 
 
@@ -33,8 +35,9 @@ class AtomicVideoWriter:
                                        fps, tuple(size))
         if not self._writer.isOpened():
             self.close(complete=False)
-            raise OSError(f'Cannot write the video {path} (OpenCV has no '
-                          'mp4v encoder for it).')
+            raise OSError(f'Cannot write the video {path}: OpenCV\'s mp4v '
+                          f'writer does not open at {fps:g} frames/s, '
+                          f'{size[0]}x{size[1]} (or has no such encoder).')
 
     def write(self, frame_bgr: np.ndarray) -> None:
         """Append one BGR frame."""
@@ -60,6 +63,40 @@ def write_predictions(predictions: Any, path: str) -> None:
         raise ValueError(
             f'{path}: predictions hold a NaN or infinite value, which JSON '
             f'cannot represent ({error}); the file was not written.') from None
+
+
+def clear_earlier_outputs(out_dir: Optional[str], call_kwargs: dict,
+                          overwrite: bool) -> None:
+    """Check that a call's prediction folder holds no JSON file and its
+    rendering folder no image of an earlier run (else the folder would mix
+    two runs); with ``overwrite``, remove those files.
+
+    Args:
+        out_dir (str, optional): The call's ``out_dir`` (mmpose's
+            ``predictions/`` and ``visualizations/`` below it).
+        call_kwargs (dict): The call's keywords (``pred_out_dir``,
+            ``vis_out_dir`` replace those below ``out_dir``).
+        overwrite (bool): Remove an earlier run's files.
+
+    Raises:
+        InputError: Without ``overwrite``, naming the folder, its earlier
+            files and ``--overwrite``
+            (:func:`~tdmi_mmpose.io.check_no_earlier_run`).
+    """
+    def folder(key: str, name: str) -> Optional[str]:
+        return call_kwargs.get(key) or (
+            f'{out_dir}/{name}' if out_dir else None)
+
+    pred_dir = folder('pred_out_dir', 'predictions')
+    vis_dir = folder('vis_out_dir', 'visualizations')
+    earlier = check_no_earlier_run(pred_dir, overwrite=overwrite) \
+        if pred_dir else []
+    if vis_dir and not is_video_file(vis_dir):  # a video is written whole
+        earlier += check_no_earlier_run(
+            vis_dir, overwrite=overwrite, is_output=is_image_file,
+            what='image')
+    for path in earlier:
+        os.remove(path)
 
 
 class VideoOutputMixin:

@@ -18,6 +18,9 @@ from mmpose.structures import PoseDataSample, split_instances
 from ...io.checkpoints import (check_checkpoint_file, check_state_dict_matches,
                                is_onnx_file)
 from ...io.config import apply_clip
+from ...utils.errors import InputError
+from ...io.inferencer_args import (WHOLE_IMAGE_DETECTORS, check_detector,
+                                  check_device)
 from ...io.frames import is_video_file, open_frame_stream
 from ...io.person_boxes import BoxesType, PersonBoxSource
 from ...io.streams import LiveStream
@@ -27,7 +30,7 @@ from ...visualization import TrackPoseVisualizer
 from ..frame_window import ClipWindow, SizedIterable
 from ..inference import iter_clips, predict_clip, use_onnx_file
 from ..online_smoothing import OnlineSmoothing, build_smoother
-from .video_output import VideoOutputMixin
+from .video_output import VideoOutputMixin, clear_earlier_outputs
 
 
 @INFERENCERS.register_module(name='video-pose-estimation')
@@ -93,6 +96,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         if isinstance(weights, str) and '://' not in weights and \
                 not is_onnx_file(weights):
             check_checkpoint_file(weights)
+        check_device(device)
+        check_detector(det_model, det_weights)
         self._weights_file = weights
         super().__init__(model, weights, device, scope, det_model, det_weights,
                          (0, ) if det_cat_ids is None else det_cat_ids,
@@ -103,7 +108,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                 f'(VideoTopdownPoseEstimator), got {type(self.model).__name__}'
                 "; use mmpose's MMPoseInferencer for single-image models.")
         self.frame_offsets: List[int] = self.model.frame_offsets
-        self.whole_image_boxes = det_model in ('whole_image', 'whole-image')
+        self.whole_image_boxes = det_model in WHOLE_IMAGE_DETECTORS
         self._warned_single_image = False
         self.tracker = build_tracker(tracker, self.model.dataset_meta)
         smoother = build_smoother(smoother)
@@ -113,6 +118,32 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         self._track_call = True
         self._vis_fps = 25.0
         self._start_outputs(None)
+
+    def __call__(self,
+                 inputs,
+                 return_datasamples: bool = False,
+                 batch_size: int = 1,
+                 out_dir: Optional[str] = None,
+                 *,
+                 overwrite: bool = False,
+                 **kwargs):
+        """mmpose's; an output folder of an earlier run is an error, or with
+        ``overwrite`` its files are removed first
+        (:func:`~.video_output.clear_earlier_outputs`)."""
+        clear_earlier_outputs(out_dir, kwargs, overwrite)
+        return super().__call__(inputs, return_datasamples, batch_size,
+                                out_dir, **kwargs)
+
+    def _init_detector(self, det_model=None, *args, **kwargs) -> None:
+        """mmpose's; a model name mmdet does not know is an InputError."""
+        try:
+            super()._init_detector(det_model, *args, **kwargs)
+        except ValueError as error:
+            if not str(error).startswith('Cannot find model'):
+                raise
+            raise InputError(
+                f'detector {det_model!r}: neither a config file nor a model '
+                "name of mmdet's model zoo") from None
 
     def _init_model(self,
                     cfg: ConfigType,

@@ -65,6 +65,14 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
     if osp.realpath(out_file) in map(osp.realpath, files):
         raise InputError(f'{out_file}: the output file is one of the inputs '
                          '(it would be overwritten); write it elsewhere.')
+    folders = [osp.realpath(p) for p in
+               ([inputs] if isinstance(inputs, str) else inputs)
+               if osp.isdir(p)]
+    if osp.dirname(osp.realpath(out_file)) in folders:
+        raise InputError(
+            f'{out_file}: the output file would lie in an input folder, '
+            'beside the files it merges (a dataset or a later merge of that '
+            'folder would read every video twice); write it elsewhere.')
     images, annotations = [], []
     keypoints, image_src, ann_src, vid_src = {}, {}, {}, {}
     categories = categories_from = None
@@ -123,6 +131,12 @@ def split_posetrack(merged_file: str,
         dict: ``videos``, ``images``, ``annotations``, ``files`` (written
         paths) and ``notes`` (list[str]).
     """
+    if osp.realpath(merged_file).startswith(
+            osp.join(osp.realpath(out_dir), '')):
+        raise InputError(
+            f'{merged_file} lies inside the output folder {out_dir}, which '
+            'holds only the split files (and --overwrite replaces whole): '
+            'choose another output folder')
     data = load_json(merged_file, 'Annotation file')
     check_json_finite(data, merged_file)
     videos = split_videos(data, merged_file,
