@@ -45,7 +45,8 @@ non_negative_float = _number_type(
 
 
 def device_name(text: str) -> str:
-    """A device this machine has (:func:`~.inferencer_args.check_device`).
+    """A device this machine has
+    (:func:`~.inferencer_args.device_problem`).
 
     Args:
         text (str): The option's value, e.g. ``cpu`` or ``cuda:1``.
@@ -53,9 +54,8 @@ def device_name(text: str) -> str:
     Returns:
         str: ``text``.
     """
-    from .inferencer_args import check_device
-    try:
-        check_device(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    from .inferencer_args import device_problem
+    problem = device_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(f'device {text!r}: {problem}')
     return text

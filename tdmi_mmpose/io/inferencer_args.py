@@ -6,44 +6,48 @@ from typing import Optional
 import torch
 
 from ..utils.errors import InputError
-from .checkpoints import check_checkpoint_file
 
 WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
 
 
-def check_device(device: Optional[str]) -> None:
-    """A device this machine has: ``cpu``, ``cuda[:N]`` with CUDA present
-    (``N`` below the number of GPUs), ``mps`` where available.
+def device_problem(device: str) -> Optional[str]:
+    """What is wrong with a device name on this machine, or ``None``:
+    ``cpu``, ``cuda[:N]`` with CUDA present (``N`` below the number of
+    GPUs) and ``mps`` where available are fine.
 
     Args:
-        device (str, optional): The device; ``None`` is mmengine's choice.
+        device (str): The device, e.g. ``'cuda:1'``.
 
-    Raises:
-        InputError: An unknown device name or one this machine lacks.
+    Returns:
+        str, optional: The problem.
     """
-    if device is None:
-        return
     try:
         parsed = torch.device(device)
     except (RuntimeError, TypeError):
-        raise InputError(f'device {device!r}: not a device name (e.g. cpu, '
-                         'cuda, cuda:1)') from None
-    if parsed.type == 'cuda':
-        if not torch.cuda.is_available():
-            raise InputError(
-                f'device {device!r}: CUDA is not available on this machine '
-                f'(torch {torch.__version__}); use cpu')
-        count = torch.cuda.device_count()
-        if parsed.index is not None and parsed.index >= count:
-            raise InputError(f'device {device!r}: this machine has {count} '
-                             'CUDA device(s)')
-    elif parsed.type == 'mps':
-        if not torch.backends.mps.is_available():
-            raise InputError(f'device {device!r}: MPS is not available on '
-                             'this machine; use cpu')
-    elif parsed.type != 'cpu':
-        raise InputError(f'device {device!r}: only cpu, cuda[:N] and mps '
-                         'are supported')
+        return 'not a device name (e.g. cpu, cuda, cuda:1)'
+    if parsed.type == 'cuda' and not torch.cuda.is_available():
+        return (f'CUDA is not available on this machine (torch '
+                f'{torch.__version__}); use cpu')
+    if parsed.type == 'cuda' and parsed.index is not None and \
+            parsed.index >= torch.cuda.device_count():
+        return f'this machine has {torch.cuda.device_count()} CUDA device(s)'
+    if parsed.type == 'mps' and not torch.backends.mps.is_available():
+        return 'MPS is not available on this machine; use cpu'
+    if parsed.type not in ('cpu', 'cuda', 'mps'):
+        return 'only cpu, cuda[:N] and mps are supported'
+    return None
+
+
+def check_device(device: Optional[str]) -> None:
+    """A device this machine has (:func:`device_problem`); ``None`` is
+    mmengine's choice.
+
+    Raises:
+        InputError: Naming the device and the problem.
+    """
+    problem = None if device is None else device_problem(device)
+    if problem:
+        raise InputError(f'device {device!r}: {problem}')
 
 
 def check_detector(det_model: Optional[object],
@@ -60,19 +64,17 @@ def check_detector(det_model: Optional[object],
             file or a URL.
 
     Raises:
-        InputError: The config path is missing or not a file, or the
-            checkpoint file is missing or not a checkpoint.
+        InputError: The config path or the local checkpoint is missing.
     """
-    if isinstance(det_model, str) and \
-            det_model not in WHOLE_IMAGE_DETECTORS and \
-            (det_model.endswith('.py') or osp.sep in det_model) and \
-            not osp.isfile(det_model):
+    missing_config = isinstance(det_model, str) and \
+        det_model not in WHOLE_IMAGE_DETECTORS and \
+        (det_model.endswith('.py') or osp.sep in det_model) and \
+        not osp.isfile(det_model)
+    missing_weights = det_weights is not None and '://' not in det_weights \
+        and not osp.exists(det_weights)
+    if missing_config or missing_weights:
         raise InputError(
             f'detector config {det_model}: no such file (give an mmdet '
             "config file, a model name of mmdet's model zoo, or "
-            "'whole_image')")
-    if det_weights is not None and '://' not in det_weights:
-        try:
-            check_checkpoint_file(det_weights)
-        except FileNotFoundError:
-            raise InputError(f'detector checkpoint not found: {det_weights}') from None
+            "'whole_image')" if missing_config else
+            f'detector checkpoint not found: {det_weights}')

@@ -85,14 +85,13 @@ def json_files_of(paths: Sequence[str]) -> List[str]:
     for item in paths:
         for path in json_files(item):
             key = osp.realpath(path)
-            if key in given_by and given_by[key][1] != path:
-                raise InputError(
-                    f'{path} is the same file as {given_by[key][1]} (a '
-                    'link); give each file once.')
             if key in given_by:
+                first_input, first_path = given_by[key]
                 raise InputError(
-                    f'{path} is given twice: by input {given_by[key][0]!r} '
-                    f'and by input {item!r}; give each file or folder once.')
+                    f'{path} is the same file as {first_path} (a link); give '
+                    'each file once.' if first_path != path else
+                    f'{path} is given twice: by input {first_input!r} and by '
+                    f'input {item!r}; give each file or folder once.')
             given_by[key] = (item, path)
             files.append(path)
     return files
