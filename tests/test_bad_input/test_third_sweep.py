@@ -1,6 +1,6 @@
 """Bad input, third sweep (issue 22, "a fresh sweep of the same groups, and
-new ones"): each input of the sweep (docs/datasets.md, "Sweep of
-2026-12-03") that gave a silent result, an error naming neither the input
+new ones"): each input of the sweep (docs/datasets.md, "Bad-input
+sweeps") that gave a silent result, an error naming neither the input
 nor what is wrong, or a raw traceback, is now an error naming the file,
 record, field or option; the converters refuse an output folder of an
 earlier run (naming it and ``--overwrite``) or replace it whole."""
