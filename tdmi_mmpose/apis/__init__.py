@@ -1,13 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Video inference for TDMI models: :class:`MMPoseVideoInferencer` (drop-in
-``mmpose.apis.MMPoseInferencer``) and its :class:`VideoPose2DInferencer`
-(mmpose's ``INFERENCERS``), :func:`inference_video_topdown` (one clip) and
-:func:`inference_video` (a whole video), all on one path: :func:`iter_clips`
-(a :class:`ClipWindow` with boxes per frame) and :func:`predict_clip` (one
-:obj:`PoseDataSample` per frame), tracked and, if asked, smoothed
-(:class:`OnlineSmoothing`). With :func:`use_onnx_file` (or an ``.onnx``
-file as the inferencer's ``weights``) ONNX Runtime runs the network on the
-same path."""
+"""Video inference for TDMI models: the inferencers, one clip
+(:func:`inference_video_topdown`) and a whole video (:func:`inference_video`),
+all on one path: :func:`iter_clips` -> :func:`predict_clip`, on PyTorch or
+ONNX Runtime (:func:`use_onnx_file`)."""
 from ..io.frames import list_frame_files, open_frame_stream, read_frame
 from ..io.person_boxes import (PersonBoxSource, check_person_boxes,
                                image_ids_from_annotation)

@@ -12,8 +12,7 @@ _END = object()  # the end of a stream
 
 
 class ClipWindow(NamedTuple):
-    """The clip of one key frame of a stream: the one type that video
-    inference passes from the frame window to the model.
+    """The clip of one key frame of a stream.
 
     Attributes:
         frame_index (int): 0-based index of the key frame in the stream.
@@ -40,8 +39,8 @@ class ClipWindow(NamedTuple):
 
     @property
     def name(self) -> str:
-        """str: The key frame's ``img_path``: its file, else the name mmpose's
-        inferencer gives an array (``'000000.jpg'``, ``'000001.jpg'``...)."""
+        """str: The key frame's ``img_path``: its file, else mmpose's name for
+        an array (``'000000.jpg'``, ...)."""
         return self.key_frame_path or f'{self.frame_index}.jpg'.rjust(10, '0')
 
     @property
@@ -55,17 +54,13 @@ def iter_clip_windows(
     frame_offsets: Sequence[int],
     load_frame: Callable[[FrameType], np.ndarray] = read_frame
 ) -> Iterator[ClipWindow]:
-    """Slide a clip window over a stream of frames.
-
-    The clip of key frame ``t`` holds the frames ``t + o`` for the offsets
-    ``o``, clamped into the stream. The stream (of any, even unknown,
-    length) is read lazily, once, in order: at most ``max(frame_offsets)``
-    frames ahead of the key frame, each dropped as soon as no later clip
-    needs it, so at most ``max - min + 1`` decoded frames are held.
+    """Slide a clip window over a stream of frames: key frame ``t`` gets the
+    frames ``t + o``, clamped. The stream is read lazily, once, holding at
+    most ``max - min + 1`` decoded frames.
 
     Args:
-        frames (Iterable[str | np.ndarray]): The stream in time order: image
-            paths, arrays, an ``mmcv.VideoReader`` or any iterable of them.
+        frames (Iterable[str | np.ndarray]): The stream in time order, of
+            any length (e.g. an ``mmcv.VideoReader``).
         frame_offsets (Sequence[int]): The clip's offsets, with 0.
         load_frame (Callable): Decodes one stream item. Defaults to
             :func:`~tdmi_mmpose.io.frames.read_frame`.
@@ -106,8 +101,8 @@ def iter_clip_windows(
 
 
 class SizedIterable:
-    """An iterable with a length hint (``None``: unknown), the total of
-    progress bars (``rich.progress.track`` reads ``__length_hint__``)."""
+    """An iterable with a length hint (``None``: unknown) for progress
+    bars."""
 
     def __init__(self, iterable: Iterable, length: Optional[int]) -> None:
         self._iterable = iterable

@@ -1,13 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Video top-down inference, in the style of mmpose's ``inference_topdown``.
-
-The one inference path: a stream of frames becomes one :class:`ClipWindow`
-with person boxes per key frame (:func:`iter_clips`), which
-:func:`predict_clip` turns into one :obj:`PoseDataSample` (the config's test
-pipeline on every person, then the model). :func:`inference_video` and the
-inferencer (so ``tools/video_demo.py``) take this path;
-:func:`inference_video_topdown` runs one given clip (one sample per box).
-"""
+"""Video top-down inference, in the style of mmpose's ``inference_topdown``:
+a stream of frames becomes one :class:`ClipWindow` with person boxes per key
+frame (:func:`iter_clips`), and :func:`predict_clip` turns each into one
+:obj:`PoseDataSample`; the inferencer takes this path too."""
 from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
                     Union)
 
@@ -29,21 +24,16 @@ from .frame_window import ClipWindow, iter_clip_windows
 
 
 def build_test_pipeline(cfg: Union[Config, ConfigDict]) -> Compose:
-    """The config's test pipeline, as mmpose's inferencers build it (its
-    ``LoadVideoFrames`` takes the frames already decoded)."""
+    """The config's test pipeline, as mmpose's inferencers build it."""
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     return Compose(cfg.test_dataloader.dataset.pipeline)
 
 
 def clip_batch(pipeline: Compose, clip: ClipWindow,
                dataset_meta: Optional[dict]) -> Optional[dict]:
-    """The model input of a clip (with ``bboxes`` (N, 5)): the config's
-    test ``pipeline`` crops all T frames with each box.
-
-    Returns:
-        dict, optional: The N packed persons, collated (``inputs``: N
-        tensors (T, 3, H, W), ``data_samples``); ``None`` for N = 0.
-    """
+    """The model input of a clip with ``bboxes`` (N, 5): the N persons
+    through the test ``pipeline`` (all T frames cropped by each box),
+    collated (``inputs``: N tensors (T, 3, H, W)); ``None`` for N = 0."""
     samples = [
         pipeline(
             dict(
@@ -61,9 +51,7 @@ def clip_batch(pipeline: Compose, clip: ClipWindow,
 
 
 def empty_pose_sample(clip: ClipWindow, num_keypoints: int) -> PoseDataSample:
-    """The prediction of a key frame without person boxes: zero rows of
-    ``keypoints`` (0, K, 2), ``keypoint_scores``, ``keypoints_visible``
-    (0, K), ``bboxes`` (0, 4) and ``bbox_scores`` (0, )."""
+    """The prediction of a key frame without person boxes (zero rows)."""
     shape = clip.key_frame.shape[:2]
     sample = PoseDataSample(
         metainfo=dict(img_path=clip.name, img_shape=shape, ori_shape=shape))
@@ -82,20 +70,20 @@ def predict_clip(
     clip: ClipWindow,
     forward: Optional[Callable[[dict],
                                PoseDataSample]] = None) -> PoseDataSample:
-    """The poses of all persons of one key frame: the one inference step.
+    """The poses of all persons of one key frame.
 
     Args:
         model (nn.Module): The video pose estimator.
         pipeline (:obj:`Compose`): The config's test pipeline.
         clip (:obj:`ClipWindow`): The clip, with ``bboxes``.
         forward (Callable, optional): A :func:`clip_batch` -> one merged
-            sample (the seam for another backend). Defaults to
-            ``model.test_step`` and ``merge_data_samples``.
+            sample. Defaults to ``model.test_step`` and
+            ``merge_data_samples``.
 
     Returns:
-        :obj:`PoseDataSample`: ``pred_instances`` with N rows:
+        :obj:`PoseDataSample`: ``pred_instances`` with N >= 0 rows:
         ``keypoints`` (N, K, 2) in image pixels, ``keypoint_scores`` (N, K),
-        ``bboxes`` (N, 4), ``bbox_scores`` (N, ) (N may be 0).
+        ``bboxes`` (N, 4), ``bbox_scores`` (N, ).
     """
     meta = model.dataset_meta or {}
     batch = clip_batch(pipeline, clip, meta)
@@ -111,18 +99,14 @@ def predict_clip(
 def use_onnx_file(model: nn.Module,
                   onnx_file: str,
                   num_threads: Optional[int] = None) -> nn.Module:
-    """Run a model's network on ONNX Runtime from now on, everything else
-    on this path unchanged
+    """Run a model's network on ONNX Runtime from now on
     (:func:`~tdmi_mmpose.deployment.use_onnx_network`).
 
     Args:
-        model (nn.Module): A video pose estimator from ``init_model`` (its
-            ``cfg`` is the config ``onnx_file`` was exported from; its own
-            weights are no longer used).
-        onnx_file (str): The exported network
-            (``tools/deployment/pytorch2onnx.py``).
+        model (nn.Module): A video pose estimator from ``init_model``, of
+            the config ``onnx_file`` was exported from.
+        onnx_file (str): The exported network.
         num_threads (int, optional): ONNX Runtime's intra-op threads.
-            Defaults to ONNX Runtime's choice.
 
     Returns:
         nn.Module: ``model``, changed in place.
@@ -144,11 +128,8 @@ def with_boxes(clips: Iterable[ClipWindow],
                detect: Optional[Callable] = None) -> Iterator[ClipWindow]:
     """The clips with their key frame's person boxes: the user's
     (``box_source``; invalid ones are errors), else a detector's
-    (``detect``; invalid ones are dropped), else the whole frame. Boxes are
-    checked and clipped by
-    :func:`~tdmi_mmpose.io.person_boxes.check_person_boxes` (one warning per
-    stream if any is clipped); at the end, the user's boxes must fit the
-    number of clips (:meth:`PersonBoxSource.check_length`).
+    (``detect``; invalid ones are dropped), else the whole frame, checked
+    and clipped (:func:`~tdmi_mmpose.io.person_boxes.check_person_boxes`).
 
     Yields:
         :obj:`ClipWindow`: Each clip, with ``bboxes`` (N, 5).
@@ -183,8 +164,8 @@ def iter_clips(frames: Iterable[FrameType],
                box_source: Optional[PersonBoxSource] = None,
                detect: Optional[Callable] = None) -> Iterator[ClipWindow]:
     """The clips of a stream (:func:`iter_clip_windows`) with their person
-    boxes (:func:`with_boxes`). User boxes must fit a list of frames before
-    its first frame is read, any other stream after its last.
+    boxes (:func:`with_boxes`); user boxes must fit a list of frames before
+    its first frame is read.
 
     Args:
         frames (Iterable[str | np.ndarray]): The stream.
@@ -207,15 +188,13 @@ def inference_video_topdown(model: nn.Module,
                             bboxes: Optional[Union[List, np.ndarray]] = None,
                             bbox_format: str = 'xyxy') -> List[PoseDataSample]:
     """Estimate the poses of a key frame with its neighbouring frames: the
-    video ``mmpose.apis.inference_topdown`` (each person box of the key
-    frame crops all T frames with one affine transform).
+    video ``mmpose.apis.inference_topdown``.
 
     Args:
         model (nn.Module): A video pose estimator from ``init_model``.
-        frames (Sequence[str | np.ndarray]): The clip's T frames, at the
-            config's ``frame_offsets`` from the key frame, in time order
-            (the key frame where the offset is 0), image files or BGR
-            arrays, all of one size; repeat an edge frame at a video's ends.
+        frames (Sequence[str | np.ndarray]): The clip's T frames (image
+            files or BGR arrays of one size) at the config's
+            ``frame_offsets``, in time order.
         bboxes (np.ndarray | list, optional): Person boxes (N, 4), or (N, 5)
             with scores. Defaults to ``None``: the whole key frame.
         bbox_format (str): ``'xyxy'`` or ``'xywh'``. Defaults to ``'xyxy'``.
@@ -256,15 +235,13 @@ def inference_video(model: nn.Module,
                     bbox_thr: float = 0.0,
                     bbox_image_ids: Union[str, Sequence, None] = None,
                     bbox_format: str = 'xyxy') -> Iterator[PoseDataSample]:
-    """Estimate the poses of every frame of a video with a sliding window
-    (:func:`iter_clips`: frame ``t`` from the frames ``t + o`` of the
-    config's ``frame_offsets``, clamped; memory bounded).
+    """Estimate the poses of every frame of a video with a sliding clip
+    window (:func:`iter_clips`).
 
     Args:
         model (nn.Module): A video pose estimator from ``init_model``.
-        video (str | np.ndarray | Iterable): A video file, a folder of
-            frames, an image, or an iterable of image files or BGR arrays
-            (:func:`~tdmi_mmpose.io.frames.open_frame_stream`).
+        video (str | np.ndarray | Iterable): A video, as
+            :func:`~tdmi_mmpose.io.frames.open_frame_stream` takes it.
         bboxes (str | dict | Sequence, optional): Person boxes, as
             :class:`PersonBoxSource` takes them. Defaults to ``None``: each
             whole frame is one box.
@@ -275,8 +252,7 @@ def inference_video(model: nn.Module,
             ``'xywh'``. Defaults to ``'xyxy'``.
 
     Yields:
-        :obj:`PoseDataSample`: One per frame, in order, all persons of the
-        frame merged (see :func:`predict_clip`).
+        :obj:`PoseDataSample`: One per frame (:func:`predict_clip`).
     """
     box_source = None if bboxes is None else PersonBoxSource(
         bboxes, bbox_image_ids, score_thr=bbox_thr, bbox_format=bbox_format)

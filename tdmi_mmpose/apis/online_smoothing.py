@@ -20,16 +20,8 @@ FILTER_CHOICES = ('OneEuroFilter, SavitzkyGolayFilter, GaussianFilter or '
 def build_smoother(
     smoother: Union[TrackFilter, dict, str, None]
 ) -> Optional[TrackFilter]:
-    """A keypoint filter (:mod:`tdmi_mmpose.smoothing`) from its config.
-
-    Args:
-        smoother (TrackFilter | dict | str, optional): A filter (returned as
-            it is), a config built by mmpose's ``TASK_UTILS`` (e.g.
-            ``dict(type='OneEuroFilter', min_cutoff=0.004)``) or a type name.
-
-    Returns:
-        TrackFilter, optional: The filter; ``None`` for ``None``.
-    """
+    """A keypoint filter (:mod:`tdmi_mmpose.smoothing`) from a filter, a
+    ``TASK_UTILS`` config or a type name (``None`` for ``None``)."""
     if smoother is None or isinstance(smoother, TrackFilter):
         return smoother
     cfg = dict(type=smoother) if isinstance(smoother, str) else dict(smoother)
@@ -47,16 +39,10 @@ def build_smoother(
 
 
 class OnlineSmoothing:
-    """A keypoint filter on the tracked predictions of a stream, in the
-    inferencer's order: one prediction out per clip in.
-
-    A filter with a latency of L frames releases frame t once frame t + L is
-    predicted, so :meth:`lookahead` hands clip t on only after the clip of
-    t + L has been read, and :meth:`smoothed` predicts the clips read ahead.
-    With the clip window's δ = ``max(frame_offsets)``, frame t's output
-    needs frame t + δ + L of the stream; L clips and L predictions more are
-    held (bounded). Only ``keypoints`` change; each track id is filtered on
-    its own (:class:`~tdmi_mmpose.smoothing.TrackFilter`).
+    """A keypoint filter on the tracked predictions of a stream, one
+    prediction out per clip in: with a filter latency of L, :meth:`lookahead`
+    hands clip t on once clip t + L is read, and :meth:`smoothed` predicts
+    the clips read ahead. Only ``keypoints`` change.
 
     Args:
         smoother (TrackFilter): The filter.
@@ -81,8 +67,7 @@ class OnlineSmoothing:
         self._released: Dict[int, np.ndarray] = {}
 
     def lookahead(self, clips: Iterable[ClipWindow]) -> Iterator[ClipWindow]:
-        """The clips, each once L more have been read (at the stream's end,
-        the rest)."""
+        """The clips, each once L more have been read."""
         for clip in clips:
             self._ahead.append(clip)
             if len(self._ahead) > self.latency:

@@ -1,18 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Deployment: a config's network exported to ONNX and run by ONNX Runtime
 (needs ``onnx``, ``onnxscript`` and ``onnxruntime``, see
-``docs/deployment.md``; not imported by ``import tdmi_mmpose``).
-
-- ``clip_network``: the exported network (:class:`ClipHeatmapNetwork`,
-  clip -> heatmaps), its clip shape (:func:`clip_input_shape`), the graph's
-  names and the switch of the deformable convolutions to torchvision;
-- ``onnx_export``: :func:`build_network`, :func:`export_onnx` and
-  :func:`heatmap_difference` (the parity check);
-- ``onnx_runtime``: :class:`OnnxClipNetwork`, the ONNX Runtime session
-  called like the PyTorch network, and :func:`use_onnx_network`, which
-  makes a model's predict path run it;
-- ``network_speed``: PyTorch eager against ONNX Runtime, network only.
-"""
+``docs/deployment.md``; not imported by ``import tdmi_mmpose``)."""
 from .clip_network import (BATCH_AXIS, INPUT_NAME, OUTPUT_NAME,
                            ClipHeatmapNetwork, clip_input_shape,
                            torchvision_deform_convs)
@@ -25,7 +14,7 @@ from .onnx_runtime import OnnxClipNetwork, use_onnx_network
 __all__ = [
     'BATCH_AXIS', 'INPUT_NAME', 'MIN_OPSET', 'OUTPUT_NAME',
     'PARITY_TOLERANCE', 'ClipHeatmapNetwork', 'OnnxClipNetwork',
-    'build_network', 'clip_input_shape', 'compare_backends', 'export_onnx', 'heatmap_difference',
-    'machine_record', 'random_clips', 'save_network_checkpoint', 'torchvision_deform_convs',
-    'use_onnx_network'
+    'build_network', 'clip_input_shape', 'compare_backends', 'export_onnx',
+    'heatmap_difference', 'machine_record', 'random_clips',
+    'save_network_checkpoint', 'torchvision_deform_convs', 'use_onnx_network'
 ]

@@ -1,10 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """The network a deployment backend runs: a config's video pose model in
-``tensor`` mode, clip (B, T, 3, H, W) -> heatmaps (B, K, h, w).
-
-Its input is what the data preprocessor gives the model (normalised
-frames); flip test and decoding stay outside, as in PyTorch.
-"""
+``tensor`` mode, normalised clips (B, T, 3, H, W) -> heatmaps (B, K, h, w)
+(flip test and decoding stay outside, as in PyTorch)."""
 import contextlib
 from typing import Iterator, Tuple, Union
 
@@ -22,15 +19,8 @@ BATCH_AXIS = 'batch'
 
 
 def clip_input_shape(cfg: Union[Config, ConfigDict]) -> Tuple[int, int, int]:
-    """The clip a config's network takes: T from the clip's frame offsets,
-    (H, W) from the test pipeline's ``TopdownAffine`` (the crops it makes).
-
-    Args:
-        cfg (Config): A video pose config.
-
-    Returns:
-        tuple[int, int, int]: ``(T, H, W)``.
-    """
+    """The clip ``(T, H, W)`` a config's network takes: T from its frame
+    offsets, (H, W) from the test pipeline's ``TopdownAffine``."""
     num_frames = len(cfg.frame_offsets)
     sizes = [
         step['input_size'] for step in cfg.test_dataloader.dataset.pipeline
@@ -47,7 +37,7 @@ def clip_input_shape(cfg: Union[Config, ConfigDict]) -> Tuple[int, int, int]:
 
 class ClipHeatmapNetwork(nn.Module):
     """A video pose estimator in ``tensor`` mode: clips in, the key frame's
-    heatmaps out (the model knows its clip, ``frame_offsets``).
+    heatmaps out.
 
     Args:
         model (nn.Module): A ``VideoTopdownPoseEstimator``.
@@ -56,11 +46,6 @@ class ClipHeatmapNetwork(nn.Module):
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
         self.model = model
-
-    @classmethod
-    def from_model(cls, model: nn.Module) -> 'ClipHeatmapNetwork':
-        """Wrap a model built by ``init_model``."""
-        return cls(model)
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """Heatmaps of the key frames.
@@ -77,9 +62,8 @@ class ClipHeatmapNetwork(nn.Module):
 @contextlib.contextmanager
 def torchvision_deform_convs(model: nn.Module) -> Iterator[nn.Module]:
     """Run every :class:`DeformConvV2` of ``model`` on torchvision's
-    ``deform_conv2d`` inside the block (the op the ONNX exporter maps to
-    ``DeformConv``; mmcv's has no ONNX mapping); the backends are restored
-    after it."""
+    ``deform_conv2d`` (which ONNX export maps to ``DeformConv``; mmcv's has
+    no mapping) inside the block."""
     convs = [m for m in model.modules() if isinstance(m, DeformConvV2)]
     backends = [conv.backend for conv in convs]
     for conv in convs:

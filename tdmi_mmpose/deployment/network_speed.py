@@ -1,12 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""The network alone, PyTorch eager against ONNX Runtime, on one machine in
-one process: export with random weights, check parity, time both.
-
-Timing: ``warmup`` untimed calls of each backend, then ``iters`` rounds; in
-each round every backend runs once in turn on the same clips, so a change of
-load on the machine hits both alike. Reported: the median and the spread
-(min, max, quartiles) of the per-call wall times.
-"""
+"""The network alone, PyTorch eager against ONNX Runtime, in one process:
+export with random weights, check parity, time both in interleaved rounds
+(a change of load on the machine hits both alike)."""
 import os.path as osp
 import statistics
 import tempfile
@@ -29,16 +24,8 @@ from .onnx_runtime import OnnxClipNetwork
 
 def time_rounds(calls: Dict[str, Callable[[], object]], iters: int,
                 warmup: int) -> Dict[str, List[float]]:
-    """Wall times of interleaved calls.
-
-    Args:
-        calls (dict[str, Callable]): Name -> a call without arguments.
-        iters (int): Timed rounds (each call once per round).
-        warmup (int): Untimed calls of each first.
-
-    Returns:
-        dict[str, list[float]]: Name -> ``iters`` seconds.
-    """
+    """Wall times (name -> ``iters`` seconds) of the calls, each once per
+    round, after ``warmup`` untimed calls of each."""
     for call in calls.values():
         for _ in range(warmup):
             call()
@@ -64,16 +51,14 @@ def spread(seconds: List[float]) -> dict:
 
 
 def machine_record() -> dict:
-    """The machine and the library versions, for a timing record
-    (:func:`~tdmi_mmpose.benchmarks.measure.machine_info` of the CPU, with
-    onnx's and ONNX Runtime's versions)."""
+    """The CPU machine and library versions, for a timing record."""
     return dict(machine_info(torch.device('cpu')), onnx=onnx.__version__,
                 onnxruntime=ort.__version__, numpy=np.__version__)
 
 
 def eager_dcn_backend(network: torch.nn.Module) -> str:
-    """The backend the network's deformable convolutions run on in
-    PyTorch on the CPU (``'none'`` without any)."""
+    """The CPU backend of the network's deformable convolutions
+    (``'none'`` without any)."""
     convs = [m for m in network.modules() if isinstance(m, DeformConvV2)]
     return convs[0].resolve_backend('cpu') if convs else 'none'
 
@@ -84,22 +69,21 @@ def compare_backends(cfg: Union[Config, ConfigDict],
                      warmup: int = 2,
                      threads: int = 1,
                      seed: int = 0) -> dict:
-    """Export a config's network (random weights, seed ``seed``), check the
-    parity of ONNX Runtime at batch 1 and ``batch_size`` and time both
-    backends at ``batch_size`` (skipped for ``iters == 0``).
+    """Export a config's network (random weights), check ONNX Runtime's
+    parity at batch 1 and ``batch_size`` and time both backends at
+    ``batch_size`` (not for ``iters == 0``).
 
     Args:
         cfg (Config): A video pose config.
         batch_size (int): Clips per call.
         iters (int): Timed rounds.
         warmup (int): Untimed calls of each backend first. Defaults to 2.
-        threads (int): Threads of each backend (torch's intra-op threads,
-            ONNX Runtime's ``intra_op_num_threads``). Defaults to 1.
+        threads (int): Intra-op threads of each backend. Defaults to 1.
         seed (int): Seed of the weights and of the clips. Defaults to 0.
 
     Returns:
-        dict: ``input_shape``, ``export_s``, ``parity`` (see
-        :func:`~.onnx_export.heatmap_difference`), the eager DCN backend
+        dict: ``input_shape``, ``export_s``, ``parity``
+        (:func:`~.onnx_export.heatmap_difference`), the eager DCN backend
         and, if timed, ``pytorch_eager`` / ``onnxruntime`` (:func:`spread`)
         and ``ratio_onnxruntime_to_eager`` (of the medians).
     """

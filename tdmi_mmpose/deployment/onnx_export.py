@@ -1,14 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Export a config's network to ONNX and compare ONNX Runtime with PyTorch.
-
-The exported graph is :class:`~.clip_network.ClipHeatmapNetwork`: input
-``inputs`` (batch, T, 3, H, W), normalised clips; output ``heatmaps``
-(batch, K, h, w); the batch axis is dynamic. It is made by torch's dynamo
-exporter (``torch.onnx.export(..., dynamo=True)``) with the deformable
-convolutions on torchvision's ``deform_conv2d``, which becomes ONNX's
-``DeformConv`` (opset >= 19). The legacy exporter cannot export that op,
-and mmcv's has no ONNX mapping.
-"""
+"""Export a config's network (:class:`~.clip_network.ClipHeatmapNetwork`,
+dynamic batch axis) to ONNX with torch's dynamo exporter, the deformable
+convolutions as ONNX's ``DeformConv`` (opset >= 19; the legacy exporter
+cannot export it), and compare ONNX Runtime with PyTorch."""
 import copy
 import warnings
 from typing import Dict, Optional, Sequence, Tuple, Union
@@ -39,9 +33,7 @@ def build_network(cfg: Union[Config, ConfigDict],
     Args:
         cfg (Config): A video pose config (not modified).
         checkpoint (str, optional): A checkpoint of this config; it must fit
-            the model exactly. Without one the weights are random (the
-            backbone's ``init_cfg`` is dropped, as mmpose's ``init_model``
-            does), which is enough to check an export.
+            the model exactly. Defaults to random weights.
 
     Returns:
         :class:`ClipHeatmapNetwork`: The network.
@@ -51,13 +43,12 @@ def build_network(cfg: Union[Config, ConfigDict],
         state = load_from_local(checkpoint, map_location='cpu')
         check_state_dict_matches(model, state, checkpoint)
         _load_checkpoint_to_model(model, state, strict=True)
-    return ClipHeatmapNetwork.from_model(model).eval()
+    return ClipHeatmapNetwork(model).eval()
 
 
 def save_network_checkpoint(network: ClipHeatmapNetwork, path: str) -> None:
     """Save a network's model as a checkpoint the inferencers load (its
-    ``state_dict`` and ``meta.dataset_meta``), e.g. the random weights an
-    export was made from, so that both backends run the same network."""
+    ``state_dict`` and ``meta.dataset_meta``)."""
     model = network.model
     save_checkpoint(
         dict(
@@ -67,16 +58,8 @@ def save_network_checkpoint(network: ClipHeatmapNetwork, path: str) -> None:
 
 def random_clips(batch_size: int, clip_shape: Tuple[int, int, int],
                  seed: int = 0) -> torch.Tensor:
-    """Standard-normal clips, like normalised frames.
-
-    Args:
-        batch_size (int): B.
-        clip_shape (tuple[int, int, int]): ``(T, H, W)``.
-        seed (int): Seed of the generator. Defaults to 0.
-
-    Returns:
-        Tensor: (B, T, 3, H, W), float32.
-    """
+    """Standard-normal clips (B, T, 3, H, W) of ``clip_shape`` (T, H, W),
+    like normalised frames, from a generator seeded ``seed``."""
     num_frames, height, width = clip_shape
     generator = torch.Generator().manual_seed(seed)
     return torch.randn(
@@ -88,7 +71,7 @@ def export_onnx(network: ClipHeatmapNetwork,
                 output_file: str,
                 opset: int = MIN_OPSET) -> None:
     """Export ``network`` to one ``.onnx`` file (weights inside), written
-    atomically: an interrupted export leaves no file under that name.
+    atomically.
 
     Args:
         network (:class:`ClipHeatmapNetwork`): The network (eval mode).

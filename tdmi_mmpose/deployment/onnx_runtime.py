@@ -24,13 +24,9 @@ def _describe(shape: Sequence) -> str:
 
 
 class OnnxClipNetwork:
-    """An ONNX Runtime session with the call contract of
-    :class:`~.clip_network.ClipHeatmapNetwork`: normalised clips
-    (B, T, 3, H, W) in, heatmaps (B, K, h, w) out, any batch size.
-
-    At load, the file's input must fit the config's clips
-    (:func:`~.clip_network.clip_input_shape`); otherwise an
-    :class:`InputError` names the file and both shapes.
+    """An ONNX Runtime session called like
+    :class:`~.clip_network.ClipHeatmapNetwork`; the file's input must fit
+    the config's clips (:func:`~.clip_network.clip_input_shape`).
 
     Args:
         onnx_file (str): The exported ``.onnx`` file.
@@ -82,14 +78,8 @@ class OnnxClipNetwork:
         return inputs[0].name, shape
 
     def __call__(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Heatmaps of the key frames.
-
-        Args:
-            inputs (Tensor): Normalised clips, (B, T, 3, H, W).
-
-        Returns:
-            Tensor: Heatmaps, (B, K, h, w), float32 on the CPU.
-        """
+        """Heatmaps (B, K, h, w), float32 on the CPU, of normalised clips
+        (B, T, 3, H, W)."""
         array = np.ascontiguousarray(
             inputs.detach().cpu().numpy(), dtype=np.float32)
         heatmaps = self.session.run(None, {self.input_name: array})[0]
@@ -104,19 +94,13 @@ def _heatmaps_as_head_output(feats: Tuple[torch.Tensor]) -> torch.Tensor:
 def use_onnx_network(model: nn.Module,
                      network: Callable[[torch.Tensor], torch.Tensor]
                      ) -> nn.Module:
-    """Let another backend run a video pose model's network; everything
-    around it stays PyTorch: the data preprocessor, the flip test, the
-    head's flip merge and decoding, the data samples.
+    """Let another backend run a video pose model's network; the data
+    preprocessor, flip test, decoding and data samples stay PyTorch.
 
-    The seam: ``VideoTopdownPoseEstimator.predict`` calls ``extract_feat``
-    on the clips (with ``flip_test`` a second time, on the flipped clips)
-    and ``head.predict`` calls ``head.forward`` on each result before it
-    merges and decodes. The exported graph is ``head.forward`` after
-    ``extract_feat`` (:class:`~.clip_network.ClipHeatmapNetwork`), so
+    The exported graph is ``head.forward`` after ``extract_feat``, so
     ``extract_feat`` becomes ``network`` (heatmaps, as a one-tuple) and
-    ``head.forward`` passes them on; both clips of a flip test go through
-    ``network``, and so does the model's ``tensor`` mode. The PyTorch layers
-    are kept but no longer called.
+    ``head.forward`` passes them on (flip test and ``tensor`` mode
+    included).
 
     Args:
         model (nn.Module): A ``VideoTopdownPoseEstimator`` (changed in

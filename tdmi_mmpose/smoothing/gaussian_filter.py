@@ -6,22 +6,14 @@ from typing import Optional, Tuple
 import numpy as np
 from mmpose.registry import TASK_UTILS
 
-from .track_filter import require
+from .track_filter import is_positive_number, require
 from .window_filter import WindowFilter
 
 
 @lru_cache(maxsize=256)
 def gaussian_weights(offsets: Tuple[int, ...], sigma: float) -> np.ndarray:
-    """Normalised Gaussian weights ``exp(-o^2 / (2 sigma^2))`` at
-    ``offsets``.
-
-    Args:
-        offsets (tuple[int]): Sample positions.
-        sigma (float): The standard deviation in frames, > 0.
-
-    Returns:
-        np.ndarray: (len(offsets), ) weights summing to 1.
-    """
+    """Gaussian weights ``exp(-o^2 / (2 sigma^2))`` at ``offsets``,
+    normalised: (len(offsets), ), summing to 1."""
     offsets = np.asarray(offsets, np.float64)
     weights = np.exp(-offsets**2 / (2 * sigma**2))
     return weights / weights.sum()
@@ -29,11 +21,8 @@ def gaussian_weights(offsets: Tuple[int, ...], sigma: float) -> np.ndarray:
 
 @TASK_UTILS.register_module()
 class GaussianFilter(WindowFilter):
-    """Gaussian filter per track: frame t's keypoints are the Gaussian-
-    weighted mean of the track's keypoints in the window
-    (:func:`gaussian_weights`). It removes jitter but also flattens fast
-    motion (a low-pass filter), and with ``latency < window_size // 2``
-    (an off-centre window) lags a moving track.
+    """Gaussian filter per track: the Gaussian-weighted mean of the track's
+    keypoints in the window (:func:`gaussian_weights`).
 
     Args:
         window_size (int): Frames in the window. Defaults to 11 (mmpose
@@ -48,10 +37,8 @@ class GaussianFilter(WindowFilter):
                  sigma: float = 4.0,
                  latency: Optional[int] = None):
         super().__init__(window_size, latency)
-        require(
-            isinstance(sigma, (int, float)) and not isinstance(sigma, bool)
-            and np.isfinite(sigma) and sigma > 0,
-            f'GaussianFilter: sigma must be a number > 0, got {sigma!r}')
+        require(is_positive_number(sigma),
+                f'GaussianFilter: sigma must be a number > 0, got {sigma!r}')
         self.sigma = float(sigma)
 
     def weights(self, offsets: Tuple[int, ...]) -> np.ndarray:

@@ -6,13 +6,12 @@ from typing import Tuple
 import numpy as np
 from mmpose.registry import TASK_UTILS
 
-from .track_filter import TrackFilter, is_int, require
+from .track_filter import TrackFilter, is_int, is_positive_number, require
 
 
 def smoothing_factor(cutoff, dt):
-    """The exponential smoothing factor of a low-pass filter with cutoff
-    frequency ``cutoff`` for samples ``dt`` apart:
-    ``r / (r + 1)``, ``r = 2 pi cutoff dt``.
+    """The smoothing factor ``r / (r + 1)``, ``r = 2 pi cutoff dt``, of a
+    low-pass filter for samples ``dt`` apart.
 
     Args:
         cutoff (float | np.ndarray): Cutoff frequency (per frame).
@@ -28,11 +27,8 @@ def smoothing_factor(cutoff, dt):
 def one_euro_step(x: np.ndarray, x_prev: np.ndarray, dx_prev: np.ndarray,
                   dt: float, min_cutoff: float, beta: float,
                   d_cutoff: float) -> Tuple[np.ndarray, np.ndarray]:
-    """One step of the One Euro filter.
-
-    The speed ``(x - x_prev) / dt`` is low-passed with cutoff ``d_cutoff``;
-    the signal is low-passed with cutoff ``min_cutoff + beta * |speed|``,
-    so a still point is smoothed strongly and a fast one follows quickly.
+    """One step of the One Euro filter: the speed is low-passed with cutoff
+    ``d_cutoff``, the signal with ``min_cutoff + beta * |speed|``.
 
     Args:
         x (np.ndarray): The new sample.
@@ -53,19 +49,11 @@ def one_euro_step(x: np.ndarray, x_prev: np.ndarray, dx_prev: np.ndarray,
     return a * x + (1 - a) * x_prev, dx
 
 
-def _positive_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(
-        value, bool) and math.isfinite(value) and value > 0
-
-
 @TASK_UTILS.register_module()
 class OneEuroFilter(TrackFilter):
-    """The One Euro filter per track, online: frame t's output comes with
-    frame t (no latency; the filter itself lags a moving point, less the
-    faster it moves). Time is counted in frames, so the cutoffs are per
-    frame (multiply by the frame rate for Hz). A track's first frame is
-    passed through; a track unseen for more than ``max_gap`` frames is
-    forgotten (its id, if it comes back, starts fresh).
+    """The One Euro filter per track, online (no latency). Cutoffs are per
+    frame (times the frame rate: Hz). A track's first frame is passed
+    through; one unseen for more than ``max_gap`` frames is forgotten.
 
     Args:
         min_cutoff (float): Cutoff at rest, > 0; lower: less jitter, more
@@ -83,8 +71,8 @@ class OneEuroFilter(TrackFilter):
                  d_cutoff: float = 1.0,
                  max_gap: int = 10):
         require(
-            _positive_number(min_cutoff) and _positive_number(d_cutoff)
-            and (beta == 0 or _positive_number(beta)),
+            is_positive_number(min_cutoff) and is_positive_number(d_cutoff)
+            and (beta == 0 or is_positive_number(beta)),
             'OneEuroFilter: min_cutoff and d_cutoff must be numbers > 0 and '
             f'beta >= 0, got min_cutoff={min_cutoff!r}, '
             f'd_cutoff={d_cutoff!r}, beta={beta!r}')

@@ -12,19 +12,9 @@ from .window_filter import WindowFilter
 
 @lru_cache(maxsize=256)
 def savgol_weights(offsets: Tuple[int, ...], order: int) -> np.ndarray:
-    """Weights that give, at offset 0, the least-squares polynomial of
-    degree ``min(order, len(offsets) - 1)`` through samples at ``offsets``.
-
-    For 5 centred offsets and order 2 these are Savitzky and Golay's
-    ``(-3, 12, 17, 12, -3) / 35``.
-
-    Args:
-        offsets (tuple[int]): Sample positions (distinct).
-        order (int): The polynomial degree, >= 0.
-
-    Returns:
-        np.ndarray: (len(offsets), ) weights summing to 1.
-    """
+    """Weights (len(offsets), ) that give, at offset 0, the least-squares
+    polynomial of degree ``min(order, len(offsets) - 1)`` through samples
+    at the distinct ``offsets``."""
     degree = min(order, len(offsets) - 1)
     design = np.vander(np.asarray(offsets, np.float64), degree + 1,
                        increasing=True)
@@ -34,11 +24,9 @@ def savgol_weights(offsets: Tuple[int, ...], order: int) -> np.ndarray:
 
 @TASK_UTILS.register_module()
 class SavitzkyGolayFilter(WindowFilter):
-    """Savitzky-Golay filter per track: frame t's keypoints are the value at
-    t of the least-squares polynomial of degree ``order`` through the
-    track's keypoints in the window (:func:`savgol_weights`). It keeps
-    motion of degree <= ``order`` (a straight or a steadily accelerating
-    path) unchanged and removes jitter.
+    """Savitzky-Golay filter per track: the value at t of the least-squares
+    polynomial of degree ``order`` through the track's keypoints in the
+    window (:func:`savgol_weights`).
 
     Args:
         window_size (int): Frames in the window; ``> order``.

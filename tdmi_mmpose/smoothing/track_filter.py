@@ -1,13 +1,9 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""The per-track state holder shared by the temporal keypoint filters.
-
-A filter gets one frame at a time, in time order: the keypoints of its N
-people (N, K, 2) and their track ids (N, ). Each track id is filtered on its
-own; an id the filter has not seen (or has forgotten) starts fresh. A
-filter with a latency of L frames gives frame t's smoothed keypoints when
-frame t + L arrives; :meth:`TrackFilter.flush` gives the frames still held
-at the end of the stream.
+"""The base of the temporal keypoint filters: frame queue and per-track
+state. A filter with a latency of L frames gives frame t's keypoints when
+frame t + L arrives; an id it has not seen (or has forgotten) starts fresh.
 """
+import math
 from collections import deque
 from typing import List, NamedTuple
 
@@ -37,12 +33,15 @@ def is_int(value) -> bool:
         value, bool)
 
 
-class TrackFilter:
-    """Base of the keypoint filters: frame queue and per-track dispatch.
+def is_positive_number(value) -> bool:
+    """Whether ``value`` is a finite real number > 0 (a bool is not)."""
+    return isinstance(value, (int, float)) and not isinstance(
+        value, bool) and math.isfinite(value) and value > 0
 
-    Subclasses set :attr:`latency` and implement :meth:`_observe` (store a
-    frame's keypoints per track) and :meth:`_smooth` (one released frame).
-    """
+
+class TrackFilter:
+    """Base of the keypoint filters; subclasses set :attr:`latency` and
+    implement :meth:`_observe` and :meth:`_smooth`."""
 
     #: Frames between a frame's :meth:`update` and its output.
     latency: int = 0
@@ -66,9 +65,8 @@ class TrackFilter:
             track_ids (np.ndarray): (N, ) distinct integer track ids.
 
         Returns:
-            list[:class:`SmoothedFrame`]: The frames that became ready: this
-            one for a filter without latency, else the frame ``latency``
-            frames back (none in the first ``latency`` frames).
+            list[:class:`SmoothedFrame`]: The frames that became ready (the
+            one ``latency`` frames back, if any).
         """
         keypoints = np.asarray(keypoints)
         track_ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
@@ -83,8 +81,7 @@ class TrackFilter:
         return self._release(self.frame_index - self.latency)
 
     def flush(self) -> List[SmoothedFrame]:
-        """The frames still held, at the end of the stream (their windows
-        reach no further than the last frame)."""
+        """The frames still held, at the end of the stream."""
         return self._release(self.frame_index)
 
     def _release(self, last_frame: int) -> List[SmoothedFrame]:

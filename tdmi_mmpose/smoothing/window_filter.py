@@ -9,18 +9,14 @@ from .track_filter import TrackFilter, is_int, require
 
 
 class WindowFilter(TrackFilter):
-    """Frame t of a track becomes a weighted sum of that track's keypoints in
-    the frames ``t - (window_size - 1 - latency) .. t + latency``; the
-    weights (:meth:`weights`) depend on where the track has keypoints in that
-    window (a track seen in only part of it, at its start, end or around a
-    gap, is smoothed over the frames it has).
+    """Frame t of a track becomes a weighted sum (:meth:`weights`) of the
+    track's keypoints in the frames ``t - (window_size - 1 - latency) ..
+    t + latency`` where it has them.
 
     Args:
         window_size (int): Frames in the window, >= 1.
         latency (int, optional): Frames of the window after t, in
-            ``[0, window_size - 1]``: the output for frame t comes when frame
-            t + latency arrives. Defaults to ``window_size // 2`` (a centred
-            window for odd sizes); 0 smooths over past frames only.
+            ``[0, window_size - 1]``. Defaults to ``window_size // 2``.
     """
 
     def __init__(self, window_size: int, latency: Optional[int] = None):
@@ -37,14 +33,8 @@ class WindowFilter(TrackFilter):
         super().__init__()
 
     def weights(self, offsets: Tuple[int, ...]) -> np.ndarray:
-        """The weights of a track's keypoints at these frame offsets from t
-        (increasing, 0 among them); they sum to 1.
-
-        Args:
-            offsets (tuple[int]): Offsets within the window.
-
-        Returns:
-            np.ndarray: (len(offsets), ) weights.
+        """The (len(offsets), ) weights, summing to 1, of a track's
+        keypoints at these increasing frame offsets from t (0 among them).
         """
         raise NotImplementedError
 

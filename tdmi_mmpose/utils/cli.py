@@ -1,31 +1,10 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""How the command-line tools under ``tools/`` report errors.
-
-Every tool's ``__main__`` block is ``sys.exit(run_tool(main))``. An
-expected error (bad input: a missing or malformed file, a checkpoint that
-cannot be read or does not fit the model, a bad config value) is printed as
-one line and a hint on stderr, without a traceback::
-
-    test: error: checkpoint work_dirs/x/epoch_3.pth is empty (0 bytes)
-    test: hint: the checkpoint ... (run with --debug or TDMI_DEBUG=1 for
-        the traceback)
-
-and the tool exits with status 2 (as argparse does for usage errors).
-``--debug`` anywhere on the command line (it is removed before the tool
-parses its arguments) or ``TDMI_DEBUG=1`` in the environment shows the full
-traceback instead. Any other exception is a bug: it propagates with its
-traceback (exit status 1).
-
-Expected errors are:
-
-- :class:`~tdmi_mmpose.utils.errors.InputError`, ``FileNotFoundError``
-  and ``SyntaxError`` (a config file that is not
-  valid Python), wherever raised;
-- ``ValueError``, ``KeyError``, ``TypeError`` and ``OSError`` raised by
-  this package, by ``tools/`` or by mmengine's config and registry code
-  (e.g. an unknown ``type`` in a config), i.e. checks of the input rather
-  than failures deep inside a library.
-"""
+"""How the tools report errors (``sys.exit(run_tool(main))``; see
+``docs/training.md``, "Tools: error output"). Expected errors, printed as
+one line and a hint: ``InputError``, ``FileNotFoundError`` and
+``SyntaxError`` anywhere, and ``ValueError``, ``KeyError``, ``TypeError``
+and ``OSError`` raised by this package, ``tools/`` or mmengine's config and
+registry code."""
 import os
 import os.path as osp
 import re
@@ -44,10 +23,7 @@ EXIT_INPUT_ERROR = 2
 _PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 _TOOLS_DIR = osp.join(osp.dirname(_PACKAGE_DIR), 'tools')
 _OWN_ERRORS = (ValueError, KeyError, TypeError, OSError)
-
-
 _ALWAYS_EXPECTED = (InputError, FileNotFoundError, SyntaxError)
-
 
 #: How torch re-raises an error of a DataLoader worker: its message holds
 #: the worker's traceback as text after this line.
@@ -75,9 +51,8 @@ def _worker_error(error: BaseException) -> Optional[Tuple[str, str, str]]:
 
 
 def _raised_by_checks(error: BaseException) -> bool:
-    """Whether ``error`` was raised in this package, ``tools/`` or
-    mmengine's config/registry code (not deep inside a library), also in
-    a DataLoader worker process."""
+    """Whether ``error`` was raised (also in a DataLoader worker) in this
+    package, ``tools/`` or mmengine's config/registry code."""
     worker = _worker_error(error)
     frames = traceback.extract_tb(error.__traceback__)
     if worker is None and not frames:
@@ -90,30 +65,16 @@ def _raised_by_checks(error: BaseException) -> bool:
 
 
 def is_expected_error(error: BaseException) -> bool:
-    """Whether a tool reports ``error`` as one line (see the module doc).
-
-    Args:
-        error (BaseException): The exception.
-
-    Returns:
-        bool: ``True`` for bad input, ``False`` for a bug.
-    """
+    """Whether a tool reports ``error`` as bad input (see the module doc),
+    not as a bug."""
     if isinstance(error, _ALWAYS_EXPECTED):
         return True
     return isinstance(error, _OWN_ERRORS) and _raised_by_checks(error)
 
 
 def error_message(error: BaseException) -> str:
-    """The exception's message on one line.
-
-    Args:
-        error (BaseException): The exception.
-
-    Returns:
-        str: Its message, lines joined by ``' '`` (a ``KeyError``'s message
-        without repr quotes; of an error in a DataLoader worker, the
-        worker's own message and the worker, without its traceback).
-    """
+    """The exception's message on one line (a ``KeyError``'s without repr
+    quotes; a DataLoader worker's own message, without its traceback)."""
     worker = _worker_error(error)
     if worker is not None:  # the worker's message, not its traceback
         text = f'{worker[2]} ({worker[0]})'
@@ -143,7 +104,8 @@ def _hint(error: BaseException) -> str:
 
 def recorded_command(script_file: str,
                      argv: Optional[Sequence[str]] = None) -> str:
-    """The command of a tool run as its records state it.
+    """The command of a tool run, as records state it:
+    ``python tools/.../tool.py ARGS`` (arguments shell-quoted).
 
     Args:
         script_file (str): The tool's ``__file__``.
@@ -151,8 +113,7 @@ def recorded_command(script_file: str,
             ``sys.argv[1:]``.
 
     Returns:
-        str: ``python tools/.../tool.py ARGS``: the script's path from the
-        repository's ``tools/`` folder on, the arguments shell-quoted.
+        str: The command.
     """
     parts = osp.abspath(script_file).split(os.sep)
     start = len(parts) - 1 - parts[::-1].index('tools') \
@@ -161,36 +122,26 @@ def recorded_command(script_file: str,
     return 'python ' + shlex.join(['/'.join(parts[start:]), *args])
 
 
-def debug_requested(argv: Sequence[str]) -> bool:
-    """Whether ``--debug`` is in ``argv`` or ``TDMI_DEBUG`` is set."""
-    return '--debug' in argv or os.environ.get(DEBUG_ENV, '') not in ('',
-                                                                      '0')
-
-
 def run_tool(main: Callable[[List[str]], object],
              argv: Optional[Sequence[str]] = None,
              prog: Optional[str] = None) -> int:
     """Run a tool's ``main(argv)`` and turn expected errors into one line.
 
     Args:
-        main (Callable): The tool's entry point; takes the argument list and
-            returns an exit status (``None`` counts as 0; any other
-            non-integer return value as 0 too).
-        argv (Sequence[str], optional): The arguments. Defaults to
-            ``sys.argv[1:]``. ``--debug`` is removed before ``main`` sees
-            them.
+        main (Callable): The tool's entry point: the argument list -> an
+            exit status (a non-integer counts as 0).
+        argv (Sequence[str], optional): The arguments, without
+            ``--debug``. Defaults to ``sys.argv[1:]``.
         prog (str, optional): The tool's name in messages. Defaults to the
-            name of the file that defines ``main``, without ``.py``.
+            name of ``main``'s file.
 
     Returns:
-        int: The exit status: ``main``'s, or 2 after an expected error.
-
-    Raises:
-        Exception: An unexpected error (a bug), or any error with
-            ``--debug`` / ``TDMI_DEBUG=1``.
+        int: ``main``'s exit status, or 2 after an expected error (with
+        ``--debug`` or ``TDMI_DEBUG=1``, it is raised).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    debug = debug_requested(argv)
+    debug = '--debug' in argv or os.environ.get(DEBUG_ENV, '') not in ('',
+                                                                       '0')
     argv = [arg for arg in argv if arg != '--debug']
     if prog is None:
         prog = osp.splitext(osp.basename(main.__code__.co_filename))[0]

@@ -1,13 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Tables as text, and NaN in JSON: the one formatter of the package and
-its tools.
-
-- :func:`json_number`: a number for strict JSON (NaN as ``None``);
-- :func:`format_cell`: a cell (numbers by a format spec, ``None`` and NaN
-  as ``missing``);
-- :func:`format_table`: rows as aligned text, a markdown table or poseval's
-  LaTeX-style rows.
-"""
+its tools."""
 import math
 import numbers
 from typing import Optional, Sequence
@@ -17,31 +10,16 @@ TABLE_STYLES = ('text', 'markdown', 'latex')
 
 
 def json_number(value: object) -> Optional[float]:
-    """A number as strict JSON can hold it: NaN (and ``None``) as ``None``.
-
-    Args:
-        value (object): A real number (Python or numpy) or ``None``.
-
-    Returns:
-        float, optional: ``float(value)``; ``None`` for NaN or ``None``.
-    """
+    """A real number (or ``None``) as strict JSON can hold it: ``float``,
+    or ``None`` for NaN and ``None``."""
     if value is None or math.isnan(value):
         return None
     return float(value)
 
 
 def format_cell(value: object, spec: str = '.2f', missing: str = 'nan') -> str:
-    """One table cell.
-
-    Args:
-        value (object): A number, a string or ``None``.
-        spec (str): Format spec of numbers (``format(value, spec)``).
-            Defaults to ``'.2f'``.
-        missing (str): The cell of ``None`` and NaN. Defaults to ``'nan'``.
-
-    Returns:
-        str: The cell (strings as they are).
-    """
+    """One table cell: a string as it is, ``missing`` for ``None`` and NaN,
+    a number formatted by ``spec``."""
     if isinstance(value, str):
         return value
     if value is None or (isinstance(value, numbers.Real)
@@ -60,22 +38,14 @@ def format_table(
     widths: Sequence[int] = ()) -> str:
     """Format a table.
 
-    Styles:
-
-    - ``'text'``: columns padded to their widest cell (at least ``widths``)
-      and separated by a space;
-    - ``'markdown'``: ``| a | b |`` rows, an alignment row after the
-      headers;
-    - ``'latex'``: poseval's printed table (``eval_helpers.printTable``):
-      header rows ``& Head & Shou ...\\\\`` (names padded to 5), value rows
-      ``&  1.0 & 22.5 ... \\\\`` (cells right-aligned to 5).
-
     Args:
         rows (Sequence[Sequence[object]]): The value rows (see
             :func:`format_cell`).
         headers (Sequence[Sequence[str]]): Header rows, one name per column.
             Defaults to none.
-        style (str): One of :data:`TABLE_STYLES`. Defaults to ``'text'``.
+        style (str): ``'text'`` (padded columns), ``'markdown'`` or
+            ``'latex'`` (poseval's ``eval_helpers.printTable``: names padded
+            to 5, cells right-aligned to 5). Defaults to ``'text'``.
         spec (str): Format spec of the numbers. Defaults to ``'.2f'``.
         missing (str): The cell of ``None`` and NaN. Defaults to ``'nan'``.
         align (str, optional): ``'l'`` or ``'r'`` per column (text and

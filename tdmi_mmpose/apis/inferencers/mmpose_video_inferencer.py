@@ -32,30 +32,15 @@ def is_video_pose_config(model: Union[ModelType, str, None]) -> bool:
 
 
 class MMPoseVideoInferencer(MMPoseInferencer):
-    """A drop-in :class:`mmpose.apis.MMPoseInferencer` (same constructor
-    and call) that routes video pose models (e.g. ``configs/tdmi_*.py``) to
-    :class:`VideoPose2DInferencer`; any other model gets mmpose's
-    ``MMPoseInferencer`` unchanged.
+    """A drop-in :class:`mmpose.apis.MMPoseInferencer` that routes video
+    pose models to :class:`VideoPose2DInferencer` (mmpose's constructor
+    builds ``Pose2DInferencer`` by name, so that name stands for it there);
+    any other model gets mmpose's unchanged.
 
-    Why: ``MMPoseInferencer.__init__`` builds mmpose's ``Pose2DInferencer``
-    by name, with no registry lookup or hook, and that class feeds one image
-    per person (T = 1) and discards user ``bboxes`` of top-down models. So
-    ``__init__`` runs mmpose's constructor with that name standing for
-    :class:`VideoPose2DInferencer`.
-
-    ``pose2d_weights`` may be an ``.onnx`` file exported from the
-    ``pose2d`` config: ONNX Runtime then runs the network (see
-    :class:`VideoPose2DInferencer`).
-
-    The constructor also takes the keyword ``smoother`` (a keypoint filter
-    config, video models only; see :class:`VideoPose2DInferencer`). The
-    call also takes ``bbox_image_ids``, ``track`` and ``vis_fps``, and a
-    camera (``0``, ``'webcam'``, ``'webcam:N'``) or stream URL as input,
-    read as a live stream (:class:`~tdmi_mmpose.io.streams.LiveStream`;
-    unlike mmpose's webcam input, the display is not forced on). For a video
-    model an unknown keyword is mmengine's error; those of mmpose's keywords
-    that the video inferencer does not take (e.g. ``merge_results``) are
-    ignored, as mmpose does.
+    The constructor also takes ``smoother`` (video models only), the call
+    ``bbox_image_ids``, ``track``, ``vis_fps`` and a camera or stream URL
+    (a :class:`~tdmi_mmpose.io.streams.LiveStream`, without forcing the
+    display on); see :class:`VideoPose2DInferencer`.
     """
 
     preprocess_kwargs: set = MMPoseInferencer.preprocess_kwargs | {
@@ -99,10 +84,9 @@ class MMPoseVideoInferencer(MMPoseInferencer):
                  *,
                  overwrite: bool = False,
                  **kwargs):
-        """``MMPoseInferencer.__call__``: one result per frame, in order,
-        with ``predictions`` (``[instances]``) and ``visualization``; an
-        output folder of an earlier run is an error, or with ``overwrite``
-        its files are removed first (:func:`clear_earlier_outputs`)."""
+        """``MMPoseInferencer.__call__``: one result per frame, in order; an
+        earlier run's output folder is an error, or with ``overwrite`` its
+        files are removed first (:func:`clear_earlier_outputs`)."""
         clear_earlier_outputs(out_dir, kwargs, overwrite)
         if isinstance(self.inferencer, VideoPose2DInferencer):
             self._dispatch_kwargs(**kwargs)  # an unknown keyword's error
@@ -112,8 +96,7 @@ class MMPoseVideoInferencer(MMPoseInferencer):
                                 out_dir, **kwargs)
 
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
-        """The wrapped inferencer's (its sized result gives progress bars
-        their total)."""
+        """The wrapped inferencer's (sized, for progress bars)."""
         return self.inferencer.preprocess(inputs, batch_size, **kwargs)
 
     def postprocess(self, *args, **kwargs) -> dict:

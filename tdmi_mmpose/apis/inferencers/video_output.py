@@ -16,9 +16,8 @@ from ...utils.atomic import atomic_output, atomic_write_json
 
 
 class AtomicVideoWriter:
-    """An OpenCV ``mp4v`` video writer into a hidden temporary file beside
-    ``path``, renamed to ``path`` by :meth:`close` of a complete video and
-    deleted otherwise (no truncated video under the final name).
+    """An OpenCV ``mp4v`` video writer into a temporary file, renamed to
+    ``path`` by :meth:`close` of a complete video and deleted otherwise.
 
     Args:
         path (str): The final video file (e.g. ``.mp4``).
@@ -54,9 +53,8 @@ class AtomicVideoWriter:
 
 
 def write_predictions(predictions: Any, path: str) -> None:
-    """Write JSON predictions (numpy values converted as ``mmengine.dump``
-    does): strict JSON, complete or absent; a NaN or infinite value is a
-    ``ValueError`` naming the file."""
+    """Write JSON predictions (numpy values as ``mmengine.dump`` converts
+    them) as strict JSON, atomically."""
     try:
         atomic_write_json(predictions, path, indent='  ', default=set_default)
     except ValueError as error:
@@ -100,21 +98,10 @@ def clear_earlier_outputs(out_dir: Optional[str], call_kwargs: dict,
 
 
 class VideoOutputMixin:
-    """The outputs of :class:`VideoPose2DInferencer`, written atomically.
-
-    A video file input renders into mmpose's file (``vis_out_dir`` if it has
-    an extension, else ``<vis_out_dir>/<video file name>``) at its frame
-    rate; a live stream (camera, URL) likewise into ``<vis_out_dir>/<stream
-    name>.mp4`` at its frame rate (``vis_fps`` if it gives none); a folder or
-    list renders into a video (``vis_out_dir`` a video file name, at
-    ``vis_fps``) or one image per frame; mmpose saves a single image. A
-    video is committed at the end of a complete call (a live stream's end:
-    the source's, or a Ctrl-C). JSON: one file per frame (a live stream's
-    too, as each frame is done), or one per video file (written at its
-    end).
-    ``output_paths``: where the last call wrote its rendered poses
-    (``'visualization'``: a video file or folder) and JSON
-    (``'predictions'``: a file, or a folder of one file per frame).
+    """The outputs of :class:`VideoPose2DInferencer`, written atomically
+    (the rules: ``docs/inference.md``, "Outputs" and "Live input");
+    ``output_paths`` says where the last call wrote its ``'visualization'``
+    and ``'predictions'``.
     """
 
     def _start_outputs(self, num_input_frames: Optional[int]) -> None:
@@ -128,7 +115,7 @@ class VideoOutputMixin:
                            visualization: np.ndarray,
                            vis_out_dir: str,
                            img_name: Optional[str] = None) -> None:
-        """Save one rendered frame (RGB), see the class docstring."""
+        """Save one rendered frame (RGB)."""
         to_video = self._video_input or self._live_stream is not None \
             or is_video_file(vis_out_dir)
         if not to_video and self._num_input_frames == 1:
@@ -149,7 +136,7 @@ class VideoOutputMixin:
         self._num_rendered += 1
 
     def _rendered_video(self, vis_out_dir: str) -> Tuple[str, float]:
-        """The rendered video's file and frame rate (see the class doc)."""
+        """The rendered video's file and frame rate."""
         if self._video_input:
             name, fps = self.video_info['name'], self.video_info['fps']
         elif self._live_stream is not None:
@@ -162,8 +149,7 @@ class VideoOutputMixin:
         return osp.join(vis_out_dir, osp.basename(name)), fps
 
     def _close_rendering(self, complete: bool) -> None:
-        """Commit (``complete``) or delete the rendered video of the call,
-        and log where the rendered frames are."""
+        """Commit (``complete``) or delete the rendered video of the call."""
         if self._video_writer is not None:
             self._video_writer.close(complete)
             self._video_writer = None

@@ -37,29 +37,18 @@ from .video_output import VideoOutputMixin, clear_earlier_outputs
 @INFERENCERS.register_module()
 class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     """mmpose's 2D pose inferencer for video top-down models (TDMI), with
-    the *real* neighbouring frames of the input (a video file, a folder of
-    frames, an image or array, a camera index or stream URL, or an iterable
-    of frames; a single image is a one-frame video, with one warning).
-    :meth:`preprocess` yields one
-    :class:`~tdmi_mmpose.apis.ClipWindow` with person boxes per frame (the
-    call's ``bboxes``, else the mmdet detector's, else with
-    ``det_model='whole_image'`` the whole frame), :meth:`forward` predicts
-    it (:func:`~tdmi_mmpose.apis.predict_clip`) into one
-    :obj:`PoseDataSample` and tracks its people (``track=False`` in the
-    call: no track ids). Outputs are mmpose's, written atomically
-    (:class:`VideoOutputMixin`), with each instance's ``track_id``, drawn in
-    its colour (:class:`~tdmi_mmpose.visualization.TrackPoseVisualizer`).
-    ``docs/inference.md`` describes inputs, boxes and outputs in full.
+    the real neighbouring frames of the input: :meth:`preprocess` yields one
+    :class:`~tdmi_mmpose.apis.ClipWindow` with person boxes per frame,
+    :meth:`forward` predicts and tracks it. Outputs are mmpose's, with each
+    instance's ``track_id``, written atomically (:class:`VideoOutputMixin`).
+    ``docs/inference.md`` describes inputs, boxes and outputs.
 
     Args:
         model (str | dict | Config): A video pose model config.
-        weights (str, optional): Checkpoint; it must fit the model exactly
-            (:func:`~tdmi_mmpose.io.checkpoints.check_state_dict_matches`).
-            Or an ``.onnx`` file exported from this config
-            (``tools/deployment/pytorch2onnx.py``): ONNX Runtime then runs
-            the network, the rest stays as it is
-            (:func:`~tdmi_mmpose.apis.use_onnx_file`).
-            Defaults to ``None`` (random weights, with mmpose's warning).
+        weights (str, optional): Checkpoint (it must fit the model exactly),
+            or an ``.onnx`` file exported from this config
+            (:func:`~tdmi_mmpose.apis.use_onnx_file`). Defaults to ``None``
+            (random weights).
         device (str, optional): Device. Defaults to ``None`` (CUDA if any).
         scope (str, optional): The model's scope. Defaults to ``'mmpose'``.
         det_model (str, optional): mmdet config path, or ``'whole_image'``.
@@ -68,11 +57,10 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
             persons. Defaults to ``None`` (``(0, )``, the COCO person).
         show_progress (bool): Show a progress bar. Defaults to ``False``.
         tracker (dict, optional): Tracker config (``TASK_UTILS``). Defaults
-            to ``dict(type='PoseTracker')`` with the model's OKS ``sigmas``.
-        smoother (dict | str, optional): A keypoint filter applied per track
-            id after tracking (:class:`~tdmi_mmpose.apis.OnlineSmoothing`),
-            e.g. ``dict(type='OneEuroFilter')`` (``TASK_UTILS``). Defaults
-            to ``None`` (off).
+            to ``dict(type='PoseTracker')``.
+        smoother (dict | str, optional): A keypoint filter config applied
+            per track id (:class:`~tdmi_mmpose.apis.OnlineSmoothing`).
+            Defaults to ``None`` (off).
     """
 
     preprocess_kwargs: set = Pose2DInferencer.preprocess_kwargs | {
@@ -149,8 +137,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                     cfg: ConfigType,
                     weights: Optional[str],
                     device: str = 'cpu'):
-        """mmpose's, after giving every component the config's one clip
-        (:func:`~tdmi_mmpose.io.config.apply_clip`)."""
+        """mmpose's, after :func:`~tdmi_mmpose.io.config.apply_clip`."""
         apply_clip(cfg)
         return super()._init_model(cfg,
                                    None if is_onnx_file(weights) else weights,
@@ -169,16 +156,15 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         super()._load_weights_to_model(model, checkpoint, cfg)
 
     def _init_visualizer(self, cfg: Union[Config, ConfigDict]):
-        """The config's visualizer; mmpose's ``PoseLocalVisualizer`` becomes
-        its subclass :class:`TrackPoseVisualizer` (track colours)."""
+        """The config's visualizer, as :class:`TrackPoseVisualizer` for
+        mmpose's ``PoseLocalVisualizer`` (track colours)."""
         if cfg.get('visualizer', {}).get('type') == 'PoseLocalVisualizer':
             cfg.visualizer.type = TrackPoseVisualizer.__name__
         return super()._init_visualizer(cfg)
 
     def _inputs_to_list(self, inputs) -> Iterable:
-        """The input as a stream of frames
-        (:func:`~tdmi_mmpose.io.frames.open_frame_stream`); a video file
-        through mmpose's (its ``video_info``)."""
+        """The input as a stream of frames (a video file through mmpose's,
+        for its ``video_info``)."""
         frames = open_frame_stream(inputs)
         self._video_input = isinstance(frames, mmcv.VideoReader)
         self._live_stream = frames if isinstance(frames, LiveStream) else None
@@ -194,8 +180,9 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                    bbox_image_ids: Union[str, Sequence, None] = None,
                    track: bool = True,
                    **kwargs) -> SizedIterable:
-        """The clips of the stream with their person boxes
-        (:func:`~tdmi_mmpose.apis.iter_clips`), as ``(clip, [key_frame])``.
+        """The clips of the stream with their person boxes (the call's
+        ``bboxes``, else the detector's, else the whole frame), as
+        ``(clip, [key_frame])``.
 
         Args:
             inputs (Iterable): The frames (from :meth:`_inputs_to_list`).
@@ -240,33 +227,30 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         self, clips: Iterable[ClipWindow]
     ) -> Iterator[Tuple[ClipWindow, List[np.ndarray]]]:
         """The clips as ``(clip, [key_frame])``; the rendered video is
-        committed after the last frame, deleted if the call stops before."""
+        committed after the last frame only."""
         complete = False
         try:
             for clip in clips:
-                if not clip.has_temporal_context:
-                    self._warn_single_image()
+                if not (clip.has_temporal_context
+                        or self._warned_single_image):
+                    self._warned_single_image = True
+                    print_log(
+                        'The input has a single frame: the video model sees '
+                        f'that frame as all {len(self.frame_offsets)} frames '
+                        'of its clip, so no temporal context is used. Give a '
+                        'video, a folder of frames or a list of frames for '
+                        'temporal context.',
+                        logger='current',
+                        level=30)
                 yield clip, [clip.key_frame]
             complete = True
         finally:
             self._close_rendering(complete)
 
-    def _warn_single_image(self) -> None:
-        if not self._warned_single_image:
-            self._warned_single_image = True
-            print_log(
-                'The input has a single frame: the video model sees that '
-                f'frame as all {len(self.frame_offsets)} frames of its clip, '
-                'so no temporal context is used. Give a video, a folder of '
-                'frames or a list of frames for temporal context.',
-                logger='current',
-                level=30)
-
     def _detect_persons(self, frame: np.ndarray, bbox_thr: float,
                         nms_thr: float) -> np.ndarray:
-        """Person boxes (N, 5) of one frame from the mmdet detector, chosen
-        as by ``Pose2DInferencer.preprocess_single`` (which is not callable
-        apart from its one-frame pipeline and whole-frame fallback)."""
+        """Person boxes (N, 5) of one frame from the mmdet detector, as
+        ``Pose2DInferencer.preprocess_single`` chooses them."""
         det = self.detector(frame, return_datasamples=True)['predictions'][0]
         pred = det.pred_instances.cpu().numpy()
         keep = np.isin(pred.labels, self.det_cat_ids) & (
@@ -279,10 +263,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     def forward(self,
                 inputs: ClipWindow,
                 pose_based_nms: bool = False) -> List[PoseDataSample]:
-        """Predict one clip (:func:`~tdmi_mmpose.apis.predict_clip`, the
-        persons through mmpose's ``forward``, with its ``pose_based_nms``),
-        track its people (``pred_instances.track_ids``) and, with a
-        smoother, smooth their keypoints (:class:`OnlineSmoothing`).
+        """Predict one clip through mmpose's ``forward``, track its people
+        (``pred_instances.track_ids``) and, with a smoother, smooth them.
 
         Returns:
             list[:obj:`PoseDataSample`]: The frame's prediction.
@@ -313,8 +295,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                   vis_fps: float = 25.0,
                   **kwargs) -> List[np.ndarray]:
         """mmpose's ``visualize`` of one frame; ``vis_out_dir`` may name a
-        video file (see :class:`VideoOutputMixin`), rendered from a frame
-        sequence at ``vis_fps`` frames/s (default 25)."""
+        video file, rendered at ``vis_fps`` (:class:`VideoOutputMixin`)."""
         if vis_out_dir and not self._video_input:
             if osp.splitext(vis_out_dir)[1] and not is_video_file(
                     vis_out_dir) and self._num_input_frames != 1:
@@ -335,8 +316,7 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
                     return_datasamples: bool = False,
                     pred_out_dir: str = '') -> dict:
         """mmpose's results, each instance with its ``track_id`` (if
-        tracked); JSON files written atomically (:class:`VideoOutputMixin`).
-        """
+        tracked)."""
         (pred, ) = preds  # one frame
         instances = split_instances(pred.pred_instances)
         for instance, track_id in zip(instances,

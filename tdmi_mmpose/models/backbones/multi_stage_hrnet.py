@@ -24,74 +24,31 @@ _DEFAULT_INIT_CFG = [
 class MultiStageHRNet(HRNet):
     """HRNet returning the highest-resolution (1/4) feature of all 4 stages.
 
-    The outputs are, for an input of shape (N, 3, H, W):
-
-    - S1: ``transition1[0]`` applied to the output of ``layer1``
-      (the layer1 output itself if ``transition1[0]`` is ``None``),
-    - S2, S3, S4: the highest-resolution branch output of ``stage2``,
-      ``stage3`` and ``stage4``,
-
-    each of shape (N, C, H/4, W/4), C being the first entry of
-    ``num_channels`` of stages 2-4 (48 for HRNet-W48).
-
-    No module is added to :class:`mmpose.models.backbones.HRNet`: parameter
-    and buffer names are those of mmpose's HRNet, so mmpose HRNet checkpoints
-    (plain backbone checkpoints, or whole ``TopdownPoseEstimator``
-    checkpoints whose backbone keys start with ``backbone.``) load unchanged.
-    The lower-resolution branches of stages 2-4 are still computed, since the
-    fusion layers feed them into the highest-resolution branch.
+    S1 is ``transition1[0]`` on the output of ``layer1`` (that output if
+    ``transition1[0]`` is ``None``); S2-S4 are the highest-resolution branch
+    outputs of ``stage2``-``stage4``. No module is added, so parameter names
+    are mmpose HRNet's and its checkpoints load unchanged.
 
     Args:
-        extra (dict): Architecture of the four stages, as for
-            :class:`mmpose.models.backbones.HRNet`. ``stage4`` should set
-            ``multiscale_output=False`` (only its highest-resolution branch
-            is used).
-        in_channels (int): Number of input image channels. Defaults to 3.
+        extra (dict): Architecture of the four stages, as for mmpose's
+            ``HRNet``; ``stage4`` should set ``multiscale_output=False``.
+        in_channels (int): Input image channels. Defaults to 3.
         conv_cfg (dict, optional): Config of convolution layers.
-            Defaults to ``None``.
         norm_cfg (dict): Config of normalization layers.
             Defaults to ``dict(type='BN')``.
-        norm_eval (bool): Keep BN layers in eval mode (frozen running
-            statistics) in training. Forced to ``True`` when ``frozen``.
+        norm_eval (bool): Keep BN layers in eval mode in training (forced
+            with ``frozen``). Defaults to ``False``.
+        with_cp (bool): Checkpointing in the residual blocks.
             Defaults to ``False``.
-        with_cp (bool): Use checkpointing in the residual blocks.
-            Defaults to ``False``.
-        zero_init_residual (bool): Zero-initialise the last norm layer of
-            each residual block (ignored when loading a checkpoint).
-            Defaults to ``False``.
-        frozen_stages (int): Stages to freeze, as for mmpose's HRNet;
-            only used when ``frozen=False``. Defaults to -1.
-        frozen (bool): Freeze the whole backbone: every parameter gets
-            ``requires_grad=False``, BN layers stay in eval mode after
-            ``.train()``, and the forward runs under ``torch.no_grad()``.
-            Defaults to ``True``.
-        init_cfg (dict | list[dict], optional): Initialization config.
-            ``dict(type='Pretrained', checkpoint=PATH, prefix=None)`` loads
-            PATH through mmengine, all or nothing (:meth:`init_weights`): a
-            missing file raises ``FileNotFoundError``, missing, unexpected
-            or mis-shaped keys an ``InputError`` naming them. Without
-            ``prefix``, a checkpoint whose keys start with ``backbone.`` is
-            read as a pose estimator checkpoint and only those keys are
-            used. Defaults to random initialization as in mmpose's HRNet.
-
-    Example:
-        >>> import torch
-        >>> from tdmi_mmpose.models import MultiStageHRNet
-        >>> extra = dict(
-        ...     stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK',
-        ...                 num_blocks=(1, ), num_channels=(8, )),
-        ...     stage2=dict(num_modules=1, num_branches=2, block='BASIC',
-        ...                 num_blocks=(1, 1), num_channels=(8, 16)),
-        ...     stage3=dict(num_modules=1, num_branches=3, block='BASIC',
-        ...                 num_blocks=(1, 1, 1), num_channels=(8, 16, 32)),
-        ...     stage4=dict(num_modules=1, num_branches=4, block='BASIC',
-        ...                 num_blocks=(1, 1, 1, 1),
-        ...                 num_channels=(8, 16, 32, 64),
-        ...                 multiscale_output=False))
-        >>> model = MultiStageHRNet(extra)
-        >>> outs = model(torch.rand(1, 3, 64, 32))
-        >>> [tuple(out.shape) for out in outs]
-        [(1, 8, 16, 8), (1, 8, 16, 8), (1, 8, 16, 8), (1, 8, 16, 8)]
+        zero_init_residual (bool): Zero-init the last norm layer of each
+            residual block. Defaults to ``False``.
+        frozen_stages (int): Stages to freeze, as for mmpose's HRNet.
+            Defaults to -1.
+        frozen (bool): Freeze the whole backbone (no gradients, BN in eval
+            mode, forward under ``torch.no_grad()``). Defaults to ``True``.
+        init_cfg (dict | list[dict], optional): Initialization config. A
+            ``Pretrained`` one must fit exactly (:meth:`init_weights`);
+            without ``prefix``, keys ``backbone.*`` are used if present.
     """
 
     def __init__(self,
@@ -118,7 +75,6 @@ class MultiStageHRNet(HRNet):
             init_cfg=init_cfg)
 
     def _freeze_stages(self):
-        """Freeze the configured stages, or everything when ``frozen``."""
         super()._freeze_stages()
         if self.frozen:
             for param in self.parameters():
@@ -131,10 +87,10 @@ class MultiStageHRNet(HRNet):
         """Forward function.
 
         Args:
-            x (Tensor): Images of shape (N, 3, H, W).
+            x (Tensor): Images, (N, 3, H, W).
 
         Returns:
-            tuple[Tensor]: S1, S2, S3, S4, each of shape (N, C, H/4, W/4).
+            tuple[Tensor]: S1, S2, S3, S4, each (N, C, H/4, W/4).
         """
         if self.frozen:
             with torch.no_grad():
@@ -172,24 +128,15 @@ class MultiStageHRNet(HRNet):
     @staticmethod
     def _apply_transition(transition, y_list: List[Tensor],
                           num_branches: int) -> List[Tensor]:
-        """Map the branch outputs of a stage to the inputs of the next one
-        (same rule as in :meth:`HRNet.forward`)."""
-        x_list = []
-        for i in range(num_branches):
-            if transition[i] is not None:
-                x_list.append(transition[i](y_list[-1]))
-            else:
-                x_list.append(y_list[i])
-        return x_list
+        """The next stage's inputs, as in :meth:`HRNet.forward`."""
+        return [
+            y_list[i] if transition[i] is None else transition[i](y_list[-1])
+            for i in range(num_branches)
+        ]
 
     def init_weights(self):
-        """Initialize the weights.
-
-        With a ``Pretrained`` init config the checkpoint must fit the
-        backbone exactly (:func:`~tdmi_mmpose.io.check_state_dict_matches`,
-        before anything is copied: all or nothing); mmengine's
-        ``PretrainedInit`` then loads it. Without one, as mmpose's HRNet.
-        """
+        """Initialize the weights; a ``Pretrained`` checkpoint is checked
+        to fit exactly before mmengine loads it (all or nothing)."""
         pretrained = next(
             (cfg for cfg in ([self.init_cfg] if isinstance(self.init_cfg, dict)
                              else self.init_cfg or [])
@@ -214,19 +161,14 @@ def check_backbone_checkpoint(backbone: HRNet, checkpoint: str,
 
     Args:
         backbone (HRNet): The backbone.
-        checkpoint (str): A checkpoint path or URL: a plain HRNet one, or a
-            whole pose estimator's (keys ``backbone.*``).
-        prefix (str, optional): Only keys starting with it are the
-            backbone's. ``None``: ``'backbone.'`` when the checkpoint has
-            such keys, else every key.
+        checkpoint (str): A path or URL of an HRNet or pose estimator
+            checkpoint.
+        prefix (str, optional): The backbone's key prefix. ``None``:
+            ``'backbone.'`` when the checkpoint has such keys, else none.
         map_location (str): As for ``torch.load``.
 
     Returns:
         str, optional: The prefix to load with.
-
-    Raises:
-        FileNotFoundError: A local file that does not exist.
-        InputError: An unreachable URL, or a checkpoint that does not fit.
     """
     try:
         state_dict = state_dict_of(

@@ -1,6 +1,4 @@
 # Copyright (c) tdmi_mmpose contributors.
-from typing import Optional, Sequence, Union
-
 import torch
 from mmengine.model import ImgDataPreprocessor, stack_batch
 from mmpose.registry import MODELS
@@ -11,52 +9,14 @@ class VideoPoseDataPreprocessor(ImgDataPreprocessor):
     """Data preprocessor for video pose estimation: batches
     ``(T, 3, H, W)`` samples into ``(B, T, 3, H, W)``.
 
-    For every sample it moves the frames to the model's device, converts
-    BGR to RGB (``bgr_to_rgb``), casts to float, normalises every frame with
-    ``(x - mean) / std`` and stacks the batch. A ``(3, H, W)`` sample is taken
-    as T=1. Samples of different H, W are padded at the bottom/right to the
-    largest size (rounded up to ``pad_size_divisor``) with ``pad_value``; all
-    samples must have the same T. A batch already stacked by
-    ``default_collate`` (``(B, T, 3, H, W)`` or ``(B, 3, H, W)``) works too.
-
-    Each data sample gets ``batch_input_shape`` and ``pad_shape`` in its
-    metainfo, as with mmpose's ``PoseDataPreprocessor``.
-
-    Args:
-        mean (Sequence[float], optional): Per-channel mean, in the channel
-            order after the conversion (RGB with ``bgr_to_rgb``). Defaults to
-            ``None`` (no normalisation).
-        std (Sequence[float], optional): Per-channel std. Defaults to
-            ``None``.
-        pad_size_divisor (int): Padded H, W are multiples of this. Defaults
-            to 1.
-        pad_value (float | int): Padding value. Defaults to 0.
-        bgr_to_rgb (bool): Swap channels BGR -> RGB. Defaults to ``False``.
-        rgb_to_bgr (bool): Swap channels RGB -> BGR. Defaults to ``False``.
-        non_blocking (bool): Non-blocking host-to-device copy. Defaults to
-            ``False``.
-
-    Returns (of :meth:`forward`):
-        dict: ``inputs`` float tensor ``(B, T, 3, H, W)`` on the model's
-        device, ``data_samples`` as given (on the device).
+    Each sample is moved to the model's device, optionally converted BGR ->
+    RGB, cast to float and normalised frame by frame; a ``(3, H, W)`` sample
+    is T=1. Samples of different H, W are padded at the bottom/right as by
+    ``stack_batch``; all samples must have the same T. A batch stacked by
+    ``default_collate`` works too. Each data sample gets
+    ``batch_input_shape`` and ``pad_shape``, as with mmpose's
+    ``PoseDataPreprocessor``. The arguments are ``ImgDataPreprocessor``'s.
     """
-
-    def __init__(self,
-                 mean: Optional[Sequence[Union[float, int]]] = None,
-                 std: Optional[Sequence[Union[float, int]]] = None,
-                 pad_size_divisor: int = 1,
-                 pad_value: Union[float, int] = 0,
-                 bgr_to_rgb: bool = False,
-                 rgb_to_bgr: bool = False,
-                 non_blocking: Optional[bool] = False):
-        super().__init__(
-            mean=mean,
-            std=std,
-            pad_size_divisor=pad_size_divisor,
-            pad_value=pad_value,
-            bgr_to_rgb=bgr_to_rgb,
-            rgb_to_bgr=rgb_to_bgr,
-            non_blocking=non_blocking)
 
     def _as_video(self, frames: torch.Tensor) -> torch.Tensor:
         """One sample as normalised (T, 3, H, W) float frames."""
@@ -79,10 +39,10 @@ class VideoPoseDataPreprocessor(ImgDataPreprocessor):
         """Normalise and batch video inputs.
 
         Args:
-            data (dict): ``inputs``: a list of B tensors ``(T, 3, H, W)``
-                (or ``(3, H, W)``), or one tensor ``(B, T, 3, H, W)`` (or
+            data (dict): ``inputs``: B tensors ``(T, 3, H, W)`` (or
+                ``(3, H, W)``), or one ``(B, T, 3, H, W)`` (or
                 ``(B, 3, H, W)``); ``data_samples`` (optional).
-            training (bool): Unused (no batch augmentation).
+            training (bool): Unused.
 
         Returns:
             dict: ``inputs`` ``(B, T, 3, H, W)`` float, ``data_samples``.

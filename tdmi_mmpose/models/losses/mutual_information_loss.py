@@ -16,13 +16,21 @@ NEGATIVE_MODES = ('all_pairs', 'shuffle')
 SAMPLE_MODES = ('pooled', 'per_location')
 
 
+def _reduce_channels(per_channel: torch.Tensor,
+                     channel_reduction: str) -> torch.Tensor:
+    """Sum or mean over the last dim."""
+    assert channel_reduction in ('sum', 'mean'), channel_reduction
+    if channel_reduction == 'sum':
+        return per_channel.sum(-1)
+    return per_channel.mean(-1)
+
+
 def gaussian_log_likelihood(x: torch.Tensor,
                             mean: torch.Tensor,
                             log_var: torch.Tensor,
                             channel_reduction: str = 'sum') -> torch.Tensor:
-    """Log-density of a diagonal Gaussian, reduced over the last dim.
-
-    log N(x; μ, diag(σ²)) = -1/2 Σ_c [(x_c - μ_c)² / σ_c² + log σ_c² + log 2π]
+    """log N(x; μ, diag(σ²)) = -1/2 Σ_c [(x_c - μ_c)² / σ_c² + log σ_c² +
+    log 2π], reduced over the last dim.
 
     Args:
         x (Tensor): Samples, (..., C).
@@ -36,12 +44,7 @@ def gaussian_log_likelihood(x: torch.Tensor,
     """
     per_channel = -0.5 * (
         (x - mean)**2 * torch.exp(-log_var) + log_var + LOG_2PI)
-    if channel_reduction == 'sum':
-        return per_channel.sum(-1)
-    if channel_reduction == 'mean':
-        return per_channel.mean(-1)
-    raise ValueError(f'channel_reduction must be "sum" or "mean", got '
-                     f'{channel_reduction!r}')
+    return _reduce_channels(per_channel, channel_reduction)
 
 
 def vclub_estimate(mean: torch.Tensor,
@@ -50,18 +53,12 @@ def vclub_estimate(mean: torch.Tensor,
                    negative_mode: str = 'all_pairs',
                    channel_reduction: str = 'sum') -> torch.Tensor:
     """vCLUB estimate of I(u; n) from q(n|u) = N(mean(u), diag(exp(log_var)))
-    evaluated on N paired samples (u_i, n_i).
+    on N paired samples (u_i, n_i).
 
-    I_vCLUB = 1/N Σ_i log q(n_i|u_i) - 1/N Σ_i E_{n ~ p(n)} log q(n|u_i)
-
-    The second term (the product of marginals) is estimated with
-
-    - ``'all_pairs'``: 1/N² Σ_i Σ_j log q(n_j|u_i), all N² pairs including
-      i = j (as in the CLUB paper). Computed in closed form per channel:
-      1/N Σ_j (n_j - μ_i)² = Var_j(n) + (n̄ - μ_i)², so it costs O(N·C).
-    - ``'shuffle'``: log q(n_π(i)|u_i) for a random permutation π.
-
-    With N = 1 both give exactly 0.
+    I_vCLUB = 1/N Σ_i log q(n_i|u_i) - 1/N Σ_i E_{n ~ p(n)} log q(n|u_i);
+    the second term is 1/N² Σ_i Σ_j log q(n_j|u_i) over all pairs
+    (``'all_pairs'``, as in the CLUB paper, in closed form) or
+    log q(n_π(i)|u_i) for a random permutation π (``'shuffle'``).
 
     Args:
         mean (Tensor): μ(u_i), (N, C).
@@ -83,28 +80,18 @@ def vclub_estimate(mean: torch.Tensor,
         per_channel = -0.5 * (
             (n_var +
              (n_mean - mean)**2) * torch.exp(-log_var) + log_var + LOG_2PI)
-        if channel_reduction == 'sum':
-            negative = per_channel.sum(-1)
-        elif channel_reduction == 'mean':
-            negative = per_channel.mean(-1)
-        else:
-            raise ValueError('channel_reduction must be "sum" or "mean", '
-                             f'got {channel_reduction!r}')
-    elif negative_mode == 'shuffle':
+        negative = _reduce_channels(per_channel, channel_reduction)
+    else:
+        assert negative_mode == 'shuffle', negative_mode
         permutation = torch.randperm(n.shape[0], device=n.device)
         negative = gaussian_log_likelihood(n[permutation], mean, log_var,
                                            channel_reduction)
-    else:
-        raise ValueError(f'negative_mode must be one of {NEGATIVE_MODES}, '
-                         f'got {negative_mode!r}')
     return (positive - negative).mean()
 
 
 def pair_overlap(u: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
-    """Mean cosine similarity of paired descriptors, a cheap training
-    diagnostic of the split: 1 when the useful and noisy parts point the
-    same way (the attention vectors coincide), 0 when they use disjoint
-    channels.
+    """Mean cosine similarity of paired descriptors (a diagnostic of the
+    split: 1 for the same direction, 0 for disjoint channels).
 
     Args:
         u (Tensor): (N, C).
@@ -118,10 +105,8 @@ def pair_overlap(u: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
 
 class GaussianVariationalNet(nn.Module):
     """q_θ(n|u): a diagonal Gaussian whose mean and log-variance are two
-    MLPs (C_u -> hidden -> C_n, ReLU between) of u.
-
-    The log-variance is soft-clamped to (-log_var_bound, log_var_bound) by
-    ``bound * tanh(raw / bound)``, which keeps a gradient everywhere.
+    MLPs (C_u -> hidden -> C_n) of u; the log-variance is soft-clamped by
+    ``bound * tanh(raw / bound)``.
 
     Args:
         in_channels (int): Channels of u.
@@ -159,8 +144,8 @@ class GaussianVariationalNet(nn.Module):
 
         Args:
             u (Tensor): (N, in_channels).
-            detach_params (bool): Use detached copies of the parameters, so
-                that gradients reach ``u`` but not θ. Default: False.
+            detach_params (bool): Use detached parameters (gradients reach
+                ``u`` but not θ). Default: False.
 
         Returns:
             tuple[Tensor, Tensor]: mean and log-variance, (N, out_channels).
@@ -176,18 +161,14 @@ class MutualInformationLoss(BaseModule):
     """Minimise I(M_u; M_n) with the vCLUB upper bound, and make
     M_u + M_n reconstruct M_t.
 
-    Returns three losses:
-
-    - ``loss_mi`` = ``loss_weight`` · I_vCLUB(u; n) (see
-      :func:`vclub_estimate`), computed with q_θ's parameters detached: its
-      gradient reaches the features, never θ;
+    - ``loss_mi`` = ``loss_weight`` · I_vCLUB(u; n) with q_θ detached (its
+      gradient reaches the features, never θ);
     - ``loss_mi_q`` = ``q_weight`` · (-1/N Σ_i log q_θ(n_i|u_i)) on detached
       (u, n): it trains q_θ only;
     - ``loss_con`` = ``con_weight`` · mean((M_t - (M_u + M_n))²), left out
       when ``con_weight == 0``.
 
-    Everything is computed in float32 with autocast off, so it is finite
-    under bf16/fp16 autocast.
+    All in float32 with autocast off.
 
     Args:
         in_channels (int): Channels C of M_u and M_n. Default: 48.
@@ -196,33 +177,23 @@ class MutualInformationLoss(BaseModule):
         q_weight (float): Weight of ``loss_mi_q``. Default: 1.0.
         con_weight (float): Weight of ``loss_con``; 0 turns it off.
             Default: 1.0.
-        sample_mode (str): How (u, n) samples are drawn: ``'pooled'`` (the
-            global-average-pooled (B, C) descriptors) or ``'per_location'``
-            (C-vectors at ``num_locations`` random positions out of all
-            B·h·w). Default: ``'pooled'``.
-        num_locations (int): Samples drawn in ``'per_location'`` mode (all
-            positions if there are fewer). Default: 256.
-        negative_mode (str): Product-of-marginals term, ``'all_pairs'`` or
-            ``'shuffle'``, see :func:`vclub_estimate`.
-            Default: ``'all_pairs'``.
-        channel_reduction (str): ``'sum'`` over channels (log-densities in
-            nats) or ``'mean'`` (per channel, which keeps ``loss_mi`` and
-            ``loss_mi_q`` on the scale of the heatmap loss whatever C is; our
-            choice). Default: ``'mean'``.
+        sample_mode (str): ``'pooled'`` (the pooled (B, C) descriptors) or
+            ``'per_location'`` (C-vectors at ``num_locations`` random
+            positions of all B·h·w). Default: ``'pooled'``.
+        num_locations (int): Samples of ``'per_location'``. Default: 256.
+        negative_mode (str): ``'all_pairs'`` or ``'shuffle'``, see
+            :func:`vclub_estimate`. Default: ``'all_pairs'``.
+        channel_reduction (str): ``'sum'`` over channels (nats) or
+            ``'mean'`` (keeps the MI losses on the heatmap loss's scale
+            whatever C is; our choice). Default: ``'mean'``.
         mi_clamp_min (float, optional): Lower clamp of the vCLUB estimate in
-            ``loss_mi``. MI is non-negative: a negative estimate only says
-            that q_θ lags behind the features, and minimising it further
-            rewards features that fool q_θ rather than independent parts
-            (seen as a runaway negative ``loss_mi`` in training). At the
-            clamp the term gives no gradient until q_θ catches up (our
-            choice). ``None`` disables the clamp. Default: 0.0.
+            ``loss_mi``: a negative estimate only says that q_θ lags behind,
+            and minimising it rewards fooling q_θ (our choice). ``None``:
+            no clamp. Default: 0.0.
         log_var_bound (float): Bound of q_θ's |log σ²|. Default: 8.0.
         warmup_iters (int): Ramp the weights of ``loss_mi`` and ``loss_con``
-            linearly from 0 to full over the first ``warmup_iters`` training
-            iterations (mmengine's ``iter`` in the current message hub;
-            full weight outside a training loop), while q_θ trains from the
-            start, so that the model is pushed only once q_θ fits. 0 (no
-            warm-up) is the default.
+            linearly from 0 over the first ``warmup_iters`` training
+            iterations (q_θ trains from the start). Default: 0.
         init_cfg (dict | list[dict], optional): Initialisation config.
             Default: None.
     """
@@ -270,16 +241,8 @@ class MutualInformationLoss(BaseModule):
 
     def sample_pairs(self, useful: torch.Tensor,
                      noisy: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Draw the paired (u, n) samples from M_u and M_n.
-
-        Args:
-            useful (Tensor): M_u, (B, C, h, w).
-            noisy (Tensor): M_n, (B, C, h, w).
-
-        Returns:
-            tuple[Tensor, Tensor]: u and n, (N, C) each; N = B in
-            ``'pooled'`` mode, min(num_locations, B·h·w) otherwise.
-        """
+        """The paired (u, n) samples, (N, C) each, of M_u and M_n
+        (B, C, h, w): N = B pooled, else min(num_locations, B·h·w)."""
         if self.sample_mode == 'pooled':
             return useful.mean(dim=(2, 3)), noisy.mean(dim=(2, 3))
         u = useful.permute(0, 2, 3, 1).flatten(0, 2)
@@ -291,8 +254,7 @@ class MutualInformationLoss(BaseModule):
         return u, n
 
     def warmup_factor(self) -> float:
-        """The weight factor of ``loss_mi`` and ``loss_con`` now: min(1,
-        (iter + 1) / warmup_iters) in training, 1 otherwise."""
+        """min(1, (iter + 1) / warmup_iters) in training, else 1."""
         if self.warmup_iters <= 0:
             return 1.0
         it = MessageHub.get_current_instance().get_info('iter')
@@ -308,10 +270,9 @@ class MutualInformationLoss(BaseModule):
                 and ``noisy`` (M_n), all (B, C, h, w).
 
         Returns:
-            dict[str, Tensor]: scalar ``loss_mi``, ``loss_mi_q`` and (if
-            ``con_weight > 0``) ``loss_con``, float32, and the diagnostic
-            ``mi_overlap`` (see :func:`pair_overlap`; no gradient, and not a
-            loss: mmengine logs it but does not add it to ``loss``).
+            dict[str, Tensor]: scalar ``loss_mi``, ``loss_mi_q``,
+            ``loss_con`` (if ``con_weight > 0``) and the logged diagnostic
+            ``mi_overlap`` (:func:`pair_overlap`).
         """
         for key in ('motion', 'useful', 'noisy'):
             if key not in feats:
@@ -319,15 +280,13 @@ class MutualInformationLoss(BaseModule):
                     f'MutualInformationLoss needs feats[{key!r}] (from '
                     'TemporalDifferenceEncoder + RepresentationDisentangle'
                     'ment with bypass=False); drop the MI loss otherwise')
-        motion, useful, noisy = feats['motion'], feats['useful'], feats[
-            'noisy']
-        for key, feat in (('motion', motion), ('useful', useful), ('noisy',
-                                                                   noisy)):
-            if feat.dim() != 4 or feat.shape[1] != self.in_channels:
+            if feats[key].dim() != 4 or feats[key].shape[1] != \
+                    self.in_channels:
                 raise ValueError(f'feats[{key!r}] must be (B, '
                                  f'{self.in_channels}, h, w), got shape '
-                                 f'{tuple(feat.shape)}')
-
+                                 f'{tuple(feats[key].shape)}')
+        motion, useful, noisy = feats['motion'], feats['useful'], feats[
+            'noisy']
         with torch.autocast(device_type=motion.device.type, enabled=False):
             motion, useful, noisy = motion.float(), useful.float(), \
                 noisy.float()

@@ -13,12 +13,7 @@ MI_GRADIENT_MODES = ('attention', 'all')
 
 
 class ChannelAttentionMLP(nn.Sequential):
-    """C -> hidden -> C MLP with a ReLU between, followed by a sigmoid.
-
-    Args:
-        channels (int): Input and output channels C.
-        hidden_channels (int): Hidden width.
-    """
+    """C -> hidden -> C MLP with a ReLU between, then a sigmoid."""
 
     def __init__(self, channels: int, hidden_channels: int):
         super().__init__(
@@ -35,13 +30,7 @@ class RepresentationDisentanglement(BaseModule):
     F̃ = ``num_aggregation_blocks`` basic blocks on concat[M_u, F_t]
     (2C -> C).
 
-    Reads ``feats['motion']`` (M_t) and ``feats['key_feat']`` (F_t), both
-    (B, C, h, w); returns a new dict with everything from ``feats`` plus
-    ``useful`` (M_u), ``noisy`` (M_n), ``aggregated`` (F̃), all (B, C, h, w),
-    ``out`` (= ``aggregated``) and ``mi_inputs``, the dict of ``motion``,
-    ``useful`` and ``noisy`` that the MI loss reads (see ``mi_gradient``).
-    With ``bypass=True`` there is no ``useful``/``noisy``/``mi_inputs`` and
-    F̃ aggregates M_t directly.
+    With ``bypass=True`` F̃ aggregates M_t directly.
 
     Args:
         in_channels (int): Channels C of M_t and F_t. Default: 48.
@@ -52,15 +41,11 @@ class RepresentationDisentanglement(BaseModule):
         bypass (bool): No disentanglement: aggregate concat[M_t, F_t]
             (paper ablation "w/o RDM"; use it without the MI loss).
             Default: False.
-        mi_gradient (str): Where the MI loss's gradient may go.
-            ``'attention'``: only into the two attention MLPs; ``mi_inputs``
-            is recomputed from a detached M_t (the MI loss then chooses the
-            split, it cannot reshape the motion feature, the TDE or the
-            backbone). ``'all'``: ``mi_inputs`` are M_t, M_u, M_n
-            themselves, so the gradient also reaches M_t and everything
-            before it. Measured in docs/model.md: with ``'all'`` the MI term
-            drives the motion feature towards carrying no information and
-            training degrades. Default: ``'attention'``.
+        mi_gradient (str): Where the MI loss's gradient may go:
+            ``'attention'``, only into the attention MLPs (``mi_inputs`` is
+            recomputed from a detached M_t); ``'all'``, also into M_t and
+            everything before it (training degrades, see docs/model.md).
+            Default: ``'attention'``.
         conv_cfg (dict, optional): Conv config of the basic blocks.
             Default: None.
         norm_cfg (dict): Norm config of the basic blocks.
@@ -97,12 +82,6 @@ class RepresentationDisentanglement(BaseModule):
             conv_cfg=conv_cfg,
             norm_cfg=norm_cfg)
 
-    def _check_input(self, name: str, feat: torch.Tensor) -> None:
-        if feat.dim() != 4 or feat.shape[1] != self.in_channels:
-            raise ValueError(
-                f'feats[{name!r}] must be (B, {self.in_channels}, h, w), got '
-                f'shape {tuple(feat.shape)}')
-
     def split(self,
               motion: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """M_u = σ(MLP_u(GAP(M_t))) ⊙ M_t and M_n = σ(MLP_n(GAP(M_t))) ⊙ M_t.
@@ -122,22 +101,26 @@ class RepresentationDisentanglement(BaseModule):
         """Forward.
 
         Args:
-            feats (dict): Neck dict with ``motion`` and ``key_feat``, both
-                (B, C, h, w) (from :class:`TemporalDifferenceEncoder`).
+            feats (dict): Neck dict with ``motion`` (M_t) and ``key_feat``
+                (F_t), both (B, C, h, w) (:class:`TemporalDifferenceEncoder`).
 
         Returns:
-            dict: ``feats`` plus ``useful``, ``noisy`` and ``mi_inputs``
-            (unless ``bypass``), ``aggregated`` and ``out``, all
-            (B, C, h, w).
+            dict: ``feats`` plus ``aggregated`` (F̃) and ``out`` (= F̃), and
+            unless ``bypass``: ``useful`` (M_u), ``noisy`` (M_n), all
+            (B, C, h, w), and ``mi_inputs`` (the MI loss's dict of
+            ``motion``, ``useful`` and ``noisy``).
         """
         for key in ('motion', 'key_feat'):
             if key not in feats:
                 raise KeyError(f'RepresentationDisentanglement needs '
                                f'feats[{key!r}]; put a '
                                'TemporalDifferenceEncoder neck before it')
+            shape = tuple(feats[key].shape)
+            if len(shape) != 4 or shape[1] != self.in_channels:
+                raise ValueError(
+                    f'feats[{key!r}] must be (B, {self.in_channels}, h, w), '
+                    f'got shape {shape}')
         motion, key_feat = feats['motion'], feats['key_feat']
-        self._check_input('motion', motion)
-        self._check_input('key_feat', key_feat)
         if motion.shape != key_feat.shape:
             raise ValueError(f'motion {tuple(motion.shape)} and key_feat '
                              f'{tuple(key_feat.shape)} must have one shape')

@@ -12,13 +12,9 @@ from mmpose.registry import MODELS
 @MODELS.register_module()
 class StageFeatureAdapter(BaseModule):
     """Project every stage feature to ``out_channels`` (1x1 conv + norm +
-    activation) and resize it (bilinear) to one spatial size, so that the
+    activation) and resize it (bilinear) to one size, so that the
     :class:`TemporalDifferenceEncoder` can sit on any multi-stage backbone
-    (e.g. ResNet-50 with ``out_indices=(0, 1, 2, 3)``: 256/512/1024/2048
-    channels at strides 4/8/16/32).
-
-    Reads ``feats['stage_feats']`` (tuple of (B, T, C_j, h_j, w_j)) and
-    returns a new dict whose ``stage_feats`` are (B, T, out_channels, H, W).
+    (e.g. ResNet-50).
 
     Args:
         in_channels (Sequence[int]): Channels C_j of each stage, in order.

@@ -7,8 +7,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 from mmpose.registry import MODELS
 
-from ..utils import (DCN_BACKENDS, DeformConvV2, make_basic_block,
-                     make_basic_blocks)
+from ..utils import DeformConvV2, make_basic_block, make_basic_blocks
 
 
 def temporal_differences(x: torch.Tensor) -> torch.Tensor:
@@ -29,16 +28,12 @@ def temporal_differences(x: torch.Tensor) -> torch.Tensor:
 
 
 def _check_arguments(
-        in_channels: int, num_frames: int,
-        num_blocks: Union[int, Sequence[int]], stages: Sequence[int],
-        use_dcn: bool, deform_groups: int,
-        dcn_backend: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
-    """Check :class:`TemporalDifferenceEncoder`'s arguments.
-
-    Returns:
-        tuple: ``stages`` and ``num_blocks`` (one entry per stage) as
-        tuples of int.
-    """
+    num_frames: int, num_blocks: Union[int, Sequence[int]],
+    stages: Sequence[int]
+) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+    """Check :class:`TemporalDifferenceEncoder`'s arguments (the DCN checks
+    its own); returns ``stages`` and ``num_blocks`` (one per stage index)
+    as int tuples."""
     stages = tuple(int(s) for s in stages)
     if not 1 <= len(stages) <= 4:
         raise ValueError(f'use 1 to 4 stages, got stages={stages}')
@@ -54,12 +49,6 @@ def _check_arguments(
     if len(num_blocks) <= max(stages):
         raise ValueError(f'num_blocks={num_blocks} has no entry for '
                          f'stage {max(stages)}')
-    if use_dcn and in_channels % deform_groups:
-        raise ValueError(f'in_channels ({in_channels}) must be divisible '
-                         f'by deform_groups ({deform_groups})')
-    if dcn_backend not in DCN_BACKENDS:
-        raise ValueError(f'dcn_backend must be one of {DCN_BACKENDS}, '
-                         f'got {dcn_backend!r}')
     return stages, num_blocks
 
 
@@ -79,26 +68,19 @@ class TemporalDifferenceEncoder(BaseModule):
     3. the incremental cascade M^1 = B_1(DCN^1), M^j = B_j(M^{j-1} + DCN^j),
        each B_j one basic block; M_t is the last M^j.
 
-    The offset/mask conv is zero-initialised (standard DCN v2 practice): at
-    the start of training every DCN samples the regular 3x3 grid with mask
-    0.5, i.e. it behaves as a plain conv scaled by 0.5.
-
-    Reads ``feats['stage_feats']`` (tuple of (B, T, C, h, w)) and
-    ``feats['key_frame_index']``; returns a new dict with everything from
-    ``feats`` plus ``motion`` (M_t, (B, C, h, w)), ``key_feat`` (the key
-    frame's last-stage feature, (B, C, h, w)) and ``out`` (= ``motion``).
+    The offset/mask conv is zero-initialised (DCN v2 practice: a plain conv
+    scaled by 0.5 at the start).
 
     Args:
         in_channels (int): Channels C of every stage feature. Default: 48.
-        num_frames (int): Frames T per sample (2δ+1). The first difference
-            block has (T-1)·C input channels, so T is fixed at construction;
-            inputs with another T are an error. Default: 5.
+        num_frames (int): Frames T per sample (2δ+1), fixed at
+            construction. Default: 5.
         num_blocks (int | Sequence[int]): Basic blocks of each stage's
-            difference encoder, indexed by stage index (an int applies to
-            all stages). Default: (3, 3, 3, 2).
-        stages (Sequence[int]): Indices into ``stage_feats`` of the stages
-            used, 1 to 4 of them, cascaded in increasing order (paper
-            ablation "number of stages"). Default: (0, 1, 2, 3).
+            difference encoder, by stage index (an int: all stages).
+            Default: (3, 3, 3, 2).
+        stages (Sequence[int]): Indices into ``stage_feats`` of the 1 to 4
+            stages used, cascaded in increasing order (paper ablation
+            "number of stages"). Default: (0, 1, 2, 3).
         use_dcn (bool): DCN v2 on D^j; False uses a plain 3x3 conv and no
             offset branch (paper ablation "w/o DCN"). Default: True.
         cascade (bool): Incremental cascade; False sums the per-stage
@@ -109,8 +91,7 @@ class TemporalDifferenceEncoder(BaseModule):
         dcn_backend (str): ``'auto'``, ``'mmcv'`` or ``'torchvision'``, see
             :class:`DeformConvV2`. Default: ``'auto'``.
         key_stage (int): Index into ``stage_feats`` of the key-frame feature
-            used for the offsets and returned as ``key_feat``. Default: -1
-            (the last stage, F_t^4).
+            F_t (offsets, ``key_feat``). Default: -1 (F_t^4).
         offset_dilation (int): Dilation (and padding) of the 3x3 offset/mask
             conv. Default: 3.
         conv_cfg (dict, optional): Conv config of the basic blocks.
@@ -136,9 +117,7 @@ class TemporalDifferenceEncoder(BaseModule):
                  norm_cfg: dict = dict(type='BN'),
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(init_cfg=init_cfg)
-        stages, num_blocks = _check_arguments(in_channels, num_frames,
-                                              num_blocks, stages, use_dcn,
-                                              deform_groups, dcn_backend)
+        stages, num_blocks = _check_arguments(num_frames, num_blocks, stages)
 
         self.in_channels = in_channels
         self.num_frames = num_frames
@@ -148,7 +127,6 @@ class TemporalDifferenceEncoder(BaseModule):
         self.cascade = cascade
         self.deform_groups = deform_groups
         self.key_stage = key_stage
-
         C = in_channels
         block_kwargs = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg)
         self.difference_encoders = nn.ModuleList([
@@ -192,7 +170,7 @@ class TemporalDifferenceEncoder(BaseModule):
 
     def init_weights(self) -> None:
         """Apply ``init_cfg``, then zero the offset/mask convs again unless
-        the weights come from a checkpoint (``type='Pretrained'``)."""
+        ``type='Pretrained'``."""
         super().init_weights()
         cfgs = self.init_cfg if isinstance(self.init_cfg,
                                            list) else [self.init_cfg]
@@ -204,8 +182,7 @@ class TemporalDifferenceEncoder(BaseModule):
 
     def _check_inputs(self, stage_feats: Sequence[torch.Tensor],
                       key_frame_index: int) -> None:
-        """The stage features fit how the TDE was built (assertions: a
-        mismatch is a config whose parts do not fit together)."""
+        """The stage features fit how the TDE was built."""
         used = self.stages + (self.key_stage, )
         assert all(-len(stage_feats) <= s < len(stage_feats) for s in used), (
             f'stage indices {used} are out of range for {len(stage_feats)} '
@@ -238,14 +215,13 @@ class TemporalDifferenceEncoder(BaseModule):
                 (B, T, C, h, w), time order) and ``key_frame_index`` (int).
 
         Returns:
-            dict: ``feats`` plus ``motion`` (B, C, h, w), ``key_feat``
-            (B, C, h, w) and ``out`` (= ``motion``).
+            dict: ``feats`` plus ``motion`` (M_t), ``key_feat`` (F_t) and
+            ``out`` (= M_t), all (B, C, h, w).
         """
         stage_feats = feats['stage_feats']
         key_frame_index = int(feats['key_frame_index'])
         self._check_inputs(stage_feats, key_frame_index)
         key_feat = stage_feats[self.key_stage][:, key_frame_index]
-
         stage_outputs = []
         for i, s in enumerate(self.stages):
             diff_feat = self.difference_encoders[i](
@@ -259,7 +235,6 @@ class TemporalDifferenceEncoder(BaseModule):
                 stage_outputs.append(self.dcns[i](diff_feat, offset, mask))
             else:
                 stage_outputs.append(self.convs[i](diff_feat))
-
         if self.cascade:
             motion = self.fusion_blocks[0](stage_outputs[0])
             for block, stage_out in zip(self.fusion_blocks[1:],
@@ -267,7 +242,6 @@ class TemporalDifferenceEncoder(BaseModule):
                 motion = block(motion + stage_out)
         else:
             motion = self.fusion_blocks[0](torch.stack(stage_outputs).sum(0))
-
         outputs = dict(feats)
         outputs.update(motion=motion, key_feat=key_feat, out=motion)
         return outputs

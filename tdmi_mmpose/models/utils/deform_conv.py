@@ -1,13 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Modulated deformable convolution (DCN v2) with an mmcv or a torchvision
-backend.
-
-Both backends take the same offset layout, which we checked numerically
-(``tests/test_models/test_utils``): for deformable group ``g`` and kernel
-point ``k`` (row-major over the kernel), channel ``2 * (g * K + k)`` of the
-offset is the vertical (dy) and ``2 * (g * K + k) + 1`` the horizontal (dx)
-displacement, and mask channel ``g * K + k`` modulates that sample. So no
-conversion is needed and the two give the same numbers.
+backend; both take the same offset layout (checked in
+``tests/test_models/test_utils``): offset channels ``2 * (g * K + k)`` and
+``+ 1`` are (dy, dx) of group ``g``, kernel point ``k``; mask ``g * K + k``.
 """
 import math
 from typing import Dict, Tuple, Union
@@ -30,15 +25,7 @@ _MMCV_DEVICE_SUPPORT: Dict[str, bool] = {}
 
 def mmcv_dcn_available(device: Union[str, torch.device]) -> bool:
     """Whether mmcv's compiled ``modulated_deform_conv2d`` runs (forward and
-    backward) on ``device``'s type. Probed once per device type with a tiny
-    input and cached.
-
-    Args:
-        device (str | torch.device): The device to check.
-
-    Returns:
-        bool: True if mmcv can be used on that device type.
-    """
+    backward) on ``device``'s type (probed once per type)."""
     device = torch.device(device)
     if mmcv_deform_conv2d is None:
         return False
@@ -62,11 +49,9 @@ def mmcv_dcn_available(device: Union[str, torch.device]) -> bool:
 
 
 def _compute_dtype(x: torch.Tensor) -> Tuple[torch.dtype, bool]:
-    """The dtype both kernels are run in, and whether autocast is on.
-
-    Neither kernel supports bfloat16 (nor float16 on CPU), and under autocast
-    the inputs may have mixed dtypes, so those cases run in float32.
-    """
+    """The dtype both kernels run in (float32 under autocast and for
+    dtypes they lack: bfloat16, float16 on CPU), and whether autocast is
+    on."""
     autocast_on = torch.is_autocast_enabled(x.device.type)
     supported = (torch.float32, torch.float64)
     if x.device.type == 'cuda':
@@ -78,14 +63,8 @@ def _compute_dtype(x: torch.Tensor) -> Tuple[torch.dtype, bool]:
 
 class DeformConvV2(nn.Module):
     """Modulated deformable convolution (DCN v2) whose offsets and masks are
-    given by the caller.
-
-    Parameters are stored as in ``mmcv.ops.ModulatedDeformConv2d``
-    (``weight`` of shape (C_out, C_in // groups, k, k) and ``bias``), so
-    state dicts are interchangeable. The computation uses
-    ``mmcv.ops.modulated_deform_conv2d`` or
-    ``torchvision.ops.deform_conv2d(mask=...)``; both take the same offset
-    layout (see the module docstring).
+    given by the caller; parameters as in ``mmcv.ops.ModulatedDeformConv2d``
+    (state dicts are interchangeable).
 
     Args:
         in_channels (int): Input channels.
@@ -159,8 +138,7 @@ class DeformConvV2(nn.Module):
         return self.deform_groups * self.num_kernel_points
 
     def reset_parameters(self) -> None:
-        """Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) weights and zero bias,
-        the initialisation of ``mmcv.ops.ModulatedDeformConv2d``."""
+        """The initialisation of ``mmcv.ops.ModulatedDeformConv2d``."""
         fan_in = self.in_channels * self.num_kernel_points
         bound = 1. / math.sqrt(fan_in)
         nn.init.uniform_(self.weight, -bound, bound)
@@ -168,14 +146,8 @@ class DeformConvV2(nn.Module):
             nn.init.zeros_(self.bias)
 
     def resolve_backend(self, device: Union[str, torch.device]) -> str:
-        """The backend used for inputs on ``device``.
-
-        Args:
-            device (str | torch.device): The input's device.
-
-        Returns:
-            str: ``'mmcv'`` or ``'torchvision'``.
-        """
+        """The backend (``'mmcv'`` or ``'torchvision'``) for inputs on
+        ``device``."""
         if self.backend == 'torchvision':
             return 'torchvision'
         if mmcv_dcn_available(device):

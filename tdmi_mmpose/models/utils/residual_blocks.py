@@ -14,7 +14,7 @@ def make_basic_blocks(in_channels: int,
                       conv_cfg: Optional[dict] = None,
                       norm_cfg: dict = dict(type='BN')) -> nn.Sequential:
     """A stack of ``num_blocks`` basic blocks; the first one projects
-    ``in_channels`` to ``out_channels``, the others keep ``out_channels``.
+    ``in_channels`` to ``out_channels``.
 
     Args:
         in_channels (int): Input channels of the first block.
@@ -25,9 +25,7 @@ def make_basic_blocks(in_channels: int,
 
     Returns:
         nn.Sequential: (N, in_channels, h, w) -> (N, out_channels, h, w),
-        the blocks of mmpose's ``ResLayer`` (parameter names ``0.conv1.*``,
-        ``0.downsample.0.*``, ...) in a plain ``nn.Sequential``, which,
-        unlike ``ResLayer``, can be sliced.
+        the blocks of mmpose's ``ResLayer`` (which cannot be sliced).
     """
     if num_blocks < 1:
         raise ValueError(f'num_blocks must be >= 1, got {num_blocks}')
@@ -44,17 +42,6 @@ def make_basic_block(in_channels: int,
                      out_channels: int,
                      conv_cfg: Optional[dict] = None,
                      norm_cfg: dict = dict(type='BN')) -> BasicBlock:
-    """One mmpose ``BasicBlock`` (two 3x3 convs, stride 1); a projection
-    shortcut is added when ``in_channels != out_channels``.
-
-    Args:
-        in_channels (int): Input channels.
-        out_channels (int): Output channels.
-        conv_cfg (dict, optional): Conv layer config. Default: None.
-        norm_cfg (dict): Norm layer config. Default: ``dict(type='BN')``.
-
-    Returns:
-        BasicBlock: (N, in_channels, h, w) -> (N, out_channels, h, w).
-    """
+    """One block of :func:`make_basic_blocks`."""
     return make_basic_blocks(in_channels, out_channels, 1, conv_cfg,
                              norm_cfg)[0]
