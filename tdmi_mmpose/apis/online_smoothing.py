@@ -26,13 +26,13 @@ def build_smoother(
         return smoother
     cfg = dict(type=smoother) if isinstance(smoother, str) else dict(smoother)
     with DefaultScope.overwrite_default_scope('mmpose'):
-        if isinstance(cfg.get('type'), str) and \
-                TASK_UTILS.get(cfg['type']) is None:
-            raise InputError(f'smoother {cfg["type"]!r}: no such keypoint '
-                             f'filter ({FILTER_CHOICES}).')
-        built = TASK_UTILS.build(cfg)
+        unknown = isinstance(cfg.get('type'), str) and \
+            TASK_UTILS.get(cfg['type']) is None
+        built = None if unknown else TASK_UTILS.build(cfg)
     if not isinstance(built, TrackFilter):
         raise InputError(
+            f'smoother {cfg["type"]!r}: no such keypoint filter '
+            f'({FILTER_CHOICES}).' if unknown else
             f'smoother={smoother!r} builds a {type(built).__name__}, not a '
             f'keypoint filter ({FILTER_CHOICES}).')
     return built

@@ -35,9 +35,11 @@ positive_float = _number_type(float, lambda v: math.isfinite(v) and v > 0,
 #: An HRNet input side: a positive multiple of 32 (its largest stride).
 hrnet_input_side = _number_type(int, lambda v: v >= 32 and v % 32 == 0,
                                 'a multiple of 32 (HRNet\'s largest stride)')
-#: A video frame rate: > 0 and at most 10000 (OpenCV's mp4v writer does
+#: The largest frame rate of a rendered video (OpenCV's mp4v writer does
 #: not open beyond about 1e4 frames/s).
-frame_rate = _number_type(float, lambda v: 0 < v <= 1e4,
+MAX_FRAME_RATE = 1e4
+#: A video frame rate in (0, :data:`MAX_FRAME_RATE`].
+frame_rate = _number_type(float, lambda v: 0 < v <= MAX_FRAME_RATE,
                           'a frame rate in (0, 10000]')
 #: A finite number >= 0 (a speed).
 non_negative_float = _number_type(

@@ -17,6 +17,7 @@ from mmpose.structures import PoseDataSample, split_instances
 
 from ...io.checkpoints import (check_checkpoint_file, check_state_dict_matches,
                                is_onnx_file)
+from ...io.cli_args import MAX_FRAME_RATE
 from ...io.config import apply_clip
 from ...utils.errors import InputError
 from ...io.inferencer_args import (WHOLE_IMAGE_DETECTORS, check_detector,
@@ -202,23 +203,24 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         elif self.detector is not None:
             detect = partial(
                 self._detect_persons, bbox_thr=bbox_thr, nms_thr=nms_thr)
-        elif not self.whole_image_boxes:
+        no_boxes = box_source is None and detect is None and \
+            not self.whole_image_boxes
+        if no_boxes or (self.smoothing is not None and not track):
             raise ValueError(
                 'No person boxes: pass det_model= and det_weights= (an mmdet '
                 'config and checkpoint) to the inferencer, or bboxes= to the '
                 'call (one (N, 4) x1, y1, x2, y2 array per frame, or a '
                 'COCO-style detection JSON file, with bbox_image_ids= if its '
                 'entries are keyed by image_id), or det_model="whole_image" '
-                'to use each whole frame as one box.')
+                'to use each whole frame as one box.' if no_boxes else
+                'track=False with a smoother: smoothing filters each track '
+                'id, so it needs them.')
         self._track_call = bool(track)
         self.tracker.reset()
         length = len(inputs) if hasattr(inputs, '__len__') else None
         self._start_outputs(length)
         clips = iter_clips(inputs, self.frame_offsets, box_source, detect)
         if self.smoothing is not None:
-            if not track:
-                raise ValueError('track=False with a smoother: smoothing '
-                                 'filters each track id, so it needs them.')
             self.smoothing.reset()
             clips = self.smoothing.lookahead(clips)
         return SizedIterable(self._frames(clips), length)
@@ -297,14 +299,15 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         """mmpose's ``visualize`` of one frame; ``vis_out_dir`` may name a
         video file, rendered at ``vis_fps`` (:class:`VideoOutputMixin`)."""
         if vis_out_dir and not self._video_input:
-            if osp.splitext(vis_out_dir)[1] and not is_video_file(
-                    vis_out_dir) and self._num_input_frames != 1:
+            image_name = osp.splitext(vis_out_dir)[1] and not is_video_file(
+                vis_out_dir) and self._num_input_frames != 1
+            if image_name or not 0 < vis_fps <= MAX_FRAME_RATE:
                 raise ValueError(
                     f'vis_out_dir={vis_out_dir!r} is an image file name, but '
                     'the input has several frames; give a folder (one image '
-                    'per frame) or a video file name such as poses.mp4.')
-            if vis_fps <= 0:
-                raise ValueError(f'vis_fps must be positive, got {vis_fps}.')
+                    'per frame) or a video file name such as poses.mp4.'
+                    if image_name else f'vis_fps must be in (0, '
+                    f'{MAX_FRAME_RATE:g}], got {vis_fps}.')
             self._vis_fps = float(vis_fps)
         return super().visualize(
             inputs, preds, vis_out_dir=vis_out_dir, **kwargs)

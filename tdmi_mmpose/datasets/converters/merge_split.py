@@ -62,14 +62,14 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
     """
     check_output_file(out_file)
     files = json_files_of([inputs] if isinstance(inputs, str) else inputs)
-    if osp.realpath(out_file) in map(osp.realpath, files):
-        raise InputError(f'{out_file}: the output file is one of the inputs '
-                         '(it would be overwritten); write it elsewhere.')
     folders = [osp.realpath(p) for p in
                ([inputs] if isinstance(inputs, str) else inputs)
                if osp.isdir(p)]
-    if osp.dirname(osp.realpath(out_file)) in folders:
+    is_input = osp.realpath(out_file) in map(osp.realpath, files)
+    if is_input or osp.dirname(osp.realpath(out_file)) in folders:
         raise InputError(
+            f'{out_file}: the output file is one of the inputs (it would be '
+            'overwritten); write it elsewhere.' if is_input else
             f'{out_file}: the output file would lie in an input folder, '
             'beside the files it merges (a dataset or a later merge of that '
             'folder would read every video twice); write it elsewhere.')
