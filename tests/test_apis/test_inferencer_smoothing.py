@@ -108,7 +108,7 @@ def test_bad_smoother_arguments_are_clear_errors(smoothed_inferencer,
     with pytest.raises(InputError, match='builds a PoseTracker'):
         MMPoseVideoInferencer(
             pose2d=tiny_cfg_file, device='cpu', smoother='PoseTracker')
-    with pytest.raises(KeyError, match='NoSuchFilter'):
+    with pytest.raises(InputError, match="'NoSuchFilter': no such keypoint"):
         MMPoseVideoInferencer(
             pose2d=tiny_cfg_file, device='cpu', smoother='NoSuchFilter')
     assert isinstance(
