@@ -244,6 +244,19 @@ def test_points_in_polygon_matches_shapely():
         assert points_in_polygon(points, polygon).tolist() == expected
 
 
+def test_points_in_an_l_shaped_region():
+    """Hand-worked cases, independent of shapely: an L-shaped region
+    (the 4 x 4 square without its top-right 2 x 2 quarter); points on the
+    boundary are outside, as in poseval's and the kit's ``contains``."""
+    region = np.array([[0, 0], [4, 0], [4, 2], [2, 2], [2, 4], [0, 4]],
+                      np.float64)
+    points = np.array([[1, 1], [3, 1], [1, 3], [3, 3], [5, 1], [2, 1],
+                       [0, 2], [4, 1], [3, 2], [2, 3], [-1, -1]], np.float64)
+    inside = [True, True, True, False, False, True, False, False, False,
+              False, False]
+    assert points_in_polygon(points, region).tolist() == inside
+
+
 # ---------------------------------------------------------------------------
 # Quirks, each alone, through the whole evaluation
 # ---------------------------------------------------------------------------
