@@ -8,14 +8,18 @@ from ..utils.errors import InputError
 from .json_files import OVERWRITE_FLAG
 
 
-def make_output_folder(path: str) -> None:
-    """Create the output folder ``path`` (with its parents) if missing.
+def make_output_folder(path: str, create: bool = True) -> None:
+    """Create the output folder ``path`` (with its parents) if missing, or
+    with ``create=False`` only check that no file stands in its way.
 
     Raises:
         InputError: ``path``, or a folder above it, is a file.
     """
     try:
-        os.makedirs(path, exist_ok=True)
+        if create:
+            os.makedirs(path, exist_ok=True)
+        elif osp.exists(path) and not osp.isdir(path):
+            raise FileExistsError(path)
     except (FileExistsError, NotADirectoryError):
         raise InputError(f'{path}: output folder is a file (or a file is '
                          'in its path).') from None

@@ -460,7 +460,8 @@ def test_converter_output_folder_that_is_a_file(tmp_path, pt):
     path = pt.write_json(tmp_path / 'in/000001_mpii.json', pt.pt17_video())
     with pytest.raises(InputError) as e:
         pt17.convert_posetrack17(path, path, progress=False)
-    assert str(e.value) == f'{path}: output folder is a file.'
+    assert str(e.value) == (f'{path}: output folder is a file (or a file '
+                            'is in its path).')
     assert json.loads(open(path).read()) == pt.pt17_video()
 
 

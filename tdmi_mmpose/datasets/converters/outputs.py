@@ -8,6 +8,7 @@ import tempfile
 from typing import Dict, List
 
 from ...io import OVERWRITE_FLAG, InputError, check_no_earlier_run
+from ...io.output_folders import make_output_folder
 from ...utils.atomic import atomic_folder, check_output_file
 
 
@@ -42,8 +43,7 @@ def write_json_files(files: Dict[str, object], out_dir: str,
     Returns:
         list[str]: The written paths, in the order of ``files``.
     """
-    if osp.exists(out_dir) and not osp.isdir(out_dir):
-        raise InputError(f'{out_dir}: output folder is a file.')
+    make_output_folder(out_dir, create=False)
     finals = [osp.join(out_dir, name) for name in files]
     for path in finals:
         check_output_file(path)
