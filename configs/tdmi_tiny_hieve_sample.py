@@ -17,13 +17,7 @@ metainfo = dict(from_file='{{fileDirname}}/_base_/datasets/hieve.py')
 
 train_cfg = dict(max_epochs=20, val_interval=10)
 param_scheduler = [
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=20,
-        by_epoch=True,
-        milestones=[15],
-        gamma=0.1),
+    dict(_base_.param_scheduler[0], end=20, milestones=[15])
 ]
 model = dict(head=dict(out_channels=14))
 train_dataloader = dict(

@@ -34,13 +34,7 @@ test_evaluator = val_evaluator
 max_epochs = 8
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=max_epochs,
-        by_epoch=True,
-        milestones=[7],
-        gamma=0.1),
+    dict(_base_.param_scheduler[0], end=max_epochs, milestones=[max_epochs - 1])
 ]
 
 model = dict(

@@ -32,11 +32,5 @@ test_evaluator = val_evaluator
 max_epochs = 6
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=max_epochs,
-        by_epoch=True,
-        milestones=[5],
-        gamma=0.1),
+    dict(_base_.param_scheduler[0], end=max_epochs, milestones=[max_epochs - 1])
 ]

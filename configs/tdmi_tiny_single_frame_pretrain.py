@@ -33,11 +33,5 @@ model = dict(neck=None, mi_loss=None)
 max_epochs = 12
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=max_epochs,
-        by_epoch=True,
-        milestones=[10],
-        gamma=0.1),
+    dict(_base_.param_scheduler[0], end=max_epochs, milestones=[10])
 ]
