@@ -10,25 +10,25 @@ from .joints import NUM_JOINTS, TABLE_GROUPS
 
 def compute_rpc(scores: np.ndarray, labels: np.ndarray,
                 num_gt: float) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Precision and recall after each prediction (``scores`` (N, ),
-    ``labels`` (N, ), 1 for a hit; ``num_gt`` GT joints) ranked as poseval
-    (reversed ``argsort``); ``num_gt = 0`` gives NaN or inf recall.
+    """Precision and recall after each prediction ranked as poseval.
+
+    Args:
+        scores (np.ndarray): Prediction scores, shape (N, ).
+        labels (np.ndarray): 1 for a hit, shape (N, ).
+        num_gt (float): GT joints (0 gives NaN or inf recall).
 
     Returns:
-        tuple:
-        - precision (np.ndarray): shape (N, ).
-        - recall (np.ndarray): shape (N, ).
-        - order (np.ndarray): The ranking (indices into ``scores``), (N, ).
+        tuple: ``precision``, ``recall`` (N, ) and the ranking ``order``
+        (N, ) (poseval's reversed ``argsort``).
     """
     scores = np.asarray(scores, dtype=np.float64)
     assert np.isfinite(scores).all(), 'AP ranking: non-finite scores'
-    labels = np.asarray(labels)
     order = scores.argsort()[::-1]
-    true_positives = np.cumsum(labels[order] == 1)
+    true_positives = np.cumsum(np.asarray(labels)[order] == 1)
     with np.errstate(divide='ignore', invalid='ignore'):
         recall = true_positives / np.float64(num_gt)
     precision = true_positives / np.arange(1, len(scores) + 1)
-    return precision.astype(np.float64), recall.astype(np.float64), order
+    return precision, recall, order
 
 
 def voc_ap(recall: np.ndarray, precision: np.ndarray) -> float:
@@ -52,7 +52,7 @@ def compute_ap_metrics(
         scores: Sequence[np.ndarray], labels: Sequence[np.ndarray],
         num_gt: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """AP, precision and recall in percent of each joint's pooled
-    ``scores`` and ``labels`` and its ``num_gt``.
+    ``scores``, ``labels`` and ``num_gt``.
 
     Returns:
         tuple: ``ap``, ``precision``, ``recall`` (J + 1, ): the joints, then
@@ -60,18 +60,13 @@ def compute_ap_metrics(
         one without GT NaN AP and recall.
     """
     num_joints = len(scores)
-    ap = np.zeros(num_joints + 1)
-    precision = np.zeros(num_joints + 1)
-    recall = np.zeros(num_joints + 1)
+    ap, precision, recall = np.zeros((3, num_joints + 1))
     for j in range(num_joints):
-        joint_scores = np.asarray(scores[j], dtype=np.float64)
-        if len(joint_scores) == 0:
-            continue
-        prec, rec, _ = compute_rpc(joint_scores, np.asarray(labels[j]),
-                                   num_gt[j])
-        ap[j] = voc_ap(rec, prec) * 100
-        precision[j] = prec[-1] * 100
-        recall[j] = rec[-1] * 100
+        if len(scores[j]):
+            prec, rec, _ = compute_rpc(scores[j], labels[j], num_gt[j])
+            ap[j] = voc_ap(rec, prec) * 100
+            precision[j] = prec[-1] * 100
+            recall[j] = rec[-1] * 100
     for values in (ap, precision, recall):
         values[num_joints] = nanless_mean(values[:num_joints])
     return ap, precision, recall
@@ -80,7 +75,6 @@ def compute_ap_metrics(
 def summarize_table(ap: np.ndarray) -> 'OrderedDict[str, float]':
     """poseval's table ``{Head .. Ankle, Total: value}`` of per-joint values
     and their total (16, ); a group is NaN if any of its joints is."""
-    ap = np.asarray(ap, dtype=np.float64)
     table = OrderedDict((name, float(ap[list(joints)].mean()))
                         for name, joints in TABLE_GROUPS.items())
     table['Total'] = float(ap[NUM_JOINTS])

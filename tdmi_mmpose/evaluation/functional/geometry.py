@@ -18,9 +18,8 @@ def head_size(bbox_head: Sequence[float]) -> float:
 
 def pair_distance(gt_point: np.ndarray, pred_point: np.ndarray,
                   head_size: float) -> float:
-    """``||gt_point - pred_point|| / head_size`` of two points (2, ) with
-    poseval's and the kit's own expression (``np.linalg.norm``, which can
-    differ from ``sqrt(dx * dx + dy * dy)`` in the last bit)."""
+    """``||gt_point - pred_point|| / head_size`` of two points (2, ) by
+    poseval's and the kit's ``np.linalg.norm`` (bit-identical)."""
     return np.linalg.norm(np.subtract(gt_point,
                                       pred_point)) / np.float64(head_size)
 
@@ -30,8 +29,7 @@ def normalized_distances(gt_points: np.ndarray, pred_points: np.ndarray,
     """``||gt - pred|| / head_size`` (G, P, J) of GT joints (G, J, 2) to
     predicted ones (P, J, 2), head sizes (G, ); within an ulp of
     :func:`pair_distance`."""
-    diff = np.asarray(gt_points, np.float64)[:, None] - np.asarray(
-        pred_points, np.float64)[None]
+    diff = gt_points[:, None] - pred_points[None]
     with np.errstate(divide='ignore', invalid='ignore'):
         return np.sqrt(diff[..., 0] * diff[..., 0] +
                        diff[..., 1] * diff[..., 1]) / np.asarray(
@@ -50,9 +48,8 @@ def pckh_hits(pred_points: np.ndarray,
     near ``thr`` by :func:`pair_distance`."""
     pred_points = np.asarray(pred_points, dtype=np.float64)
     gt_points = np.asarray(gt_points, dtype=np.float64)
-    both = (
-        np.asarray(pred_present, dtype=bool)[:, None, :]
-        & np.asarray(gt_present, dtype=bool)[None, :, :])
+    both = (np.asarray(pred_present, bool)[:, None]
+            & np.asarray(gt_present, bool)[None])
     dist = normalized_distances(gt_points, pred_points,
                                 head_sizes).transpose(1, 0, 2)
     hits = both & (dist <= thr)
@@ -64,10 +61,9 @@ def pckh_hits(pred_points: np.ndarray,
 
 
 def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    """Which points (N, 2) lie strictly inside a polygon (M, 2), as
-    shapely's ``Polygon(polygon).contains`` (poseval's and the kit's test);
-    fewer than three vertices contain nothing. Returns (N, ) bool."""
-    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    """Which points (N, 2) lie strictly inside a polygon (M, 2) (shapely's
+    ``contains``, as poseval and the kit); fewer than three vertices
+    contain nothing. Returns (N, ) bool."""
     if len(polygon) < 3:
         return np.zeros(len(points), dtype=bool)
     return shapely.contains_xy(
@@ -78,22 +74,18 @@ def joints_inside(points: np.ndarray,
                   polygons: List[np.ndarray]) -> np.ndarray:
     """Which joints (N, J) of ``points`` (N, J, 2) lie strictly inside any
     of the ``polygons``."""
-    points = np.asarray(points, dtype=np.float64)
-    inside = np.zeros(points.shape[0] * points.shape[1], dtype=bool)
+    inside = np.zeros(points.shape[:2], dtype=bool)
     for polygon in polygons:
-        inside |= points_in_polygon(points.reshape(-1, 2), polygon)
-    return inside.reshape(points.shape[:2])
+        inside |= points_in_polygon(points.reshape(-1, 2),
+                                    polygon).reshape(inside.shape)
+    return inside
 
 
 def _kept_people(frame: dict, keep: np.ndarray, **replaced) -> dict:
     """A frame's per-person arrays, ``replaced`` ones substituted, for the
     people ``keep`` (N, )."""
-    kept = {
-        key: value[keep]
-        for key, value in frame.items() if isinstance(value, np.ndarray)
-    }
-    kept.update({key: value[keep] for key, value in replaced.items()})
-    return kept
+    arrays = {k: v for k, v in frame.items() if isinstance(v, np.ndarray)}
+    return {k: v[keep] for k, v in dict(arrays, **replaced).items()}
 
 
 def frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
@@ -110,7 +102,7 @@ def kit_frame_without_ignored(frame: dict, polygons: List[np.ndarray]) -> dict:
     (0, 0), people with every joint inside removed, joints inside set to
     (0, 0) and absent, then people with x <= 0 and y <= 0 everywhere
     removed."""
-    present = np.asarray(frame['present'], bool)
+    present = frame['present']
     points = np.where(present[..., None], frame['points'], 0.)
     inside = joints_inside(points, polygons)
     points = np.where(inside[..., None], 0., points)

@@ -17,19 +17,17 @@ from .matching import match_frame
 def _pool(entries: Sequence[dict]) -> dict:
     """Per joint, the concatenated ``scores`` and ``labels`` of entries,
     and their summed ``num_gt`` (J, )."""
-    return dict(
-        scores=[
-            np.concatenate([e['scores'][j] for e in entries] + [np.zeros(0)])
+    pooled = {
+        key: [
+            np.concatenate([e[key][j] for e in entries] + [empty])
             for j in range(NUM_JOINTS)
-        ],
-        labels=[
-            np.concatenate([e['labels'][j]
-                            for e in entries] + [np.zeros(0, np.int8)])
-            for j in range(NUM_JOINTS)
-        ],
-        num_gt=np.sum(
-            [e['num_gt'] for e in entries] + [np.zeros(NUM_JOINTS, np.int64)],
-            axis=0))
+        ]
+        for key, empty in (('scores', np.zeros(0)),
+                           ('labels', np.zeros(0, np.int8)))
+    }
+    pooled['num_gt'] = sum((e['num_gt'] for e in entries),
+                           np.zeros(NUM_JOINTS, np.int64))
+    return pooled
 
 
 def match_frames(pairs: Sequence[Tuple[dict, dict]]) -> dict:
@@ -39,12 +37,9 @@ def match_frames(pairs: Sequence[Tuple[dict, dict]]) -> dict:
     frames = []
     for gt, pred in pairs:
         gt, pred = pair_without_ignored(gt, pred)
-        frames.append(
-            dict(
-                zip(('scores', 'labels', 'num_gt'),
-                    match_frame(pred['points'], pred['present'],
-                                pred['scores'], gt['points'], gt['present'],
-                                gt['head_sizes']))))
+        matched = match_frame(pred['points'], pred['present'], pred['scores'],
+                              gt['points'], gt['present'], gt['head_sizes'])
+        frames.append(dict(zip(('scores', 'labels', 'num_gt'), matched)))
     return dict(_pool(frames), num_frames=len(frames))
 
 
