@@ -30,10 +30,8 @@ def assign_predictions(hits: np.ndarray, gt_present: np.ndarray) -> np.ndarray:
     rows = np.arange(num_pred)
     kept[rows, best_gt] = pck[rows, best_gt]
     gt_to_pred = np.argmax(kept, axis=0)
-    gt_to_pred[np.max(kept, axis=0) == 0] = -1
-    for gt_idx, pred_idx in enumerate(gt_to_pred):
-        if pred_idx >= 0:
-            pred_to_gt[pred_idx] = gt_idx
+    assigned = np.flatnonzero(np.max(kept, axis=0) > 0)
+    pred_to_gt[gt_to_pred[assigned]] = assigned
     return pred_to_gt
 
 
@@ -51,26 +49,19 @@ def match_frame(
     ``present`` (G, J), head sizes (G, )).
 
     Returns:
-        tuple:
-        - scores (list[np.ndarray]): Per joint, the scores of the predicted
-          joints, in prediction order.
-        - labels (list[np.ndarray]): Per joint, 1 for a true positive, 0
-          otherwise (int8), aligned with ``scores``.
-        - num_gt (np.ndarray): Annotated GT joints per joint, shape (J, ).
+        tuple: Per joint, the ``scores`` of the predicted joints and their
+        ``labels`` (1 for a true positive, int8), in prediction order, and
+        ``num_gt``, the annotated GT joints (J, ).
     """
-    num_pred, num_gt = len(pred_present), len(gt_present)
-    labels = np.zeros((num_pred, NUM_JOINTS), dtype=np.int8)
-    if num_pred and num_gt:
+    labels = np.zeros((len(pred_present), NUM_JOINTS), dtype=np.int8)
+    if len(pred_present) and len(gt_present):
         hits = pckh_hits(pred_points, pred_present, gt_points, gt_present,
                          head_sizes, thr)
-        pred_to_gt = assign_predictions(hits, gt_present)
-        for pred_idx, gt_idx in enumerate(pred_to_gt):
+        for pred_idx, gt_idx in enumerate(assign_predictions(hits,
+                                                             gt_present)):
             if gt_idx >= 0:
                 labels[pred_idx] = hits[pred_idx, gt_idx]
-    scores_per_joint = [
-        pred_scores[pred_present[:, j], j] for j in range(NUM_JOINTS)
-    ]
-    labels_per_joint = [
-        labels[pred_present[:, j], j] for j in range(NUM_JOINTS)
-    ]
-    return scores_per_joint, labels_per_joint, gt_present.sum(axis=0)
+    columns = [pred_present[:, j] for j in range(NUM_JOINTS)]
+    return ([pred_scores[rows, j] for j, rows in enumerate(columns)],
+            [labels[rows, j] for j, rows in enumerate(columns)],
+            gt_present.sum(axis=0))

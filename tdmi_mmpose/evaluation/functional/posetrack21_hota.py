@@ -1,8 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack multi-person pose tracking keypoint HOTA, DetA, AssA and LocA
-as the PoseTrack21 kit's ``HOTAeypoints`` computes them, quirks included
-(docs/metric.md, "Keypoint HOTA"), on the kit's AP frames with ``track_ids``.
-"""
+"""Keypoint HOTA, DetA, AssA and LocA as the PoseTrack21 kit's
+``HOTAeypoints`` computes them, quirks included (docs/metric.md)."""
 from collections import OrderedDict
 from typing import Dict, List, Sequence, Tuple
 
@@ -17,8 +15,7 @@ from .posetrack_mota import poseval_mota
 #: The kit's 19 localisation thresholds alpha of the similarity.
 HOTA_ALPHAS = np.arange(0.05, 0.99, 0.05)
 
-#: The kit's similarity of a joint pair: ``max(1 - d / 0.5001, 0)`` of the
-#: head-normalised distance ``d`` (0 beyond PCKh@0.5).
+#: The kit's similarity of a joint pair: ``max(1 - d / 0.5001, 0)``.
 SIMILARITY_RANGE = 0.5001
 
 #: The reported figures (percent, the mean over :data:`HOTA_ALPHAS`).
@@ -32,9 +29,8 @@ _EPS = np.finfo('float').eps
 def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
     """The kit's similarity (G, P, J) of a frame's GT people (``points``
     (G, J, 2), ``present`` (G, J), ``head_sizes`` (G, )) and predictions
-    (``points``, ``present`` (P, J)): ``max(1 - d / 0.5001, 0)`` where both
-    joints are present, else 0; distances near the range are the kit's own
-    expression (:func:`~.geometry.pair_distance`)."""
+    (``points``, ``present`` (P, J)), 0 unless both joints are present;
+    within the range by :func:`~.geometry.pair_distance` (bit-identical)."""
     both = gt['present'][:, None] & pred['present'][None]
     dist = np.full(both.shape, np.inf)
     plain = normalized_distances(gt['points'], pred['points'],
@@ -48,8 +44,8 @@ def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
 
 
 def _track_index(frames: Sequence[dict]) -> Tuple[List[np.ndarray], int]:
-    """Per frame, each person's index among the distinct track ids of all
-    ``frames`` (the kit's contiguous relabelling), and their number."""
+    """Per frame, each person's index among all distinct track ids (the
+    kit's contiguous relabelling), and their number."""
     ids = [np.asarray(frame['track_ids'], np.int64) for frame in frames]
     unique = np.unique(np.concatenate(ids + [np.zeros(0, np.int64)]))
     return [np.searchsorted(unique, i) for i in ids], len(unique)
@@ -67,9 +63,8 @@ def _id_counts(frames: Sequence[dict], index: Sequence[np.ndarray],
 def _match_frame(sim: np.ndarray, gt: dict, pred: dict, counts: dict) -> None:
     """Add one frame's matches to ``counts`` (``TP``, ``FN``, ``FP``,
     ``loc`` (A, J), ``matches`` (A, I_gt, I_pred, J)): per joint the
-    Hungarian assignment of ``sim`` (G, P, J), a pair matching at alpha if
-    its similarity >= alpha - eps; ``gt``, ``pred`` carry track indices
-    ``idx``."""
+    Hungarian assignment of ``sim`` (G, P, J), matching at alpha where
+    ``sim >= alpha - eps``; ``gt``, ``pred`` carry track indices ``idx``."""
     num_gt, num_pred = gt['present'].sum(axis=0), pred['present'].sum(axis=0)
     for j in range(NUM_JOINTS):
         rows, cols = linear_sum_assignment(-sim[:, :, j])
@@ -87,10 +82,8 @@ def _match_frame(sim: np.ndarray, gt: dict, pred: dict, counts: dict) -> None:
 
 def _association(matches: np.ndarray, gt_counts: np.ndarray,
                  pred_counts: np.ndarray, tp: np.ndarray) -> np.ndarray:
-    """The kit's AssA (A, J): the sum over track pairs of ``matches`` x
-    their IoU ``matches / (gt_counts + pred_counts - matches)`` (tracks'
-    joints (I_gt, J), (I_pred, J)), over the true positives ``tp`` (A, J).
-    """
+    """The kit's AssA (A, J): over track pairs, the sum of ``matches`` x
+    their IoU (tracks' joints (I_gt, J), (I_pred, J)), per true positive."""
     union = np.maximum(
         1, gt_counts[None, :, None] + pred_counts[None, None] - matches)
     return (matches * (matches / union)).sum(axis=(1, 2)) / np.maximum(1, tp)
@@ -155,7 +148,7 @@ def _with_total(counts: dict) -> dict:
 
 def _combined(per_sequence: Sequence[dict]) -> dict:
     """The kit's ``combine_sequences`` (A, J + 1): counts summed, AssA and
-    LocA averaged weighted by TP."""
+    LocA weighted by TP."""
     zeros = np.zeros((len(HOTA_ALPHAS), NUM_JOINTS + 1))
     combined = {
         key: sum((seq[key] for seq in per_sequence), zeros)
@@ -179,15 +172,14 @@ def _reported(fields: dict) -> 'OrderedDict[str, np.ndarray]':
 
 def posetrack21_hota(gt_videos: Dict[str, Sequence[dict]],
                      pred_videos: Dict[str, Sequence[dict]]) -> dict:
-    """PoseTrack multi-person pose tracking like the PoseTrack21 kit's
-    keypoint HOTA; arguments as :func:`~.posetrack21_ap.posetrack21_ap`'s
-    (frames with ``track_ids``).
+    """The PoseTrack21 kit's keypoint HOTA; arguments as
+    :func:`~.posetrack21_ap.posetrack21_ap`'s, frames with ``track_ids``.
 
     Returns:
         dict: As :func:`~.poseval_ap.poseval_ap`'s, for ``hota``, ``deta``,
-        ``assa``, ``loca`` (the mean over the 19 alphas), the ``table`` of
-        the Totals, and as ``internals`` ``n_frames_evaluated``, ``alphas``
-        and the Totals per alpha (``per_alpha``).
+        ``assa``, ``loca`` (means over the 19 alphas), the ``table`` of the
+        Totals; ``internals``: ``n_frames_evaluated``, ``alphas`` and the
+        Totals per alpha (``per_alpha``).
     """
     per_sequence, sequences, num_frames = OrderedDict(), [], 0
     for name in sorted(gt_videos, key=lambda video: f'{video}.json'):

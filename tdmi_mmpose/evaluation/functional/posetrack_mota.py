@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack multi-person pose tracking MOTA as ``poseval`` computes it
-(``evaluate.py -t``, with ``motmetrics``), quirks included (docs/tracking.md,
-"What is computed"); frames are the AP's with ``track_ids`` (N, ) int64."""
+"""PoseTrack MOTA as ``poseval`` (``evaluate.py -t``, ``motmetrics``)
+computes it, quirks included (docs/tracking.md, "What is computed")."""
 import warnings
 from collections import OrderedDict
 from typing import Dict, List, Sequence, Tuple
@@ -36,7 +35,7 @@ def _frame_mot_inputs(gt: dict, pred: dict,
                       id_offset: int) -> List[Tuple[np.ndarray, ...]]:
     """Per joint, poseval's ``MOTAccumulator.update`` arguments: object ids
     (K, ), hypothesis ids (L, ), distances (K, L) (NaN: no PCKh hit); an
-    empty side gives one object and hypothesis 0 that cannot match."""
+    empty side gives one unmatchable object and hypothesis 0."""
     if len(gt['track_ids']) == 0 or len(pred['track_ids']) == 0:
         return [(np.zeros(1, np.int64), np.zeros(1, np.int64),
                  np.full((1, 1), np.nan)) for _ in range(NUM_JOINTS)]
@@ -59,8 +58,8 @@ def _frame_mot_inputs(gt: dict, pred: dict,
 
 def _video_counts(pairs: Sequence[Tuple[dict, dict]],
                   id_offset: int) -> Dict[str, np.ndarray]:
-    """One video's :data:`MOT_COUNT_NAMES` and ``sum_distances`` (the ``D``
-    column of all events), per joint (15, ), one accumulator per joint."""
+    """One video's :data:`MOT_COUNT_NAMES` and ``sum_distances`` (the events'
+    ``D``) per joint (15, ), one accumulator per joint."""
     try:
         import motmetrics as mm
     except ImportError:
@@ -109,9 +108,8 @@ def _metrics_from_counts(counts: Dict[str, np.ndarray]) -> 'OrderedDict':
 
 def poseval_mota(gt_videos: Dict[str, Sequence[dict]],
                  pred_videos: Dict[str, Sequence[dict]]) -> dict:
-    """PoseTrack multi-person pose tracking like poseval's
-    ``evaluateTracking``; arguments as :func:`~.poseval_ap.poseval_ap`'s
-    (frames with ``track_ids``).
+    """poseval's ``evaluateTracking``; arguments as
+    :func:`~.poseval_ap.poseval_ap`'s, frames with ``track_ids`` (N, ).
 
     Returns:
         dict: As :func:`~.poseval_ap.poseval_ap`'s, for ``mota``, ``motp``,

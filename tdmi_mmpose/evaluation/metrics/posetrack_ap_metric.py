@@ -39,17 +39,15 @@ def _hashable(value):
 
 @METRICS.register_module()
 class PoseTrackAPMetric(CocoMetric):
-    """PoseTrack multi-person pose estimation AP (and, with ``track``, pose
-    tracking MOTA or keypoint HOTA) computed like ``poseval`` or the
-    PoseTrack21 kit (docs/metric.md, docs/tracking.md).
+    """PoseTrack AP (with ``track`` also MOTA or keypoint HOTA) like
+    ``poseval`` or the PoseTrack21 kit (docs/metric.md, docs/tracking.md).
 
-    As mmpose's ``PoseTrack18Metric``, a ``CocoMetric``: its collection,
-    rescoring and NMS choose the people of each image (repeated samples,
-    same ``img_id`` and ``id``, count once). They are written as one
-    PoseTrack18 prediction file per GT video (``track_id``: the tracker's
-    with ``track``, else the index in the frame) and evaluated as arrays;
-    the files for tracking, in ``<outfile_prefix>/tracking/``, keep the
-    joints scoring at least ``track_kpt_thr``.
+    ``CocoMetric``'s collection, rescoring and NMS choose the people of each
+    image (repeated samples, same ``img_id`` and ``id``, count once); they
+    are written as one PoseTrack18 file per GT video (``track_id``: the
+    tracker's, else the index in the frame), those for tracking in
+    ``<outfile_prefix>/tracking/`` with the joints scoring at least
+    ``track_kpt_thr``.
 
     Args:
         ann_file (str, optional): The GT, read when the metric is built: a
@@ -65,9 +63,9 @@ class PoseTrackAPMetric(CocoMetric):
         nms_mode (str): ``'oks_nms'``, ``'soft_oks_nms'`` or ``'none'``.
             Defaults to ``'oks_nms'``.
         nms_thr (float): OKS threshold of the NMS. Defaults to 0.9.
-        use_bbox_score_for_keypoints (bool): Write the heatmap maximum times
-            the box score as a keypoint's score (else the maximum alone).
-            Defaults to ``True``.
+        use_bbox_score_for_keypoints (bool): A keypoint's score is the
+            heatmap maximum times the box score (else the maximum). Defaults
+            to ``True``.
         protocol (str): ``'poseval'`` (AP, MOTA) or ``'posetrack21'`` (the
             kit's AP and keypoint HOTA; every GT image needs
             ``is_labeled``). Defaults to ``'poseval'``.
@@ -84,7 +82,6 @@ class PoseTrackAPMetric(CocoMetric):
     Metrics (percent, NaN where the protocol gives NaN): ``Head`` ..
     ``Ankle``, ``Total`` (AP); with ``track`` also ``HOTA``, ``DetA``,
     ``AssA``, ``LocA`` or ``MOTA``, ``MOTP``, ``Precision``, ``Recall``.
-    The report goes to the log.
     """
     default_prefix: Optional[str] = 'posetrack'
 
@@ -151,13 +148,13 @@ class PoseTrackAPMetric(CocoMetric):
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:
-        """Store the predictions of one batch as ``CocoMetric``'s prediction
-        dicts (float64 arrays); a non-finite value is an ``InputError``.
+        """Store one batch as ``CocoMetric``'s prediction dicts (float64
+        arrays); a non-finite value is an ``InputError``.
 
         Args:
             data_batch (Sequence[dict]): A batch of data from the dataloader.
-            data_samples (Sequence[dict]): ``PoseDataSample.to_dict()``
-                outputs: ``pred_instances`` (``keypoints`` (N, K, 2),
+            data_samples (Sequence[dict]): ``PoseDataSample.to_dict()``:
+                ``pred_instances`` (``keypoints`` (N, K, 2),
                 ``keypoint_scores`` (N, K), ``bbox_scores`` (N, ), else
                 ``gt_instances.bbox_scores``, the metainfo ``bbox_score`` or
                 1) and the metainfo ``id``, ``img_id``, ``category_id``.
@@ -170,12 +167,6 @@ class PoseTrackAPMetric(CocoMetric):
             if keypoints.ndim == 2:  # one instance without the N axis
                 keypoints, scores = keypoints[None], scores.reshape(1, -1)
             num = len(keypoints)
-            pred = dict(
-                id=_hashable(sample.get('id')),
-                img_id=_hashable(sample['img_id']),
-                category_id=sample.get('category_id', 1),
-                keypoints=keypoints,
-                keypoint_scores=scores)
             bbox_scores = next(
                 (source[key]
                  for source, key in ((pred_instances, 'bbox_scores'),
@@ -183,12 +174,18 @@ class PoseTrackAPMetric(CocoMetric):
                                      (sample, 'bbox_score')) if key in source),
                 np.ones(num))
             bbox_scores = _to_numpy(bbox_scores).reshape(-1)
-            pred['bbox_scores'] = np.repeat(bbox_scores, num) \
-                if len(bbox_scores) == 1 else bbox_scores
-            assert pred['keypoint_scores'].shape == keypoints.shape[:2] and \
+            pred = dict(
+                id=_hashable(sample.get('id')),
+                img_id=_hashable(sample['img_id']),
+                category_id=sample.get('category_id', 1),
+                keypoints=keypoints,
+                keypoint_scores=scores,
+                bbox_scores=np.repeat(bbox_scores, num)
+                if len(bbox_scores) == 1 else bbox_scores)
+            assert scores.shape == keypoints.shape[:2] and \
                 len(pred['bbox_scores']) == num, (
                     f'img_id {pred["img_id"]}: keypoints {keypoints.shape}, '
-                    f'keypoint_scores {pred["keypoint_scores"].shape} and '
+                    f'keypoint_scores {scores.shape} and '
                     f'{len(bbox_scores)} bbox_scores do not match')
             if len(gt_instances.get('bbox_scales', ())) == num:
                 pred['areas'] = np.prod(
@@ -200,14 +197,14 @@ class PoseTrackAPMetric(CocoMetric):
             self.results.append(pred)
 
     def evaluate(self, size: int) -> dict:
-        """``BaseMetric.evaluate``, keeping ``size`` to check for lost
-        samples."""
+        """``BaseMetric.evaluate``, keeping ``size`` to check for lost ones.
+        """
         self._expected_size = size
         return super().evaluate(size)
 
     def _unique_samples(self, results: List[dict]) -> List[dict]:
-        """Drop repeated samples (same ``img_id`` and ``id``); warn of
-        missing ones."""
+        """Drop repeated samples (same ``img_id`` and ``id``), warn of lost
+        ones."""
         unique, seen = [], set()
         for result in results:
             key = (result['img_id'], result['id'])
@@ -264,8 +261,7 @@ class PoseTrackAPMetric(CocoMetric):
 
     def _video_frames(self, images: List[dict], kept: Dict[object, list],
                       tracker) -> Dict[object, dict]:
-        """The kept people of each image of a GT video as arrays, with track
-        ids."""
+        """The kept people of each image of a GT video as arrays."""
         frames, heatmaps = {}, {}
         for image in images:
             people = kept.get(image['id'], [])
@@ -296,9 +292,8 @@ class PoseTrackAPMetric(CocoMetric):
     def results2json(self, keypoints: Dict[object, list],
                      outfile_prefix: str) -> None:
         """Write the prediction files of every GT video (and those for
-        tracking) of the people kept (``img_id`` -> people) to
-        ``outfile_prefix``; keep them as poseval frames for the evaluation.
-        """
+        tracking) of the kept people (``img_id`` -> people); keep them as
+        poseval frames for :meth:`_do_python_keypoint_eval`."""
         tracker = build_tracker(self.tracker, self.dataset_meta) \
             if self.track else None
         frames = {

@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""PoseTrack GT and prediction files: read (and checked by the rules of
-:mod:`tdmi_mmpose.io`) into the frames of
-:mod:`tdmi_mmpose.evaluation.functional`, and written."""
+"""PoseTrack GT and prediction files: read (checked by :mod:`tdmi_mmpose.io`)
+into the frames of :mod:`..functional`, and written."""
 import os.path as osp
 import warnings
 from collections import OrderedDict
@@ -40,7 +39,7 @@ TRACK_ID_LIMITS = dict(poseval=MAX_TRACK_ID, posetrack21=None)
 
 
 def _keypoint_mapping(video: dict, source: str) -> List[int]:
-    """Index into an annotation's keypoints of each poseval joint, by
+    """Each poseval joint's index into the keypoints named by
     ``categories[0].keypoints`` (default: PoseTrack18's order)."""
     categories = video.get('categories') or [{}]
     names = categories[0].get('keypoints') if isinstance(
@@ -60,14 +59,14 @@ def check_track_ids(track_ids: np.ndarray,
                     where: str,
                     protocol: str = 'poseval') -> np.ndarray:
     """:func:`~tdmi_mmpose.io.check_track_ids` of one frame's track ids
-    (N, ) with the ``protocol``'s :data:`TRACK_ID_LIMITS`."""
+    (N, ), limited by the ``protocol``'s :data:`TRACK_ID_LIMITS`."""
     return io_check_track_ids(track_ids, where, TRACK_ID_LIMITS[protocol],
                               _TRACKING_NEEDS_IDS.format(limit=MAX_TRACK_ID))
 
 
 def _parse_person(ann: dict, mapping: List[int], is_gt: bool, source: str,
                   track: bool) -> dict:
-    """One annotation (GT) or prediction as poseval's 15 joints, with its
+    """One GT or predicted person as poseval's 15 joints, with its
     ``track_id`` (required if ``track``, else ``None`` where absent)."""
     where = annotation_where(ann, source)
     num_keypoints = len(POSETRACK18_KEYPOINT_NAMES)
@@ -123,12 +122,12 @@ def parse_posetrack_video(video: dict,
                           is_gt: bool,
                           track: bool = False,
                           protocol: str = 'poseval') -> List[dict]:
-    """Read one video in PoseTrack18 JSON layout into poseval's frames (the
-    images of the file's first video and their annotations, in file order).
+    """Read one PoseTrack18 JSON video into poseval's frames (the images of
+    the file's first video and their annotations, in file order).
 
     Args:
-        video (dict): The JSON content (``images``, ``annotations``,
-            optionally ``categories`` naming the 17 keypoints).
+        video (dict): ``images``, ``annotations``, optionally
+            ``categories`` naming the 17 keypoints.
         source (str): The file, named in errors.
         is_gt (bool): Ground truth (needs ``bbox_head``) or predictions
             (missing ``scores`` get :data:`MISSING_SCORE`).
@@ -182,20 +181,16 @@ def parse_posetrack_video(video: dict,
             frame['scores'] = _stack(found, 'scores', (num, NUM_JOINTS),
                                      np.float64)
         frames.append(frame)
-    if is_gt and protocol == 'posetrack21':
-        _check_labeled(frames, source)
-    return frames
-
-
-def _check_labeled(frames: Sequence[dict], source: str) -> None:
-    """Every GT frame of ``source`` says whether it ``is_labeled``."""
-    missing = [f['image_id'] for f in frames if f['is_labeled'] is None]
-    if missing:
+    unlabeled = [
+        f['image_id'] for f in frames if is_gt and f['is_labeled'] is None
+    ]
+    if unlabeled and protocol == 'posetrack21':
         raise InputError(
-            f'{source}: image {missing[0]!r} ({len(missing)} image(s) in '
+            f'{source}: image {unlabeled[0]!r} ({len(unlabeled)} image(s) in '
             'all) has no "is_labeled"; the PoseTrack21 protocol evaluates '
             'only the labelled frames (protocol "poseval" evaluates every '
             'frame with GT people).')
+    return frames
 
 
 def parse_posetrack_videos(gt_videos: Videos,
@@ -213,13 +208,11 @@ def parse_posetrack_videos(gt_videos: Videos,
         gt_sources (dict[str, str], optional): Video name -> file named in
             errors. Defaults to ``"GT video '<name>'"``.
         pred_sources (dict[str, str], optional): Same for the predictions.
-        track (bool): Read the track ids. Defaults to ``False``.
-        protocol (str): ``'poseval'`` or ``'posetrack21'``. Defaults to
-            ``'poseval'``.
+        track (bool), protocol (str): See :func:`parse_posetrack_video`.
 
     Returns:
         tuple[dict, dict]: Video name -> GT frames, -> prediction frames
-        (see :func:`parse_posetrack_video`), in sorted name order.
+        (:func:`parse_posetrack_video`), in sorted name order.
     """
     gt_sources, pred_sources = gt_sources or {}, pred_sources or {}
     gt_frames, pred_frames = OrderedDict(), OrderedDict()
@@ -251,12 +244,8 @@ def parse_posetrack_videos(gt_videos: Videos,
 
 
 def load_posetrack_gt(path: str) -> Tuple[Videos, Sources]:
-    """Load the GT: a folder of ``<video>.json`` files or one merged file.
-
-    Returns:
-        tuple[dict, dict]: Video name -> PoseTrack18 JSON, and -> its
-        source.
-    """
+    """Load the GT (a folder of ``<video>.json`` files or one merged file):
+    video name -> PoseTrack18 JSON, and video name -> its source."""
     if osp.isdir(path):
         files = OrderedDict(
             (osp.splitext(osp.basename(f))[0], f) for f in json_files(path))
@@ -292,8 +281,7 @@ def written_people(frame: dict, kpt_thr: Optional[float] = None) -> dict:
 
 
 def poseval_prediction_frame(people: dict) -> dict:
-    """:func:`written_people` as :func:`parse_posetrack_video` reads them.
-    """
+    """:func:`written_people` as :func:`parse_posetrack_video` reads them."""
     return dict(
         points=to_poseval_joints(people['keypoints']),
         present=to_poseval_joints(people['present']),
