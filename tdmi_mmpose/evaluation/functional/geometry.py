@@ -1,7 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Geometry of poseval's and the PoseTrack21 kit's metrics: head size,
 head-normalised distances, PCKh hits and ignore regions."""
-from typing import Callable, List, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import shapely
@@ -36,6 +36,21 @@ def normalized_distances(gt_points: np.ndarray, pred_points: np.ndarray,
                            head_sizes, np.float64)[:, None, None]
 
 
+def exact_distances(gt_points: np.ndarray,
+                    pred_points: np.ndarray,
+                    head_sizes: np.ndarray,
+                    where: np.ndarray,
+                    dist: Optional[np.ndarray] = None) -> np.ndarray:
+    """``dist`` (G, P, J) (default: NaN) with the :func:`pair_distance` of
+    the pairs ``where`` (G, P, J) (arguments as
+    :func:`normalized_distances`'), where the protocols decide ties."""
+    dist = np.full(where.shape, np.nan) if dist is None else dist
+    for g, p, j in zip(*np.nonzero(where)):
+        dist[g, p, j] = pair_distance(gt_points[g, j], pred_points[p, j],
+                                      head_sizes[g])
+    return dist
+
+
 def pckh_hits(pred_points: np.ndarray,
               pred_present: np.ndarray,
               gt_points: np.ndarray,
@@ -48,16 +63,12 @@ def pckh_hits(pred_points: np.ndarray,
     near ``thr`` by :func:`pair_distance`."""
     pred_points = np.asarray(pred_points, dtype=np.float64)
     gt_points = np.asarray(gt_points, dtype=np.float64)
-    both = (np.asarray(pred_present, bool)[:, None]
-            & np.asarray(gt_present, bool)[None])
-    dist = normalized_distances(gt_points, pred_points,
-                                head_sizes).transpose(1, 0, 2)
-    hits = both & (dist <= thr)
+    both = (np.asarray(gt_present, bool)[:, None]
+            & np.asarray(pred_present, bool)[None])
+    dist = normalized_distances(gt_points, pred_points, head_sizes)
     near = both & np.isfinite(dist) & (np.abs(dist - thr) <= 1e-9 * thr)
-    for p, g, j in zip(*np.nonzero(near)):
-        hits[p, g, j] = pair_distance(gt_points[g, j], pred_points[p, j],
-                                      head_sizes[g]) <= thr
-    return hits
+    dist = exact_distances(gt_points, pred_points, head_sizes, near, dist)
+    return (both & (dist <= thr)).transpose(1, 0, 2)
 
 
 def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .geometry import normalized_distances, pair_distance
+from .geometry import exact_distances, normalized_distances
 from .joints import NUM_JOINTS, joint_result, per_sequence_values
 from .posetrack21_ap import kit_frame_pairs
 from .posetrack_mota import poseval_mota
@@ -32,14 +32,12 @@ def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
     (``points``, ``present`` (P, J)), 0 unless both joints are present;
     within the range by :func:`~.geometry.pair_distance` (bit-identical)."""
     both = gt['present'][:, None] & pred['present'][None]
-    dist = np.full(both.shape, np.inf)
-    plain = normalized_distances(gt['points'], pred['points'],
-                                 gt['head_sizes'])
-    dist[both] = plain[both]
-    for g, p, j in zip(*np.nonzero(both & (dist < SIMILARITY_RANGE *
-                                           (1 + 1e-9)))):
-        dist[g, p, j] = pair_distance(gt['points'][g, j], pred['points'][p, j],
-                                      gt['head_sizes'][g])
+    dist = np.where(
+        both,
+        normalized_distances(gt['points'], pred['points'], gt['head_sizes']),
+        np.inf)
+    dist = exact_distances(gt['points'], pred['points'], gt['head_sizes'],
+                           dist < SIMILARITY_RANGE * (1 + 1e-9), dist)
     return np.maximum((-1 / SIMILARITY_RANGE) * dist + 1, 0)
 
 

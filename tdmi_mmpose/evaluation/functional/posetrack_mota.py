@@ -8,7 +8,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 
 from .average_precision import nanless_mean, summarize_table
-from .geometry import pair_distance, pair_without_ignored, pckh_hits
+from .geometry import exact_distances, pair_without_ignored, pckh_hits
 from .joints import (NUM_JOINTS, PCKH_THRESHOLD, joint_result, joint_values,
                      per_sequence_values)
 
@@ -41,16 +41,13 @@ def _frame_mot_inputs(gt: dict, pred: dict,
                  np.full((1, 1), np.nan)) for _ in range(NUM_JOINTS)]
     hits = pckh_hits(pred['points'], pred['present'], gt['points'],
                      gt['present'], gt['head_sizes'], PCKH_THRESHOLD)
-    dist = np.full(hits.shape, np.nan)
-    for p, g, j in zip(*np.nonzero(hits)):
-        # poseval's own expression, so that distances tie as they do there.
-        dist[p, g, j] = pair_distance(gt['points'][g, j], pred['points'][p, j],
-                                      gt['head_sizes'][g])
+    dist = exact_distances(gt['points'], pred['points'], gt['head_sizes'],
+                           hits.transpose(1, 0, 2))
     inputs = []
     for j in range(NUM_JOINTS):
         gt_idx = np.flatnonzero(gt['present'][:, j])
         pred_idx = np.flatnonzero(pred['present'][:, j])
-        pair_dist = dist[pred_idx][:, gt_idx, j].T
+        pair_dist = dist[gt_idx][:, pred_idx, j]
         inputs.append((gt['track_ids'][gt_idx] + id_offset,
                        pred['track_ids'][pred_idx] + id_offset, pair_dist))
     return inputs
