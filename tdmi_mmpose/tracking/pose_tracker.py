@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""A small, deterministic pose tracker: track ids for the people of a video
-by OKS (or box IoU) matching to the previous frames' poses; the rules are in
-docs/tracking.md ("The tracker")."""
+"""A small, deterministic pose tracker matching people by OKS (or box IoU)
+to the previous frames' poses (docs/tracking.md, "The tracker")."""
 from typing import List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -25,10 +24,6 @@ def keypoint_boxes(keypoints: np.ndarray, keypoint_scores: np.ndarray,
     return np.concatenate([np.nanmin(points, 1), np.nanmax(points, 1)], 1)
 
 
-def _box_areas(boxes: np.ndarray) -> np.ndarray:
-    return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-
-
 def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Greedy matching of the ``allowed`` (T, N) pairs by decreasing
     ``similarity`` (T, N), ties by index; the (track, detection) pairs
@@ -48,10 +43,8 @@ def match_greedy(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 def match_hungarian(similarity: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Maximum-similarity matching of the ``allowed`` (T, N) pairs; the
     (track, detection) pairs (M, 2), by track index."""
-    # A disallowed pair costs 0, like leaving both unmatched, so the optimum
-    # is the maximum-weight matching; its disallowed pairs are then dropped.
-    cost = np.where(allowed, -similarity, 0.0)
-    rows, cols = linear_sum_assignment(cost)
+    # a disallowed pair costs 0, as leaving both unmatched, then is dropped
+    rows, cols = linear_sum_assignment(np.where(allowed, -similarity, 0.0))
     keep = allowed[rows, cols]
     return np.stack([rows[keep], cols[keep]], axis=1).astype(np.int64)
 
@@ -62,9 +55,8 @@ MATCHERS = dict(hungarian=match_hungarian, greedy=match_greedy)
 
 @TASK_UTILS.register_module()
 class PoseTracker:
-    """Assign track ids to the people of consecutive video frames:
-    :meth:`update` once per frame, in time order; :meth:`reset` before a new
-    video.
+    """Track ids for the people of a video: :meth:`update` once per frame,
+    in time order; :meth:`reset` before a new video.
 
     Args:
         matcher (str): ``'hungarian'`` (maximum summed similarity) or
@@ -159,16 +151,16 @@ class PoseTracker:
             torch.from_numpy(np.ascontiguousarray(boxes))).numpy()
         flat = np.concatenate([keypoints, keypoint_scores[..., None]],
                               axis=2).reshape(num, -1)
-        areas = _box_areas(boxes)
+        areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
         confident = keypoint_scores > self.kpt_thr
         similarity = np.zeros((num_tracks, num))
         allowed = np.zeros((num_tracks, num), dtype=bool)
         for t, track in enumerate(self.tracks):
             track_flat = np.concatenate(
                 [track['keypoints'], track['scores'][:, None]], axis=1)
-            oks = oks_iou(track_flat.reshape(-1), flat,
-                          _box_areas(track['bbox'][None])[0], areas,
-                          self.sigmas, self.kpt_thr).astype(np.float64)
+            x1, y1, x2, y2 = track['bbox']
+            oks = oks_iou(track_flat.reshape(-1), flat, (x2 - x1) * (y2 - y1),
+                          areas, self.sigmas, self.kpt_thr).astype(np.float64)
             shared = (confident & (track['scores'] > self.kpt_thr)).sum(1)
             by_oks = shared >= self.min_keypoints
             similarity[t] = np.where(by_oks, oks, ious[t])
@@ -216,9 +208,6 @@ def build_tracker(tracker: Optional[Union[PoseTracker, dict]] = None,
             ``PoseTracker()``.
         dataset_meta (dict, optional): Its ``sigmas`` go to a
             :class:`PoseTracker` config without. Defaults to ``None``.
-
-    Returns:
-        PoseTracker: The tracker.
     """
     if tracker is not None and not isinstance(tracker, dict):
         return tracker

@@ -3,7 +3,7 @@
 import copy
 import itertools
 import logging
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.logging import print_log
@@ -25,44 +25,31 @@ def derive_seed(seed: int, *keys: int) -> int:
 class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     """mmengine's ``EpochBasedTrainLoop`` whose resumed runs repeat the
     uninterrupted run exactly (docs/training.md, "Resuming an interrupted
-    run").
-
-    It reseeds the global generators before each iteration from
-    ``(runner.seed, iteration)``, fast-forwards the data loader past the
-    batches of the epoch trained before a mid-epoch checkpoint, and rebuilds
-    the loader when resuming restored another seed than it was built with.
+    run"): it reseeds before each iteration, fast-forwards past the batches
+    trained before a mid-epoch checkpoint, and rebuilds the loader when
+    resuming restored another seed than it was built with.
 
     Args:
         runner (Runner): A reference of runner.
         dataloader (Dataloader or dict): A dataloader object or a dict to
             build a dataloader.
         max_epochs (int): Total training epochs.
-        val_begin (int): The epoch that begins validating. Defaults to 1.
-        val_interval (int): Validation interval. Defaults to 1.
-        dynamic_intervals (List[Tuple[int, int]], optional): As for
-            ``EpochBasedTrainLoop``. Defaults to ``None``.
         reseed_per_iter (bool): Reseed the global generators before every
             iteration (without it a resumed run's random draws differ).
             Defaults to ``True``.
+        **kwargs: ``EpochBasedTrainLoop``'s ``val_begin``, ``val_interval``
+            and ``dynamic_intervals``.
     """
 
     def __init__(self,
                  runner,
                  dataloader: Union[DataLoader, Dict],
                  max_epochs: int,
-                 val_begin: int = 1,
-                 val_interval: int = 1,
-                 dynamic_intervals: Optional[List[Tuple[int, int]]] = None,
-                 reseed_per_iter: bool = True) -> None:
+                 reseed_per_iter: bool = True,
+                 **kwargs) -> None:
         self._dataloader_cfg = copy.deepcopy(dataloader) if isinstance(
             dataloader, dict) else None
-        super().__init__(
-            runner,
-            dataloader,
-            max_epochs,
-            val_begin=val_begin,
-            val_interval=val_interval,
-            dynamic_intervals=dynamic_intervals)
+        super().__init__(runner, dataloader, max_epochs, **kwargs)
         self._dataloader_seed = runner.seed
         self.reseed_per_iter = reseed_per_iter
         # batches of the current epoch trained before the resumed checkpoint
@@ -76,8 +63,8 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         return super().run()
 
     def _rebuild_dataloader_with_resumed_seed(self) -> None:
-        """Rebuild the data loader if resuming changed the runner's seed
-        (mmengine restores a drawn seed only after building the loader)."""
+        """Rebuild the loader if resuming changed the runner's seed (mmengine
+        restores a drawn seed only after building the loader)."""
         seed = self.runner.seed
         if seed == self._dataloader_seed:
             return

@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Evaluating PoseTrack files like poseval or the PoseTrack21 kit, and the
-report (tables, JSON summary) of ``tools/posetrack_eval.py`` and the metric.
-"""
+report (tables, JSON summary) of ``tools/posetrack_eval.py`` and the metric."""
 import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
@@ -29,15 +28,10 @@ def evaluate_posetrack_videos(
         pred_sources: Optional[Sources] = None,
         track: bool = False,
         protocol: str = 'poseval') -> Tuple[dict, Optional[dict]]:
-    """The protocol's AP and, with ``track``, its tracking metric of
-    PoseTrack18 JSON videos (arguments: see
-    :func:`~.posetrack_files.parse_posetrack_videos`).
-
-    Returns:
-        tuple: The AP and the tracking result (``None`` without ``track``),
-        see :data:`~..functional.AP_PROTOCOLS` and
-        :data:`~..functional.TRACKING_PROTOCOLS`.
-    """
+    """The protocol's AP (:data:`~..functional.AP_PROTOCOLS`) and, with
+    ``track``, its tracking result (:data:`~..functional.TRACKING_PROTOCOLS`,
+    else ``None``) of PoseTrack18 JSON videos (arguments: see
+    :func:`~.posetrack_files.parse_posetrack_videos`)."""
     check_protocol(protocol)
     gt, pred = parse_posetrack_videos(gt_videos, pred_videos, gt_sources,
                                       pred_sources, track, protocol)
@@ -51,8 +45,8 @@ def evaluate_posetrack_folders(
         track: bool = False,
         protocol: str = 'poseval') -> Tuple[dict, Optional[dict]]:
     """:func:`evaluate_posetrack_videos` of a folder of ``<video>.json``
-    prediction files, one per GT video (a folder or a merged file), like
-    ``python -m poseval.evaluate -g GT -p PRED -e [-t]``."""
+    files, one per GT video (a folder or a merged file), like poseval's
+    ``evaluate -g GT -p PRED -e [-t]``."""
     gt_videos, gt_sources = load_posetrack_gt(gt_dir)
     pred_sources = OrderedDict(
         (name, osp.join(pred_dir, f'{name}.json')) for name in gt_videos)
@@ -86,7 +80,7 @@ def _joint_table(result: dict, names: Tuple[str, ...]) -> str:
 
 
 def tracking_stats(tracking: dict) -> List[Tuple[str, float]]:
-    """The metric's (name, value) pairs of a tracking result: its HOTA
+    """The metric's (name, value) pairs of a tracking result: the HOTA
     table, or ``MOTA`` (the Total), ``MOTP``, ``Precision``, ``Recall``."""
     table = tracking['table']
     if 'HOTA' in table:
