@@ -138,8 +138,8 @@ class PoseTracker:
 
     def similarity(self, keypoints: np.ndarray, keypoint_scores: np.ndarray,
                    boxes: np.ndarray):
-        """OKS or box IoU (T, N) of every live track to every detection
-        (keypoints (N, K, 2), scores (N, K), boxes (N, 4)), and which pairs
+        """OKS or box IoU (T, N) of the live tracks to the detections
+        (keypoints (N, K, 2), scores (N, K), boxes (N, 4)) and which pairs
         may match (T, N)."""
         num_tracks, num = len(self.tracks), len(keypoints)
         if num_tracks == 0 or num == 0:
@@ -172,9 +172,9 @@ class PoseTracker:
                keypoints: np.ndarray,
                keypoint_scores: np.ndarray,
                bboxes: Optional[np.ndarray] = None) -> np.ndarray:
-        """The track ids (N, ) int64 of the next frame's people: poses
-        (N, K, 2), keypoint scores (N, K), boxes x1, y1, x2, y2 (N, 4) or
-        (N, 5) (default: around the confident keypoints)."""
+        """The track ids (N, ) int64 of the next frame's people (poses
+        (N, K, 2), keypoint scores (N, K), boxes (N, 4) or (N, 5), default:
+        :func:`keypoint_boxes`)."""
         keypoints, scores, boxes = self._arrays(keypoints, keypoint_scores,
                                                 bboxes)
         similarity, allowed = self.similarity(keypoints, scores, boxes)
@@ -211,8 +211,7 @@ def build_tracker(tracker: Optional[Union[PoseTracker, dict]] = None,
     """
     if tracker is not None and not isinstance(tracker, dict):
         return tracker
-    cfg = dict(type='PoseTracker')
-    cfg.update(tracker or {})
+    cfg = {'type': 'PoseTracker', **(tracker or {})}
     with DefaultScope.overwrite_default_scope('mmpose'):
         tracker_type = TASK_UTILS.get(cfg['type'])
         sigmas = (dataset_meta or {}).get('sigmas')

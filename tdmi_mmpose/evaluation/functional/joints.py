@@ -62,9 +62,10 @@ def joint_values(values: Sequence, cast: Callable = float) -> 'OrderedDict':
 
 
 def joint_result(metrics: Dict[str, np.ndarray], **fields) -> dict:
-    """The result of an evaluation: ``joint_names``, ``per_joint`` (``{joint:
-    {metric: value}}``), ``total`` (``{metric: value}``) and the (16, )
-    ``metrics`` arrays themselves, with the other ``fields``."""
+    """An evaluation's result: ``joint_names``, ``per_joint`` (``{joint:
+    {metric: value}}``), ``total`` (``{metric: value}``, the means of the
+    non-NaN joint values), the (16, ) ``metrics`` and the other ``fields``.
+    """
     per_joint = OrderedDict(
         (name, {key: float(v[j]) for key, v in metrics.items()})
         for j, name in enumerate(POSEVAL_JOINT_NAMES))

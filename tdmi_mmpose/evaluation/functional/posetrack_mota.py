@@ -114,10 +114,11 @@ def poseval_mota(gt_videos: Dict[str, Sequence[dict]],
         ``pre``, ``rec``), the ``table`` of :data:`MOTA_TABLE_NAMES`; as
         ``internals`` the summed counts per joint and ``n_frames_evaluated``.
     """
-    totals = {name: np.zeros(NUM_JOINTS) for name in MOT_COUNT_NAMES}
-    totals['sum_distances'] = np.zeros(NUM_JOINTS)
-    per_sequence = OrderedDict()
-    num_frames = 0
+    totals = {
+        name: np.zeros(NUM_JOINTS)
+        for name in MOT_COUNT_NAMES + ('sum_distances', )
+    }
+    per_sequence, num_frames = OrderedDict(), 0
     for index, name in enumerate(sorted(gt_videos)):
         pairs = _frame_pairs(gt_videos[name], pred_videos[name])
         if not pairs:

@@ -86,12 +86,10 @@ def poseval_ap(gt_videos: Dict[str, Sequence[dict]],
             frame, for every GT video.
 
     Returns:
-        dict: In percent: ``joint_names``, ``per_joint`` (``{joint: {'ap',
-        'precision', 'recall'}}``), ``total`` (means of the non-NaN joint
-        values), ``table`` (``Head .. Ankle, Total``), ``per_sequence``
-        (``{video: {'ap', 'pre', 'rec'}}``, 16 values, NaN as ``None``),
-        ``internals`` (joint counts, ``n_frames_evaluated``) and the (16, )
-        arrays ``ap``, ``precision``, ``recall``.
+        dict: :func:`~.joints.joint_result` (percent) of ``ap``,
+        ``precision``, ``recall``, with the ``table`` (``Head .. Ankle,
+        Total``), ``per_sequence`` (``{video: {'ap', 'pre', 'rec'}}``, NaN as
+        ``None``) and ``internals`` (joint counts, ``n_frames_evaluated``).
     """
     per_video = OrderedDict()
     for name in sorted(gt_videos):
