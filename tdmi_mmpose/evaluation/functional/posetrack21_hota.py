@@ -41,21 +41,17 @@ def keypoint_similarity(gt: dict, pred: dict) -> np.ndarray:
     return np.maximum((-1 / SIMILARITY_RANGE) * dist + 1, 0)
 
 
-def _track_index(frames: Sequence[dict]) -> Tuple[List[np.ndarray], int]:
+def _tracks(frames: Sequence[dict]) -> Tuple[List[np.ndarray], np.ndarray]:
     """Per frame, each person's index among all distinct track ids (the
-    kit's contiguous relabelling), and their number."""
+    kit's contiguous relabelling), and each track's present joints (I, J).
+    """
     ids = [np.asarray(frame['track_ids'], np.int64) for frame in frames]
     unique = np.unique(np.concatenate(ids + [np.zeros(0, np.int64)]))
-    return [np.searchsorted(unique, i) for i in ids], len(unique)
-
-
-def _id_counts(frames: Sequence[dict], index: Sequence[np.ndarray],
-               num_ids: int) -> np.ndarray:
-    """Present joints (I, J) of each track over the frames."""
-    counts = np.zeros((num_ids, NUM_JOINTS))
+    index = [np.searchsorted(unique, i) for i in ids]
+    joints = np.zeros((len(unique), NUM_JOINTS))
     for frame, idx in zip(frames, index):
-        np.add.at(counts, idx, frame['present'])
-    return counts
+        np.add.at(joints, idx, frame['present'])
+    return index, joints
 
 
 def _match_frame(sim: np.ndarray, gt: dict, pred: dict, counts: dict) -> None:
@@ -95,15 +91,15 @@ def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
     shape = (len(HOTA_ALPHAS), NUM_JOINTS)
     counts = {key: np.zeros(shape) for key in _COUNT_FIELDS + ('loc', )}
     gts, preds = [gt for gt, _ in pairs], [pred for _, pred in pairs]
-    gt_index, num_gt_ids = _track_index(gts)
-    pred_index, num_pred_ids = _track_index(preds)
+    gt_index, gt_tracks = _tracks(gts)
+    pred_index, pred_tracks = _tracks(preds)
     gt_joints = sum((gt['present'].sum(axis=0) for gt in gts),
                     np.zeros(NUM_JOINTS))
     if not any(len(idx) for idx in pred_index):
         counts['FN'][:] = gt_joints
     else:
-        counts['matches'] = np.zeros(shape[:1] +
-                                     (num_gt_ids, num_pred_ids, NUM_JOINTS))
+        counts['matches'] = np.zeros(
+            shape[:1] + (len(gt_tracks), len(pred_tracks), NUM_JOINTS))
         for gt, pred, gt_idx, pred_idx in zip(gts, preds, gt_index,
                                               pred_index):
             if len(gt_idx) == 0:
@@ -115,8 +111,7 @@ def _sequence_counts(pairs: Sequence[Tuple[dict, dict]]) -> dict:
                     keypoint_similarity(gt, pred), dict(gt, idx=gt_idx),
                     dict(pred, idx=pred_idx), counts)
         counts['AssA'] = _association(
-            counts.pop('matches'), _id_counts(gts, gt_index, num_gt_ids),
-            _id_counts(preds, pred_index, num_pred_ids), counts['TP'])
+            counts.pop('matches'), gt_tracks, pred_tracks, counts['TP'])
     counts.setdefault('AssA', np.zeros(shape))
     counts['LocA'] = np.maximum(1e-10, counts.pop('loc')) / np.maximum(
         1e-10, counts['TP'])
