@@ -21,10 +21,9 @@ def assign_predictions(hits: np.ndarray, gt_present: np.ndarray) -> np.ndarray:
     pred_to_gt = np.full(num_pred, -1, dtype=np.int64)
     if num_pred == 0 or num_gt == 0:
         return pred_to_gt
+    # a GT without annotated joints has no hits: 0 / 1
     num_annotated = np.asarray(gt_present, dtype=bool).sum(axis=1)
-    pck = hits.sum(axis=2).astype(np.float64)
-    annotated = num_annotated > 0
-    pck[:, annotated] = pck[:, annotated] / num_annotated[annotated]
+    pck = hits.sum(axis=2) / np.maximum(num_annotated, 1)
     best_gt = np.argmax(pck, axis=1)
     kept = np.zeros_like(pck)
     rows = np.arange(num_pred)
