@@ -63,9 +63,8 @@ def joint_values(values: Sequence, cast: Callable = float) -> 'OrderedDict':
 
 def joint_result(metrics: Dict[str, np.ndarray], **fields) -> dict:
     """An evaluation's result: ``joint_names``, ``per_joint`` (``{joint:
-    {metric: value}}``), ``total`` (``{metric: value}``, the means of the
-    non-NaN joint values), the (16, ) ``metrics`` and the other ``fields``.
-    """
+    {metric: value}}``), ``total`` (``{metric: value}``, the last of the 16),
+    the (16, ) ``metrics`` themselves and the other ``fields``."""
     per_joint = OrderedDict(
         (name, {key: float(v[j]) for key, v in metrics.items()})
         for j, name in enumerate(POSEVAL_JOINT_NAMES))
