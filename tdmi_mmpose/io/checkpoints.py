@@ -4,6 +4,7 @@
 file, and the check that a checkpoint fits a model (see docs/inference.md,
 "Checkpoints")."""
 import copyreg
+import functools
 import os.path as osp
 import zipfile
 from collections import OrderedDict
@@ -18,8 +19,6 @@ from mmengine.runner.checkpoint import (CheckpointLoader,
                                         _load_checkpoint_to_model)
 
 from ..utils.errors import InputError
-
-_REGISTERED = False
 
 #: Model keys a checkpoint may lack (BatchNorm counters; mmengine agrees).
 TOLERATED_MISSING_KEYS = ('num_batches_tracked', )
@@ -72,19 +71,16 @@ def checkpoint_safe_globals() -> List[object]:
     return safe
 
 
+@functools.lru_cache()
 def register_checkpoint_safe_globals() -> None:
     """Allow-list :func:`checkpoint_safe_globals` in ``torch.load``, pickle
     ``HistoryBuffer`` without ``getattr`` and read local checkpoints with
-    :func:`load_from_local` (idempotent)."""
-    global _REGISTERED
-    if _REGISTERED:
-        return
+    :func:`load_from_local` (once)."""
     copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
     if hasattr(torch.serialization, 'add_safe_globals'):
         torch.serialization.add_safe_globals(checkpoint_safe_globals())
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_from_local, force=True)
-    _REGISTERED = True
 
 
 def is_onnx_file(weights: Optional[str]) -> bool:
