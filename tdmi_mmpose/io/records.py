@@ -78,13 +78,6 @@ DETECTION_SCHEMA = dict(
     frame_index=frame_index)
 
 
-def image_where(image: object, source: str) -> str:
-    """How an image is named in errors: ``'a.json: image 7'``."""
-    if isinstance(image, dict) and 'id' in image:
-        return f'{source}: image {image["id"]!r}'
-    return f'{source}: an entry of "images"'
-
-
 def annotation_where(ann: object, source: str) -> str:
     """How an annotation is named in errors:
     ``'a.json: annotation id=3 (image_id=7)'``."""
@@ -97,8 +90,11 @@ def annotation_where(ann: object, source: str) -> str:
 def check_image(image: object, source: str,
                 required: Iterable[str] = ()) -> dict:
     """Check an entry of ``images`` (:data:`IMAGE_SCHEMA`, matching ignore
-    regions); ``required`` names further required fields."""
-    return check_record(image, IMAGE_SCHEMA, image_where(image, source),
+    regions); ``required`` names further required fields; errors name
+    ``'<source>: image <id>'``."""
+    where = f'{source}: image {image["id"]!r}' if isinstance(
+        image, dict) and 'id' in image else f'{source}: an entry of "images"'
+    return check_record(image, IMAGE_SCHEMA, where,
                         IMAGE_REQUIRED + tuple(required),
                         (_matching_regions, ))
 
