@@ -120,7 +120,7 @@ class PersonBoxSource:
         self._per_frame: Optional[List[np.ndarray]] = None
         self._by_frame: Optional[Dict[int, np.ndarray]] = None
         self._image_ids: Optional[List] = None
-        self._indexed_frames: Dict[int, int] = {}  # frame_index -> boxes
+        self._indexed_frames: Counter = Counter()  # frame_index -> boxes
         self._checked_length: Optional[int] = None
         is_json = isinstance(boxes, (str, dict)) or (
             isinstance(boxes, list) and boxes
@@ -189,8 +189,7 @@ class PersonBoxSource:
                     'entries by "frame_index".')
             if key == 'frame_index':
                 frame = int(value)
-                self._indexed_frames[frame] = \
-                    self._indexed_frames.get(frame, 0) + 1
+                self._indexed_frames[frame] += 1
             elif value in id_to_frame:
                 frame = id_to_frame[value]
             else:
@@ -261,6 +260,4 @@ class PersonBoxSource:
                 f'bbox_image_ids gives {len(ids)} image ids for the '
                 f'{num_frames} frames of the input: the boxes of the last '
                 f'{len(ids) - num_frames} ids are not used (the input is the '
-                'first frames of the video).',
-                logger='current',
-                level=30)
+                'first frames of the video).', logger='current', level=30)
