@@ -119,9 +119,8 @@ def keypoints_rule(num_keypoints: int, ground_truth: bool = True) -> Rule:
         if problem:
             return problem
         triples = np.asarray(values, dtype=np.float64).reshape(-1, 3)
-        positions = triples.copy()
-        positions[:, 2] = 0  # a flag (or a score) is no position
-        problem = array_problem(positions, COORDINATE_LIMIT)
+        # a flag (or a score) is no position
+        problem = array_problem(triples * [1, 1, 0], COORDINATE_LIMIT)
         if problem or not ground_truth:
             return problem
         bad = np.flatnonzero(~np.isin(triples[:, 2], VISIBILITY_FLAGS))
