@@ -64,8 +64,7 @@ def stop_on_first_interrupt(
         print_log(
             'Ctrl-C: the stream ends here; the frames read so far are '
             'finished and written (Ctrl-C again to abort at once).',
-            logger='current',
-            level=30)
+            logger='current', level=30)
         on_stop()
 
     signal.signal(signal.SIGINT, handler)
