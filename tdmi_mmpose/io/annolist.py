@@ -204,10 +204,8 @@ def read_annolist(data: object, source: str,
         frames.append(dict(
             where=where,
             name=matlab_string(matlab_list(entry['image'])[0]['name']),
-            imgnum=matlab_scalar(entry['imgnum']) if 'imgnum' in entry
-            else None,
-            is_labeled=matlab_scalar(entry['is_labeled'])
-            if 'is_labeled' in entry else None,
+            imgnum=matlab_scalar(entry.get('imgnum')),
+            is_labeled=matlab_scalar(entry.get('is_labeled')),
             people=[
                 _person(rect, f'{where}.annorect[{j}]', box_name)
                 for j, rect in enumerate(matlab_list(entry.get('annorect')))

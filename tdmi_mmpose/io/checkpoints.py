@@ -4,10 +4,11 @@
 file, and the check that a checkpoint fits a model (see docs/inference.md,
 "Checkpoints")."""
 import copyreg
+import functools
 import os.path as osp
 import zipfile
 from collections import OrderedDict
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import numpy as np
 import torch
@@ -18,8 +19,6 @@ from mmengine.runner.checkpoint import (CheckpointLoader,
                                         _load_checkpoint_to_model)
 
 from ..utils.errors import InputError
-
-_REGISTERED = False
 
 #: Model keys a checkpoint may lack (BatchNorm counters; mmengine agrees).
 TOLERATED_MISSING_KEYS = ('num_batches_tracked', )
@@ -72,28 +71,22 @@ def checkpoint_safe_globals() -> List[object]:
     return safe
 
 
+@functools.lru_cache()
 def register_checkpoint_safe_globals() -> None:
     """Allow-list :func:`checkpoint_safe_globals` in ``torch.load``, pickle
     ``HistoryBuffer`` without ``getattr`` and read local checkpoints with
-    :func:`load_from_local` (idempotent)."""
-    global _REGISTERED
-    if _REGISTERED:
-        return
+    :func:`load_from_local` (once)."""
     copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
     if hasattr(torch.serialization, 'add_safe_globals'):
         torch.serialization.add_safe_globals(checkpoint_safe_globals())
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_from_local, force=True)
-    _REGISTERED = True
-
-
-ONNX_SUFFIX = '.onnx'
 
 
 def is_onnx_file(weights: Optional[str]) -> bool:
     """Whether pose model weights name an exported ONNX network (by the
-    suffix :data:`ONNX_SUFFIX`) rather than a PyTorch checkpoint."""
-    return isinstance(weights, str) and weights.lower().endswith(ONNX_SUFFIX)
+    ``.onnx`` suffix) rather than a PyTorch checkpoint."""
+    return isinstance(weights, str) and weights.lower().endswith('.onnx')
 
 
 def check_checkpoint_file(filename: str) -> None:
@@ -154,15 +147,12 @@ def state_dict_of(checkpoint: dict) -> Dict[str, torch.Tensor]:
         for k, v in state_dict.items())
 
 
-def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
-                        ) -> Tuple[List[str], List[str], List[str]]:
-    """Compare a checkpoint's parameters and buffers with a model's.
-
-    Returns:
-        tuple[list[str], list[str], list[str]]: The missing keys (except
-        :data:`TOLERATED_MISSING_KEYS`), the unexpected ones and those of
-        another shape (``'key: checkpoint shape vs model shape'``).
-    """
+def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
+                             filename: str) -> None:
+    """Require a checkpoint to fit a model exactly (else it would load
+    partially, the rest random) and to hold finite weights only; errors
+    name ``filename``. Only BatchNorm counters
+    (:data:`TOLERATED_MISSING_KEYS`) may be missing."""
     state_dict = state_dict_of(checkpoint)
     expected = model.state_dict()
     missing = [
@@ -175,27 +165,6 @@ def state_dict_mismatch(model: torch.nn.Module, checkpoint: dict
         for k, v in state_dict.items() if k in expected
         and hasattr(v, 'shape') and tuple(v.shape) != tuple(expected[k].shape)
     ]
-    return missing, unexpected, shapes
-
-
-def non_finite_weights(checkpoint: dict) -> Optional[str]:
-    """The first tensor of a checkpoint with a NaN or an infinity,
-    described; ``None`` if all are finite."""
-    for key, value in state_dict_of(checkpoint).items():
-        if torch.is_tensor(value) and value.is_floating_point():
-            bad = int((~torch.isfinite(value)).sum())
-            if bad:
-                return (f'"{key}": {bad} of {value.numel()} values are NaN '
-                        'or infinite')
-    return None
-
-
-def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
-                             filename: str) -> None:
-    """Require a checkpoint to fit a model exactly (else it would load
-    partially, the rest random) and to hold finite weights only; errors
-    name ``filename``."""
-    missing, unexpected, shapes = state_dict_mismatch(model, checkpoint)
     problems = []
     for what, keys in (('missing', missing), ('unexpected', unexpected),
                        ('with another shape', shapes)):
@@ -206,13 +175,18 @@ def check_state_dict_matches(model: torch.nn.Module, checkpoint: dict,
     if problems:
         raise checkpoint_error(
             f'checkpoint {filename} does not fit the model '
-            f'{type(model).__name__}: {len(model.state_dict())} model keys, '
+            f'{type(model).__name__}: {len(expected)} model keys, '
             f'{"; ".join(problems)}; is it a checkpoint of this config?')
-    bad = non_finite_weights(checkpoint)
+    bad = next(((key, value) for key, value in state_dict.items()
+                if torch.is_tensor(value) and value.is_floating_point()
+                and not torch.isfinite(value).all()), None)
     if bad:
+        key, value = bad
         raise checkpoint_error(
             f'checkpoint {filename} holds non-finite weights: parameter '
-            f'{bad} (a diverged training run?); take an earlier checkpoint')
+            f'"{key}": {int((~torch.isfinite(value)).sum())} of '
+            f'{value.numel()} values are NaN or infinite (a diverged '
+            'training run?); take an earlier checkpoint')
 
 
 def load_checkpoint_strict(runner, filename: str) -> dict:

@@ -47,15 +47,8 @@ non_negative_float = _number_type(
 
 
 def device_name(text: str) -> str:
-    """A device this machine has
-    (:func:`~.inferencer_args.device_problem`).
-
-    Args:
-        text (str): The option's value, e.g. ``cpu`` or ``cuda:1``.
-
-    Returns:
-        str: ``text``.
-    """
+    """The option's value ``text`` (e.g. ``cpu``, ``cuda:1``), a device this
+    machine has (:func:`~.inferencer_args.device_problem`)."""
     from .inferencer_args import device_problem
     problem = device_problem(text)
     if problem:

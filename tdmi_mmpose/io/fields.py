@@ -6,7 +6,7 @@ field -> rule; :func:`check_record` raises ``<where>: field "<f>" <problem>.``
 """
 import math
 import numbers
-from typing import Callable, Dict, Iterable, Optional, Tuple
+from typing import Callable, Dict, Iterable, Optional
 
 import numpy as np
 
@@ -35,30 +35,26 @@ def is_json_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _got(what: str) -> Rule:
-    """A rule from a predicate's name in :data:`_PREDICATES`."""
-    test, text = _PREDICATES[what]
+def _rule(test: Callable[[object], bool], text: str) -> Rule:
+    """A rule from a predicate and what it requires."""
     return lambda v: None if test(v) else f'must be {text}, got {v!r}'
 
 
-_PREDICATES = {
-    'integer': (is_json_integer, 'an integer'),
-    'positive_integer': (lambda v: is_json_integer(v) and v > 0,
-                         'a positive integer'),
-    'non_empty_string': (lambda v: isinstance(v, str) and bool(v),
-                         'a non-empty string'),
-    'boolean': (lambda v: v in (True, False), 'true or false'),
-    'id': (lambda v: is_json_integer(v) or isinstance(v, str),
-           'an integer or a string'),
-    'finite_number': (lambda v: is_json_number(v) and math.isfinite(v),
-                      'a finite number'),
-    'frame_index': (lambda v: is_json_integer(v) and v >= 0,
-                    'a 0-based frame number (an integer >= 0)'),
-    'positive_number': (lambda v: is_json_number(v) and math.isfinite(v)
-                        and v > 0, 'a positive finite number'),
-}
-integer, positive_integer, non_empty_string, boolean, image_id, \
-    finite_number, frame_index, positive_number = map(_got, _PREDICATES)
+integer = _rule(is_json_integer, 'an integer')
+positive_integer = _rule(lambda v: is_json_integer(v) and v > 0,
+                         'a positive integer')
+non_empty_string = _rule(lambda v: isinstance(v, str) and bool(v),
+                         'a non-empty string')
+boolean = _rule(lambda v: v in (True, False), 'true or false')
+image_id = _rule(lambda v: is_json_integer(v) or isinstance(v, str),
+                 'an integer or a string')
+finite_number = _rule(lambda v: is_json_number(v) and math.isfinite(v),
+                      'a finite number')
+frame_index = _rule(lambda v: is_json_integer(v) and v >= 0,
+                    'a 0-based frame number (an integer >= 0)')
+positive_number = _rule(
+    lambda v: is_json_number(v) and math.isfinite(v) and v > 0,
+    'a positive finite number')
 
 
 def array_problem(values: object,
@@ -123,9 +119,8 @@ def keypoints_rule(num_keypoints: int, ground_truth: bool = True) -> Rule:
         if problem:
             return problem
         triples = np.asarray(values, dtype=np.float64).reshape(-1, 3)
-        positions = triples.copy()
-        positions[:, 2] = 0  # a flag (or a score) is no position
-        problem = array_problem(positions, COORDINATE_LIMIT)
+        # a flag (or a score) is no position
+        problem = array_problem(triples * [1, 1, 0], COORDINATE_LIMIT)
         if problem or not ground_truth:
             return problem
         bad = np.flatnonzero(~np.isin(triples[:, 2], VISIBILITY_FLAGS))
@@ -153,13 +148,8 @@ def error(where: str, problem: str,
     return InputError(f'{head}{sep}{problem.rstrip(".")}.')
 
 
-def record_problem(record: object,
-                   schema: Dict[str, Rule],
-                   required: Iterable[str] = (),
-                   checks: Iterable[Callable[[dict], Optional[str]]] = ()
-                   ) -> Optional[Tuple[str, Optional[str]]]:
-    """``(problem, field or None)`` of a record (see
-    :func:`check_record`), ``None`` if it is valid."""
+def _record_problem(record, schema, required, checks):
+    """``(problem, field or None)`` of a record, ``None`` if valid."""
     if not isinstance(record, dict):
         return (f'should be a JSON object (a dict), got '
                 f'{type(record).__name__}', None)
@@ -195,7 +185,7 @@ def check_record(record: object,
     Returns:
         dict: ``record``.
     """
-    problem = record_problem(record, schema, required, checks)
+    problem = _record_problem(record, schema, required, checks)
     if problem:
         raise error(where, *problem)
     return record

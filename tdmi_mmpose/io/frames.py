@@ -70,20 +70,14 @@ def check_frame_size(frame: np.ndarray, reference_shape: Tuple[int, ...],
             'same size.')
 
 
-def _mime_kind(path: str) -> Optional[str]:
-    """``'image'``, ``'video'``, ... by the file name's MIME type."""
-    mime = mimetypes.guess_type(path)[0]
-    return None if mime is None else mime.split('/')[0]
-
-
 def is_video_file(path: str) -> bool:
     """Whether a file name is a video's (by its MIME type)."""
-    return _mime_kind(path) == 'video'
+    return (mimetypes.guess_type(path)[0] or '').startswith('video/')
 
 
 def is_image_file(path: str) -> bool:
     """Whether a file name is an image's (by its MIME type)."""
-    return _mime_kind(path) == 'image'
+    return (mimetypes.guess_type(path)[0] or '').startswith('image/')
 
 
 def list_frame_files(folder: str) -> List[str]:

@@ -42,9 +42,9 @@ def hieve_metainfo() -> dict:
     metainfo = parse_pose_metainfo(dict(from_file=hieve_metainfo_file()))
     names = metainfo_keypoint_names(metainfo)
     expected = [tag.lower().replace('-', '_') for tag in HIEVE_JOINT_TAGS]
-    if names != expected:
-        raise ValueError(f'{hieve_metainfo_file()}: keypoint names {names} '
-                         f'do not follow the HiEve order {expected}.')
+    assert names == expected, (
+        f'{hieve_metainfo_file()}: keypoint names {names} do not follow '
+        f'the HiEve order {expected}.')
     return metainfo
 
 

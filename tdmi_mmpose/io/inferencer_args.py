@@ -11,15 +11,9 @@ WHOLE_IMAGE_DETECTORS = ('whole_image', 'whole-image')
 
 
 def device_problem(device: str) -> Optional[str]:
-    """What is wrong with a device name on this machine, or ``None``:
-    ``cpu``, ``cuda[:N]`` with CUDA present (``N`` below the number of
-    GPUs) and ``mps`` where available are fine.
-
-    Args:
-        device (str): The device, e.g. ``'cuda:1'``.
-
-    Returns:
-        str, optional: The problem.
+    """What is wrong with device name ``device`` (e.g. ``'cuda:1'``) on
+    this machine, or ``None``: ``cpu``, ``cuda[:N]`` with CUDA present
+    (``N`` below the number of GPUs) and ``mps`` where available are fine.
     """
     try:
         parsed = torch.device(device)
@@ -39,12 +33,8 @@ def device_problem(device: str) -> Optional[str]:
 
 
 def check_device(device: Optional[str]) -> None:
-    """A device this machine has (:func:`device_problem`); ``None`` is
-    mmengine's choice.
-
-    Raises:
-        InputError: Naming the device and the problem.
-    """
+    """Check that this machine has ``device`` (:func:`device_problem`);
+    ``None`` is mmengine's choice."""
     problem = None if device is None else device_problem(device)
     if problem:
         raise InputError(f'device {device!r}: {problem}')
@@ -52,20 +42,10 @@ def check_device(device: Optional[str]) -> None:
 
 def check_detector(det_model: Optional[object],
                    det_weights: Optional[str]) -> None:
-    """A detector config path that exists and a local checkpoint file.
-
-    A ``det_model`` that is not a path (no ``.py`` suffix, no folder) is a
-    model name of mmdet's model zoo, looked up by mmdet.
-
-    Args:
-        det_model (str | dict, optional): mmdet config file or model name,
-            ``'whole_image'``, or a config dict.
-        det_weights (str, optional): The detector's checkpoint, a local
-            file or a URL.
-
-    Raises:
-        InputError: The config path or the local checkpoint is missing.
-    """
+    """Check that a detector config path (``det_model``: an mmdet config
+    file, ``'whole_image'``, a config dict, or a model name of mmdet's zoo,
+    which has no ``.py`` suffix nor folder) and a local checkpoint file
+    (``det_weights``, else a URL) exist."""
     missing_config = isinstance(det_model, str) and \
         det_model not in WHOLE_IMAGE_DETECTORS and \
         (det_model.endswith('.py') or osp.sep in det_model) and \

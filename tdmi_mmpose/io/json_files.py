@@ -117,11 +117,11 @@ def check_no_earlier_run(folder: str, written: Container[str] = (),
                          overwrite: bool = False,
                          is_output: Optional[Callable[[str], bool]] = None,
                          what: str = 'JSON') -> List[str]:
-    """Check that an output folder holds no output file of an earlier run
-    (one this run will not write), which would mix two runs.
+    """Check that an output folder (may be missing) holds no output file of
+    an earlier run, one this run will not write, which would mix two runs.
 
     Args:
-        folder (str): The output folder (may be missing).
+        folder (str): The output folder.
         written (Container[str]): The file names this run writes.
         overwrite (bool): Allow earlier files (the caller removes them).
         is_output (Callable[[str], bool], optional): Whether a file name is
@@ -133,10 +133,9 @@ def check_no_earlier_run(folder: str, written: Container[str] = (),
     """
     if not osp.isdir(folder):
         return []
-    earlier = sorted(
-        name for name in os.listdir(folder)
-        if (is_output(name) if is_output else name.endswith('.json'))
-        and name not in written)
+    is_output = is_output or (lambda name: name.endswith('.json'))
+    earlier = sorted(name for name in os.listdir(folder)
+                     if is_output(name) and name not in written)
     if earlier and not overwrite:
         raise InputError(
             f'{folder} holds {len(earlier)} {what} file(s) of an earlier run '

@@ -10,11 +10,7 @@ from .json_files import OVERWRITE_FLAG
 
 def make_output_folder(path: str, create: bool = True) -> None:
     """Create the output folder ``path`` (with its parents) if missing, or
-    with ``create=False`` only check that no file stands in its way.
-
-    Raises:
-        InputError: ``path``, or a folder above it, is a file.
-    """
+    with ``create=False`` only check that no file stands in its way."""
     try:
         if create:
             os.makedirs(path, exist_ok=True)
@@ -26,18 +22,9 @@ def make_output_folder(path: str, create: bool = True) -> None:
 
 
 def prepare_output_folder(path: str, overwrite: bool = False) -> None:
-    """Create an empty output folder; one that is not empty holds an
-    earlier run and is an error, or with ``overwrite`` is removed whole.
-
-    Args:
-        path (str): The folder.
-        overwrite (bool): Remove an earlier run first. Defaults to False.
-
-    Raises:
-        InputError: ``path`` is a file, or holds files without
-            ``overwrite`` (naming the folder, its first entries and
-            :data:`OVERWRITE_FLAG`).
-    """
+    """Create an empty output folder ``path``; one that is not empty holds
+    an earlier run and is an error, or with ``overwrite`` is removed
+    whole."""
     entries = sorted(os.listdir(path)) if osp.isdir(path) else []
     if entries and not overwrite:
         raise InputError(

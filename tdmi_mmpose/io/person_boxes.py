@@ -25,9 +25,7 @@ def as_box_array(boxes, bbox_format: str = 'xyxy',
     if bbox_format not in ('xyxy', 'xywh'):
         raise InputError(f"bbox_format must be 'xyxy' or 'xywh', got "
                          f'{bbox_format!r}.')
-    if boxes is None:
-        return np.zeros((0, 5), dtype=np.float32)
-    arr = np.asarray(boxes, dtype=np.float32)
+    arr = np.asarray([] if boxes is None else boxes, dtype=np.float32)
     if arr.size == 0:
         return np.zeros((0, 5), dtype=np.float32)
     if arr.ndim == 1:
@@ -37,10 +35,7 @@ def as_box_array(boxes, bbox_format: str = 'xyxy',
                          f'{bbox_format} boxes [with scores], got shape '
                          f'{np.asarray(boxes).shape}.')
     check_finite(arr, f'{what} ({bbox_format} boxes [with scores])')
-    if arr.shape[1] == 4:
-        arr = np.concatenate([arr, np.ones((len(arr), 1), np.float32)], 1)
-    else:
-        arr = arr.copy()
+    arr = np.pad(arr, ((0, 0), (0, 5 - arr.shape[1])), constant_values=1)
     if bbox_format == 'xywh':
         arr[:, 2:4] += arr[:, 0:2]
     return arr
@@ -83,10 +78,8 @@ def check_person_boxes(boxes: np.ndarray,
 
 
 def _load_json(source: Union[str, dict, list]) -> Union[dict, list]:
-    """A JSON file's content; loaded content as it is."""
-    if isinstance(source, str):
-        return load_json(source, 'Person box / annotation file')
-    return source
+    return load_json(source, 'Person box / annotation file') if isinstance(
+        source, str) else source
 
 
 def image_ids_from_annotation(ann: Union[str, dict]) -> List:
@@ -127,7 +120,7 @@ class PersonBoxSource:
         self._per_frame: Optional[List[np.ndarray]] = None
         self._by_frame: Optional[Dict[int, np.ndarray]] = None
         self._image_ids: Optional[List] = None
-        self._indexed_frames: Dict[int, int] = {}  # frame_index -> boxes
+        self._indexed_frames: Counter = Counter()  # frame_index -> boxes
         self._checked_length: Optional[int] = None
         is_json = isinstance(boxes, (str, dict)) or (
             isinstance(boxes, list) and boxes
@@ -196,8 +189,7 @@ class PersonBoxSource:
                     'entries by "frame_index".')
             if key == 'frame_index':
                 frame = int(value)
-                self._indexed_frames[frame] = \
-                    self._indexed_frames.get(frame, 0) + 1
+                self._indexed_frames[frame] += 1
             elif value in id_to_frame:
                 frame = id_to_frame[value]
             else:
@@ -268,6 +260,4 @@ class PersonBoxSource:
                 f'bbox_image_ids gives {len(ids)} image ids for the '
                 f'{num_frames} frames of the input: the boxes of the last '
                 f'{len(ids) - num_frames} ids are not used (the input is the '
-                'first frames of the video).',
-                logger='current',
-                level=30)
+                'first frames of the video).', logger='current', level=30)

@@ -78,13 +78,6 @@ DETECTION_SCHEMA = dict(
     frame_index=frame_index)
 
 
-def image_where(image: object, source: str) -> str:
-    """How an image is named in errors: ``'a.json: image 7'``."""
-    if isinstance(image, dict) and 'id' in image:
-        return f'{source}: image {image["id"]!r}'
-    return f'{source}: an entry of "images"'
-
-
 def annotation_where(ann: object, source: str) -> str:
     """How an annotation is named in errors:
     ``'a.json: annotation id=3 (image_id=7)'``."""
@@ -97,8 +90,11 @@ def annotation_where(ann: object, source: str) -> str:
 def check_image(image: object, source: str,
                 required: Iterable[str] = ()) -> dict:
     """Check an entry of ``images`` (:data:`IMAGE_SCHEMA`, matching ignore
-    regions); ``required`` names further required fields."""
-    return check_record(image, IMAGE_SCHEMA, image_where(image, source),
+    regions); ``required`` names further required fields; errors name
+    ``'<source>: image <id>'``."""
+    where = f'{source}: image {image["id"]!r}' if isinstance(
+        image, dict) and 'id' in image else f'{source}: an entry of "images"'
+    return check_record(image, IMAGE_SCHEMA, where,
                         IMAGE_REQUIRED + tuple(required),
                         (_matching_regions, ))
 
@@ -118,17 +114,10 @@ def check_annotation(ann: object, source: str,
 
 def register_ids(ids: Iterable, name: str, field: str, source: str,
                  owners: Dict, owner: Optional[str] = None) -> None:
-    """Record the owner (default ``source``, their file) of ids: ids are
-    unique within and across the files of a dataset.
-
-    Args:
-        ids (Iterable): The ids.
-        name (str): What they are, e.g. ``'image id'``.
-        field (str): Their field, e.g. ``'images.id'``.
-        source (str): Their file, for errors.
-        owners (dict): Id -> owner so far; updated in place.
-        owner (str, optional): The owner.
-    """
+    """Record in ``owners`` (id -> owner, updated in place) the owner
+    (default their file ``source``) of ``ids``, which are unique within and
+    across a dataset's files; ``name`` and ``field`` (``'image id'``,
+    ``'images.id'``) name them in errors."""
     owner = source if owner is None else owner
     for value in ids:
         other = owners.get(value)
@@ -161,11 +150,8 @@ def keypoints_array(ann: dict, num_keypoints: int) -> np.ndarray:
 
 
 def box_array(value: object) -> Optional[np.ndarray]:
-    """A checked box field as float64 (4, ); ``None`` if absent or
-    empty."""
-    if value is None or len(value) == 0:
-        return None
-    return np.asarray(value[:4], np.float64)
+    """A checked box field as float64 (4, ); ``None`` if absent or empty."""
+    return np.asarray(value[:4], np.float64) if value else None
 
 
 def ignore_regions(image: dict) -> List[np.ndarray]:
@@ -180,9 +166,9 @@ def ignore_regions(image: dict) -> List[np.ndarray]:
 
 def image_size(image: dict) -> Optional[Tuple[int, int]]:
     """A checked image's ``(width, height)``; ``None`` without both."""
-    if 'width' not in image or 'height' not in image:
-        return None
-    return int(image['width']), int(image['height'])
+    if 'width' in image and 'height' in image:
+        return int(image['width']), int(image['height'])
+    return None
 
 
 def parse_keypoints(ann: dict,
@@ -225,8 +211,7 @@ def as_numbers(values: object, where: str) -> np.ndarray:
 
 
 def check_finite(values: object, where: str) -> np.ndarray:
-    """Check that every value of an array is finite; returns the
-    array."""
+    """Check that every value of an array is finite; returns the array."""
     array = np.asarray(values)
     problem = array_problem(array) if array.dtype.kind in 'fc' else None
     if problem:

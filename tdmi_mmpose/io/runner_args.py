@@ -105,8 +105,7 @@ def build_config(args: argparse.Namespace) -> Config:
         print_log(
             f'{args.config}: top-level key `{key}` is read by nothing '
             f'(mmengine ignores it); did you mean `{close}`?',
-            logger='current',
-            level=logging.WARNING)
+            logger='current', level=logging.WARNING)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
@@ -145,10 +144,8 @@ def setup_distributed(cfg: Config) -> Config:
     env_cfg = cfg.setdefault('env_cfg', {})
     dist_cfg = dict(env_cfg.get('dist_cfg', None) or {})
     if dist_cfg.get('backend', 'nccl') == 'nccl':
-        print_log(
-            'No GPU: the `pytorch` launcher uses the gloo backend instead of '
-            'nccl.',
-            logger='current')
+        print_log('No GPU: the `pytorch` launcher uses the gloo backend '
+                  'instead of nccl.', logger='current')
         dist_cfg['backend'] = 'gloo'
     env_cfg['dist_cfg'] = dist_cfg
     if not torch.distributed.is_initialized():

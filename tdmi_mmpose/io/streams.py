@@ -44,15 +44,6 @@ def live_source(video) -> Optional[LiveSourceType]:
     return video if scheme in STREAM_URL_SCHEMES else None
 
 
-def _stream_name(source) -> str:
-    """A file-name stem for a stream's outputs (``camera0``, ...)."""
-    if isinstance(source, int):
-        return f'camera{source}'
-    path = urlparse(source).path if isinstance(source, str) else ''
-    stem = osp.splitext(osp.basename(path.rstrip('/')))[0]
-    return re.sub(r'[^\w.-]', '_', stem) or 'stream'
-
-
 @contextlib.contextmanager
 def stop_on_first_interrupt(
         on_stop: Callable[[], None]) -> Iterator[None]:
@@ -73,8 +64,7 @@ def stop_on_first_interrupt(
         print_log(
             'Ctrl-C: the stream ends here; the frames read so far are '
             'finished and written (Ctrl-C again to abort at once).',
-            logger='current',
-            level=30)
+            logger='current', level=30)
         on_stop()
 
     signal.signal(signal.SIGINT, handler)
@@ -112,7 +102,10 @@ class LiveStream:
                 f'Cannot open {what} (cv2.VideoCapture).',
                 hint='check that the camera is connected and not in use '
                 '(its index: 0, 1, ...), or that the URL is reachable.')
-        self.name = _stream_name(source)
+        path = urlparse(source).path if isinstance(source, str) else ''
+        stem = osp.splitext(osp.basename(path.rstrip('/')))[0]
+        self.name = f'camera{source}' if isinstance(source, int) else (
+            re.sub(r'[^\w.-]', '_', stem) or 'stream')
         self.fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.num_read = 0
         self.stopped = False

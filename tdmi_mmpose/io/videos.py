@@ -78,11 +78,11 @@ def check_video_data(data: object,
         num_keypoints (int, optional): K of every annotation's
             ``keypoints``; ``None`` checks only ``id`` and ``image_id``.
         annotations (bool): Whether ``annotations`` is required and
-            checked (else ignored: test sets, detections).
+            checked (else ignored and ``[]``: test sets, detections).
         image_fields (Sequence[str]): Further required fields of images.
 
     Returns:
-        tuple[list, list]: ``images`` and ``annotations`` (or ``[]``).
+        tuple[list, list]: ``images`` and ``annotations``.
     """
     images, anns = check_video_lists(data, source, annotations)
     check_value(images, lambda value: None if value else 'is empty', source,
@@ -112,14 +112,10 @@ def check_annotation_image(ann: object, source: str, image_ids) -> dict:
     return ann
 
 
-def read_video_file(path: str,
-                    num_keypoints: Optional[int] = None,
-                    annotations: bool = True,
-                    image_fields: Sequence[str] = ()) -> Tuple[list, list]:
-    """:func:`check_video_data` of a loaded file."""
-    return check_video_data(
-        load_json(path, 'Annotation file'), path, num_keypoints, annotations,
-        image_fields)
+def read_video_file(path: str, *args, **kwargs) -> Tuple[list, list]:
+    """:func:`check_video_data` of the file ``path``."""
+    return check_video_data(load_json(path, 'Annotation file'), path, *args,
+                            **kwargs)
 
 
 def split_videos(data: object,
@@ -209,13 +205,13 @@ def _frame_order_problem(ordered: Sequence[dict]) -> Optional[str]:
     numbers = [frame_number(image['file_name']) for image in ordered]
     if None in numbers or not all('frame_id' in im for im in ordered):
         return None
-    for a, b, n, m in zip(ordered, ordered[1:], numbers, numbers[1:]):
-        if m < n:
-            return (f'orders its frames by "frame_id" against their file '
-                    f'names: image {a["id"]!r} ({a["file_name"]!r}, frame_id '
-                    f'{a["frame_id"]}) comes before image {b["id"]!r} '
-                    f'({b["file_name"]!r}, frame_id {b["frame_id"]})')
-    return None
+    return next((
+        f'orders its frames by "frame_id" against their file names: image '
+        f'{a["id"]!r} ({a["file_name"]!r}, frame_id {a["frame_id"]}) comes '
+        f'before image {b["id"]!r} ({b["file_name"]!r}, frame_id '
+        f'{b["frame_id"]})'
+        for a, b, n, m in zip(ordered, ordered[1:], numbers, numbers[1:])
+        if m < n), None)
 
 
 def frame_table(images: Sequence[dict], where: str
