@@ -2,7 +2,6 @@
 """Seeded ablation studies (spec: :mod:`.study_spec`): every (variant, seed)
 run trained and tested in its own process, the results gathered in one JSON
 record, an interrupted study resumed."""
-import json
 import os
 import os.path as osp
 import subprocess
@@ -11,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..io import load_json
 from ..utils.atomic import atomic_write_json
 from ..utils.errors import InputError
 from ..utils.table import format_cell
@@ -34,11 +34,6 @@ def run_dir_name(variant: str, seed: int) -> str:
     return osp.join('runs', f'{variant}__seed{seed}')
 
 
-def _read_json(path: str):
-    with open(path) as f:
-        return json.load(f)
-
-
 def _total_ap(result: Dict) -> str:
     return format_cell(result['metrics'].get('posetrack/Total'), '.1f', 'n/a')
 
@@ -59,7 +54,7 @@ def prepare_data(sample_data: Optional[Dict], root: str, spec_path: str,
             kwargs['num_videos'] = tuple(kwargs['num_videos'])
         make_sample_posetrack(root, **kwargs)
         atomic_write_json(sample_data, done)
-    elif _read_json(done) != sample_data:
+    elif load_json(done) != sample_data:
         raise InputError(
             f'{root} holds data generated with other settings than '
             f'{spec_path} gives now; use another --work-dir')
@@ -110,9 +105,8 @@ def _run_one(python: str, config: str, options: Dict, seed: int,
 
 def _prepare_inputs(spec: StudySpec, work_dir: str, python: str,
                     progress: Callable[[str], None]) -> Tuple[Dict, Dict, int]:
-    """Generate the data and run (or reuse) the pretraining run; returns the
-    placeholder values, the pretraining record (empty without one) and the
-    number of runs this made (0 or 1)."""
+    """The data and the pretraining run (reused if done): the placeholder
+    values, the pretraining record ({} without) and the runs made (0/1)."""
     roots = {}
     data_root = prepare_data(spec.sample_data, osp.join(work_dir, 'data'),
                              spec.path, progress)
@@ -168,27 +162,25 @@ def run_study(spec: StudySpec,
               jobs: int = 1,
               python: str = sys.executable,
               progress: Callable[[str], None] = print) -> Dict:
-    """Run (or resume) a study; returns the study record, also written to
-    ``study.json`` in :func:`study_dir` after every run.
-
-    The data are generated first, then the pretraining run (if any), then
-    the variants' runs ``jobs`` at a time, each in its own process
-    (:mod:`.train_and_test`) with one compute thread, logging to
-    ``<run dir>/run.log``. A finished run (its ``result.json``) is reused,
-    a probed variant's run without a probe only probed; one whose config
-    now resolves differently is an error.
+    """Run (or resume) a study: the data, the pretraining run (if any),
+    then the runs ``jobs`` at a time, each in its own process
+    (:mod:`.train_and_test`, one compute thread, ``<run dir>/run.log``).
+    A finished run is reused (a probed variant's run without a probe only
+    probed); one whose config now resolves differently is an error.
 
     Args:
         spec (StudySpec): The study.
         work_dir (str): The study's folder.
         variants (Sequence[str], optional): Run only these variants.
         seeds (Sequence[int], optional): Seeds instead of the spec's.
-        jobs (int): Runs at a time. Default: 1.
+        jobs (int): Runs at a time (>= 1). Default: 1.
         python (str): The interpreter for the runs.
         progress (callable): Receives one line per step.
 
     Returns:
-        dict: ``spec``, ``base_config``, ``seeds``, ``variants`` (name ->
+        dict: The record, also written to ``study.json`` in
+        :func:`study_dir` after every run: ``spec``, ``base_config``,
+        ``seeds``, ``variants`` (name ->
         overrides), ``sample_data``, ``sessions`` (one ``{jobs, runs,
         wall_seconds}`` per call that ran something), ``runs`` (in plan
         order, each ``{variant, seed, metrics, train_seconds, test_seconds,
@@ -200,13 +192,11 @@ def run_study(spec: StudySpec,
         RuntimeError: A run failed (the message names its log); the runs
         that finished are kept.
     """
-    if jobs < 1:
-        raise InputError(f'jobs must be >= 1, got {jobs}')
     started = time.perf_counter()
     os.makedirs(work_dir, exist_ok=True)
     runs = plan_runs(spec, variants, seeds)
     study_file = osp.join(study_dir(spec, work_dir), STUDY_FILE)
-    sessions = _read_json(study_file).get('sessions', []) \
+    sessions = load_json(study_file).get('sessions', []) \
         if osp.isfile(study_file) else []
     roots, pretrain, ran = _prepare_inputs(spec, work_dir, python, progress)
     session = dict(jobs=jobs, runs=ran, wall_seconds=0.0)

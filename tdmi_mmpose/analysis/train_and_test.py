@@ -5,7 +5,6 @@ write ``result.json``; run by :func:`~tdmi_mmpose.analysis.run_study` as
 state leaks between runs)."""
 import argparse
 import hashlib
-import json
 import math
 import os.path as osp
 import time
@@ -14,6 +13,7 @@ from typing import Dict, List, Optional
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from tdmi_mmpose.io import load_json
 from tdmi_mmpose.io.config import load_config
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
@@ -78,10 +78,7 @@ def training_curves(runner: Runner) -> Dict[str, List[float]]:
 def read_result(work_dir: str) -> Optional[Dict]:
     """A run's :data:`RESULT_FILE` (None before the run finished)."""
     path = osp.join(work_dir, RESULT_FILE)
-    if not osp.isfile(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
+    return load_json(path) if osp.isfile(path) else None
 
 
 def last_checkpoint(work_dir: str) -> str:
@@ -155,10 +152,7 @@ def main(argv=None) -> int:
         help='also probe the final model (disentanglement_probe); a run '
         'already finished is only probed')
     args = parser.parse_args(argv)
-    options = {}
-    if args.options_json:
-        with open(args.options_json) as f:
-            options = json.load(f)
+    options = load_json(args.options_json) if args.options_json else {}
     if read_result(args.work_dir) is None:
         train_and_test(args.config, options, args.seed, args.work_dir)
     if args.probe:
