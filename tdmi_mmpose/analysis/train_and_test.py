@@ -59,11 +59,6 @@ def config_digest(cfg: Config) -> str:
     return hashlib.sha1(cfg.pretty_text.encode()).hexdigest()
 
 
-def _finite_or_none(value) -> Optional[float]:
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 def training_curves(runner: Runner) -> Dict[str, List[float]]:
     """Per-iteration values of :data:`CURVE_KEYS` from the message hub."""
     curves = {}
@@ -129,7 +124,8 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
     metrics = runner.test()
     test_seconds = time.perf_counter() - start
     result = dict(
-        metrics={k: _finite_or_none(v) for k, v in metrics.items()},
+        metrics={k: float(v) if math.isfinite(v) else None
+                 for k, v in metrics.items()},
         train_seconds=round(train_seconds, 2),
         test_seconds=round(test_seconds, 2), iterations=int(runner.iter),
         config_sha1=config_digest(cfg), curves=curves)
