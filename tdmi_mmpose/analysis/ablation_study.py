@@ -2,6 +2,7 @@
 """Seeded ablation studies (spec: :mod:`.study_spec`): every (variant, seed)
 run trained and tested in its own process, the results gathered in one JSON
 record, an interrupted study resumed."""
+import functools
 import os
 import os.path as osp
 import subprocess
@@ -180,13 +181,13 @@ def run_study(spec: StudySpec,
     Returns:
         dict: The record, also written to ``study.json`` in
         :func:`study_dir` after every run: ``spec``, ``base_config``,
-        ``seeds``, ``variants`` (name ->
-        overrides), ``sample_data``, ``sessions`` (one ``{jobs, runs,
-        wall_seconds}`` per call that ran something), ``runs`` (in plan
-        order, each ``{variant, seed, metrics, train_seconds, test_seconds,
-        iterations, curves}`` and ``probe`` for probed variants) and, with
-        ``pretrain``, ``pretrain`` (its record, with ``name`` and ``seed``),
-        ``pretrain_spec``; with probed variants ``probe_variants``.
+        ``seeds``, ``variants`` (name -> overrides), ``sample_data``,
+        ``sessions`` (``{jobs, runs, wall_seconds}`` per call that ran
+        something), ``runs`` (in plan order: ``variant``, ``seed``,
+        ``metrics``, ``train_seconds``, ``test_seconds``, ``iterations``,
+        ``curves``, ``probe`` if probed); with a pretraining run
+        ``pretrain`` (its record, ``name``, ``seed``) and ``pretrain_spec``;
+        with probed variants ``probe_variants``.
 
     Raises:
         RuntimeError: A run failed (the message names its log); the runs
@@ -219,59 +220,58 @@ def run_study(spec: StudySpec,
         options.update(spec.variants[variant])
         return fill_placeholders(options, roots)
 
-    todo = _runs_to_do(spec, runs, work_dir, run_options, results,
+    def finished(key, result):
+        results[key] = result
+        session['runs'] += 1
+        save()
+
+    todo = _runs_to_do(spec, runs, work_dir, python, run_options, results,
                        progress)
     if results or ran:
         save()
-    _run_todo(todo, len(runs), spec, work_dir, jobs, python, run_options,
-              results, session, save, progress)
+    _run_todo(todo, jobs, finished, progress)
     return study
 
 
-def _runs_to_do(spec, runs, work_dir, run_options, results,
-                progress) -> List[Tuple[int, str, int, bool]]:
-    """Put the finished runs in ``results``; return ``(index, variant,
-    seed, probe)`` of the others (a run of a probed variant without a probe
+def _runs_to_do(spec, runs, work_dir, python, run_options, results,
+                progress) -> List[Tuple[Tuple[str, int], str, Callable]]:
+    """Put the finished runs in ``results``; return ``((variant, seed),
+    label, run)`` of the others (a run of a probed variant without a probe
     is to be probed)."""
     todo = []
     for index, (variant, seed) in enumerate(runs, 1):
         run_dir = osp.join(work_dir, run_dir_name(variant, seed))
-        result = _reused(spec.base_config, run_options(variant), seed,
-                         run_dir, spec.path)
+        options = run_options(variant)
+        result = _reused(spec.base_config, options, seed, run_dir, spec.path)
         probe = variant in spec.probe_variants
+        label = f'[{index}/{len(runs)}] {variant} seed {seed}'
         if result is not None and (not probe or 'probe' in result):
             results[(variant, seed)] = result
-            progress(f'[{index}/{len(runs)}] {variant} seed {seed}: done '
-                     'before, reused')
+            progress(f'{label}: done before, reused')
         else:
-            todo.append((index, variant, seed, probe))
+            todo.append(((variant, seed), label, functools.partial(
+                _run_one, python, spec.base_config, options, seed, run_dir,
+                label, progress, probe)))
     return todo
 
 
-def _run_todo(todo, num_runs, spec, work_dir, jobs, python, run_options,
-              results, session, save, progress) -> None:
-    """Run the runs still to do, ``jobs`` at a time, saving after each."""
+def _run_todo(todo, jobs: int, finished: Callable,
+              progress: Callable[[str], None]) -> None:
+    """Run the runs still to do, ``jobs`` at a time; ``finished(key,
+    result)`` after each."""
     failures = []
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {}
-        for index, variant, seed, probe in todo:
-            run_dir = osp.join(work_dir, run_dir_name(variant, seed))
-            label = f'[{index}/{num_runs}] {variant} seed {seed}'
-            futures[pool.submit(_run_one, python, spec.base_config,
-                                run_options(variant), seed, run_dir, label,
-                                progress, probe)] = (label, variant, seed)
+        futures = {pool.submit(run): (key, label) for key, label, run in todo}
         for done, future in enumerate(as_completed(futures), 1):
-            label, variant, seed = futures[future]
+            key, label = futures[future]
             try:
                 result = future.result()
             except RuntimeError as err:
                 failures.append(str(err))
                 progress(f'{label}: FAILED: {err}')
                 continue
-            results[(variant, seed)] = result
-            session['runs'] += 1
-            save()
+            finished(key, result)
             elapsed = time.perf_counter() - started
             left = elapsed / done * (len(todo) - done)
             progress(f'{label}: Total AP {_total_ap(result)} in '
