@@ -124,10 +124,19 @@ def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
     return dict(rows=rows, total=total, unsupported_ops=unsupported)
 
 
+def build_model(config: str, cfg_options: Optional[dict] = None):
+    """The config's model with random weights (``init_weights`` is not
+    called: no checkpoint is read), in eval mode."""
+    from mmpose.registry import MODELS
+    cfg = load_config(config, cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    return MODELS.build(cfg.model).eval()
+
+
 def complexity_report(config: str, height: int, width: int,
                       cfg_options: Optional[dict] = None) -> tuple:
-    """Parameters and FLOPs of a config's model (random weights, no
-    checkpoint read), per part, as markdown.
+    """Parameters and FLOPs of a config's model (:func:`build_model`), per
+    part, as markdown.
 
     Args:
         config (str): The config file.
@@ -139,10 +148,7 @@ def complexity_report(config: str, height: int, width: int,
         tuple[dict, str]: :func:`analyze`'s result and the report (notes
         and table).
     """
-    from mmpose.registry import MODELS
-    cfg = load_config(config, cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
-    model = MODELS.build(cfg.model).eval()
+    model = build_model(config, cfg_options)
     input_shape = (1, 3, height, width)
     if hasattr(model, 'frame_offsets'):  # one clip of the model's T
         input_shape = (1, len(model.frame_offsets)) + input_shape[1:]
