@@ -60,17 +60,14 @@ def format_stat(stat: Dict, spec: str = '.1f',
 
 
 def read_study_record(path: str) -> Dict:
-    """Load a ``study.json`` and check the fields the report reads.
+    """Load a ``study.json`` and check the fields the report reads (an
+    InputError names the file, the run and the field).
 
     Args:
         path (str): The file.
 
     Returns:
         dict: The study record.
-
-    Raises:
-        InputError: The file is not JSON, or a field is missing (naming the
-            file, the run and the field).
     """
     study = check_fields(load_json(path, 'Study file'), STUDY_FIELDS, path)
     check_value(study['runs'], lambda runs: None if isinstance(runs, list)
@@ -93,10 +90,9 @@ def summarize_study(study: Dict) -> List[Dict]:
         study (dict): A study record (see :func:`run_study`).
 
     Returns:
-        list[dict]: One row per variant that ran, in the study's order (the
-        pretraining run, if any, first): ``variant``, ``seeds``, ``values``
-        (the per-seed Totals), ``metrics`` (key -> :func:`mean_and_std`)
-        and ``seconds`` (:func:`mean_and_std` of train + test time).
+        list[dict]: One row per variant that ran, the pretraining run first:
+        ``variant``, ``seeds``, ``values`` (per-seed Totals), ``metrics``
+        (key -> :func:`mean_and_std`), ``seconds`` (train + test time).
     """
     groups = [(v, _runs_of(study, v)) for v in study['variants']]
     if 'pretrain' in study:
@@ -180,8 +176,7 @@ def plot_study_chart(rows: List[Dict], out_file: str,
 
 
 def _mean_curves(study: Dict, key: str) -> Dict[str, np.ndarray]:
-    """Variant -> per-iteration mean over seeds of one curve, for the
-    variants whose runs all logged it (cut to the shortest run)."""
+    """Variant -> mean curve over seeds, where every run logged ``key``."""
     out = {}
     for variant in study['variants']:
         curves = [r.get('curves', {}).get(key)
@@ -256,6 +251,14 @@ def format_curve_table(study: Dict,
     return format_table(rows, [header], 'markdown') + '\n'
 
 
+def probe_column(probe: Dict, key) -> float:
+    """A :data:`PROBE_COLUMNS` value of a probe summary (a share, or the
+    difference of two)."""
+    if isinstance(key, tuple):
+        return probe[key[0]] - probe[key[1]]
+    return probe[key]
+
+
 def format_probe_table(study: Dict) -> str:
     """A markdown table of the disentanglement probe
     (:mod:`~tdmi_mmpose.analysis.disentanglement_probe`): per probed
@@ -272,12 +275,10 @@ def format_probe_table(study: Dict) -> str:
     for variant in variants:
         probes = [r['probe'] for r in _runs_of(study, variant)
                   if 'probe' in r]
-        cells = [variant, str(len(probes))]
-        for _, key in PROBE_COLUMNS:
-            values = [100 * (p[key[0]] - p[key[1]]) if isinstance(key, tuple)
-                      else 100 * p[key] for p in probes]
-            cells.append(format_stat(mean_and_std(values), '.2f'))
-        rows.append(cells)
+        rows.append([variant, str(len(probes))] + [
+            format_stat(mean_and_std(
+                [100 * probe_column(p, key) for p in probes]), '.2f')
+            for _, key in PROBE_COLUMNS])
     return format_table(rows, [header], 'markdown',
                         align='ll' + 'r' * len(PROBE_COLUMNS)) + '\n'
 

@@ -2,7 +2,7 @@
 """Seeded ablation studies (spec: :mod:`.study_spec`): every (variant, seed)
 run trained and tested in its own process, the results gathered in one JSON
 record, an interrupted study resumed."""
-import json
+import functools
 import os
 import os.path as osp
 import subprocess
@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..io import load_json
 from ..utils.atomic import atomic_write_json
 from ..utils.errors import InputError
 from ..utils.table import format_cell
@@ -34,11 +35,6 @@ def run_dir_name(variant: str, seed: int) -> str:
     return osp.join('runs', f'{variant}__seed{seed}')
 
 
-def _read_json(path: str):
-    with open(path) as f:
-        return json.load(f)
-
-
 def _total_ap(result: Dict) -> str:
     return format_cell(result['metrics'].get('posetrack/Total'), '.1f', 'n/a')
 
@@ -59,7 +55,7 @@ def prepare_data(sample_data: Optional[Dict], root: str, spec_path: str,
             kwargs['num_videos'] = tuple(kwargs['num_videos'])
         make_sample_posetrack(root, **kwargs)
         atomic_write_json(sample_data, done)
-    elif _read_json(done) != sample_data:
+    elif load_json(done) != sample_data:
         raise InputError(
             f'{root} holds data generated with other settings than '
             f'{spec_path} gives now; use another --work-dir')
@@ -110,9 +106,8 @@ def _run_one(python: str, config: str, options: Dict, seed: int,
 
 def _prepare_inputs(spec: StudySpec, work_dir: str, python: str,
                     progress: Callable[[str], None]) -> Tuple[Dict, Dict, int]:
-    """Generate the data and run (or reuse) the pretraining run; returns the
-    placeholder values, the pretraining record (empty without one) and the
-    number of runs this made (0 or 1)."""
+    """The data and the pretraining run (reused if done): the placeholder
+    values, the pretraining record ({} without) and the runs made (0/1)."""
     roots = {}
     data_root = prepare_data(spec.sample_data, osp.join(work_dir, 'data'),
                              spec.path, progress)
@@ -168,45 +163,41 @@ def run_study(spec: StudySpec,
               jobs: int = 1,
               python: str = sys.executable,
               progress: Callable[[str], None] = print) -> Dict:
-    """Run (or resume) a study; returns the study record, also written to
-    ``study.json`` in :func:`study_dir` after every run.
-
-    The data are generated first, then the pretraining run (if any), then
-    the variants' runs ``jobs`` at a time, each in its own process
-    (:mod:`.train_and_test`) with one compute thread, logging to
-    ``<run dir>/run.log``. A finished run (its ``result.json``) is reused,
-    a probed variant's run without a probe only probed; one whose config
-    now resolves differently is an error.
+    """Run (or resume) a study: the data, the pretraining run (if any),
+    then the runs ``jobs`` at a time, each in its own process
+    (:mod:`.train_and_test`, one compute thread, ``<run dir>/run.log``).
+    A finished run is reused (a probed variant's run without a probe only
+    probed); one whose config now resolves differently is an error.
 
     Args:
         spec (StudySpec): The study.
         work_dir (str): The study's folder.
         variants (Sequence[str], optional): Run only these variants.
         seeds (Sequence[int], optional): Seeds instead of the spec's.
-        jobs (int): Runs at a time. Default: 1.
+        jobs (int): Runs at a time (>= 1). Default: 1.
         python (str): The interpreter for the runs.
         progress (callable): Receives one line per step.
 
     Returns:
-        dict: ``spec``, ``base_config``, ``seeds``, ``variants`` (name ->
-        overrides), ``sample_data``, ``sessions`` (one ``{jobs, runs,
-        wall_seconds}`` per call that ran something), ``runs`` (in plan
-        order, each ``{variant, seed, metrics, train_seconds, test_seconds,
-        iterations, curves}`` and ``probe`` for probed variants) and, with
-        ``pretrain``, ``pretrain`` (its record, with ``name`` and ``seed``),
-        ``pretrain_spec``; with probed variants ``probe_variants``.
+        dict: The record, also written to ``study.json`` in
+        :func:`study_dir` after every run: ``spec``, ``base_config``,
+        ``seeds``, ``variants`` (name -> overrides), ``sample_data``,
+        ``sessions`` (``{jobs, runs, wall_seconds}`` per call that ran
+        something), ``runs`` (in plan order: ``variant``, ``seed``,
+        ``metrics``, ``train_seconds``, ``test_seconds``, ``iterations``,
+        ``curves``, ``probe`` if probed); with a pretraining run
+        ``pretrain`` (its record, ``name``, ``seed``) and ``pretrain_spec``;
+        with probed variants ``probe_variants``.
 
     Raises:
         RuntimeError: A run failed (the message names its log); the runs
         that finished are kept.
     """
-    if jobs < 1:
-        raise InputError(f'jobs must be >= 1, got {jobs}')
     started = time.perf_counter()
     os.makedirs(work_dir, exist_ok=True)
     runs = plan_runs(spec, variants, seeds)
     study_file = osp.join(study_dir(spec, work_dir), STUDY_FILE)
-    sessions = _read_json(study_file).get('sessions', []) \
+    sessions = load_json(study_file).get('sessions', []) \
         if osp.isfile(study_file) else []
     roots, pretrain, ran = _prepare_inputs(spec, work_dir, python, progress)
     session = dict(jobs=jobs, runs=ran, wall_seconds=0.0)
@@ -229,59 +220,58 @@ def run_study(spec: StudySpec,
         options.update(spec.variants[variant])
         return fill_placeholders(options, roots)
 
-    todo = _runs_to_do(spec, runs, work_dir, run_options, results,
+    def finished(key, result):
+        results[key] = result
+        session['runs'] += 1
+        save()
+
+    todo = _runs_to_do(spec, runs, work_dir, python, run_options, results,
                        progress)
     if results or ran:
         save()
-    _run_todo(todo, len(runs), spec, work_dir, jobs, python, run_options,
-              results, session, save, progress)
+    _run_todo(todo, jobs, finished, progress)
     return study
 
 
-def _runs_to_do(spec, runs, work_dir, run_options, results,
-                progress) -> List[Tuple[int, str, int, bool]]:
-    """Put the finished runs in ``results``; return ``(index, variant,
-    seed, probe)`` of the others (a run of a probed variant without a probe
+def _runs_to_do(spec, runs, work_dir, python, run_options, results,
+                progress) -> List[Tuple[Tuple[str, int], str, Callable]]:
+    """Put the finished runs in ``results``; return ``((variant, seed),
+    label, run)`` of the others (a run of a probed variant without a probe
     is to be probed)."""
     todo = []
     for index, (variant, seed) in enumerate(runs, 1):
         run_dir = osp.join(work_dir, run_dir_name(variant, seed))
-        result = _reused(spec.base_config, run_options(variant), seed,
-                         run_dir, spec.path)
+        options = run_options(variant)
+        result = _reused(spec.base_config, options, seed, run_dir, spec.path)
         probe = variant in spec.probe_variants
+        label = f'[{index}/{len(runs)}] {variant} seed {seed}'
         if result is not None and (not probe or 'probe' in result):
             results[(variant, seed)] = result
-            progress(f'[{index}/{len(runs)}] {variant} seed {seed}: done '
-                     'before, reused')
+            progress(f'{label}: done before, reused')
         else:
-            todo.append((index, variant, seed, probe))
+            todo.append(((variant, seed), label, functools.partial(
+                _run_one, python, spec.base_config, options, seed, run_dir,
+                label, progress, probe)))
     return todo
 
 
-def _run_todo(todo, num_runs, spec, work_dir, jobs, python, run_options,
-              results, session, save, progress) -> None:
-    """Run the runs still to do, ``jobs`` at a time, saving after each."""
+def _run_todo(todo, jobs: int, finished: Callable,
+              progress: Callable[[str], None]) -> None:
+    """Run the runs still to do, ``jobs`` at a time; ``finished(key,
+    result)`` after each."""
     failures = []
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {}
-        for index, variant, seed, probe in todo:
-            run_dir = osp.join(work_dir, run_dir_name(variant, seed))
-            label = f'[{index}/{num_runs}] {variant} seed {seed}'
-            futures[pool.submit(_run_one, python, spec.base_config,
-                                run_options(variant), seed, run_dir, label,
-                                progress, probe)] = (label, variant, seed)
+        futures = {pool.submit(run): (key, label) for key, label, run in todo}
         for done, future in enumerate(as_completed(futures), 1):
-            label, variant, seed = futures[future]
+            key, label = futures[future]
             try:
                 result = future.result()
             except RuntimeError as err:
                 failures.append(str(err))
                 progress(f'{label}: FAILED: {err}')
                 continue
-            results[(variant, seed)] = result
-            session['runs'] += 1
-            save()
+            finished(key, result)
             elapsed = time.perf_counter() - started
             left = elapsed / done * (len(todo) - done)
             progress(f'{label}: Total AP {_total_ap(result)} in '

@@ -158,16 +158,12 @@ def acceleration_errors(keypoints: Sequence[np.ndarray],
                   for s, (g, p) in zip(frames, rows)])
             visible = np.logical_and.reduce(visible)
             error = np.linalg.norm(
-                _second_difference(pred) - _second_difference(true),
-                axis=-1) / step**2
+                (pred[2] - 2 * pred[1] + pred[0]) -
+                (true[2] - 2 * true[1] + true[0]), axis=-1) / step**2
             acc_sum += error[visible].sum()
             acc_count += visible.sum()
     return dict(acc_sum=acc_sum, acc_count=acc_count, pos_sum=pos_sum,
                 pos_count=pos_count)
-
-
-def _second_difference(values: Sequence[np.ndarray]) -> np.ndarray:
-    return values[2] - 2 * values[1] + values[0]
 
 
 def _row(people: dict, assigned: Dict[int, int], track_id: int):

@@ -23,21 +23,17 @@ class StudySpec:
 
     Args:
         path (str): The spec file.
-        base_config (str): The config every run starts from (absolute; in
-            the file, relative to the spec).
+        base_config (str): The config of every run (absolute; in the file,
+            relative to the spec).
         seeds (list[int]): Seeds of every variant.
-        variants (dict[str, dict]): Variant name -> dotted overrides, in
-            the spec's order.
+        variants (dict[str, dict]): Name -> dotted overrides, in order.
         cfg_options (dict): Overrides shared by every run.
         sample_data (dict, optional): Keyword arguments of
-            :func:`~tdmi_mmpose.synthetic.make_sample_posetrack`: the data
-            are generated into ``<work_dir>/data``, every run's
-            ``data_root``.
-        pretrain (dict, optional): One run before all others (e.g. a
-            pose-pretrained backbone): ``name`` (its report row),
-            ``config`` (absolute), ``seed``, ``sample_data`` (its own
-            ``data_root``, in ``<work_dir>/pretrain_data``) and
-            ``cfg_options``.
+            :func:`~tdmi_mmpose.synthetic.make_sample_posetrack`, generated
+            into ``<work_dir>/data`` (every run's ``data_root``).
+        pretrain (dict, optional): One run before all others: ``name``,
+            ``config`` (absolute), ``seed``, ``sample_data`` (into
+            ``<work_dir>/pretrain_data``) and ``cfg_options``.
         probe_variants (list[str]): Variants whose final models are probed
             (:mod:`~tdmi_mmpose.analysis.disentanglement_probe`).
     """

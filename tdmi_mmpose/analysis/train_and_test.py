@@ -5,7 +5,6 @@ write ``result.json``; run by :func:`~tdmi_mmpose.analysis.run_study` as
 state leaks between runs)."""
 import argparse
 import hashlib
-import json
 import math
 import os.path as osp
 import time
@@ -14,6 +13,7 @@ from typing import Dict, List, Optional
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from tdmi_mmpose.io import load_json
 from tdmi_mmpose.io.config import load_config
 from tdmi_mmpose.utils.atomic import atomic_write_json
 
@@ -59,11 +59,6 @@ def config_digest(cfg: Config) -> str:
     return hashlib.sha1(cfg.pretty_text.encode()).hexdigest()
 
 
-def _finite_or_none(value) -> Optional[float]:
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 def training_curves(runner: Runner) -> Dict[str, List[float]]:
     """Per-iteration values of :data:`CURVE_KEYS` from the message hub."""
     curves = {}
@@ -78,10 +73,7 @@ def training_curves(runner: Runner) -> Dict[str, List[float]]:
 def read_result(work_dir: str) -> Optional[Dict]:
     """A run's :data:`RESULT_FILE` (None before the run finished)."""
     path = osp.join(work_dir, RESULT_FILE)
-    if not osp.isfile(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
+    return load_json(path) if osp.isfile(path) else None
 
 
 def last_checkpoint(work_dir: str) -> str:
@@ -132,7 +124,8 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
     metrics = runner.test()
     test_seconds = time.perf_counter() - start
     result = dict(
-        metrics={k: _finite_or_none(v) for k, v in metrics.items()},
+        metrics={k: float(v) if math.isfinite(v) else None
+                 for k, v in metrics.items()},
         train_seconds=round(train_seconds, 2),
         test_seconds=round(test_seconds, 2), iterations=int(runner.iter),
         config_sha1=config_digest(cfg), curves=curves)
@@ -155,10 +148,7 @@ def main(argv=None) -> int:
         help='also probe the final model (disentanglement_probe); a run '
         'already finished is only probed')
     args = parser.parse_args(argv)
-    options = {}
-    if args.options_json:
-        with open(args.options_json) as f:
-            options = json.load(f)
+    options = load_json(args.options_json) if args.options_json else {}
     if read_result(args.work_dir) is None:
         train_and_test(args.config, options, args.seed, args.work_dir)
     if args.probe:

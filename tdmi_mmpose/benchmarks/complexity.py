@@ -15,7 +15,7 @@ from torch import nn
 
 from ..io import load_config
 from ..models.utils.deform_conv import mmcv_dcn_available
-from ..utils import table as tables
+from ..utils.table import format_table
 
 
 def _conv_macs(output_shape: List[int], weight_shape: List[int]) -> int:
@@ -124,32 +124,19 @@ def analyze(model: nn.Module, input_shape: tuple) -> Dict[str, Any]:
     return dict(rows=rows, total=total, unsupported_ops=unsupported)
 
 
-def format_table(result: Dict[str, Any]) -> str:
-    """The per-part figures as a markdown table."""
-    rows = [[
-        f'**{r["name"]}**' if r is result['total'] else r['name'], r['type'],
-        r['params'] / 1e6, r['trainable'] / 1e6, r['flops'] / 1e9
-    ] for r in result['rows'] + [result['total']]]
-    header = ['module', 'type', 'params (M)', 'trainable params (M)',
-              'GFLOPs']
-    return tables.format_table(
-        rows, [header], 'markdown', spec='.3f', align='llrrr')
-
-
 def build_model(config: str, cfg_options: Optional[dict] = None):
     """The config's model with random weights (``init_weights`` is not
     called: no checkpoint is read), in eval mode."""
     from mmpose.registry import MODELS
     cfg = load_config(config, cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
-    model = MODELS.build(cfg.model)
-    model.eval()
-    return model
+    return MODELS.build(cfg.model).eval()
 
 
 def complexity_report(config: str, height: int, width: int,
                       cfg_options: Optional[dict] = None) -> tuple:
-    """Parameters and FLOPs of a config's model, per part, as markdown.
+    """Parameters and FLOPs of a config's model (:func:`build_model`), per
+    part, as markdown.
 
     Args:
         config (str): The config file.
@@ -176,6 +163,13 @@ def complexity_report(config: str, height: int, width: int,
         notes.append('ops not counted: ' +
                      ', '.join(f'{op} x{n}'
                                for op, n in result['unsupported_ops'].items()))
-    report = '\n'.join(f'- {note}' for note in notes) + '\n\n' + \
-        format_table(result) + '\n'
+    rows = [[
+        f'**{r["name"]}**' if r is result['total'] else r['name'], r['type'],
+        r['params'] / 1e6, r['trainable'] / 1e6, r['flops'] / 1e9
+    ] for r in result['rows'] + [result['total']]]
+    header = ['module', 'type', 'params (M)', 'trainable params (M)',
+              'GFLOPs']
+    table = format_table(rows, [header], 'markdown', spec='.3f',
+                         align='llrrr')
+    report = '\n'.join(f'- {note}' for note in notes) + '\n\n' + table + '\n'
     return result, report

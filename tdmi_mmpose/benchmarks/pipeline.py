@@ -52,11 +52,11 @@ def benchmark_pipeline(config: str, frame_offsets: Sequence[int],
     load_before = load_average()
     cfg = load_config(config, cfg_options)
     settings = {f'T={len(frame_offsets)}': sorted(frame_offsets), 'T=1': [0]}
-    datasets = {}
-    for name, offsets in settings.items():
-        dataset_cfg = phase_dataset_cfg(cfg, phase)
-        dataset_cfg['frame_offsets'] = offsets
-        datasets[name] = DATASETS.build(dataset_cfg)
+    datasets = {
+        name: DATASETS.build(
+            dict(phase_dataset_cfg(cfg, phase), frame_offsets=offsets))
+        for name, offsets in settings.items()
+    }
     n = len(datasets['T=1'])
     indices = [i % n for i in range(num_samples)]
     for dataset in datasets.values():  # warm-up: imports, caches
@@ -74,14 +74,9 @@ def benchmark_pipeline(config: str, frame_offsets: Sequence[int],
             samples_per_s=len(indices) / median,
             ms_per_sample=1000 * median / len(indices),
             round_seconds=times)
-    machine = machine_info(torch.device('cpu'))
-    machine.update(
-        load_avg_1min_before=load_before, load_avg_1min_after=load_average())
-    return dict(
-        config=config,
-        phase=phase,
-        num_samples=len(indices),
-        distinct_samples=min(n, len(indices)),
-        rounds=rounds,
-        machine=machine,
-        results=results)
+    machine = dict(machine_info(torch.device('cpu')),
+                   load_avg_1min_before=load_before,
+                   load_avg_1min_after=load_average())
+    return dict(config=config, phase=phase, num_samples=len(indices),
+                distinct_samples=min(n, len(indices)), rounds=rounds,
+                machine=machine, results=results)

@@ -98,15 +98,18 @@ class _SizedTimedItems(_TimedItems):
         return len(self._iterable)
 
 
-def instrument(inferencer, timer: StageTimer) -> None:
+def instrument(inferencer) -> StageTimer:
     """Time the stages (:data:`STAGES` but ``other``) of a
     ``VideoPose2DInferencer``'s calls from now on (its methods and its
     model's, wrapped in place).
 
     Args:
         inferencer (VideoPose2DInferencer): The inferencer.
-        timer (:class:`StageTimer`): Where the times go.
+
+    Returns:
+        :class:`StageTimer`: Where the times go.
     """
+    timer = StageTimer()
     model = inferencer.model
     inputs_to_list = inferencer._inputs_to_list
     inferencer._inputs_to_list = lambda inputs: timer.iterate(
@@ -125,3 +128,4 @@ def instrument(inferencer, timer: StageTimer) -> None:
     for method in ('visualize', 'postprocess', '_finalize_video_processing',
                    '_close_rendering'):
         timer.wrap(inferencer, method, 'writing')
+    return timer

@@ -66,12 +66,8 @@ def instrumented_backends(config: str, checkpoint: str, onnx_file: str,
     eager = VideoPose2DInferencer(config, checkpoint, device='cpu')
     ort = VideoPose2DInferencer(config, onnx_file, device='cpu')
     use_onnx_file(ort.model, onnx_file, num_threads=threads)
-    backends = {}
-    for name, inferencer in zip(BACKENDS, (eager, ort)):
-        timer = StageTimer()
-        instrument(inferencer, timer)
-        backends[name] = (inferencer, timer)
-    return backends
+    return {name: (inferencer, instrument(inferencer))
+            for name, inferencer in zip(BACKENDS, (eager, ort))}
 
 
 def build_backends(config: str, work_dir: str,

@@ -39,6 +39,7 @@ from tdmi_mmpose.analysis import (format_clamp_table, format_curve_table,
                                   read_study_record, run_study, study_dir,
                                   summarize_study)
 from tdmi_mmpose.analysis.ablation_study import run_dir_name
+from tdmi_mmpose.io import positive_int
 from tdmi_mmpose.utils.atomic import atomic_output
 
 
@@ -82,7 +83,7 @@ def main(argv=None) -> int:
     parser.add_argument('--variants', nargs='+', help='run only these')
     parser.add_argument('--seeds', nargs='+', type=int,
                         help='seeds instead of the spec\'s')
-    parser.add_argument('--jobs', type=int, default=1,
+    parser.add_argument('--jobs', type=positive_int, default=1,
                         help='runs at a time, each on one thread (default '
                         '1; 2 on a 2-core machine)')
     parser.add_argument('--report', metavar='STUDY_JSON',

@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 
-from tdmi_mmpose.analysis.ablation_report import PROBE_COLUMNS
+from tdmi_mmpose.analysis.ablation_report import PROBE_COLUMNS, probe_column
 from tdmi_mmpose.analysis.disentanglement_probe import probe_checkpoint
 from tdmi_mmpose.io import CfgOptionsAction, load_config, positive_int
 
@@ -38,11 +38,7 @@ def main(argv=None) -> int:
                                args.rows)
     print(f'{summary["samples"]} val samples; energy shares in %:')
     for name, key in PROBE_COLUMNS:
-        if isinstance(key, tuple):
-            value = summary[key[0]] - summary[key[1]]
-        else:
-            value = summary[key]
-        print(f'  {name:18s} {100 * value:7.2f}')
+        print(f'  {name:18s} {100 * probe_column(summary, key):7.2f}')
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(summary, f, indent=1)
