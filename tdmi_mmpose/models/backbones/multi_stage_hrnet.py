@@ -84,14 +84,7 @@ class MultiStageHRNet(HRNet):
                     module.eval()
 
     def forward(self, x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
-        """Forward function.
-
-        Args:
-            x (Tensor): Images, (N, 3, H, W).
-
-        Returns:
-            tuple[Tensor]: S1, S2, S3, S4, each (N, C, H/4, W/4).
-        """
+        """S1, S2, S3, S4, each (N, C, H/4, W/4), of images (N, 3, H, W)."""
         if self.frozen:
             with torch.no_grad():
                 return self._forward_stages(x)
@@ -157,19 +150,9 @@ class MultiStageHRNet(HRNet):
 def check_backbone_checkpoint(backbone: HRNet, checkpoint: str,
                               prefix: Optional[str],
                               map_location: str) -> Optional[str]:
-    """Require an HRNet checkpoint to fit ``backbone`` exactly.
-
-    Args:
-        backbone (HRNet): The backbone.
-        checkpoint (str): A path or URL of an HRNet or pose estimator
-            checkpoint.
-        prefix (str, optional): The backbone's key prefix. ``None``:
-            ``'backbone.'`` when the checkpoint has such keys, else none.
-        map_location (str): As for ``torch.load``.
-
-    Returns:
-        str, optional: The prefix to load with.
-    """
+    """Require the HRNet or pose estimator checkpoint (path or URL) to fit
+    ``backbone`` exactly below ``prefix`` (``None``: ``'backbone.'`` when it
+    has such keys, else none); returns the prefix to load with."""
     try:
         state_dict = state_dict_of(
             CheckpointLoader.load_checkpoint(checkpoint, map_location))

@@ -16,21 +16,20 @@ NEGATIVE_MODES = ('all_pairs', 'shuffle')
 SAMPLE_MODES = ('pooled', 'per_location')
 
 
-def _reduce_channels(per_channel: torch.Tensor,
-                     channel_reduction: str) -> torch.Tensor:
-    """Sum or mean over the last dim."""
-    assert channel_reduction in ('sum', 'mean'), channel_reduction
-    if channel_reduction == 'sum':
-        return per_channel.sum(-1)
-    return per_channel.mean(-1)
+def _log_density(squared_error: torch.Tensor, log_var: torch.Tensor,
+                 channel_reduction: str) -> torch.Tensor:
+    """-1/2 [e / σ² + log σ² + log 2π], summed or averaged over the last
+    dim (``channel_reduction``)."""
+    per_channel = -0.5 * (
+        squared_error * torch.exp(-log_var) + log_var + LOG_2PI)
+    return getattr(per_channel, channel_reduction)(-1)
 
 
 def gaussian_log_likelihood(x: torch.Tensor,
                             mean: torch.Tensor,
                             log_var: torch.Tensor,
                             channel_reduction: str = 'sum') -> torch.Tensor:
-    """log N(x; μ, diag(σ²)) = -1/2 Σ_c [(x_c - μ_c)² / σ_c² + log σ_c² +
-    log 2π], reduced over the last dim.
+    """log N(x; μ, diag(σ²)), reduced over the last dim.
 
     Args:
         x (Tensor): Samples, (..., C).
@@ -42,9 +41,7 @@ def gaussian_log_likelihood(x: torch.Tensor,
     Returns:
         Tensor: (...,) log-likelihoods.
     """
-    per_channel = -0.5 * (
-        (x - mean)**2 * torch.exp(-log_var) + log_var + LOG_2PI)
-    return _reduce_channels(per_channel, channel_reduction)
+    return _log_density((x - mean)**2, log_var, channel_reduction)
 
 
 def vclub_estimate(mean: torch.Tensor,
@@ -77,10 +74,8 @@ def vclub_estimate(mean: torch.Tensor,
         n_mean = n.mean(0, keepdim=True)
         n_var = ((n - n_mean)**2).mean(0, keepdim=True)
         # E_j[log q(n_j|u_i)] with E_j[(n_j - μ_i)²] = Var(n) + (n̄ - μ_i)²
-        per_channel = -0.5 * (
-            (n_var +
-             (n_mean - mean)**2) * torch.exp(-log_var) + log_var + LOG_2PI)
-        negative = _reduce_channels(per_channel, channel_reduction)
+        negative = _log_density(n_var + (n_mean - mean)**2, log_var,
+                                channel_reduction)
     else:
         assert negative_mode == 'shuffle', negative_mode
         permutation = torch.randperm(n.shape[0], device=n.device)
@@ -90,16 +85,8 @@ def vclub_estimate(mean: torch.Tensor,
 
 
 def pair_overlap(u: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
-    """Mean cosine similarity of paired descriptors (a diagnostic of the
-    split: 1 for the same direction, 0 for disjoint channels).
-
-    Args:
-        u (Tensor): (N, C).
-        n (Tensor): (N, C).
-
-    Returns:
-        Tensor: scalar in [-1, 1]; 0 for all-zero pairs.
-    """
+    """Mean cosine similarity of paired (N, C) descriptors, a scalar in
+    [-1, 1] (0 for all-zero pairs): a diagnostic of the split."""
     return F.cosine_similarity(u, n, dim=-1, eps=1e-12).mean()
 
 
@@ -140,16 +127,8 @@ class GaussianVariationalNet(nn.Module):
             self,
             u: torch.Tensor,
             detach_params: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Forward.
-
-        Args:
-            u (Tensor): (N, in_channels).
-            detach_params (bool): Use detached parameters (gradients reach
-                ``u`` but not θ). Default: False.
-
-        Returns:
-            tuple[Tensor, Tensor]: mean and log-variance, (N, out_channels).
-        """
+        """Mean and log-variance, (N, out_channels) each, of u (N,
+        in_channels); with ``detach_params`` gradients reach u, never θ."""
         mean = self._mlp(self.mean_mlp, u, detach_params)
         raw_log_var = self._mlp(self.log_var_mlp, u, detach_params)
         bound = self.log_var_bound
@@ -271,7 +250,7 @@ class MutualInformationLoss(BaseModule):
 
         Returns:
             dict[str, Tensor]: scalar ``loss_mi``, ``loss_mi_q``,
-            ``loss_con`` (if ``con_weight > 0``) and the logged diagnostic
+            ``loss_con`` (if ``con_weight > 0``) and the logged
             ``mi_overlap`` (:func:`pair_overlap`).
         """
         for key in ('motion', 'useful', 'noisy'):
@@ -285,11 +264,10 @@ class MutualInformationLoss(BaseModule):
                 raise ValueError(f'feats[{key!r}] must be (B, '
                                  f'{self.in_channels}, h, w), got shape '
                                  f'{tuple(feats[key].shape)}')
-        motion, useful, noisy = feats['motion'], feats['useful'], feats[
-            'noisy']
-        with torch.autocast(device_type=motion.device.type, enabled=False):
-            motion, useful, noisy = motion.float(), useful.float(), \
-                noisy.float()
+        with torch.autocast(
+                device_type=feats['motion'].device.type, enabled=False):
+            motion, useful, noisy = (
+                feats[key].float() for key in ('motion', 'useful', 'noisy'))
             u, n = self.sample_pairs(useful, noisy)
 
             mean, log_var = self.variational_net(u, detach_params=True)
