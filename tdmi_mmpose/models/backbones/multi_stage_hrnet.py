@@ -32,18 +32,10 @@ class MultiStageHRNet(HRNet):
     Args:
         extra (dict): Architecture of the four stages, as for mmpose's
             ``HRNet``; ``stage4`` should set ``multiscale_output=False``.
-        in_channels (int): Input image channels. Defaults to 3.
-        conv_cfg (dict, optional): Config of convolution layers.
-        norm_cfg (dict): Config of normalization layers.
-            Defaults to ``dict(type='BN')``.
+        in_channels, conv_cfg, norm_cfg, with_cp, zero_init_residual,
+            frozen_stages: As for mmpose's ``HRNet``.
         norm_eval (bool): Keep BN layers in eval mode in training (forced
             with ``frozen``). Defaults to ``False``.
-        with_cp (bool): Checkpointing in the residual blocks.
-            Defaults to ``False``.
-        zero_init_residual (bool): Zero-init the last norm layer of each
-            residual block. Defaults to ``False``.
-        frozen_stages (int): Stages to freeze, as for mmpose's HRNet.
-            Defaults to -1.
         frozen (bool): Freeze the whole backbone (no gradients, BN in eval
             mode, forward under ``torch.no_grad()``). Defaults to ``True``.
         init_cfg (dict | list[dict], optional): Initialization config. A

@@ -50,12 +50,8 @@ def vclub_estimate(mean: torch.Tensor,
                    negative_mode: str = 'all_pairs',
                    channel_reduction: str = 'sum') -> torch.Tensor:
     """vCLUB estimate of I(u; n) from q(n|u) = N(mean(u), diag(exp(log_var)))
-    on N paired samples (u_i, n_i).
-
-    I_vCLUB = 1/N Σ_i log q(n_i|u_i) - 1/N Σ_i E_{n ~ p(n)} log q(n|u_i);
-    the second term is 1/N² Σ_i Σ_j log q(n_j|u_i) over all pairs
-    (``'all_pairs'``, as in the CLUB paper, in closed form) or
-    log q(n_π(i)|u_i) for a random permutation π (``'shuffle'``).
+    on N paired samples (u_i, n_i), its negative term over all N² pairs (in
+    closed form) or one random permutation (``docs/model.md``, "Formulas").
 
     Args:
         mean (Tensor): μ(u_i), (N, C).
@@ -137,17 +133,10 @@ class GaussianVariationalNet(nn.Module):
 
 @MODELS.register_module()
 class MutualInformationLoss(BaseModule):
-    """Minimise I(M_u; M_n) with the vCLUB upper bound, and make
-    M_u + M_n reconstruct M_t.
-
-    - ``loss_mi`` = ``loss_weight`` · I_vCLUB(u; n) with q_θ detached (its
-      gradient reaches the features, never θ);
-    - ``loss_mi_q`` = ``q_weight`` · (-1/N Σ_i log q_θ(n_i|u_i)) on detached
-      (u, n): it trains q_θ only;
-    - ``loss_con`` = ``con_weight`` · mean((M_t - (M_u + M_n))²), left out
-      when ``con_weight == 0``.
-
-    All in float32 with autocast off.
+    """Minimise I(M_u; M_n) with the vCLUB upper bound (``loss_mi``, q_θ
+    detached), fit q_θ on detached samples (``loss_mi_q``) and make M_u +
+    M_n reconstruct M_t (``loss_con``); in float32 with autocast off. The
+    formulas: ``docs/model.md``, "MutualInformationLoss".
 
     Args:
         in_channels (int): Channels C of M_u and M_n. Default: 48.
@@ -166,9 +155,8 @@ class MutualInformationLoss(BaseModule):
             ``'mean'`` (keeps the MI losses on the heatmap loss's scale
             whatever C is; our choice). Default: ``'mean'``.
         mi_clamp_min (float, optional): Lower clamp of the vCLUB estimate in
-            ``loss_mi``: a negative estimate only says that q_θ lags behind,
-            and minimising it rewards fooling q_θ (our choice). ``None``:
-            no clamp. Default: 0.0.
+            ``loss_mi`` (our choice, see the docs); ``None``: no clamp.
+            Default: 0.0.
         log_var_bound (float): Bound of q_θ's |log σ²|. Default: 8.0.
         warmup_iters (int): Ramp the weights of ``loss_mi`` and ``loss_con``
             linearly from 0 over the first ``warmup_iters`` training

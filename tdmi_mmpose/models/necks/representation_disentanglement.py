@@ -42,7 +42,7 @@ class RepresentationDisentanglement(BaseModule):
         mi_gradient (str): Where the MI loss's gradient may go:
             ``'attention'``, only into the attention MLPs (``mi_inputs`` is
             recomputed from a detached M_t); ``'all'``, also into M_t and
-            everything before it (training degrades, see docs/model.md).
+            before (training degrades, see docs/model.md).
             Default: ``'attention'``.
         conv_cfg (dict, optional): Conv config of the basic blocks.
             Default: None.

@@ -53,21 +53,10 @@ def _check_arguments(
 
 @MODELS.register_module()
 class TemporalDifferenceEncoder(BaseModule):
-    """Multi-stage Temporal Difference Encoder (TDE).
-
-    For every used backbone stage j, with the T stage features in time
-    order:
-
-    1. the T-1 consecutive differences F_{k+1} - F_k are concatenated
-       ((T-1)·C channels) and encoded by ``num_blocks[j]`` basic blocks (the
-       first projects (T-1)·C -> C) into D^j;
-    2. a DCN v2 3x3 on D^j, whose offsets and masks are predicted from
-       concat[F_t (key frame, last stage), D^j] by one basic block (2C -> C)
-       and a 3x3 conv with dilation 3 (masks through a sigmoid);
-    3. the incremental cascade M^1 = B_1(DCN^1), M^j = B_j(M^{j-1} + DCN^j),
-       each B_j one basic block; M_t is the last M^j.
-
-    The offset/mask conv is zero-initialised (DCN v2 practice).
+    """Multi-stage Temporal Difference Encoder (TDE): per used stage j, the
+    encoded frame differences D^j through a DCN v2 whose offsets come from
+    concat[F_t, D^j], fused by the incremental cascade into M_t (the steps,
+    shapes and zero-initialised offset conv: ``docs/model.md``).
 
     Args:
         in_channels (int): Channels C of every stage feature. Default: 48.
