@@ -95,14 +95,12 @@ class MMPoseVideoInferencer(MMPoseInferencer):
         return super().__call__(inputs, return_datasamples, batch_size,
                                 out_dir, **kwargs)
 
+    # the wrapped inferencer's: sized items, track ids, atomic JSON
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
-        """The wrapped inferencer's (sized, for progress bars)."""
         return self.inferencer.preprocess(inputs, batch_size, **kwargs)
 
     def postprocess(self, *args, **kwargs) -> dict:
-        """The wrapped inferencer's (track ids, atomic JSON)."""
         return self.inferencer.postprocess(*args, **kwargs)
 
     def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
-        """The wrapped inferencer's (atomic JSON)."""
         self.inferencer._finalize_video_processing(pred_out_dir)
