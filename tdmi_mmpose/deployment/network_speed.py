@@ -56,6 +56,13 @@ def machine_record() -> dict:
                 onnxruntime=ort.__version__, numpy=np.__version__)
 
 
+def eager_dcn_backend(network: torch.nn.Module) -> str:
+    """The CPU backend of the network's deformable convolutions
+    (``'none'`` without any)."""
+    convs = [m for m in network.modules() if isinstance(m, DeformConvV2)]
+    return convs[0].resolve_backend('cpu') if convs else 'none'
+
+
 def compare_backends(cfg: Union[Config, ConfigDict],
                      batch_size: int,
                      iters: int,
@@ -76,10 +83,9 @@ def compare_backends(cfg: Union[Config, ConfigDict],
 
     Returns:
         dict: ``input_shape``, ``export_s``, ``parity``
-        (:func:`~.onnx_export.heatmap_difference`), ``eager_dcn_backend``
-        (``'none'`` without DCN) and, if timed, ``pytorch_eager`` /
-        ``onnxruntime`` (:func:`spread`) and ``ratio_onnxruntime_to_eager``
-        (of the medians).
+        (:func:`~.onnx_export.heatmap_difference`), the eager DCN backend
+        and, if timed, ``pytorch_eager`` / ``onnxruntime`` (:func:`spread`)
+        and ``ratio_onnxruntime_to_eager`` (of the medians).
     """
     torch.manual_seed(seed)
     clip_shape = clip_input_shape(cfg)
@@ -91,14 +97,13 @@ def compare_backends(cfg: Union[Config, ConfigDict],
         export_onnx(network, clip_shape, onnx_file)
         export_s = time.perf_counter() - start
         session = OnnxClipNetwork(onnx_file, cfg, num_threads=threads)
-    dcns = [m for m in network.modules() if isinstance(m, DeformConvV2)]
     record = dict(
         config=cfg.filename,
         input_shape=[batch_size, clip_shape[0], 3, *clip_shape[1:]],
         export_s=round(export_s, 2),
         parity=heatmap_difference(network, session, clip_shape,
                                   sorted({1, batch_size}), seed),
-        eager_dcn_backend=dcns[0].resolve_backend('cpu') if dcns else 'none')
+        eager_dcn_backend=eager_dcn_backend(network))
     if iters == 0:
         return record
     clips = random_clips(batch_size, clip_shape, seed)
