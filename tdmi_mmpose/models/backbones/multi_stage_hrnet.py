@@ -1,7 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """HRNet that returns the high-resolution feature of every stage."""
 import logging
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch
 from mmengine.logging import print_log
@@ -95,29 +95,19 @@ class MultiStageHRNet(HRNet):
             transition(x) if transition is not None else x
             for transition in self.transition1
         ]
-        stage_outs = [x_list[0]]
+        stage_outs = [x_list[0]]  # before stage2, which changes x_list
         y_list = self.stage2(x_list)
         stage_outs.append(y_list[0])
-
-        x_list = self._apply_transition(self.transition2, y_list,
-                                        self.stage3_cfg['num_branches'])
-        y_list = self.stage3(x_list)
-        stage_outs.append(y_list[0])
-
-        x_list = self._apply_transition(self.transition3, y_list,
-                                        self.stage4_cfg['num_branches'])
-        y_list = self.stage4(x_list)
-        stage_outs.append(y_list[0])
+        for transitions, stage in ((self.transition2, self.stage3),
+                                   (self.transition3, self.stage4)):
+            # the next stage's inputs, as in HRNet.forward
+            x_list = [
+                y_list[i] if transition is None else transition(y_list[-1])
+                for i, transition in enumerate(transitions)
+            ]
+            y_list = stage(x_list)
+            stage_outs.append(y_list[0])
         return tuple(stage_outs)
-
-    @staticmethod
-    def _apply_transition(transition, y_list: List[Tensor],
-                          num_branches: int) -> List[Tensor]:
-        """The next stage's inputs, as in :meth:`HRNet.forward`."""
-        return [
-            y_list[i] if transition[i] is None else transition[i](y_list[-1])
-            for i in range(num_branches)
-        ]
 
     def init_weights(self):
         """Initialize the weights; a ``Pretrained`` checkpoint is checked
