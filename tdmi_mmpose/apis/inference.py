@@ -1,8 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
 """Video top-down inference, as mmpose's ``inference_topdown``: a stream
-becomes one :class:`ClipWindow` with boxes per key frame (:func:`iter_clips`),
-one :obj:`PoseDataSample` each (:func:`predict_clip`); so does the
-inferencer."""
+becomes one :class:`ClipWindow` with boxes per key frame (:func:`iter_clips`)
+and each clip one :obj:`PoseDataSample` (:func:`predict_clip`), for the
+inferencer too."""
 from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
                     Union)
 

@@ -1,8 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
 """How the tools report errors: ``sys.exit(run_tool(main))`` prints an
-expected error (``_ALWAYS_EXPECTED`` anywhere, ``_OWN_ERRORS`` raised here,
-in ``tools/`` or in mmengine's config and registry code) as one line and a
-hint (``docs/training.md``, "Tools: error output")."""
+expected error (``_ALWAYS_EXPECTED`` anywhere, ``_OWN_ERRORS`` raised by
+this package, ``tools/`` or mmengine's config and registry code) as one line
+and a hint (``docs/training.md``, "Tools: error output")."""
 import os
 import os.path as osp
 import re
