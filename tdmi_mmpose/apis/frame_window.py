@@ -1,5 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """The sliding clip window of video inference over a stream of frames."""
+import itertools
 from typing import (Callable, Dict, Iterable, Iterator, List, NamedTuple,
                     Optional, Sequence)
 
@@ -74,8 +75,7 @@ def iter_clip_windows(
     buffer: Dict[int, np.ndarray] = {}
     paths: Dict[int, Optional[str]] = {}
     num_read = 0
-    frame_index = 0
-    while True:
+    for frame_index in itertools.count():
         # ``next`` item by item: iter() on an mmcv.VideoReader rewinds it
         while num_read <= frame_index + offsets[-1]:
             item = next(source, _END)
@@ -94,10 +94,8 @@ def iter_clip_windows(
         indices = clip_frame_indices(frame_index, offsets, num_read)
         yield ClipWindow(frame_index, [buffer[i] for i in indices], indices,
                          key, paths[frame_index])
-        frame_index += 1
-        for index in [i for i in buffer if i < frame_index + offsets[0]]:
-            del buffer[index]
-            del paths[index]
+        for index in [i for i in buffer if i <= frame_index + offsets[0]]:
+            del buffer[index], paths[index]
 
 
 class SizedIterable:

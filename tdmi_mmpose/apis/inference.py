@@ -1,8 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Video top-down inference, in the style of mmpose's ``inference_topdown``:
-a stream of frames becomes one :class:`ClipWindow` with person boxes per key
-frame (:func:`iter_clips`), and :func:`predict_clip` turns each into one
-:obj:`PoseDataSample`; the inferencer takes this path too."""
+"""Video top-down inference, as mmpose's ``inference_topdown``: a stream
+becomes one :class:`ClipWindow` with boxes per key frame (:func:`iter_clips`)
+and each clip one :obj:`PoseDataSample` (:func:`predict_clip`), for the
+inferencer too."""
 from typing import (Callable, Iterable, Iterator, List, Optional, Sequence,
                     Union)
 
@@ -128,8 +128,9 @@ def with_boxes(clips: Iterable[ClipWindow],
                detect: Optional[Callable] = None) -> Iterator[ClipWindow]:
     """The clips with their key frame's person boxes: the user's
     (``box_source``; invalid ones are errors), else a detector's
-    (``detect``; invalid ones are dropped), else the whole frame, checked
-    and clipped (:func:`~tdmi_mmpose.io.person_boxes.check_person_boxes`).
+    (``detect``: key frame -> (N, 5) boxes; invalid ones are dropped), else
+    the whole frame, checked and clipped
+    (:func:`~tdmi_mmpose.io.person_boxes.check_person_boxes`).
 
     Yields:
         :obj:`ClipWindow`: Each clip, with ``bboxes`` (N, 5).
@@ -164,15 +165,8 @@ def iter_clips(frames: Iterable[FrameType],
                box_source: Optional[PersonBoxSource] = None,
                detect: Optional[Callable] = None) -> Iterator[ClipWindow]:
     """The clips of a stream (:func:`iter_clip_windows`) with their person
-    boxes (:func:`with_boxes`); user boxes must fit a list of frames before
-    its first frame is read.
-
-    Args:
-        frames (Iterable[str | np.ndarray]): The stream.
-        frame_offsets (Sequence[int]): The clips' offsets.
-        box_source (:obj:`PersonBoxSource`, optional): User boxes.
-        detect (Callable, optional): A person detector (key frame -> (N, 5)
-            boxes).
+    boxes (:func:`with_boxes`, whose arguments these are); user boxes must
+    fit a list of frames before its first frame is read.
 
     Returns:
         Iterator[:obj:`ClipWindow`]: One clip per frame, with ``bboxes``.

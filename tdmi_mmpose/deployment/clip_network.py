@@ -48,14 +48,8 @@ class ClipHeatmapNetwork(nn.Module):
         self.model = model
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Heatmaps of the key frames.
-
-        Args:
-            inputs (Tensor): Normalised clips, (B, T, 3, H, W).
-
-        Returns:
-            Tensor: Heatmaps, (B, K, h, w).
-        """
+        """Key-frame heatmaps (B, K, h, w) of normalised clips
+        (B, T, 3, H, W)."""
         return self.model(inputs, None, mode='tensor')
 
 

@@ -71,7 +71,7 @@ def compare_backends(cfg: Union[Config, ConfigDict],
                      seed: int = 0) -> dict:
     """Export a config's network (random weights), check ONNX Runtime's
     parity at batch 1 and ``batch_size`` and time both backends at
-    ``batch_size`` (not for ``iters == 0``).
+    ``batch_size`` (unless ``iters == 0``).
 
     Args:
         cfg (Config): A video pose config.

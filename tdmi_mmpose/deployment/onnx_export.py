@@ -50,10 +50,8 @@ def save_network_checkpoint(network: ClipHeatmapNetwork, path: str) -> None:
     """Save a network's model as a checkpoint the inferencers load (its
     ``state_dict`` and ``meta.dataset_meta``)."""
     model = network.model
-    save_checkpoint(
-        dict(
-            state_dict=model.state_dict(),
-            meta=dict(dataset_meta=model.dataset_meta)), path)
+    meta = dict(dataset_meta=model.dataset_meta)
+    save_checkpoint(dict(state_dict=model.state_dict(), meta=meta), path)
 
 
 def random_clips(batch_size: int, clip_shape: Tuple[int, int, int],

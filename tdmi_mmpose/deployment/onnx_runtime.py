@@ -1,7 +1,6 @@
 # Copyright (c) tdmi_mmpose contributors.
 """An exported network run by ONNX Runtime, called like the PyTorch one,
-and a video pose model whose network it replaces (:func:`use_onnx_network`).
-"""
+and a video pose model whose network it replaces."""
 import os.path as osp
 from typing import Callable, Optional, Sequence, Tuple, Union
 
@@ -86,21 +85,13 @@ class OnnxClipNetwork:
         return torch.from_numpy(heatmaps)
 
 
-def _heatmaps_as_head_output(feats: Tuple[torch.Tensor]) -> torch.Tensor:
-    """The head's ``forward`` when the heatmaps come from the network."""
-    return feats[-1]
-
-
 def use_onnx_network(model: nn.Module,
                      network: Callable[[torch.Tensor], torch.Tensor]
                      ) -> nn.Module:
-    """Let another backend run a video pose model's network; the data
-    preprocessor, flip test, decoding and data samples stay PyTorch.
-
-    The exported graph is ``head.forward`` after ``extract_feat``, so
-    ``extract_feat`` becomes ``network`` (heatmaps, as a one-tuple) and
-    ``head.forward`` passes them on (flip test and ``tensor`` mode
-    included).
+    """Let another backend run a video pose model's network (the exported
+    graph is ``head.forward`` after ``extract_feat``): ``extract_feat``
+    becomes ``network`` and ``head.forward`` passes its heatmaps on; the
+    data preprocessor, flip test, decoding and data samples stay PyTorch.
 
     Args:
         model (nn.Module): A ``VideoTopdownPoseEstimator`` (changed in
@@ -116,6 +107,6 @@ def use_onnx_network(model: nn.Module,
         return (network(inputs).to(inputs.device), )
 
     model.extract_feat = clip_heatmaps
-    model.head.forward = _heatmaps_as_head_output
+    model.head.forward = lambda feats: feats[-1]  # the heatmaps, as they are
     model.deployed_network = network
     return model

@@ -24,24 +24,12 @@ def smoothing_factor(cutoff, dt):
     return r / (r + 1)
 
 
-def one_euro_step(x: np.ndarray, x_prev: np.ndarray, dx_prev: np.ndarray,
-                  dt: float, min_cutoff: float, beta: float,
-                  d_cutoff: float) -> Tuple[np.ndarray, np.ndarray]:
-    """One step of the One Euro filter: the speed is low-passed with cutoff
-    ``d_cutoff``, the signal with ``min_cutoff + beta * |speed|``.
-
-    Args:
-        x (np.ndarray): The new sample.
-        x_prev (np.ndarray): The previous filtered value.
-        dx_prev (np.ndarray): The previous filtered speed.
-        dt (float): Frames since the previous sample.
-        min_cutoff (float): Cutoff at rest (per frame).
-        beta (float): Cutoff increase per unit of speed.
-        d_cutoff (float): Cutoff of the speed (per frame).
-
-    Returns:
-        tuple[np.ndarray, np.ndarray]: The filtered value and speed.
-    """
+def _one_euro_step(x: np.ndarray, x_prev: np.ndarray, dx_prev: np.ndarray,
+                   dt: float, min_cutoff: float, beta: float,
+                   d_cutoff: float) -> Tuple[np.ndarray, np.ndarray]:
+    """The filtered value and speed of sample ``x``, ``dt`` frames after
+    ``x_prev``: the speed low-passed with cutoff ``d_cutoff``, the signal
+    with ``min_cutoff + beta * |speed|``."""
     speed = (x - x_prev) / dt
     a_d = smoothing_factor(d_cutoff, dt)
     dx = a_d * speed + (1 - a_d) * dx_prev
@@ -93,7 +81,7 @@ class OneEuroFilter(TrackFilter):
                 speed = np.zeros_like(smoothed[n])
             else:
                 last_frame, x_prev, dx_prev = state
-                smoothed[n], speed = one_euro_step(
+                smoothed[n], speed = _one_euro_step(
                     smoothed[n], x_prev, dx_prev, frame_index - last_frame,
                     self.min_cutoff, self.beta, self.d_cutoff)
             self.tracks[track_id] = (frame_index, smoothed[n], speed)

@@ -21,8 +21,7 @@ class SmoothedFrame(NamedTuple):
 
 
 def require(condition: bool, message: str) -> None:
-    """Raise :class:`InputError` with ``message`` unless ``condition``
-    (a filter's parameter check)."""
+    """A filter's parameter check: :class:`InputError` unless true."""
     if not condition:
         raise InputError(message)
 

@@ -33,9 +33,8 @@ class WindowFilter(TrackFilter):
         super().__init__()
 
     def weights(self, offsets: Tuple[int, ...]) -> np.ndarray:
-        """The (len(offsets), ) weights, summing to 1, of a track's
-        keypoints at these increasing frame offsets from t (0 among them).
-        """
+        """Weights (len(offsets), ), summing to 1, at increasing frame
+        offsets from t (0 among them)."""
         raise NotImplementedError
 
     def _observe(self, frame_index, keypoints, track_ids) -> None:

@@ -1,10 +1,8 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""How the tools report errors (``sys.exit(run_tool(main))``; see
-``docs/training.md``, "Tools: error output"). Expected errors, printed as
-one line and a hint: ``InputError``, ``FileNotFoundError`` and
-``SyntaxError`` anywhere, and ``ValueError``, ``KeyError``, ``TypeError``
-and ``OSError`` raised by this package, ``tools/`` or mmengine's config and
-registry code."""
+"""How the tools report errors: ``sys.exit(run_tool(main))`` prints an
+expected error (``_ALWAYS_EXPECTED`` anywhere, ``_OWN_ERRORS`` raised by
+this package, ``tools/`` or mmengine's config and registry code) as one line
+and a hint (``docs/training.md``, "Tools: error output")."""
 import os
 import os.path as osp
 import re
@@ -65,8 +63,7 @@ def _raised_by_checks(error: BaseException) -> bool:
 
 
 def is_expected_error(error: BaseException) -> bool:
-    """Whether a tool reports ``error`` as bad input (see the module doc),
-    not as a bug."""
+    """Whether a tool reports ``error`` as bad input, not as a bug."""
     if isinstance(error, _ALWAYS_EXPECTED):
         return True
     return isinstance(error, _OWN_ERRORS) and _raised_by_checks(error)

@@ -33,14 +33,10 @@ def is_video_pose_config(model: Union[ModelType, str, None]) -> bool:
 
 class MMPoseVideoInferencer(MMPoseInferencer):
     """A drop-in :class:`mmpose.apis.MMPoseInferencer` that routes video
-    pose models to :class:`VideoPose2DInferencer` (mmpose's constructor
-    builds ``Pose2DInferencer`` by name, so that name stands for it there);
-    any other model gets mmpose's unchanged.
-
-    The constructor also takes ``smoother`` (video models only), the call
-    ``bbox_image_ids``, ``track``, ``vis_fps`` and a camera or stream URL
-    (a :class:`~tdmi_mmpose.io.streams.LiveStream`, without forcing the
-    display on); see :class:`VideoPose2DInferencer`.
+    pose models to :class:`VideoPose2DInferencer` (standing in for the
+    ``Pose2DInferencer`` mmpose's constructor builds by name), with its
+    ``smoother``, the call's ``bbox_image_ids``, ``track``, ``vis_fps`` and
+    live streams; any other model gets mmpose's unchanged.
     """
 
     preprocess_kwargs: set = MMPoseInferencer.preprocess_kwargs | {
@@ -95,14 +91,12 @@ class MMPoseVideoInferencer(MMPoseInferencer):
         return super().__call__(inputs, return_datasamples, batch_size,
                                 out_dir, **kwargs)
 
+    # the wrapped inferencer's: sized items, track ids, atomic JSON
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
-        """The wrapped inferencer's (sized, for progress bars)."""
         return self.inferencer.preprocess(inputs, batch_size, **kwargs)
 
     def postprocess(self, *args, **kwargs) -> dict:
-        """The wrapped inferencer's (track ids, atomic JSON)."""
         return self.inferencer.postprocess(*args, **kwargs)
 
     def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
-        """The wrapped inferencer's (atomic JSON)."""
         self.inferencer._finalize_video_processing(pred_out_dir)

@@ -43,8 +43,7 @@ class AtomicVideoWriter:
         self._writer.write(frame_bgr)
 
     def close(self, complete: bool) -> None:
-        """Release the video; give it its final name if ``complete``, else
-        delete it."""
+        """Release the video: renamed if ``complete``, else deleted."""
         self._writer.release()
         if complete:
             self._output.__exit__(None, None, None)
@@ -65,9 +64,9 @@ def write_predictions(predictions: Any, path: str) -> None:
 
 def clear_earlier_outputs(out_dir: Optional[str], call_kwargs: dict,
                           overwrite: bool) -> None:
-    """Check that a call's prediction folder holds no JSON file and its
-    rendering folder no image of an earlier run (else the folder would mix
-    two runs); with ``overwrite``, remove those files.
+    """Refuse (:func:`~tdmi_mmpose.io.check_no_earlier_run`) or, with
+    ``overwrite``, remove an earlier run's JSON files in a call's prediction
+    folder and images in its rendering folder (a folder never mixes runs).
 
     Args:
         out_dir (str, optional): The call's ``out_dir`` (mmpose's
@@ -75,11 +74,6 @@ def clear_earlier_outputs(out_dir: Optional[str], call_kwargs: dict,
         call_kwargs (dict): The call's keywords (``pred_out_dir``,
             ``vis_out_dir`` replace those below ``out_dir``).
         overwrite (bool): Remove an earlier run's files.
-
-    Raises:
-        InputError: Without ``overwrite``, naming the folder, its earlier
-            files and ``--overwrite``
-            (:func:`~tdmi_mmpose.io.check_no_earlier_run`).
     """
     def folder(key: str, name: str) -> Optional[str]:
         return call_kwargs.get(key) or (
@@ -99,10 +93,8 @@ def clear_earlier_outputs(out_dir: Optional[str], call_kwargs: dict,
 
 class VideoOutputMixin:
     """The outputs of :class:`VideoPose2DInferencer`, written atomically
-    (the rules: ``docs/inference.md``, "Outputs" and "Live input");
-    ``output_paths`` says where the last call wrote its ``'visualization'``
-    and ``'predictions'``.
-    """
+    (``docs/inference.md``, "Outputs"); ``output_paths`` says where the last
+    call wrote its ``'visualization'`` and ``'predictions'``."""
 
     def _start_outputs(self, num_input_frames: Optional[int]) -> None:
         """Reset the per-call output state."""
@@ -123,16 +115,16 @@ class VideoOutputMixin:
             self.output_paths['visualization'] = vis_out_dir
             return
         out_img = mmcv.rgb2bgr(visualization)
-        if to_video and self._video_writer is None:
-            self._video_writer = AtomicVideoWriter(
-                *self._rendered_video(vis_out_dir),
-                (out_img.shape[1], out_img.shape[0]))
         if to_video:
+            if self._video_writer is None:
+                self._video_writer = AtomicVideoWriter(
+                    *self._rendered_video(vis_out_dir),
+                    (out_img.shape[1], out_img.shape[0]))
             self._video_writer.write(out_img)
+            vis_out_dir = self._video_writer.path
         else:
             mmcv.imwrite(out_img, osp.join(vis_out_dir, img_name))
-        self.output_paths['visualization'] = \
-            self._video_writer.path if to_video else vis_out_dir
+        self.output_paths['visualization'] = vis_out_dir
         self._num_rendered += 1
 
     def _rendered_video(self, vis_out_dir: str) -> Tuple[str, float]:
@@ -162,8 +154,8 @@ class VideoOutputMixin:
 
     def _write_frame_predictions(self, instances: list, img_path: str,
                                  pred_out_dir: str) -> None:
-        """Keep a video file's frame for its JSON, or write any other frame
-        into ``<pred_out_dir>/<frame stem>.json``."""
+        """Keep a video file's frame for its JSON; write any other frame's
+        ``<pred_out_dir>/<frame stem>.json``."""
         if self._video_input:
             self.video_info['predictions'].append(instances)
             return

@@ -37,12 +37,10 @@ from .video_output import VideoOutputMixin, clear_earlier_outputs
 @INFERENCERS.register_module(name='video-pose-estimation')
 @INFERENCERS.register_module()
 class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
-    """mmpose's 2D pose inferencer for video top-down models (TDMI), with
-    the real neighbouring frames of the input: :meth:`preprocess` yields one
+    """mmpose's 2D pose inferencer for video top-down models (TDMI): one
     :class:`~tdmi_mmpose.apis.ClipWindow` with person boxes per frame,
-    :meth:`forward` predicts and tracks it. Outputs are mmpose's, with each
-    instance's ``track_id``, written atomically (:class:`VideoOutputMixin`).
-    ``docs/inference.md`` describes inputs, boxes and outputs.
+    predicted and tracked; mmpose's outputs with each instance's
+    ``track_id``, written atomically (see ``docs/inference.md``).
 
     Args:
         model (str | dict | Config): A video pose model config.
@@ -228,8 +226,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     def _frames(
         self, clips: Iterable[ClipWindow]
     ) -> Iterator[Tuple[ClipWindow, List[np.ndarray]]]:
-        """The clips as ``(clip, [key_frame])``; the rendered video is
-        committed after the last frame only."""
+        """The clips as ``(clip, [key_frame])``; the video is committed
+        after the last one."""
         complete = False
         try:
             for clip in clips:
@@ -265,12 +263,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
     def forward(self,
                 inputs: ClipWindow,
                 pose_based_nms: bool = False) -> List[PoseDataSample]:
-        """Predict one clip through mmpose's ``forward``, track its people
-        (``pred_instances.track_ids``) and, with a smoother, smooth them.
-
-        Returns:
-            list[:obj:`PoseDataSample`]: The frame's prediction.
-        """
+        """The frame's prediction (a one-element list) through mmpose's
+        ``forward``, tracked (``pred_instances.track_ids``) and smoothed."""
         predict = partial(self._predict_tracked, pose_based_nms=pose_based_nms)
         if self.smoothing is None:
             return [predict(inputs)]
@@ -278,7 +272,6 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
 
     def _predict_tracked(self, inputs: ClipWindow,
                          pose_based_nms: bool) -> PoseDataSample:
-        """The tracked prediction of one clip (see :meth:`forward`)."""
         mmpose_forward = super().forward
         pred = predict_clip(
             self.model, self.pipeline, inputs, lambda batch: mmpose_forward(
@@ -322,9 +315,8 @@ class VideoPose2DInferencer(VideoOutputMixin, Pose2DInferencer):
         tracked)."""
         (pred, ) = preds  # one frame
         instances = split_instances(pred.pred_instances)
-        for instance, track_id in zip(instances,
-                                      pred.pred_instances.get('track_ids',
-                                                              [])):
+        track_ids = pred.pred_instances.get('track_ids', [])
+        for instance, track_id in zip(instances, track_ids):
             instance['track_id'] = int(track_id)
         result = super().postprocess(preds, visualization, return_datasample,
                                      return_datasamples, '')

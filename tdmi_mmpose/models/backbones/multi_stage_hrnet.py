@@ -1,7 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
 """HRNet that returns the high-resolution feature of every stage."""
 import logging
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch
 from mmengine.logging import print_log
@@ -32,18 +32,10 @@ class MultiStageHRNet(HRNet):
     Args:
         extra (dict): Architecture of the four stages, as for mmpose's
             ``HRNet``; ``stage4`` should set ``multiscale_output=False``.
-        in_channels (int): Input image channels. Defaults to 3.
-        conv_cfg (dict, optional): Config of convolution layers.
-        norm_cfg (dict): Config of normalization layers.
-            Defaults to ``dict(type='BN')``.
+        in_channels, conv_cfg, norm_cfg, with_cp, zero_init_residual,
+            frozen_stages: As for mmpose's ``HRNet``.
         norm_eval (bool): Keep BN layers in eval mode in training (forced
             with ``frozen``). Defaults to ``False``.
-        with_cp (bool): Checkpointing in the residual blocks.
-            Defaults to ``False``.
-        zero_init_residual (bool): Zero-init the last norm layer of each
-            residual block. Defaults to ``False``.
-        frozen_stages (int): Stages to freeze, as for mmpose's HRNet.
-            Defaults to -1.
         frozen (bool): Freeze the whole backbone (no gradients, BN in eval
             mode, forward under ``torch.no_grad()``). Defaults to ``True``.
         init_cfg (dict | list[dict], optional): Initialization config. A
@@ -84,14 +76,7 @@ class MultiStageHRNet(HRNet):
                     module.eval()
 
     def forward(self, x: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
-        """Forward function.
-
-        Args:
-            x (Tensor): Images, (N, 3, H, W).
-
-        Returns:
-            tuple[Tensor]: S1, S2, S3, S4, each (N, C, H/4, W/4).
-        """
+        """S1, S2, S3, S4, each (N, C, H/4, W/4), of images (N, 3, H, W)."""
         if self.frozen:
             with torch.no_grad():
                 return self._forward_stages(x)
@@ -110,29 +95,19 @@ class MultiStageHRNet(HRNet):
             transition(x) if transition is not None else x
             for transition in self.transition1
         ]
-        stage_outs = [x_list[0]]
+        stage_outs = [x_list[0]]  # before stage2, which changes x_list
         y_list = self.stage2(x_list)
         stage_outs.append(y_list[0])
-
-        x_list = self._apply_transition(self.transition2, y_list,
-                                        self.stage3_cfg['num_branches'])
-        y_list = self.stage3(x_list)
-        stage_outs.append(y_list[0])
-
-        x_list = self._apply_transition(self.transition3, y_list,
-                                        self.stage4_cfg['num_branches'])
-        y_list = self.stage4(x_list)
-        stage_outs.append(y_list[0])
+        for transitions, stage in ((self.transition2, self.stage3),
+                                   (self.transition3, self.stage4)):
+            # the next stage's inputs, as in HRNet.forward
+            x_list = [
+                y_list[i] if transition is None else transition(y_list[-1])
+                for i, transition in enumerate(transitions)
+            ]
+            y_list = stage(x_list)
+            stage_outs.append(y_list[0])
         return tuple(stage_outs)
-
-    @staticmethod
-    def _apply_transition(transition, y_list: List[Tensor],
-                          num_branches: int) -> List[Tensor]:
-        """The next stage's inputs, as in :meth:`HRNet.forward`."""
-        return [
-            y_list[i] if transition[i] is None else transition[i](y_list[-1])
-            for i in range(num_branches)
-        ]
 
     def init_weights(self):
         """Initialize the weights; a ``Pretrained`` checkpoint is checked
@@ -157,19 +132,9 @@ class MultiStageHRNet(HRNet):
 def check_backbone_checkpoint(backbone: HRNet, checkpoint: str,
                               prefix: Optional[str],
                               map_location: str) -> Optional[str]:
-    """Require an HRNet checkpoint to fit ``backbone`` exactly.
-
-    Args:
-        backbone (HRNet): The backbone.
-        checkpoint (str): A path or URL of an HRNet or pose estimator
-            checkpoint.
-        prefix (str, optional): The backbone's key prefix. ``None``:
-            ``'backbone.'`` when the checkpoint has such keys, else none.
-        map_location (str): As for ``torch.load``.
-
-    Returns:
-        str, optional: The prefix to load with.
-    """
+    """Require the HRNet or pose estimator checkpoint (path or URL) to fit
+    ``backbone`` exactly below ``prefix`` (``None``: ``'backbone.'`` when it
+    has such keys, else none); returns the prefix to load with."""
     try:
         state_dict = state_dict_of(
             CheckpointLoader.load_checkpoint(checkpoint, map_location))

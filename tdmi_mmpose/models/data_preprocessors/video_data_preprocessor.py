@@ -6,17 +6,11 @@ from mmpose.registry import MODELS
 
 @MODELS.register_module()
 class VideoPoseDataPreprocessor(ImgDataPreprocessor):
-    """Data preprocessor for video pose estimation: batches
-    ``(T, 3, H, W)`` samples into ``(B, T, 3, H, W)``.
-
-    Each sample is moved to the model's device, optionally converted BGR ->
-    RGB, cast to float and normalised frame by frame; a ``(3, H, W)`` sample
-    is T=1. Samples of different H, W are padded at the bottom/right as by
-    ``stack_batch``; all samples must have the same T. A batch stacked by
-    ``default_collate`` works too. Each data sample gets
-    ``batch_input_shape`` and ``pad_shape``, as with mmpose's
-    ``PoseDataPreprocessor``. The arguments are ``ImgDataPreprocessor``'s.
-    """
+    """``ImgDataPreprocessor`` on video: B samples ``(T, 3, H, W)`` of one T
+    (``(3, H, W)``: T = 1), or one stacked tensor, normalised frame by frame
+    and padded by ``stack_batch`` into ``(B, T, 3, H, W)``; each data sample
+    gets ``batch_input_shape`` and ``pad_shape``, as with mmpose's
+    ``PoseDataPreprocessor``."""
 
     def _as_video(self, frames: torch.Tensor) -> torch.Tensor:
         """One sample as normalised (T, 3, H, W) float frames."""

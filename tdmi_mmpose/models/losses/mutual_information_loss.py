@@ -16,21 +16,20 @@ NEGATIVE_MODES = ('all_pairs', 'shuffle')
 SAMPLE_MODES = ('pooled', 'per_location')
 
 
-def _reduce_channels(per_channel: torch.Tensor,
-                     channel_reduction: str) -> torch.Tensor:
-    """Sum or mean over the last dim."""
-    assert channel_reduction in ('sum', 'mean'), channel_reduction
-    if channel_reduction == 'sum':
-        return per_channel.sum(-1)
-    return per_channel.mean(-1)
+def _log_density(squared_error: torch.Tensor, log_var: torch.Tensor,
+                 channel_reduction: str) -> torch.Tensor:
+    """-1/2 [e / σ² + log σ² + log 2π], summed or averaged over the last
+    dim (``channel_reduction``)."""
+    per_channel = -0.5 * (
+        squared_error * torch.exp(-log_var) + log_var + LOG_2PI)
+    return getattr(per_channel, channel_reduction)(-1)
 
 
 def gaussian_log_likelihood(x: torch.Tensor,
                             mean: torch.Tensor,
                             log_var: torch.Tensor,
                             channel_reduction: str = 'sum') -> torch.Tensor:
-    """log N(x; μ, diag(σ²)) = -1/2 Σ_c [(x_c - μ_c)² / σ_c² + log σ_c² +
-    log 2π], reduced over the last dim.
+    """log N(x; μ, diag(σ²)), reduced over the last dim.
 
     Args:
         x (Tensor): Samples, (..., C).
@@ -42,9 +41,7 @@ def gaussian_log_likelihood(x: torch.Tensor,
     Returns:
         Tensor: (...,) log-likelihoods.
     """
-    per_channel = -0.5 * (
-        (x - mean)**2 * torch.exp(-log_var) + log_var + LOG_2PI)
-    return _reduce_channels(per_channel, channel_reduction)
+    return _log_density((x - mean)**2, log_var, channel_reduction)
 
 
 def vclub_estimate(mean: torch.Tensor,
@@ -53,12 +50,8 @@ def vclub_estimate(mean: torch.Tensor,
                    negative_mode: str = 'all_pairs',
                    channel_reduction: str = 'sum') -> torch.Tensor:
     """vCLUB estimate of I(u; n) from q(n|u) = N(mean(u), diag(exp(log_var)))
-    on N paired samples (u_i, n_i).
-
-    I_vCLUB = 1/N Σ_i log q(n_i|u_i) - 1/N Σ_i E_{n ~ p(n)} log q(n|u_i);
-    the second term is 1/N² Σ_i Σ_j log q(n_j|u_i) over all pairs
-    (``'all_pairs'``, as in the CLUB paper, in closed form) or
-    log q(n_π(i)|u_i) for a random permutation π (``'shuffle'``).
+    on N paired samples (u_i, n_i), its negative term over all N² pairs (in
+    closed form) or one random permutation (``docs/model.md``, "Formulas").
 
     Args:
         mean (Tensor): μ(u_i), (N, C).
@@ -77,10 +70,8 @@ def vclub_estimate(mean: torch.Tensor,
         n_mean = n.mean(0, keepdim=True)
         n_var = ((n - n_mean)**2).mean(0, keepdim=True)
         # E_j[log q(n_j|u_i)] with E_j[(n_j - μ_i)²] = Var(n) + (n̄ - μ_i)²
-        per_channel = -0.5 * (
-            (n_var +
-             (n_mean - mean)**2) * torch.exp(-log_var) + log_var + LOG_2PI)
-        negative = _reduce_channels(per_channel, channel_reduction)
+        negative = _log_density(n_var + (n_mean - mean)**2, log_var,
+                                channel_reduction)
     else:
         assert negative_mode == 'shuffle', negative_mode
         permutation = torch.randperm(n.shape[0], device=n.device)
@@ -90,16 +81,8 @@ def vclub_estimate(mean: torch.Tensor,
 
 
 def pair_overlap(u: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
-    """Mean cosine similarity of paired descriptors (a diagnostic of the
-    split: 1 for the same direction, 0 for disjoint channels).
-
-    Args:
-        u (Tensor): (N, C).
-        n (Tensor): (N, C).
-
-    Returns:
-        Tensor: scalar in [-1, 1]; 0 for all-zero pairs.
-    """
+    """Mean cosine similarity of paired (N, C) descriptors, a scalar in
+    [-1, 1] (0 for all-zero pairs): a diagnostic of the split."""
     return F.cosine_similarity(u, n, dim=-1, eps=1e-12).mean()
 
 
@@ -140,16 +123,8 @@ class GaussianVariationalNet(nn.Module):
             self,
             u: torch.Tensor,
             detach_params: bool = False) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Forward.
-
-        Args:
-            u (Tensor): (N, in_channels).
-            detach_params (bool): Use detached parameters (gradients reach
-                ``u`` but not θ). Default: False.
-
-        Returns:
-            tuple[Tensor, Tensor]: mean and log-variance, (N, out_channels).
-        """
+        """Mean and log-variance, (N, out_channels) each, of u (N,
+        in_channels); with ``detach_params`` gradients reach u, never θ."""
         mean = self._mlp(self.mean_mlp, u, detach_params)
         raw_log_var = self._mlp(self.log_var_mlp, u, detach_params)
         bound = self.log_var_bound
@@ -158,17 +133,10 @@ class GaussianVariationalNet(nn.Module):
 
 @MODELS.register_module()
 class MutualInformationLoss(BaseModule):
-    """Minimise I(M_u; M_n) with the vCLUB upper bound, and make
-    M_u + M_n reconstruct M_t.
-
-    - ``loss_mi`` = ``loss_weight`` · I_vCLUB(u; n) with q_θ detached (its
-      gradient reaches the features, never θ);
-    - ``loss_mi_q`` = ``q_weight`` · (-1/N Σ_i log q_θ(n_i|u_i)) on detached
-      (u, n): it trains q_θ only;
-    - ``loss_con`` = ``con_weight`` · mean((M_t - (M_u + M_n))²), left out
-      when ``con_weight == 0``.
-
-    All in float32 with autocast off.
+    """Minimise I(M_u; M_n) with the vCLUB upper bound (``loss_mi``, q_θ
+    detached), fit q_θ on detached samples (``loss_mi_q``) and make M_u +
+    M_n reconstruct M_t (``loss_con``); in float32 with autocast off. The
+    formulas: ``docs/model.md``, "MutualInformationLoss".
 
     Args:
         in_channels (int): Channels C of M_u and M_n. Default: 48.
@@ -187,9 +155,8 @@ class MutualInformationLoss(BaseModule):
             ``'mean'`` (keeps the MI losses on the heatmap loss's scale
             whatever C is; our choice). Default: ``'mean'``.
         mi_clamp_min (float, optional): Lower clamp of the vCLUB estimate in
-            ``loss_mi``: a negative estimate only says that q_θ lags behind,
-            and minimising it rewards fooling q_θ (our choice). ``None``:
-            no clamp. Default: 0.0.
+            ``loss_mi`` (our choice, see the docs); ``None``: no clamp.
+            Default: 0.0.
         log_var_bound (float): Bound of q_θ's |log σ²|. Default: 8.0.
         warmup_iters (int): Ramp the weights of ``loss_mi`` and ``loss_con``
             linearly from 0 over the first ``warmup_iters`` training
@@ -271,7 +238,7 @@ class MutualInformationLoss(BaseModule):
 
         Returns:
             dict[str, Tensor]: scalar ``loss_mi``, ``loss_mi_q``,
-            ``loss_con`` (if ``con_weight > 0``) and the logged diagnostic
+            ``loss_con`` (if ``con_weight > 0``) and the logged
             ``mi_overlap`` (:func:`pair_overlap`).
         """
         for key in ('motion', 'useful', 'noisy'):
@@ -285,11 +252,10 @@ class MutualInformationLoss(BaseModule):
                 raise ValueError(f'feats[{key!r}] must be (B, '
                                  f'{self.in_channels}, h, w), got shape '
                                  f'{tuple(feats[key].shape)}')
-        motion, useful, noisy = feats['motion'], feats['useful'], feats[
-            'noisy']
-        with torch.autocast(device_type=motion.device.type, enabled=False):
-            motion, useful, noisy = motion.float(), useful.float(), \
-                noisy.float()
+        with torch.autocast(
+                device_type=feats['motion'].device.type, enabled=False):
+            motion, useful, noisy = (
+                feats[key].float() for key in ('motion', 'useful', 'noisy'))
             u, n = self.sample_pairs(useful, noisy)
 
             mean, log_var = self.variational_net(u, detach_params=True)

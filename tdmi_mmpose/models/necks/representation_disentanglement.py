@@ -30,8 +30,6 @@ class RepresentationDisentanglement(BaseModule):
     F̃ = ``num_aggregation_blocks`` basic blocks on concat[M_u, F_t]
     (2C -> C).
 
-    With ``bypass=True`` F̃ aggregates M_t directly.
-
     Args:
         in_channels (int): Channels C of M_t and F_t. Default: 48.
         hidden_channels (int): Hidden width of MLP_u and MLP_n.
@@ -44,7 +42,7 @@ class RepresentationDisentanglement(BaseModule):
         mi_gradient (str): Where the MI loss's gradient may go:
             ``'attention'``, only into the attention MLPs (``mi_inputs`` is
             recomputed from a detached M_t); ``'all'``, also into M_t and
-            everything before it (training degrades, see docs/model.md).
+            before (training degrades, see docs/model.md).
             Default: ``'attention'``.
         conv_cfg (dict, optional): Conv config of the basic blocks.
             Default: None.
@@ -73,8 +71,8 @@ class RepresentationDisentanglement(BaseModule):
         if not bypass:
             self.useful_attention = ChannelAttentionMLP(
                 in_channels, hidden_channels)
-            self.noisy_attention = ChannelAttentionMLP(in_channels,
-                                                       hidden_channels)
+            self.noisy_attention = ChannelAttentionMLP(
+                in_channels, hidden_channels)
         self.aggregation = make_basic_blocks(
             2 * in_channels,
             in_channels,
@@ -84,14 +82,7 @@ class RepresentationDisentanglement(BaseModule):
 
     def split(self,
               motion: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """M_u = σ(MLP_u(GAP(M_t))) ⊙ M_t and M_n = σ(MLP_n(GAP(M_t))) ⊙ M_t.
-
-        Args:
-            motion (Tensor): M_t, (B, C, h, w).
-
-        Returns:
-            tuple[Tensor, Tensor]: M_u and M_n, (B, C, h, w) each.
-        """
+        """M_u and M_n, (B, C, h, w) each, of M_t (B, C, h, w)."""
         pooled = motion.mean(dim=(2, 3))
         useful = self.useful_attention(pooled)[..., None, None] * motion
         noisy = self.noisy_attention(pooled)[..., None, None] * motion
@@ -107,8 +98,7 @@ class RepresentationDisentanglement(BaseModule):
         Returns:
             dict: ``feats`` plus ``aggregated`` (F̃) and ``out`` (= F̃), and
             unless ``bypass``: ``useful`` (M_u), ``noisy`` (M_n), all
-            (B, C, h, w), and ``mi_inputs`` (the MI loss's dict of
-            ``motion``, ``useful`` and ``noisy``).
+            (B, C, h, w), and ``mi_inputs`` (the MI loss's dict).
         """
         for key in ('motion', 'key_feat'):
             if key not in feats:

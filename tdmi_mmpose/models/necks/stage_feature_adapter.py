@@ -66,8 +66,8 @@ class StageFeatureAdapter(BaseModule):
                 (B, T, C_j, h_j, w_j) with C_j = ``in_channels[j]``.
 
         Returns:
-            dict: ``feats`` with ``stage_feats`` replaced by a tuple of
-            (B, T, out_channels, H, W).
+            dict: ``feats`` with ``stage_feats`` as (B, T, out_channels,
+            H, W) each.
         """
         stage_feats = feats['stage_feats']
         if len(stage_feats) != len(self.in_channels):

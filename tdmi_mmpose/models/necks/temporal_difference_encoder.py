@@ -31,9 +31,8 @@ def _check_arguments(
     num_frames: int, num_blocks: Union[int, Sequence[int]],
     stages: Sequence[int]
 ) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
-    """Check :class:`TemporalDifferenceEncoder`'s arguments (the DCN checks
-    its own); returns ``stages`` and ``num_blocks`` (one per stage index)
-    as int tuples."""
+    """``stages`` and ``num_blocks`` (one per stage index) as checked int
+    tuples."""
     stages = tuple(int(s) for s in stages)
     if not 1 <= len(stages) <= 4:
         raise ValueError(f'use 1 to 4 stages, got stages={stages}')
@@ -54,22 +53,10 @@ def _check_arguments(
 
 @MODELS.register_module()
 class TemporalDifferenceEncoder(BaseModule):
-    """Multi-stage Temporal Difference Encoder (TDE).
-
-    For every used backbone stage j, with the T stage features in time
-    order:
-
-    1. the T-1 consecutive differences F_{k+1} - F_k are concatenated
-       ((T-1)·C channels) and encoded by ``num_blocks[j]`` basic blocks (the
-       first projects (T-1)·C -> C) into D^j;
-    2. a DCN v2 3x3 on D^j, whose offsets and masks are predicted from
-       concat[F_t (key frame, last stage), D^j] by one basic block (2C -> C)
-       and a 3x3 conv with dilation 3 (masks through a sigmoid);
-    3. the incremental cascade M^1 = B_1(DCN^1), M^j = B_j(M^{j-1} + DCN^j),
-       each B_j one basic block; M_t is the last M^j.
-
-    The offset/mask conv is zero-initialised (DCN v2 practice: a plain conv
-    scaled by 0.5 at the start).
+    """Multi-stage Temporal Difference Encoder (TDE): per used stage j, the
+    encoded frame differences D^j through a DCN v2 whose offsets come from
+    concat[F_t, D^j], fused by the incremental cascade into M_t (the steps,
+    shapes and zero-initialised offset conv: ``docs/model.md``).
 
     Args:
         in_channels (int): Channels C of every stage feature. Default: 48.
@@ -157,10 +144,9 @@ class TemporalDifferenceEncoder(BaseModule):
         else:
             self.convs = nn.ModuleList(
                 [nn.Conv2d(C, C, 3, padding=1) for _ in stages])
-        num_fusion_blocks = len(stages) if cascade else 1
         self.fusion_blocks = nn.ModuleList([
             make_basic_block(C, C, **block_kwargs)
-            for _ in range(num_fusion_blocks)
+            for _ in range(len(stages) if cascade else 1)
         ])
 
     def _zero_init_offset_convs(self) -> None:
@@ -227,12 +213,12 @@ class TemporalDifferenceEncoder(BaseModule):
             diff_feat = self.difference_encoders[i](
                 temporal_differences(stage_feats[s]))
             if self.use_dcn:
-                offset_mask = self.offset_convs[i](
-                    self.offset_blocks[i](torch.cat([key_feat, diff_feat],
-                                                    dim=1)))
-                offset, mask = self._split_offset_mask(offset_mask,
-                                                       self.dcns[i])
-                stage_outputs.append(self.dcns[i](diff_feat, offset, mask))
+                dcn = self.dcns[i]
+                offset, mask = self.offset_convs[i](self.offset_blocks[i](
+                    torch.cat([key_feat, diff_feat], dim=1))).split(
+                        [dcn.offset_channels, dcn.mask_channels], dim=1)
+                stage_outputs.append(
+                    dcn(diff_feat, offset, torch.sigmoid(mask)))
             else:
                 stage_outputs.append(self.convs[i](diff_feat))
         if self.cascade:
@@ -245,11 +231,3 @@ class TemporalDifferenceEncoder(BaseModule):
         outputs = dict(feats)
         outputs.update(motion=motion, key_feat=key_feat, out=motion)
         return outputs
-
-    @staticmethod
-    def _split_offset_mask(
-            offset_mask: torch.Tensor,
-            dcn: DeformConvV2) -> Tuple[torch.Tensor, torch.Tensor]:
-        offset, mask = offset_mask.split(
-            [dcn.offset_channels, dcn.mask_channels], dim=1)
-        return offset, torch.sigmoid(mask)

@@ -19,13 +19,10 @@ from ...utils.errors import InputError
 class VideoTopdownPoseEstimator(TopdownPoseEstimator):
     """Top-down pose estimator predicting the key frame of a clip.
 
-    The backbone runs once on the (B*T, 3, H, W) frames; its outputs,
-    reshaped to (B, T, C, h, w), go through the video necks in order as the
-    feature dict ``{'stage_feats': tuple, 'key_frame_index': int}`` (see
-    ``docs/architecture.md``). The head gets ``(feats['out'],)`` (without
-    necks: the key frame's last backbone output); in training the
-    ``mi_loss`` losses are added to the head's. ``predict`` (with flip test
-    on all frames) and ``forward`` are mmpose's, on clips (B, T, 3, H, W).
+    The backbone runs on all (B*T, 3, H, W) frames; the video necks pass on
+    the feature dict of ``docs/architecture.md``, and the head gets
+    ``(feats['out'],)``. ``predict`` (flip test on all frames) and
+    ``forward`` are mmpose's, on clips (B, T, 3, H, W).
 
     Args:
         backbone (dict): The backbone config.
@@ -94,7 +91,6 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
                 f'T = {len(self.frame_offsets)} frames (frame_offsets '
                 f'{self.frame_offsets}), got {tuple(inputs.shape)}')
         batch_size, num_frames = inputs.shape[:2]
-        key_frame_index = self.key_frame_index
         stage_feats = self.backbone(inputs.flatten(0, 1))
         if isinstance(stage_feats, Tensor):
             stage_feats = (stage_feats, )
@@ -102,11 +98,12 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
             feat.reshape(batch_size, num_frames, *feat.shape[1:])
             for feat in stage_feats)
 
-        feats = dict(stage_feats=stage_feats, key_frame_index=key_frame_index)
+        feats = dict(
+            stage_feats=stage_feats, key_frame_index=self.key_frame_index)
         for neck in self.neck:
             feats = neck(feats)
         if not self.with_neck:
-            feats['out'] = feats['stage_feats'][-1][:, key_frame_index]
+            feats['out'] = stage_feats[-1][:, self.key_frame_index]
         return feats
 
     def extract_feat(self, inputs: Tensor) -> Tuple[Tensor]:
@@ -155,23 +152,13 @@ class VideoTopdownPoseEstimator(TopdownPoseEstimator):
 
     def parse_losses(self, losses: Dict[str, Tensor]
                      ) -> Tuple[Tensor, Dict[str, Tensor]]:
-        """mmengine's loss parsing; the log shows ``loss_kpt`` first and, as
-        ``loss``, the sum without ``loss_mi_q`` (which trains only the MI
-        loss's net q and can be any real number).
-
-        Args:
-            losses (dict[str, Tensor]): The losses of :meth:`loss`.
-
-        Returns:
-            tuple[Tensor, dict[str, Tensor]]: The loss to back-propagate and
-            the values to log.
-        """
+        """mmengine's (the loss to back-propagate, the values to log); the
+        log shows ``loss_kpt`` first and, as ``loss``, the sum without
+        ``loss_mi_q`` (which trains only the MI loss's net q and can be any
+        real number)."""
         total, log_vars = super().parse_losses(losses)
         if 'loss_mi_q' in log_vars:
             log_vars['loss'] = log_vars['loss'] - log_vars['loss_mi_q']
-        order = [key for key in ('loss_kpt', 'loss') if key in log_vars]
-        ordered = OrderedDict((key, log_vars[key]) for key in order)
-        ordered.update(
-            (key, value) for key, value in log_vars.items()
-            if key not in ordered)
-        return total, ordered
+        first = {'loss_kpt': 0, 'loss': 1}
+        return total, OrderedDict(
+            sorted(log_vars.items(), key=lambda item: first.get(item[0], 2)))

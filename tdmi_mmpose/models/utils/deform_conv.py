@@ -1,9 +1,7 @@
 # Copyright (c) tdmi_mmpose contributors.
-"""Modulated deformable convolution (DCN v2) with an mmcv or a torchvision
-backend; both take the same offset layout (checked in
-``tests/test_models/test_utils``): offset channels ``2 * (g * K + k)`` and
-``+ 1`` are (dy, dx) of group ``g``, kernel point ``k``; mask ``g * K + k``.
-"""
+"""Modulated deformable convolution (DCN v2) on mmcv or torchvision, which
+share one layout: offset channels ``2 * (g * K + k)`` and ``+ 1`` are (dy,
+dx) of group ``g``, kernel point ``k``; mask channel ``g * K + k``."""
 import math
 from typing import Dict, Tuple, Union
 
@@ -49,9 +47,8 @@ def mmcv_dcn_available(device: Union[str, torch.device]) -> bool:
 
 
 def _compute_dtype(x: torch.Tensor) -> Tuple[torch.dtype, bool]:
-    """The dtype both kernels run in (float32 under autocast and for
-    dtypes they lack: bfloat16, float16 on CPU), and whether autocast is
-    on."""
+    """The kernels' dtype (float32 under autocast and for those they lack)
+    and whether autocast is on."""
     autocast_on = torch.is_autocast_enabled(x.device.type)
     supported = (torch.float32, torch.float64)
     if x.device.type == 'cuda':
@@ -124,23 +121,22 @@ class DeformConvV2(nn.Module):
 
     @property
     def num_kernel_points(self) -> int:
-        """int: Number of sampling points of the kernel (9 for 3x3)."""
+        """int: Sampling points of the kernel (9 for 3x3)."""
         return self.kernel_size[0] * self.kernel_size[1]
-
-    @property
-    def offset_channels(self) -> int:
-        """int: Channels of the offset input (2 per point per group)."""
-        return 2 * self.deform_groups * self.num_kernel_points
 
     @property
     def mask_channels(self) -> int:
         """int: Channels of the mask input (1 per point per group)."""
         return self.deform_groups * self.num_kernel_points
 
+    @property
+    def offset_channels(self) -> int:
+        """int: Channels of the offset input (2 per point per group)."""
+        return 2 * self.mask_channels
+
     def reset_parameters(self) -> None:
         """The initialisation of ``mmcv.ops.ModulatedDeformConv2d``."""
-        fan_in = self.in_channels * self.num_kernel_points
-        bound = 1. / math.sqrt(fan_in)
+        bound = 1. / math.sqrt(self.in_channels * self.num_kernel_points)
         nn.init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
             nn.init.zeros_(self.bias)
@@ -165,13 +161,13 @@ class DeformConvV2(nn.Module):
 
         Args:
             x (Tensor): Input, (N, C_in, H, W).
-            offset (Tensor): Offsets, (N, 2 * deform_groups * k * k,
-                H_out, W_out), (dy, dx) per kernel point and group.
-            mask (Tensor): Modulation masks in [0, 1], (N, deform_groups *
-                k * k, H_out, W_out).
+            offset (Tensor): (dy, dx) per kernel point and group, (N,
+                :attr:`offset_channels`, H_out, W_out).
+            mask (Tensor): Masks in [0, 1], (N, :attr:`mask_channels`,
+                H_out, W_out).
 
         Returns:
-            Tensor: (N, C_out, H_out, W_out). float32 under autocast.
+            Tensor: (N, C_out, H_out, W_out), float32 under autocast.
         """
         if offset.shape[1] != self.offset_channels:
             raise ValueError(f'offset must have {self.offset_channels} '
@@ -191,16 +187,10 @@ class DeformConvV2(nn.Module):
                                          self.stride, self.padding,
                                          self.dilation, self.groups,
                                          self.deform_groups)
-            else:
-                # torchvision infers the conv groups from the weight shape
+            else:  # torchvision infers the groups from the weight shape
                 out = tv_deform_conv2d(
-                    x_,
-                    offset_,
-                    weight,
-                    bias,
-                    stride=self.stride,
-                    padding=self.padding,
-                    dilation=self.dilation,
+                    x_, offset_, weight, bias, stride=self.stride,
+                    padding=self.padding, dilation=self.dilation,
                     mask=mask_)
         if not autocast_on:
             out = out.to(x.dtype)

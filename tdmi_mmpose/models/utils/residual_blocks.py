@@ -13,20 +13,9 @@ def make_basic_blocks(in_channels: int,
                       num_blocks: int,
                       conv_cfg: Optional[dict] = None,
                       norm_cfg: dict = dict(type='BN')) -> nn.Sequential:
-    """A stack of ``num_blocks`` basic blocks; the first one projects
-    ``in_channels`` to ``out_channels``.
-
-    Args:
-        in_channels (int): Input channels of the first block.
-        out_channels (int): Output channels of every block.
-        num_blocks (int): Number of blocks, at least 1.
-        conv_cfg (dict, optional): Conv layer config. Default: None.
-        norm_cfg (dict): Norm layer config. Default: ``dict(type='BN')``.
-
-    Returns:
-        nn.Sequential: (N, in_channels, h, w) -> (N, out_channels, h, w),
-        the blocks of mmpose's ``ResLayer`` (which cannot be sliced).
-    """
+    """``num_blocks`` (>= 1) basic blocks, (N, in_channels, h, w) ->
+    (N, out_channels, h, w): the blocks of mmpose's ``ResLayer`` (which
+    cannot be sliced), the first one projecting the channels."""
     if num_blocks < 1:
         raise ValueError(f'num_blocks must be >= 1, got {num_blocks}')
     return nn.Sequential(*ResLayer(
