@@ -242,16 +242,14 @@ class MutualInformationLoss(BaseModule):
             ``mi_overlap`` (:func:`pair_overlap`).
         """
         for key in ('motion', 'useful', 'noisy'):
-            if key not in feats:
-                raise KeyError(
-                    f'MutualInformationLoss needs feats[{key!r}] (from '
-                    'TemporalDifferenceEncoder + RepresentationDisentangle'
-                    'ment with bypass=False); drop the MI loss otherwise')
-            if feats[key].dim() != 4 or feats[key].shape[1] != \
-                    self.in_channels:
-                raise ValueError(f'feats[{key!r}] must be (B, '
-                                 f'{self.in_channels}, h, w), got shape '
-                                 f'{tuple(feats[key].shape)}')
+            assert key in feats, (
+                f'MutualInformationLoss needs feats[{key!r}] (from '
+                'TemporalDifferenceEncoder + RepresentationDisentanglement '
+                'with bypass=False); drop the MI loss otherwise')
+            assert feats[key].dim() == 4 and \
+                feats[key].shape[1] == self.in_channels, (
+                    f'feats[{key!r}] must be (B, {self.in_channels}, h, w), '
+                    f'got shape {tuple(feats[key].shape)}')
         with torch.autocast(
                 device_type=feats['motion'].device.type, enabled=False):
             motion, useful, noisy = (

@@ -101,19 +101,17 @@ class RepresentationDisentanglement(BaseModule):
             (B, C, h, w), and ``mi_inputs`` (the MI loss's dict).
         """
         for key in ('motion', 'key_feat'):
-            if key not in feats:
-                raise KeyError(f'RepresentationDisentanglement needs '
-                               f'feats[{key!r}]; put a '
-                               'TemporalDifferenceEncoder neck before it')
+            assert key in feats, (
+                f'RepresentationDisentanglement needs feats[{key!r}]; put a '
+                'TemporalDifferenceEncoder neck before it')
             shape = tuple(feats[key].shape)
-            if len(shape) != 4 or shape[1] != self.in_channels:
-                raise ValueError(
-                    f'feats[{key!r}] must be (B, {self.in_channels}, h, w), '
-                    f'got shape {shape}')
+            assert len(shape) == 4 and shape[1] == self.in_channels, (
+                f'feats[{key!r}] must be (B, {self.in_channels}, h, w), '
+                f'got shape {shape}')
         motion, key_feat = feats['motion'], feats['key_feat']
-        if motion.shape != key_feat.shape:
-            raise ValueError(f'motion {tuple(motion.shape)} and key_feat '
-                             f'{tuple(key_feat.shape)} must have one shape')
+        assert motion.shape == key_feat.shape, (
+            f'motion {tuple(motion.shape)} and key_feat '
+            f'{tuple(key_feat.shape)} must have one shape')
 
         outputs = dict(feats)
         if self.bypass:

@@ -70,13 +70,13 @@ class StageFeatureAdapter(BaseModule):
             H, W) each.
         """
         stage_feats = feats['stage_feats']
-        if len(stage_feats) != len(self.in_channels):
-            raise ValueError(f'expected {len(self.in_channels)} stage '
-                             f'features, got {len(stage_feats)}')
+        assert len(stage_feats) == len(self.in_channels), (
+            f'expected {len(self.in_channels)} stage features, got '
+            f'{len(stage_feats)}')
         for j, (feat, c) in enumerate(zip(stage_feats, self.in_channels)):
-            if feat.dim() != 5 or feat.shape[2] != c:
-                raise ValueError(f'stage_feats[{j}] must be (B, T, {c}, h, '
-                                 f'w), got shape {tuple(feat.shape)}')
+            assert feat.dim() == 5 and feat.shape[2] == c, (
+                f'stage_feats[{j}] must be (B, T, {c}, h, w), got shape '
+                f'{tuple(feat.shape)}')
         out_size = self.out_size or tuple(stage_feats[0].shape[-2:])
 
         adapted = []

@@ -169,12 +169,12 @@ class DeformConvV2(nn.Module):
         Returns:
             Tensor: (N, C_out, H_out, W_out), float32 under autocast.
         """
-        if offset.shape[1] != self.offset_channels:
-            raise ValueError(f'offset must have {self.offset_channels} '
-                             f'channels, got {offset.shape[1]}')
-        if mask.shape[1] != self.mask_channels:
-            raise ValueError(f'mask must have {self.mask_channels} '
-                             f'channels, got {mask.shape[1]}')
+        assert offset.shape[1] == self.offset_channels, (
+            f'offset must have {self.offset_channels} channels, got '
+            f'{offset.shape[1]}')
+        assert mask.shape[1] == self.mask_channels, (
+            f'mask must have {self.mask_channels} channels, got '
+            f'{mask.shape[1]}')
         dtype, autocast_on = _compute_dtype(x)
         backend = self.resolve_backend(x.device)
         with torch.autocast(device_type=x.device.type, enabled=False):

@@ -244,9 +244,9 @@ def test_clear_errors():
     with pytest.raises(ValueError, match='channel_reduction'):
         _loss(channel_reduction='max')
     feats = _feats()
-    with pytest.raises(KeyError, match='bypass=False'):
+    with pytest.raises(AssertionError, match='bypass=False'):
         _loss()(dict(motion=feats['motion']))
-    with pytest.raises(ValueError, match=r'\(B, 8, h, w\)'):
+    with pytest.raises(AssertionError, match=r'\(B, 8, h, w\)'):
         _loss()(dict(feats, noisy=feats['noisy'][:, :4]))
 
 

@@ -79,9 +79,9 @@ def test_clear_errors():
         _adapter(in_channels=4)
     adapter = _adapter()
     feats = _resnet_like_feats()
-    with pytest.raises(ValueError, match='expected 4 stage'):
+    with pytest.raises(AssertionError, match='expected 4 stage'):
         adapter(dict(feats, stage_feats=feats['stage_feats'][:3]))
     wrong = list(feats['stage_feats'])
     wrong[1] = wrong[1][:, :, :5]
-    with pytest.raises(ValueError, match=r'stage_feats\[1\]'):
+    with pytest.raises(AssertionError, match=r'stage_feats\[1\]'):
         adapter(dict(feats, stage_feats=tuple(wrong)))

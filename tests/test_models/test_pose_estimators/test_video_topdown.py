@@ -17,6 +17,7 @@ from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 from tdmi_mmpose.models import VideoTopdownPoseEstimator
+from tdmi_mmpose.utils.errors import InputError
 
 NUM_KEYPOINTS = 4
 FLIP_INDICES = [0, 2, 1, 3]
@@ -350,6 +351,17 @@ def test_loss_without_mi_loss():
     model = build_estimator(mi_loss=None)
     losses = model(make_clips(), make_data_samples(), mode='loss')
     assert set(losses) == {'loss_kpt', 'acc_pose'}
+
+
+def test_mi_loss_without_a_disentangling_neck_is_a_clear_error():
+    model = build_estimator()
+    forward = model.neck[-1].forward
+    model.neck[-1].forward = lambda feats: {
+        k: v
+        for k, v in forward(feats).items() if k != 'mi_inputs'
+    }
+    with pytest.raises(InputError, match=r'mi_loss needs .*mi_loss=None'):
+        model(make_clips(), make_data_samples(), mode='loss')
 
 
 def test_mi_loss_key_clash_errors():
