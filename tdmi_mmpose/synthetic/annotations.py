@@ -71,10 +71,8 @@ def person_annotation(joints: np.ndarray, visible: np.ndarray,
     """
     kpts = []
     for k in range(NUM_KEYPOINTS):
-        if visible[k]:
-            kpts += [_r2(joints[k, 0]), _r2(joints[k, 1]), 1]
-        else:
-            kpts += [0, 0, 0]
+        kpts += [_r2(joints[k, 0]), _r2(joints[k, 1]), 1] if visible[k] \
+            else [0, 0, 0]
     bbox, bbox_head = boxes
     return {
         'bbox_head': bbox_head,
