@@ -154,18 +154,10 @@ def make_sample_posetrack(out_dir: str,
         splits (Sequence[str]): Splits to write. Default: train and val.
         det_score_range (tuple[float, float]): Scores of true detections.
         num_false_positives (int): False positives per val video, >= 1.
-        num_videos (tuple[int, int], optional): ``(train, val)`` videos of a
-            generated layout instead of the fixed sample.
-        frames_per_video (int): Frames of a generated video. Default: 20.
-        label_step (int): Labelling step of a generated video. Default: 2.
-        occlusion_prob (float): Probability that a joint is hidden in a
-            frame (a disc of ``occluder_radius`` x the person's height
-            painted with the background; the label stays). Default: 0.
-        occluder_radius (float): See ``occlusion_prob``. Default: 0.08.
-        blur_prob (float): Probability that a frame is motion-blurred with
-            a line kernel of ``blur_length`` (>= 2) px. Default: 0.
-        blur_length (int): See ``blur_prob``. Default: 9.
-        distractor (bool): An annotated person crossing the first one.
+        num_videos, frames_per_video, label_step, occlusion_prob,
+            occluder_radius, blur_prob, blur_length, distractor: The
+            controlled-video options, all off by default (``docs/datasets.md``,
+            "Controlled video").
         pan_speed (float): Irrelevant motion: camera pan in px per frame
             (0: the default slow pan).
         moving_objects (int): Irrelevant motion: moving textured objects.
