@@ -125,23 +125,10 @@ def person_silhouette(joints: np.ndarray, h: float, width: int,
 def hide_joints(img: np.ndarray, background: np.ndarray, people: List,
                 rng: np.random.Generator, prob: float,
                 radius: float) -> List[List[int]]:
-    """Paint the background back over randomly chosen joints, in place.
-
-    Args:
-        img (np.ndarray): The frame with the people drawn, (H, W, 3) uint8.
-        background (np.ndarray): The same frame before the people were
-            drawn.
-        people (list): ``(track_id, joints (K, 2), height, occluded)`` per
-            person.
-        rng (np.random.Generator): Draws which joints are hidden (one draw
-            per joint and person, whatever ``prob``).
-        prob (float): Probability that a joint is hidden.
-        radius (float): Disc radius as a fraction of the person's height.
-
-    Returns:
-        list[list[int]]: ``[track_id, keypoint index]`` of every hidden
-        joint.
-    """
+    """Paint ``background`` back over a disc (``radius`` x the person's
+    height) around each joint of ``people`` (``(track_id, joints, height,
+    occluded)``) with probability ``prob`` (one draw per joint from
+    ``rng``), in place; returns ``[track_id, keypoint]`` of each."""
     mask = np.zeros(img.shape[:2], dtype=np.uint8)
     hidden = []
     for p, joints, h, _ in people:

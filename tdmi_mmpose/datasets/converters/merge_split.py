@@ -61,10 +61,9 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
         top-level fields not merged).
     """
     check_output_file(out_file)
-    files = json_files_of([inputs] if isinstance(inputs, str) else inputs)
-    folders = [osp.realpath(p) for p in
-               ([inputs] if isinstance(inputs, str) else inputs)
-               if osp.isdir(p)]
+    inputs = [inputs] if isinstance(inputs, str) else inputs
+    files = json_files_of(inputs)
+    folders = [osp.realpath(p) for p in inputs if osp.isdir(p)]
     is_input = osp.realpath(out_file) in map(osp.realpath, files)
     if is_input or osp.dirname(osp.realpath(out_file)) in folders:
         raise InputError(

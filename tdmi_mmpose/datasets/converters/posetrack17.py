@@ -41,12 +41,10 @@ MAX_FRAMES = 10000
 MAX_PEOPLE = 100
 
 
-def _sequence(folder: str) -> Optional[Tuple[int, int]]:
-    """(sequence type digit, sequence number) from e.g. ``000342_mpii``;
-    ``None`` if ``folder`` is not so named."""
+def _sequence(folder: str) -> Tuple[int, int]:
+    """(sequence type digit, sequence number) of a checked image folder
+    name such as ``000342_mpii``."""
     match = _SEQUENCE_FOLDER.match(folder)
-    if not match or match.group(2).lower() not in SEQUENCE_TYPES:
-        return None
     return SEQUENCE_TYPES[match.group(2).lower()], int(match.group(1))
 
 
@@ -58,7 +56,7 @@ def _name_problem(name: str, folder: str, frame_base: int,
     if not match:
         return (f'image folder {folder!r} is not named "<number>_<type>" '
                 '(e.g. "000342_mpii")')
-    if _sequence(folder) is None:
+    if match.group(2).lower() not in SEQUENCE_TYPES:
         return (f'unknown sequence type {match.group(2).lower()!r} in '
                 f'folder {folder!r} (known: {", ".join(SEQUENCE_TYPES)})')
     this_folder = osp.basename(osp.dirname(name))
