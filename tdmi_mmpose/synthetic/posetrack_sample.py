@@ -35,6 +35,11 @@ _VIDEOS = [
 #: :func:`make_sample_posetrack`.
 _ARGUMENT_RULES = (
     ('num_false_positives', lambda v: v < 1, 'at least 1'),
+    ('num_videos', lambda v: v is not None and (
+        len(v) != 2 or min(v) < 0 or sum(v) < 1),
+     '(train, val) counts >= 0 with at least one video'),
+    ('frames_per_video', lambda v: v < 2, '>= 2'),
+    ('label_step', lambda v: v < 1, '>= 1'),
     ('occlusion_prob', lambda v: not 0.0 <= v <= 1.0, 'in [0, 1]'),
     ('blur_prob', lambda v: not 0.0 <= v <= 1.0, 'in [0, 1]'),
     ('occluder_radius', lambda v: not 0.0 < v <= 0.5, 'in (0, 0.5]'),

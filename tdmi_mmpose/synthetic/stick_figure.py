@@ -102,13 +102,6 @@ def generated_layout(rng: np.random.Generator, num_videos: Tuple[int, int],
     first, of ``num_videos = (train, val)`` videos of ``nframes`` (>= 2)
     frames labelled every ``step`` (>= 1), each with one or two people whose
     motion templates are drawn from ``rng``."""
-    if len(num_videos) != 2 or min(num_videos) < 0 or sum(num_videos) < 1:
-        raise ValueError('num_videos must be (train, val) counts >= 0 with '
-                         f'at least one video, got {num_videos}')
-    if nframes < 2 or step < 1:
-        raise ValueError('frames_per_video must be >= 2 and label_step >= '
-                         f'1, got frames_per_video={nframes}, '
-                         f'label_step={step}')
     specs = []
     for split, count, first_id in (('train', num_videos[0], 1),
                                    ('val', num_videos[1], 501)):
