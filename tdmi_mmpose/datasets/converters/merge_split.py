@@ -36,14 +36,6 @@ def _keypoint_count(data: object, path: str, keypoints: dict) -> int:
     return keypoints.get('num', len(POSETRACK18_KEYPOINT_NAMES))
 
 
-def _check_video_file(data: object, path: str, keypoints: dict) -> None:
-    """Check a file to merge by the format's rules, with ``vid_id`` on
-    every image (so that the merged file splits back into its videos)."""
-    check_json_finite(data, path)
-    check_video_data(data, path, _keypoint_count(data, path, keypoints),
-                     image_fields=('vid_id', ))
-
-
 def merge_posetrack(inputs: Union[str, Sequence[str]],
                     out_file: str,
                     progress: bool = True) -> Dict:
@@ -78,7 +70,10 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
     notes: List[str] = []
     for path in tqdm(files, desc='merge', disable=not progress):
         data = load_json(path, 'Annotation file')
-        _check_video_file(data, path, keypoints)
+        check_json_finite(data, path)
+        # vid_id on every image: the merged file splits back into its videos
+        check_video_data(data, path, _keypoint_count(data, path, keypoints),
+                         image_fields=('vid_id', ))
         extra = sorted(set(data) - {'images', 'annotations', 'categories'})
         if extra:
             notes.append(f'{path}: top-level fields {extra} not merged')
