@@ -94,15 +94,10 @@ def _annotation(person: dict, image_id: int, index: int,
     flat = [v for x, y, vis in keypoints.tolist()
             for v in (round2(x), round2(y), int(vis))]
     return OrderedDict(
-        id=image_id * PEOPLE_PER_FRAME + index,
-        image_id=image_id,
-        category_id=PERSON_CATEGORY_ID,
-        track_id=person['track_id'],
-        bbox=bbox,
-        keypoints=flat,
-        num_keypoints=num_keypoints,
-        area=round2(bbox[2] * bbox[3]),
-        iscrowd=0)
+        id=image_id * PEOPLE_PER_FRAME + index, image_id=image_id,
+        category_id=PERSON_CATEGORY_ID, track_id=person['track_id'],
+        bbox=bbox, keypoints=flat, num_keypoints=num_keypoints,
+        area=round2(bbox[2] * bbox[3]), iscrowd=0)
 
 
 def build_video(name: str, number: int, split: str, nframes: int,
@@ -119,17 +114,12 @@ def build_video(name: str, number: int, split: str, nframes: int,
     images, annotations = [], []
     for index in range(nframes):
         image_id = number * FRAMES_PER_VIDEO + index
-        images.append(
-            OrderedDict(
-                file_name=f'images/{split}/{name}/'
-                f'{FRAME_FILE_TEMPLATE.format(index)}',
-                id=image_id,
-                frame_id=image_id,
-                vid_id=str(number),
-                nframes=nframes,
-                is_labeled=index in frames,
-                width=size[0],
-                height=size[1]))
+        images.append(OrderedDict(
+            file_name=f'images/{split}/{name}/'
+            f'{FRAME_FILE_TEMPLATE.format(index)}',
+            id=image_id, frame_id=image_id, vid_id=str(number),
+            nframes=nframes, is_labeled=index in frames, width=size[0],
+            height=size[1]))
         people = []
         for person in frames.get(index, []):
             ann = _annotation(person, image_id, len(people), report)
