@@ -292,16 +292,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='number of the first frame in label file/image names '
         '(default 0)')
     add_overwrite_argument(parser, 'annotations/<split>/ and annotations/val/')
-    parser.add_argument('--no-progress', action='store_true')
+    parser.add_argument('--no-progress', dest='progress',
+                        action='store_false')
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the conversion (bad input raises); returns 0."""
     args = parse_args(argv)
-    report = convert_hieve(args.out_root, args.videos, args.labels,
-                           args.split, args.val_videos, args.frame_base,
-                           not args.no_progress, args.overwrite)
+    report = convert_hieve(**vars(args))
     print(report.format())
     print(f'Wrote {report.counts["videos"]} videos to {args.out_root}')
     return 0
