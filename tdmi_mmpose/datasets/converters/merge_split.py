@@ -178,18 +178,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p_split.add_argument('out_dir', help='folder for the per-video files')
     add_overwrite_argument(p_split, 'out_dir')
     for p in (p_merge, p_split):
-        p.add_argument('--no-progress', action='store_true')
+        p.add_argument('--no-progress', dest='progress', action='store_false')
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run merge or split (bad input raises); returns 0."""
-    args = parse_args(argv)
-    if args.action == 'merge':
-        report = merge_posetrack(args.inputs, args.out_file,
-                                 not args.no_progress)
-    else:
-        report = split_posetrack(args.merged_file, args.out_dir,
-                                 not args.no_progress, args.overwrite)
-    print(format_report(args.action, report))
+    kwargs = vars(parse_args(argv))
+    action = kwargs.pop('action')
+    run = merge_posetrack if action == 'merge' else split_posetrack
+    print(format_report(action, run(**kwargs)))
     return 0
