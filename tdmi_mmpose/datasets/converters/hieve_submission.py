@@ -158,7 +158,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='Write HiEve test predictions (CocoMetric '
         '*.keypoints.json) as a challenge submission zip (one '
         'PoseTrack2017-style <sequence>.json per test sequence).')
-    parser.add_argument('results', help='the *.keypoints.json results file')
+    parser.add_argument('results_file', metavar='results',
+                        help='the *.keypoints.json results file')
     parser.add_argument(
         'ann_dir', help='the converted test sequences (annotations/test/)')
     parser.add_argument('out_zip', help='the submission zip to write')
@@ -171,8 +172,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> int:
     """Write the submission (bad input raises); returns 0."""
     args = parse_args(argv)
-    counts = write_hieve_submission(args.results, args.ann_dir,
-                                    args.out_zip, args.track)
+    counts = write_hieve_submission(**vars(args))
     print(f'Wrote {args.out_zip}: {len(counts)} sequences, '
           f'{sum(counts.values())} people '
           f'({", ".join(f"{k}: {v}" for k, v in counts.items())})')
