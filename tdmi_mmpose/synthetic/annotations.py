@@ -71,21 +71,12 @@ def person_annotation(joints: np.ndarray, visible: np.ndarray,
     """
     kpts = []
     for k in range(NUM_KEYPOINTS):
-        if visible[k]:
-            kpts += [_r2(joints[k, 0]), _r2(joints[k, 1]), 1]
-        else:
-            kpts += [0, 0, 0]
+        kpts += [_r2(joints[k, 0]), _r2(joints[k, 1]), 1] if visible[k] \
+            else [0, 0, 0]
     bbox, bbox_head = boxes
-    return {
-        'bbox_head': bbox_head,
-        'keypoints': kpts,
-        'track_id': track_id,
-        'image_id': img_id,
-        'bbox': bbox,
-        'scores': [],
-        'category_id': 1,
-        'id': img_id * 100 + instance,
-    }
+    return dict(bbox_head=bbox_head, keypoints=kpts, track_id=track_id,
+                image_id=img_id, bbox=bbox, scores=[], category_id=1,
+                id=img_id * 100 + instance)
 
 
 def _detection(img_id: int, bbox: List[float], score: float) -> Dict:

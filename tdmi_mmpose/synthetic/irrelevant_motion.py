@@ -23,16 +23,10 @@ MOTION_MASK_DIR = 'motion_masks'
 
 @dataclass
 class MovingObject:
-    """A textured shape on a straight path with a constant spin.
-
-    Attributes:
-        texture (np.ndarray): (s, s, 3) float32 BGR patch.
-        shape (np.ndarray): (s, s) uint8, 1 inside the shape.
-        centre (np.ndarray): (x, y) at ``frame`` 0 of its path.
-        velocity (np.ndarray): (vx, vy) px per frame.
-        angle (float): Rotation at frame 0, degrees.
-        spin (float): Degrees per frame.
-    """
+    """A textured shape on a straight path with a constant spin: an
+    (s, s, 3) float32 BGR ``texture``, an (s, s) uint8 ``shape`` (1 inside),
+    ``centre`` (x, y) and rotation ``angle`` (degrees) at frame 0,
+    ``velocity`` (px per frame) and ``spin`` (degrees per frame)."""
     texture: np.ndarray
     shape: np.ndarray
     centre: np.ndarray
@@ -43,20 +37,11 @@ class MovingObject:
 
 @dataclass
 class IrrelevantMotion:
-    """The irrelevant motion of one video.
-
-    Attributes:
-        pan (np.ndarray, optional): Pan velocity (x, y) px per frame; None
-            keeps the default slow pan.
-        texture (np.ndarray, optional): The background texture of the fast
-            pan, with a margin that keeps the view inside it.
-        objects (list[MovingObject]): The moving objects.
-        passer_by (tuple, optional): The passer-by's motion template.
-        passer_jitter (np.ndarray, optional): Its pose perturbations (6,).
-        passer_colour (tuple, optional): Its BGR torso colour.
-        pan_border (int): Distance of the middle frame's view from the
-            texture's edges.
-    """
+    """The irrelevant motion of one video: the fast pan (velocity in px
+    per frame, ``None`` for the default slow pan; its ``texture``, whose
+    edges lie ``pan_border`` px from the middle frame's view), the moving
+    objects, and the passer-by's motion template, pose jitter (6,) and BGR
+    torso colour."""
     pan: Optional[np.ndarray] = None
     texture: Optional[np.ndarray] = None
     objects: List[MovingObject] = field(default_factory=list)
@@ -100,10 +85,9 @@ def plan_irrelevant_motion(rng: np.random.Generator, anchor: np.ndarray,
             middle frame; the objects pass near it.
         target (tuple): That person's motion template.
         nframes, width, height (int): The video's size.
-        pan_speed (float): Camera pan in px per frame; 0 keeps the default
-            slow pan. Default: 0.
-        moving_objects (int): Number of moving objects. Default: 0.
-        passer_by (bool): Add the passer-by. Default: False.
+        pan_speed (float): Camera pan in px per frame (0: the slow pan).
+        moving_objects (int): Number of moving objects.
+        passer_by (bool): Add the passer-by.
 
     Returns:
         IrrelevantMotion: The plan.
@@ -151,31 +135,23 @@ def pan_offset(motion: IrrelevantMotion, t: int,
             motion.pan_border + float(shift[1]))
 
 
-def object_layer(obj: MovingObject, t: int, width: int,
-                 height: int) -> Tuple[np.ndarray, np.ndarray]:
-    """An object's (height, width, 3) float32 texture and (height, width)
-    bool shape in frame ``t``."""
-    size = obj.shape.shape[0]
-    centre = obj.centre + obj.velocity * t
-    warp = cv2.getRotationMatrix2D(((size - 1) / 2, (size - 1) / 2),
-                                   obj.angle + obj.spin * t, 1.0)
-    warp[:, 2] += centre - (size - 1) / 2
-    texture = cv2.warpAffine(obj.texture, warp, (width, height),
-                             flags=cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_REPLICATE)
-    shape = cv2.warpAffine(obj.shape, warp, (width, height),
-                           flags=cv2.INTER_NEAREST,
-                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    return texture, shape > 0
-
-
 def draw_objects(img: np.ndarray, objects: Sequence[MovingObject], t: int,
                  width: int, height: int) -> np.ndarray:
-    """Paint the objects over a float32 frame, in place; returns where any
-    object is, (height, width) bool."""
+    """Paint the objects at frame ``t`` over a float32 frame, in place;
+    returns where any object is, (height, width) bool."""
     covered = np.zeros((height, width), dtype=bool)
     for obj in objects:
-        texture, shape = object_layer(obj, t, width, height)
+        middle = (obj.shape.shape[0] - 1) / 2
+        warp = cv2.getRotationMatrix2D((middle, middle),
+                                       obj.angle + obj.spin * t, 1.0)
+        warp[:, 2] += obj.centre + obj.velocity * t - middle
+        texture = cv2.warpAffine(obj.texture, warp, (width, height),
+                                 flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_REPLICATE)
+        shape = cv2.warpAffine(obj.shape, warp, (width, height),
+                               flags=cv2.INTER_NEAREST,
+                               borderMode=cv2.BORDER_CONSTANT,
+                               borderValue=0) > 0
         img[shape] = texture[shape]
         covered |= shape
     return covered
@@ -190,10 +166,9 @@ def motion_mask_path(frame_file: str, track_id: int) -> str:
                     [f'{stem}_{track_id}.png'])
 
 
-def swept(silhouettes: Sequence[np.ndarray], t: int,
-          window: int) -> np.ndarray:
-    """Union of ``silhouettes`` over frames ``t - window .. t + window``,
-    clamped to the video."""
+def _swept(silhouettes: Sequence[np.ndarray], t: int,
+           window: int) -> np.ndarray:
+    """Union of ``silhouettes`` over frames ``t - window .. t + window``."""
     first, last = max(0, t - window), min(len(silhouettes) - 1, t + window)
     return np.logical_or.reduce(silhouettes[first:last + 1])
 
@@ -217,8 +192,8 @@ def motion_masks(people: Dict[int, List[np.ndarray]],
         :data:`TARGET_MOTION` where that person's swept region is and
         :data:`OTHER_MOTION` where the swept region of everything else is.
     """
-    regions = {p: swept(s, t, window) for p, s in people.items()}
-    rest = swept(others, t, window)
+    regions = {p: _swept(s, t, window) for p, s in people.items()}
+    rest = _swept(others, t, window)
     masks = {}
     for p, region in regions.items():
         other = rest.copy()

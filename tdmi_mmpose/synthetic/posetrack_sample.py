@@ -35,6 +35,11 @@ _VIDEOS = [
 #: :func:`make_sample_posetrack`.
 _ARGUMENT_RULES = (
     ('num_false_positives', lambda v: v < 1, 'at least 1'),
+    ('num_videos', lambda v: v is not None and (
+        len(v) != 2 or min(v) < 0 or sum(v) < 1),
+     '(train, val) counts >= 0 with at least one video'),
+    ('frames_per_video', lambda v: v < 2, '>= 2'),
+    ('label_step', lambda v: v < 1, '>= 1'),
     ('occlusion_prob', lambda v: not 0.0 <= v <= 1.0, 'in [0, 1]'),
     ('blur_prob', lambda v: not 0.0 <= v <= 1.0, 'in [0, 1]'),
     ('occluder_radius', lambda v: not 0.0 < v <= 0.5, 'in (0, 0.5]'),
@@ -154,18 +159,10 @@ def make_sample_posetrack(out_dir: str,
         splits (Sequence[str]): Splits to write. Default: train and val.
         det_score_range (tuple[float, float]): Scores of true detections.
         num_false_positives (int): False positives per val video, >= 1.
-        num_videos (tuple[int, int], optional): ``(train, val)`` videos of a
-            generated layout instead of the fixed sample.
-        frames_per_video (int): Frames of a generated video. Default: 20.
-        label_step (int): Labelling step of a generated video. Default: 2.
-        occlusion_prob (float): Probability that a joint is hidden in a
-            frame (a disc of ``occluder_radius`` x the person's height
-            painted with the background; the label stays). Default: 0.
-        occluder_radius (float): See ``occlusion_prob``. Default: 0.08.
-        blur_prob (float): Probability that a frame is motion-blurred with
-            a line kernel of ``blur_length`` (>= 2) px. Default: 0.
-        blur_length (int): See ``blur_prob``. Default: 9.
-        distractor (bool): An annotated person crossing the first one.
+        num_videos, frames_per_video, label_step, occlusion_prob,
+            occluder_radius, blur_prob, blur_length, distractor: The
+            controlled-video options, all off by default (``docs/datasets.md``,
+            "Controlled video").
         pan_speed (float): Irrelevant motion: camera pan in px per frame
             (0: the default slow pan).
         moving_objects (int): Irrelevant motion: moving textured objects.

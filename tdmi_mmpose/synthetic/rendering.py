@@ -30,15 +30,8 @@ PAN_MARGIN = 24
 
 def background_texture(rng: np.random.Generator, width: int,
                        height: int) -> np.ndarray:
-    """A smooth, coloured, striped background texture.
-
-    Args:
-        rng (np.random.Generator): Source of the texture.
-        width, height (int): Texture size.
-
-    Returns:
-        np.ndarray: (height, width, 3) float32 BGR in [0, 255].
-    """
+    """A smooth, coloured, striped (height, width, 3) float32 BGR texture
+    in [0, 255], drawn from ``rng``."""
     # Low-frequency coloured noise.
     coarse = rng.uniform(0, 255, size=(6, 8, 3)).astype(np.float32)
     tex = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
@@ -60,11 +53,8 @@ def background_texture(rng: np.random.Generator, width: int,
 
 def panned_view(texture: np.ndarray, offset: Tuple[float, float],
                 width: int, height: int) -> np.ndarray:
-    """The (height, width) window of ``texture`` whose top-left corner is
-    at ``offset`` (x, y; sub-pixel, bilinear, borders reflected).
-
-    Returns:
-        np.ndarray: (height, width, C) float32.
+    """The (height, width, C) float32 window of ``texture`` whose top-left
+    corner is at ``offset`` (x, y; sub-pixel, bilinear, borders reflected).
     """
     warp = np.float32([[1, 0, -offset[0]], [0, 1, -offset[1]]])
     return cv2.warpAffine(texture, warp, (width, height),
@@ -126,11 +116,7 @@ def draw_person(img: np.ndarray,
 def person_silhouette(joints: np.ndarray, h: float, width: int,
                       height: int) -> np.ndarray:
     """Where :func:`draw_person` changes a frame: the pixels it paints
-    (anti-aliased edges included).
-
-    Returns:
-        np.ndarray: (height, width) bool.
-    """
+    (anti-aliased edges included), (height, width) bool."""
     mask = np.zeros((height, width, 3), dtype=np.uint8)
     draw_person(mask, joints, h, (255, 255, 255), one_colour=True)
     return mask.any(axis=2)
@@ -139,23 +125,10 @@ def person_silhouette(joints: np.ndarray, h: float, width: int,
 def hide_joints(img: np.ndarray, background: np.ndarray, people: List,
                 rng: np.random.Generator, prob: float,
                 radius: float) -> List[List[int]]:
-    """Paint the background back over randomly chosen joints, in place.
-
-    Args:
-        img (np.ndarray): The frame with the people drawn, (H, W, 3) uint8.
-        background (np.ndarray): The same frame before the people were
-            drawn.
-        people (list): ``(track_id, joints (K, 2), height, occluded)`` per
-            person.
-        rng (np.random.Generator): Draws which joints are hidden (one draw
-            per joint and person, whatever ``prob``).
-        prob (float): Probability that a joint is hidden.
-        radius (float): Disc radius as a fraction of the person's height.
-
-    Returns:
-        list[list[int]]: ``[track_id, keypoint index]`` of every hidden
-        joint.
-    """
+    """Paint ``background`` back over a disc (``radius`` x the person's
+    height) around each joint of ``people`` (``(track_id, joints, height,
+    occluded)``) with probability ``prob`` (one draw per joint from
+    ``rng``), in place; returns ``[track_id, keypoint]`` of each."""
     mask = np.zeros(img.shape[:2], dtype=np.uint8)
     hidden = []
     for p, joints, h, _ in people:

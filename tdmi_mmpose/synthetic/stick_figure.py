@@ -98,26 +98,10 @@ def walking_pose(template: Tuple, jitter: np.ndarray, t: int, width: int,
 
 def generated_layout(rng: np.random.Generator, num_videos: Tuple[int, int],
                      nframes: int, step: int) -> List[Tuple]:
-    """Video specs ``(split, name, nframes, step, templates)`` of a
-    generated layout: ``num_videos = (train, val)`` videos, each with one or
-    two people whose motion templates are drawn from ``rng``.
-
-    Args:
-        rng (np.random.Generator): Source of the templates.
-        num_videos (tuple[int, int]): Numbers of train and val videos.
-        nframes (int): Frames per video, >= 2.
-        step (int): Labelling step, >= 1.
-
-    Returns:
-        list[tuple]: One spec per video, train first.
-    """
-    if len(num_videos) != 2 or min(num_videos) < 0 or sum(num_videos) < 1:
-        raise ValueError('num_videos must be (train, val) counts >= 0 with '
-                         f'at least one video, got {num_videos}')
-    if nframes < 2 or step < 1:
-        raise ValueError('frames_per_video must be >= 2 and label_step >= '
-                         f'1, got frames_per_video={nframes}, '
-                         f'label_step={step}')
+    """Video specs ``(split, name, nframes, step, templates)``, train
+    first, of ``num_videos = (train, val)`` videos of ``nframes`` (>= 2)
+    frames labelled every ``step`` (>= 1), each with one or two people whose
+    motion templates are drawn from ``rng``."""
     specs = []
     for split, count, first_id in (('train', num_videos[0], 1),
                                    ('val', num_videos[1], 501)):
@@ -137,17 +121,8 @@ def generated_layout(rng: np.random.Generator, num_videos: Tuple[int, int],
 
 def with_distractor(templates: List[Tuple], nframes: int,
                     width: int) -> List[Tuple]:
-    """Add a person who walks the other way and meets the first person of
-    ``templates`` half-way through the video.
-
-    Args:
-        templates (list[tuple]): The video's motion templates.
-        nframes (int): Frames of the video.
-        width (int): Image width.
-
-    Returns:
-        list[tuple]: ``templates`` plus the distractor's template.
-    """
+    """``templates`` plus a person who walks the other way and meets the
+    first person half-way through the video (``nframes``, ``width``)."""
     x0, speed, h, dscale, phase = templates[0]
     speed = speed if abs(speed) >= 0.8 else math.copysign(0.8, speed or 1)
     meet = 0.5 * (nframes - 1)

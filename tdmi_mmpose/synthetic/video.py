@@ -43,145 +43,141 @@ class Effects:
     blur_length: int = 9
 
 
-@dataclass
-class _Scene:
-    """What a video draws from its stream before its first frame."""
-    texture: np.ndarray
-    pan: np.ndarray
-    jitters: List[np.ndarray]
-    colours: List[Tuple[int, int, int]]
-    fp_frames: np.ndarray
-    motion: Optional[IrrelevantMotion]
+class _VideoRenderer:
+    """The state of one video being rendered: its scene, drawn from its
+    stream before the first frame, and what its frames produce."""
 
+    def __init__(self, rng, split, name, nframes, templates, width, height,
+                 det_score_range, num_false_positives, effects, motion_rng,
+                 motion_options):
+        self.rng, self.split, self.name = rng, split, name
+        self.nframes, self.templates = nframes, templates
+        self.width, self.height = width, height
+        self.det_score_range, self.effects = det_score_range, effects
+        self.texture = background_texture(rng, width + 2 * PAN_MARGIN,
+                                          height + 2 * PAN_MARGIN)
+        self.pan = rng.uniform(-0.8, 0.8, size=2)
+        self.jitters = [rng.uniform(-1, 1, size=6) for _ in templates]
+        self.colours = [tuple(int(c) for c in rng.integers(40, 220, size=3))
+                        for _ in templates]
+        self.fp_frames = rng.integers(0, nframes, size=num_false_positives)
+        self.motion: Optional[IrrelevantMotion] = None
+        if motion_options:
+            joints, _, _ = walking_pose(templates[0], self.jitters[0],
+                                        (nframes - 1) // 2, width, height)
+            self.motion = plan_irrelevant_motion(
+                motion_rng, joints.mean(0), templates[0], nframes, width,
+                height, **motion_options)
+        self.images, self.annotations, self.detections = [], [], []
+        self.frames, self.backgrounds, self.blurred_frames = [], [], []
+        self.hidden_joints, self.silhouettes, self.other_movers = {}, {}, []
 
-def _draw_scene(rng, templates, nframes, width, height, num_false_positives,
-                motion_rng, motion_options) -> _Scene:
-    texture = background_texture(rng, width + 2 * PAN_MARGIN,
-                                 height + 2 * PAN_MARGIN)
-    pan = rng.uniform(-0.8, 0.8, size=2)
-    jitters = [rng.uniform(-1, 1, size=6) for _ in templates]
-    colours = [tuple(int(c) for c in rng.integers(40, 220, size=3))
-               for _ in templates]
-    fp_frames = rng.integers(0, nframes, size=num_false_positives)
-    motion = None
-    if motion_options:
-        joints, _, _ = walking_pose(templates[0], jitters[0],
-                                    (nframes - 1) // 2, width, height)
-        motion = plan_irrelevant_motion(motion_rng, joints.mean(0),
-                                        templates[0], nframes, width, height,
-                                        **motion_options)
-    return _Scene(texture, pan, jitters, colours, fp_frames, motion)
+    def background(self, t: int) -> Tuple[np.ndarray, np.ndarray]:
+        """Frame ``t``'s background (the panning texture, moving objects,
+        noise) and where the objects are."""
+        motion, width, height = self.motion, self.width, self.height
+        if motion is not None and motion.pan is not None:
+            img = panned_view(motion.texture,
+                              pan_offset(motion, t, self.nframes), width,
+                              height)
+        else:
+            img = panned_view(self.texture, PAN_MARGIN + self.pan * t, width,
+                              height)
+        objects = np.zeros((height, width), dtype=bool)
+        if motion is not None and motion.objects:
+            objects = draw_objects(img, motion.objects, t, width, height)
+        img += self.rng.normal(0, 2.0, size=img.shape).astype(np.float32)
+        return np.clip(img, 0, 255).astype(np.uint8), objects
 
+    def people(self, t: int) -> Tuple[List, Optional[Tuple]]:
+        """``(track_id, joints, height, occluded)`` of the annotated people
+        at frame ``t``, and ``(joints, height)`` of the passer-by or None.
+        """
+        people = [(p, *walking_pose(template, self.jitters[p], t,
+                                    self.width, self.height))
+                  for p, template in enumerate(self.templates)]
+        passer = None
+        if self.motion is not None and self.motion.passer_by is not None:
+            joints, h, _ = walking_pose(self.motion.passer_by,
+                                        self.motion.passer_jitter, t,
+                                        self.width, self.height)
+            passer = (joints, h)
+        return people, passer
 
-def _background(scene: _Scene, rng, t, nframes, width,
-                height) -> Tuple[np.ndarray, np.ndarray]:
-    """A frame's background (the panning texture, moving objects, noise)
-    and where the objects are."""
-    motion = scene.motion
-    if motion is not None and motion.pan is not None:
-        img = panned_view(motion.texture, pan_offset(motion, t, nframes),
-                          width, height)
-    else:
-        img = panned_view(scene.texture, PAN_MARGIN + scene.pan * t, width,
-                          height)
-    objects = np.zeros((height, width), dtype=bool)
-    if motion is not None and motion.objects:
-        objects = draw_objects(img, motion.objects, t, width, height)
-    img += rng.normal(0, 2.0, size=img.shape).astype(np.float32)
-    return np.clip(img, 0, 255).astype(np.uint8), objects
+    def draw(self, img, people, passer, file_name) -> None:
+        """Draw the people (smaller, farther ones first), hide joints and
+        blur the frame."""
+        background = img.copy()
+        effects = self.effects
+        drawn = [(h, joints, self.colours[p]) for p, joints, h, _ in people]
+        if passer is not None:
+            drawn.append((passer[1], passer[0], self.motion.passer_colour))
+        for h, joints, colour in sorted(drawn, key=lambda x: x[0]):
+            draw_person(img, joints, h, colour)
+        if effects.occlusion_prob > 0:
+            hidden = hide_joints(img, background, people, effects.rng,
+                                 effects.occlusion_prob,
+                                 effects.occluder_radius)
+            if hidden:
+                self.hidden_joints[file_name] = hidden
+        if effects.blur_prob > 0 and effects.rng.uniform() < effects.blur_prob:
+            img = motion_blur(img, effects.blur_length,
+                              float(effects.rng.uniform(0, 180)))
+            self.blurred_frames.append(file_name)
+        self.frames.append((file_name, img))
+        self.backgrounds.append(background)
 
+    def label(self, image, people, t) -> None:
+        """Annotations (labelled frames) and detections (val) of the people
+        of frame ``t``."""
+        inst = 0
+        width, height = self.width, self.height
+        for p, joints, h, occluded in people:
+            inside = ((joints[:, 0] >= 0) & (joints[:, 0] <= width - 1) &
+                      (joints[:, 1] >= 0) & (joints[:, 1] <= height - 1))
+            visible = inside & ~occluded
+            if visible.sum() < 2:
+                continue  # not in the picture: no annotation, no detection
+            boxes = person_boxes(joints, visible, h, width, height)
+            if image['is_labeled']:
+                self.annotations.append(
+                    person_annotation(joints, visible, boxes, p, image['id'],
+                                      inst))
+                inst += 1
+                if (self.name, t) == IGNORE_REGION_AT and p == 0:
+                    poly_x, poly_y = ignore_polygon(joints)
+                    image['ignore_regions_x'] = [poly_x]
+                    image['ignore_regions_y'] = [poly_y]
+            if self.split == 'val':
+                self.detections.append(
+                    jittered_detection(self.rng, boxes[0], image['id'],
+                                       self.det_score_range, width, height))
 
-def _frame_people(scene: _Scene, templates, t, width, height):
-    """``(people, passer)``: ``(track_id, joints, height, occluded)`` of
-    the annotated people, and ``(joints, height)`` of the passer-by or
-    None."""
-    people = [(p, *walking_pose(template, scene.jitters[p], t, width, height))
-              for p, template in enumerate(templates)]
-    passer = None
-    if scene.motion is not None and scene.motion.passer_by is not None:
-        joints, h, _ = walking_pose(scene.motion.passer_by,
-                                    scene.motion.passer_jitter, t, width,
-                                    height)
-        passer = (joints, h)
-    return people, passer
+    def record_silhouettes(self, people, passer, objects) -> None:
+        """Where each annotated person, and everything else that moves on
+        its own, is in this frame (for the motion masks)."""
+        for p, joints, h, _ in people:
+            self.silhouettes.setdefault(p, []).append(
+                person_silhouette(joints, h, self.width, self.height))
+        others = objects.copy()
+        if passer is not None:
+            others |= person_silhouette(passer[0], passer[1], self.width,
+                                        self.height)
+        self.other_movers.append(others)
 
-
-def _draw_frame(img, scene: _Scene, people, passer, effects: Effects,
-                file_name, record) -> None:
-    """Draw the people (smaller, farther ones first), hide joints and blur
-    the frame, into ``record``."""
-    background = img.copy()
-    drawn = [(h, joints, scene.colours[p]) for p, joints, h, _ in people]
-    if passer is not None:
-        drawn.append((passer[1], passer[0], scene.motion.passer_colour))
-    for h, joints, colour in sorted(drawn, key=lambda x: x[0]):
-        draw_person(img, joints, h, colour)
-    if effects.occlusion_prob > 0:
-        hidden = hide_joints(img, background, people, effects.rng,
-                             effects.occlusion_prob, effects.occluder_radius)
-        if hidden:
-            record['hidden_joints'][file_name] = hidden
-    if effects.blur_prob > 0 and effects.rng.uniform() < effects.blur_prob:
-        img = motion_blur(img, effects.blur_length,
-                          float(effects.rng.uniform(0, 180)))
-        record['blurred_frames'].append(file_name)
-    record['frames'].append((file_name, img))
-    record['backgrounds'].append(background)
-
-
-def _label_frame(rng, image, people, t, labeled, is_val, name, width,
-                 height, det_score_range, record) -> None:
-    """Annotations (labelled frames) and detections (val) of the people of
-    frame ``t``."""
-    inst = 0
-    for p, joints, h, occluded in people:
-        inside = ((joints[:, 0] >= 0) & (joints[:, 0] <= width - 1) &
-                  (joints[:, 1] >= 0) & (joints[:, 1] <= height - 1))
-        visible = inside & ~occluded
-        if visible.sum() < 2:
-            continue  # not in the picture: no annotation, no detection
-        boxes = person_boxes(joints, visible, h, width, height)
-        if labeled:
-            record['annotations'].append(
-                person_annotation(joints, visible, boxes, p, image['id'],
-                                  inst))
-            inst += 1
-            if (name, t) == IGNORE_REGION_AT and p == 0:
-                poly_x, poly_y = ignore_polygon(joints)
-                image['ignore_regions_x'] = [poly_x]
-                image['ignore_regions_y'] = [poly_y]
-        if is_val:
-            record['detections'].append(
-                jittered_detection(rng, boxes[0], image['id'],
-                                   det_score_range, width, height))
-
-
-def _silhouettes(people, passer, objects, width, height, record) -> None:
-    """Where each annotated person, and everything else that moves on its
-    own, is in this frame (for the motion masks)."""
-    for p, joints, h, _ in people:
-        record['silhouettes'].setdefault(p, []).append(
-            person_silhouette(joints, h, width, height))
-    others = objects.copy()
-    if passer is not None:
-        others |= person_silhouette(passer[0], passer[1], width, height)
-    record['other_movers'].append(others)
-
-
-def _masks_of_labelled_frames(record, mask_window) -> Dict:
-    """(frame file, track id) -> motion mask, for every annotation."""
-    index = {image['id']: t for t, image in enumerate(record['images'])}
-    by_frame: Dict[int, Dict] = {}
-    masks = {}
-    for ann in record['annotations']:
-        t = index[ann['image_id']]
-        if t not in by_frame:
-            by_frame[t] = motion_masks(record['silhouettes'],
-                                       record['other_movers'], t,
-                                       mask_window)
-        masks[(record['images'][t]['file_name'],
-               ann['track_id'])] = by_frame[t][ann['track_id']]
-    return masks
+    def labelled_masks(self, mask_window) -> Dict:
+        """(frame file, track id) -> motion mask, for every annotation."""
+        index = {image['id']: t for t, image in enumerate(self.images)}
+        by_frame: Dict[int, Dict] = {}
+        masks = {}
+        for ann in self.annotations:
+            t = index[ann['image_id']]
+            if t not in by_frame:
+                by_frame[t] = motion_masks(self.silhouettes,
+                                           self.other_movers, t, mask_window)
+            masks[(self.images[t]['file_name'],
+                   ann['track_id'])] = by_frame[t][ann['track_id']]
+        return masks
 
 
 def render_video(rng: np.random.Generator, split: str, name: str,
@@ -222,39 +218,34 @@ def render_video(rng: np.random.Generator, split: str, name: str,
         and ``motion_masks`` (``(frame file, track id) -> (H, W) uint8``,
         empty without ``motion_options``).
     """
-    effects = effects or Effects()
-    scene = _draw_scene(rng, templates, nframes, width, height,
-                        num_false_positives, motion_rng, motion_options)
+    video = _VideoRenderer(rng, split, name, nframes, templates, width,
+                           height, det_score_range, num_false_positives,
+                           effects or Effects(), motion_rng, motion_options)
     vid_id = name.split('_')[0]
-    record = dict(images=[], annotations=[], frames=[], backgrounds=[],
-                  detections=[], hidden_joints={}, blurred_frames=[],
-                  silhouettes={}, other_movers=[])
     for t in range(nframes):
         img_id = image_id(vid_id, t)
         file_name = f'images/{split}/{name}/' + FRAME_FILE_TEMPLATE.format(t)
-        labeled = (t % step == 0) or (t == nframes - 1)
         image = dict(file_name=file_name, id=img_id, frame_id=img_id,
-                     vid_id=vid_id, nframes=nframes, is_labeled=labeled,
+                     vid_id=vid_id, nframes=nframes,
+                     is_labeled=(t % step == 0) or (t == nframes - 1),
                      has_no_densepose=True)
-        img, objects = _background(scene, rng, t, nframes, width, height)
-        people, passer = _frame_people(scene, templates, t, width, height)
-        _draw_frame(img, scene, people, passer, effects, file_name, record)
-        if scene.motion is not None:
-            _silhouettes(people, passer, objects, width, height, record)
-        _label_frame(rng, image, people, t, labeled, split == 'val', name,
-                     width, height, det_score_range, record)
+        img, objects = video.background(t)
+        people, passer = video.people(t)
+        video.draw(img, people, passer, file_name)
+        if video.motion is not None:
+            video.record_silhouettes(people, passer, objects)
+        video.label(image, people, t)
         if split == 'val':
-            for _ in range(int((scene.fp_frames == t).sum())):
-                record['detections'].append(
+            for _ in range(int((video.fp_frames == t).sum())):
+                video.detections.append(
                     false_positive_detection(rng, img_id, width, height))
-        record['images'].append(image)
-    masks = _masks_of_labelled_frames(record, mask_window) \
-        if scene.motion is not None else {}
+        video.images.append(image)
+    masks = video.labelled_masks(mask_window) \
+        if video.motion is not None else {}
     return dict(
-        frames=record['frames'], backgrounds=record['backgrounds'],
-        hidden_joints=record['hidden_joints'],
-        blurred_frames=record['blurred_frames'], motion_masks=masks,
-        json=dict(images=record['images'],
-                  annotations=record['annotations'],
+        frames=video.frames, backgrounds=video.backgrounds,
+        hidden_joints=video.hidden_joints,
+        blurred_frames=video.blurred_frames, motion_masks=masks,
+        json=dict(images=video.images, annotations=video.annotations,
                   categories=POSETRACK18_CATEGORIES),
-        detections=record['detections'])
+        detections=video.detections)

@@ -41,14 +41,6 @@ def find_videos(videos: Optional[str]) -> Dict[str, str]:
     }
 
 
-def video_numbers(names: Sequence[str]) -> Dict[str, int]:
-    """The number of each video: its name if every name is a number, else
-    its 1-based rank by name."""
-    if all(name.isdigit() for name in names):
-        return {name: int(name) for name in names}
-    return {name: i + 1 for i, name in enumerate(sorted(names))}
-
-
 def extract_frames(video: Optional[str], frame_dir: str, name: str,
                    progress: bool = True) -> Tuple[int, Tuple[int, int]]:
     """Extract ``video`` (``None``: use the frames already there) as
@@ -102,35 +94,18 @@ def _annotation(person: dict, image_id: int, index: int,
     flat = [v for x, y, vis in keypoints.tolist()
             for v in (round2(x), round2(y), int(vis))]
     return OrderedDict(
-        id=image_id * PEOPLE_PER_FRAME + index,
-        image_id=image_id,
-        category_id=PERSON_CATEGORY_ID,
-        track_id=person['track_id'],
-        bbox=bbox,
-        keypoints=flat,
-        num_keypoints=num_keypoints,
-        area=round2(bbox[2] * bbox[3]),
-        iscrowd=0)
+        id=image_id * PEOPLE_PER_FRAME + index, image_id=image_id,
+        category_id=PERSON_CATEGORY_ID, track_id=person['track_id'],
+        bbox=bbox, keypoints=flat, num_keypoints=num_keypoints,
+        area=round2(bbox[2] * bbox[3]), iscrowd=0)
 
 
 def build_video(name: str, number: int, split: str, nframes: int,
                 size: Tuple[int, int], frames: Optional[Frames],
                 report: ConversionReport) -> OrderedDict:
-    """One video's PoseTrack18-layout dict.
-
-    Args:
-        name (str): The video's name.
-        number (int): The video number (image ids).
-        split (str): Image folder ``images/<split>``.
-        nframes (int): Frames of the video.
-        size (tuple[int, int]): ``(width, height)``.
-        frames (dict, optional): Labels (frame index -> people, from
-            :func:`~.hieve_labels.read_labels`); ``None`` if unlabelled.
-        report (ConversionReport): Counts are added to it.
-
-    Returns:
-        OrderedDict: ``images``, ``annotations``, ``categories``.
-    """
+    """One video's PoseTrack18-layout dict (``frames``: its labels from
+    :func:`~.hieve_labels.read_labels`, ``None`` if unlabelled; ``number``
+    makes the image ids; ``size`` is ``(width, height)``)."""
     frames = frames or {}
     assert all(i < nframes for i in frames), 'labels checked by read_labels'
     if nframes >= FRAMES_PER_VIDEO:
@@ -139,17 +114,12 @@ def build_video(name: str, number: int, split: str, nframes: int,
     images, annotations = [], []
     for index in range(nframes):
         image_id = number * FRAMES_PER_VIDEO + index
-        images.append(
-            OrderedDict(
-                file_name=f'images/{split}/{name}/'
-                f'{FRAME_FILE_TEMPLATE.format(index)}',
-                id=image_id,
-                frame_id=image_id,
-                vid_id=str(number),
-                nframes=nframes,
-                is_labeled=index in frames,
-                width=size[0],
-                height=size[1]))
+        images.append(OrderedDict(
+            file_name=f'images/{split}/{name}/'
+            f'{FRAME_FILE_TEMPLATE.format(index)}',
+            id=image_id, frame_id=image_id, vid_id=str(number),
+            nframes=nframes, is_labeled=index in frames, width=size[0],
+            height=size[1]))
         people = []
         for person in frames.get(index, []):
             ann = _annotation(person, image_id, len(people), report)
@@ -228,7 +198,10 @@ def convert_hieve(out_root: str,
     if unknown:
         raise ValueError(f'val_videos {unknown} are not among the labelled '
                          f'videos {sorted(sources)}.')
-    numbers = video_numbers(list(sources))
+    # a video's number: its name if every name is a number, else its rank
+    digits = all(name.isdigit() for name in sources)
+    numbers = {name: int(name) if digits else rank + 1
+               for rank, name in enumerate(sorted(sources))}
     split_of = {n: 'val' if n in val_videos else split for n in sources}
     stale = check_annotation_folders(out_root, split_of,
                                      [split, 'val'] if labels else [split],
@@ -281,22 +254,9 @@ def _annotation_folder(out_root: str, split: str) -> str:
 def check_annotation_folders(out_root: str, split_of: Dict[str, str],
                              owned: Sequence[str],
                              overwrite: bool) -> List[str]:
-    """Check, before any frame is extracted, that the annotation folders
-    a run ``owned`` hold no earlier run
-    (:func:`~tdmi_mmpose.io.check_no_earlier_run`; the rule is in
-    ``docs/datasets.md``, "HiEve").
-
-    Args:
-        out_root (str): The converted dataset's root.
-        split_of (dict[str, str]): Video -> the split this run writes it
-            to.
-        owned (Sequence[str]): The splits this run owns.
-        overwrite (bool): Replace an earlier run's folders whole.
-
-    Returns:
-        list[str]: The owned splits this run does not write whose folder
-        holds an earlier run (to remove; empty without ``overwrite``).
-    """
+    """Check that the folders of the splits a run ``owned`` hold no
+    earlier run (rule: ``docs/datasets.md``, "HiEve"); returns the owned
+    splits this run does not write that hold one (to remove)."""
     return [
         split for split in owned
         if check_no_earlier_run(
@@ -332,16 +292,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='number of the first frame in label file/image names '
         '(default 0)')
     add_overwrite_argument(parser, 'annotations/<split>/ and annotations/val/')
-    parser.add_argument('--no-progress', action='store_true')
+    parser.add_argument('--no-progress', dest='progress',
+                        action='store_false')
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the conversion (bad input raises); returns 0."""
     args = parse_args(argv)
-    report = convert_hieve(args.out_root, args.videos, args.labels,
-                           args.split, args.val_videos, args.frame_base,
-                           not args.no_progress, args.overwrite)
+    report = convert_hieve(**vars(args))
     print(report.format())
     print(f'Wrote {report.counts["videos"]} videos to {args.out_root}')
     return 0

@@ -90,22 +90,10 @@ def _posetrack_person(person: dict, report: ConversionReport) -> dict:
                    person['where'], report)
 
 
-def read_posetrack_labels(path: str,
-                          frame_base: int,
-                          report: ConversionReport,
-                          nframes: Optional[int] = None) -> Frames:
-    """Read one video's PoseTrack2017-style label file.
-
-    Args:
-        path (str): The ``<video>.json`` file.
-        frame_base (int): The number of the first frame in image names.
-        report (ConversionReport): Counts and notes are added to it.
-        nframes (int, optional): The video's frame count; a label beyond
-            it is an error.
-
-    Returns:
-        dict: Frame index -> people (see the module docstring).
-    """
+def _read_posetrack_labels(path: str, frame_base: int,
+                           report: ConversionReport,
+                           nframes: Optional[int]) -> Frames:
+    """One video's PoseTrack2017-style label file."""
     frames: Frames = {}
     for frame in read_annolist(load_json(path, 'HiEve label file'), path,
                                'person box'):
@@ -191,7 +179,7 @@ def _alltrack_person(obj: object, where: str,
                    keypoints, where, report)
 
 
-def read_alltrack_frame(path: str, report: ConversionReport) -> List[dict]:
+def _read_alltrack_frame(path: str, report: ConversionReport) -> List[dict]:
     """The people of one all-track frame file (``.xml`` or ``.json``)."""
     if path.lower().endswith('.xml'):
         data = _xml_frame(path)
@@ -206,12 +194,10 @@ def read_alltrack_frame(path: str, report: ConversionReport) -> List[dict]:
     ]
 
 
-def read_alltrack_labels(folder: str,
-                         frame_base: int,
-                         report: ConversionReport,
-                         nframes: Optional[int] = None) -> Frames:
-    """Read one video's all-track folder (one file per frame); as
-    :func:`read_posetrack_labels`."""
+def _read_alltrack_labels(folder: str, frame_base: int,
+                          report: ConversionReport,
+                          nframes: Optional[int]) -> Frames:
+    """One video's all-track folder (one file per frame)."""
     files = sorted(f for f in os.listdir(folder)
                    if f.lower().endswith(FRAME_FILE_EXTENSIONS))
     if not files:
@@ -221,7 +207,7 @@ def read_alltrack_labels(folder: str,
     for name in files:
         path = osp.join(folder, name)
         index = _frame_index(name, frame_base, nframes, f'{path}: file name')
-        _add_frame(frames, index, read_alltrack_frame(path, report), path)
+        _add_frame(frames, index, _read_alltrack_frame(path, report), path)
     return frames
 
 
@@ -259,8 +245,19 @@ def read_labels(source: str,
                 frame_base: int,
                 report: ConversionReport,
                 nframes: Optional[int] = None) -> Frames:
-    """One video's labels, in either layout (a file: PoseTrack2017-style;
-    a folder: all-track); see :func:`read_posetrack_labels`."""
+    """Read one video's labels, in either layout.
+
+    Args:
+        source (str): A PoseTrack2017-style ``<video>.json`` file, or an
+            all-track folder of per-frame files.
+        frame_base (int): The number of the first frame in image names.
+        report (ConversionReport): Counts and notes are added to it.
+        nframes (int, optional): The video's frame count; a label beyond
+            it is an error.
+
+    Returns:
+        dict: Frame index -> people (see the module docstring).
+    """
     if osp.isdir(source):
-        return read_alltrack_labels(source, frame_base, report, nframes)
-    return read_posetrack_labels(source, frame_base, report, nframes)
+        return _read_alltrack_labels(source, frame_base, report, nframes)
+    return _read_posetrack_labels(source, frame_base, report, nframes)

@@ -19,16 +19,8 @@ from ...utils.atomic import atomic_output
 
 
 def read_results(path: str, num_keypoints: int) -> Dict[object, List[dict]]:
-    """COCO keypoint results, grouped by image id.
-
-    Args:
-        path (str): The results file (a JSON list).
-        num_keypoints (int): K.
-
-    Returns:
-        dict: image id -> people (``keypoints`` (K, 3), ``score``,
-        ``bbox`` xywh (4, ) or ``None``), in file order.
-    """
+    """Image id -> its people (``keypoints`` (K, 3), ``score``, ``bbox``
+    xywh (4, ) or ``None``), in the order of the COCO results file."""
     results = load_json(path, 'Results file')
     if not isinstance(results, list) or not results:
         got = 'an empty list' if results == [] else type(results).__name__
@@ -84,16 +76,10 @@ def _annorect(person: dict, track_id: int) -> OrderedDict:
 def sequence_annolist(frames: List[List[dict]], names: List[str],
                       track: bool = False,
                       tracker: Optional[dict] = None) -> OrderedDict:
-    """One sequence's submission file (``annolist``).
-
-    Args:
-        frames (list[list[dict]]): Per frame (in order), its people (see
-            :func:`read_results`).
-        names (list[str]): Per frame, the image name written.
-        track (bool): Give the tracker's ids (else the index in the frame).
-        tracker (dict, optional): Keyword arguments of
-            :class:`~tdmi_mmpose.tracking.PoseTracker`; ``sigmas`` default to
-            HiEve's.
+    """One sequence's submission file (``annolist``) from its people per
+    frame (:func:`read_results`) and image names; ``track`` gives the ids of
+    :class:`~tdmi_mmpose.tracking.PoseTracker` (``tracker``: its keyword
+    arguments; ``sigmas`` default to HiEve's), else the index in the frame.
     """
     if track:
         from ...tracking import track_video
@@ -129,7 +115,10 @@ def write_hieve_submission(results_file: str,
         ann_dir (str): The converted sequences (``annotations/test/``):
             one PoseTrack18-layout file per sequence, named after it.
         out_zip (str): The zip to write.
-        track, tracker: See :func:`sequence_annolist`.
+        track (bool): Track ids from the tracker (else the index in the
+            frame). Defaults to False.
+        tracker (dict, optional): Keyword arguments of
+            :class:`~tdmi_mmpose.tracking.PoseTracker`.
 
     Returns:
         dict: Sequence name -> number of people written.
@@ -169,7 +158,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='Write HiEve test predictions (CocoMetric '
         '*.keypoints.json) as a challenge submission zip (one '
         'PoseTrack2017-style <sequence>.json per test sequence).')
-    parser.add_argument('results', help='the *.keypoints.json results file')
+    parser.add_argument('results_file', metavar='results',
+                        help='the *.keypoints.json results file')
     parser.add_argument(
         'ann_dir', help='the converted test sequences (annotations/test/)')
     parser.add_argument('out_zip', help='the submission zip to write')
@@ -182,8 +172,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> int:
     """Write the submission (bad input raises); returns 0."""
     args = parse_args(argv)
-    counts = write_hieve_submission(args.results, args.ann_dir,
-                                    args.out_zip, args.track)
+    counts = write_hieve_submission(**vars(args))
     print(f'Wrote {args.out_zip}: {len(counts)} sequences, '
           f'{sum(counts.values())} people '
           f'({", ".join(f"{k}: {v}" for k, v in counts.items())})')

@@ -36,14 +36,6 @@ def _keypoint_count(data: object, path: str, keypoints: dict) -> int:
     return keypoints.get('num', len(POSETRACK18_KEYPOINT_NAMES))
 
 
-def _check_video_file(data: object, path: str, keypoints: dict) -> None:
-    """Check a file to merge by the format's rules, with ``vid_id`` on
-    every image (so that the merged file splits back into its videos)."""
-    check_json_finite(data, path)
-    check_video_data(data, path, _keypoint_count(data, path, keypoints),
-                     image_fields=('vid_id', ))
-
-
 def merge_posetrack(inputs: Union[str, Sequence[str]],
                     out_file: str,
                     progress: bool = True) -> Dict:
@@ -61,10 +53,9 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
         top-level fields not merged).
     """
     check_output_file(out_file)
-    files = json_files_of([inputs] if isinstance(inputs, str) else inputs)
-    folders = [osp.realpath(p) for p in
-               ([inputs] if isinstance(inputs, str) else inputs)
-               if osp.isdir(p)]
+    inputs = [inputs] if isinstance(inputs, str) else inputs
+    files = json_files_of(inputs)
+    folders = [osp.realpath(p) for p in inputs if osp.isdir(p)]
     is_input = osp.realpath(out_file) in map(osp.realpath, files)
     if is_input or osp.dirname(osp.realpath(out_file)) in folders:
         raise InputError(
@@ -79,7 +70,10 @@ def merge_posetrack(inputs: Union[str, Sequence[str]],
     notes: List[str] = []
     for path in tqdm(files, desc='merge', disable=not progress):
         data = load_json(path, 'Annotation file')
-        _check_video_file(data, path, keypoints)
+        check_json_finite(data, path)
+        # vid_id on every image: the merged file splits back into its videos
+        check_video_data(data, path, _keypoint_count(data, path, keypoints),
+                         image_fields=('vid_id', ))
         extra = sorted(set(data) - {'images', 'annotations', 'categories'})
         if extra:
             notes.append(f'{path}: top-level fields {extra} not merged')
@@ -184,18 +178,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p_split.add_argument('out_dir', help='folder for the per-video files')
     add_overwrite_argument(p_split, 'out_dir')
     for p in (p_merge, p_split):
-        p.add_argument('--no-progress', action='store_true')
+        p.add_argument('--no-progress', dest='progress', action='store_false')
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run merge or split (bad input raises); returns 0."""
-    args = parse_args(argv)
-    if args.action == 'merge':
-        report = merge_posetrack(args.inputs, args.out_file,
-                                 not args.no_progress)
-    else:
-        report = split_posetrack(args.merged_file, args.out_dir,
-                                 not args.no_progress, args.overwrite)
-    print(format_report(args.action, report))
+    kwargs = vars(parse_args(argv))
+    action = kwargs.pop('action')
+    run = merge_posetrack if action == 'merge' else split_posetrack
+    print(format_report(action, run(**kwargs)))
     return 0

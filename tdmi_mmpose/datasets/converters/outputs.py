@@ -24,15 +24,9 @@ def add_overwrite_argument(parser, folder: str) -> None:
 def write_json_files(files: Dict[str, object], out_dir: str,
                      overwrite: bool = False) -> List[str]:
     """Write strict JSON files into ``out_dir``, all or nothing, never
-    mixed with an earlier run.
-
-    An ``out_dir`` holding ``*.json`` files of an earlier run that this one
-    does not write is an error
-    (:func:`~tdmi_mmpose.io.check_no_earlier_run`), or with ``overwrite``
-    replaced whole. The files are written into a hidden temporary folder
-    first: a new ``out_dir`` is that folder renamed in one step
-    (:func:`~tdmi_mmpose.utils.atomic.atomic_folder`); into an existing one
-    the files are renamed only after every one was written.
+    mixed with an earlier run (:func:`~tdmi_mmpose.io.check_no_earlier_run`):
+    they go to a hidden temporary folder first, renamed in one step (a new
+    ``out_dir``) or file by file once every one was written.
 
     Args:
         files (dict[str, object]): File name (no folder) -> JSON object.

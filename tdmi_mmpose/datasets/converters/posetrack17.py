@@ -41,12 +41,10 @@ MAX_FRAMES = 10000
 MAX_PEOPLE = 100
 
 
-def _sequence(folder: str) -> Optional[Tuple[int, int]]:
-    """(sequence type digit, sequence number) from e.g. ``000342_mpii``;
-    ``None`` if ``folder`` is not so named."""
+def _sequence(folder: str) -> Tuple[int, int]:
+    """(sequence type digit, sequence number) of a checked image folder
+    name such as ``000342_mpii``."""
     match = _SEQUENCE_FOLDER.match(folder)
-    if not match or match.group(2).lower() not in SEQUENCE_TYPES:
-        return None
     return SEQUENCE_TYPES[match.group(2).lower()], int(match.group(1))
 
 
@@ -58,7 +56,7 @@ def _name_problem(name: str, folder: str, frame_base: int,
     if not match:
         return (f'image folder {folder!r} is not named "<number>_<type>" '
                 '(e.g. "000342_mpii")')
-    if _sequence(folder) is None:
+    if match.group(2).lower() not in SEQUENCE_TYPES:
         return (f'unknown sequence type {match.group(2).lower()!r} in '
                 f'folder {folder!r} (known: {", ".join(SEQUENCE_TYPES)})')
     this_folder = osp.basename(osp.dirname(name))
@@ -346,7 +344,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Convert PoseTrack2017 annotations (annolist JSON) to '
         'the PoseTrack18 per-video JSON layout.')
-    parser.add_argument('input', help='a PT17 JSON file or a folder of them')
+    parser.add_argument('in_path', metavar='input',
+                        help='a PT17 JSON file or a folder of them')
     parser.add_argument('out_dir', help='output folder (one JSON per video)')
     parser.add_argument(
         '--img-root', default=None,
@@ -359,16 +358,15 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--drop-invisible', action='store_true',
         help='write joints marked is_visible=0 as unannotated')
     add_overwrite_argument(parser, 'out_dir')
-    parser.add_argument('--no-progress', action='store_true')
+    parser.add_argument('--no-progress', dest='progress',
+                        action='store_false')
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the conversion (bad input raises); returns 0."""
     args = parse_args(argv)
-    report = convert_posetrack17(args.input, args.out_dir, args.img_root,
-                                 args.frame_base, args.drop_invisible,
-                                 not args.no_progress, args.overwrite)
+    report = convert_posetrack17(**vars(args))
     print(report.format())
     print(f'Wrote {report.counts["videos"]} files to {args.out_dir}')
     return 0

@@ -28,29 +28,14 @@ MISSING_FRAME_MODES = ('error', 'key_frame')
 class PoseTrackVideoDataset(BaseCocoStyleDataset):
     """PoseTrack video dataset for top-down video pose estimation (TDMI).
 
-    Reads the PoseTrack18 JSON layout (``docs/datasets.md``: PoseTrack2018,
-    PoseTrack21, converted PoseTrack2017 and HiEve), a folder of per-video
-    files or one merged file, through :mod:`tdmi_mmpose.io`, which checks
-    every record once. mmpose's :class:`BaseCocoStyleDataset` does the rest
-    (``load_data_list``, ``filter_data``, metainfo keys).
-
-    One sample is one person box in a key frame plus the supporting frames
-    at ``frame_offsets`` (in time order; the key frame at
-    ``key_frame_index``), clamped to the video. A frame is looked up in the
-    video's ``images`` list, and only when missing there named by frame-
-    number arithmetic (:func:`~tdmi_mmpose.io.clip_frame_names`). In
-    ``'random'`` sampling, ``frame_offsets`` only gives how many frames lie
-    before and after the key frame, and each gap is drawn from ``{1, ...,
-    max_frame_gap}`` anew at each fetch.
-
-    Boxes are clipped to the image (:func:`~tdmi_mmpose.io.clip_boxes`; the
-    size from ``width``/``height`` or the first key frame's header, else
-    unchecked with one warning per video); a box entirely outside is an
-    error. Crowd, box-less and empty-box instances, keypoint-less ones in
-    training, and detections off-category, empty, on unlabelled frames or
-    below the threshold are skipped and counted in ``self.skip_counts``; a
-    dataset left empty is an error. Data info keys: ``docs/architecture.md``,
-    section 1.
+    Reads the PoseTrack18 JSON layout (``docs/datasets.md``), a folder of
+    per-video files or one merged file, through :mod:`tdmi_mmpose.io`, which
+    checks every record once; mmpose's :class:`BaseCocoStyleDataset` does
+    the rest. One sample is one person box in a key frame plus the
+    supporting frames at ``frame_offsets``; the sampling, clamping, box
+    clipping and skipping rules (skips counted in ``self.skip_counts``) are
+    in ``docs/data_pipeline.md``, the data info keys in
+    ``docs/architecture.md``, section 1.
 
     Args:
         ann_file (str): A folder of per-video JSON files, or one merged JSON
@@ -128,13 +113,8 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                          **kwargs)
 
     def _read_files(self) -> Tuple[Dict[object, dict], List[dict]]:
-        """Read every file of ``ann_file`` and register its videos.
-
-        Returns:
-            tuple: image id -> image record (with ``_video_key``,
-            ``_frame_index`` and ``_path`` added), and the annotations
-            (none with a ``bbox_file``).
-        """
+        """Image id -> image (with ``_video_key``, ``_frame_index``,
+        ``_path``) and the annotations (none with a ``bbox_file``)."""
         self.videos, self.skip_counts = {}, Counter()
         images, annotations, owners, ann_owners = {}, [], {}, {}
         for path in json_files(self.ann_file):
@@ -151,8 +131,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
 
     def _register_video(self, path: str, vid: object,
                         images: List[dict]) -> None:
-        """Add a video's frame table (:func:`~tdmi_mmpose.io.frame_table`)
-        to ``self.videos`` and its key and frame index to its images."""
+        """Add a video's frame table to ``self.videos``."""
         key = len(self.videos)
         frames, index, complete = frame_table(images, f'{path}: video {vid!r}')
         if not complete:
@@ -175,8 +154,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                        _path=path)
 
     def _video_image_size(self, img: dict) -> Optional[Tuple[int, int]]:
-        """(w, h) of a video's frames (cached per video; ``None``, with one
-        warning, if unknown)."""
+        """(w, h) of a video's frames (cached; ``None`` if unknown)."""
         size = image_size(img)
         video = self.videos[img['_video_key']]
         if size is None and not video['size_checked']:
@@ -196,8 +174,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
 
     def _box_xyxy(self, xywh: np.ndarray, img: dict,
                   what: str) -> Optional[np.ndarray]:
-        """xywh -> xyxy (1, 4) float32 clipped to the image; ``None``
-        (counted) if empty."""
+        """xywh -> clipped xyxy (1, 4) float32; ``None`` if empty."""
         xyxy = xywh_to_xyxy(xywh)
         size = self._video_image_size(img)
         if size is not None:
@@ -232,8 +209,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             **instance)
 
     def _load_annotations(self) -> Tuple[List[dict], List[dict]]:
-        """GT instances (mmpose's hook, called by ``load_data_list``): each
-        annotation of each file through :meth:`parse_data_info`."""
+        """GT instances and images (mmpose's hook)."""
         images, annotations = self._read_files()
         instances = (
             self.parse_data_info(
@@ -242,8 +218,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         return [i for i in instances if i is not None], list(images.values())
 
     def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
-        """One checked GT person -> its data info; ``None`` (counted in
-        ``skip_counts``) if skipped."""
+        """One GT person -> its data info; ``None`` (counted) if skipped."""
         ann, img = raw_data_info['raw_ann_info'], raw_data_info['raw_img_info']
         kpts = keypoints_array(ann, self.metainfo['num_keypoints'])
         visible = np.minimum(1, kpts[None, :, 2]).astype(np.float32)
@@ -278,8 +253,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
             raw_ann_info=ann)
 
     def _get_topdown_data_infos(self, instance_list: List[dict]) -> list:
-        """mmpose's filter of instances: here :meth:`parse_data_info` has
-        already skipped (and counted) them."""
+        """:meth:`parse_data_info` has already filtered the instances."""
         return instance_list
 
     def _load_detection_results(self) -> List[dict]:
@@ -318,8 +292,7 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
         return data_list
 
     def filter_data(self) -> List[dict]:
-        """mmpose's filtering, counted in ``skip_counts``; detections are
-        then numbered ``0 .. N-1``. Logs what was kept and skipped."""
+        """mmpose's filtering, counted and logged; detections renumbered."""
         data_list = super().filter_data()
         dropped = len(self.data_list) - len(data_list)
         if dropped:
@@ -345,30 +318,19 @@ class PoseTrackVideoDataset(BaseCocoStyleDataset):
                 f'skipped: {dict(self.skip_counts)}.')
         return data_list
 
-    def sample_offsets(self) -> List[int]:
-        """The offsets of one sample, in time order (random in ``'random'``
-        mode)."""
-        if self.frame_sampling == 'fixed':
-            return list(self.frame_offsets)
-        return random_frame_offsets(
-            self.key_frame_index,
-            len(self.frame_offsets) - 1 - self.key_frame_index,
-            self.max_frame_gap)
-
-    def frame_paths_for(self, video_key: int, frame_index: int,
-                        offsets: Sequence[int]) -> List[str]:
-        """Paths of the frames at ``offsets`` from ``frame_index``, clamped
-        to the video, looked up in the video's ``images`` list first."""
-        names = clip_frame_names(self.videos[video_key]['frames'],
-                                 frame_index, offsets)
-        return [osp.join(self.data_prefix['img'], name) for name in names]
-
     def get_data_info(self, idx: int) -> dict:
-        """Data info of sample ``idx`` with its frames."""
+        """Data info of sample ``idx`` with its frames (offsets drawn anew
+        in ``'random'`` mode)."""
         data_info = super().get_data_info(idx)
-        offsets = self.sample_offsets()
-        data_info['frame_offsets'] = offsets
-        data_info['key_frame_index'] = offsets.index(0)
-        data_info['frame_paths'] = self.frame_paths_for(
-            data_info['video_key'], data_info['frame_index'], offsets)
+        offsets = list(self.frame_offsets)
+        if self.frame_sampling == 'random':
+            offsets = random_frame_offsets(
+                self.key_frame_index, len(offsets) - 1 - self.key_frame_index,
+                self.max_frame_gap)
+        names = clip_frame_names(self.videos[data_info['video_key']]['frames'],
+                                 data_info['frame_index'], offsets)
+        data_info.update(
+            frame_offsets=offsets,
+            key_frame_index=offsets.index(0),
+            frame_paths=[osp.join(self.data_prefix['img'], n) for n in names])
         return data_info
