@@ -112,10 +112,14 @@ def check_annotation_image(ann: object, source: str, image_ids) -> dict:
     return ann
 
 
-def read_video_file(path: str, *args, **kwargs) -> Tuple[list, list]:
+def read_video_file(path: str,
+                    num_keypoints: Optional[int] = None,
+                    annotations: bool = True,
+                    image_fields: Sequence[str] = ()) -> Tuple[list, list]:
     """:func:`check_video_data` of the file ``path``."""
-    return check_video_data(load_json(path, 'Annotation file'), path, *args,
-                            **kwargs)
+    return check_video_data(
+        load_json(path, 'Annotation file'), path, num_keypoints, annotations,
+        image_fields)
 
 
 def split_videos(data: object,
