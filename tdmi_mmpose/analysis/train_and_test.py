@@ -115,6 +115,8 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
         :func:`config_digest`), ``curves``.
     """
     cfg = prepare_run_config(config, cfg_options, seed, work_dir)
+    # formatted once: the runner's copy of cfg logs the cached text
+    config_sha1 = config_digest(cfg)
     runner = Runner.from_cfg(cfg)
     start = time.perf_counter()
     runner.train()
@@ -128,7 +130,7 @@ def train_and_test(config: str, cfg_options: Dict, seed: int,
                  for k, v in metrics.items()},
         train_seconds=round(train_seconds, 2),
         test_seconds=round(test_seconds, 2), iterations=int(runner.iter),
-        config_sha1=config_digest(cfg), curves=curves)
+        config_sha1=config_sha1, curves=curves)
     atomic_write_json(result, osp.join(work_dir, RESULT_FILE))
     return result
 

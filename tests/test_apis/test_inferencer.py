@@ -470,14 +470,14 @@ def tiny_detector(tmp_path_factory):
     import torch
     from mmdet.registry import MODELS
     from mmengine.config import Config
-    from mmengine.registry import init_default_scope
+    from mmengine.registry import DefaultScope
     from mmengine.runner import save_checkpoint
     folder = tmp_path_factory.mktemp('tiny_detector')
     config = folder / 'tiny_retinanet.py'
     config.write_text(TINY_DETECTOR)
     torch.manual_seed(0)
-    init_default_scope('mmdet')
-    model = MODELS.build(Config.fromfile(str(config)).model)
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        model = MODELS.build(Config.fromfile(str(config)).model)
     checkpoint = str(folder / 'tiny_retinanet_random.pth')
     save_checkpoint(
         dict(
