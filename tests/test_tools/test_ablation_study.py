@@ -175,8 +175,8 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
     work_dir = str(tmp_path / 'study')
     spec = load_study_spec(str(spec_file))
     lines = []
-    # interrupted study: only one variant ran
-    run_study(spec, work_dir, variants=['key_frame_only'],
+    # interrupted study: only one variant ran (its two seeds side by side)
+    run_study(spec, work_dir, variants=['key_frame_only'], jobs=2,
               progress=lines.append)
     assert sum('training' in line for line in lines) == 2
 
@@ -184,7 +184,7 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
     out = subprocess.run(
         [sys.executable, osp.join(REPO, 'tools', 'analysis',
                                   'ablation_study.py'), str(spec_file),
-         '--work-dir', work_dir],
+         '--work-dir', work_dir, '--jobs', '2'],
         capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.count('done before, reused') == 2
@@ -204,7 +204,8 @@ def test_micro_study_end_to_end_resumes_and_is_deterministic(tmp_path):
     assert table.count('\n') == 4 and '| full | 2 |' in table
     assert open(osp.join(report_dir, 'chart.png'), 'rb').read(4) == \
         b'\x89PNG'
-    # a run done again from scratch gives the same numbers (deterministic)
+    # a run done again from scratch, alone, gives the numbers it gave side
+    # by side with another (deterministic)
     first = study['runs'][2]
     os.remove(osp.join(work_dir, 'runs', 'full__seed0', 'result.json'))
     again = run_study(spec, work_dir, variants=['full'], seeds=[0],
