@@ -14,7 +14,7 @@ from typing import Dict, List, Sequence
 import torch
 
 from ..io import InputError
-from .measure import machine_info
+from .measure import load_average, machine_info
 
 
 def read_junit_report(path: str, slowest: int = 10) -> Dict:
@@ -72,8 +72,8 @@ def time_suite(command: Sequence[str], cwd: str) -> Dict:
         cwd (str): The checkout to run it in (its commit is recorded).
 
     Returns:
-        dict: ``command``, ``commit``, ``date``, ``machine``,
-        ``wall_seconds`` (the whole command) and
+        dict: ``command``, ``commit``, ``date``, ``machine`` (with the load
+        average before and after), ``wall_seconds`` (the whole command) and
         :func:`read_junit_report`'s fields.
 
     Raises:
@@ -81,6 +81,7 @@ def time_suite(command: Sequence[str], cwd: str) -> Dict:
         RuntimeError: When the command fails (a failing test included).
     """
     commit = _git_commit(cwd)
+    machine = machine_info(torch.device('cpu'))
     with tempfile.TemporaryDirectory() as tmp:
         report = os.path.join(tmp, 'junit.xml')
         start = time.perf_counter()
@@ -93,7 +94,7 @@ def time_suite(command: Sequence[str], cwd: str) -> Dict:
     return dict(
         command=' '.join(command), commit=commit,
         date=datetime.date.today().isoformat(),
-        machine=machine_info(torch.device('cpu')),
+        machine=dict(machine, load_avg_1min_after=load_average()),
         wall_seconds=round(wall, 1), **result)
 
 

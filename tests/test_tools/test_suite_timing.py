@@ -43,6 +43,8 @@ def test_a_timed_run_gives_counts_and_the_slowest_first(tmp_path):
     assert (record['tests'], record['passed'], record['skipped'],
             record['failed']) == (3, 2, 1, 0)
     assert len(record['commit']) == 40
+    assert {'load_avg_1min_before', 'load_avg_1min_after',
+            'cpu_count'} <= set(record['machine'])
     assert record['slowest'][0]['test'] == 'test_tiny::test_slow'
     assert record['slowest'][0]['seconds'] >= 0.3
     assert record['wall_seconds'] >= record['pytest_seconds'] >= 0.3
