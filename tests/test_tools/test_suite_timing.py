@@ -1,5 +1,7 @@
 """The suite-timing record (README "Development"): pytest's JUnit XML read
 back, and a timed run of a small pytest command."""
+import json
+import os.path as osp
 import sys
 
 import pytest
@@ -71,3 +73,17 @@ def test_a_file_that_is_not_a_report_is_named(tmp_path):
     path.write_text('<html><body/></html>')
     with pytest.raises(InputError, match='other.xml: not a pytest JUnit'):
         read_junit_report(str(path))
+
+
+def test_readme_quotes_the_committed_suite_records():
+    """README "Development" gives the suite's time as the committed records
+    have it (no figure typed by hand)."""
+    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    with open(osp.join(repo, 'README.md')) as f:
+        readme = ' '.join(f.read().split())
+    for name in ('suite_checkout', 'suite_fresh_clone'):
+        with open(osp.join(repo, 'docs', 'benchmarks', f'{name}.json')) as f:
+            record = json.load(f)
+        assert record['failed'] == record['errors'] == 0
+        assert f'docs/benchmarks/{name}.json' in readme
+        assert ' '.join(format_suite_record(record)[1].split()) in readme
