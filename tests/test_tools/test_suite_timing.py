@@ -2,6 +2,7 @@
 back, and a timed run of a small pytest command."""
 import json
 import os.path as osp
+import subprocess
 import sys
 
 import pytest
@@ -28,7 +29,6 @@ def test_skipped():
 
 
 def _git_repo(tmp_path, body):
-    import subprocess
     (tmp_path / 'test_tiny.py').write_text(body)
     for cmd in (['init', '-q'], ['add', '.'],
                 ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm',
